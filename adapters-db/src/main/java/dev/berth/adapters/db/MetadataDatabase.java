@@ -1,0 +1,102 @@
+package dev.berth.adapters.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.PersistenceUnitTransactionType;
+import org.flywaydb.core.Flyway;
+import org.hibernate.jpa.HibernatePersistenceConfiguration;
+import org.hibernate.jpa.HibernatePersistenceProvider;
+
+import javax.sql.DataSource;
+import java.util.List;
+
+/**
+ * The PostgreSQL metadata store: a connection pool, the schema migrated by Flyway, and Hibernate
+ * bootstrapped by Berth itself (resource-local) so that start-up order is ours, not the server's.
+ */
+public final class MetadataDatabase implements AutoCloseable {
+
+    /** Every entity of this adapter; Hibernate does not scan. */
+    private static final List<Class<?>> ENTITIES = List.of(InstallationEntity.class);
+
+    private final DatabaseSettings settings;
+    private final HikariDataSource dataSource;
+    private final EntityManagerFactory entityManagerFactory;
+
+    private MetadataDatabase(DatabaseSettings settings, HikariDataSource dataSource,
+                             EntityManagerFactory entityManagerFactory) {
+        this.settings = settings;
+        this.dataSource = dataSource;
+        this.entityManagerFactory = entityManagerFactory;
+    }
+
+    /** Connects, migrates the schema to the latest version, and builds the entity manager factory. */
+    public static MetadataDatabase open(DatabaseSettings settings) {
+        HikariDataSource dataSource = pool(settings);
+        try {
+            migrate(dataSource);
+            return new MetadataDatabase(settings, dataSource, entityManagerFactory(dataSource));
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
+    private static HikariDataSource pool(DatabaseSettings settings) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("berth-metadata");
+        config.setJdbcUrl(settings.jdbcUrl());
+        config.setUsername(settings.user());
+        config.setPassword(settings.password());
+        config.setMaximumPoolSize(settings.maxPoolSize());
+        config.setMinimumIdle(Math.min(2, settings.maxPoolSize()));
+        config.setAutoCommit(false);
+        // fail start-up fast with the driver's own message when the database is unreachable
+        config.setInitializationFailTimeout(10_000);
+        config.setConnectionTimeout(10_000);
+        return new HikariDataSource(config);
+    }
+
+    private static void migrate(DataSource dataSource) {
+        Flyway.configure(MetadataDatabase.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+    }
+
+    private static EntityManagerFactory entityManagerFactory(DataSource dataSource) {
+        HibernatePersistenceConfiguration configuration = new HibernatePersistenceConfiguration("berth")
+                .transactionType(PersistenceUnitTransactionType.RESOURCE_LOCAL)
+                .property("hibernate.connection.datasource", dataSource)
+                .property("hibernate.transaction.jta.platform",
+                        "org.hibernate.engine.transaction.jta.platform.internal.NoJtaPlatform")
+                // the schema belongs to Flyway
+                .property("hibernate.hbm2ddl.auto", "none");
+        ENTITIES.forEach(configuration::managedClass);
+        // straight to Hibernate: Persistence.createEntityManagerFactory would pick the server's provider
+        return new HibernatePersistenceProvider().createEntityManagerFactory(configuration);
+    }
+
+    public DatabaseSettings settings() {
+        return settings;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public EntityManagerFactory entityManagerFactory() {
+        return entityManagerFactory;
+    }
+
+    @Override
+    public void close() {
+        try {
+            entityManagerFactory.close();
+        } finally {
+            dataSource.close();
+        }
+    }
+}

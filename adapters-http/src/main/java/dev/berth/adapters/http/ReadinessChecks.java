@@ -1,0 +1,44 @@
+package dev.berth.adapters.http;
+
+import dev.berth.application.system.CheckHealth;
+import dev.berth.application.system.HealthReport;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Liveness;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Health in MicroProfile Health's format: {@code /health}, {@code /health/ready} (metadata
+ * database reachable, storage writable: 503 otherwise) and {@code /health/live}.
+ */
+@ApplicationScoped
+public class ReadinessChecks {
+
+    @Produces
+    @Readiness
+    HealthCheck database(CheckHealth checkHealth) {
+        return () -> response(checkHealth.database());
+    }
+
+    @Produces
+    @Readiness
+    HealthCheck storage(CheckHealth checkHealth) {
+        return () -> response(checkHealth.storage());
+    }
+
+    /** Alive as long as the application answers at all; a restart would not fix a dead database. */
+    @Produces
+    @Liveness
+    HealthCheck alive() {
+        return () -> HealthCheckResponse.up("berth");
+    }
+
+    static HealthCheckResponse response(HealthReport.Check check) {
+        HealthCheckResponseBuilder builder = HealthCheckResponse.named(check.name()).status(check.up());
+        check.details().forEach(builder::withData);
+        return builder.build();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.berth.adminui;
+
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import dev.berth.application.system.DescribeSystem;
+import dev.berth.application.system.SystemOverview;
+import jakarta.inject.Inject;
+
+import java.time.Duration;
+
+/** The first page an operator sees: what runs, where data lives, and whether it is healthy. */
+@Route("")
+@PageTitle("Berth · Overview")
+public class DashboardView extends VerticalLayout {
+
+    @Inject
+    public DashboardView(DescribeSystem describeSystem) {
+        SystemOverview overview = describeSystem.describe();
+        var storage = overview.storage();
+        var database = overview.database();
+
+        add(new H1("Berth " + overview.version()));
+        add(section("Server",
+                row("Listening on", overview.listenAddress(), "listen-address"),
+                row("Uptime", humanize(overview.uptime()), "uptime")));
+        add(section("Storage",
+                row("Driver", storage.driver(), "storage-driver"),
+                row("Location", storage.location(), "storage-location"),
+                row("Writable", storage.writable() ? "yes" : "no — " + storage.problem(), "storage-writable")));
+        add(section("Database",
+                row("Mode", database.mode(), "database-mode"),
+                row("Location", database.location(), "database-location"),
+                row("Schema version", database.reachable() ? database.schemaVersion()
+                        : "unreachable — " + database.problem(), "schema-version"),
+                row("Installation", database.installationId() == null ? "—" : database.installationId(),
+                        "installation-id")));
+    }
+
+    private static Component section(String title, Component... rows) {
+        Div section = new Div(new H2(title));
+        section.add(rows);
+        section.addClassNames("berth-section");
+        return section;
+    }
+
+    private static Component row(String label, String value, String id) {
+        Span labelSpan = new Span(label + ": ");
+        labelSpan.getStyle().set("font-weight", "600");
+        Span valueSpan = new Span(value);
+        valueSpan.setId(id);
+        return new Div(labelSpan, valueSpan);
+    }
+
+    static String humanize(Duration d) {
+        long days = d.toDays();
+        if (days > 0) {
+            return days + " d " + d.toHoursPart() + " h";
+        }
+        if (d.toHours() > 0) {
+            return d.toHours() + " h " + d.toMinutesPart() + " min";
+        }
+        if (d.toMinutes() > 0) {
+            return d.toMinutes() + " min " + d.toSecondsPart() + " s";
+        }
+        return d.toSeconds() + " s";
+    }
+}

@@ -1,0 +1,58 @@
+package dev.berth.application.system;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SystemUseCasesTest {
+
+    private static final Instant STARTED = Instant.parse("2026-11-27T10:00:00Z");
+    private final InstanceInfo instance = new InstanceInfo("1.2.3", STARTED, "127.0.0.1:5000");
+    private final Clock clock = Clock.fixed(STARTED.plusSeconds(3725), ZoneOffset.UTC);
+
+    private static StorageStatus storage(boolean writable) {
+        return () -> new StorageStatus.StorageReport("filesystem", "/data/registry", writable,
+                writable ? null : "read-only file system");
+    }
+
+    private static DatabaseStatus database(boolean reachable) {
+        return () -> reachable
+                ? new DatabaseStatus.DatabaseReport("embedded", "127.0.0.1:5432/postgres", true, "1", "abc", null)
+                : new DatabaseStatus.DatabaseReport("external", "db:5432/berth", false, null, null, "connection refused");
+    }
+
+    @Test
+    void describesVersionUptimeStorageAndDatabase() {
+        SystemOverview overview = new DescribeSystem(instance, storage(true), database(true), clock).describe();
+
+        assertThat(overview.version()).isEqualTo("1.2.3");
+        assertThat(overview.uptime()).isEqualTo(Duration.ofSeconds(3725));
+        assertThat(overview.storage().location()).isEqualTo("/data/registry");
+        assertThat(overview.database().schemaVersion()).isEqualTo("1");
+    }
+
+    @Test
+    void uptimeNeverNegativeWhenClockIsBehindStart() {
+        Clock early = Clock.fixed(STARTED.minusSeconds(5), ZoneOffset.UTC);
+        assertThat(new DescribeSystem(instance, storage(true), database(true), early).describe().uptime())
+                .isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void healthyOnlyWhenDatabaseAndStorageAreUp() {
+        assertThat(new CheckHealth(storage(true), database(true)).check().healthy()).isTrue();
+        assertThat(new CheckHealth(storage(false), database(true)).check().healthy()).isFalse();
+
+        HealthReport down = new CheckHealth(storage(true), database(false)).check();
+        assertThat(down.healthy()).isFalse();
+        assertThat(down.checks()).filteredOn(HealthReport.Check::name, "database")
+                .singleElement()
+                .satisfies(c -> assertThat(c.details()).containsEntry("problem", "connection refused")
+                        .doesNotContainKey("schemaVersion"));
+    }
+}

@@ -1,0 +1,47 @@
+package dev.berth.deploy.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Berth's configuration after file, environment and defaults were merged and validated.
+ *
+ * @param file     the YAML file read, if any
+ * @param warnings what an operator should fix but what does not stop start-up
+ */
+public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress http, Path dataDirectory,
+                          Storage storage, Database database, List<String> warnings) {
+
+    public BerthConfig {
+        warnings = List.copyOf(warnings);
+    }
+
+    /** Where configuration came from, for the start-up log. */
+    public String source() {
+        return file.map(f -> f.toString() + " + environment").orElse("defaults + environment");
+    }
+
+    /** The blob storage driver and its settings. Only the filesystem driver exists so far. */
+    public record Storage(String driver, Path rootDirectory, boolean deleteEnabled) {
+    }
+
+    /**
+     * PostgreSQL: external when {@code url} is set, else embedded in {@code embeddedDirectory}.
+     * The password is never part of {@link #toString()}.
+     */
+    public record Database(Optional<String> url, String user, String password, int maxPoolSize,
+                           Path embeddedDirectory, int embeddedPort) {
+
+        public boolean embedded() {
+            return url.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return embedded()
+                    ? "embedded PostgreSQL in " + embeddedDirectory
+                    : "external PostgreSQL at " + url.get() + " as " + user;
+        }
+    }
+}

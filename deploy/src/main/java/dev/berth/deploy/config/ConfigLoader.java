@@ -1,0 +1,155 @@
+package dev.berth.deploy.config;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads Berth's configuration: a YAML file in the shape of Distribution's config.yml (optional),
+ * environment variables that override its keys, and defaults that run a registry on :5000 with
+ * everything under one data directory.
+ */
+public final class ConfigLoader {
+
+    /** Selects the file, as Distribution does; {@code --config FILE} wins over it. */
+    public static final String PATH_ENV = "REGISTRY_CONFIGURATION_PATH";
+    /** How the launcher hands {@code --config FILE} to the application. */
+    public static final String PATH_PROPERTY = "berth.config";
+
+    private static final String SUPPORTED_VERSION = "0.1";
+    private static final List<String> DRIVERS = List.of("filesystem");
+    /** storage.* children that configure the storage in general rather than choose a driver. */
+    private static final Set<String> STORAGE_OPTIONS = Set.of("delete", "maintenance", "cache", "redirect", "tag");
+    /** Distribution sections Berth knows but does not implement yet: a warning, not an error. */
+    private static final List<String> NOT_YET_SUPPORTED = List.of(
+            "log.formatter", "log.fields", "log.accesslog", "log.hooks", "log.reportcaller", "loglevel",
+            "storage.maintenance", "storage.cache", "storage.redirect", "storage.tag",
+            "http.prefix", "http.host", "http.secret", "http.tls", "http.debug", "http.headers", "http.http2",
+            "http.h2c", "http.net", "http.relativeurls", "http.draintimeout",
+            "auth", "middleware", "reporting", "notifications", "redis", "health", "proxy", "validation",
+            "compatibility", "catalog");
+    private static final long MAX_FILE_BYTES = 1024 * 1024;
+
+    private ConfigLoader() {
+    }
+
+    /** The file to read: {@code explicit} (from --config), else the system property, else the environment. */
+    public static Optional<Path> locate(String explicit, Map<String, String> env) {
+        String path = explicit;
+        if (path == null || path.isBlank()) {
+            path = System.getProperty(PATH_PROPERTY);
+        }
+        if (path == null || path.isBlank()) {
+            path = env.get(PATH_ENV);
+        }
+        return path == null || path.isBlank() ? Optional.empty() : Optional.of(Path.of(path).toAbsolutePath().normalize());
+    }
+
+    public static BerthConfig load(Optional<Path> file, Map<String, String> env) {
+        RawConfig raw = new RawConfig(file.map(ConfigLoader::readYaml).orElse(Map.of()), env);
+
+        String version = raw.string("version", SUPPORTED_VERSION);
+        if (!version.equals(SUPPORTED_VERSION)) {
+            raw.problem("version: expected " + SUPPORTED_VERSION + ", found '" + version + "'");
+        }
+        LogLevel logLevel = raw.parsed("log.level", LogLevel.INFO, "one of error, warn, info, debug",
+                LogLevel::parse, false);
+        HttpAddress http = raw.parsed("http.addr", new HttpAddress("", 5000),
+                "[host]:port with a port from 1 to 65535, e.g. :5000 or 127.0.0.1:5000", HttpAddress::parse, false);
+        Path dataDirectory = path(raw.string("data.directory", "berth-data"));
+
+        BerthConfig.Storage storage = storage(raw, dataDirectory);
+        BerthConfig.Database database = database(raw, dataDirectory);
+
+        if (!raw.problems().isEmpty()) {
+            throw new ConfigException(raw.problems());
+        }
+        List<String> warnings = new ArrayList<>();
+        for (String key : raw.unreadKeys()) {
+            warnings.add(notYetSupported(key)
+                    ? key + ": not supported by Berth yet; ignored"
+                    : key + ": unknown configuration key; ignored");
+        }
+        for (String name : raw.unreadEnvironment(Set.of(PATH_ENV, "REGISTRY_STORAGE"))) {
+            warnings.add(name + ": environment variable matches no configuration key; ignored");
+        }
+        return new BerthConfig(file, logLevel, http, dataDirectory, storage, database, warnings);
+    }
+
+    private static BerthConfig.Storage storage(RawConfig raw, Path dataDirectory) {
+        List<String> drivers = raw.children("storage").stream().filter(c -> !STORAGE_OPTIONS.contains(c)).toList();
+        String driver = raw.string("storage").orElse(drivers.isEmpty() ? "filesystem" : drivers.getFirst());
+        if (drivers.size() > 1) {
+            raw.problem("storage: configure exactly one driver, found " + String.join(", ", drivers));
+        } else if (!DRIVERS.contains(driver)) {
+            raw.problem("storage." + driver + ": storage driver not available in this version of Berth (available: "
+                    + String.join(", ", DRIVERS) + ")");
+        }
+        drivers.forEach(d -> raw.markRead("storage." + d));
+        Path root = path(raw.string("storage.filesystem.rootdirectory", dataDirectory.resolve("registry").toString()));
+        boolean deleteEnabled = raw.bool("storage.delete.enabled", false);
+        return new BerthConfig.Storage(driver, root, deleteEnabled);
+    }
+
+    private static BerthConfig.Database database(RawConfig raw, Path dataDirectory) {
+        Optional<String> url = raw.string("database.url");
+        url.filter(u -> !u.startsWith("jdbc:postgresql:")).ifPresent(u ->
+                raw.problem("database.url: expected a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database), found '"
+                        + u + "'"));
+        String user = raw.string("database.user", "postgres");
+        String password = raw.string("database.password", "");
+        int maxPoolSize = raw.integer("database.pool.maxsize", 16, 1, 1000);
+        Path embeddedDirectory = path(raw.string("database.embedded.directory", dataDirectory.resolve("postgres").toString()));
+        int embeddedPort = raw.integer("database.embedded.port", 0, 0, 65535);
+        return new BerthConfig.Database(url, user, password, maxPoolSize, embeddedDirectory, embeddedPort);
+    }
+
+    private static boolean notYetSupported(String key) {
+        return NOT_YET_SUPPORTED.stream().anyMatch(p -> key.equals(p) || key.startsWith(p + "."));
+    }
+
+    private static Path path(String text) {
+        return Path.of(text).toAbsolutePath().normalize();
+    }
+
+    private static Map<String, Object> readYaml(Path file) {
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw new ConfigException(List.of("configuration file " + file + " does not exist or is not a file"));
+            }
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                throw new ConfigException(List.of("configuration file " + file + " is larger than 1 MiB"));
+            }
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            options.setMaxAliasesForCollections(50);
+            try (Reader reader = Files.newBufferedReader(file)) {
+                Object tree = new Yaml(new SafeConstructor(options)).load(reader);
+                if (tree == null) {
+                    return Map.of();
+                }
+                if (!(tree instanceof Map<?, ?> map)) {
+                    throw new ConfigException(List.of("configuration file " + file + ": expected a YAML mapping at the top"));
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Object> result = (Map<String, Object>) map;
+                return result;
+            }
+        } catch (IOException e) {
+            throw new ConfigException(List.of("configuration file " + file + " cannot be read: " + e.getMessage()));
+        } catch (YAMLException e) {
+            throw new ConfigException(List.of("configuration file " + file + " is not valid YAML: " + e.getMessage()));
+        }
+    }
+}

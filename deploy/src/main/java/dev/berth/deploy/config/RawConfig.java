@@ -1,0 +1,157 @@
+package dev.berth.deploy.config;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * The YAML tree flattened to dotted keys ("storage.filesystem.rootdirectory"), with environment
+ * variables overriding keys the way Distribution does (REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY).
+ * Remembers which keys were read, so that the rest can be reported as unknown, and collects every
+ * invalid value instead of stopping at the first.
+ */
+final class RawConfig {
+
+    static final String ENV_PREFIX = "REGISTRY_";
+
+    private final Map<String, Object> values;
+    private final Map<String, String> env;
+    private final Set<String> readKeys = new HashSet<>();
+    private final Set<String> readEnv = new HashSet<>();
+    private final List<String> problems = new ArrayList<>();
+
+    RawConfig(Map<String, Object> yaml, Map<String, String> env) {
+        this.values = new LinkedHashMap<>();
+        flatten("", yaml, values);
+        this.env = env;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void flatten(String prefix, Map<?, ?> tree, Map<String, Object> into) {
+        tree.forEach((k, v) -> {
+            String key = prefix + String.valueOf(k).toLowerCase(Locale.ROOT);
+            if (v instanceof Map<?, ?> child && !child.isEmpty()) {
+                flatten(key + ".", child, into);
+            } else {
+                into.put(key, v);
+            }
+        });
+    }
+
+    static String envName(String key) {
+        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+
+    /** The value of {@code key}, the environment first; absent when neither sets it or it is empty. */
+    Optional<String> string(String key) {
+        readKeys.add(key);
+        String envName = envName(key);
+        readEnv.add(envName);
+        String fromEnv = env.get(envName);
+        if (fromEnv != null) {
+            return fromEnv.isBlank() ? Optional.empty() : Optional.of(fromEnv.trim());
+        }
+        Object value = values.get(key);
+        if (value == null || value instanceof Map<?, ?> || value instanceof List<?>) {
+            if (value != null) {
+                problems.add(key + ": expected a single value, found " + describe(value));
+            }
+            return Optional.empty();
+        }
+        String text = String.valueOf(value).trim();
+        return text.isEmpty() ? Optional.empty() : Optional.of(text);
+    }
+
+    String string(String key, String defaultValue) {
+        return string(key).orElse(defaultValue);
+    }
+
+    boolean bool(String key, boolean defaultValue) {
+        return parsed(key, defaultValue, "true or false", text -> switch (text.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> null;
+        }, false);
+    }
+
+    int integer(String key, int defaultValue, int min, int max) {
+        return parsed(key, defaultValue, "a whole number from " + min + " to " + max, text -> {
+            try {
+                int n = Integer.parseInt(text);
+                return n >= min && n <= max ? n : null;
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }, false);
+    }
+
+    /**
+     * Parses the value with {@code parser}, which answers null for an invalid one; the problem
+     * names the key, what was expected and (unless secret) what was found.
+     */
+    <T> T parsed(String key, T defaultValue, String expected, Function<String, T> parser, boolean secret) {
+        Optional<String> text = string(key);
+        if (text.isEmpty()) {
+            return defaultValue;
+        }
+        T value = parser.apply(text.get());
+        if (value == null) {
+            problems.add(key + ": expected " + expected + (secret ? "" : ", found '" + text.get() + "'")
+                    + source(key));
+            return defaultValue;
+        }
+        return value;
+    }
+
+    void problem(String message) {
+        problems.add(message);
+    }
+
+    List<String> problems() {
+        return problems;
+    }
+
+    /** Second-level names under {@code section} in the file or the environment (e.g. storage drivers). */
+    Set<String> children(String section) {
+        Set<String> names = new TreeSet<>();
+        String prefix = section + ".";
+        for (String key : values.keySet()) {
+            if (key.startsWith(prefix)) {
+                names.add(key.substring(prefix.length()).split("\\.", 2)[0]);
+            }
+        }
+        return names;
+    }
+
+    /** Keys present in the file that nothing read. */
+    List<String> unreadKeys() {
+        return values.keySet().stream().filter(k -> !readKeys.contains(k)).sorted().toList();
+    }
+
+    /** REGISTRY_* variables that nothing read. */
+    List<String> unreadEnvironment(Set<String> alsoKnown) {
+        return env.keySet().stream()
+                .filter(name -> name.startsWith(ENV_PREFIX))
+                .filter(name -> !readEnv.contains(name) && !alsoKnown.contains(name))
+                .sorted().toList();
+    }
+
+    void markRead(String key) {
+        readKeys.add(key);
+    }
+
+    private String source(String key) {
+        return env.containsKey(envName(key)) ? " (from environment variable " + envName(key) + ")" : "";
+    }
+
+    private static String describe(Object value) {
+        return value instanceof List<?> ? "a list" : "a section";
+    }
+}

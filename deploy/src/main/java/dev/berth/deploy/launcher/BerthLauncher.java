@@ -1,0 +1,155 @@
+package dev.berth.deploy.launcher;
+
+import dev.berth.deploy.config.BerthConfig;
+import dev.berth.deploy.config.ConfigException;
+import dev.berth.deploy.config.ConfigLoader;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The Start-Class of berth.jar: reads and validates Berth's configuration before anything boots
+ * (a bad value fails in milliseconds, naming the key), then starts Payara Micro bound to
+ * {@code http.addr}, quiet, without clustering, with Berth's WAR at the context root.
+ */
+public final class BerthLauncher {
+
+    private static final String PAYARA_MAIN = "fish.payara.micro.impl.PayaraMicroImpl";
+    static final String USAGE = """
+            Usage: java -jar berth.jar [--config FILE]
+                   java -jar berth.jar serve FILE
+
+            Starts the Berth container image registry. Without a file it listens on :5000 and keeps
+            everything (blobs, embedded PostgreSQL) under ./berth-data. Environment variables
+            override keys the Distribution way, e.g. REGISTRY_HTTP_ADDR=127.0.0.1:5000,
+            REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY=/srv/registry; REGISTRY_CONFIGURATION_PATH
+            selects the file when --config is not given.
+            """;
+
+    private BerthLauncher() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String configArgument;
+        try {
+            configArgument = configArgument(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("berth: " + e.getMessage() + "\n\n" + USAGE);
+            System.exit(2);
+            return;
+        }
+        if (configArgument != null && configArgument.equals("--help")) {
+            System.out.print(USAGE);
+            return;
+        }
+        BerthConfig config;
+        Optional<Path> file = ConfigLoader.locate(configArgument, System.getenv());
+        try {
+            config = ConfigLoader.load(file, System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("berth: " + e.getMessage());
+            System.err.println("berth: not started.");
+            System.exit(2);
+            return;
+        }
+        file.ifPresent(f -> System.setProperty(ConfigLoader.PATH_PROPERTY, f.toString()));
+        System.setProperty("berth.launcher", "true");
+        config.warnings().forEach(w -> System.err.println("berth: warning: configuration: " + w));
+        startPayara(payaraArguments(config));
+    }
+
+    /** @return the --config value, "--help", or null */
+    static String configArgument(String[] args) {
+        String config = null;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) {
+                return "--help";
+            } else if ((arg.equals("--config") || arg.equals("-c") || arg.equals("serve")) && i + 1 < args.length) {
+                config = args[++i];
+            } else if (arg.equalsIgnoreCase("--nested")) {
+                continue; // consumed by Payara's boot loader before this class runs
+            } else if ((arg.equalsIgnoreCase("--unpackdir") || arg.equalsIgnoreCase("--rootdir")) && i + 1 < args.length) {
+                i++; // consumed by Payara's boot loader before this class runs
+            } else if (arg.startsWith("--config=")) {
+                config = arg.substring("--config=".length());
+            } else {
+                throw new IllegalArgumentException("unknown argument '" + arg + "'");
+            }
+        }
+        return config;
+    }
+
+    static List<String> payaraArguments(BerthConfig config) throws IOException {
+        Path runDirectory = Files.createDirectories(config.dataDirectory().resolve("run"));
+        Path preBoot = runDirectory.resolve("pre-boot-commands.txt");
+        Files.writeString(preBoot, preBootCommands(config), StandardCharsets.UTF_8);
+        // Payara's runtime directory: under the data directory rather than /tmp, fresh at every start
+        Path payaraRoot = runDirectory.resolve("payara");
+        deleteRecursively(payaraRoot);
+        Files.createDirectories(payaraRoot);
+        Path logging = runDirectory.resolve("logging.properties");
+        Files.writeString(logging, loggingProperties(config), StandardCharsets.UTF_8);
+
+        List<String> args = new ArrayList<>(List.of(
+                "--nohazelcast", "--nocluster", "--disablephonehome",
+                "--port", String.valueOf(config.http().port()),
+                "--prebootcommandfile", preBoot.toString(),
+                "--logproperties", logging.toString(),
+                "--rootdir", payaraRoot.toString(),
+                "--unpackdir", payaraRoot.toString()));
+        return args;
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (var paths = Files.walk(directory)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    static String preBootCommands(BerthConfig config) {
+        return "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address="
+                + config.http().bindAddress() + "\n";
+    }
+
+    /** Payara's own INFO chatter off; Berth's loggers at the configured level. */
+    static String loggingProperties(BerthConfig config) throws IOException {
+        try (InputStream template = BerthLauncher.class.getResourceAsStream("/berth-logging.properties")) {
+            if (template == null) {
+                throw new IOException("berth-logging.properties missing from the launcher");
+            }
+            return new String(template.readAllBytes(), StandardCharsets.UTF_8)
+                    + "dev.berth.level=" + config.logLevel().julLevel().getName() + "\n";
+        }
+    }
+
+    private static void startPayara(List<String> args) throws Exception {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        try {
+            Class.forName(PAYARA_MAIN, true, loader)
+                    .getMethod("main", String[].class)
+                    .invoke(null, (Object) args.toArray(String[]::new));
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        } catch (ClassNotFoundException e) {
+            throw new UncheckedIOException(new IOException(
+                    "Payara Micro is not on the class path: run Berth as java -jar berth.jar", e));
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package dev.berth.deploy.runtime;
+
+import dev.berth.adapters.db.DatabaseSettings;
+import dev.berth.adapters.db.EmbeddedPostgres;
+import dev.berth.adapters.db.MetadataDatabase;
+import dev.berth.adapters.db.PostgresDatabaseStatus;
+import dev.berth.adapters.storage.filesystem.FilesystemStorageStatus;
+import dev.berth.application.system.DatabaseStatus;
+import dev.berth.application.system.InstanceInfo;
+import dev.berth.application.system.StorageStatus;
+import dev.berth.deploy.config.BerthConfig;
+import dev.berth.deploy.config.ConfigLoader;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The composition root: reads the configuration, starts what Berth needs (embedded PostgreSQL
+ * unless an external one is configured, the schema migrated by Flyway), chooses the adapters that
+ * implement the application's ports, and stops everything again when the application stops.
+ */
+@ApplicationScoped
+public class BerthRuntime {
+
+    private static final Logger LOG = Logger.getLogger(BerthRuntime.class.getName());
+    /** Set by the launcher: Berth runs as berth.jar and owns the JVM. */
+    public static final String LAUNCHED_PROPERTY = "berth.launcher";
+
+    private final Clock clock = Clock.systemUTC();
+    private BerthConfig config;
+    private EmbeddedPostgres embeddedPostgres;
+    private MetadataDatabase database;
+    private InstanceInfo instance;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        try {
+            boot();
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "Berth cannot start: " + e.getMessage(), e);
+            stop();
+            if (Boolean.getBoolean(LAUNCHED_PROPERTY)) {
+                // as berth.jar there is nothing else to serve: exit rather than answer 404 forever.
+                // From another thread, so that Payara's shutdown can wait for this deployment.
+                Thread.ofPlatform().name("berth-exit").start(() -> System.exit(1));
+            }
+            throw e;
+        }
+    }
+
+    private void boot() {
+        Optional<Path> file = ConfigLoader.locate(null, System.getenv());
+        config = ConfigLoader.load(file, System.getenv());
+        boolean launched = Boolean.getBoolean(LAUNCHED_PROPERTY);
+        if (!launched) {
+            config.warnings().forEach(w -> LOG.warning("Configuration: " + w));
+        }
+        DatabaseSettings settings = databaseSettings();
+        database = MetadataDatabase.open(settings);
+        instance = new InstanceInfo(BerthVersion.get(), Instant.ofEpochMilli(jvmStart()),
+                launched ? config.http().toString() : "application server listener");
+
+        DatabaseStatus.DatabaseReport db = new PostgresDatabaseStatus(database).report();
+        StorageStatus.StorageReport storage = new FilesystemStorageStatus(config.storage().rootDirectory()).report();
+        Duration took = Duration.between(instance.startedAt(), clock.instant());
+        LOG.info(() -> String.format("""
+                Berth %s started in %.1f s%s
+                  config:   %s
+                  storage:  %s %s (deletes %s)%s
+                  database: %s %s, schema version %s, installation %s""",
+                instance.version(), took.toMillis() / 1000.0,
+                launched ? ", listening on " + config.http() + " (" + config.http().url() + ")" : "",
+                config.source(),
+                storage.driver(), storage.location(), config.storage().deleteEnabled() ? "enabled" : "disabled",
+                storage.writable() ? "" : " NOT WRITABLE: " + storage.problem(),
+                db.mode(), db.location(), db.schemaVersion(), db.installationId()));
+    }
+
+    private DatabaseSettings databaseSettings() {
+        BerthConfig.Database db = config.database();
+        if (!db.embedded()) {
+            String url = db.url().orElseThrow();
+            return new DatabaseSettings("external", url.replaceFirst("\\?.*$", ""), url, db.user(), db.password(),
+                    db.maxPoolSize());
+        }
+        Path binaries = config.dataDirectory().resolve("run").resolve("postgres-binaries");
+        embeddedPostgres = EmbeddedPostgres.start(db.embeddedDirectory(), binaries, db.embeddedPort());
+        return new DatabaseSettings("embedded",
+                "127.0.0.1:" + embeddedPostgres.port() + ", data in " + embeddedPostgres.dataDirectory(),
+                embeddedPostgres.jdbcUrl(), embeddedPostgres.user(), "", db.maxPoolSize());
+    }
+
+    private static long jvmStart() {
+        return ManagementFactory.getRuntimeMXBean().getStartTime();
+    }
+
+    @PreDestroy
+    void stop() {
+        if (database != null) {
+            try {
+                database.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Closing the metadata database failed", e);
+            }
+            database = null;
+        }
+        if (embeddedPostgres != null) {
+            try {
+                embeddedPostgres.close();
+                LOG.info("Embedded PostgreSQL stopped");
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Stopping embedded PostgreSQL failed", e);
+            }
+            embeddedPostgres = null;
+        }
+    }
+
+    @Produces
+    @ApplicationScoped
+    DatabaseStatus databaseStatus() {
+        return new PostgresDatabaseStatus(database);
+    }
+
+    @Produces
+    @ApplicationScoped
+    StorageStatus storageStatus() {
+        return new FilesystemStorageStatus(config.storage().rootDirectory());
+    }
+
+    @Produces
+    InstanceInfo instanceInfo() {
+        return instance;
+    }
+
+    @Produces
+    Clock clock() {
+        return clock;
+    }
+}

@@ -46,6 +46,9 @@ public final class MetadataDatabase implements AutoCloseable {
     private static HikariDataSource pool(DatabaseSettings settings) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("berth-metadata");
+        // named, not looked up in DriverManager: in a web application the driver registered at
+        // class-loading time may belong to another class loader (or be unregistered by the server)
+        config.setDriverClassName(org.postgresql.Driver.class.getName());
         config.setJdbcUrl(settings.jdbcUrl());
         config.setUsername(settings.user());
         config.setPassword(settings.password());

@@ -1,0 +1,154 @@
+package dev.berth.deploy.system;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged berth.jar, started the way the README starts it ({@code java -jar berth.jar}) in a
+ * working directory of its own, bound to loopback on a free port. Stopped with SIGTERM, as an
+ * operator or systemd would.
+ */
+final class BerthProcess implements AutoCloseable {
+
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    private final Process process;
+    private final Path workDirectory;
+    private final Path log;
+    private final int port;
+    private final long startedNanos;
+
+    private BerthProcess(Process process, Path workDirectory, Path log, int port, long startedNanos) {
+        this.process = process;
+        this.workDirectory = workDirectory;
+        this.log = log;
+        this.port = port;
+        this.startedNanos = startedNanos;
+    }
+
+    static Path jar() {
+        String jar = System.getProperty("berth.jar");
+        if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalStateException("berth.jar not found (" + jar + "): run the system tests with mvn verify");
+        }
+        return Path.of(jar);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Starts berth.jar on 127.0.0.1:{@code port}; {@code env} adds to (and may override) REGISTRY_HTTP_ADDR. */
+    static BerthProcess start(Path workDirectory, int port, Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-jar", jar().toString()));
+        command.addAll(List.of(args));
+        Files.createDirectories(workDirectory);
+        Path log = Files.createTempFile(workDirectory, "berth-", ".log");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDirectory.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(k -> k.startsWith("REGISTRY_"));
+        builder.environment().put("REGISTRY_HTTP_ADDR", "127.0.0.1:" + port);
+        builder.environment().putAll(env);
+        return new BerthProcess(builder.start(), workDirectory, log, port, System.nanoTime());
+    }
+
+    /** The JVM running the tests (Temurin 25 under mvn verify) also runs Berth. */
+    static String javaExecutable() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    /** Waits for {@code GET /v2/} to answer 200 and returns how long that took since start. */
+    Duration awaitReady() throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("Berth exited with " + process.exitValue() + " before it was ready:\n" + output());
+            }
+            try {
+                if (get("/v2/").statusCode() == 200) {
+                    return Duration.ofNanos(System.nanoTime() - startedNanos);
+                }
+            } catch (IOException notListeningYet) {
+                // keep polling
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("Berth was not ready within " + READY_TIMEOUT + ":\n" + output());
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30)).GET().build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Waits for the process to end on its own (e.g. refused configuration) and returns its exit code. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("Berth did not exit within " + timeout);
+        }
+        return process.exitValue();
+    }
+
+    /** SIGTERM, then wait: Berth must stop by itself, embedded PostgreSQL included. */
+    void stop() throws InterruptedException {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("Berth did not stop within 90 s of SIGTERM");
+        }
+    }
+
+    /** SIGKILL: a crash, an OOM kill; nothing gets to clean up. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    String output() throws IOException {
+        return Files.readString(log);
+    }
+
+    Path workDirectory() {
+        return workDirectory;
+    }
+
+    int port() {
+        return port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(90, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+}

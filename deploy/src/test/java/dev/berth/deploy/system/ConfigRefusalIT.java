@@ -1,0 +1,53 @@
+package dev.berth.deploy.system;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A bad value stops berth.jar before anything boots, with a message that names the key. */
+class ConfigRefusalIT {
+
+    @TempDir
+    Path work;
+
+    @Test
+    void invalidEnvironmentValueIsNamed() throws Exception {
+        try (BerthProcess berth = BerthProcess.start(work, BerthProcess.freePort(),
+                Map.of("REGISTRY_HTTP_ADDR", "no-port-here"))) {
+            assertThat(berth.awaitExit(Duration.ofSeconds(60))).isEqualTo(2);
+            assertThat(berth.output())
+                    .contains("http.addr: expected [host]:port")
+                    .contains("found 'no-port-here' (from environment variable REGISTRY_HTTP_ADDR)")
+                    .contains("not started");
+        }
+        assertThat(work.resolve("berth-data")).as("nothing created").doesNotExist();
+    }
+
+    @Test
+    void invalidFileValueIsNamed() throws Exception {
+        Path config = Files.writeString(work.resolve("config.yml"), """
+                storage:
+                  delete:
+                    enabled: perhaps
+                """);
+        try (BerthProcess berth = BerthProcess.start(work, BerthProcess.freePort(),
+                Map.of("REGISTRY_CONFIGURATION_PATH", config.toString()))) {
+            assertThat(berth.awaitExit(Duration.ofSeconds(60))).isEqualTo(2);
+            assertThat(berth.output()).contains("storage.delete.enabled: expected true or false, found 'perhaps'");
+        }
+    }
+
+    @Test
+    void unknownArgumentIsRefusedWithUsage() throws Exception {
+        try (BerthProcess berth = BerthProcess.start(work, BerthProcess.freePort(), Map.of(), "--prot", "80")) {
+            assertThat(berth.awaitExit(Duration.ofSeconds(60))).isEqualTo(2);
+            assertThat(berth.output()).contains("unknown argument '--prot'").contains("Usage: java -jar berth.jar");
+        }
+    }
+}

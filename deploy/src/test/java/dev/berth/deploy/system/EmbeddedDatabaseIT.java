@@ -1,0 +1,102 @@
+package dev.berth.deploy.system;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The README's start command on a fresh machine: berth.jar with no configuration file starts an
+ * embedded PostgreSQL under ./berth-data, serves /v2/, /admin and /health, keeps its data across a
+ * restart, recovers from being killed, and leaves no postgres process behind when stopped.
+ */
+class EmbeddedDatabaseIT {
+
+    @TempDir
+    Path work;
+
+    @Test
+    void zeroConfigStartServesRestartsAndLeavesNothingBehind() throws Exception {
+        int port = BerthProcess.freePort();
+        Path data = work.resolve("berth-data");
+        Path postgresBinaries = data.resolve("run/postgres-binaries");
+        String installationId;
+
+        try (BerthProcess berth = BerthProcess.start(work, port, Map.of())) {
+            Duration ready = berth.awaitReady();
+            System.out.printf("[measure] first start: java -jar to first 200 on /v2/ in %.1f s%n", ready.toMillis() / 1000.0);
+
+            HttpResponse<String> base = berth.get("/v2/");
+            assertThat(base.statusCode()).isEqualTo(200);
+            assertThat(base.headers().firstValue("Docker-Distribution-API-Version")).contains("registry/2.0");
+            assertThat(base.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+            assertThat(base.body()).isEqualTo("{}");
+
+            HttpResponse<String> admin = berth.get("/admin");
+            assertThat(admin.statusCode()).isEqualTo(200);
+            assertThat(admin.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+            assertThat(admin.body()).contains("window.Vaadin");
+
+            HttpResponse<String> health = berth.get("/health/ready");
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(JsonFields.checkStatus(health.body(), "database")).isEqualTo("UP");
+            assertThat(JsonFields.checkStatus(health.body(), "storage")).isEqualTo("UP");
+            assertThat(JsonFields.string(health.body(), "mode")).isEqualTo("embedded");
+            assertThat(JsonFields.string(health.body(), "schemaVersion")).isEqualTo("1");
+            installationId = JsonFields.string(health.body(), "installationId");
+
+            assertThat(berth.output())
+                    .contains("listening on 127.0.0.1:" + port)
+                    .contains("config:   defaults + environment")
+                    .contains("storage:  filesystem " + data.resolve("registry"))
+                    .contains("database: embedded 127.0.0.1:")
+                    .contains("data in " + data.resolve("postgres"))
+                    .containsPattern("Berth \\S+ started in \\d+\\.\\d s");
+            assertThat(Processes.runningFrom(postgresBinaries)).as("embedded postgres runs").isNotEmpty();
+            long rssKb = ProcessHandle.of(berth.pid()).map(p -> rssKilobytes(p.pid())).orElse(-1L);
+            System.out.printf("[measure] idle RSS after start: %d MiB%n", rssKb / 1024);
+
+            berth.stop();
+        }
+        assertThat(Processes.runningFrom(postgresBinaries)).as("postgres after stop").isEmpty();
+        assertThat(data.resolve("postgres/postmaster.pid")).doesNotExist();
+        assertThat(data.resolve("postgres/PG_VERSION")).exists();
+
+        try (BerthProcess again = BerthProcess.start(work, port, Map.of())) {
+            Duration ready = again.awaitReady();
+            System.out.printf("[measure] restart: java -jar to first 200 on /v2/ in %.1f s%n", ready.toMillis() / 1000.0);
+            String health = again.get("/health/ready").body();
+            assertThat(JsonFields.string(health, "installationId")).as("metadata survived the restart").isEqualTo(installationId);
+            assertThat(JsonFields.string(health, "schemaVersion")).isEqualTo("1");
+            again.kill();
+        }
+        assertThat(Processes.runningFrom(postgresBinaries)).as("a killed Berth leaves its postgres running").isNotEmpty();
+
+        try (BerthProcess recovered = BerthProcess.start(work, port, Map.of())) {
+            recovered.awaitReady();
+            String health = recovered.get("/health/ready").body();
+            assertThat(JsonFields.checkStatus(health, "database")).isEqualTo("UP");
+            assertThat(JsonFields.string(health, "installationId")).isEqualTo(installationId);
+            assertThat(recovered.output()).contains("Stopping PostgreSQL left running by a previous Berth");
+            recovered.stop();
+        }
+        assertThat(Processes.runningFrom(postgresBinaries)).as("postgres after the last stop").isEmpty();
+    }
+
+    private static long rssKilobytes(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                    .filter(l -> l.startsWith("VmRSS:"))
+                    .map(l -> Long.parseLong(l.replaceAll("\\D", "")))
+                    .findFirst().orElse(-1L);
+        } catch (Exception e) {
+            return -1L;
+        }
+    }
+}

@@ -5,7 +5,7 @@ import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.ext.Provider;
 
-/** Every /v2 response, errors included, carries the API version header (distribution-spec). */
+/** Every /v2 response, errors included, carries the API version header (distribution-spec). JAX-RS serves only /v2. */
 @Provider
 public class ApiVersionHeaderFilter implements ContainerResponseFilter {
 
@@ -14,9 +14,6 @@ public class ApiVersionHeaderFilter implements ContainerResponseFilter {
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        String path = request.getUriInfo().getPath();
-        if (path.equals("v2") || path.startsWith("v2/") || path.startsWith("/v2")) {
-            response.getHeaders().putSingle(HEADER, VALUE);
-        }
+        response.getHeaders().putSingle(HEADER, VALUE);
     }
 }

@@ -9,7 +9,7 @@ import jakarta.ws.rs.core.Response;
 
 /** {@code GET /v2/}: the API version check every registry client makes first. */
 @ApplicationScoped
-@Path("v2")
+@Path("")
 public class ApiVersionResource {
 
     @GET

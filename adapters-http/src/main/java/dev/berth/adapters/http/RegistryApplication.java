@@ -4,9 +4,9 @@ import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 
 /**
- * JAX-RS at the context root: /v2/... and /health. The admin UI's servlet mappings (/admin/*,
- * /VAADIN/*) are longer and win over this one.
+ * JAX-RS serves the registry API under /v2 only: the rest of the context (/admin, static resources
+ * of the admin UI, /health) belongs to other servlets and the container's default servlet.
  */
-@ApplicationPath("/")
+@ApplicationPath("v2")
 public class RegistryApplication extends Application {
 }

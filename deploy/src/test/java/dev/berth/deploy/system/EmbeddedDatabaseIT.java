@@ -32,6 +32,7 @@ class EmbeddedDatabaseIT {
             Duration ready = berth.awaitReady();
             System.out.printf("[measure] first start: java -jar to first 200 on /v2/ in %.1f s%n", ready.toMillis() / 1000.0);
 
+            assertThat(berth.get("/v2").statusCode()).isEqualTo(200);
             HttpResponse<String> base = berth.get("/v2/");
             assertThat(base.statusCode()).isEqualTo(200);
             assertThat(base.headers().firstValue("Docker-Distribution-API-Version")).contains("registry/2.0");
@@ -42,6 +43,13 @@ class EmbeddedDatabaseIT {
             assertThat(admin.statusCode()).isEqualTo(200);
             assertThat(admin.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
             assertThat(admin.body()).contains("window.Vaadin");
+            assertThat(berth.get("/lumo/lumo.css").statusCode()).as("admin UI theme").isEqualTo(200);
+            String dashboard = Chromium.dumpDom("http://127.0.0.1:" + port + "/admin/", work);
+            assertThat(dashboard)
+                    .contains("id=\"storage-location\">" + data.resolve("registry") + "<")
+                    .contains("id=\"database-mode\">embedded<")
+                    .contains("id=\"schema-version\">1<");
+            Chromium.screenshot("http://127.0.0.1:" + port + "/admin/", "admin-dashboard", work);
 
             HttpResponse<String> health = berth.get("/health/ready");
             assertThat(health.statusCode()).isEqualTo(200);

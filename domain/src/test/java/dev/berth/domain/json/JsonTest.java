@@ -7,6 +7,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -227,7 +228,7 @@ class JsonTest {
         assertThatThrownBy(() -> new JsonString(null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> new JsonNumber(null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> new JsonArray(null)).isInstanceOf(NullPointerException.class);
-        Map<String, JsonValue> withNullValue = new java.util.HashMap<>();
+        Map<String, JsonValue> withNullValue = new HashMap<>();
         withNullValue.put("a", null);
         assertThatThrownBy(() -> new JsonObject(withNullValue)).isInstanceOf(NullPointerException.class);
     }

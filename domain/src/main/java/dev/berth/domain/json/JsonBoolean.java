@@ -1,0 +1,4 @@
+package dev.berth.domain.json;
+
+public record JsonBoolean(boolean value) implements JsonValue {
+}

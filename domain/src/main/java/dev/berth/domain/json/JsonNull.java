@@ -1,0 +1,4 @@
+package dev.berth.domain.json;
+
+public record JsonNull() implements JsonValue {
+}

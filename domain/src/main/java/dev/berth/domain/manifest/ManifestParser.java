@@ -1,0 +1,304 @@
+package dev.berth.domain.manifest;
+
+import dev.berth.domain.Digest;
+import dev.berth.domain.error.Excerpt;
+import dev.berth.domain.error.ManifestInvalidException;
+import dev.berth.domain.error.RegistryException;
+import dev.berth.domain.json.Json;
+import dev.berth.domain.json.JsonArray;
+import dev.berth.domain.json.JsonNull;
+import dev.berth.domain.json.JsonNumber;
+import dev.berth.domain.json.JsonObject;
+import dev.berth.domain.json.JsonString;
+import dev.berth.domain.json.JsonSyntaxException;
+import dev.berth.domain.json.JsonValue;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+
+/**
+ * Reads a pushed manifest into a {@link ParsedManifest}, or says precisely why it is refused.
+ *
+ * <p>The declared content type decides how the payload is read, and the payload must agree with it:
+ * a top-level {@code mediaType} must equal it, and without one the payload must have the declared
+ * kind's shape. A document that could be read both as an image manifest and as an index is always
+ * refused, since registry and client could then disagree on what it references (CVE-2021-41190).
+ *
+ * <p>Unknown fields are ignored, as the OCI spec requires; a JSON {@code null} counts as an absent
+ * field, as it does for the Go clients that write most manifests. Every failure, including a bad
+ * digest or size inside a descriptor, is a {@link ManifestInvalidException} whose detail names the
+ * field, e.g. {@code layers[2].digest: ...}.
+ */
+public final class ManifestParser {
+
+    private enum Kind { IMAGE_MANIFEST, INDEX }
+
+    private ManifestParser() {
+    }
+
+    /**
+     * @param payload             the exact bytes received
+     * @param declaredContentType the content type the client sent with them
+     * @throws ManifestInvalidException when the type is unsupported or the payload is malformed,
+     *                                  inconsistent or of another kind than declared
+     */
+    public static ParsedManifest parse(byte[] payload, MediaType declaredContentType) {
+        Objects.requireNonNull(payload, "payload");
+        Objects.requireNonNull(declaredContentType, "declaredContentType");
+        Kind kind = kindOf(declaredContentType);
+        JsonObject root = rootObject(payload);
+        checkMediaTypeField(root, declaredContentType);
+        checkShape(root, kind, declaredContentType);
+        int schemaVersion = schemaVersion(root);
+        MediaType artifactType = optionalMediaType(root, "artifactType", "");
+        Descriptor subject = optionalDescriptor(root, "subject");
+        Map<String, String> annotations = annotations(root, "");
+        return switch (kind) {
+            case IMAGE_MANIFEST -> new ImageManifest(declaredContentType, schemaVersion, artifactType,
+                    descriptor(requiredObject(root, "config"), "config"),
+                    descriptors(root, "layers"), subject, annotations);
+            case INDEX -> new ImageIndex(declaredContentType, schemaVersion, artifactType,
+                    descriptors(root, "manifests"), subject, annotations);
+        };
+    }
+
+    private static Kind kindOf(MediaType declared) {
+        if (declared.equals(MediaType.DOCKER_MANIFEST_V2) || declared.equals(MediaType.OCI_MANIFEST_V1)) {
+            return Kind.IMAGE_MANIFEST;
+        }
+        if (declared.equals(MediaType.DOCKER_MANIFEST_LIST_V2) || declared.equals(MediaType.OCI_INDEX_V1)) {
+            return Kind.INDEX;
+        }
+        if (declared.equals(MediaType.DOCKER_MANIFEST_V1) || declared.equals(MediaType.DOCKER_MANIFEST_V1_SIGNED)) {
+            throw new ManifestInvalidException("schema 1 manifests are not supported");
+        }
+        throw new ManifestInvalidException("unsupported manifest media type " + declared);
+    }
+
+    private static JsonObject rootObject(byte[] payload) {
+        JsonValue root;
+        try {
+            root = Json.parse(payload);
+        } catch (JsonSyntaxException e) {
+            throw new ManifestInvalidException("invalid JSON: " + e.getMessage(), e);
+        }
+        if (!(root instanceof JsonObject object)) {
+            throw new ManifestInvalidException("manifest must be a JSON object");
+        }
+        return object;
+    }
+
+    private static void checkMediaTypeField(JsonObject root, MediaType declared) {
+        MediaType inPayload = optionalMediaType(root, "mediaType", "");
+        if (inPayload == null) {
+            if (declared.equals(MediaType.DOCKER_MANIFEST_V2) || declared.equals(MediaType.DOCKER_MANIFEST_LIST_V2)) {
+                throw new ManifestInvalidException("mediaType is required in " + declared + " manifests");
+            }
+        } else if (!inPayload.equals(declared)) {
+            throw new ManifestInvalidException("mediaType " + inPayload + " does not match the declared content type "
+                    + declared);
+        }
+    }
+
+    private static void checkShape(JsonObject root, Kind kind, MediaType declared) {
+        boolean looksLikeIndex = member(root, "manifests") != null;
+        boolean looksLikeImage = member(root, "config") != null || member(root, "layers") != null;
+        if (looksLikeIndex && looksLikeImage) {
+            throw new ManifestInvalidException("a manifest cannot have both manifests and config or layers");
+        }
+        if (kind == Kind.IMAGE_MANIFEST && looksLikeIndex) {
+            throw new ManifestInvalidException("declared as " + declared + " but has manifests, like an index");
+        }
+        if (kind == Kind.INDEX && looksLikeImage) {
+            throw new ManifestInvalidException("declared as " + declared
+                    + " but has config or layers, like an image manifest");
+        }
+    }
+
+    private static int schemaVersion(JsonObject root) {
+        JsonValue value = member(root, "schemaVersion");
+        if (value == null) {
+            throw new ManifestInvalidException("schemaVersion is required");
+        }
+        if (!(value instanceof JsonNumber number) || number.asExactLong().orElse(-1) != 2) {
+            throw new ManifestInvalidException("schemaVersion must be 2");
+        }
+        return 2;
+    }
+
+    private static List<Descriptor> descriptors(JsonObject object, String key) {
+        JsonValue value = member(object, key);
+        if (value == null) {
+            throw new ManifestInvalidException(key + " is required");
+        }
+        if (!(value instanceof JsonArray array)) {
+            throw new ManifestInvalidException(key + " must be an array");
+        }
+        List<Descriptor> descriptors = new ArrayList<>(array.elements().size());
+        for (int i = 0; i < array.elements().size(); i++) {
+            String path = key + "[" + i + "]";
+            if (!(array.elements().get(i) instanceof JsonObject element)) {
+                throw new ManifestInvalidException(path + " must be an object");
+            }
+            descriptors.add(descriptor(element, path));
+        }
+        return descriptors;
+    }
+
+    private static Descriptor optionalDescriptor(JsonObject root, String key) {
+        JsonValue value = member(root, key);
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof JsonObject descriptor)) {
+            throw new ManifestInvalidException(key + " must be an object");
+        }
+        return descriptor(descriptor, key);
+    }
+
+    private static Descriptor descriptor(JsonObject object, String path) {
+        MediaType mediaType = requiredMediaType(object, "mediaType", path);
+        String digestText = requiredString(object, "digest", path);
+        Digest digest = converted(path(path, "digest"), () -> Digest.parse(digestText));
+        long size = size(object, path);
+        List<String> urls = optionalStrings(object, "urls", path);
+        Map<String, String> annotations = annotations(object, path);
+        MediaType artifactType = optionalMediaType(object, "artifactType", path);
+        Platform platform = optionalPlatform(object, path);
+        return converted(path,
+                () -> new Descriptor(mediaType, digest, size, urls, annotations, artifactType, platform));
+    }
+
+    private static long size(JsonObject descriptor, String parent) {
+        String path = path(parent, "size");
+        JsonValue value = member(descriptor, "size");
+        if (value == null) {
+            throw new ManifestInvalidException(path + " is required");
+        }
+        OptionalLong size = value instanceof JsonNumber number ? number.asExactLong() : OptionalLong.empty();
+        if (size.isEmpty() || size.getAsLong() < 0) {
+            throw new ManifestInvalidException(path + " must be a non-negative integer");
+        }
+        return size.getAsLong();
+    }
+
+    private static Platform optionalPlatform(JsonObject descriptor, String parent) {
+        JsonValue value = member(descriptor, "platform");
+        if (value == null) {
+            return null;
+        }
+        String path = path(parent, "platform");
+        if (!(value instanceof JsonObject platform)) {
+            throw new ManifestInvalidException(path + " must be an object");
+        }
+        String architecture = requiredString(platform, "architecture", path);
+        String os = requiredString(platform, "os", path);
+        String variant = optionalString(platform, "variant", path);
+        String osVersion = optionalString(platform, "os.version", path);
+        List<String> osFeatures = optionalStrings(platform, "os.features", path);
+        return converted(path, () -> new Platform(architecture, os, variant, osVersion, osFeatures));
+    }
+
+    private static Map<String, String> annotations(JsonObject object, String parent) {
+        JsonValue value = member(object, "annotations");
+        if (value == null) {
+            return Map.of();
+        }
+        String path = path(parent, "annotations");
+        if (!(value instanceof JsonObject members)) {
+            throw new ManifestInvalidException(path + " must be an object");
+        }
+        Map<String, String> annotations = new LinkedHashMap<>();
+        members.members().forEach((key, annotation) -> {
+            if (!(annotation instanceof JsonString string)) {
+                throw new ManifestInvalidException(path + "[" + Excerpt.quote(key) + "] must be a string");
+            }
+            annotations.put(key, string.value());
+        });
+        return annotations;
+    }
+
+    private static MediaType requiredMediaType(JsonObject object, String key, String parent) {
+        String text = requiredString(object, key, parent);
+        return converted(path(parent, key), () -> MediaType.parse(text));
+    }
+
+    private static MediaType optionalMediaType(JsonObject object, String key, String parent) {
+        String text = optionalString(object, key, parent);
+        return text == null ? null : converted(path(parent, key), () -> MediaType.parse(text));
+    }
+
+    private static JsonObject requiredObject(JsonObject root, String key) {
+        JsonValue value = member(root, key);
+        if (value == null) {
+            throw new ManifestInvalidException(key + " is required");
+        }
+        if (!(value instanceof JsonObject member)) {
+            throw new ManifestInvalidException(key + " must be an object");
+        }
+        return member;
+    }
+
+    private static String requiredString(JsonObject object, String key, String parent) {
+        String value = optionalString(object, key, parent);
+        if (value == null) {
+            throw new ManifestInvalidException(path(parent, key) + " is required");
+        }
+        return value;
+    }
+
+    private static String optionalString(JsonObject object, String key, String parent) {
+        JsonValue value = member(object, key);
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof JsonString string)) {
+            throw new ManifestInvalidException(path(parent, key) + " must be a string");
+        }
+        return string.value();
+    }
+
+    private static List<String> optionalStrings(JsonObject object, String key, String parent) {
+        JsonValue value = member(object, key);
+        if (value == null) {
+            return List.of();
+        }
+        String path = path(parent, key);
+        if (!(value instanceof JsonArray array)) {
+            throw new ManifestInvalidException(path + " must be an array");
+        }
+        List<String> strings = new ArrayList<>(array.elements().size());
+        for (int i = 0; i < array.elements().size(); i++) {
+            if (!(array.elements().get(i) instanceof JsonString string)) {
+                throw new ManifestInvalidException(path + "[" + i + "] must be a string");
+            }
+            strings.add(string.value());
+        }
+        return strings;
+    }
+
+    /** The member's value, with an explicit JSON null treated as absent. */
+    private static JsonValue member(JsonObject object, String key) {
+        JsonValue value = object.get(key);
+        return value instanceof JsonNull ? null : value;
+    }
+
+    private static String path(String parent, String key) {
+        return parent.isEmpty() ? key : parent + "." + key;
+    }
+
+    /** Runs a value object's own validation, reporting any failure as an invalid manifest at {@code path}. */
+    private static <T> T converted(String path, Supplier<T> conversion) {
+        try {
+            return conversion.get();
+        } catch (RegistryException e) {
+            String reason = e.detail() == null ? e.getMessage() : e.detail();
+            throw new ManifestInvalidException(path + ": " + reason, e);
+        }
+    }
+}

@@ -59,6 +59,11 @@ final class BerthProcess implements AutoCloseable {
     static BerthProcess start(Path workDirectory, int port, Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-jar", jar().toString()));
         command.addAll(List.of(args));
+        return run(command, workDirectory, port, env);
+    }
+
+    /** Runs {@code command} (a JVM serving Berth on 127.0.0.1:{@code port}) in {@code workDirectory}. */
+    static BerthProcess run(List<String> command, Path workDirectory, int port, Map<String, String> env) throws IOException {
         Files.createDirectories(workDirectory);
         Path log = Files.createTempFile(workDirectory, "berth-", ".log");
         ProcessBuilder builder = new ProcessBuilder(command)

@@ -1,0 +1,28 @@
+package dev.berth.application.port;
+
+import dev.berth.domain.Digest;
+import dev.berth.domain.RepositoryName;
+
+import java.util.OptionalLong;
+
+/**
+ * Port: blobs known to the registry (global, deduplicated by digest) and which repository may see
+ * which blob. A repository only serves, mounts and references blobs linked to it.
+ */
+public interface BlobLinkStore {
+
+    /** Records stored content and its size; idempotent. Call only after the bytes are committed. */
+    void recordBlob(Digest digest, long size);
+
+    /** The size of content the registry has stored, in any repository. */
+    OptionalLong blobSize(Digest digest);
+
+    /** Links a recorded blob to a repository (creating the repository if needed); idempotent. */
+    void link(RepositoryName repository, Digest digest);
+
+    /** The blob's size when it is linked to the repository, else empty. */
+    OptionalLong linkedSize(RepositoryName repository, Digest digest);
+
+    /** @return whether a link was removed */
+    boolean unlink(RepositoryName repository, Digest digest);
+}

@@ -1,0 +1,63 @@
+package dev.berth.application.port;
+
+import dev.berth.domain.Digest;
+import dev.berth.domain.UploadId;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.OptionalLong;
+
+/**
+ * Port, and the storage driver SPI: content-addressed blob bytes and the bytes of uploads in
+ * progress. Knows nothing of repositories, HTTP or the database. Content becomes visible under a
+ * digest only through {@link #commitUpload}, after its bytes are durable. Every method may be
+ * called concurrently from several threads and several Berth nodes.
+ */
+public interface BlobStore {
+
+    /** Short driver name for logs and the admin UI, e.g. "filesystem". */
+    String driverName();
+
+    /** Where the bytes are, for operators (a directory, a bucket URL); never credentials. */
+    String location();
+
+    /**
+     * Writes {@code data} (read to its end) into the upload starting at {@code offset}, creating
+     * the upload when {@code offset} is 0. Bytes past {@code offset} from an earlier, failed write
+     * are replaced, so a client's retry of a chunk is safe.
+     *
+     * @return the upload's size afterwards
+     * @throws IllegalStateException when {@code offset} is beyond the upload's current size
+     */
+    long writeUpload(UploadId upload, long offset, InputStream data) throws IOException;
+
+    /** The upload's current size; 0 when it has no bytes (or does not exist). */
+    long uploadSize(UploadId upload) throws IOException;
+
+    /** Reads the upload from {@code offset} to its end (to rebuild hash state after a restart). */
+    InputStream readUpload(UploadId upload, long offset) throws IOException;
+
+    /**
+     * Makes the upload's bytes the content of {@code digest}, durably and atomically, and removes the
+     * upload. If the content already exists (a duplicate or concurrent push) the upload is simply
+     * discarded: content addressed bytes are the same bytes. The caller has verified the digest.
+     */
+    void commitUpload(UploadId upload, Digest digest) throws IOException;
+
+    /** Discards an upload; no-op when it does not exist. */
+    void deleteUpload(UploadId upload) throws IOException;
+
+    /** The size of the stored content, or empty when it is not stored. */
+    OptionalLong size(Digest digest) throws IOException;
+
+    /**
+     * Streams {@code length} bytes of the content from {@code offset}. The caller checked the range
+     * against {@link #size}.
+     *
+     * @throws java.nio.file.NoSuchFileException (or another IOException) when the content is gone
+     */
+    InputStream read(Digest digest, long offset, long length) throws IOException;
+
+    /** Removes content (garbage collection); no-op when it does not exist. */
+    void delete(Digest digest) throws IOException;
+}

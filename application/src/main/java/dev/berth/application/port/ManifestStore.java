@@ -1,0 +1,34 @@
+package dev.berth.application.port;
+
+import dev.berth.domain.Digest;
+import dev.berth.domain.RepositoryName;
+import dev.berth.domain.Tag;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Port: manifests per repository, with what they reference, and the referrers index. */
+public interface ManifestStore {
+
+    /** Stores the manifest in the repository; idempotent for the same digest. */
+    void put(RepositoryName repository, StoredManifest manifest);
+
+    Optional<StoredManifest> get(RepositoryName repository, Digest digest);
+
+    /** The manifest a tag points at, in one lookup. */
+    Optional<StoredManifest> getTagged(RepositoryName repository, Tag tag);
+
+    boolean exists(RepositoryName repository, Digest digest);
+
+    /** Removes the manifest and every tag pointing at it; @return whether it existed. */
+    boolean delete(RepositoryName repository, Digest digest);
+
+    /** Whether some index in the repository lists this manifest as a child (it must not be deleted). */
+    boolean isChildOfAnother(RepositoryName repository, Digest digest);
+
+    /**
+     * Manifests in the repository whose subject is {@code subject}, optionally only those of one
+     * artifact type, in push order.
+     */
+    List<StoredManifest> referrers(RepositoryName repository, Digest subject, Optional<String> artifactType);
+}

@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param warnings what an operator should fix but what does not stop start-up
  */
 public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress http, Path dataDirectory,
-                          Storage storage, Database database, List<String> warnings) {
+                          Storage storage, Database database, int maxPageSize, List<String> warnings) {
 
     public BerthConfig {
         warnings = List.copyOf(warnings);

@@ -38,7 +38,7 @@ public final class ConfigLoader {
             "http.prefix", "http.host", "http.secret", "http.tls", "http.debug", "http.headers", "http.http2",
             "http.h2c", "http.net", "http.relativeurls", "http.draintimeout",
             "auth", "middleware", "reporting", "notifications", "redis", "health", "proxy", "validation",
-            "compatibility", "catalog");
+            "compatibility");
     private static final long MAX_FILE_BYTES = 1024 * 1024;
 
     private ConfigLoader() {
@@ -71,6 +71,8 @@ public final class ConfigLoader {
 
         BerthConfig.Storage storage = storage(raw, dataDirectory);
         BerthConfig.Database database = database(raw, dataDirectory);
+        // Distribution 3's name for the largest catalog page; Berth applies it to tag lists too
+        int maxPageSize = raw.integer("catalog.maxentries", 1000, 1, 100_000);
 
         if (!raw.problems().isEmpty()) {
             throw new ConfigException(raw.problems());
@@ -84,7 +86,7 @@ public final class ConfigLoader {
         for (String name : raw.unreadEnvironment(Set.of(PATH_ENV, "REGISTRY_STORAGE"))) {
             warnings.add(name + ": environment variable matches no configuration key; ignored");
         }
-        return new BerthConfig(file, logLevel, http, dataDirectory, storage, database, warnings);
+        return new BerthConfig(file, logLevel, http, dataDirectory, storage, database, maxPageSize, warnings);
     }
 
     private static BerthConfig.Storage storage(RawConfig raw, Path dataDirectory) {

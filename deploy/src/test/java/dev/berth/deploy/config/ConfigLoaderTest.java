@@ -35,6 +35,7 @@ class ConfigLoaderTest {
         assertThat(config.database().embedded()).isTrue();
         assertThat(config.database().embeddedDirectory()).isEqualTo(data.resolve("postgres"));
         assertThat(config.logLevel()).isEqualTo(LogLevel.INFO);
+        assertThat(config.maxPageSize()).isEqualTo(1000);
         assertThat(config.warnings()).isEmpty();
         assertThat(config.source()).isEqualTo("defaults + environment");
     }
@@ -60,6 +61,8 @@ class ConfigLoaderTest {
                   password: s3cret
                   pool:
                     maxsize: 40
+                catalog:
+                  maxentries: 250
                 """), Map.of());
 
         assertThat(config.logLevel()).isEqualTo(LogLevel.DEBUG);
@@ -72,6 +75,7 @@ class ConfigLoaderTest {
         assertThat(config.database().user()).isEqualTo("berth");
         assertThat(config.database().password()).isEqualTo("s3cret");
         assertThat(config.database().maxPoolSize()).isEqualTo(40);
+        assertThat(config.maxPageSize()).isEqualTo(250);
         assertThat(config.warnings()).isEmpty();
         assertThat(config.source()).startsWith(dir.resolve("config.yml").toString());
     }

@@ -38,6 +38,10 @@ class EmbeddedDatabaseIT {
             assertThat(base.headers().firstValue("Docker-Distribution-API-Version")).contains("registry/2.0");
             assertThat(base.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
             assertThat(base.body()).isEqualTo("{}");
+            HttpResponse<byte[]> delete = new RegistryClient(berth).send("DELETE",
+                    "/v2/some/repo/manifests/sha256:" + "a".repeat(64), null);
+            assertThat(delete.statusCode()).as("deletes are disabled by default").isEqualTo(405);
+            assertThat(RegistryClient.text(delete)).contains("\"code\":\"UNSUPPORTED\"");
 
             HttpResponse<String> admin = berth.get("/admin");
             assertThat(admin.statusCode()).isEqualTo(200);

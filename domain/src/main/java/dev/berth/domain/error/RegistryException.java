@@ -14,7 +14,8 @@ public abstract sealed class RegistryException extends RuntimeException
         DigestInvalidException, SizeInvalidException, NameInvalidException, NameUnknownException,
         TagInvalidException, ManifestUnknownException, ManifestInvalidException,
         ManifestBlobUnknownException, UnauthorizedException, DeniedException, UnsupportedException,
-        TooManyRequestsException, UnavailableException, RangeInvalidException {
+        TooManyRequestsException, UnavailableException, RangeInvalidException,
+        PaginationNumberInvalidException {
 
     private final String code;
     private final String detail;

@@ -34,7 +34,9 @@ class RegistryExceptionTest {
                 Arguments.of((Function<String, RegistryException>) UnsupportedException::new, "UNSUPPORTED"),
                 Arguments.of((Function<String, RegistryException>) TooManyRequestsException::new, "TOOMANYREQUESTS"),
                 Arguments.of((Function<String, RegistryException>) UnavailableException::new, "UNAVAILABLE"),
-                Arguments.of((Function<String, RegistryException>) RangeInvalidException::new, "RANGE_INVALID"));
+                Arguments.of((Function<String, RegistryException>) RangeInvalidException::new, "RANGE_INVALID"),
+                Arguments.of((Function<String, RegistryException>) PaginationNumberInvalidException::new,
+                        "PAGINATION_NUMBER_INVALID"));
     }
 
     @ParameterizedTest
@@ -103,6 +105,7 @@ class RegistryExceptionTest {
             case ManifestInvalidException e -> "client error";
             case ManifestBlobUnknownException e -> "client error";
             case RangeInvalidException e -> "client error";
+            case PaginationNumberInvalidException e -> "client error";
             case UnauthorizedException e -> "access";
             case DeniedException e -> "access";
             case UnsupportedException e -> "unsupported";

@@ -1,0 +1,79 @@
+package dev.berth.adapters.http;
+
+import dev.berth.application.registry.DeleteBlob;
+import dev.berth.application.registry.GetBlob;
+import dev.berth.domain.Digest;
+import dev.berth.domain.RepositoryName;
+import dev.berth.domain.error.RangeInvalidException;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Optional;
+
+/** {@code HEAD|GET|DELETE /v2/<name>/blobs/<digest>}: blobs are streamed, never held in memory. */
+@Dependent
+class BlobRequests {
+
+    private static final int COPY_BUFFER = 256 * 1024;
+
+    private final GetBlob getBlob;
+    private final DeleteBlob deleteBlob;
+
+    @Inject
+    BlobRequests(GetBlob getBlob, DeleteBlob deleteBlob) {
+        this.getBlob = getBlob;
+        this.deleteBlob = deleteBlob;
+    }
+
+    void get(RepositoryName repository, Digest digest, HttpServletRequest request, HttpServletResponse response,
+             boolean head) throws IOException {
+        long size = getBlob.size(repository, digest);
+        Optional<ByteRange> range;
+        try {
+            range = ByteRange.parse(request.getHeader("Range"), size);
+        } catch (ByteRange.Unsatisfiable e) {
+            response.setHeader("Content-Range", "bytes */" + size);
+            throw new RangeInvalidException("range not satisfiable for a blob of " + size + " bytes");
+        }
+        response.setHeader("Docker-Content-Digest", digest.toString());
+        response.setHeader("ETag", "\"" + digest + "\"");
+        response.setHeader("Accept-Ranges", "bytes");
+        // content addressed: the bytes behind a digest never change
+        response.setHeader("Cache-Control", "max-age=31536000");
+        response.setContentType("application/octet-stream");
+        long offset = range.map(ByteRange::first).orElse(0L);
+        long length = range.map(ByteRange::length).orElse(size);
+        if (range.isPresent()) {
+            response.setStatus(206);
+            response.setHeader("Content-Range", "bytes " + range.get().first() + "-" + range.get().last() + "/" + size);
+        } else {
+            response.setStatus(200);
+        }
+        response.setContentLengthLong(length);
+        if (head || length == 0) {
+            return;
+        }
+        try (InputStream in = getBlob.open(repository, digest, offset, length)) {
+            copy(in, response.getOutputStream());
+        }
+    }
+
+    void delete(RepositoryName repository, Digest digest, HttpServletResponse response) {
+        deleteBlob.delete(repository, digest);
+        response.setStatus(202);
+        response.setContentLength(0);
+    }
+
+    private static void copy(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[COPY_BUFFER];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            out.write(buffer, 0, n);
+        }
+    }
+}

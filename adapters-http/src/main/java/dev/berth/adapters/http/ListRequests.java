@@ -1,0 +1,124 @@
+package dev.berth.adapters.http;
+
+import dev.berth.application.port.StoredManifest;
+import dev.berth.application.registry.ListReferrers;
+import dev.berth.application.registry.ListRepositories;
+import dev.berth.application.registry.ListTags;
+import dev.berth.application.registry.Page;
+import dev.berth.application.registry.PageRequest;
+import dev.berth.application.registry.RegistrySettings;
+import dev.berth.domain.Digest;
+import dev.berth.domain.RepositoryName;
+import dev.berth.domain.Tag;
+import dev.berth.domain.error.PaginationNumberInvalidException;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/** Lists: {@code /v2/<name>/tags/list}, {@code /v2/_catalog}, {@code /v2/<name>/referrers/<digest>}. */
+@Dependent
+class ListRequests {
+
+    private static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+
+    private final ListTags listTags;
+    private final ListRepositories listRepositories;
+    private final ListReferrers listReferrers;
+    private final RegistrySettings settings;
+
+    @Inject
+    ListRequests(ListTags listTags, ListRepositories listRepositories, ListReferrers listReferrers,
+                 RegistrySettings settings) {
+        this.listTags = listTags;
+        this.listRepositories = listRepositories;
+        this.listReferrers = listReferrers;
+        this.settings = settings;
+    }
+
+    void tags(RepositoryName repository, HttpServletRequest request, HttpServletResponse response, boolean head)
+            throws IOException {
+        Page<Tag> page = listTags.list(repository, pageRequest(request));
+        JsonArrayBuilder tags = Json.createArrayBuilder();
+        page.items().forEach(tag -> tags.add(tag.toString()));
+        nextLink(request, response, "/v2/" + repository + "/tags/list", page, page.items().isEmpty() ? null
+                : page.items().getLast().toString());
+        write(response, "application/json", Json.createObjectBuilder().add("name", repository.toString())
+                .add("tags", tags).build().toString(), head);
+    }
+
+    void catalog(HttpServletRequest request, HttpServletResponse response, boolean head) throws IOException {
+        Page<RepositoryName> page = listRepositories.list(pageRequest(request));
+        JsonArrayBuilder names = Json.createArrayBuilder();
+        page.items().forEach(name -> names.add(name.toString()));
+        nextLink(request, response, "/v2/_catalog", page, page.items().isEmpty() ? null
+                : page.items().getLast().toString());
+        write(response, "application/json", Json.createObjectBuilder().add("repositories", names).build().toString(), head);
+    }
+
+    void referrers(RepositoryName repository, String subject, HttpServletRequest request, HttpServletResponse response,
+                   boolean head) throws IOException {
+        Digest digest = Digest.parse(subject);
+        Optional<String> artifactType = Optional.ofNullable(request.getParameter("artifactType")).filter(t -> !t.isBlank());
+        List<StoredManifest> referrers = listReferrers.list(repository, digest, artifactType);
+        JsonArrayBuilder manifests = Json.createArrayBuilder();
+        for (StoredManifest m : referrers) {
+            JsonObjectBuilder descriptor = Json.createObjectBuilder()
+                    .add("mediaType", m.mediaType().toString())
+                    .add("digest", m.digest().toString())
+                    .add("size", m.size());
+            if (m.artifactType() != null) {
+                descriptor.add("artifactType", m.artifactType());
+            }
+            if (!m.annotations().isEmpty()) {
+                JsonObjectBuilder annotations = Json.createObjectBuilder();
+                m.annotations().forEach(annotations::add);
+                descriptor.add("annotations", annotations);
+            }
+            manifests.add(descriptor);
+        }
+        artifactType.ifPresent(t -> response.setHeader("OCI-Filters-Applied", "artifactType"));
+        write(response, OCI_INDEX, Json.createObjectBuilder().add("schemaVersion", 2).add("mediaType", OCI_INDEX)
+                .add("manifests", manifests).build().toString(), head);
+    }
+
+    private PageRequest pageRequest(HttpServletRequest request) {
+        String n = request.getParameter("n");
+        OptionalInt limit = OptionalInt.empty();
+        if (n != null && !n.isEmpty()) {
+            if (!n.matches("\\d{1,9}")) {
+                throw new PaginationNumberInvalidException("n must be a non-negative number");
+            }
+            limit = OptionalInt.of(Integer.parseInt(n));
+        }
+        return PageRequest.of(Optional.ofNullable(request.getParameter("last")), limit, settings);
+    }
+
+    private static void nextLink(HttpServletRequest request, HttpServletResponse response, String path, Page<?> page,
+                                 String last) {
+        if (page.more() && last != null) {
+            String next = path + "?last=" + Urls.query(last) + "&n=" + page.items().size();
+            response.setHeader("Link", "<" + Urls.absolute(request, next) + ">; rel=\"next\"");
+        }
+    }
+
+    private static void write(HttpServletResponse response, String contentType, String json, boolean head)
+            throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(200);
+        response.setContentType(contentType);
+        response.setContentLength(body.length);
+        if (!head) {
+            response.getOutputStream().write(body);
+        }
+    }
+}

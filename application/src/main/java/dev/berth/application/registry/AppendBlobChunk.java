@@ -1,0 +1,31 @@
+package dev.berth.application.registry;
+
+import dev.berth.application.port.UploadSession;
+import dev.berth.domain.RepositoryName;
+import dev.berth.domain.UploadId;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+
+import java.io.InputStream;
+import java.util.OptionalLong;
+
+/** Use case: append a chunk (PATCH) to an upload; chunks must arrive in order. */
+@Dependent
+public class AppendBlobChunk {
+
+    private final UploadWriter writer;
+
+    @Inject
+    public AppendBlobChunk(UploadWriter writer) {
+        this.writer = writer;
+    }
+
+    /**
+     * @param rangeStart   the chunk's first byte from Content-Range, when the client sent one
+     * @param declaredSize the chunk's length from Content-Length or Content-Range, when known
+     */
+    public UploadSession append(RepositoryName repository, UploadId upload, OptionalLong rangeStart,
+                                OptionalLong declaredSize, InputStream data) {
+        return writer.append(writer.session(repository, upload), rangeStart, declaredSize, data);
+    }
+}

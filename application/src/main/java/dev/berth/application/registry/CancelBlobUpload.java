@@ -1,0 +1,22 @@
+package dev.berth.application.registry;
+
+import dev.berth.domain.RepositoryName;
+import dev.berth.domain.UploadId;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+
+/** Use case: abandon an upload; its bytes go with it. */
+@Dependent
+public class CancelBlobUpload {
+
+    private final UploadWriter writer;
+
+    @Inject
+    public CancelBlobUpload(UploadWriter writer) {
+        this.writer = writer;
+    }
+
+    public void cancel(RepositoryName repository, UploadId upload) {
+        writer.discard(writer.session(repository, upload).id());
+    }
+}

@@ -1,0 +1,70 @@
+package dev.berth.application.registry;
+
+import dev.berth.application.port.BlobLinkStore;
+import dev.berth.application.port.BlobStore;
+import dev.berth.application.port.Transactions;
+import dev.berth.application.port.UploadSession;
+import dev.berth.domain.Digest;
+import dev.berth.domain.RepositoryName;
+import dev.berth.domain.UploadId;
+import dev.berth.domain.error.DigestInvalidException;
+import dev.berth.domain.error.UnavailableException;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.OptionalLong;
+
+/**
+ * Use case: finish an upload (PUT with ?digest=), with an optional last chunk. The bytes become
+ * content only if their digest is the one the client named; then, and only then, the blob appears
+ * in the metadata, linked to the repository.
+ */
+@Dependent
+public class CompleteBlobUpload {
+
+    private final UploadWriter writer;
+    private final BlobStore blobs;
+    private final BlobLinkStore links;
+    private final Transactions transactions;
+
+    @Inject
+    public CompleteBlobUpload(UploadWriter writer, BlobStore blobs, BlobLinkStore links, Transactions transactions) {
+        this.writer = writer;
+        this.blobs = blobs;
+        this.links = links;
+        this.transactions = transactions;
+    }
+
+    /**
+     * @param lastChunk    bytes sent with the PUT (may be empty)
+     * @param rangeStart   Content-Range start of the last chunk, if sent
+     * @param declaredSize length of the last chunk, if known
+     * @return the stored blob's size
+     */
+    public long complete(RepositoryName repository, UploadId upload, Digest expected, OptionalLong rangeStart,
+                         OptionalLong declaredSize, InputStream lastChunk) {
+        UploadSession session = writer.session(repository, upload);
+        if (declaredSize.orElse(-1) != 0) {
+            session = writer.append(session, rangeStart, declaredSize, lastChunk);
+        }
+        Digest actual = writer.digesterAt(session, expected.algorithm()).finish();
+        if (!actual.equals(expected)) {
+            writer.discard(upload);
+            throw new DigestInvalidException("the uploaded content has digest " + actual + ", not " + expected);
+        }
+        try {
+            blobs.commitUpload(upload, expected);
+        } catch (IOException e) {
+            throw new UnavailableException("storage commit failed", e);
+        }
+        long size = session.offset();
+        transactions.run(() -> {
+            links.recordBlob(expected, size);
+            links.link(repository, expected);
+            writer.discard(upload);
+        });
+        return size;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.berth.application.registry;
+
+import dev.berth.application.port.ManifestStore;
+import dev.berth.application.port.TagStore;
+import dev.berth.domain.Digest;
+import dev.berth.domain.Reference;
+import dev.berth.domain.RepositoryName;
+import dev.berth.domain.Tag;
+import dev.berth.domain.error.ManifestUnknownException;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+
+/**
+ * Use case: DELETE a manifest. By digest the manifest goes, with every tag pointing at it; by tag
+ * only the tag goes and the manifest stays reachable by digest.
+ */
+@Dependent
+public class DeleteManifest {
+
+    private final ManifestStore manifests;
+    private final TagStore tags;
+    private final RepositoryGuard guard;
+
+    @Inject
+    public DeleteManifest(ManifestStore manifests, TagStore tags, RepositoryGuard guard) {
+        this.manifests = manifests;
+        this.tags = tags;
+        this.guard = guard;
+    }
+
+    public void delete(RepositoryName repository, Reference reference) {
+        guard.requireDeletesEnabled();
+        boolean deleted = switch (reference) {
+            case Tag tag -> tags.untag(repository, tag);
+            case Digest digest -> manifests.delete(repository, digest);
+        };
+        if (!deleted) {
+            guard.requireExisting(repository);
+            throw new ManifestUnknownException(reference.toString());
+        }
+    }
+}

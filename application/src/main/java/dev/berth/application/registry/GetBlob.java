@@ -1,0 +1,57 @@
+package dev.berth.application.registry;
+
+import dev.berth.application.port.BlobLinkStore;
+import dev.berth.application.port.BlobStore;
+import dev.berth.domain.Digest;
+import dev.berth.domain.RepositoryName;
+import dev.berth.domain.error.BlobUnknownException;
+import dev.berth.domain.error.RangeInvalidException;
+import dev.berth.domain.error.UnavailableException;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/** Use case: the size of a blob a repository may see (HEAD), and its bytes, whole or a range (GET). */
+@Dependent
+public class GetBlob {
+
+    private final BlobLinkStore links;
+    private final BlobStore blobs;
+    private final RepositoryGuard guard;
+
+    @Inject
+    public GetBlob(BlobLinkStore links, BlobStore blobs, RepositoryGuard guard) {
+        this.links = links;
+        this.blobs = blobs;
+        this.guard = guard;
+    }
+
+    /** @return the blob's size, when it is linked to the repository */
+    public long size(RepositoryName repository, Digest digest) {
+        var size = links.linkedSize(repository, digest);
+        if (size.isEmpty()) {
+            guard.requireExisting(repository);
+            throw new BlobUnknownException(digest.toString());
+        }
+        return size.getAsLong();
+    }
+
+    /**
+     * Opens {@code length} bytes from {@code offset}; the caller closes the stream.
+     *
+     * @throws RangeInvalidException when the range lies outside the blob
+     */
+    public InputStream open(RepositoryName repository, Digest digest, long offset, long length) {
+        long size = size(repository, digest);
+        if (offset < 0 || length < 0 || offset + length > size) {
+            throw new RangeInvalidException("bytes " + offset + "-" + (offset + length - 1) + " of " + size);
+        }
+        try {
+            return blobs.read(digest, offset, length);
+        } catch (IOException e) {
+            throw new UnavailableException("storage read failed", e);
+        }
+    }
+}

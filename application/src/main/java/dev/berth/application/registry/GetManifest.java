@@ -1,0 +1,76 @@
+package dev.berth.application.registry;
+
+import dev.berth.application.port.ManifestStore;
+import dev.berth.application.port.StoredManifest;
+import dev.berth.domain.Digest;
+import dev.berth.domain.Reference;
+import dev.berth.domain.RepositoryName;
+import dev.berth.domain.Tag;
+import dev.berth.domain.error.ManifestUnknownException;
+import dev.berth.domain.manifest.Descriptor;
+import dev.berth.domain.manifest.ImageIndex;
+import dev.berth.domain.manifest.ManifestParser;
+import dev.berth.domain.manifest.MediaType;
+import dev.berth.domain.manifest.ParsedManifest;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Use case: a manifest by tag or digest, as the exact bytes pushed. A client that cannot read an
+ * index (its Accept lists image manifests but no index type) gets the linux/amd64 image instead,
+ * as Distribution does for old Docker clients.
+ */
+@Dependent
+public class GetManifest {
+
+    private static final Set<MediaType> INDEX_TYPES = Set.of(MediaType.OCI_INDEX_V1, MediaType.DOCKER_MANIFEST_LIST_V2);
+    private static final Set<MediaType> IMAGE_TYPES = Set.of(MediaType.OCI_MANIFEST_V1, MediaType.DOCKER_MANIFEST_V2);
+
+    private final ManifestStore manifests;
+    private final RepositoryGuard guard;
+
+    @Inject
+    public GetManifest(ManifestStore manifests, RepositoryGuard guard) {
+        this.manifests = manifests;
+        this.guard = guard;
+    }
+
+    /** @param accepted the media types the client accepts; empty means any */
+    public StoredManifest get(RepositoryName repository, Reference reference, Set<MediaType> accepted) {
+        Optional<StoredManifest> found = switch (reference) {
+            case Tag tag -> manifests.getTagged(repository, tag);
+            case Digest digest -> manifests.get(repository, digest);
+        };
+        StoredManifest manifest = found.orElseThrow(() -> {
+            guard.requireExisting(repository);
+            return new ManifestUnknownException(reference.toString());
+        });
+        if (reference instanceof Tag && needsDefaultPlatform(manifest, accepted)) {
+            return defaultPlatformImage(repository, manifest).orElse(manifest);
+        }
+        return manifest;
+    }
+
+    private static boolean needsDefaultPlatform(StoredManifest manifest, Set<MediaType> accepted) {
+        return INDEX_TYPES.contains(manifest.mediaType())
+                && !accepted.isEmpty()
+                && accepted.stream().noneMatch(INDEX_TYPES::contains)
+                && accepted.stream().anyMatch(IMAGE_TYPES::contains);
+    }
+
+    private Optional<StoredManifest> defaultPlatformImage(RepositoryName repository, StoredManifest index) {
+        ParsedManifest parsed = ManifestParser.parse(index.payload(), index.mediaType());
+        if (!(parsed instanceof ImageIndex imageIndex)) {
+            return Optional.empty();
+        }
+        return imageIndex.manifests().stream()
+                .filter(d -> d.platform() != null && "linux".equals(d.platform().os())
+                        && "amd64".equals(d.platform().architecture()))
+                .map(Descriptor::digest)
+                .findFirst()
+                .flatMap(child -> manifests.get(repository, child));
+    }
+}

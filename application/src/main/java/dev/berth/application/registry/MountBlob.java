@@ -1,0 +1,41 @@
+package dev.berth.application.registry;
+
+import dev.berth.application.port.BlobLinkStore;
+import dev.berth.application.port.Transactions;
+import dev.berth.domain.Digest;
+import dev.berth.domain.RepositoryName;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Use case: cross-repository mount (POST ?mount=&from=): link a blob the registry already has
+ * instead of uploading it again. Empty result: the client uploads normally.
+ */
+@Dependent
+public class MountBlob {
+
+    private final BlobLinkStore links;
+    private final Transactions transactions;
+
+    @Inject
+    public MountBlob(BlobLinkStore links, Transactions transactions) {
+        this.links = links;
+        this.transactions = transactions;
+    }
+
+    /**
+     * @param from the repository the client says has the blob; without it, any stored copy will do.
+     *             (With access control, the caller must check pull permission on {@code from}.)
+     * @return the mounted blob's size
+     */
+    public OptionalLong mount(RepositoryName repository, Digest digest, Optional<RepositoryName> from) {
+        OptionalLong size = from.isPresent() ? links.linkedSize(from.get(), digest) : links.blobSize(digest);
+        if (size.isPresent()) {
+            transactions.run(() -> links.link(repository, digest));
+        }
+        return size;
+    }
+}

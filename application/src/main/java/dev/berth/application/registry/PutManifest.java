@@ -1,0 +1,107 @@
+package dev.berth.application.registry;
+
+import dev.berth.application.port.BlobLinkStore;
+import dev.berth.application.port.ManifestStore;
+import dev.berth.application.port.RepositoryCatalog;
+import dev.berth.application.port.StoredManifest;
+import dev.berth.application.port.TagStore;
+import dev.berth.application.port.Transactions;
+import dev.berth.domain.Digest;
+import dev.berth.domain.DigestAlgorithm;
+import dev.berth.domain.Reference;
+import dev.berth.domain.RepositoryName;
+import dev.berth.domain.Tag;
+import dev.berth.domain.error.DigestInvalidException;
+import dev.berth.domain.error.ManifestBlobUnknownException;
+import dev.berth.domain.error.ManifestInvalidException;
+import dev.berth.domain.manifest.Descriptor;
+import dev.berth.domain.manifest.ImageManifest;
+import dev.berth.domain.manifest.ManifestParser;
+import dev.berth.domain.manifest.MediaType;
+import dev.berth.domain.manifest.ParsedManifest;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Use case: store a manifest under a tag or its digest. The bytes are the truth: the digest is over
+ * exactly the bytes received. Everything the manifest references must already be in the repository,
+ * so a tag never points at something a client cannot pull.
+ */
+@Dependent
+public class PutManifest {
+
+    private final RepositoryCatalog catalog;
+    private final ManifestStore manifests;
+    private final TagStore tags;
+    private final BlobLinkStore links;
+    private final Transactions transactions;
+    private final RegistrySettings settings;
+    private final Clock clock;
+
+    @Inject
+    public PutManifest(RepositoryCatalog catalog, ManifestStore manifests, TagStore tags, BlobLinkStore links,
+                       Transactions transactions, RegistrySettings settings, Clock clock) {
+        this.catalog = catalog;
+        this.manifests = manifests;
+        this.tags = tags;
+        this.links = links;
+        this.transactions = transactions;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public PushedManifest put(RepositoryName repository, Reference reference, MediaType contentType, byte[] payload) {
+        if (payload.length > settings.maxManifestBytes()) {
+            throw new ManifestInvalidException("manifest larger than " + settings.maxManifestBytes() + " bytes");
+        }
+        Digest digest = Digest.of(reference instanceof Digest d ? d.algorithm() : DigestAlgorithm.SHA256, payload);
+        if (reference instanceof Digest named && !named.equals(digest)) {
+            throw new DigestInvalidException("the manifest's digest is " + digest + ", not " + named);
+        }
+        ParsedManifest parsed = ManifestParser.parse(payload, contentType);
+        requireReferencedContent(repository, parsed);
+
+        StoredManifest stored = new StoredManifest(digest, parsed.mediaType(), payload, artifactType(parsed),
+                parsed.subject() == null ? null : parsed.subject().digest(), parsed.annotations(),
+                digests(parsed.referencedBlobs()), digests(parsed.referencedManifests()), clock.instant());
+        transactions.run(() -> {
+            catalog.ensure(repository);
+            manifests.put(repository, stored);
+            if (reference instanceof Tag tag) {
+                tags.tag(repository, tag, digest);
+            }
+        });
+        return new PushedManifest(digest, Optional.ofNullable(stored.subject()));
+    }
+
+    private void requireReferencedContent(RepositoryName repository, ParsedManifest parsed) {
+        for (Descriptor blob : parsed.referencedBlobs()) {
+            // non-distributable (foreign) layers live elsewhere by design
+            if (blob.urls().isEmpty() && links.linkedSize(repository, blob.digest()).isEmpty()) {
+                throw new ManifestBlobUnknownException(blob.digest().toString());
+            }
+        }
+        for (Descriptor child : parsed.referencedManifests()) {
+            if (!manifests.exists(repository, child.digest())) {
+                // Distribution's answer, too: a missing child is missing content of this push
+                throw new ManifestBlobUnknownException(child.digest().toString());
+            }
+        }
+    }
+
+    /** What the referrers API reports: the artifactType, else an image manifest's config type. */
+    private static String artifactType(ParsedManifest parsed) {
+        if (parsed.artifactType() != null) {
+            return parsed.artifactType().toString();
+        }
+        return parsed instanceof ImageManifest image ? image.config().mediaType().toString() : null;
+    }
+
+    private static List<Digest> digests(List<Descriptor> descriptors) {
+        return descriptors.stream().map(Descriptor::digest).distinct().toList();
+    }
+}

@@ -1,0 +1,20 @@
+package dev.berth.application.registry;
+
+/**
+ * Limits and switches of the registry protocol, from configuration.
+ *
+ * @param deleteEnabled    whether blobs, manifests and tags may be deleted through the API
+ * @param maxManifestBytes the largest manifest accepted (4 MiB by default, as Distribution)
+ * @param maxPageSize      the most tags or repositories one list request returns, whatever n says
+ */
+public record RegistrySettings(boolean deleteEnabled, int maxManifestBytes, int maxPageSize) {
+
+    public static final int DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+    public static final int DEFAULT_MAX_PAGE_SIZE = 1000;
+
+    public RegistrySettings {
+        if (maxManifestBytes < 1 || maxPageSize < 1) {
+            throw new IllegalArgumentException("limits must be positive");
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.berth.application.registry;
+
+import dev.berth.application.port.BlobStore;
+import dev.berth.application.port.UploadSession;
+import dev.berth.application.port.UploadSessionStore;
+import dev.berth.domain.DigestAlgorithm;
+import dev.berth.domain.Digester;
+import dev.berth.domain.RepositoryName;
+import dev.berth.domain.UploadId;
+import dev.berth.domain.error.BlobUploadInvalidException;
+import dev.berth.domain.error.BlobUploadUnknownException;
+import dev.berth.domain.error.RangeInvalidException;
+import dev.berth.domain.error.UnavailableException;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.OptionalLong;
+
+/**
+ * Appends bytes to an upload while hashing them, and keeps the session's offset honest. Shared by
+ * the chunk, completion and monolithic upload use cases.
+ */
+@Dependent
+public class UploadWriter {
+
+    private static final DigestAlgorithm STREAMING_ALGORITHM = DigestAlgorithm.SHA256;
+
+    private final UploadSessionStore sessions;
+    private final BlobStore blobs;
+    private final UploadHashStates hashStates;
+    private final Clock clock;
+
+    @Inject
+    public UploadWriter(UploadSessionStore sessions, BlobStore blobs, UploadHashStates hashStates, Clock clock) {
+        this.sessions = sessions;
+        this.blobs = blobs;
+        this.hashStates = hashStates;
+        this.clock = clock;
+    }
+
+    UploadSession session(RepositoryName repository, UploadId upload) {
+        return sessions.find(repository, upload).orElseThrow(() -> new BlobUploadUnknownException(upload.toString()));
+    }
+
+    /**
+     * Writes {@code data} at the session's offset.
+     *
+     * @param rangeStart   where the client says the chunk starts (Content-Range), if it said
+     * @param declaredSize how many bytes the client says it sends (Content-Length / range), if it said
+     */
+    UploadSession append(UploadSession session, OptionalLong rangeStart, OptionalLong declaredSize, InputStream data) {
+        if (rangeStart.isPresent() && rangeStart.getAsLong() != session.offset()) {
+            throw new RangeInvalidException("chunk starts at " + rangeStart.getAsLong()
+                    + " but the upload has " + session.offset() + " bytes");
+        }
+        Digester digester = digesterAt(session, STREAMING_ALGORITHM);
+        long size;
+        try {
+            size = blobs.writeUpload(session.id(), session.offset(), new HashingInputStream(data, digester));
+        } catch (IllegalStateException e) {
+            throw new RangeInvalidException("the stored upload is shorter than its session says");
+        } catch (IOException e) {
+            throw new UnavailableException("storage write failed", e);
+        }
+        long written = size - session.offset();
+        if (declaredSize.isPresent() && declaredSize.getAsLong() != written) {
+            // the tail past the session's offset is replaced by the client's retry
+            throw new BlobUploadInvalidException("declared " + declaredSize.getAsLong() + " bytes, received " + written);
+        }
+        UploadSession advanced = session.advancedTo(size, clock.instant());
+        if (!sessions.advance(advanced, session.offset())) {
+            throw new RangeInvalidException("another request wrote to this upload at the same time");
+        }
+        hashStates.put(session.id(), size, digester);
+        return advanced;
+    }
+
+    /**
+     * A digester that has seen exactly the session's bytes: the cached one, or a new one fed from
+     * storage (after a restart, on another node, or for a sha512 digest).
+     */
+    Digester digesterAt(UploadSession session, DigestAlgorithm algorithm) {
+        Digester cached = hashStates.take(session.id(), session.offset());
+        if (cached != null && cached.algorithm() == algorithm) {
+            return cached;
+        }
+        Digester digester = algorithm.newDigester();
+        if (session.offset() == 0) {
+            return digester;
+        }
+        try (InputStream stored = blobs.readUpload(session.id(), 0)) {
+            byte[] buffer = new byte[1 << 20];
+            long remaining = session.offset();
+            while (remaining > 0) {
+                int n = stored.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+                if (n < 0) {
+                    throw new RangeInvalidException("the stored upload is shorter than its session says");
+                }
+                digester.update(buffer, 0, n);
+                remaining -= n;
+            }
+            return digester;
+        } catch (IOException e) {
+            throw new UnavailableException("storage read failed", e);
+        }
+    }
+
+    /** Removes the session and its bytes. */
+    void discard(UploadId upload) {
+        hashStates.forget(upload);
+        sessions.delete(upload);
+        try {
+            blobs.deleteUpload(upload);
+        } catch (IOException e) {
+            // the session is gone, so nothing can reach the bytes; garbage collection removes them
+        }
+    }
+}

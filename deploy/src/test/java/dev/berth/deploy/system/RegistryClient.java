@@ -1,0 +1,94 @@
+package dev.berth.deploy.system;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.function.Supplier;
+
+/** Raw HTTP against the registry API, the way a client library would speak it, without following redirects. */
+final class RegistryClient {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    private final String base;
+
+    RegistryClient(BerthProcess berth) {
+        this.base = "http://127.0.0.1:" + berth.port();
+    }
+
+    String base() {
+        return base;
+    }
+
+    HttpResponse<byte[]> send(String method, String pathOrUrl, byte[] body, String... headers) {
+        return send(method, pathOrUrl, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(body), headers);
+    }
+
+    /** A body of unknown length: sent with chunked transfer encoding, as docker streams layers. */
+    HttpResponse<byte[]> sendStreamed(String method, String pathOrUrl, Supplier<InputStream> body, String... headers) {
+        return send(method, pathOrUrl, HttpRequest.BodyPublishers.ofInputStream(body), headers);
+    }
+
+    private HttpResponse<byte[]> send(String method, String pathOrUrl, HttpRequest.BodyPublisher body, String... headers) {
+        URI uri = URI.create(pathOrUrl.startsWith("http") ? pathOrUrl : base + pathOrUrl);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(120)).method(method, body);
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    HttpResponse<byte[]> get(String path, String... headers) {
+        return send("GET", path, null, headers);
+    }
+
+    HttpResponse<byte[]> head(String path, String... headers) {
+        return send("HEAD", path, null, headers);
+    }
+
+    /** Uploads a blob in one request (POST ?digest=) and returns its digest. */
+    String pushBlob(String repository, byte[] content) {
+        String digest = sha256(content);
+        HttpResponse<byte[]> response = send("POST", "/v2/" + repository + "/blobs/uploads/?digest=" + digest, content,
+                "Content-Type", "application/octet-stream");
+        if (response.statusCode() != 201) {
+            throw new AssertionError("blob push answered " + response.statusCode() + ": " + text(response));
+        }
+        return digest;
+    }
+
+    static String sha256(byte[] content) {
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String text(HttpResponse<byte[]> response) {
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+
+    static String header(HttpResponse<?> response, String name) {
+        return response.headers().firstValue(name).orElse(null);
+    }
+}

@@ -152,8 +152,9 @@ public final class FilesystemBlobStore implements BlobStore {
         try {
             Files.move(source, content, ATOMIC_MOVE);
         } catch (IOException e) {
-            // Linux replaces an existing target with our identical bytes; other systems refuse, and
-            // then a concurrent commit of the same content has won
+            // A concurrent commit of the same content may have won: rename(2) then just replaces it
+            // with identical bytes, but where the move fails instead (Windows while the target is
+            // open, or this very upload committed twice at once) the content exists all the same.
             if (!Files.exists(content)) {
                 throw e;
             }

@@ -270,6 +270,9 @@ public abstract class BlobStoreContract {
 
     @Test
     void writingAtAnOffsetDoesNotCreateAnUpload() throws IOException {
+        UploadId earlier = UploadId.random();
+        store.writeUpload(earlier, 0, new ByteArrayInputStream(CONTENT.bytes(0, 10)));
+        store.deleteUpload(earlier);
         UploadId upload = UploadId.random();
 
         assertThatThrownBy(() -> store.writeUpload(upload, 10, new ByteArrayInputStream(CONTENT.bytes(0, 10))))

@@ -1,0 +1,241 @@
+package dev.berth.adapters.storage.filesystem;
+
+import dev.berth.application.port.BlobStore;
+import dev.berth.domain.Digest;
+import dev.berth.domain.UploadId;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.OptionalLong;
+
+import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
+import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+/**
+ * The filesystem storage driver. Layout under the root directory:
+ * <pre>
+ * blobs/&lt;algorithm&gt;/&lt;first two hex characters&gt;/&lt;hex&gt;   committed content, one plain file per digest
+ * uploads/&lt;upload id&gt;                                 the bytes of an upload in progress, one plain file
+ * </pre>
+ * e.g. {@code blobs/sha256/e3/e3b0c442...b855} and {@code uploads/5f0c2a9e-...-9d1b}. Paths are built
+ * only from validated {@link Digest} and {@link UploadId} values, never from request text.
+ *
+ * <p>A file appears under {@code blobs/} only through an atomic rename of a complete upload whose
+ * bytes were fsynced first, so readers never see partial content. Both trees must therefore be on
+ * one filesystem (the rename fails loudly otherwise). Chunks are not fsynced: an upload is only
+ * durable once committed. The two-character fan-out keeps directories small; fan-out directories
+ * are never removed, so a commit cannot race a cleanup of its target directory.
+ *
+ * <p>The root and the directories below it are created when first needed.
+ */
+public final class FilesystemBlobStore implements BlobStore {
+
+    /** Large enough that streaming a layer costs few system calls, small enough to allocate per chunk. */
+    private static final int BUFFER_SIZE = 1 << 20;
+
+    private final Path root;
+    private final Path blobs;
+    private final Path uploads;
+
+    public FilesystemBlobStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+        this.blobs = this.root.resolve("blobs");
+        this.uploads = this.root.resolve("uploads");
+    }
+
+    @Override
+    public String driverName() {
+        return "filesystem";
+    }
+
+    @Override
+    public String location() {
+        return root.toString();
+    }
+
+    @Override
+    public long writeUpload(UploadId upload, long offset, InputStream data) throws IOException {
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must not be negative: " + offset);
+        }
+        Path file = uploadPath(upload);
+        FileChannel channel;
+        if (offset == 0) {
+            Files.createDirectories(uploads);
+            channel = FileChannel.open(file, CREATE, WRITE);
+        } else {
+            try {
+                channel = FileChannel.open(file, WRITE);
+            } catch (NoSuchFileException e) {
+                throw beyondEnd(upload, offset, 0);
+            }
+        }
+        try (channel) {
+            long size = channel.size();
+            if (offset > size) {
+                throw beyondEnd(upload, offset, size);
+            }
+            // whatever lies past offset was left by a failed attempt at this chunk
+            channel.truncate(offset);
+            byte[] buffer = new byte[BUFFER_SIZE];
+            long position = offset;
+            int filled;
+            // fill the whole buffer before writing, however little each read of the request returns
+            while ((filled = data.readNBytes(buffer, 0, buffer.length)) > 0) {
+                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, filled);
+                while (chunk.hasRemaining()) {
+                    position += channel.write(chunk, position);
+                }
+            }
+            return position;
+        }
+    }
+
+    @Override
+    public long uploadSize(UploadId upload) throws IOException {
+        try {
+            return Files.size(uploadPath(upload));
+        } catch (NoSuchFileException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public InputStream readUpload(UploadId upload, long offset) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(uploadPath(upload), READ);
+        } catch (NoSuchFileException e) {
+            // an upload without bytes reads as empty, as uploadSize says
+            if (offset == 0) {
+                return InputStream.nullInputStream();
+            }
+            throw beyondEnd(upload, offset, 0);
+        }
+        try {
+            long size = channel.size();
+            if (offset > size) {
+                throw beyondEnd(upload, offset, size);
+            }
+            return new FileRangeInputStream(channel, offset, size - offset);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void commitUpload(UploadId upload, Digest digest) throws IOException {
+        Path content = contentPath(digest);
+        if (Files.exists(content)) {
+            deleteUpload(upload);
+            return;
+        }
+        Path source = uploadPath(upload);
+        if (isEmptyContent(digest) && !Files.exists(source)) {
+            // an upload that never received bytes is the empty blob; the digest proves it
+            writeUpload(upload, 0, InputStream.nullInputStream());
+        }
+        try (FileChannel channel = FileChannel.open(source, WRITE)) {
+            channel.force(true);
+        }
+        createDurably(content.getParent());
+        try {
+            Files.move(source, content, ATOMIC_MOVE);
+        } catch (IOException e) {
+            // A concurrent commit of the same content may have won: rename(2) then just replaces it
+            // with identical bytes, but where the move fails instead (Windows while the target is
+            // open, or this very upload committed twice at once) the content exists all the same.
+            if (!Files.exists(content)) {
+                throw e;
+            }
+            deleteUpload(upload);
+        }
+        fsyncDirectory(content.getParent());
+    }
+
+    @Override
+    public void deleteUpload(UploadId upload) throws IOException {
+        Files.deleteIfExists(uploadPath(upload));
+    }
+
+    @Override
+    public OptionalLong size(Digest digest) throws IOException {
+        try {
+            return OptionalLong.of(Files.size(contentPath(digest)));
+        } catch (NoSuchFileException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    @Override
+    public InputStream read(Digest digest, long offset, long length) throws IOException {
+        // opened here, not on first read, so missing content fails this call
+        FileChannel channel = FileChannel.open(contentPath(digest), READ);
+        try {
+            Objects.checkFromIndexSize(offset, length, channel.size());
+            return new FileRangeInputStream(channel, offset, length);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void delete(Digest digest) throws IOException {
+        Files.deleteIfExists(contentPath(digest));
+    }
+
+    private Path contentPath(Digest digest) {
+        String hex = digest.hex();
+        return blobs.resolve(digest.algorithm().id()).resolve(hex.substring(0, 2)).resolve(hex);
+    }
+
+    private Path uploadPath(UploadId upload) {
+        return uploads.resolve(upload.value().toString());
+    }
+
+    private static boolean isEmptyContent(Digest digest) {
+        return digest.equals(digest.algorithm().newDigester().finish());
+    }
+
+    private static IllegalStateException beyondEnd(UploadId upload, long offset, long size) {
+        return new IllegalStateException("offset " + offset + " is beyond the " + size + " bytes of upload " + upload);
+    }
+
+    /**
+     * Creates {@code dir} and its missing parents, fsyncing each new entry's parent: a committed
+     * blob is only durable if the directories leading to it are.
+     */
+    private static void createDurably(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        createDurably(dir.getParent());
+        try {
+            Files.createDirectory(dir);
+        } catch (FileAlreadyExistsException e) {
+            // created concurrently; still fsync below, the other creator may not have yet
+            if (!Files.isDirectory(dir)) {
+                throw e;
+            }
+        }
+        fsyncDirectory(dir.getParent());
+    }
+
+    /** Makes a directory's entries (a rename, a new child) durable. Works on Linux and macOS. */
+    private static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, READ)) {
+            channel.force(true);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.berth.adapters.storage.filesystem;
+
+import dev.berth.adapters.storage.contract.BlobStoreContract;
+import dev.berth.adapters.storage.contract.PseudoRandomBytes;
+import dev.berth.application.port.BlobStore;
+import dev.berth.domain.Digest;
+import dev.berth.domain.DigestAlgorithm;
+import dev.berth.domain.UploadId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FilesystemBlobStoreTest extends BlobStoreContract {
+
+    private static final byte[] CONTENT = new PseudoRandomBytes(1).bytes(0, 2048);
+
+    @TempDir
+    Path root;
+
+    /** A new instance on the same root each time, so {@link #reopen} really is a restart. */
+    @Override
+    protected BlobStore newStore() {
+        return new FilesystemBlobStore(root);
+    }
+
+    @Override
+    protected void assertNoUploadsLeft() throws IOException {
+        Path uploads = root.resolve("uploads");
+        if (Files.exists(uploads)) {
+            try (Stream<Path> left = Files.list(uploads)) {
+                assertThat(left).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void contentLivesAtTheDocumentedPath() throws IOException {
+        Digest sha256 = push(DigestAlgorithm.SHA256, CONTENT);
+        Digest sha512 = push(DigestAlgorithm.SHA512, CONTENT);
+
+        assertThat(root.resolve("blobs/sha256/" + sha256.hex().substring(0, 2) + "/" + sha256.hex()))
+                .hasBinaryContent(CONTENT);
+        assertThat(root.resolve("blobs/sha512/" + sha512.hex().substring(0, 2) + "/" + sha512.hex()))
+                .hasBinaryContent(CONTENT);
+    }
+
+    @Test
+    void uploadInProgressIsNeverVisibleUnderBlobs() throws IOException {
+        Digest committed = push(DigestAlgorithm.SHA256, CONTENT);
+        UploadId upload = UploadId.random();
+
+        store.writeUpload(upload, 0, new ByteArrayInputStream(CONTENT, 0, 1000));
+
+        assertThat(root.resolve("uploads/" + upload)).hasSize(1000);
+        try (Stream<Path> files = Files.walk(root.resolve("blobs"))) {
+            assertThat(files.filter(Files::isRegularFile))
+                    .containsExactly(root.resolve("blobs/sha256/" + committed.hex().substring(0, 2) + "/"
+                            + committed.hex()));
+        }
+    }
+
+    @Test
+    void missingRootIsCreated() throws IOException {
+        Path missing = root.resolve("a/b/registry");
+        FilesystemBlobStore store = new FilesystemBlobStore(missing);
+        UploadId upload = UploadId.random();
+
+        store.writeUpload(upload, 0, new ByteArrayInputStream(CONTENT));
+        store.commitUpload(upload, Digest.of(DigestAlgorithm.SHA256, CONTENT));
+
+        assertThat(store.size(Digest.of(DigestAlgorithm.SHA256, CONTENT))).hasValue(CONTENT.length);
+        assertThat(missing).isDirectory();
+    }
+
+    @Test
+    void namesItselfAndItsAbsoluteRoot() {
+        assertThat(store.driverName()).isEqualTo("filesystem");
+        assertThat(store.location()).isEqualTo(root.toAbsolutePath().toString());
+    }
+}

@@ -2,9 +2,24 @@ package dev.berth.deploy.runtime;
 
 import dev.berth.adapters.db.DatabaseSettings;
 import dev.berth.adapters.db.EmbeddedPostgres;
+import dev.berth.adapters.db.JpaTransactions;
 import dev.berth.adapters.db.MetadataDatabase;
+import dev.berth.adapters.db.PostgresBlobLinkStore;
 import dev.berth.adapters.db.PostgresDatabaseStatus;
+import dev.berth.adapters.db.PostgresManifestStore;
+import dev.berth.adapters.db.PostgresRepositoryCatalog;
+import dev.berth.adapters.db.PostgresTagStore;
+import dev.berth.adapters.db.PostgresUploadSessionStore;
+import dev.berth.adapters.storage.filesystem.FilesystemBlobStore;
 import dev.berth.adapters.storage.filesystem.FilesystemStorageStatus;
+import dev.berth.application.port.BlobLinkStore;
+import dev.berth.application.port.BlobStore;
+import dev.berth.application.port.ManifestStore;
+import dev.berth.application.port.RepositoryCatalog;
+import dev.berth.application.port.TagStore;
+import dev.berth.application.port.Transactions;
+import dev.berth.application.port.UploadSessionStore;
+import dev.berth.application.registry.RegistrySettings;
 import dev.berth.application.system.DatabaseStatus;
 import dev.berth.application.system.InstanceInfo;
 import dev.berth.application.system.StorageStatus;
@@ -135,6 +150,54 @@ public class BerthRuntime {
     @ApplicationScoped
     StorageStatus storageStatus() {
         return new FilesystemStorageStatus(config.storage().rootDirectory());
+    }
+
+    @Produces
+    @ApplicationScoped
+    BlobStore blobStore() {
+        return new FilesystemBlobStore(config.storage().rootDirectory());
+    }
+
+    @Produces
+    @ApplicationScoped
+    RepositoryCatalog repositoryCatalog() {
+        return new PostgresRepositoryCatalog(database);
+    }
+
+    @Produces
+    @ApplicationScoped
+    BlobLinkStore blobLinkStore() {
+        return new PostgresBlobLinkStore(database);
+    }
+
+    @Produces
+    @ApplicationScoped
+    ManifestStore manifestStore() {
+        return new PostgresManifestStore(database);
+    }
+
+    @Produces
+    @ApplicationScoped
+    TagStore tagStore() {
+        return new PostgresTagStore(database);
+    }
+
+    @Produces
+    @ApplicationScoped
+    UploadSessionStore uploadSessionStore() {
+        return new PostgresUploadSessionStore(database);
+    }
+
+    @Produces
+    @ApplicationScoped
+    Transactions transactions() {
+        return new JpaTransactions(database);
+    }
+
+    @Produces
+    RegistrySettings registrySettings() {
+        return new RegistrySettings(config.storage().deleteEnabled(), RegistrySettings.DEFAULT_MAX_MANIFEST_BYTES,
+                config.maxPageSize());
     }
 
     @Produces

@@ -1,0 +1,94 @@
+package dev.berth.application.fake;
+
+import dev.berth.application.port.BlobStore;
+import dev.berth.domain.Digest;
+import dev.berth.domain.UploadId;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** A minimal BlobStore for use-case tests (the real in-memory driver lives in adapters-storage). */
+public final class InMemoryBlobs implements BlobStore {
+
+    private final Map<UploadId, byte[]> uploads = new ConcurrentHashMap<>();
+    private final Map<Digest, byte[]> content = new ConcurrentHashMap<>();
+
+    @Override
+    public String driverName() {
+        return "test";
+    }
+
+    @Override
+    public String location() {
+        return "memory";
+    }
+
+    @Override
+    public synchronized long writeUpload(UploadId upload, long offset, InputStream data) throws IOException {
+        byte[] current = uploads.getOrDefault(upload, new byte[0]);
+        if (offset > current.length) {
+            throw new IllegalStateException("offset beyond upload");
+        }
+        byte[] added = data.readAllBytes();
+        byte[] next = Arrays.copyOf(current, (int) offset + added.length);
+        System.arraycopy(added, 0, next, (int) offset, added.length);
+        uploads.put(upload, next);
+        return next.length;
+    }
+
+    @Override
+    public long uploadSize(UploadId upload) {
+        return uploads.getOrDefault(upload, new byte[0]).length;
+    }
+
+    @Override
+    public InputStream readUpload(UploadId upload, long offset) {
+        byte[] bytes = uploads.getOrDefault(upload, new byte[0]);
+        return new ByteArrayInputStream(bytes, (int) offset, bytes.length - (int) offset);
+    }
+
+    @Override
+    public void commitUpload(UploadId upload, Digest digest) {
+        content.putIfAbsent(digest, uploads.getOrDefault(upload, new byte[0]));
+        uploads.remove(upload);
+    }
+
+    @Override
+    public void deleteUpload(UploadId upload) {
+        uploads.remove(upload);
+    }
+
+    @Override
+    public OptionalLong size(Digest digest) {
+        byte[] bytes = content.get(digest);
+        return bytes == null ? OptionalLong.empty() : OptionalLong.of(bytes.length);
+    }
+
+    @Override
+    public InputStream read(Digest digest, long offset, long length) throws IOException {
+        byte[] bytes = content.get(digest);
+        if (bytes == null) {
+            throw new NoSuchFileException(digest.toString());
+        }
+        return new ByteArrayInputStream(bytes, (int) offset, (int) length);
+    }
+
+    @Override
+    public void delete(Digest digest) {
+        content.remove(digest);
+    }
+
+    public int uploadsInProgress() {
+        return uploads.size();
+    }
+
+    public boolean stores(Digest digest) {
+        return content.containsKey(digest);
+    }
+}

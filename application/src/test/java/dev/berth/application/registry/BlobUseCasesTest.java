@@ -1,0 +1,180 @@
+package dev.berth.application.registry;
+
+import dev.berth.application.port.UploadSession;
+import dev.berth.domain.Digest;
+import dev.berth.domain.DigestAlgorithm;
+import dev.berth.domain.RepositoryName;
+import dev.berth.domain.error.BlobUnknownException;
+import dev.berth.domain.error.BlobUploadInvalidException;
+import dev.berth.domain.error.BlobUploadUnknownException;
+import dev.berth.domain.error.DigestInvalidException;
+import dev.berth.domain.error.NameUnknownException;
+import dev.berth.domain.error.RangeInvalidException;
+import dev.berth.domain.error.UnsupportedException;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import static dev.berth.application.registry.TestRegistry.bytes;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BlobUseCasesTest {
+
+    private final TestRegistry registry = new TestRegistry();
+    private final RepositoryName repo = RepositoryName.parse("team/app");
+
+    private static InputStream in(byte[] bytes) {
+        return new ByteArrayInputStream(bytes);
+    }
+
+    private static byte[] read(InputStream in) throws IOException {
+        try (in) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void monolithicUploadStoresLinksAndForgetsTheSession() throws IOException {
+        byte[] content = bytes("layer bytes");
+        Digest digest = registry.push(repo, content);
+
+        assertThat(registry.getBlob().size(repo, digest)).isEqualTo(content.length);
+        assertThat(read(registry.getBlob().open(repo, digest, 0, content.length))).isEqualTo(content);
+        assertThat(read(registry.getBlob().open(repo, digest, 6, 5))).isEqualTo(bytes("bytes"));
+        assertThat(registry.blobs.uploadsInProgress()).isZero();
+    }
+
+    @Test
+    void chunksContinueOnAnotherNodeWithoutItsHashState() {
+        byte[] content = bytes("0123456789abcdefghij");
+        UploadSession session = registry.start().start(repo);
+        registry.append(registry.writer).append(repo, session.id(), OptionalLong.of(0), OptionalLong.of(10),
+                in(Arrays.copyOfRange(content, 0, 10)));
+        // a second node (or a restarted one) has no cached state: it hashes the stored bytes again
+        UploadWriter otherNode = registry.writer(new UploadHashStates());
+        UploadSession after = registry.append(otherNode).append(repo, session.id(), OptionalLong.of(10),
+                OptionalLong.empty(), in(Arrays.copyOfRange(content, 10, 20)));
+        assertThat(after.offset()).isEqualTo(20);
+
+        Digest digest = Digest.of(DigestAlgorithm.SHA256, content);
+        long size = registry.complete(registry.writer).complete(repo, session.id(), digest, OptionalLong.empty(),
+                OptionalLong.of(0), in(new byte[0]));
+        assertThat(size).isEqualTo(20);
+        assertThat(registry.getBlob().size(repo, digest)).isEqualTo(20);
+    }
+
+    @Test
+    void sha512DigestsAreVerifiedToo() {
+        byte[] content = bytes("sha512 content");
+        UploadSession session = registry.start().start(repo);
+        Digest digest = Digest.of(DigestAlgorithm.SHA512, content);
+        registry.complete(registry.writer).complete(repo, session.id(), digest, OptionalLong.empty(),
+                OptionalLong.of(content.length), in(content));
+        assertThat(registry.getBlob().size(repo, digest)).isEqualTo(content.length);
+    }
+
+    @Test
+    void outOfOrderChunkIsARangeErrorAndChangesNothing() {
+        UploadSession session = registry.start().start(repo);
+        registry.append(registry.writer).append(repo, session.id(), OptionalLong.of(0), OptionalLong.of(3), in(bytes("abc")));
+
+        assertThatThrownBy(() -> registry.append(registry.writer).append(repo, session.id(), OptionalLong.of(5),
+                OptionalLong.of(3), in(bytes("xyz")))).isInstanceOf(RangeInvalidException.class);
+        assertThat(registry.metadata.find(repo, session.id()).orElseThrow().offset()).isEqualTo(3);
+    }
+
+    @Test
+    void aChunkShorterThanDeclaredIsRefusedAndCanBeRetried() {
+        UploadSession session = registry.start().start(repo);
+        assertThatThrownBy(() -> registry.append(registry.writer).append(repo, session.id(), OptionalLong.of(0),
+                OptionalLong.of(10), in(bytes("abc")))).isInstanceOf(BlobUploadInvalidException.class);
+        assertThat(registry.metadata.find(repo, session.id()).orElseThrow().offset()).isZero();
+
+        registry.append(registry.writer).append(repo, session.id(), OptionalLong.of(0), OptionalLong.of(4), in(bytes("abcd")));
+        Digest digest = Digest.of(DigestAlgorithm.SHA256, bytes("abcd"));
+        registry.complete(registry.writer).complete(repo, session.id(), digest, OptionalLong.empty(), OptionalLong.of(0),
+                in(new byte[0]));
+        assertThat(registry.getBlob().size(repo, digest)).isEqualTo(4);
+    }
+
+    @Test
+    void digestMismatchDiscardsTheUploadAndStoresNothing() {
+        UploadSession session = registry.start().start(repo);
+        Digest claimed = Digest.of(DigestAlgorithm.SHA256, bytes("something else"));
+
+        assertThatThrownBy(() -> registry.complete(registry.writer).complete(repo, session.id(), claimed,
+                OptionalLong.empty(), OptionalLong.of(4), in(bytes("real")))).isInstanceOf(DigestInvalidException.class);
+        assertThat(registry.blobs.stores(claimed)).isFalse();
+        assertThat(registry.blobs.stores(Digest.of(DigestAlgorithm.SHA256, bytes("real")))).isFalse();
+        assertThat(registry.blobs.uploadsInProgress()).isZero();
+        assertThatThrownBy(() -> new GetUploadStatus(registry.writer).status(repo, session.id()))
+                .isInstanceOf(BlobUploadUnknownException.class);
+        assertThatThrownBy(() -> registry.getBlob().size(repo, claimed)).isInstanceOf(BlobUnknownException.class);
+    }
+
+    @Test
+    void uploadsBelongToTheirRepository() {
+        UploadSession session = registry.start().start(repo);
+        RepositoryName other = RepositoryName.parse("team/other");
+        assertThatThrownBy(() -> new GetUploadStatus(registry.writer).status(other, session.id()))
+                .isInstanceOf(BlobUploadUnknownException.class);
+    }
+
+    @Test
+    void cancelRemovesSessionAndBytes() {
+        UploadSession session = registry.start().start(repo);
+        registry.append(registry.writer).append(repo, session.id(), OptionalLong.empty(), OptionalLong.empty(), in(bytes("abc")));
+        new CancelBlobUpload(registry.writer).cancel(repo, session.id());
+        assertThat(registry.blobs.uploadsInProgress()).isZero();
+        assertThat(registry.metadata.find(repo, session.id())).isEmpty();
+    }
+
+    @Test
+    void rangesOutsideTheBlobAreRefused() {
+        Digest digest = registry.push(repo, bytes("0123456789"));
+        assertThatThrownBy(() -> registry.getBlob().open(repo, digest, 5, 6)).isInstanceOf(RangeInvalidException.class);
+    }
+
+    @Test
+    void blobsAreVisibleOnlyWhereLinkedAndUnknownRepositoriesAreNamed() {
+        Digest digest = registry.push(repo, bytes("private"));
+        RepositoryName other = RepositoryName.parse("team/other");
+        registry.push(other, bytes("x"));
+        assertThatThrownBy(() -> registry.getBlob().size(other, digest)).isInstanceOf(BlobUnknownException.class);
+        assertThatThrownBy(() -> registry.getBlob().size(RepositoryName.parse("nobody/here"), digest))
+                .isInstanceOf(NameUnknownException.class);
+    }
+
+    @Test
+    void mountLinksFromTheSourceOrAnywhereOrNotAtAll() {
+        Digest digest = registry.push(repo, bytes("shared layer"));
+        RepositoryName target = RepositoryName.parse("team/target");
+        assertThat(registry.mount().mount(target, digest, Optional.of(repo))).hasValue(12);
+        assertThat(registry.getBlob().size(target, digest)).isEqualTo(12);
+
+        RepositoryName empty = RepositoryName.parse("team/empty");
+        registry.push(empty, bytes("y"));
+        Digest absent = Digest.of(DigestAlgorithm.SHA256, bytes("absent"));
+        assertThat(registry.mount().mount(target, absent, Optional.of(repo))).isEmpty();
+        assertThat(registry.mount().mount(RepositoryName.parse("team/third"), digest, Optional.of(empty))).isEmpty();
+        assertThat(registry.mount().mount(RepositoryName.parse("team/third"), digest, Optional.empty())).hasValue(12);
+    }
+
+    @Test
+    void deletingABlobNeedsDeletesEnabled() {
+        TestRegistry readOnly = new TestRegistry(false, 100);
+        Digest digest = readOnly.push(repo, bytes("keep"));
+        assertThatThrownBy(() -> readOnly.deleteBlob().delete(repo, digest)).isInstanceOf(UnsupportedException.class);
+
+        Digest other = registry.push(repo, bytes("drop"));
+        registry.deleteBlob().delete(repo, other);
+        assertThatThrownBy(() -> registry.getBlob().size(repo, other)).isInstanceOf(BlobUnknownException.class);
+        assertThatThrownBy(() -> registry.deleteBlob().delete(repo, other)).isInstanceOf(BlobUnknownException.class);
+    }
+}

@@ -1,0 +1,104 @@
+package dev.berth.application.registry;
+
+import dev.berth.application.fake.InMemoryBlobs;
+import dev.berth.application.fake.InMemoryMetadata;
+import dev.berth.domain.Digest;
+import dev.berth.domain.DigestAlgorithm;
+import dev.berth.domain.RepositoryName;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.OptionalLong;
+
+/** Every registry use case wired to in-memory ports and a fixed clock, as the composition root would. */
+final class TestRegistry {
+
+    final InMemoryMetadata metadata = new InMemoryMetadata();
+    final InMemoryBlobs blobs = new InMemoryBlobs();
+    final Clock clock = Clock.fixed(Instant.parse("2026-11-27T10:00:00Z"), ZoneOffset.UTC);
+    final RegistrySettings settings;
+
+    TestRegistry(boolean deleteEnabled, int maxPageSize) {
+        settings = new RegistrySettings(deleteEnabled, 64 * 1024, maxPageSize);
+    }
+
+    TestRegistry() {
+        this(true, 100);
+    }
+
+    /** A writer with its own hash-state cache: a second writer behaves like another node or a restart. */
+    UploadWriter writer(UploadHashStates states) {
+        return new UploadWriter(metadata, blobs, states, clock);
+    }
+
+    final UploadHashStates states = new UploadHashStates();
+    final UploadWriter writer = writer(states);
+
+    StartBlobUpload start() {
+        return new StartBlobUpload(metadata, metadata, metadata, clock);
+    }
+
+    AppendBlobChunk append(UploadWriter w) {
+        return new AppendBlobChunk(w);
+    }
+
+    CompleteBlobUpload complete(UploadWriter w) {
+        return new CompleteBlobUpload(w, blobs, metadata, metadata);
+    }
+
+    RepositoryGuard guard() {
+        return new RepositoryGuard(metadata, settings);
+    }
+
+    GetBlob getBlob() {
+        return new GetBlob(metadata, blobs, guard());
+    }
+
+    MountBlob mount() {
+        return new MountBlob(metadata, metadata);
+    }
+
+    DeleteBlob deleteBlob() {
+        return new DeleteBlob(metadata, guard());
+    }
+
+    PutManifest putManifest() {
+        return new PutManifest(metadata, metadata, metadata, metadata, metadata, settings, clock);
+    }
+
+    GetManifest getManifest() {
+        return new GetManifest(metadata, guard());
+    }
+
+    DeleteManifest deleteManifest() {
+        return new DeleteManifest(metadata, metadata, guard());
+    }
+
+    ListTags listTags() {
+        return new ListTags(metadata, guard());
+    }
+
+    ListRepositories listRepositories() {
+        return new ListRepositories(metadata);
+    }
+
+    ListReferrers listReferrers() {
+        return new ListReferrers(metadata, guard());
+    }
+
+    /** Uploads {@code content} in one go and returns its digest. */
+    Digest push(RepositoryName repository, byte[] content) {
+        var session = start().start(repository);
+        Digest digest = Digest.of(DigestAlgorithm.SHA256, content);
+        complete(writer).complete(repository, session.id(), digest, OptionalLong.empty(),
+                OptionalLong.of(content.length), new ByteArrayInputStream(content));
+        return digest;
+    }
+
+    static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

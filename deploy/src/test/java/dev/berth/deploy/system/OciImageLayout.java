@@ -1,0 +1,147 @@
+package dev.berth.deploy.system;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Writes real, loadable images as an OCI image layout on disk (what skopeo, podman and docker's
+ * tooling read with {@code oci:DIR:TAG}): gzipped tar layers of deterministic random files, an OCI
+ * config and manifest, and for several platforms an index. No registry or network is involved.
+ */
+final class OciImageLayout {
+
+    static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+    static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+
+    private final Path root;
+
+    private OciImageLayout(Path root) {
+        this.root = root;
+    }
+
+    static OciImageLayout create(Path root) throws IOException {
+        Files.createDirectories(root.resolve("blobs/sha256"));
+        Files.writeString(root.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+        return new OciImageLayout(root);
+    }
+
+    Path root() {
+        return root;
+    }
+
+    /** A descriptor as JSON plus its digest. */
+    record Blob(String mediaType, String digest, long size) {
+        String json() {
+            return "{\"mediaType\":\"" + mediaType + "\",\"digest\":\"" + digest + "\",\"size\":" + size + "}";
+        }
+    }
+
+    /** An image for one platform: {@code layerSizes} bytes of random file content per layer. */
+    Blob image(String architecture, long seed, int... layerSizes) throws IOException {
+        List<Blob> layers = new ArrayList<>();
+        List<String> diffIds = new ArrayList<>();
+        for (int i = 0; i < layerSizes.length; i++) {
+            byte[] tar = tar("layer" + i + "/data-" + seed + ".bin", randomBytes(layerSizes[i], seed * 31 + i));
+            diffIds.add(RegistryClient.sha256(tar));
+            layers.add(write("application/vnd.oci.image.layer.v1.tar+gzip", gzip(tar)));
+        }
+        String config = "{\"architecture\":\"" + architecture + "\",\"os\":\"linux\","
+                + "\"config\":{\"Cmd\":[\"/layer0/data-" + seed + ".bin\"],\"Labels\":{\"dev.berth.test\":\"" + seed + "\"}},"
+                + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[" + String.join(",", diffIds.stream().map(d -> "\"" + d + "\"").toList())
+                + "]},\"history\":[]}";
+        Blob configBlob = write("application/vnd.oci.image.config.v1+json", config.getBytes(StandardCharsets.UTF_8));
+        String manifest = "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":" + configBlob.json()
+                + ",\"layers\":[" + String.join(",", layers.stream().map(Blob::json).toList()) + "]}";
+        return write(OCI_MANIFEST, manifest.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** An index of platform images: {@code platforms[i]} is the architecture of {@code images[i]}. */
+    Blob index(List<Blob> images, List<String> platforms) throws IOException {
+        List<String> entries = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            Blob image = images.get(i);
+            entries.add("{\"mediaType\":\"" + image.mediaType() + "\",\"digest\":\"" + image.digest() + "\",\"size\":"
+                    + image.size() + ",\"platform\":{\"architecture\":\"" + platforms.get(i) + "\",\"os\":\"linux\"}}");
+        }
+        String index = "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":[" + String.join(",", entries) + "]}";
+        return write(OCI_INDEX, index.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Names {@code top} in the layout's index.json under {@code tag} (what oci:DIR:TAG resolves). */
+    void tag(Blob top, String tag) throws IOException {
+        Files.writeString(root.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\""
+                + top.mediaType() + "\",\"digest\":\"" + top.digest() + "\",\"size\":" + top.size()
+                + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"" + tag + "\"}}]}");
+    }
+
+    byte[] read(String digest) throws IOException {
+        return Files.readAllBytes(root.resolve("blobs/sha256").resolve(digest.substring("sha256:".length())));
+    }
+
+    private Blob write(String mediaType, byte[] content) throws IOException {
+        String digest = RegistryClient.sha256(content);
+        Files.write(root.resolve("blobs/sha256").resolve(digest.substring("sha256:".length())), content);
+        return new Blob(mediaType, digest, content.length);
+    }
+
+    static byte[] randomBytes(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static byte[] gzip(byte[] data) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(data);
+        }
+        return out.toByteArray();
+    }
+
+    /** A ustar archive with the file's parent directory and the file. */
+    private static byte[] tar(String path, byte[] content) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String directory = path.substring(0, path.lastIndexOf('/') + 1);
+        out.write(header(directory, 0, '5', 0755));
+        out.write(header(path, content.length, '0', 0644));
+        out.write(content);
+        out.write(new byte[(512 - content.length % 512) % 512]);
+        out.write(new byte[1024]);
+        return out.toByteArray();
+    }
+
+    private static byte[] header(String name, long size, char type, int mode) {
+        byte[] h = new byte[512];
+        put(h, 0, name, 100);
+        put(h, 100, String.format("%07o", mode), 8);
+        put(h, 108, "0000000", 8);
+        put(h, 116, "0000000", 8);
+        put(h, 124, String.format("%011o", size), 12);
+        put(h, 136, String.format("%011o", 1_700_000_000L), 12);
+        for (int i = 148; i < 156; i++) {
+            h[i] = ' ';
+        }
+        h[156] = (byte) type;
+        put(h, 257, "ustar", 6);
+        put(h, 263, "00", 2);
+        long sum = 0;
+        for (byte b : h) {
+            sum += b & 0xff;
+        }
+        put(h, 148, String.format("%06o", sum), 7);
+        h[155] = ' ';
+        return h;
+    }
+
+    private static void put(byte[] header, int offset, String value, int length) {
+        byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(bytes, 0, header, offset, Math.min(bytes.length, length));
+    }
+}

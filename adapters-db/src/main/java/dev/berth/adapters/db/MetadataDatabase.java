@@ -18,17 +18,20 @@ import java.util.List;
 public final class MetadataDatabase implements AutoCloseable {
 
     /** Every entity of this adapter; Hibernate does not scan. */
-    private static final List<Class<?>> ENTITIES = List.of(InstallationEntity.class);
+    private static final List<Class<?>> ENTITIES = List.of(InstallationEntity.class, RepositoryEntity.class,
+            BlobEntity.class, BlobLinkEntity.class, ManifestEntity.class, TagEntity.class, UploadSessionEntity.class);
 
     private final DatabaseSettings settings;
     private final HikariDataSource dataSource;
     private final EntityManagerFactory entityManagerFactory;
+    private final Jpa jpa;
 
     private MetadataDatabase(DatabaseSettings settings, HikariDataSource dataSource,
                              EntityManagerFactory entityManagerFactory) {
         this.settings = settings;
         this.dataSource = dataSource;
         this.entityManagerFactory = entityManagerFactory;
+        this.jpa = new Jpa(entityManagerFactory);
     }
 
     /** Connects, migrates the schema to the latest version, and builds the entity manager factory. */
@@ -76,7 +79,10 @@ public final class MetadataDatabase implements AutoCloseable {
                 .property("hibernate.transaction.jta.platform",
                         "org.hibernate.engine.transaction.jta.platform.internal.NoJtaPlatform")
                 // the schema belongs to Flyway
-                .property("hibernate.hbm2ddl.auto", "none");
+                .property("hibernate.hbm2ddl.auto", "none")
+                // entities are listed in ENTITIES, never in orm.xml; and without XML mappings Hibernate needs
+                // no JAXB, which only a full Jakarta EE server provides (tests run without one)
+                .property("hibernate.xml_mapping_enabled", "false");
         ENTITIES.forEach(configuration::managedClass);
         // straight to Hibernate: Persistence.createEntityManagerFactory would pick the server's provider
         return new HibernatePersistenceProvider().createEntityManagerFactory(configuration);
@@ -92,6 +98,11 @@ public final class MetadataDatabase implements AutoCloseable {
 
     public EntityManagerFactory entityManagerFactory() {
         return entityManagerFactory;
+    }
+
+    /** The transactions of this database, which its stores join. */
+    Jpa jpa() {
+        return jpa;
     }
 
     @Override

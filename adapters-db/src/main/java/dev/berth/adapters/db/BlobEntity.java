@@ -1,0 +1,26 @@
+package dev.berth.adapters.db;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** Stored content, one row per digest; see V2__registry.sql. Rows are created by native upserts only. */
+@Entity
+@Table(name = "blob")
+public class BlobEntity {
+
+    @Id
+    private String digest;
+
+    @Column(nullable = false)
+    private long size;
+
+    protected BlobEntity() {
+        // for JPA
+    }
+
+    public long size() {
+        return size;
+    }
+}

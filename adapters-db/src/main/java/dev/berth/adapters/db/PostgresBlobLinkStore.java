@@ -1,0 +1,69 @@
+package dev.berth.adapters.db;
+
+import dev.berth.application.port.BlobLinkStore;
+import dev.berth.domain.Digest;
+import dev.berth.domain.RepositoryName;
+
+import java.util.OptionalLong;
+
+/** Blobs in the {@code blob} table, and which repository may see them in {@code repository_blob}. */
+public final class PostgresBlobLinkStore implements BlobLinkStore {
+
+    private final Jpa jpa;
+
+    public PostgresBlobLinkStore(MetadataDatabase database) {
+        this.jpa = database.jpa();
+    }
+
+    @Override
+    public void recordBlob(Digest digest, long size) {
+        // same digest, same content: a second record of it has nothing to add
+        jpa.transaction(em -> em.createNativeQuery("""
+                        INSERT INTO blob (digest, size) VALUES (:digest, :size)
+                        ON CONFLICT (digest) DO NOTHING""")
+                .setParameter("digest", digest.toString())
+                .setParameter("size", size)
+                .executeUpdate());
+    }
+
+    @Override
+    public OptionalLong blobSize(Digest digest) {
+        return jpa.transaction(em -> {
+            BlobEntity blob = em.find(BlobEntity.class, digest.toString());
+            return blob == null ? OptionalLong.empty() : OptionalLong.of(blob.size());
+        });
+    }
+
+    @Override
+    public void link(RepositoryName repository, Digest digest) {
+        jpa.transaction(em -> em.createNativeQuery("""
+                        INSERT INTO repository_blob (repository_id, digest) VALUES (:repository, :digest)
+                        ON CONFLICT DO NOTHING""")
+                .setParameter("repository", PostgresRepositoryCatalog.ensureId(em, repository))
+                .setParameter("digest", digest.toString())
+                .executeUpdate());
+    }
+
+    @Override
+    public OptionalLong linkedSize(RepositoryName repository, Digest digest) {
+        return jpa.transaction(em -> em.createQuery("""
+                        SELECT l.blob.size FROM BlobLinkEntity l
+                        WHERE l.repository.name = :repository AND l.blob.digest = :digest""", Long.class)
+                .setParameter("repository", repository.value())
+                .setParameter("digest", digest.toString())
+                .getResultStream()
+                .mapToLong(Long::longValue)
+                .findFirst());
+    }
+
+    @Override
+    public boolean unlink(RepositoryName repository, Digest digest) {
+        return jpa.transaction(em -> em.createQuery("""
+                        DELETE FROM BlobLinkEntity l
+                        WHERE l.repository.id = (SELECT r.id FROM RepositoryEntity r WHERE r.name = :repository)
+                          AND l.blob.digest = :digest""")
+                .setParameter("repository", repository.value())
+                .setParameter("digest", digest.toString())
+                .executeUpdate() > 0);
+    }
+}

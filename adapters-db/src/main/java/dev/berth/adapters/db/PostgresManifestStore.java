@@ -1,0 +1,199 @@
+package dev.berth.adapters.db;
+
+import dev.berth.application.port.ManifestStore;
+import dev.berth.application.port.StoredManifest;
+import dev.berth.domain.Digest;
+import dev.berth.domain.RepositoryName;
+import dev.berth.domain.Tag;
+import dev.berth.domain.manifest.MediaType;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Manifests in the {@code manifest} table, with their annotations, blob references and child
+ * references in side tables. A push writes each table in one statement; a read is one query.
+ */
+public final class PostgresManifestStore implements ManifestStore {
+
+    /** The manifest row and, aggregated into arrays, its side-table rows in their order. */
+    private static final String SELECT_MANIFEST = """
+            SELECT m.digest, m.media_type, m.payload, m.artifact_type, m.subject, m.pushed_at,
+                   ARRAY(SELECT a.name FROM manifest_annotation a WHERE a.manifest_id = m.id ORDER BY a.name),
+                   ARRAY(SELECT a.value FROM manifest_annotation a WHERE a.manifest_id = m.id ORDER BY a.name),
+                   ARRAY(SELECT b.digest FROM manifest_blob b WHERE b.manifest_id = m.id ORDER BY b.position),
+                   ARRAY(SELECT c.digest FROM manifest_child c WHERE c.manifest_id = m.id ORDER BY c.position)
+            FROM manifest m
+            """;
+
+    /** The repository as a subquery: PostgreSQL then plans with its id as one known value. */
+    private static final String REPOSITORY_ID = "(SELECT r.id FROM repository r WHERE r.name = :repository)";
+
+    private final Jpa jpa;
+
+    public PostgresManifestStore(MetadataDatabase database) {
+        this.jpa = database.jpa();
+    }
+
+    /**
+     * Creates the repository too, if needed. The blobs must be recorded and the children stored in
+     * the repository already, else the foreign keys fail the push.
+     */
+    @Override
+    public void put(RepositoryName repository, StoredManifest manifest) {
+        jpa.transaction(em -> {
+            long repositoryId = PostgresRepositoryCatalog.ensureId(em, repository);
+            // a concurrent push of the same digest waits here for the first, then inserts nothing
+            Long manifestId = (Long) em.createNativeQuery("""
+                            INSERT INTO manifest (repository_id, digest, media_type, payload, artifact_type, subject,
+                                                  pushed_at)
+                            VALUES (:repository, :digest, :mediaType, :payload, :artifactType, :subject, :pushedAt)
+                            ON CONFLICT (repository_id, digest) DO NOTHING RETURNING id""", Long.class)
+                    .setParameter("repository", repositoryId)
+                    .setParameter("digest", manifest.digest().toString())
+                    .setParameter("mediaType", manifest.mediaType().toString())
+                    .setParameter("payload", manifest.payload())
+                    .setParameter("artifactType", manifest.artifactType())
+                    .setParameter("subject", manifest.subject() == null ? null : manifest.subject().toString())
+                    .setParameter("pushedAt", manifest.pushedAt())
+                    .getSingleResultOrNull();
+            if (manifestId != null) {
+                insertSideRows(em, manifestId, repositoryId, manifest);
+            }
+            return null;
+        });
+    }
+
+    private static void insertSideRows(EntityManager em, long manifestId, long repositoryId, StoredManifest manifest) {
+        if (!manifest.annotations().isEmpty()) {
+            String[] names = manifest.annotations().keySet().toArray(String[]::new);
+            String[] values = Arrays.stream(names).map(manifest.annotations()::get).toArray(String[]::new);
+            em.createNativeQuery("""
+                            INSERT INTO manifest_annotation (manifest_id, name, value)
+                            SELECT :manifest, a.name, a.value FROM unnest(:names, :values) AS a(name, value)""")
+                    .setParameter("manifest", manifestId)
+                    .setParameter("names", names)
+                    .setParameter("values", values)
+                    .executeUpdate();
+        }
+        if (!manifest.blobs().isEmpty()) {
+            em.createNativeQuery("""
+                            INSERT INTO manifest_blob (manifest_id, position, digest)
+                            SELECT :manifest, b.position - 1, b.digest
+                            FROM unnest(:digests) WITH ORDINALITY AS b(digest, position)""")
+                    .setParameter("manifest", manifestId)
+                    .setParameter("digests", strings(manifest.blobs()))
+                    .executeUpdate();
+        }
+        if (!manifest.children().isEmpty()) {
+            em.createNativeQuery("""
+                            INSERT INTO manifest_child (manifest_id, position, repository_id, digest)
+                            SELECT :manifest, c.position - 1, :repository, c.digest
+                            FROM unnest(:digests) WITH ORDINALITY AS c(digest, position)""")
+                    .setParameter("manifest", manifestId)
+                    .setParameter("repository", repositoryId)
+                    .setParameter("digests", strings(manifest.children()))
+                    .executeUpdate();
+        }
+    }
+
+    @Override
+    public Optional<StoredManifest> get(RepositoryName repository, Digest digest) {
+        return jpa.transaction(em -> em.createNativeQuery(SELECT_MANIFEST
+                        + "WHERE m.repository_id = " + REPOSITORY_ID + " AND m.digest = :digest")
+                .setParameter("repository", repository.value())
+                .setParameter("digest", digest.toString())
+                .getResultStream()
+                .findFirst()
+                .map(PostgresManifestStore::toManifest));
+    }
+
+    @Override
+    public Optional<StoredManifest> getTagged(RepositoryName repository, Tag tag) {
+        return jpa.transaction(em -> em.createNativeQuery(SELECT_MANIFEST
+                        + "JOIN tag t ON t.repository_id = m.repository_id AND t.manifest_digest = m.digest "
+                        + "WHERE t.repository_id = " + REPOSITORY_ID + " AND t.name = :tag")
+                .setParameter("repository", repository.value())
+                .setParameter("tag", tag.value())
+                .getResultStream()
+                .findFirst()
+                .map(PostgresManifestStore::toManifest));
+    }
+
+    @Override
+    public boolean exists(RepositoryName repository, Digest digest) {
+        return jpa.transaction(em -> Jpa.exists(em.createQuery("""
+                        SELECT m.id FROM ManifestEntity m
+                        WHERE m.repository.name = :repository AND m.digest = :digest""")
+                .setParameter("repository", repository.value())
+                .setParameter("digest", digest.toString())));
+    }
+
+    /**
+     * Its tags, references and annotations go with it (ON DELETE CASCADE).
+     *
+     * @throws jakarta.persistence.PersistenceException when an index in the repository still lists it
+     */
+    @Override
+    public boolean delete(RepositoryName repository, Digest digest) {
+        return jpa.transaction(em -> em.createQuery("""
+                        DELETE FROM ManifestEntity m
+                        WHERE m.repository.id = (SELECT r.id FROM RepositoryEntity r WHERE r.name = :repository)
+                          AND m.digest = :digest""")
+                .setParameter("repository", repository.value())
+                .setParameter("digest", digest.toString())
+                .executeUpdate() > 0);
+    }
+
+    @Override
+    public boolean isChildOfAnother(RepositoryName repository, Digest digest) {
+        return jpa.transaction(em -> Jpa.exists(em.createNativeQuery(
+                        "SELECT 1 FROM manifest_child c WHERE c.repository_id = " + REPOSITORY_ID
+                                + " AND c.digest = :digest")
+                .setParameter("repository", repository.value())
+                .setParameter("digest", digest.toString())));
+    }
+
+    @Override
+    public List<StoredManifest> referrers(RepositoryName repository, Digest subject, Optional<String> artifactType) {
+        String filter = artifactType.isPresent() ? " AND m.artifact_type = :artifactType" : "";
+        return jpa.transaction(em -> {
+            Query query = em.createNativeQuery(SELECT_MANIFEST
+                            + "WHERE m.repository_id = " + REPOSITORY_ID + " AND m.subject = :subject" + filter
+                            + " ORDER BY m.pushed_at, m.id")
+                    .setParameter("repository", repository.value())
+                    .setParameter("subject", subject.toString());
+            artifactType.ifPresent(type -> query.setParameter("artifactType", type));
+            return query.getResultStream().map(PostgresManifestStore::toManifest).toList();
+        });
+    }
+
+    private static StoredManifest toManifest(Object row) {
+        Object[] columns = (Object[]) row;
+        String subject = (String) columns[4];
+        Instant pushedAt = (Instant) columns[5];
+        String[] annotationNames = (String[]) columns[6];
+        String[] annotationValues = (String[]) columns[7];
+        Map<String, String> annotations = new HashMap<>();
+        for (int i = 0; i < annotationNames.length; i++) {
+            annotations.put(annotationNames[i], annotationValues[i]);
+        }
+        return new StoredManifest(Digest.parse((String) columns[0]), MediaType.parse((String) columns[1]),
+                (byte[]) columns[2], (String) columns[3], subject == null ? null : Digest.parse(subject), annotations,
+                digests((String[]) columns[8]), digests((String[]) columns[9]), pushedAt);
+    }
+
+    private static String[] strings(List<Digest> digests) {
+        return digests.stream().map(Digest::toString).toArray(String[]::new);
+    }
+
+    private static List<Digest> digests(String[] digests) {
+        return Arrays.stream(digests).map(Digest::parse).toList();
+    }
+}

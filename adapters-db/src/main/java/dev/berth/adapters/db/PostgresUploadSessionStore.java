@@ -1,0 +1,60 @@
+package dev.berth.adapters.db;
+
+import dev.berth.application.port.UploadSession;
+import dev.berth.application.port.UploadSessionStore;
+import dev.berth.domain.RepositoryName;
+import dev.berth.domain.UploadId;
+
+import java.util.Optional;
+
+/** Upload sessions in the {@code upload_session} table. */
+public final class PostgresUploadSessionStore implements UploadSessionStore {
+
+    private final Jpa jpa;
+
+    public PostgresUploadSessionStore(MetadataDatabase database) {
+        this.jpa = database.jpa();
+    }
+
+    /** Creates the repository too, if needed: a repository exists from its first upload. */
+    @Override
+    public void create(UploadSession session) {
+        jpa.transaction(em -> {
+            long repositoryId = PostgresRepositoryCatalog.ensureId(em, session.repository());
+            em.persist(new UploadSessionEntity(session, em.getReference(RepositoryEntity.class, repositoryId)));
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<UploadSession> find(RepositoryName repository, UploadId id) {
+        return jpa.transaction(em -> em.createQuery("""
+                        SELECT u FROM UploadSessionEntity u JOIN FETCH u.repository r
+                        WHERE u.id = :id AND r.name = :repository""", UploadSessionEntity.class)
+                .setParameter("id", id.value())
+                .setParameter("repository", repository.value())
+                .getResultStream()
+                .findFirst()
+                .map(UploadSessionEntity::toSession));
+    }
+
+    @Override
+    public boolean advance(UploadSession session, long expectedOffset) {
+        // compare-and-set: of two requests continuing the same upload from the same offset, one wins
+        return jpa.transaction(em -> em.createQuery("""
+                        UPDATE UploadSessionEntity u SET u.offset = :offset, u.updatedAt = :updatedAt
+                        WHERE u.id = :id AND u.offset = :expected""")
+                .setParameter("offset", session.offset())
+                .setParameter("updatedAt", session.updatedAt())
+                .setParameter("id", session.id().value())
+                .setParameter("expected", expectedOffset)
+                .executeUpdate() == 1);
+    }
+
+    @Override
+    public boolean delete(UploadId id) {
+        return jpa.transaction(em -> em.createQuery("DELETE FROM UploadSessionEntity u WHERE u.id = :id")
+                .setParameter("id", id.value())
+                .executeUpdate() > 0);
+    }
+}

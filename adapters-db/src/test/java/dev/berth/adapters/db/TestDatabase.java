@@ -1,0 +1,53 @@
+package dev.berth.adapters.db;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** A real PostgreSQL, migrated, for one test class: start it in @BeforeAll, close it in @AfterAll. */
+final class TestDatabase implements AutoCloseable {
+
+    private final EmbeddedPostgres server;
+    private final MetadataDatabase database;
+
+    private TestDatabase(EmbeddedPostgres server, MetadataDatabase database) {
+        this.server = server;
+        this.database = database;
+    }
+
+    /** @param directory a temporary directory for the data and binaries, removed by the caller */
+    static TestDatabase start(Path directory) {
+        EmbeddedPostgres server = EmbeddedPostgres.start(directory.resolve("data"), directory.resolve("binaries"), 0);
+        try {
+            return new TestDatabase(server, MetadataDatabase.open(new DatabaseSettings("embedded",
+                    "127.0.0.1:" + server.port(), server.jdbcUrl(), server.user(), "", 10)));
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    MetadataDatabase database() {
+        return database;
+    }
+
+    /** Deletes all registry metadata; the installation row stays. */
+    void empty() throws SQLException {
+        try (Connection connection = database.dataSource().getConnection();
+             Statement statement = connection.createStatement()) {
+            // every other registry table references one of these two
+            statement.execute("TRUNCATE repository, blob CASCADE");
+            connection.commit();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            database.close();
+        } finally {
+            server.close();
+        }
+    }
+}

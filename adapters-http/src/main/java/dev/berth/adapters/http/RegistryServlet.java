@@ -41,6 +41,9 @@ public class RegistryServlet extends HttpServlet {
         try {
             dispatch(Route.of(request.getPathInfo()), method, head, request, response);
         } catch (RegistryException e) {
+            if (RegistryErrors.status(e) >= 500) {
+                LOG.log(Level.WARNING, e.code() + " on " + method + " " + request.getRequestURI(), e);
+            }
             if (!response.isCommitted()) {
                 RegistryErrors.send(response, e, head);
             }

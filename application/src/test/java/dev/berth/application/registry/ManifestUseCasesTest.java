@@ -68,6 +68,7 @@ class ManifestUseCasesTest {
     @Test
     void referencedContentMustBeInTheRepository() {
         String json = image(new TestRegistry(), "elsewhere", "");
+        registry.push(repo, bytes("the repository exists, the manifest's blobs are not in it"));
         assertThatThrownBy(() -> put("v1", MediaType.OCI_MANIFEST_V1, json)).isInstanceOf(ManifestBlobUnknownException.class);
         assertThatThrownBy(() -> registry.getManifest().get(repo, Tag.parse("v1"), Set.of()))
                 .isInstanceOf(ManifestUnknownException.class);
@@ -111,6 +112,8 @@ class ManifestUseCasesTest {
                 .mediaType()).isEqualTo(MediaType.OCI_INDEX_V1);
         assertThat(registry.getManifest().get(repo, Tag.parse("multi"), Set.of(MediaType.OCI_MANIFEST_V1)).digest())
                 .isEqualTo(amd64Digest);
+        assertThatThrownBy(() -> registry.deleteManifest().delete(repo, amd64Digest))
+                .as("a child goes after its index").isInstanceOf(UnsupportedException.class);
     }
 
     @Test

@@ -52,7 +52,8 @@ public class BerthRuntime {
     /** Set by the launcher: Berth runs as berth.jar and owns the JVM. */
     public static final String LAUNCHED_PROPERTY = "berth.launcher";
 
-    private final Clock clock = Clock.systemUTC();
+    /** Microsecond ticks: PostgreSQL keeps timestamps to the microsecond, so what is stored reads back equal. */
+    private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000));
     private BerthConfig config;
     private EmbeddedPostgres embeddedPostgres;
     private MetadataDatabase database;

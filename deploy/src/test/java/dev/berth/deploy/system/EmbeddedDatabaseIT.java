@@ -18,8 +18,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class EmbeddedDatabaseIT {
 
+    private static final long LARGE_SEED = 99;
+    private static final long LARGE_SIZE = 96L << 20;
+
     @TempDir
     Path work;
+
+    private String uploadLocation;
 
     @Test
     void zeroConfigStartServesRestartsAndLeavesNothingBehind() throws Exception {
@@ -52,7 +57,7 @@ class EmbeddedDatabaseIT {
             assertThat(dashboard)
                     .contains("id=\"storage-location\">" + data.resolve("registry") + "<")
                     .contains("id=\"database-mode\">embedded<")
-                    .contains("id=\"schema-version\">1<");
+                    .contains("id=\"schema-version\">2<");
             Chromium.screenshot("http://127.0.0.1:" + port + "/admin/", "admin-dashboard", work);
 
             HttpResponse<String> health = berth.get("/health/ready");
@@ -60,7 +65,7 @@ class EmbeddedDatabaseIT {
             assertThat(JsonFields.checkStatus(health.body(), "database")).isEqualTo("UP");
             assertThat(JsonFields.checkStatus(health.body(), "storage")).isEqualTo("UP");
             assertThat(JsonFields.string(health.body(), "mode")).isEqualTo("embedded");
-            assertThat(JsonFields.string(health.body(), "schemaVersion")).isEqualTo("1");
+            assertThat(JsonFields.string(health.body(), "schemaVersion")).isEqualTo("2");
             installationId = JsonFields.string(health.body(), "installationId");
 
             assertThat(berth.output())
@@ -85,8 +90,24 @@ class EmbeddedDatabaseIT {
             System.out.printf("[measure] restart: java -jar to first 200 on /v2/ in %.1f s%n", ready.toMillis() / 1000.0);
             String health = again.get("/health/ready").body();
             assertThat(JsonFields.string(health, "installationId")).as("metadata survived the restart").isEqualTo(installationId);
-            assertThat(JsonFields.string(health, "schemaVersion")).isEqualTo("1");
+            assertThat(JsonFields.string(health, "schemaVersion")).isEqualTo("2");
+
+            // a large upload is in flight when Berth is killed
+            RegistryClient client = new RegistryClient(again);
+            HttpResponse<byte[]> started = client.send("POST", "/v2/crash/test/blobs/uploads/", null);
+            uploadLocation = RegistryClient.header(started, "Location");
+            GeneratedContent inFlight = new GeneratedContent(LARGE_SEED, LARGE_SIZE, 48L << 20);
+            Thread uploader = Thread.ofPlatform().start(() -> {
+                try {
+                    client.sendStreamed("PATCH", uploadLocation, () -> inFlight);
+                } catch (RuntimeException expected) {
+                    // the server dies under it
+                }
+            });
+            inFlight.awaitPause();
             again.kill();
+            inFlight.resume();
+            uploader.join(60_000);
         }
         assertThat(Processes.runningFrom(postgresBinaries)).as("a killed Berth leaves its postgres running").isNotEmpty();
 
@@ -96,6 +117,20 @@ class EmbeddedDatabaseIT {
             assertThat(JsonFields.checkStatus(health, "database")).isEqualTo("UP");
             assertThat(JsonFields.string(health, "installationId")).isEqualTo(installationId);
             assertThat(recovered.output()).contains("Stopping PostgreSQL left running by a previous Berth");
+
+            // the interrupted upload left no blob; the registry works and the client's retry succeeds
+            RegistryClient client = new RegistryClient(recovered);
+            String digest = GeneratedContent.sha256(LARGE_SEED, LARGE_SIZE);
+            assertThat(client.head("/v2/crash/test/blobs/" + digest).statusCode()).isEqualTo(404);
+            HttpResponse<byte[]> status = client.get(uploadLocation);
+            assertThat(status.statusCode()).as("the session survived; none of its PATCH completed").isEqualTo(204);
+            assertThat(RegistryClient.header(status, "Range")).isEqualTo("0-0");
+            HttpResponse<byte[]> retry = client.sendStreamed("POST", "/v2/crash/test/blobs/uploads/?digest=" + digest,
+                    () -> new GeneratedContent(LARGE_SEED, LARGE_SIZE));
+            assertThat(retry.statusCode()).as(RegistryClient.text(retry)).isEqualTo(201);
+            HttpResponse<byte[]> head = client.head("/v2/crash/test/blobs/" + digest);
+            assertThat(head.statusCode()).isEqualTo(200);
+            assertThat(RegistryClient.header(head, "Content-Length")).isEqualTo(String.valueOf(LARGE_SIZE));
             recovered.stop();
         }
         assertThat(Processes.runningFrom(postgresBinaries)).as("postgres after the last stop").isEmpty();

@@ -32,16 +32,16 @@ final class RegistryClient {
     }
 
     HttpResponse<byte[]> send(String method, String pathOrUrl, byte[] body, String... headers) {
-        return send(method, pathOrUrl, body == null ? HttpRequest.BodyPublishers.noBody()
+        return exchange(method, pathOrUrl, body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(body), headers);
     }
 
     /** A body of unknown length: sent with chunked transfer encoding, as docker streams layers. */
     HttpResponse<byte[]> sendStreamed(String method, String pathOrUrl, Supplier<InputStream> body, String... headers) {
-        return send(method, pathOrUrl, HttpRequest.BodyPublishers.ofInputStream(body), headers);
+        return exchange(method, pathOrUrl, HttpRequest.BodyPublishers.ofInputStream(body), headers);
     }
 
-    private HttpResponse<byte[]> send(String method, String pathOrUrl, HttpRequest.BodyPublisher body, String... headers) {
+    private HttpResponse<byte[]> exchange(String method, String pathOrUrl, HttpRequest.BodyPublisher body, String... headers) {
         URI uri = URI.create(pathOrUrl.startsWith("http") ? pathOrUrl : base + pathOrUrl);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(120)).method(method, body);
         for (int i = 0; i < headers.length; i += 2) {

@@ -9,7 +9,8 @@ import java.util.stream.Stream;
 
 /**
  * One packaged Berth for all API tests of a run (Payara boots in tens of seconds): deletes
- * enabled, fresh data directory, loopback. Stopped by SIGTERM when the test JVM exits.
+ * enabled, fresh data directory under target/shared-berth (its log stays there for the build's
+ * artifacts), loopback. Stopped by SIGTERM when the test JVM exits.
  */
 final class SharedBerth {
 
@@ -20,7 +21,8 @@ final class SharedBerth {
 
     static synchronized BerthProcess get() throws IOException, InterruptedException {
         if (instance == null) {
-            Path work = Files.createTempDirectory("berth-shared-");
+            Path work = Path.of("target", "shared-berth").toAbsolutePath();
+            deleteQuietly(work);
             BerthProcess berth = BerthProcess.start(work, BerthProcess.freePort(),
                     Map.of("REGISTRY_STORAGE_DELETE_ENABLED", "true"));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -29,7 +31,6 @@ final class SharedBerth {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                deleteQuietly(work);
             }));
             berth.awaitReady();
             instance = berth;
@@ -38,10 +39,13 @@ final class SharedBerth {
     }
 
     private static void deleteQuietly(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
         try (Stream<Path> paths = Files.walk(directory)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
-            // a temp directory left behind is harmless
+            // leftovers of an earlier run are harmless
         }
     }
 }

@@ -82,9 +82,9 @@ class SkopeoPodmanIT {
         OciImageLayout.Blob image = source.image("amd64", 21, 400_000, 800_000);
         source.tag(image, "v1");
         String[] pusher = podman(work.resolve("podman-push"));
-        Commands.ok(work, TIMEOUT, concat(pusher, "pull", "oci:" + source.root() + ":v1"));
-        String imageId = Commands.ok(work, TIMEOUT, concat(pusher, "image", "inspect", "--format", "{{.Id}}",
-                "oci:" + source.root() + ":v1")).trim();
+        String pulledOutput = Commands.ok(work, TIMEOUT, concat(pusher, "pull", "-q", "oci:" + source.root() + ":v1")).trim();
+        String imageId = pulledOutput.substring(pulledOutput.lastIndexOf('\n') + 1).trim();
+        assertThat(imageId).matches("[0-9a-f]{64}");
         Path digestFile = work.resolve("pushed.digest");
         Commands.ok(work, TIMEOUT, concat(pusher, "push", "--tls-verify=false", "--digestfile", digestFile.toString(),
                 imageId, host + "/clients/podman:v1"));

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: Berth (deploy/target/berth.jar) against the reference registry
+# (Debian's docker-registry, CNCF Distribution 2.8.2) on the same machine, in the same run.
+# Reports medians of RUNS and the ratio Berth / reference. Measures, never fails on a number.
+#
+#   deploy/bench/registry-bench.sh            # needs: java 21+, docker-registry, curl, wrk, skopeo
+#   BLOB_MB=256 RUNS=3 deploy/bench/registry-bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+BLOB_MB=${BLOB_MB:-1024}
+RUNS=${RUNS:-3}
+JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+BERTH_PORT=${BERTH_PORT:-5102}
+REF_PORT=${REF_PORT:-5101}
+WORK=$(mktemp -d /tmp/berth-bench.XXXXXX)
+PIDS=()
+
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+for tool in docker-registry curl wrk skopeo sha256sum; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool missing (apt-get install docker-registry curl wrk skopeo)"; exit 2; }
+done
+[ -f deploy/target/berth.jar ] || { echo "bench: build first: ./mvnw -q -DskipTests package"; exit 2; }
+
+wait_ready() { # url
+  for _ in $(seq 1 600); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$1/v2/")" = 200 ] && return 0
+    sleep 0.2
+  done
+  echo "bench: $1 did not start"; exit 1
+}
+
+echo "bench: starting the reference registry and Berth on loopback"
+cat > "$WORK/ref.yml" <<YML
+version: 0.1
+log:
+  level: error
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $WORK/ref-data
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:$REF_PORT
+YML
+docker-registry serve "$WORK/ref.yml" > "$WORK/ref.log" 2>&1 &
+PIDS+=($!)
+(cd "$WORK" && REGISTRY_HTTP_ADDR=127.0.0.1:$BERTH_PORT REGISTRY_LOG_LEVEL=warn exec "$JAVA" -jar "$OLDPWD/deploy/target/berth.jar") > "$WORK/berth.log" 2>&1 &
+PIDS+=($!)
+REF=http://127.0.0.1:$REF_PORT
+BERTH=http://127.0.0.1:$BERTH_PORT
+wait_ready "$REF"
+wait_ready "$BERTH"
+
+echo "bench: generating a ${BLOB_MB} MiB random blob"
+head -c "$((BLOB_MB * 1024 * 1024))" /dev/urandom > "$WORK/blob"
+DIGEST="sha256:$(sha256sum "$WORK/blob" | cut -d' ' -f1)"
+BYTES=$(stat -c %s "$WORK/blob")
+
+location() { # registry repo -> upload URL
+  curl -s -D - -o /dev/null -X POST "$1/v2/$2/blobs/uploads/" | tr -d '\r' | awk 'tolower($1)=="location:"{print $2}'
+}
+with_digest() { # url -> url with the digest parameter
+  case "$1" in *\?*) echo "$1&digest=$DIGEST";; *) echo "$1?digest=$DIGEST";; esac
+}
+absolute() { # registry url-or-path
+  case "$2" in http*) echo "$2";; *) echo "$1$2";; esac
+}
+mbps() { # seconds -> MB/s
+  awk -v b="$BYTES" -v s="$1" 'BEGIN{printf "%.0f", b/1048576/s}'
+}
+median() {
+  sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'
+}
+
+put_monolithic() { # registry run
+  local loc; loc=$(absolute "$1" "$(location "$1" "bench/mono$2")")
+  curl -s -o /dev/null -w '%{time_total}' -T "$WORK/blob" -H 'Content-Type: application/octet-stream' "$(with_digest "$loc")"
+}
+patch_then_put() { # registry run
+  local loc next start end
+  loc=$(absolute "$1" "$(location "$1" "bench/chunk$2")")
+  start=$(date +%s.%N)
+  next=$(curl -s -D - -o /dev/null -X PATCH -T "$WORK/blob" -H 'Content-Type: application/octet-stream' "$loc" \
+    | tr -d '\r' | awk 'tolower($1)=="location:"{print $2}')
+  curl -s -o /dev/null -X PUT "$(with_digest "$(absolute "$1" "$next")")"
+  end=$(date +%s.%N)
+  awk -v a="$start" -v b="$end" 'BEGIN{print b-a}'
+}
+get_blob() { # registry
+  curl -s -o /dev/null -w '%{time_total}' "$1/v2/bench/mono1/blobs/$DIGEST"
+}
+
+declare -A RESULT
+for name in REF BERTH; do
+  url=${!name}
+  for kind in put patch get; do
+    values=()
+    for run in $(seq 1 "$RUNS"); do
+      case $kind in
+        put) t=$(put_monolithic "$url" "$run");;
+        patch) t=$(patch_then_put "$url" "$run");;
+        get) t=$(get_blob "$url");;
+      esac
+      values+=("$(mbps "$t")")
+    done
+    RESULT[$name-$kind]=$(printf '%s\n' "${values[@]}" | median)
+    echo "bench: $name $kind MB/s runs: ${values[*]}"
+  done
+done
+
+echo "bench: manifest GET/HEAD by tag, 32 connections"
+printf '{"architecture":"amd64","os":"linux"}' > "$WORK/config.json"
+CONFIG_DIGEST="sha256:$(sha256sum "$WORK/config.json" | cut -d' ' -f1)"
+CONFIG_SIZE=$(stat -c %s "$WORK/config.json")
+MANIFEST="{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"$CONFIG_DIGEST\",\"size\":$CONFIG_SIZE},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"$DIGEST\",\"size\":$BYTES}]}"
+for name in REF BERTH; do
+  url=${!name}
+  loc=$(absolute "$url" "$(location "$url" "bench/mono1")")
+  case "$loc" in *\?*) sep='&';; *) sep='?';; esac
+  curl -s -o /dev/null -T "$WORK/config.json" "$loc${sep}digest=$CONFIG_DIGEST"
+  curl -s -o /dev/null -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' --data-binary "$MANIFEST" \
+    "$url/v2/bench/mono1/manifests/v1"
+  for method in GET HEAD; do
+    rps=$(wrk -t2 -c32 -d10s -s <(printf 'wrk.method = "%s"\nwrk.headers["Accept"] = "application/vnd.oci.image.manifest.v1+json"\n' "$method") \
+      "$url/v2/bench/mono1/manifests/v1" | awk '/Requests\/sec/{printf "%.0f", $2}')
+    RESULT[$name-manifest-$method]=$rps
+    echo "bench: $name manifest $method req/s: $rps"
+  done
+done
+
+echo "bench: skopeo push and pull of a ${BLOB_MB} MiB image"
+mkdir -p "$WORK/layout/blobs/sha256"
+printf '{"imageLayoutVersion":"1.0.0"}' > "$WORK/layout/oci-layout"
+ln "$WORK/blob" "$WORK/layout/blobs/sha256/${DIGEST#sha256:}"
+cp "$WORK/config.json" "$WORK/layout/blobs/sha256/${CONFIG_DIGEST#sha256:}"
+printf '%s' "$MANIFEST" > "$WORK/manifest.json"
+MANIFEST_DIGEST="sha256:$(sha256sum "$WORK/manifest.json" | cut -d' ' -f1)"
+cp "$WORK/manifest.json" "$WORK/layout/blobs/sha256/${MANIFEST_DIGEST#sha256:}"
+printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"v1"}}]}' \
+  "$MANIFEST_DIGEST" "$(stat -c %s "$WORK/manifest.json")" > "$WORK/layout/index.json"
+for name in REF BERTH; do
+  port=$REF_PORT; [ "$name" = BERTH ] && port=$BERTH_PORT
+  start=$(date +%s.%N)
+  skopeo copy -q --dest-tls-verify=false --preserve-digests "oci:$WORK/layout:v1" "docker://127.0.0.1:$port/bench/skopeo:v1"
+  mid=$(date +%s.%N)
+  rm -rf "$WORK/pulled-$name"
+  skopeo copy -q --src-tls-verify=false "docker://127.0.0.1:$port/bench/skopeo:v1" "oci:$WORK/pulled-$name:v1"
+  end=$(date +%s.%N)
+  RESULT[$name-skopeo-push]=$(awk -v a="$start" -v b="$mid" 'BEGIN{printf "%.1f", b-a}')
+  RESULT[$name-skopeo-pull]=$(awk -v a="$mid" -v b="$end" 'BEGIN{printf "%.1f", b-a}')
+  rm -rf "$WORK/pulled-$name"
+done
+
+ratio() { awk -v b="$1" -v r="$2" 'BEGIN{ if (r > 0) printf "%.2f", b/r; else print "n/a" }'; }
+inverse() { awk -v b="$1" -v r="$2" 'BEGIN{ if (b > 0) printf "%.2f", r/b; else print "n/a" }'; }
+echo
+echo "| measure (${BLOB_MB} MiB blob, median of $RUNS) | reference 2.8.2 | Berth | Berth / reference |"
+echo "|---|---|---|---|"
+echo "| blob upload, monolithic PUT (MB/s) | ${RESULT[REF-put]} | ${RESULT[BERTH-put]} | $(ratio "${RESULT[BERTH-put]}" "${RESULT[REF-put]}") |"
+echo "| blob upload, PATCH then PUT (MB/s) | ${RESULT[REF-patch]} | ${RESULT[BERTH-patch]} | $(ratio "${RESULT[BERTH-patch]}" "${RESULT[REF-patch]}") |"
+echo "| blob GET (MB/s) | ${RESULT[REF-get]} | ${RESULT[BERTH-get]} | $(ratio "${RESULT[BERTH-get]}" "${RESULT[REF-get]}") |"
+echo "| manifest GET by tag, 32 conns (req/s) | ${RESULT[REF-manifest-GET]} | ${RESULT[BERTH-manifest-GET]} | $(ratio "${RESULT[BERTH-manifest-GET]}" "${RESULT[REF-manifest-GET]}") |"
+echo "| manifest HEAD by tag, 32 conns (req/s) | ${RESULT[REF-manifest-HEAD]} | ${RESULT[BERTH-manifest-HEAD]} | $(ratio "${RESULT[BERTH-manifest-HEAD]}" "${RESULT[REF-manifest-HEAD]}") |"
+echo "| skopeo push (s, lower is better) | ${RESULT[REF-skopeo-push]} | ${RESULT[BERTH-skopeo-push]} | $(inverse "${RESULT[BERTH-skopeo-push]}" "${RESULT[REF-skopeo-push]}") faster |"
+echo "| skopeo pull (s, lower is better) | ${RESULT[REF-skopeo-pull]} | ${RESULT[BERTH-skopeo-pull]} | $(inverse "${RESULT[BERTH-skopeo-pull]}" "${RESULT[REF-skopeo-pull]}") faster |"

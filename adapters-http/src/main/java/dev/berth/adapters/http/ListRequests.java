@@ -68,7 +68,7 @@ class ListRequests {
     void referrers(RepositoryName repository, String subject, HttpServletRequest request, HttpServletResponse response,
                    boolean head) throws IOException {
         Digest digest = Digest.parse(subject);
-        Optional<String> artifactType = Optional.ofNullable(request.getParameter("artifactType")).filter(t -> !t.isBlank());
+        Optional<String> artifactType = Query.parameter(request, "artifactType").filter(t -> !t.isBlank());
         List<StoredManifest> referrers = listReferrers.list(repository, digest, artifactType);
         JsonArrayBuilder manifests = Json.createArrayBuilder();
         for (StoredManifest m : referrers) {
@@ -92,7 +92,7 @@ class ListRequests {
     }
 
     private PageRequest pageRequest(HttpServletRequest request) {
-        String n = request.getParameter("n");
+        String n = Query.parameter(request, "n").orElse(null);
         OptionalInt limit = OptionalInt.empty();
         if (n != null && !n.isEmpty()) {
             if (!n.matches("\\d{1,9}")) {
@@ -100,7 +100,7 @@ class ListRequests {
             }
             limit = OptionalInt.of(Integer.parseInt(n));
         }
-        return PageRequest.of(Optional.ofNullable(request.getParameter("last")), limit, settings);
+        return PageRequest.of(Query.parameter(request, "last"), limit, settings);
     }
 
     private static void nextLink(HttpServletRequest request, HttpServletResponse response, String path, Page<?> page,

@@ -49,17 +49,17 @@ class UploadRequests {
     }
 
     void post(RepositoryName repository, HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String mount = request.getParameter("mount");
+        String mount = Query.parameter(request, "mount").orElse(null);
         if (mount != null) {
             Digest digest = Digest.parse(mount);
-            Optional<RepositoryName> from = Optional.ofNullable(request.getParameter("from")).map(RepositoryName::parse);
+            Optional<RepositoryName> from = Query.parameter(request, "from").map(RepositoryName::parse);
             if (mountBlob.mount(repository, digest, from).isPresent()) {
                 created(repository, digest, request, response);
                 return;
             }
         }
         UploadSession session = startUpload.start(repository);
-        String digestParameter = request.getParameter("digest");
+        String digestParameter = Query.parameter(request, "digest").orElse(null);
         if (digestParameter != null) {
             Digest digest = Digest.parse(digestParameter);
             completeUpload.complete(repository, session.id(), digest, OptionalLong.empty(),
@@ -91,7 +91,7 @@ class UploadRequests {
     void put(RepositoryName repository, String uploadId, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         UploadId upload = UploadId.parse(uploadId);
-        String digestParameter = request.getParameter("digest");
+        String digestParameter = Query.parameter(request, "digest").orElse(null);
         if (digestParameter == null) {
             throw new DigestInvalidException("the digest query parameter is required to finish an upload");
         }

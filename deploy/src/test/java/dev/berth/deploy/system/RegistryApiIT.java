@@ -119,6 +119,17 @@ class RegistryApiIT {
         }
 
         @Test
+        void aBlobLabelledAsAFormIsStoredNotParsed() {
+            // what curl --data-binary sends: the body must not be taken for form parameters
+            byte[] content = "digest=sha256:0000&mount=x&a=b".getBytes(StandardCharsets.UTF_8);
+            String digest = sha256(content);
+            HttpResponse<byte[]> put = registry.send("POST", "/v2/api/form/blobs/uploads/?digest=" + digest, content,
+                    "Content-Type", "application/x-www-form-urlencoded");
+            assertThat(put.statusCode()).as(text(put)).isEqualTo(201);
+            assertThat(registry.get("/v2/api/form/blobs/" + digest).body()).isEqualTo(content);
+        }
+
+        @Test
         void unknownAndInvalidBlobs() {
             String missing = sha256("never pushed".getBytes(StandardCharsets.UTF_8));
             registry.pushBlob("api/known", new byte[]{1});

@@ -62,6 +62,15 @@ final class OciImageLayout {
         return write(OCI_MANIFEST, manifest.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** An OCI artifact (empty config, one layer of {@code content}) whose subject is {@code subject}. */
+    Blob artifact(String artifactType, Blob subject, String content) throws IOException {
+        Blob empty = write("application/vnd.oci.empty.v1+json", "{}".getBytes(StandardCharsets.UTF_8));
+        Blob layer = write(artifactType, content.getBytes(StandardCharsets.UTF_8));
+        String manifest = "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"artifactType\":\"" + artifactType
+                + "\",\"config\":" + empty.json() + ",\"layers\":[" + layer.json() + "],\"subject\":" + subject.json() + "}";
+        return write(OCI_MANIFEST, manifest.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** An index of platform images: {@code platforms[i]} is the architecture of {@code images[i]}. */
     Blob index(List<Blob> images, List<String> platforms) throws IOException {
         List<String> entries = new ArrayList<>();

@@ -9,10 +9,13 @@ import java.util.stream.Stream;
 
 /**
  * One packaged Berth for all API tests of a run (Payara boots in tens of seconds): deletes
- * enabled, fresh data directory under target/shared-berth (its log stays there for the build's
+ * enabled, pages of at most {@link #MAX_PAGE} entries, fresh data directory under target/shared-berth (its log stays there for the build's
  * artifacts), loopback. Stopped by SIGTERM when the test JVM exits.
  */
 final class SharedBerth {
+
+    /** Small, so that clients must follow Link headers through several pages. */
+    static final int MAX_PAGE = 100;
 
     private static BerthProcess instance;
 
@@ -24,7 +27,7 @@ final class SharedBerth {
             Path work = Path.of("target", "shared-berth").toAbsolutePath();
             deleteQuietly(work);
             BerthProcess berth = BerthProcess.start(work, BerthProcess.freePort(),
-                    Map.of("REGISTRY_STORAGE_DELETE_ENABLED", "true"));
+                    Map.of("REGISTRY_STORAGE_DELETE_ENABLED", "true", "REGISTRY_CATALOG_MAXENTRIES", String.valueOf(MAX_PAGE)));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     berth.close();

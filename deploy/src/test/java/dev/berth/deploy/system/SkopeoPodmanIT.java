@@ -101,6 +101,44 @@ class SkopeoPodmanIT {
         assertThat(pulledId).as("same config, same image").isEqualTo(imageId);
     }
 
+    @Test
+    void skopeoPushesAnArtifactWithASubjectThatTheReferrersApiLists() throws Exception {
+        OciImageLayout layout = OciImageLayout.create(work.resolve("artifact"));
+        OciImageLayout.Blob image = layout.image("amd64", 51, 100_000);
+        OciImageLayout.Blob signature = layout.artifact("application/vnd.example.signature.v1", image,
+                "signature of " + image.digest());
+        String repository = "docker://" + host + "/clients/signed";
+        layout.tag(image, "v1");
+        Commands.ok(work, TIMEOUT, "skopeo", "copy", "--dest-tls-verify=false", "--preserve-digests",
+                "oci:" + layout.root() + ":v1", repository + ":v1");
+        layout.tag(signature, "sig");
+        Commands.ok(work, TIMEOUT, "skopeo", "copy", "--dest-tls-verify=false", "--preserve-digests",
+                "oci:" + layout.root() + ":sig", repository + ":sig");
+
+        HttpResponse<byte[]> referrers = registry.get("/v2/clients/signed/referrers/" + image.digest());
+        assertThat(RegistryClient.text(referrers)).contains("\"digest\":\"" + signature.digest() + "\"")
+                .contains("\"artifactType\":\"application/vnd.example.signature.v1\"");
+    }
+
+    @Test
+    void skopeoListsAllTagsFollowingThePages() throws Exception {
+        OciImageLayout layout = OciImageLayout.create(work.resolve("tags"));
+        OciImageLayout.Blob image = layout.image("amd64", 61, 1000);
+        layout.tag(image, "t000");
+        Commands.ok(work, TIMEOUT, "skopeo", "copy", "--dest-tls-verify=false", "--preserve-digests",
+                "oci:" + layout.root() + ":t000", "docker://" + host + "/clients/paged:t000");
+        byte[] manifest = layout.read(image.digest());
+        for (int i = 1; i < 250; i++) {
+            HttpResponse<byte[]> put = registry.send("PUT", "/v2/clients/paged/manifests/" + String.format("t%03d", i),
+                    manifest, "Content-Type", OciImageLayout.OCI_MANIFEST);
+            assertThat(put.statusCode()).isEqualTo(201);
+        }
+        String listed = Commands.ok(work, TIMEOUT, "skopeo", "list-tags", "--tls-verify=false",
+                "docker://" + host + "/clients/paged");
+        assertThat(listed).contains("\"t000\"", "\"t100\"", "\"t249\"");
+        assertThat(listed.split("\"t\\d{3}\"", -1)).as("every tag once").hasSize(251);
+    }
+
     /** podman as root with its own storage, so tests neither see nor touch the machine's images. */
     private static String[] podman(Path root) {
         return new String[]{"podman", "--root", root.resolve("storage").toString(), "--runroot",

@@ -13,6 +13,8 @@ RUNS=${RUNS:-3}
 JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 BERTH_PORT=${BERTH_PORT:-5102}
 REF_PORT=${REF_PORT:-5101}
+# a small heap proves that blobs stream: a 1 GiB layer must pass through 256 MiB
+BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:--Xmx256m}
 WORK=$(mktemp -d /tmp/berth-bench.XXXXXX)
 PIDS=()
 
@@ -53,8 +55,9 @@ http:
 YML
 docker-registry serve "$WORK/ref.yml" > "$WORK/ref.log" 2>&1 &
 PIDS+=($!)
-(cd "$WORK" && REGISTRY_HTTP_ADDR=127.0.0.1:$BERTH_PORT REGISTRY_LOG_LEVEL=warn exec "$JAVA" -jar "$OLDPWD/deploy/target/berth.jar") > "$WORK/berth.log" 2>&1 &
-PIDS+=($!)
+(cd "$WORK" && REGISTRY_HTTP_ADDR=127.0.0.1:$BERTH_PORT REGISTRY_LOG_LEVEL=warn exec "$JAVA" $BERTH_JAVA_OPTS -jar "$OLDPWD/deploy/target/berth.jar") > "$WORK/berth.log" 2>&1 &
+BERTH_PID=$!
+PIDS+=($BERTH_PID)
 REF=http://127.0.0.1:$REF_PORT
 BERTH=http://127.0.0.1:$BERTH_PORT
 wait_ready "$REF"
@@ -98,6 +101,11 @@ patch_then_put() { # registry run
 get_blob() { # registry
   curl -s -o /dev/null -w '%{time_total}' "$1/v2/bench/mono1/blobs/$DIGEST"
 }
+
+# Berth's resident memory, sampled every 0.5 s while it works
+( while kill -0 "$BERTH_PID" 2>/dev/null; do ps -o rss= -p "$BERTH_PID"; sleep 0.5; done ) > "$WORK/berth-rss" 2>/dev/null &
+PIDS+=($!)
+RSS_IDLE=$(ps -o rss= -p "$BERTH_PID" | awk '{printf "%.0f", $1/1024}')
 
 declare -A RESULT
 for name in REF BERTH; do
@@ -164,6 +172,8 @@ for name in REF BERTH; do
   rm -rf "$WORK/pulled-$name"
 done
 
+RSS_PEAK=$(sort -n "$WORK/berth-rss" | tail -1 | awk '{printf "%.0f", $1/1024}')
+
 ratio() { awk -v b="$1" -v r="$2" 'BEGIN{ if (r > 0) printf "%.2f", b/r; else print "n/a" }'; }
 inverse() { awk -v b="$1" -v r="$2" 'BEGIN{ if (b > 0) printf "%.2f", r/b; else print "n/a" }'; }
 echo
@@ -176,3 +186,4 @@ echo "| manifest GET by tag, 32 conns (req/s) | ${RESULT[REF-manifest-GET]} | ${
 echo "| manifest HEAD by tag, 32 conns (req/s) | ${RESULT[REF-manifest-HEAD]} | ${RESULT[BERTH-manifest-HEAD]} | $(ratio "${RESULT[BERTH-manifest-HEAD]}" "${RESULT[REF-manifest-HEAD]}") |"
 echo "| skopeo push (s, lower is better) | ${RESULT[REF-skopeo-push]} | ${RESULT[BERTH-skopeo-push]} | $(inverse "${RESULT[BERTH-skopeo-push]}" "${RESULT[REF-skopeo-push]}") faster |"
 echo "| skopeo pull (s, lower is better) | ${RESULT[REF-skopeo-pull]} | ${RESULT[BERTH-skopeo-pull]} | $(inverse "${RESULT[BERTH-skopeo-pull]}" "${RESULT[REF-skopeo-pull]}") faster |"
+echo "| Berth resident memory ($BERTH_JAVA_OPTS): idle before, peak during the run (MiB) | | $RSS_IDLE / $RSS_PEAK | |"

@@ -40,14 +40,17 @@ class BlobRequests {
             response.setHeader("Content-Range", "bytes */" + size);
             throw new RangeInvalidException("range not satisfiable for a blob of " + size + " bytes");
         }
+        long offset = range.map(ByteRange::first).orElse(0L);
+        long length = range.map(ByteRange::length).orElse(size);
+        // opened before any success header is set: an error must not go out as cacheable content
+        InputStream content = head || length == 0 ? InputStream.nullInputStream()
+                : getBlob.open(repository, digest, offset, length);
         response.setHeader("Docker-Content-Digest", digest.toString());
         response.setHeader("ETag", "\"" + digest + "\"");
         response.setHeader("Accept-Ranges", "bytes");
         // content addressed: the bytes behind a digest never change
         response.setHeader("Cache-Control", "max-age=31536000");
         response.setContentType("application/octet-stream");
-        long offset = range.map(ByteRange::first).orElse(0L);
-        long length = range.map(ByteRange::length).orElse(size);
         if (range.isPresent()) {
             response.setStatus(206);
             response.setHeader("Content-Range", "bytes " + range.get().first() + "-" + range.get().last() + "/" + size);
@@ -55,11 +58,10 @@ class BlobRequests {
             response.setStatus(200);
         }
         response.setContentLengthLong(length);
-        if (head || length == 0) {
-            return;
-        }
-        try (InputStream in = getBlob.open(repository, digest, offset, length)) {
-            copy(in, response.getOutputStream());
+        try (InputStream in = content) {
+            if (!head && length > 0) {
+                copy(in, response.getOutputStream());
+            }
         }
     }
 

@@ -61,11 +61,17 @@ class UploadRequests {
         UploadSession session = startUpload.start(repository);
         String digestParameter = Query.parameter(request, "digest").orElse(null);
         if (digestParameter != null) {
-            Digest digest = Digest.parse(digestParameter);
-            completeUpload.complete(repository, session.id(), digest, OptionalLong.empty(),
-                    declaredLength(request), request.getInputStream());
-            created(repository, digest, request, response);
-            return;
+            try {
+                Digest digest = Digest.parse(digestParameter);
+                completeUpload.complete(repository, session.id(), digest, OptionalLong.empty(),
+                        declaredLength(request), request.getInputStream());
+                created(repository, digest, request, response);
+                return;
+            } catch (RuntimeException | IOException e) {
+                // the client never learned this upload's location: nobody could resume or cancel it
+                cancelQuietly(repository, session.id());
+                throw e;
+            }
         }
         progress(session, request, response, 202);
     }
@@ -115,6 +121,14 @@ class UploadRequests {
         cancelUpload.cancel(repository, UploadId.parse(uploadId));
         response.setStatus(204);
         response.setContentLength(0);
+    }
+
+    private void cancelQuietly(RepositoryName repository, UploadId upload) {
+        try {
+            cancelUpload.cancel(repository, upload);
+        } catch (RegistryException alreadyGone) {
+            // a digest mismatch discards the upload itself
+        }
     }
 
     private static void created(RepositoryName repository, Digest digest, HttpServletRequest request,

@@ -6,20 +6,35 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Absolute URLs for Location and Link headers, built from the request's own scheme and Host: an
- * absolute URL works whether a client resolves it as relative or takes it as it is.
+ * Absolute URLs for Location and Link headers: an absolute URL works whether a client resolves it
+ * as relative or takes it as it is. Behind a TLS-terminating proxy the scheme and host come from
+ * X-Forwarded-Proto and X-Forwarded-Host (as Distribution does), so clients stay on https.
  */
 final class Urls {
 
     private Urls() {
     }
 
+    private static final String HOST = "[A-Za-z0-9.:\\[\\]_-]{1,255}";
+
     static String absolute(HttpServletRequest request, String pathAndQuery) {
-        String host = request.getHeader("Host");
-        if (host == null || host.isBlank() || !host.matches("[A-Za-z0-9.:\\[\\]_-]{1,255}")) {
+        String host = first(request.getHeader("X-Forwarded-Host"));
+        if (host == null || !host.matches(HOST)) {
+            host = request.getHeader("Host");
+        }
+        if (host == null || !host.matches(HOST)) {
             host = request.getServerName() + ":" + request.getServerPort();
         }
-        return request.getScheme() + "://" + host + request.getContextPath() + pathAndQuery;
+        String scheme = first(request.getHeader("X-Forwarded-Proto"));
+        if (!"https".equalsIgnoreCase(scheme) && !"http".equalsIgnoreCase(scheme)) {
+            scheme = request.getScheme();
+        }
+        return scheme.toLowerCase(java.util.Locale.ROOT) + "://" + host + request.getContextPath() + pathAndQuery;
+    }
+
+    /** The first value of a proxy header that may list every hop ("https, http"). */
+    private static String first(String header) {
+        return header == null ? null : header.split(",", 2)[0].trim();
     }
 
     static String query(String value) {

@@ -26,6 +26,6 @@ public class AppendBlobChunk {
      */
     public UploadSession append(RepositoryName repository, UploadId upload, OptionalLong rangeStart,
                                 OptionalLong declaredSize, InputStream data) {
-        return writer.append(writer.session(repository, upload), rangeStart, declaredSize, data);
+        return writer.exclusively(upload, () -> writer.append(writer.session(repository, upload), rangeStart, declaredSize, data));
     }
 }

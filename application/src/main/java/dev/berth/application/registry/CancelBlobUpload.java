@@ -17,6 +17,9 @@ public class CancelBlobUpload {
     }
 
     public void cancel(RepositoryName repository, UploadId upload) {
-        writer.discard(writer.session(repository, upload).id());
+        writer.exclusively(upload, () -> {
+            writer.discard(writer.session(repository, upload).id());
+            return null;
+        });
     }
 }

@@ -45,9 +45,17 @@ public class CompleteBlobUpload {
      */
     public long complete(RepositoryName repository, UploadId upload, Digest expected, OptionalLong rangeStart,
                          OptionalLong declaredSize, InputStream lastChunk) {
+        return writer.exclusively(upload, () -> completeExclusively(repository, upload, expected, rangeStart,
+                declaredSize, lastChunk));
+    }
+
+    private long completeExclusively(RepositoryName repository, UploadId upload, Digest expected,
+                                     OptionalLong rangeStart, OptionalLong declaredSize, InputStream lastChunk) {
         UploadSession session = writer.session(repository, upload);
         if (declaredSize.orElse(-1) != 0) {
             session = writer.append(session, rangeStart, declaredSize, lastChunk);
+        } else {
+            writer.trimToSession(session);
         }
         Digest actual = writer.digesterAt(session, expected.algorithm()).finish();
         if (!actual.equals(expected)) {

@@ -50,7 +50,8 @@ public class GetBlob {
         }
         try {
             return blobs.read(digest, offset, length);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // the metadata knows the blob but storage cannot deliver it (gone, truncated, unreachable)
             throw new UnavailableException("storage read failed", e);
         }
     }

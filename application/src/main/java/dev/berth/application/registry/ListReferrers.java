@@ -12,22 +12,20 @@ import java.util.Optional;
 
 /**
  * Use case (OCI 1.1 referrers API): the manifests whose subject is a digest, e.g. its signatures
- * and SBOMs. None is an empty list, not an error, even when the subject itself was never pushed.
+ * and SBOMs. None is an empty list, not an error, even when the subject or the repository was never pushed.
  */
 @Dependent
 public class ListReferrers {
 
     private final ManifestStore manifests;
-    private final RepositoryGuard guard;
 
     @Inject
-    public ListReferrers(ManifestStore manifests, RepositoryGuard guard) {
+    public ListReferrers(ManifestStore manifests) {
         this.manifests = manifests;
-        this.guard = guard;
     }
 
+    /** Never "unknown": the spec forbids a 404 here (clients would fall back to the tag schema). */
     public List<StoredManifest> list(RepositoryName repository, Digest subject, Optional<String> artifactType) {
-        guard.requireExisting(repository);
         return manifests.referrers(repository, subject, artifactType);
     }
 }

@@ -67,7 +67,7 @@ public class PutManifest {
 
         StoredManifest stored = new StoredManifest(digest, parsed.mediaType(), payload, artifactType(parsed),
                 parsed.subject() == null ? null : parsed.subject().digest(), parsed.annotations(),
-                digests(parsed.referencedBlobs()), digests(parsed.referencedManifests()), clock.instant());
+                digests(storedBlobs(repository, parsed)), digests(parsed.referencedManifests()), clock.instant());
         transactions.run(() -> {
             catalog.ensure(repository);
             manifests.put(repository, stored);
@@ -91,6 +91,13 @@ public class PutManifest {
                 throw new ManifestBlobUnknownException(child.digest().toString());
             }
         }
+    }
+
+    /** The blobs this repository holds for the manifest: foreign layers that live elsewhere are not among them. */
+    private List<Descriptor> storedBlobs(RepositoryName repository, ParsedManifest parsed) {
+        return parsed.referencedBlobs().stream()
+                .filter(blob -> blob.urls().isEmpty() || links.linkedSize(repository, blob.digest()).isPresent())
+                .toList();
     }
 
     /** What the referrers API reports: the artifactType, else an image manifest's config type. */

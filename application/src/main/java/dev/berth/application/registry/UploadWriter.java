@@ -31,14 +31,22 @@ public class UploadWriter {
     private final UploadSessionStore sessions;
     private final BlobStore blobs;
     private final UploadHashStates hashStates;
+    private final UploadLocks locks;
     private final Clock clock;
 
     @Inject
-    public UploadWriter(UploadSessionStore sessions, BlobStore blobs, UploadHashStates hashStates, Clock clock) {
+    public UploadWriter(UploadSessionStore sessions, BlobStore blobs, UploadHashStates hashStates, UploadLocks locks,
+                        Clock clock) {
         this.sessions = sessions;
         this.blobs = blobs;
         this.hashStates = hashStates;
+        this.locks = locks;
         this.clock = clock;
+    }
+
+    /** Runs {@code work} as the upload's only writer; the session is read inside, never before. */
+    <T> T exclusively(UploadId upload, java.util.function.Supplier<T> work) {
+        return locks.exclusively(upload, work);
     }
 
     UploadSession session(RepositoryName repository, UploadId upload) {
@@ -46,7 +54,8 @@ public class UploadWriter {
     }
 
     /**
-     * Writes {@code data} at the session's offset.
+     * Writes {@code data} at the session's offset. Call only inside {@link #exclusively}, with a
+     * session read there.
      *
      * @param rangeStart   where the client says the chunk starts (Content-Range), if it said
      * @param declaredSize how many bytes the client says it sends (Content-Length / range), if it said
@@ -108,9 +117,27 @@ public class UploadWriter {
         }
     }
 
+    /**
+     * Makes the stored upload exactly the session's bytes: a chunk that failed half-way may have
+     * left a tail past the session's offset, which must not be committed with the rest.
+     */
+    void trimToSession(UploadSession session) {
+        try {
+            if (blobs.uploadSize(session.id()) != session.offset()) {
+                hashStates.forget(session.id());
+                blobs.writeUpload(session.id(), session.offset(), InputStream.nullInputStream());
+            }
+        } catch (IllegalStateException e) {
+            throw new RangeInvalidException("the stored upload is shorter than its session says");
+        } catch (IOException e) {
+            throw new UnavailableException("storage write failed", e);
+        }
+    }
+
     /** Removes the session and its bytes. */
     void discard(UploadId upload) {
         hashStates.forget(upload);
+        locks.forget(upload);
         sessions.delete(upload);
         try {
             blobs.deleteUpload(upload);

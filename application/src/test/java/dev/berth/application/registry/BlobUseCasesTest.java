@@ -119,6 +119,59 @@ class BlobUseCasesTest {
     }
 
     @Test
+    void aSecondWriterIsRefusedWhileTheFirstStreams() throws Exception {
+        UploadSession session = registry.start().start(repo);
+        java.util.concurrent.CountDownLatch streaming = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        InputStream slow = new InputStream() {
+            private int sent;
+
+            @Override
+            public int read() throws IOException {
+                if (sent == 0) {
+                    streaming.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        throw new IOException(e);
+                    }
+                }
+                return sent < 3 ? "abc".charAt(sent++) : -1;
+            }
+        };
+        Thread first = Thread.ofPlatform().start(() -> registry.append(registry.writer).append(repo, session.id(),
+                OptionalLong.of(0), OptionalLong.of(3), slow));
+        streaming.await();
+
+        assertThatThrownBy(() -> registry.append(registry.writer).append(repo, session.id(), OptionalLong.of(0),
+                OptionalLong.of(3), in(bytes("xyz")))).isInstanceOf(RangeInvalidException.class);
+        assertThatThrownBy(() -> registry.complete(registry.writer).complete(repo, session.id(),
+                Digest.of(DigestAlgorithm.SHA256, bytes("abc")), OptionalLong.empty(), OptionalLong.of(0), in(new byte[0])))
+                .isInstanceOf(RangeInvalidException.class);
+        release.countDown();
+        first.join();
+
+        Digest digest = Digest.of(DigestAlgorithm.SHA256, bytes("abc"));
+        registry.complete(registry.writer).complete(repo, session.id(), digest, OptionalLong.empty(), OptionalLong.of(0),
+                in(new byte[0]));
+        assertThat(registry.getBlob().size(repo, digest)).isEqualTo(3);
+    }
+
+    @Test
+    void aFailedChunksLeftoverTailIsNotCommitted() throws IOException {
+        UploadSession session = registry.start().start(repo);
+        registry.append(registry.writer).append(repo, session.id(), OptionalLong.of(0), OptionalLong.of(3), in(bytes("abc")));
+        assertThatThrownBy(() -> registry.append(registry.writer).append(repo, session.id(), OptionalLong.of(3),
+                OptionalLong.of(10), in(bytes("def")))).isInstanceOf(BlobUploadInvalidException.class);
+        assertThat(registry.blobs.uploadSize(session.id())).as("the failed chunk's bytes are stored").isEqualTo(6);
+
+        Digest digest = Digest.of(DigestAlgorithm.SHA256, bytes("abc"));
+        registry.complete(registry.writer).complete(repo, session.id(), digest, OptionalLong.empty(), OptionalLong.of(0),
+                in(new byte[0]));
+        assertThat(read(registry.getBlob().open(repo, digest, 0, 3))).isEqualTo(bytes("abc"));
+    }
+
+    @Test
     void uploadsBelongToTheirRepository() {
         UploadSession session = registry.start().start(repo);
         RepositoryName other = RepositoryName.parse("team/other");

@@ -75,6 +75,16 @@ class ManifestUseCasesTest {
     }
 
     @Test
+    void foreignLayersNeedNotBePushed() {
+        Digest foreign = Digest.of(DigestAlgorithm.SHA256, bytes("windows base layer"));
+        String json = image(registry, "windows", "").replace("\"layers\":[", "\"layers\":["
+                + descriptor("application/vnd.docker.image.rootfs.foreign.diff.tar.gzip", foreign, 1234,
+                ",\"urls\":[\"https://mcr.example/layer\"]") + ",");
+        PushedManifest pushed = put("v1", MediaType.OCI_MANIFEST_V1, json);
+        assertThat(registry.getManifest().get(repo, pushed.digest(), Set.of()).payload()).isEqualTo(bytes(json));
+    }
+
+    @Test
     void aDigestReferenceMustMatchTheBytes() {
         String json = image(registry, "b", "");
         Digest other = Digest.of(DigestAlgorithm.SHA256, bytes("other"));
@@ -131,6 +141,8 @@ class ManifestUseCasesTest {
         assertThat(registry.listReferrers().list(repo, subject, Optional.of("application/vnd.example.sbom"))).isEmpty();
         assertThat(registry.listReferrers().list(repo, Digest.of(DigestAlgorithm.SHA256, bytes("none")), Optional.empty()))
                 .isEmpty();
+        assertThat(registry.listReferrers().list(RepositoryName.parse("never/pushed"), subject, Optional.empty()))
+                .as("never a 404 from the referrers API").isEmpty();
     }
 
     @Test

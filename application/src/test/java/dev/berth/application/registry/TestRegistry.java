@@ -31,9 +31,10 @@ final class TestRegistry {
 
     /** A writer with its own hash-state cache: a second writer behaves like another node or a restart. */
     UploadWriter writer(UploadHashStates states) {
-        return new UploadWriter(metadata, blobs, states, clock);
+        return new UploadWriter(metadata, blobs, states, locks, clock);
     }
 
+    final UploadLocks locks = new UploadLocks();
     final UploadHashStates states = new UploadHashStates();
     final UploadWriter writer = writer(states);
 
@@ -86,7 +87,7 @@ final class TestRegistry {
     }
 
     ListReferrers listReferrers() {
-        return new ListReferrers(metadata, guard());
+        return new ListReferrers(metadata);
     }
 
     /** Uploads {@code content} in one go and returns its digest. */

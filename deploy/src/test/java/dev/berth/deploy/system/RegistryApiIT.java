@@ -172,6 +172,10 @@ class RegistryApiIT {
             String uuid = header(start, "Docker-Upload-UUID");
             String location = header(start, "Location");
             assertThat(location).isEqualTo(registry.base() + "/v2/api/chunked/blobs/uploads/" + uuid);
+            HttpResponse<byte[]> proxied = registry.send("POST", "/v2/api/chunked/blobs/uploads/", null,
+                    "X-Forwarded-Proto", "https", "X-Forwarded-Host", "registry.example.com");
+            assertThat(header(proxied, "Location")).as("behind a TLS proxy clients stay on https")
+                    .startsWith("https://registry.example.com/v2/api/chunked/blobs/uploads/");
 
             HttpResponse<byte[]> first = registry.send("PATCH", location, Arrays.copyOfRange(content, 0, 100_000),
                     "Content-Range", "0-99999", "Content-Type", "application/octet-stream");
@@ -394,6 +398,8 @@ class RegistryApiIT {
             HttpResponse<byte[]> none = registry.get("/v2/api/signed/referrers/" + sha256(new byte[]{9}));
             assertThat(none.statusCode()).isEqualTo(200);
             assertThat(text(none)).contains("\"manifests\":[]");
+            HttpResponse<byte[]> unknownRepository = registry.get("/v2/api/never-pushed/referrers/" + imageDigest);
+            assertThat(unknownRepository.statusCode()).as("the spec forbids 404 here").isEqualTo(200);
         }
 
         @Test

@@ -1,5 +1,7 @@
 package dev.berth.adapters.http;
 
+import dev.berth.domain.error.RangeInvalidException;
+
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -59,17 +61,17 @@ record ByteRange(long first, long last) {
         }
         Matcher m = CONTENT_RANGE.matcher(header.trim());
         if (!m.matches()) {
-            throw new dev.berth.domain.error.RangeInvalidException("Content-Range must be <first>-<last>");
+            throw new RangeInvalidException("Content-Range must be <first>-<last>");
         }
         try {
             long first = Long.parseLong(m.group(1));
             long last = Long.parseLong(m.group(2));
             if (last < first) {
-                throw new dev.berth.domain.error.RangeInvalidException("Content-Range ends before it starts");
+                throw new RangeInvalidException("Content-Range ends before it starts");
             }
             return Optional.of(new ByteRange(first, last));
         } catch (NumberFormatException e) {
-            throw new dev.berth.domain.error.RangeInvalidException("Content-Range out of range");
+            throw new RangeInvalidException("Content-Range out of range");
         }
     }
 }

@@ -142,20 +142,22 @@ class UploadRequests {
     private static void progress(UploadSession session, HttpServletRequest request, HttpServletResponse response,
                                  int status) {
         response.setStatus(status);
+        uploadState(session, request, response);
+        response.setContentLength(0);
+    }
+
+    /** Where the upload is and how far it got, so that the client can continue or resume it. */
+    private static void uploadState(UploadSession session, HttpServletRequest request, HttpServletResponse response) {
         response.setHeader("Location", Urls.absolute(request, "/v2/" + session.repository() + "/blobs/uploads/" + session.id()));
         response.setHeader("Docker-Upload-UUID", session.id().toString());
         response.setHeader("Range", "0-" + Math.max(0, session.offset() - 1));
-        response.setContentLength(0);
     }
 
     /** A 416 tells the client where the upload stands, so that it can resume from there. */
     private RegistryException withUploadState(RepositoryName repository, UploadId upload, HttpServletRequest request,
                                               HttpServletResponse response, RangeInvalidException e) {
         try {
-            UploadSession session = uploadStatus.status(repository, upload);
-            response.setHeader("Location", Urls.absolute(request, "/v2/" + repository + "/blobs/uploads/" + upload));
-            response.setHeader("Range", "0-" + Math.max(0, session.offset() - 1));
-            response.setHeader("Docker-Upload-UUID", upload.toString());
+            uploadState(uploadStatus.status(repository, upload), request, response);
         } catch (RegistryException gone) {
             return gone;
         }

@@ -28,14 +28,12 @@ final class BerthProcess implements AutoCloseable {
             .build();
 
     private final Process process;
-    private final Path workDirectory;
     private final Path log;
     private final int port;
     private final long startedNanos;
 
-    private BerthProcess(Process process, Path workDirectory, Path log, int port, long startedNanos) {
+    private BerthProcess(Process process, Path log, int port, long startedNanos) {
         this.process = process;
-        this.workDirectory = workDirectory;
         this.log = log;
         this.port = port;
         this.startedNanos = startedNanos;
@@ -73,7 +71,7 @@ final class BerthProcess implements AutoCloseable {
         builder.environment().keySet().removeIf(k -> k.startsWith("REGISTRY_"));
         builder.environment().put("REGISTRY_HTTP_ADDR", "127.0.0.1:" + port);
         builder.environment().putAll(env);
-        return new BerthProcess(builder.start(), workDirectory, log, port, System.nanoTime());
+        return new BerthProcess(builder.start(), log, port, System.nanoTime());
     }
 
     /** The JVM running the tests (Temurin 25 under mvn verify) also runs Berth. */
@@ -133,10 +131,6 @@ final class BerthProcess implements AutoCloseable {
 
     String output() throws IOException {
         return Files.readString(log);
-    }
-
-    Path workDirectory() {
-        return workDirectory;
     }
 
     int port() {

@@ -16,10 +16,4 @@ final class Processes {
                 .filter(p -> p.info().command().map(c -> c.startsWith(prefix)).orElse(false))
                 .toList();
     }
-
-    static String describe(List<ProcessHandle> processes) {
-        return processes.stream()
-                .map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
-                .toList().toString();
-    }
 }

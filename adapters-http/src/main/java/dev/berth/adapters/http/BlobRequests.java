@@ -2,6 +2,7 @@ package dev.berth.adapters.http;
 
 import dev.berth.application.registry.DeleteBlob;
 import dev.berth.application.registry.GetBlob;
+import dev.berth.application.registry.LinkedBlob;
 import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.error.RangeInvalidException;
@@ -32,7 +33,8 @@ class BlobRequests {
 
     void get(RepositoryName repository, Digest digest, HttpServletRequest request, HttpServletResponse response,
              boolean head) throws IOException {
-        long size = getBlob.size(repository, digest);
+        LinkedBlob blob = getBlob.find(repository, digest);
+        long size = blob.size();
         Optional<ByteRange> range;
         try {
             range = ByteRange.parse(request.getHeader("Range"), size);
@@ -44,7 +46,7 @@ class BlobRequests {
         long length = range.map(ByteRange::length).orElse(size);
         // opened before any success header is set: an error must not go out as cacheable content
         InputStream content = head || length == 0 ? InputStream.nullInputStream()
-                : getBlob.open(repository, digest, offset, length);
+                : getBlob.open(blob, offset, length);
         response.setHeader("Docker-Content-Digest", digest.toString());
         response.setHeader("ETag", "\"" + digest + "\"");
         response.setHeader("Accept-Ranges", "bytes");

@@ -50,8 +50,7 @@ class ListRequests {
         Page<Tag> page = listTags.list(repository, pageRequest(request));
         JsonArrayBuilder tags = Json.createArrayBuilder();
         page.items().forEach(tag -> tags.add(tag.toString()));
-        nextLink(request, response, "/v2/" + repository + "/tags/list", page, page.items().isEmpty() ? null
-                : page.items().getLast().toString());
+        nextLink(request, response, "/v2/" + repository + "/tags/list", page);
         write(response, "application/json", Json.createObjectBuilder().add("name", repository.toString())
                 .add("tags", tags).build().toString(), head);
     }
@@ -60,8 +59,7 @@ class ListRequests {
         Page<RepositoryName> page = listRepositories.list(pageRequest(request));
         JsonArrayBuilder names = Json.createArrayBuilder();
         page.items().forEach(name -> names.add(name.toString()));
-        nextLink(request, response, "/v2/_catalog", page, page.items().isEmpty() ? null
-                : page.items().getLast().toString());
+        nextLink(request, response, "/v2/_catalog", page);
         write(response, "application/json", Json.createObjectBuilder().add("repositories", names).build().toString(), head);
     }
 
@@ -103,10 +101,10 @@ class ListRequests {
         return PageRequest.of(Query.parameter(request, "last"), limit, settings);
     }
 
-    private static void nextLink(HttpServletRequest request, HttpServletResponse response, String path, Page<?> page,
-                                 String last) {
-        if (page.more() && last != null) {
-            String next = path + "?last=" + Urls.query(last) + "&n=" + page.items().size();
+    /** {@code Link: <path?last=...&n=...>; rel="next"} while entries remain after this page's last one. */
+    private static void nextLink(HttpServletRequest request, HttpServletResponse response, String path, Page<?> page) {
+        if (page.more() && !page.items().isEmpty()) {
+            String next = path + "?last=" + Urls.query(page.items().getLast().toString()) + "&n=" + page.items().size();
             response.setHeader("Link", "<" + Urls.absolute(request, next) + ">; rel=\"next\"");
         }
     }

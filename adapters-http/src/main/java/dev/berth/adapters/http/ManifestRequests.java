@@ -102,8 +102,8 @@ class ManifestRequests {
 
     private static void tooLarge(HttpServletResponse response, int limit) throws IOException {
         response.setHeader("Connection", "close");
-        RegistryErrors.send(response, 413, "MANIFEST_INVALID", "manifest invalid",
-                "manifest larger than " + limit + " bytes", false);
+        ManifestInvalidException error = new ManifestInvalidException("manifest larger than " + limit + " bytes");
+        RegistryErrors.send(response, 413, error.code(), error.getMessage(), error.detail(), false);
     }
 
     /** The media types of all Accept headers; empty when absent or when anything is accepted. */

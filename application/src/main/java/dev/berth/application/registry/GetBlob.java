@@ -28,14 +28,14 @@ public class GetBlob {
         this.guard = guard;
     }
 
-    /** @return the blob's size, when it is linked to the repository */
-    public long size(RepositoryName repository, Digest digest) {
+    /** The blob with its size, when it is linked to the repository (one metadata lookup). */
+    public LinkedBlob find(RepositoryName repository, Digest digest) {
         var size = links.linkedSize(repository, digest);
         if (size.isEmpty()) {
             guard.requireExisting(repository);
             throw new BlobUnknownException(digest.toString());
         }
-        return size.getAsLong();
+        return new LinkedBlob(repository, digest, size.getAsLong());
     }
 
     /**
@@ -43,13 +43,12 @@ public class GetBlob {
      *
      * @throws RangeInvalidException when the range lies outside the blob
      */
-    public InputStream open(RepositoryName repository, Digest digest, long offset, long length) {
-        long size = size(repository, digest);
-        if (offset < 0 || length < 0 || offset + length > size) {
-            throw new RangeInvalidException("bytes " + offset + "-" + (offset + length - 1) + " of " + size);
+    public InputStream open(LinkedBlob blob, long offset, long length) {
+        if (offset < 0 || length < 0 || offset + length > blob.size()) {
+            throw new RangeInvalidException("bytes " + offset + "-" + (offset + length - 1) + " of " + blob.size());
         }
         try {
-            return blobs.read(digest, offset, length);
+            return blobs.read(blob.digest(), offset, length);
         } catch (IOException | RuntimeException e) {
             // the metadata knows the blob but storage cannot deliver it (gone, truncated, unreachable)
             throw new UnavailableException("storage read failed", e);

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /**
  * Appends bytes to an upload while hashing them, and keeps the session's offset honest. Shared by
@@ -45,7 +46,7 @@ public class UploadWriter {
     }
 
     /** Runs {@code work} as the upload's only writer; the session is read inside, never before. */
-    <T> T exclusively(UploadId upload, java.util.function.Supplier<T> work) {
+    <T> T exclusively(UploadId upload, Supplier<T> work) {
         return locks.exclusively(upload, work);
     }
 

@@ -44,9 +44,9 @@ class BlobUseCasesTest {
         byte[] content = bytes("layer bytes");
         Digest digest = registry.push(repo, content);
 
-        assertThat(registry.getBlob().size(repo, digest)).isEqualTo(content.length);
-        assertThat(read(registry.getBlob().open(repo, digest, 0, content.length))).isEqualTo(content);
-        assertThat(read(registry.getBlob().open(repo, digest, 6, 5))).isEqualTo(bytes("bytes"));
+        assertThat(registry.getBlob().find(repo, digest).size()).isEqualTo(content.length);
+        assertThat(read(registry.getBlob().open(registry.getBlob().find(repo, digest), 0, content.length))).isEqualTo(content);
+        assertThat(read(registry.getBlob().open(registry.getBlob().find(repo, digest), 6, 5))).isEqualTo(bytes("bytes"));
         assertThat(registry.blobs.uploadsInProgress()).isZero();
     }
 
@@ -66,7 +66,7 @@ class BlobUseCasesTest {
         long size = registry.complete(registry.writer).complete(repo, session.id(), digest, OptionalLong.empty(),
                 OptionalLong.of(0), in(new byte[0]));
         assertThat(size).isEqualTo(20);
-        assertThat(registry.getBlob().size(repo, digest)).isEqualTo(20);
+        assertThat(registry.getBlob().find(repo, digest).size()).isEqualTo(20);
     }
 
     @Test
@@ -76,7 +76,7 @@ class BlobUseCasesTest {
         Digest digest = Digest.of(DigestAlgorithm.SHA512, content);
         registry.complete(registry.writer).complete(repo, session.id(), digest, OptionalLong.empty(),
                 OptionalLong.of(content.length), in(content));
-        assertThat(registry.getBlob().size(repo, digest)).isEqualTo(content.length);
+        assertThat(registry.getBlob().find(repo, digest).size()).isEqualTo(content.length);
     }
 
     @Test
@@ -100,7 +100,7 @@ class BlobUseCasesTest {
         Digest digest = Digest.of(DigestAlgorithm.SHA256, bytes("abcd"));
         registry.complete(registry.writer).complete(repo, session.id(), digest, OptionalLong.empty(), OptionalLong.of(0),
                 in(new byte[0]));
-        assertThat(registry.getBlob().size(repo, digest)).isEqualTo(4);
+        assertThat(registry.getBlob().find(repo, digest).size()).isEqualTo(4);
     }
 
     @Test
@@ -115,7 +115,7 @@ class BlobUseCasesTest {
         assertThat(registry.blobs.uploadsInProgress()).isZero();
         assertThatThrownBy(() -> new GetUploadStatus(registry.writer).status(repo, session.id()))
                 .isInstanceOf(BlobUploadUnknownException.class);
-        assertThatThrownBy(() -> registry.getBlob().size(repo, claimed)).isInstanceOf(BlobUnknownException.class);
+        assertThatThrownBy(() -> registry.getBlob().find(repo, claimed).size()).isInstanceOf(BlobUnknownException.class);
     }
 
     @Test
@@ -154,7 +154,7 @@ class BlobUseCasesTest {
         Digest digest = Digest.of(DigestAlgorithm.SHA256, bytes("abc"));
         registry.complete(registry.writer).complete(repo, session.id(), digest, OptionalLong.empty(), OptionalLong.of(0),
                 in(new byte[0]));
-        assertThat(registry.getBlob().size(repo, digest)).isEqualTo(3);
+        assertThat(registry.getBlob().find(repo, digest).size()).isEqualTo(3);
     }
 
     @Test
@@ -168,7 +168,7 @@ class BlobUseCasesTest {
         Digest digest = Digest.of(DigestAlgorithm.SHA256, bytes("abc"));
         registry.complete(registry.writer).complete(repo, session.id(), digest, OptionalLong.empty(), OptionalLong.of(0),
                 in(new byte[0]));
-        assertThat(read(registry.getBlob().open(repo, digest, 0, 3))).isEqualTo(bytes("abc"));
+        assertThat(read(registry.getBlob().open(registry.getBlob().find(repo, digest), 0, 3))).isEqualTo(bytes("abc"));
     }
 
     @Test
@@ -191,7 +191,7 @@ class BlobUseCasesTest {
     @Test
     void rangesOutsideTheBlobAreRefused() {
         Digest digest = registry.push(repo, bytes("0123456789"));
-        assertThatThrownBy(() -> registry.getBlob().open(repo, digest, 5, 6)).isInstanceOf(RangeInvalidException.class);
+        assertThatThrownBy(() -> registry.getBlob().open(registry.getBlob().find(repo, digest), 5, 6)).isInstanceOf(RangeInvalidException.class);
     }
 
     @Test
@@ -199,8 +199,8 @@ class BlobUseCasesTest {
         Digest digest = registry.push(repo, bytes("private"));
         RepositoryName other = RepositoryName.parse("team/other");
         registry.push(other, bytes("x"));
-        assertThatThrownBy(() -> registry.getBlob().size(other, digest)).isInstanceOf(BlobUnknownException.class);
-        assertThatThrownBy(() -> registry.getBlob().size(RepositoryName.parse("nobody/here"), digest))
+        assertThatThrownBy(() -> registry.getBlob().find(other, digest).size()).isInstanceOf(BlobUnknownException.class);
+        assertThatThrownBy(() -> registry.getBlob().find(RepositoryName.parse("nobody/here"), digest).size())
                 .isInstanceOf(NameUnknownException.class);
     }
 
@@ -209,7 +209,7 @@ class BlobUseCasesTest {
         Digest digest = registry.push(repo, bytes("shared layer"));
         RepositoryName target = RepositoryName.parse("team/target");
         assertThat(registry.mount().mount(target, digest, Optional.of(repo))).hasValue(12);
-        assertThat(registry.getBlob().size(target, digest)).isEqualTo(12);
+        assertThat(registry.getBlob().find(target, digest).size()).isEqualTo(12);
 
         RepositoryName empty = RepositoryName.parse("team/empty");
         registry.push(empty, bytes("y"));
@@ -227,7 +227,7 @@ class BlobUseCasesTest {
 
         Digest other = registry.push(repo, bytes("drop"));
         registry.deleteBlob().delete(repo, other);
-        assertThatThrownBy(() -> registry.getBlob().size(repo, other)).isInstanceOf(BlobUnknownException.class);
+        assertThatThrownBy(() -> registry.getBlob().find(repo, other).size()).isInstanceOf(BlobUnknownException.class);
         assertThatThrownBy(() -> registry.deleteBlob().delete(repo, other)).isInstanceOf(BlobUnknownException.class);
     }
 }

@@ -10,8 +10,6 @@ import dev.berth.adapters.db.PostgresManifestStore;
 import dev.berth.adapters.db.PostgresRepositoryCatalog;
 import dev.berth.adapters.db.PostgresTagStore;
 import dev.berth.adapters.db.PostgresUploadSessionStore;
-import dev.berth.adapters.storage.filesystem.FilesystemBlobStore;
-import dev.berth.adapters.storage.filesystem.FilesystemStorageStatus;
 import dev.berth.application.port.BlobLinkStore;
 import dev.berth.application.port.BlobStore;
 import dev.berth.application.port.ManifestStore;
@@ -22,6 +20,7 @@ import dev.berth.application.port.UploadSessionStore;
 import dev.berth.application.registry.RegistrySettings;
 import dev.berth.application.system.DatabaseStatus;
 import dev.berth.application.system.InstanceInfo;
+import dev.berth.application.system.BlobStoreStatus;
 import dev.berth.application.system.StorageStatus;
 import dev.berth.deploy.config.BerthConfig;
 import dev.berth.deploy.config.ConfigLoader;
@@ -58,6 +57,7 @@ public class BerthRuntime {
     private EmbeddedPostgres embeddedPostgres;
     private MetadataDatabase database;
     private InstanceInfo instance;
+    private BlobStore blobStore;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         try {
@@ -81,24 +81,29 @@ public class BerthRuntime {
         if (!launched) {
             config.warnings().forEach(w -> LOG.warning("Configuration: " + w));
         }
+        blobStore = BlobStores.open(config.storage().driver(), clock);
+        StorageStatus.StorageReport storage = new BlobStoreStatus(blobStore).report();
+        if (!storage.writable()) {
+            // a registry that cannot store what it is sent must say so now, not on the first push
+            throw new IllegalStateException("storage " + storage.driver() + " at " + storage.location()
+                    + " does not accept writes: " + storage.problem());
+        }
         DatabaseSettings settings = databaseSettings();
         database = MetadataDatabase.open(settings);
         instance = new InstanceInfo(BerthVersion.get(), Instant.ofEpochMilli(jvmStart()),
                 launched ? config.http().toString() : "application server listener");
 
         DatabaseStatus.DatabaseReport db = new PostgresDatabaseStatus(database).report();
-        StorageStatus.StorageReport storage = new FilesystemStorageStatus(config.storage().rootDirectory()).report();
         Duration took = Duration.between(instance.startedAt(), clock.instant());
         LOG.info(() -> String.format("""
                 Berth %s started in %.1f s%s
                   config:   %s
-                  storage:  %s %s (deletes %s)%s
+                  storage:  %s %s (deletes %s)
                   database: %s %s, schema version %s, installation %s""",
                 instance.version(), took.toMillis() / 1000.0,
                 launched ? ", listening on " + config.http() + " (" + config.http().url() + ")" : "",
                 config.source(),
                 storage.driver(), storage.location(), config.storage().deleteEnabled() ? "enabled" : "disabled",
-                storage.writable() ? "" : " NOT WRITABLE: " + storage.problem(),
                 db.mode(), db.location(), db.schemaVersion(), db.installationId()));
     }
 
@@ -150,13 +155,13 @@ public class BerthRuntime {
     @Produces
     @ApplicationScoped
     StorageStatus storageStatus() {
-        return new FilesystemStorageStatus(config.storage().rootDirectory());
+        return new BlobStoreStatus(blobStore);
     }
 
     @Produces
     @ApplicationScoped
     BlobStore blobStore() {
-        return new FilesystemBlobStore(config.storage().rootDirectory());
+        return blobStore;
     }
 
     @Produces

@@ -120,9 +120,14 @@ public final class BerthLauncher {
         }
     }
 
+    /**
+     * Binds the HTTP listener to the configured address, and turns Hazelcast off: Payara Micro 7
+     * still starts it, listening on all interfaces from port 6900, despite --nohazelcast/--nocluster.
+     */
     static String preBootCommands(BerthConfig config) {
         return "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address="
-                + config.http().bindAddress() + "\n";
+                + config.http().bindAddress() + "\n"
+                + "set configs.config.server-config.hazelcast-config-specific-configuration.enabled=false\n";
     }
 
     /** Payara's own INFO chatter off; Berth's loggers at the configured level. */

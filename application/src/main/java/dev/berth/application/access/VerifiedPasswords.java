@@ -25,12 +25,12 @@ public class VerifiedPasswords {
 
     private final Map<String, Instant> verified = new ConcurrentHashMap<>();
 
-    boolean contains(String storedHash, String password, Instant now) {
+    public boolean contains(String storedHash, String password, Instant now) {
         Instant until = verified.get(key(storedHash, password));
         return until != null && now.isBefore(until);
     }
 
-    void add(String storedHash, String password, Instant now) {
+    public void add(String storedHash, String password, Instant now) {
         if (verified.size() >= MAX_ENTRIES) {
             verified.values().removeIf(now::isAfter);
             if (verified.size() >= MAX_ENTRIES) {

@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -40,6 +41,8 @@ import java.util.stream.Stream;
 final class AuthBerth implements AutoCloseable {
 
     static final String ADMIN_PASSWORD = "admin-password-1";
+    /** Generous: on a loaded 2-core machine Payara has taken six minutes to boot. */
+    private static final Duration UP_TIMEOUT = Duration.ofMinutes(10);
 
     private final BerthProcess berth;
     private final MetadataDatabase database;
@@ -76,7 +79,7 @@ final class AuthBerth implements AutoCloseable {
 
     /** GET /v2/ answers 401 once Berth is up with access control on. */
     private static void awaitUp(BerthProcess berth) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + BerthProcess.READY_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + UP_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             try {
                 int status = berth.get("/v2/").statusCode();
@@ -88,7 +91,7 @@ final class AuthBerth implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        throw new AssertionError("Berth was not up within " + BerthProcess.READY_TIMEOUT + ":\n" + berth.output());
+        throw new AssertionError("Berth was not up within " + UP_TIMEOUT + ":\n" + berth.output());
     }
 
     BerthProcess process() {

@@ -66,6 +66,14 @@ final class AuthBerth implements AutoCloseable {
         all.put("REGISTRY_STORAGE_DELETE_ENABLED", "true");
         all.put("BERTH_ADMIN_PASSWORD", ADMIN_PASSWORD);
         BerthProcess berth = BerthProcess.start(work, BerthProcess.freePort(), all);
+        // stopped even when the test JVM is stopped early
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                berth.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
         try {
             awaitUp(berth);
             MetadataDatabase database = MetadataDatabase.open(new DatabaseSettings("embedded", "test",
@@ -81,6 +89,9 @@ final class AuthBerth implements AutoCloseable {
     private static void awaitUp(BerthProcess berth) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + UP_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
+            if (!berth.alive()) {
+                throw new AssertionError("Berth exited before it was up:\n" + berth.output());
+            }
             try {
                 int status = berth.get("/v2/").statusCode();
                 if (status == 401 || status == 200) {

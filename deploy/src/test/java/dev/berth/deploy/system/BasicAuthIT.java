@@ -31,7 +31,7 @@ class BasicAuthIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Path htpasswd = Files.createDirectories(Path.of("target", "basic-auth-files")).resolve("htpasswd");
+        Path htpasswd = Files.createDirectories(Path.of("target", "basic-auth-files").toAbsolutePath()).resolve("htpasswd");
         BcryptPasswordHasher hasher = new BcryptPasswordHasher(5);
         Files.writeString(htpasswd, "# imported at start\nalice:" + hasher.hash("alice-password") + "\n");
         berth = AuthBerth.start("basic-auth-berth", Map.of(

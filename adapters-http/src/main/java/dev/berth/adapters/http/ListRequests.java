@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Predicate;
 
 /** Lists: {@code /v2/<name>/tags/list}, {@code /v2/_catalog}, {@code /v2/<name>/referrers/<digest>}. */
 @Dependent
@@ -55,8 +56,10 @@ class ListRequests {
                 .add("tags", tags).build().toString(), head);
     }
 
-    void catalog(HttpServletRequest request, HttpServletResponse response, boolean head) throws IOException {
-        Page<RepositoryName> page = listRepositories.list(pageRequest(request));
+    /** @param visible the repositories the caller may see */
+    void catalog(HttpServletRequest request, HttpServletResponse response, boolean head,
+                 Predicate<RepositoryName> visible) throws IOException {
+        Page<RepositoryName> page = listRepositories.list(pageRequest(request), visible);
         JsonArrayBuilder names = Json.createArrayBuilder();
         page.items().forEach(name -> names.add(name.toString()));
         nextLink(request, response, "/v2/_catalog", page);

@@ -1,7 +1,11 @@
 package dev.berth.adapters.http;
 
+import dev.berth.application.access.RecordActivity;
 import dev.berth.domain.Digest;
+import dev.berth.domain.access.Action;
 import dev.berth.domain.error.RegistryException;
+import dev.berth.domain.error.TooManyRequestsException;
+import dev.berth.domain.error.UnauthorizedException;
 import dev.berth.domain.error.UnsupportedException;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
@@ -10,6 +14,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -17,7 +22,8 @@ import java.util.logging.Logger;
 /**
  * The registry API (Docker Registry HTTP API V2 / OCI distribution-spec 1.1) under /v2. A plain
  * servlet: bytes stream straight between the socket and the storage driver, and every route, method
- * and header is explicit.
+ * and header is explicit. Every request is authenticated and authorized here, before it reaches a
+ * use case, against every repository it touches.
  */
 @WebServlet(name = "berth-registry", urlPatterns = "/v2/*", loadOnStartup = 1)
 public class RegistryServlet extends HttpServlet {
@@ -32,15 +38,41 @@ public class RegistryServlet extends HttpServlet {
     ManifestRequests manifests;
     @Inject
     ListRequests lists;
+    @Inject
+    AccessGate gate;
+    @Inject
+    RecordActivity activity;
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String method = request.getMethod();
         boolean head = method.equals("HEAD");
         response.setHeader("Docker-Distribution-API-Version", "registry/2.0");
+        Optional<String> scope = Optional.empty();
         try {
-            dispatch(Route.of(request.getPathInfo()), method, head, request, response);
+            Route route = Route.of(request.getPathInfo());
+            Optional<Action> action = action(route, method);
+            scope = action.map(a -> scope(route, a)).or(() -> route.kind() == Route.Kind.CATALOG
+                    ? Optional.of("registry:catalog:*") : Optional.empty());
+            AccessGate.Access access = gate.authenticate(request, route.kind() == Route.Kind.BASE);
+            if (route.kind() == Route.Kind.BASE && !gate.open() && !access.caller().authenticated()) {
+                throw new UnauthorizedException();
+            }
+            if (action.isPresent()) {
+                gate.require(access, action.get(), route.repository());
+            }
+            dispatch(route, method, head, request, response, access);
+            if (action.isPresent() && action.get() != Action.PULL && route.kind() != Route.Kind.UPLOADS
+                    && route.kind() != Route.Kind.UPLOAD) {
+                activity.record(access.caller(), request.getRemoteAddr(), action.get() == Action.PUSH ? "push" : "delete",
+                        route.repository() + (route.kind() == Route.Kind.BLOB ? "@" : ":") + route.argument());
+            }
         } catch (RegistryException e) {
+            if (e instanceof UnauthorizedException) {
+                response.setHeader("WWW-Authenticate", gate.challenge(request, scope));
+            } else if (e instanceof TooManyRequestsException) {
+                response.setHeader("Retry-After", "60");
+            }
             if (RegistryErrors.status(e) >= 500) {
                 LOG.log(Level.WARNING, e.code() + " on " + method + " " + request.getRequestURI(), e);
             }
@@ -62,8 +94,30 @@ public class RegistryServlet extends HttpServlet {
         }
     }
 
+    /** What a request does to its repository; empty for the routes without one (and unsupported methods). */
+    private static Optional<Action> action(Route route, String method) {
+        boolean read = method.equals("GET") || method.equals("HEAD");
+        return Optional.ofNullable(switch (route.kind()) {
+            case BASE, CATALOG, UNKNOWN -> null;
+            case TAGS, REFERRERS -> Action.PULL;
+            case MANIFEST, BLOB -> read ? Action.PULL
+                    : method.equals("DELETE") ? Action.DELETE
+                    : route.kind() == Route.Kind.MANIFEST && method.equals("PUT") ? Action.PUSH : null;
+            case UPLOADS, UPLOAD -> Action.PUSH;
+        });
+    }
+
+    /** The token scope a request needs, as a client asks the token endpoint for it. */
+    private static String scope(Route route, Action action) {
+        return "repository:" + route.repository() + ":" + switch (action) {
+            case PULL -> "pull";
+            case PUSH -> "pull,push";
+            case DELETE -> "delete";
+        };
+    }
+
     private void dispatch(Route route, String method, boolean head, HttpServletRequest request,
-                          HttpServletResponse response) throws IOException {
+                          HttpServletResponse response, AccessGate.Access access) throws IOException {
         switch (route.kind()) {
             case BASE -> {
                 requireMethod(method, "GET", "HEAD");
@@ -77,7 +131,7 @@ public class RegistryServlet extends HttpServlet {
             }
             case CATALOG -> {
                 requireMethod(method, "GET", "HEAD");
-                lists.catalog(request, response, head);
+                lists.catalog(request, response, head, name -> gate.listed(access, name));
             }
             case TAGS -> {
                 requireMethod(method, "GET", "HEAD");
@@ -104,7 +158,11 @@ public class RegistryServlet extends HttpServlet {
             }
             case UPLOADS -> {
                 requireMethod(method, "POST");
-                uploads.post(route.repository(), request, response);
+                // a mount must not reveal a blob of a repository the caller cannot pull (zot CVE-2024-39897);
+                // without "from" any repository's copy would do, so only callers who may pull everything get it
+                uploads.post(route.repository(), request, response, from -> from
+                        .map(f -> gate.allows(access, Action.PULL, f))
+                        .orElse(gate.open() || access.caller().admin()));
             }
             case UPLOAD -> {
                 switch (method) {

@@ -22,6 +22,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Predicate;
 
 /**
  * Blob uploads: {@code POST /v2/<name>/blobs/uploads/} (start, monolithic with ?digest=, or mount),
@@ -48,12 +49,17 @@ class UploadRequests {
         this.mountBlob = mountBlob;
     }
 
-    void post(RepositoryName repository, HttpServletRequest request, HttpServletResponse response) throws IOException {
+    /**
+     * @param mayMountFrom whether the caller may mount from that repository (or from anywhere, when
+     *                     empty); when not, the request starts a normal upload, as Distribution does
+     */
+    void post(RepositoryName repository, HttpServletRequest request, HttpServletResponse response,
+              Predicate<Optional<RepositoryName>> mayMountFrom) throws IOException {
         String mount = Query.parameter(request, "mount").orElse(null);
         if (mount != null) {
             Digest digest = Digest.parse(mount);
             Optional<RepositoryName> from = Query.parameter(request, "from").map(RepositoryName::parse);
-            if (mountBlob.mount(repository, digest, from).isPresent()) {
+            if (mayMountFrom.test(from) && mountBlob.mount(repository, digest, from).isPresent()) {
                 created(repository, digest, request, response);
                 return;
             }

@@ -198,4 +198,23 @@ class ManifestUseCasesTest {
         assertThat(page.items()).extracting(RepositoryName::toString).containsExactly("b/one");
         assertThat(page.more()).isTrue();
     }
+
+    @Test
+    void filteredCatalogPagesSkipWhatTheCallerMayNotSeeAndStillFillUp() {
+        for (int i = 0; i < 12; i++) {
+            registry.push(RepositoryName.parse("hidden/r" + (char) ('a' + i)), bytes("h" + i));
+        }
+        for (String name : List.of("team/a", "team/b", "team/c")) {
+            registry.push(RepositoryName.parse(name), bytes(name));
+        }
+        java.util.function.Predicate<RepositoryName> visible = n -> n.value().startsWith("team/");
+        Page<RepositoryName> first = registry.listRepositories().list(
+                PageRequest.of(Optional.empty(), OptionalInt.of(2), registry.settings), visible);
+        assertThat(first.items()).extracting(RepositoryName::toString).containsExactly("team/a", "team/b");
+        assertThat(first.more()).isTrue();
+        Page<RepositoryName> second = registry.listRepositories().list(
+                PageRequest.of(Optional.of("team/b"), OptionalInt.of(2), registry.settings), visible);
+        assertThat(second.items()).extracting(RepositoryName::toString).containsExactly("team/c");
+        assertThat(second.more()).isFalse();
+    }
 }

@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param warnings what an operator should fix but what does not stop start-up
  */
 public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress http, Path dataDirectory,
-                          Storage storage, Database database, int maxPageSize, List<String> warnings) {
+                          Storage storage, Database database, int maxPageSize, Auth auth, List<String> warnings) {
 
     public BerthConfig {
         warnings = List.copyOf(warnings);
@@ -73,6 +73,30 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
             return embedded()
                     ? "embedded PostgreSQL in " + embeddedDirectory
                     : "external PostgreSQL at " + url.get() + " as " + user;
+        }
+    }
+
+    /**
+     * Who may do what: {@code open} (everybody everything), {@code htpasswd} (basic auth against
+     * the users table), or {@code token} (Berth's token endpoint).
+     *
+     * @param realm            basic auth's realm, or the token realm URL (empty: Berth's own /token)
+     * @param htpasswdPath     a file imported into the users table at start
+     * @param htpasswdGrants   what users new from the htpasswd file get, e.g. {@code *:pull,push,delete}
+     * @param anonymousPull    repository patterns anybody may pull
+     */
+    public record Auth(String mode, String realm, Optional<Path> htpasswdPath, List<String> htpasswdGrants,
+                       String service, String issuer, int tokenExpirationSeconds, int bcryptCost,
+                       List<String> anonymousPull, int maxUserFailures, int maxAddressFailures,
+                       int failureWindowSeconds) {
+
+        public static final String OPEN = "open";
+        public static final String HTPASSWD = "htpasswd";
+        public static final String TOKEN = "token";
+
+        public Auth {
+            htpasswdGrants = List.copyOf(htpasswdGrants);
+            anonymousPull = List.copyOf(anonymousPull);
         }
     }
 }

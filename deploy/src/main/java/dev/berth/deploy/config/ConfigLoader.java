@@ -36,7 +36,7 @@ public final class ConfigLoader {
             "storage.maintenance", "storage.cache", "storage.tag",
             "http.prefix", "http.host", "http.secret", "http.tls", "http.debug", "http.headers", "http.http2",
             "http.h2c", "http.net", "http.relativeurls", "http.draintimeout",
-            "auth", "middleware", "reporting", "notifications", "redis", "health", "proxy", "validation",
+            "middleware", "reporting", "notifications", "redis", "health", "proxy", "validation",
             "compatibility");
     private static final long MAX_FILE_BYTES = 1024 * 1024;
 
@@ -72,6 +72,7 @@ public final class ConfigLoader {
         BerthConfig.Database database = database(raw, dataDirectory);
         // Distribution 3's name for the largest catalog page; Berth applies it to tag lists too
         int maxPageSize = raw.integer("catalog.maxentries", 1000, 1, 100_000);
+        BerthConfig.Auth auth = auth(raw);
 
         if (!raw.problems().isEmpty()) {
             throw new ConfigException(raw.problems());
@@ -85,7 +86,61 @@ public final class ConfigLoader {
         for (String name : raw.unreadEnvironment(Set.of(PATH_ENV, "REGISTRY_STORAGE"))) {
             warnings.add(name + ": environment variable matches no configuration key; ignored");
         }
-        return new BerthConfig(file, logLevel, http, dataDirectory, storage, database, maxPageSize, warnings);
+        return new BerthConfig(file, logLevel, http, dataDirectory, storage, database, maxPageSize, auth, warnings);
+    }
+
+    /** auth.* sections: Distribution's providers and Berth's own settings. */
+    private static final Set<String> AUTH_SECTIONS = Set.of("htpasswd", "token", "bcrypt", "anonymous", "throttle");
+    private static final String PATTERN = "[a-z0-9._/*-]+";
+    private static final String GRANT = PATTERN + ":(pull|push|delete|\\*)(,(pull|push|delete|\\*))*";
+
+    private static BerthConfig.Auth auth(RawConfig raw) {
+        // as Distribution: a provider section in the file, or REGISTRY_AUTH=htpasswd|token
+        Set<String> sections = raw.children("auth");
+        Optional<String> chosen = raw.string("auth");
+        chosen.filter(c -> !List.of("htpasswd", "token", "none").contains(c)).ifPresent(c ->
+                raw.problem("auth: expected htpasswd, token or none, found '" + c + "'"));
+        sections.stream().filter(p -> !AUTH_SECTIONS.contains(p)).forEach(p ->
+                raw.problem("auth." + p + ": authentication provider not available in Berth (available: htpasswd, token)"));
+        boolean htpasswd = sections.contains("htpasswd") || chosen.filter("htpasswd"::equals).isPresent()
+                || raw.string("auth.htpasswd.path").isPresent() || raw.string("auth.htpasswd.realm").isPresent();
+        boolean token = sections.contains("token") || chosen.filter("token"::equals).isPresent()
+                || raw.string("auth.token.realm").isPresent() || raw.string("auth.token.service").isPresent();
+        String mode = token ? BerthConfig.Auth.TOKEN : htpasswd ? BerthConfig.Auth.HTPASSWD : BerthConfig.Auth.OPEN;
+        if (htpasswd && token) {
+            raw.problem("auth: configure either auth.htpasswd or auth.token, not both");
+        }
+        sections.forEach(p -> raw.markRead("auth." + p));
+        raw.string("auth.token.rootcertbundle").ifPresent(b -> raw.problem("auth.token.rootcertbundle: tokens of an"
+                + " external issuer are not supported yet; leave it out and Berth issues its own tokens at /token"));
+        String realm = token ? raw.string("auth.token.realm", "") : raw.string("auth.htpasswd.realm", "Berth");
+        if (realm.contains("\"")) {
+            raw.problem("auth realm: must not contain a double quote");
+        }
+        Optional<Path> htpasswdPath = raw.string("auth.htpasswd.path").map(ConfigLoader::path);
+        List<String> grants = words(raw, "auth.htpasswd.grant", "*:pull,push,delete", GRANT,
+                "grants such as '*:pull,push' or 'team-a/*:pull', separated by spaces");
+        String service = raw.string("auth.token.service", "berth");
+        String issuer = raw.string("auth.token.issuer", "berth");
+        int expiration = raw.integer("auth.token.expiration", 300, 30, 86_400);
+        int cost = raw.integer("auth.bcrypt.cost", 10, 4, 31);
+        List<String> anonymous = words(raw, "auth.anonymous.pull", "", PATTERN,
+                "repository patterns such as 'public/*', separated by spaces or commas");
+        int userFailures = raw.integer("auth.throttle.userfailures", 5, 1, 1_000_000);
+        int addressFailures = raw.integer("auth.throttle.addressfailures", 50, 1, 1_000_000);
+        int window = raw.integer("auth.throttle.window", 300, 1, 86_400);
+        return new BerthConfig.Auth(mode, realm, htpasswdPath, grants, service, issuer, expiration, cost, anonymous,
+                userFailures, addressFailures, window);
+    }
+
+    /** A list written as one value, separated by spaces or commas (or semicolons, for grants). */
+    private static List<String> words(RawConfig raw, String key, String defaultValue, String each, String expected) {
+        String separators = key.endsWith("grant") ? "[\\s;]+" : "[\\s,]+";
+        List<String> words = raw.parsed(key, List.of(defaultValue.split(separators)), expected, text -> {
+            List<String> parts = List.of(text.trim().split(separators));
+            return parts.stream().allMatch(p -> p.matches(each)) ? parts : null;
+        }, false);
+        return words.stream().filter(w -> !w.isEmpty()).toList();
     }
 
     private static BerthConfig.Storage storage(RawConfig raw, Path dataDirectory) {

@@ -3,15 +3,19 @@ package dev.berth.deploy.launcher;
 import dev.berth.deploy.config.BerthConfig;
 import dev.berth.deploy.config.ConfigException;
 import dev.berth.deploy.config.ConfigLoader;
+import dev.berth.deploy.config.HttpAddress;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,15 +27,21 @@ import java.util.Optional;
 public final class BerthLauncher {
 
     private static final String PAYARA_MAIN = "fish.payara.micro.impl.PayaraMicroImpl";
+    /** Tells the application to import this htpasswd file and exit (the users command). */
+    public static final String IMPORT_COMMAND_PROPERTY = "berth.command.import-htpasswd";
     static final String USAGE = """
             Usage: java -jar berth.jar [--config FILE]
                    java -jar berth.jar serve FILE
+                   java -jar berth.jar users import-htpasswd HTPASSWD [--config FILE]
 
             Starts the Berth container image registry. Without a file it listens on :5000 and keeps
             everything (blobs, embedded PostgreSQL) under ./berth-data. Environment variables
             override keys the Distribution way, e.g. REGISTRY_HTTP_ADDR=127.0.0.1:5000,
             REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY=/srv/registry; REGISTRY_CONFIGURATION_PATH
             selects the file when --config is not given.
+
+            users import-htpasswd adds the users of an htpasswd file (bcrypt entries only) to the
+            database of the configured Berth and exits; with the embedded PostgreSQL, stop Berth first.
             """;
 
     private BerthLauncher() {
@@ -39,7 +49,12 @@ public final class BerthLauncher {
 
     public static void main(String[] args) throws Exception {
         String configArgument;
+        Path importFile = null;
         try {
+            if (args.length > 0 && args[0].equals("users")) {
+                importFile = importFile(args);
+                args = Arrays.copyOfRange(args, 3, args.length);
+            }
             configArgument = configArgument(args);
         } catch (IllegalArgumentException e) {
             System.err.println("berth: " + e.getMessage() + "\n\n" + USAGE);
@@ -63,7 +78,31 @@ public final class BerthLauncher {
         file.ifPresent(f -> System.setProperty(ConfigLoader.PATH_PROPERTY, f.toString()));
         System.setProperty("berth.launcher", "true");
         config.warnings().forEach(w -> System.err.println("berth: warning: configuration: " + w));
+        if (importFile != null) {
+            // the command boots Berth on a private loopback port: a running Berth keeps its own
+            System.setProperty(IMPORT_COMMAND_PROPERTY, importFile.toString());
+            startPayara(payaraArguments(config, new HttpAddress("127.0.0.1", freeLoopbackPort())));
+            return;
+        }
         startPayara(payaraArguments(config));
+    }
+
+    /** The file of {@code users import-htpasswd FILE}. */
+    static Path importFile(String[] args) {
+        if (args.length < 3 || !args[1].equals("import-htpasswd")) {
+            throw new IllegalArgumentException("expected 'users import-htpasswd FILE'");
+        }
+        Path file = Path.of(args[2]).toAbsolutePath().normalize();
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException("cannot read " + file);
+        }
+        return file;
+    }
+
+    private static int freeLoopbackPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     /** @return the --config value, "--help", or null */
@@ -89,9 +128,13 @@ public final class BerthLauncher {
     }
 
     static List<String> payaraArguments(BerthConfig config) throws IOException {
+        return payaraArguments(config, config.http());
+    }
+
+    private static List<String> payaraArguments(BerthConfig config, HttpAddress http) throws IOException {
         Path runDirectory = Files.createDirectories(config.dataDirectory().resolve("run"));
         Path preBoot = runDirectory.resolve("pre-boot-commands.txt");
-        Files.writeString(preBoot, preBootCommands(config), StandardCharsets.UTF_8);
+        Files.writeString(preBoot, preBootCommands(config, http), StandardCharsets.UTF_8);
         // Payara's runtime directory: under the data directory rather than /tmp, fresh at every start
         Path payaraRoot = runDirectory.resolve("payara");
         deleteRecursively(payaraRoot);
@@ -101,7 +144,7 @@ public final class BerthLauncher {
 
         List<String> args = new ArrayList<>(List.of(
                 "--nohazelcast", "--nocluster", "--disablephonehome",
-                "--port", String.valueOf(config.http().port()),
+                "--port", String.valueOf(http.port()),
                 "--prebootcommandfile", preBoot.toString(),
                 "--logproperties", logging.toString(),
                 "--rootdir", payaraRoot.toString(),
@@ -121,12 +164,14 @@ public final class BerthLauncher {
     }
 
     /**
-     * Binds the HTTP listener to the configured address, and turns Hazelcast off: Payara Micro 7
-     * still starts it, listening on all interfaces from port 6900, despite --nohazelcast/--nocluster.
+     * Binds the HTTP listener, and turns Hazelcast off: Payara Micro 7 still starts it, listening on
+     * all interfaces from port 6900, despite --nohazelcast/--nocluster.
+     *
+     * @param http where to listen: the configured address, or a private port for a command
      */
-    static String preBootCommands(BerthConfig config) {
+    static String preBootCommands(BerthConfig config, HttpAddress http) {
         return "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address="
-                + config.http().bindAddress() + "\n"
+                + http.bindAddress() + "\n"
                 + "set configs.config.server-config.hazelcast-config-specific-configuration.enabled=false\n";
     }
 

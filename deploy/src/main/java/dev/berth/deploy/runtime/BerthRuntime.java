@@ -4,19 +4,34 @@ import dev.berth.adapters.db.DatabaseSettings;
 import dev.berth.adapters.db.EmbeddedPostgres;
 import dev.berth.adapters.db.JpaTransactions;
 import dev.berth.adapters.db.MetadataDatabase;
+import dev.berth.adapters.db.PostgresAuditLog;
 import dev.berth.adapters.db.PostgresBlobLinkStore;
 import dev.berth.adapters.db.PostgresDatabaseStatus;
+import dev.berth.adapters.db.PostgresLoginFailures;
 import dev.berth.adapters.db.PostgresManifestStore;
 import dev.berth.adapters.db.PostgresRepositoryCatalog;
+import dev.berth.adapters.db.PostgresRobotTokenStore;
+import dev.berth.adapters.db.PostgresSigningKeyStore;
 import dev.berth.adapters.db.PostgresTagStore;
 import dev.berth.adapters.db.PostgresUploadSessionStore;
+import dev.berth.adapters.db.PostgresUserDirectory;
+import dev.berth.adapters.http.security.BcryptPasswordHasher;
+import dev.berth.adapters.http.security.JwtTokenService;
+import dev.berth.application.access.AccessSettings;
+import dev.berth.application.port.AuditLog;
 import dev.berth.application.port.BlobLinkStore;
 import dev.berth.application.port.BlobStore;
+import dev.berth.application.port.LoginFailures;
 import dev.berth.application.port.ManifestStore;
+import dev.berth.application.port.PasswordHasher;
 import dev.berth.application.port.RepositoryCatalog;
+import dev.berth.application.port.RobotTokenStore;
+import dev.berth.application.port.SigningKeyStore;
 import dev.berth.application.port.TagStore;
+import dev.berth.application.port.TokenService;
 import dev.berth.application.port.Transactions;
 import dev.berth.application.port.UploadSessionStore;
+import dev.berth.application.port.UserDirectory;
 import dev.berth.application.registry.RegistrySettings;
 import dev.berth.application.system.DatabaseStatus;
 import dev.berth.application.system.InstanceInfo;
@@ -58,6 +73,8 @@ public class BerthRuntime {
     private MetadataDatabase database;
     private InstanceInfo instance;
     private BlobStore blobStore;
+    private PasswordHasher passwordHasher;
+    private TokenService tokenService;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         try {
@@ -93,18 +110,34 @@ public class BerthRuntime {
         instance = new InstanceInfo(BerthVersion.get(), Instant.ofEpochMilli(jvmStart()),
                 launched ? config.http().toString() : "application server listener");
 
+        passwordHasher = new BcryptPasswordHasher(config.auth().bcryptCost());
+        tokenService = new JwtTokenService(new PostgresSigningKeyStore(database), config.auth().issuer(),
+                config.auth().service(), Access.KEY_ROTATION, Access.longestTokenLifetime(config.auth()), clock);
+        Access.prepare(config, database, passwordHasher, clock);
+
         DatabaseStatus.DatabaseReport db = new PostgresDatabaseStatus(database).report();
         Duration took = Duration.between(instance.startedAt(), clock.instant());
         LOG.info(() -> String.format("""
                 Berth %s started in %.1f s%s
                   config:   %s
                   storage:  %s %s (deletes %s)
-                  database: %s %s, schema version %s, installation %s""",
+                  database: %s %s, schema version %s, installation %s
+                  access:   %s""",
                 instance.version(), took.toMillis() / 1000.0,
                 launched ? ", listening on " + config.http() + " (" + config.http().url() + ")" : "",
                 config.source(),
                 storage.driver(), storage.location(), config.storage().deleteEnabled() ? "enabled" : "disabled",
-                db.mode(), db.location(), db.schemaVersion(), db.installationId()));
+                db.mode(), db.location(), db.schemaVersion(), db.installationId(), Access.describe(config.auth())));
+        if (config.auth().mode().equals(BerthConfig.Auth.OPEN)) {
+            LOG.warning("""
+                    
+                    ************************************************************************
+                    *  Berth runs OPEN: no authentication, anybody who reaches it can push, *
+                    *  pull and delete. Configure auth.htpasswd or auth.token (see          *
+                    *  deploy/docs/security.md) before exposing it beyond this machine.     *
+                    ************************************************************************""");
+        }
+        Access.runCommand(config, database, passwordHasher, clock);
     }
 
     private DatabaseSettings databaseSettings() {
@@ -204,6 +237,51 @@ public class BerthRuntime {
     RegistrySettings registrySettings() {
         return new RegistrySettings(config.storage().deleteEnabled(), RegistrySettings.DEFAULT_MAX_MANIFEST_BYTES,
                 config.maxPageSize());
+    }
+
+    @Produces
+    @ApplicationScoped
+    UserDirectory userDirectory() {
+        return new PostgresUserDirectory(database);
+    }
+
+    @Produces
+    @ApplicationScoped
+    RobotTokenStore robotTokenStore() {
+        return new PostgresRobotTokenStore(database);
+    }
+
+    @Produces
+    @ApplicationScoped
+    LoginFailures loginFailures() {
+        return new PostgresLoginFailures(database);
+    }
+
+    @Produces
+    @ApplicationScoped
+    AuditLog auditLog() {
+        return new PostgresAuditLog(database);
+    }
+
+    @Produces
+    @ApplicationScoped
+    SigningKeyStore signingKeyStore() {
+        return new PostgresSigningKeyStore(database);
+    }
+
+    @Produces
+    PasswordHasher passwordHasher() {
+        return passwordHasher;
+    }
+
+    @Produces
+    TokenService tokenService() {
+        return tokenService;
+    }
+
+    @Produces
+    AccessSettings accessSettings() {
+        return Access.settings(config.auth());
     }
 
     @Produces

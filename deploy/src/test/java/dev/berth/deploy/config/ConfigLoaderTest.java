@@ -241,6 +241,58 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void authIsOpenByDefaultAndDistributionsSectionsChooseTheMode() throws IOException {
+        assertThat(ConfigLoader.load(Optional.empty(), Map.of()).auth().mode()).isEqualTo(BerthConfig.Auth.OPEN);
+
+        BerthConfig basic = ConfigLoader.load(file("""
+                auth:
+                  htpasswd:
+                    realm: Registry Realm
+                    path: /etc/registry/htpasswd
+                  anonymous:
+                    pull: public/*, library/*
+                """), Map.of());
+        assertThat(basic.auth().mode()).isEqualTo(BerthConfig.Auth.HTPASSWD);
+        assertThat(basic.auth().realm()).isEqualTo("Registry Realm");
+        assertThat(basic.auth().htpasswdPath()).contains(Path.of("/etc/registry/htpasswd"));
+        assertThat(basic.auth().htpasswdGrants()).containsExactly("*:pull,push,delete");
+        assertThat(basic.auth().anonymousPull()).containsExactly("public/*", "library/*");
+        assertThat(basic.warnings()).isEmpty();
+
+        BerthConfig token = ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_AUTH", "token",
+                "REGISTRY_AUTH_TOKEN_SERVICE", "registry.example", "REGISTRY_AUTH_TOKEN_EXPIRATION", "600"));
+        assertThat(token.auth().mode()).isEqualTo(BerthConfig.Auth.TOKEN);
+        assertThat(token.auth().service()).isEqualTo("registry.example");
+        assertThat(token.auth().tokenExpirationSeconds()).isEqualTo(600);
+        assertThat(token.auth().realm()).isEmpty();
+    }
+
+    @Test
+    void badAuthSettingsStopStartUpNamingTheKey() throws IOException {
+        assertThatThrownBy(() -> ConfigLoader.load(file("""
+                auth:
+                  htpasswd:
+                    realm: r
+                  token:
+                    rootcertbundle: /etc/ca.pem
+                  silly:
+                    realm: x
+                  bcrypt:
+                    cost: 99
+                  htpasswd_typo: 1
+                """), Map.of("REGISTRY_AUTH_HTPASSWD_GRANT", "team-a/*:fly", "REGISTRY_AUTH_ANONYMOUS_PULL", "Public/*")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("either auth.htpasswd or auth.token")
+                .hasMessageContaining("auth.token.rootcertbundle")
+                .hasMessageContaining("auth.silly")
+                .hasMessageContaining("auth.bcrypt.cost")
+                .hasMessageContaining("auth.htpasswd.grant")
+                .hasMessageContaining("auth.anonymous.pull");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_AUTH", "ldap")))
+                .hasMessageContaining("auth: expected htpasswd, token or none");
+    }
+
+    @Test
     void inMemoryDriverAndRedirectSwitch() {
         BerthConfig config = ConfigLoader.load(Optional.empty(), Map.of(
                 "REGISTRY_STORAGE", "inmemory", "REGISTRY_STORAGE_REDIRECT_DISABLE", "true"));

@@ -53,4 +53,15 @@ class BerthLauncherTest {
         assertThat(Files.readString(logging)).contains(".level=WARNING").endsWith("dev.berth.level=FINE\n");
         assertThat(preBoot).startsWith(dir);
     }
+
+    @Test
+    void theUsersCommandNeedsAReadableHtpasswdFile(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("htpasswd"), "alice:$2y$05$abc\n");
+        assertThat(BerthLauncher.importFile(new String[]{"users", "import-htpasswd", file.toString(), "--config", "x"}))
+                .isEqualTo(file);
+        assertThatThrownBy(() -> BerthLauncher.importFile(new String[]{"users", "import-htpasswd",
+                dir.resolve("missing").toString()})).hasMessageContaining("cannot read");
+        assertThatThrownBy(() -> BerthLauncher.importFile(new String[]{"users", "add", "bob"}))
+                .hasMessageContaining("users import-htpasswd FILE");
+    }
 }

@@ -129,6 +129,10 @@ final class BerthProcess implements AutoCloseable {
         process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
 
+    boolean alive() {
+        return process.isAlive();
+    }
+
     String output() throws IOException {
         return Files.readString(log);
     }

@@ -67,9 +67,18 @@ final class RegistryClient {
 
     /** Uploads a blob in one request (POST ?digest=) and returns its digest. */
     String pushBlob(String repository, byte[] content) {
+        return pushBlobAs(repository, content);
+    }
+
+    /** Uploads a blob in one request with these extra headers (credentials) and returns its digest. */
+    String pushBlobAs(String repository, byte[] content, String... headers) {
         String digest = sha256(content);
+        String[] all = new String[headers.length + 2];
+        all[0] = "Content-Type";
+        all[1] = "application/octet-stream";
+        System.arraycopy(headers, 0, all, 2, headers.length);
         HttpResponse<byte[]> response = send("POST", "/v2/" + repository + "/blobs/uploads/?digest=" + digest, content,
-                "Content-Type", "application/octet-stream");
+                all);
         if (response.statusCode() != 201) {
             throw new AssertionError("blob push answered " + response.statusCode() + ": " + text(response));
         }

@@ -1,0 +1,49 @@
+package dev.berth.adapters.db;
+
+import dev.berth.application.port.LoginFailures;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/** Failed logins in {@code login_failure}, where every node counts them. */
+public final class PostgresLoginFailures implements LoginFailures {
+
+    /** Longer than any sensible throttling window; older rows are of no use. */
+    private static final Duration KEEP = Duration.ofDays(1);
+
+    private final Jpa jpa;
+
+    public PostgresLoginFailures(MetadataDatabase database) {
+        this.jpa = database.jpa();
+    }
+
+    @Override
+    public void record(String subject, Instant at) {
+        jpa.transaction(em -> {
+            em.createNativeQuery("DELETE FROM login_failure WHERE subject = :subject AND failed_at < :old")
+                    .setParameter("subject", subject)
+                    .setParameter("old", at.minus(KEEP))
+                    .executeUpdate();
+            return em.createNativeQuery("INSERT INTO login_failure (subject, failed_at) VALUES (:subject, :at)")
+                    .setParameter("subject", subject)
+                    .setParameter("at", at)
+                    .executeUpdate();
+        });
+    }
+
+    @Override
+    public int countSince(String subject, Instant since) {
+        return jpa.transaction(em -> ((Number) em.createNativeQuery(
+                        "SELECT count(*) FROM login_failure WHERE subject = :subject AND failed_at >= :since")
+                .setParameter("subject", subject)
+                .setParameter("since", since)
+                .getSingleResult()).intValue());
+    }
+
+    @Override
+    public void clear(String subject) {
+        jpa.transaction(em -> em.createNativeQuery("DELETE FROM login_failure WHERE subject = :subject")
+                .setParameter("subject", subject)
+                .executeUpdate());
+    }
+}

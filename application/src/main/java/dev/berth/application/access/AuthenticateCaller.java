@@ -1,0 +1,221 @@
+package dev.berth.application.access;
+
+import dev.berth.application.port.AuditLog;
+import dev.berth.application.port.LoginFailures;
+import dev.berth.application.port.PasswordHasher;
+import dev.berth.application.port.RobotTokenStore;
+import dev.berth.application.port.TokenService;
+import dev.berth.application.port.UserDirectory;
+import dev.berth.domain.access.Action;
+import dev.berth.domain.access.Caller;
+import dev.berth.domain.access.Grant;
+import dev.berth.domain.access.RepositoryPattern;
+import dev.berth.domain.access.Scope;
+import dev.berth.domain.access.User;
+import dev.berth.domain.error.TooManyRequestsException;
+import dev.berth.domain.error.UnauthorizedException;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Use case: who is calling. Checks a user name and password (or a robot token used as the
+ * password) against the user directory, or a bearer token's signature and claims; throttles
+ * repeated failures per user and per address; audits logins and every failure.
+ */
+@Dependent
+public class AuthenticateCaller {
+
+    /** Robot token secrets start with this, so that they are recognisable in a leak scan. */
+    public static final String ROBOT_PREFIX = "berth_";
+    private static final String INVALID = "invalid username or password";
+
+    private final UserDirectory users;
+    private final RobotTokenStore robots;
+    private final PasswordHasher hasher;
+    private final LoginFailures failures;
+    private final AuditLog audit;
+    private final TokenService tokens;
+    private final VerifiedPasswords verified;
+    private final AccessSettings settings;
+    private final Clock clock;
+
+    @Inject
+    public AuthenticateCaller(UserDirectory users, RobotTokenStore robots, PasswordHasher hasher, LoginFailures failures,
+                              AuditLog audit, TokenService tokens, VerifiedPasswords verified, AccessSettings settings,
+                              Clock clock) {
+        this.users = users;
+        this.robots = robots;
+        this.hasher = hasher;
+        this.failures = failures;
+        this.audit = audit;
+        this.tokens = tokens;
+        this.verified = verified;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** Nobody in particular: what anybody may pull. */
+    public Caller anonymous() {
+        return Caller.anonymous(anonymousGrants());
+    }
+
+    /**
+     * @param login whether this is a login worth an audit entry when it succeeds (docker login,
+     *              the token endpoint), rather than one of the many requests of a push
+     * @throws UnauthorizedException     for unknown users, wrong passwords, disabled users
+     * @throws TooManyRequestsException when this user or address failed too often lately
+     */
+    public Caller withPassword(String name, String password, String address, boolean login) {
+        Instant now = clock.instant();
+        Optional<UserDirectory.StoredUser> stored = validName(name) ? users.find(name) : Optional.empty();
+        if (stored.isPresent() && stored.get().user().enabled()
+                && verified.contains(stored.get().passwordHash(), password, now)) {
+            return loggedIn(stored.get().user(), Optional.empty(), address, login, now);
+        }
+        throttle(name, address, now);
+        if (stored.isEmpty()) {
+            hasher.verify(password, DummyHash.of(hasher));
+            throw failed(name, address, now, "unknown user");
+        }
+        User user = stored.get().user();
+        if (password.startsWith(ROBOT_PREFIX)) {
+            Optional<RobotTokenStore.RobotToken> robot = robots.findBySecret(VerifiedPasswords.sha256(password))
+                    .filter(t -> t.user().equals(user.name()) && t.usableAt(now));
+            if (robot.isPresent() && user.enabled()) {
+                return loggedIn(user, Optional.of(robot.get().scope()), address, login, now);
+            }
+        }
+        if (!hasher.verify(password, stored.get().passwordHash())) {
+            throw failed(name, address, now, "wrong password");
+        }
+        if (!user.enabled()) {
+            throw failed(name, address, now, "user disabled");
+        }
+        verified.add(stored.get().passwordHash(), password, now);
+        return loggedIn(user, Optional.empty(), address, login, now);
+    }
+
+    /**
+     * A bearer token from the token endpoint: its claims limit what the caller may do, and the user
+     * behind it must still exist and be enabled.
+     *
+     * @throws UnauthorizedException for a token that is forged, expired, for another service, or a refresh token
+     */
+    public Caller withToken(String token, String address) {
+        Instant now = clock.instant();
+        TokenService.Claims claims = tokens.verify(token, now).filter(c -> !c.refresh())
+                .orElseThrow(() -> new UnauthorizedException("invalid or expired token"));
+        List<Grant> scope = grantsOf(claims.access());
+        if (claims.subject().isEmpty()) {
+            return anonymous().limitedTo(scope);
+        }
+        User user = users.find(claims.subject()).map(UserDirectory.StoredUser::user).filter(User::enabled)
+                .orElseThrow(() -> new UnauthorizedException("the token's user is unknown or disabled"));
+        return new Caller(Optional.of(user), grantsOf(user), Optional.of(scope));
+    }
+
+    /** The user behind a refresh token, if it still may log in. */
+    public Caller withRefreshToken(String token, String address) {
+        Instant now = clock.instant();
+        TokenService.Claims claims = tokens.verify(token, now).filter(TokenService.Claims::refresh)
+                .orElseThrow(() -> new UnauthorizedException("invalid or expired refresh token"));
+        User user = users.find(claims.subject()).map(UserDirectory.StoredUser::user).filter(User::enabled)
+                .orElseThrow(() -> {
+                    audit.record(new AuditLog.Event(now, claims.subject(), address, "login", "", false,
+                            "refresh token of an unknown or disabled user"));
+                    return new UnauthorizedException("the token's user is unknown or disabled");
+                });
+        return new Caller(Optional.of(user), grantsOf(user), Optional.empty());
+    }
+
+    private Caller loggedIn(User user, Optional<List<Grant>> limit, String address, boolean login, Instant now) {
+        if (login) {
+            audit.record(new AuditLog.Event(now, user.name(), address, "login", "", true,
+                    limit.isPresent() ? "robot token" : "password"));
+        }
+        Caller caller = new Caller(Optional.of(user), grantsOf(user), Optional.empty());
+        return limit.map(caller::limitedTo).orElse(caller);
+    }
+
+    private void throttle(String name, String address, Instant now) {
+        Instant since = now.minus(settings.failureWindow());
+        boolean userLocked = failures.countSince(userSubject(name), since) >= settings.maxUserFailures();
+        if (userLocked || failures.countSince(addressSubject(address), since) >= settings.maxAddressFailures()) {
+            audit.record(new AuditLog.Event(now, name, address, "login", "", false,
+                    userLocked ? "throttled: too many failed logins for this user" : "throttled: too many failed logins from this address"));
+            throw new TooManyRequestsException("too many failed logins; try again later");
+        }
+    }
+
+    private UnauthorizedException failed(String name, String address, Instant now, String why) {
+        failures.record(userSubject(name), now);
+        failures.record(addressSubject(address), now);
+        audit.record(new AuditLog.Event(now, name, address, "login", "", false, why));
+        return new UnauthorizedException(INVALID);
+    }
+
+    private static String userSubject(String name) {
+        return "user:" + name;
+    }
+
+    private static String addressSubject(String address) {
+        return "address:" + address;
+    }
+
+    private static boolean validName(String name) {
+        try {
+            User.validateName(name);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private List<Grant> grantsOf(User user) {
+        List<Grant> grants = new ArrayList<>(users.grants(user.name()));
+        grants.addAll(anonymousGrants());
+        return grants;
+    }
+
+    private List<Grant> anonymousGrants() {
+        List<Grant> grants = new ArrayList<>();
+        for (RepositoryPattern pattern : settings.anonymousPull()) {
+            grants.add(new Grant(pattern, EnumSet.of(Action.PULL)));
+        }
+        for (RepositoryPattern pattern : users.anonymousPull()) {
+            grants.add(new Grant(pattern, EnumSet.of(Action.PULL)));
+        }
+        return grants;
+    }
+
+    /** A token's access claims as grants on exact repository names; other types grant nothing here. */
+    static List<Grant> grantsOf(List<Scope> access) {
+        List<Grant> grants = new ArrayList<>();
+        for (Scope scope : access) {
+            if (!scope.type().equals("repository")) {
+                continue;
+            }
+            Set<Action> actions = EnumSet.noneOf(Action.class);
+            scope.actions().stream().map(Action::ofWord).filter(a -> a != null).forEach(actions::add);
+            if (scope.actions().contains("*")) {
+                actions.addAll(EnumSet.allOf(Action.class));
+            }
+            try {
+                if (!actions.isEmpty()) {
+                    grants.add(new Grant(new RepositoryPattern(scope.name()), actions));
+                }
+            } catch (IllegalArgumentException e) {
+                // not a repository name Berth has: grants nothing
+            }
+        }
+        return grants;
+    }
+}

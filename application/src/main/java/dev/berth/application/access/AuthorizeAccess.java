@@ -1,0 +1,36 @@
+package dev.berth.application.access;
+
+import dev.berth.domain.RepositoryName;
+import dev.berth.domain.access.Action;
+import dev.berth.domain.access.Caller;
+import dev.berth.domain.error.DeniedException;
+import dev.berth.domain.error.UnauthorizedException;
+import jakarta.enterprise.context.Dependent;
+
+/**
+ * Use case: may this caller do that to this repository. Callers who could do better by
+ * authenticating (anonymous ones, and bearer tokens that lack a scope their user is granted: the
+ * client fetches a new token) are told to authenticate; everybody else is denied.
+ */
+@Dependent
+public class AuthorizeAccess {
+
+    /**
+     * @param renewable whether the caller's credential is a token the client can renew with a wider scope
+     * @throws UnauthorizedException when authenticating (again) could help
+     * @throws DeniedException       when the caller is known and not allowed
+     */
+    public void require(Caller caller, boolean renewable, Action action, RepositoryName repository) {
+        if (caller.allows(action, repository)) {
+            return;
+        }
+        if (!caller.authenticated() || (renewable && caller.granted(action, repository))) {
+            throw new UnauthorizedException(action.word() + " access to " + repository + " requires authentication");
+        }
+        throw new DeniedException(caller.name() + " may not " + action.word() + " " + repository);
+    }
+
+    public boolean allows(Caller caller, Action action, RepositoryName repository) {
+        return caller.allows(action, repository);
+    }
+}

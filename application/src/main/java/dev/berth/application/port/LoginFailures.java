@@ -1,0 +1,16 @@
+package dev.berth.application.port;
+
+import java.time.Instant;
+
+/**
+ * Port: failed logins per subject ({@code user:NAME}, {@code address:IP}), kept where every node
+ * sees them, for brute-force throttling.
+ */
+public interface LoginFailures {
+
+    void record(String subject, Instant at);
+
+    int countSince(String subject, Instant since);
+
+    void clear(String subject);
+}

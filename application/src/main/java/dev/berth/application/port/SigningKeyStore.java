@@ -1,0 +1,20 @@
+package dev.berth.application.port;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Port: the token signing keys, shared by every node. */
+public interface SigningKeyStore {
+
+    /**
+     * @param privateKey PKCS#8 DER
+     * @param publicKey  X.509 SubjectPublicKeyInfo DER
+     */
+    record SigningKey(String kid, String algorithm, byte[] privateKey, byte[] publicKey, Instant createdAt) {
+    }
+
+    /** Keys created at or after {@code since}, newest first. */
+    List<SigningKey> since(Instant since);
+
+    void add(SigningKey key);
+}

@@ -1,0 +1,44 @@
+package dev.berth.application.port;
+
+import dev.berth.domain.access.Grant;
+import dev.berth.domain.access.RepositoryPattern;
+import dev.berth.domain.access.User;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Port: users, their password hashes and grants, and which repositories anybody may pull. */
+public interface UserDirectory {
+
+    /** A user as stored, with the password hash (bcrypt, never the password). */
+    record StoredUser(User user, String passwordHash) {
+    }
+
+    Optional<StoredUser> find(String name);
+
+    /** @return false when a user of that name exists already (nothing changes) */
+    boolean create(User user, String passwordHash);
+
+    /** @return false when there is no such user */
+    boolean setPassword(String name, String passwordHash);
+
+    /** @return false when there is no such user */
+    boolean setEnabled(String name, boolean enabled);
+
+    boolean isEmpty();
+
+    List<User> list();
+
+    List<Grant> grants(String name);
+
+    /** Adds the grant, replacing the user's grant on the same pattern. @return false when there is no such user */
+    boolean grant(String name, Grant grant);
+
+    /** @return false when the user had no grant on that pattern */
+    boolean revoke(String name, RepositoryPattern pattern);
+
+    List<RepositoryPattern> anonymousPull();
+
+    /** @return whether anything changed */
+    boolean setAnonymousPull(RepositoryPattern pattern, boolean allowed);
+}

@@ -1,0 +1,229 @@
+package dev.berth.application.access;
+
+import dev.berth.application.fake.InMemoryMetadata;
+import dev.berth.application.fake.InMemoryUsers;
+import dev.berth.application.port.PasswordHasher;
+import dev.berth.application.port.TokenService;
+import dev.berth.domain.RepositoryName;
+import dev.berth.domain.access.Action;
+import dev.berth.domain.access.Caller;
+import dev.berth.domain.access.Grant;
+import dev.berth.domain.access.RepositoryPattern;
+import dev.berth.domain.access.Scope;
+import dev.berth.domain.error.DeniedException;
+import dev.berth.domain.error.TooManyRequestsException;
+import dev.berth.domain.error.UnauthorizedException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AccessUseCasesTest {
+
+    /** Not bcrypt: a readable stand-in with the same contract. */
+    static final class PlainHasher implements PasswordHasher {
+        @Override
+        public String hash(String password) {
+            return "$2y$plain$" + password;
+        }
+
+        @Override
+        public boolean verify(String password, String hash) {
+            return hash.equals(hash(password));
+        }
+
+        @Override
+        public boolean supports(String hash) {
+            return hash.startsWith("$2");
+        }
+    }
+
+    /** Tokens are keys into a map: only what this service issued verifies. */
+    static final class MapTokens implements TokenService {
+        final Map<String, Claims> issued = new HashMap<>();
+
+        @Override
+        public String sign(Claims claims) {
+            String token = "t" + issued.size();
+            issued.put(token, claims);
+            return token;
+        }
+
+        @Override
+        public Optional<Claims> verify(String token, Instant now) {
+            return Optional.ofNullable(issued.get(token)).filter(c -> now.isBefore(c.expiresAt()));
+        }
+    }
+
+    private final InMemoryUsers users = new InMemoryUsers();
+    private final PlainHasher hasher = new PlainHasher();
+    private final MapTokens tokens = new MapTokens();
+    private final Clock clock = Clock.fixed(Instant.parse("2026-11-27T10:00:00Z"), ZoneOffset.UTC);
+    private final AccessSettings settings = new AccessSettings(AccessSettings.Mode.BASIC, "Berth", "berth",
+            Duration.ofMinutes(5), Duration.ofHours(1), 3, 10, Duration.ofMinutes(5),
+            List.of(new RepositoryPattern("public/*")));
+    private final AuthenticateCaller authenticate = new AuthenticateCaller(users, users, hasher, users, users, tokens,
+            new VerifiedPasswords(), settings, clock);
+    private final AuthorizeAccess authorize = new AuthorizeAccess();
+    private final Caller admin = Administration.SYSTEM;
+
+    private static RepositoryName name(String value) {
+        return RepositoryName.parse(value);
+    }
+
+    private void alice() {
+        new CreateUser(users, hasher, users, clock).create(admin, "local", "alice", "alice-secret", false);
+        new GrantAccess(users, users, clock).grant(admin, "local", "alice", Grant.parse("team-a/*:pull,push"));
+        new GrantAccess(users, users, clock).grant(admin, "local", "alice", Grant.parse("shared/*:pull"));
+    }
+
+    @Test
+    void passwordsAreCheckedAndGrantsApply() {
+        alice();
+        Caller alice = authenticate.withPassword("alice", "alice-secret", "10.0.0.1", true);
+        assertThat(alice.name()).isEqualTo("alice");
+        authorize.require(alice, false, Action.PUSH, name("team-a/app"));
+        authorize.require(alice, false, Action.PULL, name("shared/base"));
+        authorize.require(alice, false, Action.PULL, name("public/x"));
+        assertThatThrownBy(() -> authorize.require(alice, false, Action.PUSH, name("shared/base")))
+                .isInstanceOf(DeniedException.class);
+        assertThat(users.events).anyMatch(e -> e.action().equals("login") && e.success() && e.actor().equals("alice"));
+    }
+
+    @Test
+    void anonymousCallersPullOnlyAnonymousPatternsAndAreAskedToAuthenticate() {
+        Caller anonymous = authenticate.anonymous();
+        authorize.require(anonymous, false, Action.PULL, name("public/x"));
+        assertThatThrownBy(() -> authorize.require(anonymous, false, Action.PUSH, name("public/x")))
+                .isInstanceOf(UnauthorizedException.class);
+        new SetAnonymousPull(users, users, clock).set(admin, "local", new RepositoryPattern("docs"), true);
+        authorize.require(authenticate.anonymous(), false, Action.PULL, name("docs"));
+    }
+
+    @Test
+    void wrongPasswordsUnknownUsersAndDisabledUsersFail() {
+        alice();
+        assertThatThrownBy(() -> authenticate.withPassword("alice", "nope-nope", "a", false))
+                .isInstanceOf(UnauthorizedException.class);
+        assertThatThrownBy(() -> authenticate.withPassword("bob", "whatever1", "a", false))
+                .isInstanceOf(UnauthorizedException.class);
+        authenticate.withPassword("alice", "alice-secret", "b", false);
+        new SetUserEnabled(users, users, clock).set(admin, "local", "alice", false);
+        // even with the password verified a moment ago
+        assertThatThrownBy(() -> authenticate.withPassword("alice", "alice-secret", "b", false))
+                .isInstanceOf(UnauthorizedException.class);
+        assertThat(users.events).filteredOn(e -> e.action().equals("login") && !e.success()).hasSize(3);
+    }
+
+    @Test
+    void repeatedFailuresAreThrottledPerUserAndPerAddress() {
+        alice();
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> authenticate.withPassword("alice", "guess-guess", "10.0.0.9", false))
+                    .isInstanceOf(UnauthorizedException.class);
+        }
+        // the right password does not help now, from anywhere
+        assertThatThrownBy(() -> authenticate.withPassword("alice", "alice-secret", "10.0.0.10", false))
+                .isInstanceOf(TooManyRequestsException.class);
+        for (int i = 0; i < 7; i++) {
+            String user = "u" + i;
+            assertThatThrownBy(() -> authenticate.withPassword(user, "guess-guess", "10.0.0.9", false))
+                    .isInstanceOf(UnauthorizedException.class);
+        }
+        assertThatThrownBy(() -> authenticate.withPassword("someone", "guess-guess", "10.0.0.9", false))
+                .isInstanceOf(TooManyRequestsException.class);
+        assertThat(users.events).anyMatch(e -> e.detail().startsWith("throttled"));
+    }
+
+    @Test
+    void robotTokensWorkAsPasswordsWithinTheirScopeUntilRevoked() {
+        alice();
+        CreateRobotToken.Created robot = new CreateRobotToken(users, users, users, clock).create(admin, "local", "alice",
+                "ci", List.of(Grant.parse("team-a/app:pull")), Optional.empty());
+        Caller caller = authenticate.withPassword("alice", robot.secret(), "ci", false);
+        authorize.require(caller, false, Action.PULL, name("team-a/app"));
+        assertThatThrownBy(() -> authorize.require(caller, false, Action.PUSH, name("team-a/app")))
+                .isInstanceOf(DeniedException.class);
+        new RevokeRobotToken(users, users, clock).revoke(admin, "local", robot.id());
+        assertThatThrownBy(() -> authenticate.withPassword("alice", robot.secret(), "ci", false))
+                .isInstanceOf(UnauthorizedException.class);
+    }
+
+    @Test
+    void tokensCarryOnlyWhatTheUserIsGrantedAndTheUserMustStayEnabled() {
+        alice();
+        Caller alice = authenticate.withPassword("alice", "alice-secret", "a", true);
+        IssueToken.Issued issued = new IssueToken(tokens, settings, clock).issue(alice,
+                Scope.parseList("repository:team-a/app:pull,push,delete repository:other:pull"), true);
+        assertThat(issued.access()).containsExactly(new Scope("repository", "team-a/app", Set.of("pull", "push")));
+        assertThat(issued.refreshToken()).isPresent();
+
+        Caller bearer = authenticate.withToken(issued.token(), "a");
+        authorize.require(bearer, true, Action.PUSH, name("team-a/app"));
+        // granted but not in this token: a new token would help
+        assertThatThrownBy(() -> authorize.require(bearer, true, Action.PULL, name("team-a/other")))
+                .isInstanceOf(UnauthorizedException.class);
+        assertThatThrownBy(() -> authorize.require(bearer, true, Action.PULL, name("other")))
+                .isInstanceOf(DeniedException.class);
+        assertThatThrownBy(() -> authenticate.withToken(issued.refreshToken().orElseThrow(), "a"))
+                .isInstanceOf(UnauthorizedException.class);
+        assertThat(authenticate.withRefreshToken(issued.refreshToken().orElseThrow(), "a").name()).isEqualTo("alice");
+
+        new SetUserEnabled(users, users, clock).set(admin, "local", "alice", false);
+        assertThatThrownBy(() -> authenticate.withToken(issued.token(), "a")).isInstanceOf(UnauthorizedException.class);
+    }
+
+    @Test
+    void htpasswdFilesWithAnythingButBcryptAreRefusedWhole() {
+        ImportHtpasswd importer = new ImportHtpasswd(users, hasher, new InMemoryMetadata(), users, clock);
+        assertThatThrownBy(() -> importer.importFile("ann:$2y$05$abc\nbob:{SHA}xyz\ncid:$apr1$q\n",
+                List.of(), "users.htpasswd"))
+                .hasMessageContaining("line 2 (bob): not a bcrypt hash")
+                .hasMessageContaining("line 3 (cid)")
+                .hasMessageNotContaining("xyz");
+        assertThat(users.isEmpty()).isTrue();
+
+        ImportHtpasswd.Result result = importer.importFile("# team\nann:$2y$plain$ann-secret\n\nbob:$2y$plain$bob-secret\n",
+                List.of(Grant.parse("*:pull,push")), "users.htpasswd");
+        assertThat(result).isEqualTo(new ImportHtpasswd.Result(2, 0));
+        Caller bob = authenticate.withPassword("bob", "bob-secret", "a", false);
+        authorize.require(bob, false, Action.PUSH, name("any/repo"));
+        assertThat(importer.importFile("ann:$2y$plain$new-secret", List.of(), "f").updated()).isEqualTo(1);
+        authenticate.withPassword("ann", "new-secret", "a", false);
+    }
+
+    @Test
+    void theInitialAdminIsCreatedOnceWithAGeneratedPasswordUnlessOneIsGiven() {
+        CreateInitialAdmin initial = new CreateInitialAdmin(users, hasher, users, clock);
+        CreateInitialAdmin.Created created = initial.createIfNoUsers(Optional.empty()).orElseThrow();
+        assertThat(created.generated()).isTrue();
+        assertThat(created.password()).hasSizeGreaterThanOrEqualTo(20);
+        assertThat(created.toString()).doesNotContain(created.password());
+        assertThat(initial.createIfNoUsers(Optional.of("another-password"))).isEmpty();
+        Caller root = authenticate.withPassword("admin", created.password(), "a", false);
+        assertThat(root.admin()).isTrue();
+        authorize.require(root, false, Action.DELETE, name("any/thing"));
+    }
+
+    @Test
+    void onlyAdminsManageUsers() {
+        alice();
+        Caller alice = authenticate.withPassword("alice", "alice-secret", "a", false);
+        assertThatThrownBy(() -> new CreateUser(users, hasher, users, clock).create(alice, "a", "eve", "eve-secret", true))
+                .isInstanceOf(DeniedException.class);
+        assertThatThrownBy(() -> new ListUsers(users).list(alice)).isInstanceOf(DeniedException.class);
+        assertThat(new ListUsers(users).list(admin)).hasSize(1);
+        // everyone may change their own password
+        assertThat(new ChangePassword(users, hasher, users, clock).change(alice, "a", "alice", "new-password")).isTrue();
+    }
+}

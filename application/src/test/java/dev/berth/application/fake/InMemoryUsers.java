@@ -1,0 +1,143 @@
+package dev.berth.application.fake;
+
+import dev.berth.application.port.AuditLog;
+import dev.berth.application.port.LoginFailures;
+import dev.berth.application.port.RobotTokenStore;
+import dev.berth.application.port.UserDirectory;
+import dev.berth.domain.access.Grant;
+import dev.berth.domain.access.RepositoryPattern;
+import dev.berth.domain.access.User;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/** The user, robot token, login failure and audit ports in memory, for fast use-case tests. */
+public final class InMemoryUsers implements UserDirectory, RobotTokenStore, LoginFailures, AuditLog {
+
+    private final Map<String, StoredUser> users = new TreeMap<>();
+    private final Map<String, Map<RepositoryPattern, Grant>> grants = new TreeMap<>();
+    private final TreeSet<String> anonymous = new TreeSet<>();
+    private final Map<UUID, RobotToken> robots = new LinkedHashMap<>();
+    private final List<Map.Entry<String, Instant>> failures = new ArrayList<>();
+    public final List<Event> events = new ArrayList<>();
+
+    @Override
+    public synchronized Optional<StoredUser> find(String name) {
+        return Optional.ofNullable(users.get(name));
+    }
+
+    @Override
+    public synchronized boolean create(User user, String passwordHash) {
+        return users.putIfAbsent(user.name(), new StoredUser(user, passwordHash)) == null;
+    }
+
+    @Override
+    public synchronized boolean setPassword(String name, String passwordHash) {
+        return users.computeIfPresent(name, (n, u) -> new StoredUser(u.user(), passwordHash)) != null;
+    }
+
+    @Override
+    public synchronized boolean setEnabled(String name, boolean enabled) {
+        return users.computeIfPresent(name, (n, u) -> new StoredUser(new User(n, enabled, u.user().admin()),
+                u.passwordHash())) != null;
+    }
+
+    @Override
+    public synchronized boolean isEmpty() {
+        return users.isEmpty();
+    }
+
+    @Override
+    public synchronized List<User> list() {
+        return users.values().stream().map(StoredUser::user).toList();
+    }
+
+    @Override
+    public synchronized List<Grant> grants(String name) {
+        return List.copyOf(grants.getOrDefault(name, Map.of()).values());
+    }
+
+    @Override
+    public synchronized boolean grant(String name, Grant grant) {
+        if (!users.containsKey(name)) {
+            return false;
+        }
+        grants.computeIfAbsent(name, n -> new LinkedHashMap<>()).put(grant.pattern(), grant);
+        return true;
+    }
+
+    @Override
+    public synchronized boolean revoke(String name, RepositoryPattern pattern) {
+        return grants.getOrDefault(name, new LinkedHashMap<>()).remove(pattern) != null;
+    }
+
+    @Override
+    public synchronized List<RepositoryPattern> anonymousPull() {
+        return anonymous.stream().map(RepositoryPattern::new).toList();
+    }
+
+    @Override
+    public synchronized boolean setAnonymousPull(RepositoryPattern pattern, boolean allowed) {
+        return allowed ? anonymous.add(pattern.value()) : anonymous.remove(pattern.value());
+    }
+
+    @Override
+    public synchronized void add(RobotToken token) {
+        robots.put(token.id(), token);
+    }
+
+    @Override
+    public synchronized Optional<RobotToken> findBySecret(String secretSha256) {
+        return robots.values().stream().filter(t -> t.secretSha256().equals(secretSha256)).findFirst();
+    }
+
+    @Override
+    public synchronized boolean revoke(UUID id, Instant at) {
+        RobotToken token = robots.get(id);
+        if (token == null || token.revokedAt().isPresent()) {
+            return false;
+        }
+        robots.put(id, new RobotToken(id, token.user(), token.secretSha256(), token.description(), token.scope(),
+                token.createdAt(), token.expiresAt(), Optional.of(at)));
+        return true;
+    }
+
+    @Override
+    public synchronized List<RobotToken> list(String user) {
+        return robots.values().stream().filter(t -> t.user().equals(user)).toList();
+    }
+
+    @Override
+    public synchronized void record(String subject, Instant at) {
+        failures.add(Map.entry(subject, at));
+    }
+
+    @Override
+    public synchronized int countSince(String subject, Instant since) {
+        return (int) failures.stream().filter(f -> f.getKey().equals(subject) && !f.getValue().isBefore(since)).count();
+    }
+
+    @Override
+    public synchronized void clear(String subject) {
+        failures.removeIf(f -> f.getKey().equals(subject));
+    }
+
+    @Override
+    public synchronized void record(Event event) {
+        events.add(event);
+    }
+
+    @Override
+    public synchronized List<Event> recent(int limit) {
+        List<Event> newest = new ArrayList<>(events);
+        java.util.Collections.reverse(newest);
+        return newest.subList(0, Math.min(limit, newest.size()));
+    }
+}

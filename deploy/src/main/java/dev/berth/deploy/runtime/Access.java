@@ -1,0 +1,149 @@
+package dev.berth.deploy.runtime;
+
+import dev.berth.adapters.db.JpaTransactions;
+import dev.berth.adapters.db.MetadataDatabase;
+import dev.berth.adapters.db.PostgresAuditLog;
+import dev.berth.adapters.db.PostgresUserDirectory;
+import dev.berth.application.access.AccessSettings;
+import dev.berth.application.access.CreateInitialAdmin;
+import dev.berth.application.access.ImportHtpasswd;
+import dev.berth.application.port.PasswordHasher;
+import dev.berth.deploy.config.BerthConfig;
+import dev.berth.deploy.launcher.BerthLauncher;
+import dev.berth.domain.access.Grant;
+import dev.berth.domain.access.RepositoryPattern;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/** Start-up work for access control: the first admin, the htpasswd import, and the settings the use cases get. */
+final class Access {
+
+    private static final Logger LOG = Logger.getLogger(Access.class.getName());
+    /** The initial admin's password, when Berth chose it. */
+    static final String ADMIN_PASSWORD_ENV = "BERTH_ADMIN_PASSWORD";
+    static final String ADMIN_PASSWORD_FILE = "initial-admin-password";
+    /** Set by the launcher for {@code berth.jar users import-htpasswd FILE}. */
+    static final String IMPORT_COMMAND_PROPERTY = BerthLauncher.IMPORT_COMMAND_PROPERTY;
+    static final Duration KEY_ROTATION = Duration.ofDays(7);
+    static final Duration REFRESH_LIFETIME = Duration.ofHours(24);
+
+    private Access() {
+    }
+
+    static AccessSettings settings(BerthConfig.Auth auth) {
+        AccessSettings.Mode mode = switch (auth.mode()) {
+            case BerthConfig.Auth.HTPASSWD -> AccessSettings.Mode.BASIC;
+            case BerthConfig.Auth.TOKEN -> AccessSettings.Mode.TOKEN;
+            default -> AccessSettings.Mode.OPEN;
+        };
+        return new AccessSettings(mode, auth.realm(), auth.service(), Duration.ofSeconds(auth.tokenExpirationSeconds()),
+                REFRESH_LIFETIME, auth.maxUserFailures(), auth.maxAddressFailures(),
+                Duration.ofSeconds(auth.failureWindowSeconds()),
+                auth.anonymousPull().stream().map(RepositoryPattern::new).toList());
+    }
+
+    static Duration longestTokenLifetime(BerthConfig.Auth auth) {
+        Duration access = Duration.ofSeconds(auth.tokenExpirationSeconds());
+        return access.compareTo(REFRESH_LIFETIME) > 0 ? access : REFRESH_LIFETIME;
+    }
+
+    static String describe(BerthConfig.Auth auth) {
+        String anonymous = auth.anonymousPull().isEmpty() ? "" : ", anonymous pull of " + String.join(" ", auth.anonymousPull());
+        return switch (auth.mode()) {
+            case BerthConfig.Auth.HTPASSWD -> "basic auth (realm \"" + auth.realm() + "\")"
+                    + auth.htpasswdPath().map(p -> ", users imported from " + p).orElse("") + anonymous;
+            case BerthConfig.Auth.TOKEN -> "token auth (service \"" + auth.service() + "\", realm "
+                    + (auth.realm().isEmpty() ? "/token" : auth.realm()) + ")" + anonymous;
+            default -> "OPEN (no authentication)";
+        };
+    }
+
+    /** The first admin when there are no users, then the configured htpasswd file. */
+    static void prepare(BerthConfig config, MetadataDatabase database, PasswordHasher hasher, Clock clock) {
+        PostgresUserDirectory users = new PostgresUserDirectory(database);
+        PostgresAuditLog audit = new PostgresAuditLog(database);
+        Optional<String> password = Optional.ofNullable(System.getenv(ADMIN_PASSWORD_ENV)).filter(p -> !p.isEmpty());
+        Optional<CreateInitialAdmin.Created> created;
+        try {
+            created = new CreateInitialAdmin(users, hasher, audit, clock).createIfNoUsers(password);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(ADMIN_PASSWORD_ENV + ": " + e.getMessage(), e);
+        }
+        created.ifPresent(admin -> announce(config, admin));
+        config.auth().htpasswdPath().ifPresent(file -> importHtpasswd(config, database, hasher, clock, file));
+    }
+
+    private static void announce(BerthConfig config, CreateInitialAdmin.Created admin) {
+        if (!admin.generated()) {
+            LOG.info("Initial administrator '" + admin.name() + "' created with the password from " + ADMIN_PASSWORD_ENV);
+            return;
+        }
+        Path file = config.dataDirectory().resolve(ADMIN_PASSWORD_FILE);
+        try {
+            Files.createDirectories(file.getParent());
+            Files.deleteIfExists(file);
+            // owner-only from the first byte: created with these permissions, not chmod-ed afterwards
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, admin.password() + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the initial admin password to " + file, e);
+        }
+        // shown this once; afterwards only the file has it
+        LOG.warning("Initial administrator '" + admin.name() + "' created with the generated password "
+                + admin.password() + " (also in " + file + ", readable only by its owner). Change it, then delete the file.");
+    }
+
+    private static ImportHtpasswd.Result importHtpasswd(BerthConfig config, MetadataDatabase database,
+                                                        PasswordHasher hasher, Clock clock, Path file) {
+        String content;
+        try {
+            content = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("auth.htpasswd.path: cannot read " + file + ": " + e.getMessage(), e);
+        }
+        List<Grant> grants = config.auth().htpasswdGrants().stream().map(Grant::parse).toList();
+        try {
+            ImportHtpasswd.Result result = new ImportHtpasswd(new PostgresUserDirectory(database), hasher,
+                    new JpaTransactions(database), new PostgresAuditLog(database), clock)
+                    .importFile(content, grants, file.toString());
+            LOG.info(() -> "Imported " + file + ": " + result.created() + " users created, " + result.updated()
+                    + " updated");
+            return result;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("htpasswd file refused: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@code berth.jar users import-htpasswd FILE}: Berth boots (database included), imports the
+     * file, and exits 0, or 1 when the file is refused.
+     */
+    static void runCommand(BerthConfig config, MetadataDatabase database, PasswordHasher hasher, Clock clock) {
+        String file = System.getProperty(IMPORT_COMMAND_PROPERTY);
+        if (file == null) {
+            return;
+        }
+        int status = 0;
+        try {
+            ImportHtpasswd.Result result = importHtpasswd(config, database, hasher, clock, Path.of(file));
+            System.out.println("berth: imported " + file + ": " + result.created() + " users created, "
+                    + result.updated() + " updated");
+        } catch (RuntimeException e) {
+            System.out.println("berth: " + e.getMessage());
+            status = 1;
+        }
+        int exit = status;
+        Thread.ofPlatform().name("berth-command-exit").start(() -> System.exit(exit));
+    }
+}

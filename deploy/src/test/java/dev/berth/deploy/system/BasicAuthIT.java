@@ -1,0 +1,216 @@
+package dev.berth.deploy.system;
+
+import dev.berth.adapters.http.security.BcryptPasswordHasher;
+import dev.berth.application.access.CreateRobotToken;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static dev.berth.deploy.system.AuthBerth.basic;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Berth with basic auth (auth.htpasswd, users imported from an htpasswd file at start, others
+ * added through the use cases), driven by docker and raw HTTP: who may push, pull, mount, list and
+ * log in, and what they are told when they may not.
+ */
+class BasicAuthIT {
+
+    private static AuthBerth berth;
+    private static RegistryClient registry;
+    private static DockerDaemon docker;
+    private static final String[] ALICE = basic("alice", "alice-password");
+    private static final String[] READER = basic("reader", "reader-password");
+    private static final String[] ADMIN = basic("admin", AuthBerth.ADMIN_PASSWORD);
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path htpasswd = Files.createDirectories(Path.of("target", "basic-auth-files").toAbsolutePath()).resolve("htpasswd");
+        BcryptPasswordHasher hasher = new BcryptPasswordHasher(5);
+        Files.writeString(htpasswd, "# imported at start\nalice:" + hasher.hash("alice-password") + "\n");
+        berth = AuthBerth.start("basic-auth-berth", Map.of(
+                "REGISTRY_AUTH", "htpasswd",
+                "REGISTRY_AUTH_HTPASSWD_REALM", "Berth test realm",
+                "REGISTRY_AUTH_HTPASSWD_PATH", htpasswd.toString(),
+                "REGISTRY_AUTH_HTPASSWD_GRANT", "team-a/*:pull,push,delete public/*:pull,push",
+                "REGISTRY_AUTH_ANONYMOUS_PULL", "public/*",
+                "REGISTRY_AUTH_THROTTLE_USERFAILURES", "3",
+                "REGISTRY_AUTH_BCRYPT_COST", "5"));
+        registry = berth.client();
+        berth.createUser("reader", "reader-password", "team-a/*:pull");
+        docker = DockerDaemon.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (docker != null) {
+            docker.close();
+        }
+        if (berth != null) {
+            berth.close();
+        }
+    }
+
+    @Test
+    void dockerLogsInPushesAndPullsWithBasicAuth() throws Exception {
+        String remote = berth.host() + "/team-a/app:v1";
+        docker.loadImage("local/app:v1", 71);
+        String imageId = docker.ok("image", "inspect", "--format", "{{.Id}}", "local/app:v1").trim();
+        docker.ok("tag", "local/app:v1", remote);
+
+        Commands.Result denied = docker.run("push", remote);
+        assertThat(denied.exitCode()).as(denied.output()).isNotZero();
+
+        Commands.Result wrong = docker.login(berth.host(), "alice", "not-her-password");
+        assertThat(wrong.exitCode()).as(wrong.output()).isNotZero();
+        assertThat(docker.login(berth.host(), "alice", "alice-password").exitCode()).isZero();
+        assertThat(docker.ok("push", remote)).containsPattern("digest: sha256:[0-9a-f]{64}");
+        docker.ok("rmi", remote, "local/app:v1");
+        docker.ok("pull", remote);
+        assertThat(docker.ok("image", "inspect", "--format", "{{.Id}}", remote).trim()).isEqualTo(imageId);
+        assertThat(berth.audit()).anyMatch(e -> e.action().equals("push") && e.actor().equals("alice")
+                && e.target().equals("team-a/app:v1"));
+        assertThat(berth.audit()).anyMatch(e -> e.action().equals("login") && e.actor().equals("alice") && e.success());
+        docker.ok("logout", berth.host());
+    }
+
+    @Test
+    void withoutOrWithWrongCredentialsTheAnswerIs401WithABasicChallenge() {
+        HttpResponse<byte[]> none = registry.get("/v2/");
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(RegistryClient.header(none, "WWW-Authenticate")).isEqualTo("Basic realm=\"Berth test realm\"");
+        assertThat(RegistryClient.text(none)).contains("UNAUTHORIZED");
+
+        HttpResponse<byte[]> wrong = registry.get("/v2/", basic("reader", "wrong-password"));
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(RegistryClient.header(wrong, "WWW-Authenticate")).startsWith("Basic realm=");
+        assertThat(registry.get("/v2/", basic("nobody", "whatever-1")).statusCode()).isEqualTo(401);
+        assertThat(registry.get("/v2/", "Authorization", "Basic !!!").statusCode()).isEqualTo(401);
+        assertThat(registry.get("/v2/", READER).statusCode()).isEqualTo(200);
+        assertThat(berth.audit()).anyMatch(e -> e.action().equals("login") && e.actor().equals("reader") && !e.success());
+    }
+
+    @Test
+    void aUserWithoutPushMayPullButPushingIs403() {
+        registry.pushBlobAs("team-a/pullonly", "layer for the reader".getBytes(StandardCharsets.UTF_8), ALICE);
+        String digest = RegistryClient.sha256("layer for the reader".getBytes(StandardCharsets.UTF_8));
+        assertThat(registry.get("/v2/team-a/pullonly/blobs/" + digest, READER).statusCode()).isEqualTo(200);
+
+        HttpResponse<byte[]> push = registry.send("POST", "/v2/team-a/pullonly/blobs/uploads/", null, READER);
+        assertThat(push.statusCode()).isEqualTo(403);
+        assertThat(RegistryClient.text(push)).contains("DENIED");
+        assertThat(registry.send("DELETE", "/v2/team-a/pullonly/blobs/" + digest, null, READER).statusCode())
+                .isEqualTo(403);
+        // and nothing at all outside team-a
+        assertThat(registry.get("/v2/public/nothing/tags/list", READER).statusCode()).isEqualTo(404);
+        assertThat(registry.get("/v2/elsewhere/tags/list", READER).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void anonymousCallersPullTheAnonymousPatternOnly() {
+        byte[] content = "public layer".getBytes(StandardCharsets.UTF_8);
+        registry.pushBlobAs("public/base", content, ALICE);
+        String digest = RegistryClient.sha256(content);
+        HttpResponse<byte[]> pull = registry.get("/v2/public/base/blobs/" + digest);
+        assertThat(pull.statusCode()).isEqualTo(200);
+        assertThat(pull.body()).isEqualTo(content);
+
+        HttpResponse<byte[]> push = registry.send("POST", "/v2/public/base/blobs/uploads/", null);
+        assertThat(push.statusCode()).isEqualTo(401);
+        assertThat(RegistryClient.header(push, "WWW-Authenticate")).startsWith("Basic realm=");
+        assertThat(registry.get("/v2/team-a/app/tags/list").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aMountFromARepositoryTheCallerCannotPullStartsAnOrdinaryUpload() {
+        byte[] secret = "team-a's secret layer".getBytes(StandardCharsets.UTF_8);
+        registry.pushBlobAs("team-a/secret", secret, ALICE);
+        String digest = RegistryClient.sha256(secret);
+        berth.createUser("mallory", "mallory-password", "mallory/*:pull,push");
+        String[] mallory = basic("mallory", "mallory-password");
+
+        HttpResponse<byte[]> mount = registry.send("POST",
+                "/v2/mallory/loot/blobs/uploads/?mount=" + digest + "&from=team-a/secret", null, mallory);
+        assertThat(mount.statusCode()).isEqualTo(202);
+        assertThat(RegistryClient.header(mount, "Location")).contains("/v2/mallory/loot/blobs/uploads/");
+        HttpResponse<byte[]> noFrom = registry.send("POST", "/v2/mallory/loot/blobs/uploads/?mount=" + digest, null, mallory);
+        assertThat(noFrom.statusCode()).isEqualTo(202);
+        assertThat(registry.head("/v2/mallory/loot/blobs/" + digest, mallory).statusCode()).isEqualTo(404);
+
+        // who may pull the source mounts
+        HttpResponse<byte[]> allowed = registry.send("POST",
+                "/v2/team-a/copy/blobs/uploads/?mount=" + digest + "&from=team-a/secret", null, ALICE);
+        assertThat(allowed.statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void theCatalogListsOnlyWhatTheCallerMayPull() {
+        registry.pushBlobAs("team-a/listed", "listed".getBytes(StandardCharsets.UTF_8), ALICE);
+        registry.pushBlobAs("public/listed", "public".getBytes(StandardCharsets.UTF_8), ALICE);
+        berth.createUser("outsider", "outsider-password", "outside/*:pull,push");
+        registry.pushBlobAs("outside/hidden", "hidden".getBytes(StandardCharsets.UTF_8),
+                basic("outsider", "outsider-password"));
+
+        String asReader = RegistryClient.text(registry.get("/v2/_catalog", READER));
+        assertThat(asReader).contains("team-a/listed", "public/listed").doesNotContain("outside/hidden");
+        String anonymous = RegistryClient.text(registry.get("/v2/_catalog"));
+        assertThat(anonymous).contains("public/listed").doesNotContain("team-a/", "outside/");
+        String asAdmin = RegistryClient.text(registry.get("/v2/_catalog", ADMIN));
+        assertThat(asAdmin).contains("team-a/listed", "public/listed", "outside/hidden");
+        // paged, the filter still fills pages
+        HttpResponse<byte[]> page = registry.get("/v2/_catalog?n=1", READER);
+        assertThat(RegistryClient.text(page)).doesNotContain("outside/");
+    }
+
+    @Test
+    void aDisabledUserIsRejectedAtOnce() {
+        berth.createUser("carol", "carol-password", "team-a/*:pull");
+        String[] carol = basic("carol", "carol-password");
+        assertThat(registry.get("/v2/", carol).statusCode()).isEqualTo(200);
+        assertThat(registry.get("/v2/_catalog", carol).statusCode()).isEqualTo(200);
+        berth.setEnabled("carol", false);
+        assertThat(registry.get("/v2/", carol).statusCode()).isEqualTo(401);
+        assertThat(registry.get("/v2/_catalog", carol).statusCode()).isEqualTo(401);
+        berth.setEnabled("carol", true);
+        assertThat(registry.get("/v2/", carol).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void repeatedWrongPasswordsAreThrottledEvenForTheRightOne() {
+        berth.createUser("victim", "victim-password", "team-a/*:pull");
+        for (int i = 0; i < 3; i++) {
+            assertThat(registry.get("/v2/", basic("victim", "guess-" + i)).statusCode()).isEqualTo(401);
+        }
+        HttpResponse<byte[]> throttled = registry.get("/v2/", basic("victim", "victim-password"));
+        assertThat(throttled.statusCode()).isEqualTo(429);
+        assertThat(RegistryClient.text(throttled)).contains("TOOMANYREQUESTS");
+        assertThat(RegistryClient.header(throttled, "Retry-After")).isNotNull();
+        assertThat(berth.audit()).anyMatch(e -> e.actor().equals("victim") && e.detail().startsWith("throttled"));
+        // other users are not affected
+        assertThat(registry.get("/v2/", READER).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void robotTokensAreScopedBasicPasswordsUntilRevoked() {
+        registry.pushBlobAs("team-a/ci", "ci layer".getBytes(StandardCharsets.UTF_8), ALICE);
+        String digest = RegistryClient.sha256("ci layer".getBytes(StandardCharsets.UTF_8));
+        CreateRobotToken.Created robot = berth.robotToken("alice", "team-a/ci:pull");
+        String[] ci = basic("alice", robot.secret());
+        assertThat(registry.get("/v2/team-a/ci/blobs/" + digest, ci).statusCode()).isEqualTo(200);
+        assertThat(registry.send("POST", "/v2/team-a/ci/blobs/uploads/", null, ci).statusCode()).isEqualTo(403);
+        assertThat(registry.get("/v2/team-a/app/tags/list", ci).statusCode()).isEqualTo(403);
+        berth.revokeRobotToken(robot.id());
+        assertThat(registry.get("/v2/team-a/ci/blobs/" + digest, ci).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void theTokenEndpointIsNotThereInBasicMode() {
+        assertThat(registry.get(registry.base() + "/token?service=berth", ALICE).statusCode()).isEqualTo(404);
+    }
+}

@@ -1,0 +1,206 @@
+package dev.berth.deploy.system;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.berth.adapters.db.PostgresSigningKeyStore;
+import dev.berth.application.port.SigningKeyStore;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.StringReader;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.ECPrivateKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+import static dev.berth.deploy.system.AuthBerth.basic;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Berth with token auth: its own /token endpoint, docker following the Bearer challenge, and
+ * tokens that must not work (forged, expired, for another service, unsigned).
+ */
+class TokenAuthIT {
+
+    private static AuthBerth berth;
+    private static RegistryClient registry;
+    private static final String[] BOB = basic("bob", "bob-password");
+
+    @BeforeAll
+    static void start() throws Exception {
+        berth = AuthBerth.start("token-auth-berth", Map.of(
+                "REGISTRY_AUTH", "token",
+                "REGISTRY_AUTH_TOKEN_SERVICE", "berth-test",
+                "REGISTRY_AUTH_TOKEN_ISSUER", "berth-test-issuer",
+                "REGISTRY_AUTH_BCRYPT_COST", "5"));
+        registry = berth.client();
+        berth.createUser("bob", "bob-password", "team-b/*:pull,push");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (berth != null) {
+            berth.close();
+        }
+    }
+
+    private static JsonObject json(HttpResponse<byte[]> response) {
+        return Json.createReader(new StringReader(RegistryClient.text(response))).readObject();
+    }
+
+    private static String token(String[] credentials, String scope) {
+        HttpResponse<byte[]> response = registry.get("/token?service=berth-test&scope=" + scope, credentials);
+        assertThat(response.statusCode()).as(RegistryClient.text(response)).isEqualTo(200);
+        return json(response).getString("token");
+    }
+
+    private static String[] bearer(String token) {
+        return new String[]{"Authorization", "Bearer " + token};
+    }
+
+    @Test
+    void dockerFollowsTheBearerChallengeToPushAndPull() throws Exception {
+        try (DockerDaemon docker = DockerDaemon.start()) {
+            String remote = berth.host() + "/team-b/app:v1";
+            docker.loadImage("local/tokened:v1", 83);
+            String imageId = docker.ok("image", "inspect", "--format", "{{.Id}}", "local/tokened:v1").trim();
+            docker.ok("tag", "local/tokened:v1", remote);
+            assertThat(docker.login(berth.host(), "bob", "bob-password").exitCode()).isZero();
+            assertThat(docker.ok("push", remote)).containsPattern("digest: sha256:[0-9a-f]{64}");
+            docker.ok("rmi", remote, "local/tokened:v1");
+            docker.ok("pull", remote);
+            assertThat(docker.ok("image", "inspect", "--format", "{{.Id}}", remote).trim()).isEqualTo(imageId);
+
+            docker.ok("tag", remote, berth.host() + "/team-c/app:v1");
+            Commands.Result denied = docker.run("push", berth.host() + "/team-c/app:v1");
+            assertThat(denied.exitCode()).as(denied.output()).isNotZero();
+        }
+    }
+
+    @Test
+    void theChallengeNamesRealmServiceAndScope() {
+        HttpResponse<byte[]> response = registry.get("/v2/team-b/app/tags/list");
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(RegistryClient.header(response, "WWW-Authenticate")).isEqualTo("Bearer realm=\""
+                + registry.base() + "/token\",service=\"berth-test\",scope=\"repository:team-b/app:pull\"");
+        assertThat(RegistryClient.header(registry.get("/v2/"), "WWW-Authenticate"))
+                .startsWith("Bearer realm=").doesNotContain("scope=");
+    }
+
+    @Test
+    void tokensCarryOnlyWhatTheUserIsGranted() throws Exception {
+        HttpResponse<byte[]> response = registry.get(
+                "/token?service=berth-test&scope=repository:team-b/lib:pull,push,delete&scope=repository:other:pull",
+                BOB);
+        JsonObject body = json(response);
+        assertThat(body.getString("access_token")).isEqualTo(body.getString("token"));
+        assertThat(body.getInt("expires_in")).isEqualTo(300);
+        JWTClaimsSet claims = SignedJWT.parse(body.getString("token")).getJWTClaimsSet();
+        assertThat(claims.getSubject()).isEqualTo("bob");
+        assertThat(claims.getAudience()).containsExactly("berth-test");
+        assertThat(claims.getIssuer()).isEqualTo("berth-test-issuer");
+        assertThat(claims.getListClaim("access")).hasSize(1);
+        assertThat(claims.getListClaim("access").getFirst().toString()).contains("team-b/lib").doesNotContain("delete");
+
+        String token = body.getString("token");
+        byte[] layer = "token layer".getBytes(StandardCharsets.UTF_8);
+        registry.pushBlobAs("team-b/lib", layer, bearer(token));
+        assertThat(registry.get("/v2/team-b/lib/blobs/" + RegistryClient.sha256(layer), bearer(token)).statusCode())
+                .isEqualTo(200);
+        // granted to bob but not in this token: a new token would help
+        HttpResponse<byte[]> otherRepo = registry.get("/v2/team-b/other/tags/list", bearer(token));
+        assertThat(otherRepo.statusCode()).isEqualTo(401);
+        assertThat(RegistryClient.header(otherRepo, "WWW-Authenticate")).contains("error=\"insufficient_scope\"");
+        // not granted at all
+        assertThat(registry.get("/v2/other/tags/list", bearer(token)).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void theOauthPasswordAndRefreshGrantsWork() {
+        String form = "grant_type=password&service=berth-test&client_id=test&access_type=offline"
+                + "&username=bob&password=bob-password&scope=repository%3Ateam-b%2Fapp%3Apull";
+        HttpResponse<byte[]> response = registry.send("POST", "/token", form.getBytes(StandardCharsets.UTF_8),
+                "Content-Type", "application/x-www-form-urlencoded");
+        assertThat(response.statusCode()).as(RegistryClient.text(response)).isEqualTo(200);
+        String refresh = json(response).getString("refresh_token");
+        assertThat(refresh).isNotBlank();
+
+        String again = "grant_type=refresh_token&service=berth-test&client_id=test&refresh_token=" + refresh
+                + "&scope=repository%3Ateam-b%2Fapp%3Apull";
+        HttpResponse<byte[]> refreshed = registry.send("POST", "/token", again.getBytes(StandardCharsets.UTF_8),
+                "Content-Type", "application/x-www-form-urlencoded");
+        assertThat(refreshed.statusCode()).as(RegistryClient.text(refreshed)).isEqualTo(200);
+        assertThat(json(refreshed).getString("access_token")).isNotBlank();
+        // a refresh token is no access token
+        assertThat(registry.get("/v2/team-b/app/tags/list", bearer(refresh)).statusCode()).isEqualTo(401);
+
+        String wrong = "grant_type=password&service=berth-test&client_id=test&username=bob&password=nope-nope";
+        assertThat(registry.send("POST", "/token", wrong.getBytes(StandardCharsets.UTF_8),
+                "Content-Type", "application/x-www-form-urlencoded").statusCode()).isEqualTo(401);
+        assertThat(registry.get("/token?service=berth-test", basic("bob", "nope-nope")).statusCode()).isEqualTo(401);
+        assertThat(registry.get("/token?service=another-service", BOB).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void forgedExpiredMisaddressedAndUnsignedTokensAreRejected() throws Exception {
+        String genuine = token(BOB, "repository:team-b/app:pull");
+        assertThat(registry.get("/v2/team-b/app/tags/list", bearer(genuine)).statusCode()).isIn(200, 404);
+        SignedJWT parsed = SignedJWT.parse(genuine);
+        String kid = parsed.getHeader().getKeyID();
+        JWTClaimsSet claims = parsed.getJWTClaimsSet();
+
+        // an attacker's own key, under the kid of a trusted one (CVE-2025-24976)
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        assertRejected(sign((ECPrivateKey) generator.generateKeyPair().getPrivate(), kid, claims));
+
+        ECPrivateKey trusted = trustedKey(kid);
+        // the genuine key, to show that the rejections below are for the claims alone
+        assertThat(registry.get("/v2/team-b/app/tags/list", bearer(sign(trusted, kid, claims))).statusCode())
+                .isIn(200, 404);
+        Instant past = Instant.now().minusSeconds(3600);
+        assertRejected(sign(trusted, kid, new JWTClaimsSet.Builder(claims).issueTime(Date.from(past))
+                .notBeforeTime(Date.from(past)).expirationTime(Date.from(past.plusSeconds(300))).build()));
+        assertRejected(sign(trusted, kid, new JWTClaimsSet.Builder(claims).audience("another-registry").build()));
+        assertRejected(sign(trusted, kid, new JWTClaimsSet.Builder(claims).issuer("someone-else").build()));
+
+        String none = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("{\"alg\":\"none\",\"typ\":\"JWT\",\"kid\":\"" + kid + "\"}").getBytes(StandardCharsets.UTF_8));
+        assertRejected(none + "." + genuine.split("\\.")[1] + ".");
+        assertRejected("garbage");
+    }
+
+    private static void assertRejected(String token) {
+        HttpResponse<byte[]> response = registry.get("/v2/team-b/app/tags/list", bearer(token));
+        assertThat(response.statusCode()).as(token).isEqualTo(401);
+        assertThat(RegistryClient.text(response)).contains("UNAUTHORIZED");
+    }
+
+    private static ECPrivateKey trustedKey(String kid) throws Exception {
+        List<SigningKeyStore.SigningKey> keys = new PostgresSigningKeyStore(berth.database()).since(Instant.EPOCH);
+        SigningKeyStore.SigningKey key = keys.stream().filter(k -> k.kid().equals(kid)).findFirst().orElseThrow();
+        return (ECPrivateKey) KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(key.privateKey()));
+    }
+
+    private static String sign(ECPrivateKey key, String kid, JWTClaimsSet claims) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(kid).type(JOSEObjectType.JWT)
+                .build(), claims);
+        jwt.sign(new ECDSASigner(key));
+        return jwt.serialize();
+    }
+}

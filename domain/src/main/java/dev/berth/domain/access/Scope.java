@@ -1,0 +1,43 @@
+package dev.berth.domain.access;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One entry of a token request's {@code scope} or a token's {@code access} claim, per the Docker
+ * token specification: {@code repository:team-a/app:pull,push} or {@code registry:catalog:*}.
+ */
+public record Scope(String type, String name, Set<String> actions) {
+
+    public static final Scope CATALOG = new Scope("registry", "catalog", Set.of("*"));
+
+    public Scope {
+        actions = Set.copyOf(new LinkedHashSet<>(actions));
+    }
+
+    /** @return the scopes in a space-separated list; malformed entries are skipped, as Distribution does */
+    public static List<Scope> parseList(String text) {
+        List<Scope> scopes = new ArrayList<>();
+        for (String part : text.trim().split("\\s+")) {
+            int first = part.indexOf(':');
+            int last = part.lastIndexOf(':');
+            if (first <= 0 || last <= first + 1 || last == part.length() - 1) {
+                continue;
+            }
+            String type = part.substring(0, first);
+            // "repository(plugin)" is a repository too
+            if (type.startsWith("repository(")) {
+                type = "repository";
+            }
+            scopes.add(new Scope(type, part.substring(first + 1, last), Set.of(part.substring(last + 1).split(","))));
+        }
+        return scopes;
+    }
+
+    @Override
+    public String toString() {
+        return type + ":" + name + ":" + String.join(",", actions.stream().sorted().toList());
+    }
+}

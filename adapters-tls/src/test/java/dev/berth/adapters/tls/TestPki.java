@@ -4,7 +4,10 @@ import dev.berth.application.tls.CertificateIssuer;
 import dev.berth.application.tls.CertificateIssuer.KeyType;
 import dev.berth.application.tls.CertificateIssuer.KeyedChain;
 import dev.berth.application.tls.Hostname;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.sec.ECPrivateKey;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.openssl.jcajce.JcaMiscPEMGenerator;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
@@ -73,6 +76,13 @@ record TestPki(KeyPair serverKeys, KeyedChain ca, java.security.cert.X509Certifi
         return new BouncyCastlePemCodec().encode(List.of(ca.leaf(), server));
     }
 
+    /** As {@code openssl ec} writes it: the curve inside the SEC 1 structure. */
+    private byte[] sec1WithCurve() throws java.io.IOException {
+        PrivateKeyInfo info = PrivateKeyInfo.getInstance(serverKeys.getPrivate().getEncoded());
+        ECPrivateKey sec1 = ECPrivateKey.getInstance(info.parsePrivateKey());
+        return new ECPrivateKey(256, sec1.getKey(), sec1.getPublicKey(), info.getPrivateKeyAlgorithm().getParameters()).getEncoded();
+    }
+
     String keyPem(KeyFormat format, String passphrase) throws Exception {
         StringWriter text = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
@@ -81,7 +91,8 @@ record TestPki(KeyPair serverKeys, KeyedChain ca, java.security.cert.X509Certifi
                 case PKCS8_ENCRYPTED -> writer.writeObject(new JcaPKCS8Generator(serverKeys.getPrivate(),
                         new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC).setProvider(new BouncyCastleProvider())
                                 .setPassword(passphrase.toCharArray()).build()));
-                case PKCS1_RSA, SEC1_EC -> writer.writeObject(new JcaMiscPEMGenerator(serverKeys.getPrivate()));
+                case PKCS1_RSA -> writer.writeObject(new JcaMiscPEMGenerator(serverKeys.getPrivate()));
+                case SEC1_EC -> writer.writeObject(new PemObject("EC PRIVATE KEY", sec1WithCurve()));
                 case PKCS1_RSA_ENCRYPTED -> writer.writeObject(new JcaMiscPEMGenerator(serverKeys.getPrivate(),
                         new JcePEMEncryptorBuilder("AES-256-CBC").setProvider(new BouncyCastleProvider())
                                 .build(passphrase.toCharArray())));

@@ -63,7 +63,17 @@ public final class BerthLauncher {
         file.ifPresent(f -> System.setProperty(ConfigLoader.PATH_PROPERTY, f.toString()));
         System.setProperty("berth.launcher", "true");
         config.warnings().forEach(w -> System.err.println("berth: warning: configuration: " + w));
-        startPayara(payaraArguments(config));
+        List<String> payaraArguments;
+        try {
+            payaraArguments = payaraArguments(config);
+        } catch (ConfigException e) {
+            // a certificate or key that cannot be served is a configuration error, found before the boot
+            System.err.println("berth: " + e.getMessage());
+            System.err.println("berth: not started.");
+            System.exit(2);
+            return;
+        }
+        startPayara(payaraArguments);
     }
 
     /** @return the --config value, "--help", or null */
@@ -91,7 +101,9 @@ public final class BerthLauncher {
     static List<String> payaraArguments(BerthConfig config) throws IOException {
         Path runDirectory = Files.createDirectories(config.dataDirectory().resolve("run"));
         Path preBoot = runDirectory.resolve("pre-boot-commands.txt");
-        Files.writeString(preBoot, preBootCommands(config), StandardCharsets.UTF_8);
+        boolean tls = config.tls().enabled();
+        Files.writeString(preBoot, preBootCommands(config)
+                + (tls ? HttpsSetup.preBootCommands(config, HttpsSetup.prepare(config.tls(), runDirectory)) : ""), StandardCharsets.UTF_8);
         // Payara's runtime directory: under the data directory rather than /tmp, fresh at every start
         Path payaraRoot = runDirectory.resolve("payara");
         deleteRecursively(payaraRoot);
@@ -101,7 +113,7 @@ public final class BerthLauncher {
 
         List<String> args = new ArrayList<>(List.of(
                 "--nohazelcast", "--nocluster", "--disablephonehome",
-                "--port", String.valueOf(config.http().port()),
+                tls ? "--sslport" : "--port", String.valueOf(config.http().port()),
                 "--prebootcommandfile", preBoot.toString(),
                 "--logproperties", logging.toString(),
                 "--rootdir", payaraRoot.toString(),

@@ -11,6 +11,9 @@ import dev.berth.adapters.db.PostgresRepositoryCatalog;
 import dev.berth.adapters.db.PostgresTagStore;
 import dev.berth.adapters.db.PostgresUploadSessionStore;
 import dev.berth.adapters.storage.filesystem.FilesystemBlobStore;
+import dev.berth.adapters.tls.BouncyCastleCertificateIssuer;
+import dev.berth.adapters.tls.BouncyCastlePemCodec;
+import dev.berth.adapters.tls.FileCertificateStore;
 import dev.berth.adapters.storage.filesystem.FilesystemStorageStatus;
 import dev.berth.application.port.BlobLinkStore;
 import dev.berth.application.port.BlobStore;
@@ -23,6 +26,10 @@ import dev.berth.application.registry.RegistrySettings;
 import dev.berth.application.system.DatabaseStatus;
 import dev.berth.application.system.InstanceInfo;
 import dev.berth.application.system.StorageStatus;
+import dev.berth.application.tls.CertificateIssuer;
+import dev.berth.application.tls.CertificateStore;
+import dev.berth.application.tls.PemCodec;
+import dev.berth.application.tls.WarnCertificateExpiry;
 import dev.berth.deploy.config.BerthConfig;
 import dev.berth.deploy.config.ConfigLoader;
 import jakarta.annotation.PreDestroy;
@@ -37,6 +44,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -58,6 +68,7 @@ public class BerthRuntime {
     private EmbeddedPostgres embeddedPostgres;
     private MetadataDatabase database;
     private InstanceInfo instance;
+    private ScheduledExecutorService daily;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         try {
@@ -93,13 +104,32 @@ public class BerthRuntime {
                 Berth %s started in %.1f s%s
                   config:   %s
                   storage:  %s %s (deletes %s)%s
-                  database: %s %s, schema version %s, installation %s""",
+                  database: %s %s, schema version %s, installation %s%s""",
                 instance.version(), took.toMillis() / 1000.0,
-                launched ? ", listening on " + config.http() + " (" + config.http().url() + ")" : "",
+                launched ? ", listening on " + config.http() + " (" + url() + ")" : "",
                 config.source(),
                 storage.driver(), storage.location(), config.storage().deleteEnabled() ? "enabled" : "disabled",
                 storage.writable() ? "" : " NOT WRITABLE: " + storage.problem(),
-                db.mode(), db.location(), db.schemaVersion(), db.installationId()));
+                db.mode(), db.location(), db.schemaVersion(), db.installationId(),
+                launched && config.tls().enabled() ? "\n  tls:      " + config.tls() : ""));
+        warnDailyAboutCertificateExpiry();
+    }
+
+    private String url() {
+        return config.tls().enabled() ? config.http().url().replaceFirst("^http:", "https:") : config.http().url();
+    }
+
+    /** At start and then every day: a served certificate near its end is a warning in the log. */
+    private void warnDailyAboutCertificateExpiry() {
+        WarnCertificateExpiry warning = new WarnCertificateExpiry(certificateStore(), clock);
+        daily = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("berth-daily").daemon().factory());
+        daily.scheduleAtFixedRate(() -> {
+            try {
+                warning.check();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Checking the served certificate's expiry failed", e);
+            }
+        }, 0, 1, TimeUnit.DAYS);
     }
 
     private DatabaseSettings databaseSettings() {
@@ -122,6 +152,10 @@ public class BerthRuntime {
 
     @PreDestroy
     void stop() {
+        if (daily != null) {
+            daily.shutdownNow();
+            daily = null;
+        }
         if (database != null) {
             try {
                 database.close();
@@ -193,6 +227,24 @@ public class BerthRuntime {
     @ApplicationScoped
     Transactions transactions() {
         return new JpaTransactions(database);
+    }
+
+    @Produces
+    @ApplicationScoped
+    CertificateStore certificateStore() {
+        return new FileCertificateStore(config.tls().directory());
+    }
+
+    @Produces
+    @ApplicationScoped
+    CertificateIssuer certificateIssuer() {
+        return new BouncyCastleCertificateIssuer();
+    }
+
+    @Produces
+    @ApplicationScoped
+    PemCodec pemCodec() {
+        return new BouncyCastlePemCodec();
     }
 
     @Produces

@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param warnings what an operator should fix but what does not stop start-up
  */
 public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress http, Path dataDirectory,
-                          Storage storage, Database database, int maxPageSize, Auth auth, List<String> warnings) {
+                          Storage storage, Database database, int maxPageSize, Auth auth, List<String> warnings, Tls tls) {
 
     public BerthConfig {
         warnings = List.copyOf(warnings);
@@ -54,6 +54,32 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
             public String name() {
                 return "inmemory";
             }
+        }
+    }
+
+    /**
+     * HTTPS on {@code http.addr}: with the operator's PEM files ({@code certificate}, {@code key}), or
+     * with certificates Berth manages in {@code directory}. The key passphrase is never part of
+     * {@link #toString()}.
+     *
+     * @param minimumTls {@code tls1.2} or {@code tls1.3}
+     */
+    public record Tls(Optional<Path> certificate, Optional<Path> key, String keyPassphrase, boolean managed,
+                      List<String> hostnames, Path directory, String minimumTls) {
+
+        public Tls {
+            hostnames = List.copyOf(hostnames);
+        }
+
+        public boolean enabled() {
+            return managed || certificate.isPresent();
+        }
+
+        @Override
+        public String toString() {
+            return !enabled() ? "off"
+                    : certificate.map(c -> "certificate " + c + ", key " + key.orElseThrow())
+                    .orElse("managed by Berth in " + directory) + ", minimum " + minimumTls;
         }
     }
 

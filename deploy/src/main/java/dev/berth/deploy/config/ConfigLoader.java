@@ -34,7 +34,8 @@ public final class ConfigLoader {
     private static final List<String> NOT_YET_SUPPORTED = List.of(
             "log.formatter", "log.fields", "log.accesslog", "log.hooks", "log.reportcaller", "loglevel",
             "storage.maintenance", "storage.cache", "storage.tag",
-            "http.prefix", "http.host", "http.secret", "http.tls", "http.debug", "http.headers", "http.http2",
+            "http.prefix", "http.host", "http.secret", "http.tls.clientcas", "http.tls.letsencrypt",
+            "http.tls.ciphersuites", "http.debug", "http.headers", "http.http2",
             "http.h2c", "http.net", "http.relativeurls", "http.draintimeout",
             "middleware", "reporting", "notifications", "redis", "health", "proxy", "validation",
             "compatibility");
@@ -74,6 +75,8 @@ public final class ConfigLoader {
         int maxPageSize = raw.integer("catalog.maxentries", 1000, 1, 100_000);
         BerthConfig.Auth auth = auth(raw);
 
+        BerthConfig.Tls tls = tls(raw, dataDirectory);
+
         if (!raw.problems().isEmpty()) {
             throw new ConfigException(raw.problems());
         }
@@ -86,7 +89,7 @@ public final class ConfigLoader {
         for (String name : raw.unreadEnvironment(Set.of(PATH_ENV, "REGISTRY_STORAGE"))) {
             warnings.add(name + ": environment variable matches no configuration key; ignored");
         }
-        return new BerthConfig(file, logLevel, http, dataDirectory, storage, database, maxPageSize, auth, warnings);
+        return new BerthConfig(file, logLevel, http, dataDirectory, storage, database, maxPageSize, auth, warnings, tls);
     }
 
     /** auth.* sections: Distribution's providers and Berth's own settings. */
@@ -167,6 +170,39 @@ public final class ConfigLoader {
         Path embeddedDirectory = path(raw.string("database.embedded.directory", dataDirectory.resolve("postgres").toString()));
         int embeddedPort = raw.integer("database.embedded.port", 0, 0, 65535);
         return new BerthConfig.Database(url, user, password, maxPoolSize, embeddedDirectory, embeddedPort);
+    }
+
+    private static BerthConfig.Tls tls(RawConfig raw, Path dataDirectory) {
+        Optional<Path> certificate = raw.string("http.tls.certificate").map(ConfigLoader::path);
+        Optional<Path> key = raw.string("http.tls.key").map(ConfigLoader::path);
+        String keyPassphrase = raw.string("http.tls.keypassphrase", "");
+        boolean managed = raw.bool("http.tls.managed", false);
+        // each name is checked when the certificate is made, before Payara boots
+        List<String> hostnames = raw.list("http.tls.hostnames");
+        Path directory = path(raw.string("http.tls.directory", dataDirectory.resolve("tls").toString()));
+        String minimum = raw.parsed("http.tls.minimumtls", "tls1.2",
+                "tls1.2 or tls1.3 (Berth never offers TLS 1.0 or 1.1)",
+                text -> switch (text.toLowerCase(java.util.Locale.ROOT)) {
+                    case "tls1.2", "tls1.3" -> text.toLowerCase(java.util.Locale.ROOT);
+                    default -> null;
+                }, false);
+        if (certificate.isPresent() != key.isPresent()) {
+            raw.problem(certificate.isPresent()
+                    ? "http.tls.key: required with http.tls.certificate (the certificate's private key, PEM)"
+                    : "http.tls.certificate: required with http.tls.key (the PEM certificate chain, server certificate first)");
+        }
+        if (certificate.isPresent() && managed) {
+            raw.problem("http.tls.managed: cannot be true together with http.tls.certificate: choose your own"
+                    + " certificate or Berth's managed one");
+        }
+        for (var file : List.of(Map.entry("http.tls.certificate", certificate), Map.entry("http.tls.key", key))) {
+            file.getValue().filter(f -> !Files.isReadable(f)).ifPresent(f ->
+                    raw.problem(file.getKey() + ": file " + f + " does not exist or is not readable"));
+        }
+        if (!hostnames.isEmpty() && !managed) {
+            raw.problem("http.tls.hostnames: only used with http.tls.managed: true");
+        }
+        return new BerthConfig.Tls(certificate, key, keyPassphrase, managed, hostnames, directory, minimum);
     }
 
     private static boolean notYetSupported(String key) {

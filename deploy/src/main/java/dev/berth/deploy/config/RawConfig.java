@@ -69,6 +69,29 @@ final class RawConfig {
         return text.isEmpty() ? Optional.empty() : Optional.of(text);
     }
 
+    /**
+     * A list: a YAML sequence of single values, or one text of comma-separated values (the only
+     * form an environment variable has); empty when not set.
+     */
+    List<String> list(String key) {
+        Object value = env.containsKey(envName(key)) ? null : values.get(key);
+        if (value instanceof List<?> items) {
+            readKeys.add(key);
+            readEnv.add(envName(key));
+            List<String> result = new ArrayList<>();
+            for (Object item : items) {
+                if (item == null || item instanceof Map<?, ?> || item instanceof List<?>) {
+                    problems.add(key + ": expected a list of single values");
+                    return List.of();
+                }
+                result.add(String.valueOf(item).trim());
+            }
+            return result.stream().filter(t -> !t.isEmpty()).toList();
+        }
+        return string(key).map(text -> java.util.Arrays.stream(text.split(",")).map(String::trim)
+                .filter(t -> !t.isEmpty()).toList()).orElse(List.of());
+    }
+
     String string(String key, String defaultValue) {
         return string(key).orElse(defaultValue);
     }

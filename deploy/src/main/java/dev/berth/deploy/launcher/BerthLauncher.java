@@ -84,7 +84,17 @@ public final class BerthLauncher {
             startPayara(payaraArguments(config, new HttpAddress("127.0.0.1", freeLoopbackPort())));
             return;
         }
-        startPayara(payaraArguments(config));
+        List<String> payaraArguments;
+        try {
+            payaraArguments = payaraArguments(config);
+        } catch (ConfigException e) {
+            // a certificate or key that cannot be served is a configuration error, found before the boot
+            System.err.println("berth: " + e.getMessage());
+            System.err.println("berth: not started.");
+            System.exit(2);
+            return;
+        }
+        startPayara(payaraArguments);
     }
 
     /** The file of {@code users import-htpasswd FILE}. */
@@ -134,7 +144,10 @@ public final class BerthLauncher {
     private static List<String> payaraArguments(BerthConfig config, HttpAddress http) throws IOException {
         Path runDirectory = Files.createDirectories(config.dataDirectory().resolve("run"));
         Path preBoot = runDirectory.resolve("pre-boot-commands.txt");
-        Files.writeString(preBoot, preBootCommands(config, http), StandardCharsets.UTF_8);
+        // a command's private listener stays plain HTTP on loopback
+        boolean tls = config.tls().enabled() && http.equals(config.http());
+        Files.writeString(preBoot, preBootCommands(config, http)
+                + (tls ? HttpsSetup.preBootCommands(config, HttpsSetup.prepare(config.tls(), runDirectory)) : ""), StandardCharsets.UTF_8);
         // Payara's runtime directory: under the data directory rather than /tmp, fresh at every start
         Path payaraRoot = runDirectory.resolve("payara");
         deleteRecursively(payaraRoot);
@@ -144,7 +157,7 @@ public final class BerthLauncher {
 
         List<String> args = new ArrayList<>(List.of(
                 "--nohazelcast", "--nocluster", "--disablephonehome",
-                "--port", String.valueOf(http.port()),
+                tls ? "--sslport" : "--port", String.valueOf(http.port()),
                 "--prebootcommandfile", preBoot.toString(),
                 "--logproperties", logging.toString(),
                 "--rootdir", payaraRoot.toString(),

@@ -19,6 +19,9 @@ import dev.berth.adapters.http.security.BcryptPasswordHasher;
 import dev.berth.adapters.http.security.JwtTokenService;
 import dev.berth.application.access.AccessSettings;
 import dev.berth.application.port.AuditLog;
+import dev.berth.adapters.tls.BouncyCastleCertificateIssuer;
+import dev.berth.adapters.tls.BouncyCastlePemCodec;
+import dev.berth.adapters.tls.FileCertificateStore;
 import dev.berth.application.port.BlobLinkStore;
 import dev.berth.application.port.BlobStore;
 import dev.berth.application.port.LoginFailures;
@@ -37,6 +40,10 @@ import dev.berth.application.system.DatabaseStatus;
 import dev.berth.application.system.InstanceInfo;
 import dev.berth.application.system.BlobStoreStatus;
 import dev.berth.application.system.StorageStatus;
+import dev.berth.application.tls.CertificateIssuer;
+import dev.berth.application.tls.CertificateStore;
+import dev.berth.application.tls.PemCodec;
+import dev.berth.application.tls.WarnCertificateExpiry;
 import dev.berth.deploy.config.BerthConfig;
 import dev.berth.deploy.config.ConfigLoader;
 import jakarta.annotation.PreDestroy;
@@ -51,6 +58,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -75,6 +85,7 @@ public class BerthRuntime {
     private BlobStore blobStore;
     private PasswordHasher passwordHasher;
     private TokenService tokenService;
+    private ScheduledExecutorService daily;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         try {
@@ -122,12 +133,13 @@ public class BerthRuntime {
                   config:   %s
                   storage:  %s %s (deletes %s)
                   database: %s %s, schema version %s, installation %s
-                  access:   %s""",
+                  access:   %s%s""",
                 instance.version(), took.toMillis() / 1000.0,
-                launched ? ", listening on " + config.http() + " (" + config.http().url() + ")" : "",
+                launched ? ", listening on " + config.http() + " (" + url() + ")" : "",
                 config.source(),
                 storage.driver(), storage.location(), config.storage().deleteEnabled() ? "enabled" : "disabled",
-                db.mode(), db.location(), db.schemaVersion(), db.installationId(), Access.describe(config.auth())));
+                db.mode(), db.location(), db.schemaVersion(), db.installationId(), Access.describe(config.auth()),
+                launched && config.tls().enabled() ? "\n  tls:      " + config.tls() : ""));
         if (config.auth().mode().equals(BerthConfig.Auth.OPEN)) {
             LOG.warning("""
                     
@@ -138,6 +150,24 @@ public class BerthRuntime {
                     ************************************************************************""");
         }
         Access.runCommand(config, database, passwordHasher, clock);
+        warnDailyAboutCertificateExpiry();
+    }
+
+    private String url() {
+        return config.tls().enabled() ? config.http().url().replaceFirst("^http:", "https:") : config.http().url();
+    }
+
+    /** At start and then every day: a served certificate near its end is a warning in the log. */
+    private void warnDailyAboutCertificateExpiry() {
+        WarnCertificateExpiry warning = new WarnCertificateExpiry(certificateStore(), clock);
+        daily = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("berth-daily").daemon().factory());
+        daily.scheduleAtFixedRate(() -> {
+            try {
+                warning.check();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Checking the served certificate's expiry failed", e);
+            }
+        }, 0, 1, TimeUnit.DAYS);
     }
 
     private DatabaseSettings databaseSettings() {
@@ -160,6 +190,10 @@ public class BerthRuntime {
 
     @PreDestroy
     void stop() {
+        if (daily != null) {
+            daily.shutdownNow();
+            daily = null;
+        }
         if (database != null) {
             try {
                 database.close();
@@ -231,6 +265,24 @@ public class BerthRuntime {
     @ApplicationScoped
     Transactions transactions() {
         return new JpaTransactions(database);
+    }
+
+    @Produces
+    @ApplicationScoped
+    CertificateStore certificateStore() {
+        return new FileCertificateStore(config.tls().directory());
+    }
+
+    @Produces
+    @ApplicationScoped
+    CertificateIssuer certificateIssuer() {
+        return new BouncyCastleCertificateIssuer();
+    }
+
+    @Produces
+    @ApplicationScoped
+    PemCodec pemCodec() {
+        return new BouncyCastlePemCodec();
     }
 
     @Produces

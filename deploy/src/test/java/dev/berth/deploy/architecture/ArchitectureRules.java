@@ -32,7 +32,9 @@ final class ArchitectureRules {
     static ArchRule applicationHasNoTechnology(String root) {
         return classes().that().resideInAPackage(root + ".application..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("java..", root + ".domain..",
-                        root + ".application..", "jakarta.inject..", "jakarta.enterprise..")
+                        root + ".application..", "jakarta.inject..", "jakarta.enterprise..",
+                        // java.base's names of certificate subjects and issuers
+                        "javax.security.auth.x500..")
                 .because("use cases know the domain and their ports, and CDI annotations at most");
     }
 

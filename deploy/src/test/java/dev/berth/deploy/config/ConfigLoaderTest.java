@@ -305,4 +305,58 @@ class ConfigLoaderTest {
     private static Path filesystemRoot(BerthConfig config) {
         return ((BerthConfig.Driver.Filesystem) config.storage().driver()).rootDirectory();
     }
+
+    @Test
+    void tlsIsOffByDefaultAndManagedOnRequestWithHostnamesFromFileOrEnvironment() throws IOException {
+        assertThat(ConfigLoader.load(Optional.empty(), Map.of()).tls().enabled()).isFalse();
+
+        BerthConfig.Tls tls = ConfigLoader.load(file("""
+                http:
+                  tls:
+                    managed: true
+                    hostnames: [registry.example, 10.0.0.7]
+                    minimumtls: tls1.3
+                """), Map.of()).tls();
+        assertThat(tls.enabled()).isTrue();
+        assertThat(tls.hostnames()).containsExactly("registry.example", "10.0.0.7");
+        assertThat(tls.minimumTls()).isEqualTo("tls1.3");
+        assertThat(tls.directory()).isEqualTo(Path.of("berth-data/tls").toAbsolutePath());
+
+        BerthConfig.Tls fromEnv = ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_HTTP_TLS_MANAGED", "true",
+                "REGISTRY_HTTP_TLS_HOSTNAMES", "a.example, b.example")).tls();
+        assertThat(fromEnv.hostnames()).containsExactly("a.example", "b.example");
+        assertThat(fromEnv.minimumTls()).isEqualTo("tls1.2");
+    }
+
+    @Test
+    void tlsFilesAsDistributionTakesThemWithAPassphraseNeverShown() throws IOException {
+        Path certificate = Files.writeString(dir.resolve("server.crt"), "x");
+        Path key = Files.writeString(dir.resolve("server.key"), "x");
+        BerthConfig config = ConfigLoader.load(file("http:\n  tls:\n    certificate: " + certificate + "\n    key: " + key + "\n"),
+                Map.of("REGISTRY_HTTP_TLS_KEYPASSPHRASE", "hunter2"));
+        assertThat(config.tls().certificate()).contains(certificate);
+        assertThat(config.tls().keyPassphrase()).isEqualTo("hunter2");
+        assertThat(config.tls().toString()).doesNotContain("hunter2");
+        assertThat(config.warnings()).isEmpty();
+    }
+
+    @Test
+    void badTlsSettingsStopStartNamingTheKey() throws IOException {
+        Path certificate = Files.writeString(dir.resolve("server.crt"), "x");
+        assertThatThrownBy(() -> ConfigLoader.load(file("http:\n  tls:\n    certificate: " + certificate + "\n"
+                + "    managed: true\n    minimumtls: tls1.0\n"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("http.tls.key: required with http.tls.certificate")
+                .hasMessageContaining("http.tls.managed: cannot be true together with http.tls.certificate")
+                .hasMessageContaining("http.tls.minimumtls: expected tls1.2 or tls1.3");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_HTTP_TLS_CERTIFICATE", "/nowhere/x.crt",
+                "REGISTRY_HTTP_TLS_KEY", "/nowhere/x.key")))
+                .hasMessageContaining("http.tls.certificate: file /nowhere/x.crt does not exist");
+    }
+
+    @Test
+    void tlsKeysBerthLacksAreStillWarnedAbout() throws IOException {
+        BerthConfig config = ConfigLoader.load(file("http:\n  tls:\n    managed: true\n    clientcas: [/ca.pem]\n"), Map.of());
+        assertThat(config.warnings()).containsExactly("http.tls.clientcas: not supported by Berth yet; ignored");
+    }
 }

@@ -1,0 +1,16 @@
+package dev.berth.adapters.tls;
+
+import java.util.Base64;
+
+/** PEM armour: base64 in 64-character lines between BEGIN and END lines. */
+final class Pem {
+
+    private Pem() {
+    }
+
+    static String encode(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+}

@@ -1,0 +1,156 @@
+package dev.berth.application.tls;
+
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAKey;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Use case: stage a PEM certificate chain (leaf first, then each issuer) with its private key, after
+ * checking that they belong together, that the chain is in order and that the leaf is a currently
+ * valid TLS server certificate. Without a key, the key of the last certificate request is used.
+ */
+@Dependent
+public class ImportCertificate {
+
+    private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+    private static final String ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
+
+    private final CertificateStore store;
+    private final PemCodec pem;
+    private final Clock clock;
+
+    @Inject
+    public ImportCertificate(CertificateStore store, PemCodec pem, Clock clock) {
+        this.store = store;
+        this.pem = pem;
+        this.clock = clock;
+    }
+
+    /**
+     * @param keyPem     the private key, or null/blank to use the key of the last certificate request
+     * @param passphrase for an encrypted key; may be null
+     */
+    public CertificateSummary importPem(String chainPem, String keyPem, char[] passphrase) {
+        CertificateIssuer.KeyedChain certificate = validate(chainPem, keyPem, passphrase);
+        store.stage(certificate);
+        if (keyPem == null || keyPem.isBlank()) {
+            store.clearRequestKeys();
+        }
+        return CertificateSummary.of(certificate.leaf(), clock);
+    }
+
+    CertificateIssuer.KeyedChain validate(String chainPem, String keyPem, char[] passphrase) {
+        List<X509Certificate> chain = pem.certificates(chainPem == null ? "" : chainPem);
+        if (chain.isEmpty()) {
+            throw new CertificateRejectedException("no certificate found: expected PEM blocks '-----BEGIN CERTIFICATE-----'");
+        }
+        requireInOrder(chain);
+        X509Certificate leaf = chain.getFirst();
+        requireCurrentlyValid(leaf, clock);
+        requireServerUse(leaf);
+        PrivateKey key;
+        if (keyPem == null || keyPem.isBlank()) {
+            Optional<KeyPair> requested = store.requestKeys();
+            if (requested.isEmpty()) {
+                throw new CertificateRejectedException("no private key given, and no certificate request is waiting for an answer");
+            }
+            key = requested.get().getPrivate();
+        } else {
+            key = pem.privateKey(keyPem, passphrase);
+        }
+        requireStrongEnough(key);
+        requireMatch(key, leaf.getPublicKey());
+        return new CertificateIssuer.KeyedChain(key, chain);
+    }
+
+    static void requireCurrentlyValid(X509Certificate leaf, Clock clock) {
+        Instant now = clock.instant();
+        if (now.isAfter(leaf.getNotAfter().toInstant())) {
+            throw new CertificateRejectedException("the certificate expired on " + leaf.getNotAfter().toInstant());
+        }
+        if (now.isBefore(leaf.getNotBefore().toInstant())) {
+            throw new CertificateRejectedException("the certificate is not valid before " + leaf.getNotBefore().toInstant());
+        }
+    }
+
+    private static void requireInOrder(List<X509Certificate> chain) {
+        for (int i = 0; i + 1 < chain.size(); i++) {
+            X509Certificate child = chain.get(i);
+            X509Certificate parent = chain.get(i + 1);
+            boolean issued = child.getIssuerX500Principal().equals(parent.getSubjectX500Principal());
+            if (issued) {
+                try {
+                    child.verify(parent.getPublicKey());
+                } catch (GeneralSecurityException e) {
+                    issued = false;
+                }
+            }
+            if (!issued) {
+                throw new CertificateRejectedException("certificate " + (i + 2) + " of the chain ("
+                        + parent.getSubjectX500Principal().getName() + ") did not issue certificate " + (i + 1) + " ("
+                        + child.getSubjectX500Principal().getName()
+                        + "): put the server certificate first, then each issuer in turn");
+            }
+        }
+    }
+
+    private static void requireServerUse(X509Certificate leaf) {
+        try {
+            List<String> usages = leaf.getExtendedKeyUsage();
+            if (usages != null && !usages.contains(SERVER_AUTH) && !usages.contains(ANY_EXTENDED_KEY_USAGE)) {
+                throw new CertificateRejectedException("the certificate is not for TLS servers (its extended key usage lacks serverAuth)");
+            }
+        } catch (CertificateParsingException e) {
+            throw new CertificateRejectedException("unreadable extended key usage: " + e.getMessage(), e);
+        }
+        if (leaf.getBasicConstraints() >= 0) {
+            throw new CertificateRejectedException("the first certificate is a CA certificate: put the server certificate first");
+        }
+    }
+
+    private static void requireStrongEnough(PrivateKey key) {
+        if (key instanceof RSAKey rsa && rsa.getModulus().bitLength() < 2048) {
+            throw new CertificateRejectedException("RSA keys shorter than 2048 bits are refused");
+        }
+    }
+
+    private static void requireMatch(PrivateKey key, PublicKey publicKey) {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            case "Ed25519", "Ed448", "EdDSA" -> "EdDSA";
+            default -> throw new CertificateRejectedException("unsupported key algorithm " + key.getAlgorithm());
+        };
+        boolean matches;
+        try {
+            byte[] challenge = new byte[32];
+            new SecureRandom().nextBytes(challenge);
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(challenge);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(publicKey);
+            verifier.update(challenge);
+            matches = verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            matches = false;
+        }
+        if (!matches) {
+            throw new CertificateRejectedException("the private key does not belong to the certificate");
+        }
+    }
+}

@@ -3,7 +3,12 @@ package dev.berth.adapters.db;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
+import jakarta.persistence.PersistenceException;
 import jakarta.persistence.Query;
+import org.hibernate.Session;
+
+import java.sql.Connection;
+import java.sql.SQLException;
 
 import java.util.function.Function;
 
@@ -75,6 +80,21 @@ final class Jpa {
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
         }
+    }
+
+    /** Plain JDBC on the transaction's connection, for what JPA queries express badly (arrays, RETURNING). */
+    <T> T jdbc(SqlWork<T> work) {
+        return transaction(em -> em.unwrap(Session.class).doReturningWork(connection -> {
+            try {
+                return work.apply(connection);
+            } catch (SQLException e) {
+                throw new PersistenceException(e.getMessage(), e);
+            }
+        }));
+    }
+
+    interface SqlWork<T> {
+        T apply(Connection connection) throws SQLException;
     }
 
     /** Whether a query finds at least one row, reading at most one. */

@@ -31,7 +31,7 @@ class PostgresDatabaseStatusTest {
         DatabaseReport report = new PostgresDatabaseStatus(postgres.database()).report();
 
         assertThat(report.reachable()).isTrue();
-        assertThat(report.schemaVersion()).isEqualTo("2");
+        assertThat(report.schemaVersion()).isEqualTo("5");
         assertThat(report.installationId()).isNotBlank();
         assertThat(report.problem()).isNull();
     }

@@ -1,5 +1,7 @@
 package dev.berth.adapters.http;
 
+import dev.berth.application.event.CurrentRequest;
+import dev.berth.application.event.RequestContext;
 import dev.berth.domain.Digest;
 import dev.berth.domain.error.RegistryException;
 import dev.berth.domain.error.UnsupportedException;
@@ -38,6 +40,7 @@ public class RegistryServlet extends HttpServlet {
         String method = request.getMethod();
         boolean head = method.equals("HEAD");
         response.setHeader("Docker-Distribution-API-Version", "registry/2.0");
+        CurrentRequest.set(context(request));
         try {
             dispatch(Route.of(request.getPathInfo()), method, head, request, response);
         } catch (RegistryException e) {
@@ -59,7 +62,18 @@ public class RegistryServlet extends HttpServlet {
             if (!response.isCommitted()) {
                 RegistryErrors.send(response, 500, "UNKNOWN", "unknown error", "see the server log for error " + id, head);
             }
+        } finally {
+            CurrentRequest.clear();
         }
+    }
+
+    /** What events report about the request: Distribution's request record. */
+    private static RequestContext context(HttpServletRequest request) {
+        String userAgent = request.getHeader("User-Agent");
+        String host = request.getHeader("Host");
+        return new RequestContext(UUID.randomUUID().toString(), request.getRemoteAddr() + ":" + request.getRemotePort(),
+                host == null ? "" : host, request.getMethod(), userAgent == null ? "" : userAgent,
+                Urls.absolute(request, ""), null);
     }
 
     private void dispatch(Route route, String method, boolean head, HttpServletRequest request,

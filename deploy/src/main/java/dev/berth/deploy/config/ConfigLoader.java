@@ -33,11 +33,11 @@ public final class ConfigLoader {
     private static final Set<String> STORAGE_OPTIONS = Set.of("delete", "maintenance", "cache", "redirect", "tag");
     /** Distribution sections Berth knows but does not implement yet: a warning, not an error. */
     private static final List<String> NOT_YET_SUPPORTED = List.of(
-            "log.formatter", "log.fields", "log.accesslog", "log.hooks", "log.reportcaller", "loglevel",
+            "log.fields", "log.hooks", "log.reportcaller", "loglevel",
             "storage.maintenance", "storage.cache", "storage.redirect", "storage.tag",
             "http.prefix", "http.host", "http.secret", "http.tls", "http.debug", "http.headers", "http.http2",
             "http.h2c", "http.net", "http.relativeurls", "http.draintimeout",
-            "auth", "middleware", "reporting", "notifications", "redis", "health", "proxy", "validation",
+            "auth", "middleware", "reporting", "redis", "health", "proxy", "validation",
             "compatibility");
     private static final long MAX_FILE_BYTES = 1024 * 1024;
 
@@ -74,10 +74,13 @@ public final class ConfigLoader {
         // Distribution 3's name for the largest catalog page; Berth applies it to tag lists too
         int maxPageSize = raw.integer("catalog.maxentries", 1000, 1, 100_000);
 
+        List<String> warnings = new ArrayList<>();
+        BerthConfig.Notifications notifications = NotificationsConfig.read(raw, warnings);
+        BerthConfig.Observability observability = observability(raw);
+
         if (!raw.problems().isEmpty()) {
             throw new ConfigException(raw.problems());
         }
-        List<String> warnings = new ArrayList<>();
         for (String key : raw.unreadKeys()) {
             warnings.add(notYetSupported(key)
                     ? key + ": not supported by Berth yet; ignored"
@@ -86,7 +89,8 @@ public final class ConfigLoader {
         for (String name : raw.unreadEnvironment(Set.of(PATH_ENV, "REGISTRY_STORAGE"))) {
             warnings.add(name + ": environment variable matches no configuration key; ignored");
         }
-        return new BerthConfig(file, logLevel, http, dataDirectory, storage, database, maxPageSize, warnings);
+        return new BerthConfig(file, logLevel, http, dataDirectory, storage, database, maxPageSize, warnings,
+                notifications, observability);
     }
 
     private static BerthConfig.Storage storage(RawConfig raw, Path dataDirectory) {
@@ -115,6 +119,17 @@ public final class ConfigLoader {
         Path embeddedDirectory = path(raw.string("database.embedded.directory", dataDirectory.resolve("postgres").toString()));
         int embeddedPort = raw.integer("database.embedded.port", 0, 0, 65535);
         return new BerthConfig.Database(url, user, password, maxPoolSize, embeddedDirectory, embeddedPort);
+    }
+
+    private static BerthConfig.Observability observability(RawConfig raw) {
+        boolean metrics = raw.bool("http.debug.prometheus.enabled", true);
+        String path = raw.parsed("http.debug.prometheus.path", "/metrics", "a path such as /metrics outside /v2, /admin and /health",
+                p -> p.matches("/[A-Za-z0-9._~/-]*") && !p.equals("/") && !p.startsWith("/v2") && !p.startsWith("/admin")
+                        && !p.startsWith("/health") && !p.startsWith("/debug") ? p : null, false);
+        String formatter = raw.parsed("log.formatter", "text", "text or json",
+                f -> f.equals("text") || f.equals("json") ? f : null, false);
+        boolean accessLog = !raw.bool("log.accesslog.disabled", false);
+        return new BerthConfig.Observability(metrics, path, formatter.equals("json"), accessLog);
     }
 
     private static boolean notYetSupported(String key) {

@@ -6,13 +6,26 @@ import dev.berth.adapters.db.JpaTransactions;
 import dev.berth.adapters.db.MetadataDatabase;
 import dev.berth.adapters.db.PostgresBlobLinkStore;
 import dev.berth.adapters.db.PostgresDatabaseStatus;
+import dev.berth.adapters.db.PostgresEventOutbox;
+import dev.berth.adapters.db.PostgresNotificationStore;
+import dev.berth.adapters.http.JdkWebhookSender;
 import dev.berth.adapters.db.PostgresManifestStore;
 import dev.berth.adapters.db.PostgresRepositoryCatalog;
 import dev.berth.adapters.db.PostgresTagStore;
 import dev.berth.adapters.db.PostgresUploadSessionStore;
 import dev.berth.adapters.storage.filesystem.FilesystemBlobStore;
 import dev.berth.adapters.storage.filesystem.FilesystemStorageStatus;
+import dev.berth.application.event.ConfigureNotificationEndpoints;
+import dev.berth.application.event.DeliverEvents;
+import dev.berth.application.event.EnvelopeFormat;
+import dev.berth.application.event.EventAction;
+import dev.berth.application.event.EventSource;
+import dev.berth.application.event.NotificationEndpoint;
+import dev.berth.application.event.PruneDeliveredEvents;
 import dev.berth.application.port.BlobLinkStore;
+import dev.berth.application.port.EventOutbox;
+import dev.berth.application.port.NotificationStore;
+import dev.berth.application.port.WebhookSender;
 import dev.berth.application.port.BlobStore;
 import dev.berth.application.port.ManifestStore;
 import dev.berth.application.port.RepositoryCatalog;
@@ -31,12 +44,16 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -58,6 +75,8 @@ public class BerthRuntime {
     private EmbeddedPostgres embeddedPostgres;
     private MetadataDatabase database;
     private InstanceInfo instance;
+    private EventSource eventSource;
+    private NotificationWorker notificationWorker;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         try {
@@ -85,6 +104,9 @@ public class BerthRuntime {
         database = MetadataDatabase.open(settings);
         instance = new InstanceInfo(BerthVersion.get(), Instant.ofEpochMilli(jvmStart()),
                 launched ? config.http().toString() : "application server listener");
+
+        eventSource = new EventSource(hostName() + ":" + config.http().port(), UUID.randomUUID().toString());
+        startNotifications();
 
         DatabaseStatus.DatabaseReport db = new PostgresDatabaseStatus(database).report();
         StorageStatus.StorageReport storage = new FilesystemStorageStatus(config.storage().rootDirectory()).report();
@@ -116,12 +138,42 @@ public class BerthRuntime {
                 embeddedPostgres.jdbcUrl(), embeddedPostgres.user(), "", db.maxPoolSize());
     }
 
+    /** Seeds the configured endpoints and starts delivering: events queued before a crash go out now. */
+    private void startNotifications() {
+        NotificationStore store = new PostgresNotificationStore(database);
+        Transactions transactions = new JpaTransactions(database);
+        new ConfigureNotificationEndpoints(store, transactions).configure(
+                config.notifications().endpoints().stream().map(BerthRuntime::endpoint).toList());
+        notificationWorker = new NotificationWorker(
+                new DeliverEvents(store, new JdkWebhookSender(), transactions, clock),
+                new PruneDeliveredEvents(store, clock), config.notifications().retention());
+        config.notifications().endpoints().forEach(e -> LOG.info("Notifications: endpoint " + e));
+    }
+
+    private static NotificationEndpoint endpoint(BerthConfig.Endpoint e) {
+        return new NotificationEndpoint(e.name(), e.url(), e.headers(), e.timeout(), e.threshold(), e.backoff(),
+                e.ignoredMediaTypes(), e.ignoredActions().stream().map(EventAction::parse).collect(Collectors.toSet()),
+                EnvelopeFormat.parse(e.format()), e.signingKey(), e.disabled());
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
     private static long jvmStart() {
         return ManagementFactory.getRuntimeMXBean().getStartTime();
     }
 
     @PreDestroy
     void stop() {
+        if (notificationWorker != null) {
+            notificationWorker.close();
+            notificationWorker = null;
+        }
         if (database != null) {
             try {
                 database.close();
@@ -199,6 +251,29 @@ public class BerthRuntime {
     RegistrySettings registrySettings() {
         return new RegistrySettings(config.storage().deleteEnabled(), RegistrySettings.DEFAULT_MAX_MANIFEST_BYTES,
                 config.maxPageSize());
+    }
+
+    @Produces
+    @ApplicationScoped
+    EventOutbox eventOutbox() {
+        return new PostgresEventOutbox(database);
+    }
+
+    @Produces
+    @ApplicationScoped
+    NotificationStore notificationStore() {
+        return new PostgresNotificationStore(database);
+    }
+
+    @Produces
+    @ApplicationScoped
+    WebhookSender webhookSender() {
+        return new JdkWebhookSender();
+    }
+
+    @Produces
+    EventSource eventSource() {
+        return eventSource;
     }
 
     @Produces

@@ -65,7 +65,7 @@ class EmbeddedDatabaseIT {
             assertThat(JsonFields.checkStatus(health.body(), "database")).isEqualTo("UP");
             assertThat(JsonFields.checkStatus(health.body(), "storage")).isEqualTo("UP");
             assertThat(JsonFields.string(health.body(), "mode")).isEqualTo("embedded");
-            assertThat(JsonFields.string(health.body(), "schemaVersion")).isEqualTo("2");
+            assertThat(JsonFields.string(health.body(), "schemaVersion")).isEqualTo("5");
             installationId = JsonFields.string(health.body(), "installationId");
 
             assertThat(berth.output())
@@ -90,7 +90,7 @@ class EmbeddedDatabaseIT {
             System.out.printf("[measure] restart: java -jar to first 200 on /v2/ in %.1f s%n", ready.toMillis() / 1000.0);
             String health = again.get("/health/ready").body();
             assertThat(JsonFields.string(health, "installationId")).as("metadata survived the restart").isEqualTo(installationId);
-            assertThat(JsonFields.string(health, "schemaVersion")).isEqualTo("2");
+            assertThat(JsonFields.string(health, "schemaVersion")).isEqualTo("5");
 
             // a large upload is in flight when Berth is killed
             RegistryClient client = new RegistryClient(again);

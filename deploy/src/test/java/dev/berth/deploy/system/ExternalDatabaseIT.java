@@ -55,7 +55,7 @@ class ExternalDatabaseIT {
                 String health = berth.get("/health/ready").body();
                 assertThat(JsonFields.checkStatus(health, "database")).isEqualTo("UP");
                 assertThat(JsonFields.string(health, "mode")).isEqualTo("external");
-                assertThat(JsonFields.string(health, "schemaVersion")).isEqualTo("2");
+                assertThat(JsonFields.string(health, "schemaVersion")).isEqualTo("5");
                 String installationId = JsonFields.string(health, "installationId");
 
                 try (Connection c = external.getPostgresDatabase().getConnection();
@@ -63,7 +63,7 @@ class ExternalDatabaseIT {
                              "SELECT (SELECT max(version) FROM flyway_schema_history WHERE success),"
                                      + " (SELECT id::text FROM installation)")) {
                     assertThat(rs.next()).isTrue();
-                    assertThat(rs.getString(1)).as("migrated by Berth").isEqualTo("2");
+                    assertThat(rs.getString(1)).as("migrated by Berth").isEqualTo("5");
                     assertThat(rs.getString(2)).isEqualTo(installationId);
                 }
 

@@ -1,5 +1,6 @@
 package dev.berth.adapters.db;
 
+import dev.berth.domain.error.UnavailableException;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
@@ -7,8 +8,10 @@ import jakarta.persistence.PersistenceException;
 import jakarta.persistence.Query;
 import org.hibernate.Session;
 
+import java.net.ConnectException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 
 import java.util.function.Function;
 
@@ -33,7 +36,32 @@ final class Jpa {
      */
     <T> T transaction(Function<EntityManager, T> work) {
         EntityManager current = bound.get();
-        return current == null ? inNewTransaction(work) : joining(current, work);
+        if (current != null) {
+            return joining(current, work);
+        }
+        try {
+            return inNewTransaction(work);
+        } catch (RuntimeException e) {
+            if (unreachable(e)) {
+                // the database is down or unreachable: a registry error clients retry on, not a 500
+                throw new UnavailableException("the metadata database is unavailable", e);
+            }
+            throw e;
+        }
+    }
+
+    /** Connection failures: the pool timed out, or the server refused, closed or is shutting down. */
+    static boolean unreachable(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLTransientConnectionException || cause instanceof ConnectException) {
+                return true;
+            }
+            if (cause instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private <T> T inNewTransaction(Function<EntityManager, T> work) {

@@ -1,7 +1,5 @@
 package dev.berth.adapters.http;
 
-import dev.berth.application.event.CurrentRequest;
-import dev.berth.application.event.RequestContext;
 import dev.berth.domain.Digest;
 import dev.berth.domain.error.RegistryException;
 import dev.berth.domain.error.UnsupportedException;
@@ -40,7 +38,6 @@ public class RegistryServlet extends HttpServlet {
         String method = request.getMethod();
         boolean head = method.equals("HEAD");
         response.setHeader("Docker-Distribution-API-Version", "registry/2.0");
-        CurrentRequest.set(context(request));
         try {
             dispatch(Route.of(request.getPathInfo()), method, head, request, response);
         } catch (RegistryException e) {
@@ -57,23 +54,14 @@ public class RegistryServlet extends HttpServlet {
                 response.sendError(500);
             }
         } catch (RuntimeException e) {
-            String id = UUID.randomUUID().toString();
+            // the request's id: the client sees it in X-Request-Id, the log line names it
+            String id = response.getHeader("X-Request-Id") != null ? response.getHeader("X-Request-Id")
+                    : UUID.randomUUID().toString();
             LOG.log(Level.SEVERE, "Unexpected error " + id + " on " + method + " " + request.getRequestURI(), e);
             if (!response.isCommitted()) {
                 RegistryErrors.send(response, 500, "UNKNOWN", "unknown error", "see the server log for error " + id, head);
             }
-        } finally {
-            CurrentRequest.clear();
         }
-    }
-
-    /** What events report about the request: Distribution's request record. */
-    private static RequestContext context(HttpServletRequest request) {
-        String userAgent = request.getHeader("User-Agent");
-        String host = request.getHeader("Host");
-        return new RequestContext(UUID.randomUUID().toString(), request.getRemoteAddr() + ":" + request.getRemotePort(),
-                host == null ? "" : host, request.getMethod(), userAgent == null ? "" : userAgent,
-                Urls.absolute(request, ""), null);
     }
 
     private void dispatch(Route route, String method, boolean head, HttpServletRequest request,

@@ -122,7 +122,9 @@ public final class BerthLauncher {
 
     static String preBootCommands(BerthConfig config) {
         return "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address="
-                + config.http().bindAddress() + "\n";
+                + config.http().bindAddress() + "\n"
+                // Payara's MicroProfile Metrics would own /metrics: Berth serves its own there
+                + "set configs.config.server-config.microprofile-metrics-configuration.enabled=false\n";
     }
 
     /** Payara's own INFO chatter off; Berth's loggers at the configured level. */

@@ -8,7 +8,10 @@ import dev.berth.adapters.db.PostgresBlobLinkStore;
 import dev.berth.adapters.db.PostgresDatabaseStatus;
 import dev.berth.adapters.db.PostgresEventOutbox;
 import dev.berth.adapters.db.PostgresNotificationStore;
+import dev.berth.adapters.http.HttpObservability;
 import dev.berth.adapters.http.JdkWebhookSender;
+import dev.berth.adapters.http.Metrics;
+import dev.berth.adapters.http.ObservabilityFilter;
 import dev.berth.adapters.db.PostgresManifestStore;
 import dev.berth.adapters.db.PostgresRepositoryCatalog;
 import dev.berth.adapters.db.PostgresTagStore;
@@ -17,7 +20,9 @@ import dev.berth.adapters.storage.filesystem.FilesystemBlobStore;
 import dev.berth.adapters.storage.filesystem.FilesystemStorageStatus;
 import dev.berth.application.event.ConfigureNotificationEndpoints;
 import dev.berth.application.event.DeliverEvents;
+import dev.berth.application.event.EndpointStatus;
 import dev.berth.application.event.EnvelopeFormat;
+import dev.berth.application.event.ListNotificationEndpoints;
 import dev.berth.application.event.EventAction;
 import dev.berth.application.event.EventSource;
 import dev.berth.application.event.NotificationEndpoint;
@@ -43,17 +48,27 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryUsage;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.function.ToDoubleFunction;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -77,6 +92,12 @@ public class BerthRuntime {
     private InstanceInfo instance;
     private EventSource eventSource;
     private NotificationWorker notificationWorker;
+    /** Held: a logger nobody references may be collected, and its level with it. */
+    private static final Logger ACCESS_LOG = Logger.getLogger(ObservabilityFilter.ACCESS_LOGGER);
+    private final Map<Handler, Formatter> replacedFormatters = new HashMap<>();
+
+    @Inject
+    Metrics metrics;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         try {
@@ -105,6 +126,8 @@ public class BerthRuntime {
         instance = new InstanceInfo(BerthVersion.get(), Instant.ofEpochMilli(jvmStart()),
                 launched ? config.http().toString() : "application server listener");
 
+        configureLogs(launched);
+        registerGauges();
         eventSource = new EventSource(hostName() + ":" + config.http().port(), UUID.randomUUID().toString());
         startNotifications();
 
@@ -136,6 +159,86 @@ public class BerthRuntime {
         return new DatabaseSettings("embedded",
                 "127.0.0.1:" + embeddedPostgres.port() + ", data in " + embeddedPostgres.dataDirectory(),
                 embeddedPostgres.jdbcUrl(), embeddedPostgres.user(), "", db.maxPoolSize());
+    }
+
+    /**
+     * log.formatter json: Berth's console lines become JSON from here on (Payara's first boot lines
+     * stay text). The access log is on at INFO unless log.accesslog.disabled, whatever log.level says.
+     */
+    private void configureLogs(boolean launched) {
+        ACCESS_LOG.setLevel(config.observability().accessLog() ? Level.INFO : Level.OFF);
+        if (!config.observability().jsonLogs()) {
+            return;
+        }
+        if (!launched) {
+            LOG.warning("Configuration: log.formatter json applies to berth.jar; the server's log format stays");
+            return;
+        }
+        JsonLogFormatter json = new JsonLogFormatter();
+        for (Handler handler : Logger.getLogger("").getHandlers()) {
+            replacedFormatters.put(handler, handler.getFormatter());
+            handler.setFormatter(json);
+        }
+    }
+
+    private void registerGauges() {
+        MetadataDatabase db = database;
+        metrics.gauge("berth_db_pool_connections", "Metadata database connections by state (active, idle, max)", () -> {
+            MetadataDatabase.PoolUsage pool = db.poolUsage();
+            return Map.of(Metrics.Labels.of("state", "active"), (double) pool.active(),
+                    Metrics.Labels.of("state", "idle"), (double) pool.idle(),
+                    Metrics.Labels.of("state", "max"), (double) pool.max());
+        });
+        metrics.gauge("berth_db_pool_waiting_threads", "Threads waiting for a metadata database connection",
+                () -> Map.of(Metrics.Labels.of(), (double) db.poolUsage().waiting()));
+        ListNotificationEndpoints endpoints = new ListNotificationEndpoints(new PostgresNotificationStore(database));
+        metrics.gauge("berth_webhook_queue_depth", "Events waiting for delivery, by endpoint (all nodes)",
+                () -> webhookGauge(endpoints, s -> (double) s.queueDepth()));
+        metrics.gauge("berth_webhook_failures", "Failed delivery attempts since the endpoint was created, by endpoint",
+                () -> webhookGauge(endpoints, s -> (double) s.totalFailures()));
+        metrics.gauge("berth_webhook_consecutive_failures", "Failed delivery attempts since the last success, by endpoint",
+                () -> webhookGauge(endpoints, s -> (double) s.consecutiveFailures()));
+        metrics.gauge("berth_webhook_delivered", "Events delivered since the endpoint was created, by endpoint",
+                () -> webhookGauge(endpoints, s -> (double) s.delivered()));
+        metrics.gauge("berth_jvm_memory_bytes", "JVM memory by area (heap, nonheap) and kind (used, committed, max)", () -> {
+            MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+            Map<Metrics.Labels, Double> values = new LinkedHashMap<>();
+            memoryUsage(values, "heap", memory.getHeapMemoryUsage());
+            memoryUsage(values, "nonheap", memory.getNonHeapMemoryUsage());
+            return values;
+        });
+        metrics.gauge("berth_jvm_threads", "Live JVM threads",
+                () -> Map.of(Metrics.Labels.of(), (double) ManagementFactory.getThreadMXBean().getThreadCount()));
+        metrics.gauge("berth_jvm_gc_collections", "Garbage collections by collector", () -> {
+            Map<Metrics.Labels, Double> values = new LinkedHashMap<>();
+            ManagementFactory.getGarbageCollectorMXBeans().forEach(gc ->
+                    values.put(Metrics.Labels.of("gc", gc.getName()), (double) gc.getCollectionCount()));
+            return values;
+        });
+        metrics.gauge("berth_jvm_gc_seconds", "Time spent in garbage collection by collector", () -> {
+            Map<Metrics.Labels, Double> values = new LinkedHashMap<>();
+            ManagementFactory.getGarbageCollectorMXBeans().forEach(gc ->
+                    values.put(Metrics.Labels.of("gc", gc.getName()), gc.getCollectionTime() / 1000.0));
+            return values;
+        });
+        metrics.gauge("berth_process_uptime_seconds", "Seconds since the JVM started",
+                () -> Map.of(Metrics.Labels.of(), ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0));
+    }
+
+    private static void memoryUsage(Map<Metrics.Labels, Double> values, String area, MemoryUsage usage) {
+        values.put(Metrics.Labels.of("area", area, "kind", "used"), (double) usage.getUsed());
+        values.put(Metrics.Labels.of("area", area, "kind", "committed"), (double) usage.getCommitted());
+        if (usage.getMax() >= 0) {
+            values.put(Metrics.Labels.of("area", area, "kind", "max"), (double) usage.getMax());
+        }
+    }
+
+    private static Map<Metrics.Labels, Double> webhookGauge(ListNotificationEndpoints endpoints,
+                                                            ToDoubleFunction<EndpointStatus> value) {
+        Map<Metrics.Labels, Double> values = new LinkedHashMap<>();
+        endpoints.list().forEach(s -> values.put(Metrics.Labels.of("endpoint", s.endpoint().name()),
+                value.applyAsDouble(s)));
+        return values;
     }
 
     /** Seeds the configured endpoints and starts delivering: events queued before a crash go out now. */
@@ -170,6 +273,8 @@ public class BerthRuntime {
 
     @PreDestroy
     void stop() {
+        replacedFormatters.forEach(Handler::setFormatter);
+        replacedFormatters.clear();
         if (notificationWorker != null) {
             notificationWorker.close();
             notificationWorker = null;
@@ -208,7 +313,13 @@ public class BerthRuntime {
     @Produces
     @ApplicationScoped
     BlobStore blobStore() {
-        return new FilesystemBlobStore(config.storage().rootDirectory());
+        return new MeteredBlobStore(new FilesystemBlobStore(config.storage().rootDirectory()), metrics);
+    }
+
+    @Produces
+    HttpObservability httpObservability() {
+        return new HttpObservability(config.observability().metricsEnabled(), config.observability().metricsPath(),
+                config.observability().accessLog());
     }
 
     @Produces

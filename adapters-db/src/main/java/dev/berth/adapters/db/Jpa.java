@@ -1,9 +1,17 @@
 package dev.berth.adapters.db;
 
+import dev.berth.domain.error.UnavailableException;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
+import jakarta.persistence.PersistenceException;
 import jakarta.persistence.Query;
+import org.hibernate.Session;
+
+import java.net.ConnectException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 
 import java.util.function.Function;
 
@@ -28,7 +36,32 @@ final class Jpa {
      */
     <T> T transaction(Function<EntityManager, T> work) {
         EntityManager current = bound.get();
-        return current == null ? inNewTransaction(work) : joining(current, work);
+        if (current != null) {
+            return joining(current, work);
+        }
+        try {
+            return inNewTransaction(work);
+        } catch (RuntimeException e) {
+            if (unreachable(e)) {
+                // the database is down or unreachable: a registry error clients retry on, not a 500
+                throw new UnavailableException("the metadata database is unavailable", e);
+            }
+            throw e;
+        }
+    }
+
+    /** Connection failures: the pool timed out, or the server refused, closed or is shutting down. */
+    static boolean unreachable(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLTransientConnectionException || cause instanceof ConnectException) {
+                return true;
+            }
+            if (cause instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private <T> T inNewTransaction(Function<EntityManager, T> work) {
@@ -75,6 +108,21 @@ final class Jpa {
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
         }
+    }
+
+    /** Plain JDBC on the transaction's connection, for what JPA queries express badly (arrays, RETURNING). */
+    <T> T jdbc(SqlWork<T> work) {
+        return transaction(em -> em.unwrap(Session.class).doReturningWork(connection -> {
+            try {
+                return work.apply(connection);
+            } catch (SQLException e) {
+                throw new PersistenceException(e.getMessage(), e);
+            }
+        }));
+    }
+
+    interface SqlWork<T> {
+        T apply(Connection connection) throws SQLException;
     }
 
     /** Whether a query finds at least one row, reading at most one. */

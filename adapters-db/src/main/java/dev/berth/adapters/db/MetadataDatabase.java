@@ -60,7 +60,8 @@ public final class MetadataDatabase implements AutoCloseable {
         config.setAutoCommit(false);
         // fail start-up fast with the driver's own message when the database is unreachable
         config.setInitializationFailTimeout(10_000);
-        config.setConnectionTimeout(10_000);
+        // while PostgreSQL is away requests wait this long before answering 503 UNAVAILABLE
+        config.setConnectionTimeout(5_000);
         return new HikariDataSource(config);
     }
 
@@ -90,6 +91,18 @@ public final class MetadataDatabase implements AutoCloseable {
 
     public DatabaseSettings settings() {
         return settings;
+    }
+
+    /** The connection pool now, for the metrics. */
+    public PoolUsage poolUsage() {
+        var pool = dataSource.getHikariPoolMXBean();
+        return pool == null ? new PoolUsage(0, 0, 0, settings.maxPoolSize())
+                : new PoolUsage(pool.getActiveConnections(), pool.getIdleConnections(),
+                pool.getThreadsAwaitingConnection(), settings.maxPoolSize());
+    }
+
+    /** @param waiting threads waiting for a connection */
+    public record PoolUsage(int active, int idle, int waiting, int max) {
     }
 
     public DataSource dataSource() {

@@ -61,7 +61,9 @@ class ManifestRequests {
 
     void get(RepositoryName repository, String reference, HttpServletRequest request, HttpServletResponse response,
              boolean head) throws IOException {
-        StoredManifest manifest = getManifest.get(repository, Reference.parse(reference), accepted(request));
+        Reference ref = Reference.parse(reference);
+        StoredManifest manifest = head ? getManifest.get(repository, ref, accepted(request))
+                : getManifest.pull(repository, ref, accepted(request));
         response.setStatus(200);
         response.setContentType(manifest.mediaType().toString());
         response.setContentLength(manifest.payload().length);

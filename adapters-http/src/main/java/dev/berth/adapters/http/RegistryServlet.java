@@ -86,7 +86,9 @@ public class RegistryServlet extends HttpServlet {
                 response.sendError(500);
             }
         } catch (RuntimeException e) {
-            String id = UUID.randomUUID().toString();
+            // the request's id: the client sees it in X-Request-Id, the log line names it
+            String id = response.getHeader("X-Request-Id") != null ? response.getHeader("X-Request-Id")
+                    : UUID.randomUUID().toString();
             LOG.log(Level.SEVERE, "Unexpected error " + id + " on " + method + " " + request.getRequestURI(), e);
             if (!response.isCommitted()) {
                 RegistryErrors.send(response, 500, "UNKNOWN", "unknown error", "see the server log for error " + id, head);

@@ -1,5 +1,6 @@
 package dev.berth.application.registry;
 
+import dev.berth.application.event.RegistryEvents;
 import dev.berth.application.port.BlobLinkStore;
 import dev.berth.application.port.BlobStore;
 import dev.berth.application.port.Transactions;
@@ -28,13 +29,16 @@ public class CompleteBlobUpload {
     private final BlobStore blobs;
     private final BlobLinkStore links;
     private final Transactions transactions;
+    private final RegistryEvents events;
 
     @Inject
-    public CompleteBlobUpload(UploadWriter writer, BlobStore blobs, BlobLinkStore links, Transactions transactions) {
+    public CompleteBlobUpload(UploadWriter writer, BlobStore blobs, BlobLinkStore links, Transactions transactions,
+                              RegistryEvents events) {
         this.writer = writer;
         this.blobs = blobs;
         this.links = links;
         this.transactions = transactions;
+        this.events = events;
     }
 
     /**
@@ -72,6 +76,7 @@ public class CompleteBlobUpload {
             links.recordBlob(expected, size);
             links.link(repository, expected);
             writer.discard(upload);
+            events.blobPushed(repository, expected, size);
         });
         return size;
     }

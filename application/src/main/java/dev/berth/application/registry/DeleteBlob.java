@@ -1,6 +1,8 @@
 package dev.berth.application.registry;
 
+import dev.berth.application.event.RegistryEvents;
 import dev.berth.application.port.BlobLinkStore;
+import dev.berth.application.port.Transactions;
 import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.error.BlobUnknownException;
@@ -16,16 +18,27 @@ public class DeleteBlob {
 
     private final BlobLinkStore links;
     private final RepositoryGuard guard;
+    private final Transactions transactions;
+    private final RegistryEvents events;
 
     @Inject
-    public DeleteBlob(BlobLinkStore links, RepositoryGuard guard) {
+    public DeleteBlob(BlobLinkStore links, RepositoryGuard guard, Transactions transactions, RegistryEvents events) {
         this.links = links;
         this.guard = guard;
+        this.transactions = transactions;
+        this.events = events;
     }
 
     public void delete(RepositoryName repository, Digest digest) {
         guard.requireDeletesEnabled();
-        if (!links.unlink(repository, digest)) {
+        boolean unlinked = transactions.inTransaction(() -> {
+            boolean removed = links.unlink(repository, digest);
+            if (removed) {
+                events.blobDeleted(repository, digest);
+            }
+            return removed;
+        });
+        if (!unlinked) {
             guard.requireExisting(repository);
             throw new BlobUnknownException(digest.toString());
         }

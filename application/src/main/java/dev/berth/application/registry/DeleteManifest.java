@@ -1,7 +1,9 @@
 package dev.berth.application.registry;
 
+import dev.berth.application.event.RegistryEvents;
 import dev.berth.application.port.ManifestStore;
 import dev.berth.application.port.TagStore;
+import dev.berth.application.port.Transactions;
 import dev.berth.domain.Digest;
 import dev.berth.domain.Reference;
 import dev.berth.domain.RepositoryName;
@@ -22,26 +24,41 @@ public class DeleteManifest {
     private final ManifestStore manifests;
     private final TagStore tags;
     private final RepositoryGuard guard;
+    private final Transactions transactions;
+    private final RegistryEvents events;
 
     @Inject
-    public DeleteManifest(ManifestStore manifests, TagStore tags, RepositoryGuard guard) {
+    public DeleteManifest(ManifestStore manifests, TagStore tags, RepositoryGuard guard, Transactions transactions,
+                          RegistryEvents events) {
         this.manifests = manifests;
         this.tags = tags;
         this.guard = guard;
+        this.transactions = transactions;
+        this.events = events;
     }
 
     public void delete(RepositoryName repository, Reference reference) {
         guard.requireDeletesEnabled();
-        boolean deleted = switch (reference) {
-            case Tag tag -> tags.untag(repository, tag);
+        boolean deleted = transactions.inTransaction(() -> switch (reference) {
+            case Tag tag -> {
+                boolean untagged = tags.untag(repository, tag);
+                if (untagged) {
+                    events.tagDeleted(repository, tag);
+                }
+                yield untagged;
+            }
             case Digest digest -> {
                 if (manifests.isChildOfAnother(repository, digest)) {
                     // an index would point at nothing: its platform images go after it, not before
                     throw new UnsupportedException("an index in this repository lists " + digest + "; delete the index first");
                 }
-                yield manifests.delete(repository, digest);
+                boolean removed = manifests.delete(repository, digest);
+                if (removed) {
+                    events.manifestDeleted(repository, digest);
+                }
+                yield removed;
             }
-        };
+        });
         if (!deleted) {
             guard.requireExisting(repository);
             throw new ManifestUnknownException(reference.toString());

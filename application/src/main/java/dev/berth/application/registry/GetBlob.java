@@ -1,5 +1,6 @@
 package dev.berth.application.registry;
 
+import dev.berth.application.event.RegistryEvents;
 import dev.berth.application.port.BlobLinkStore;
 import dev.berth.application.port.BlobStore;
 import dev.berth.domain.Digest;
@@ -20,12 +21,14 @@ public class GetBlob {
     private final BlobLinkStore links;
     private final BlobStore blobs;
     private final RepositoryGuard guard;
+    private final RegistryEvents events;
 
     @Inject
-    public GetBlob(BlobLinkStore links, BlobStore blobs, RepositoryGuard guard) {
+    public GetBlob(BlobLinkStore links, BlobStore blobs, RepositoryGuard guard, RegistryEvents events) {
         this.links = links;
         this.blobs = blobs;
         this.guard = guard;
+        this.events = events;
     }
 
     /** The blob with its size, when it is linked to the repository (one metadata lookup). */
@@ -39,7 +42,7 @@ public class GetBlob {
     }
 
     /**
-     * Opens {@code length} bytes from {@code offset}; the caller closes the stream.
+     * Opens {@code length} bytes from {@code offset} and records the pull; the caller closes the stream.
      *
      * @throws RangeInvalidException when the range lies outside the blob
      */
@@ -47,11 +50,27 @@ public class GetBlob {
         if (offset < 0 || length < 0 || offset + length > blob.size()) {
             throw new RangeInvalidException("bytes " + offset + "-" + (offset + length - 1) + " of " + blob.size());
         }
+        InputStream content;
         try {
-            return blobs.read(blob.digest(), offset, length);
+            content = blobs.read(blob.digest(), offset, length);
         } catch (IOException | RuntimeException e) {
             // the metadata knows the blob but storage cannot deliver it (gone, truncated, unreachable)
             throw new UnavailableException("storage read failed", e);
+        }
+        try {
+            events.blobPulled(blob.repository(), blob.digest(), blob.size());
+        } catch (RuntimeException e) {
+            closeQuietly(content, e);
+            throw e;
+        }
+        return content;
+    }
+
+    private static void closeQuietly(InputStream content, RuntimeException cause) {
+        try {
+            content.close();
+        } catch (IOException e) {
+            cause.addSuppressed(e);
         }
     }
 }

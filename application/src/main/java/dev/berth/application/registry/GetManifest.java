@@ -1,5 +1,6 @@
 package dev.berth.application.registry;
 
+import dev.berth.application.event.RegistryEvents;
 import dev.berth.application.port.ManifestStore;
 import dev.berth.application.port.StoredManifest;
 import dev.berth.domain.Digest;
@@ -31,11 +32,22 @@ public class GetManifest {
 
     private final ManifestStore manifests;
     private final RepositoryGuard guard;
+    private final RegistryEvents events;
 
     @Inject
-    public GetManifest(ManifestStore manifests, RepositoryGuard guard) {
+    public GetManifest(ManifestStore manifests, RepositoryGuard guard, RegistryEvents events) {
         this.manifests = manifests;
         this.guard = guard;
+        this.events = events;
+    }
+
+    /** {@link #get}, for a client that downloads the manifest (GET, not HEAD): records the pull. */
+    public StoredManifest pull(RepositoryName repository, Reference reference, Set<MediaType> accepted) {
+        StoredManifest manifest = get(repository, reference, accepted);
+        events.manifestPulled(repository, manifest.digest(), manifest.mediaType(), manifest.payload().length,
+                reference instanceof Tag tag ? tag : null,
+                PutManifest.references(ManifestParser.parse(manifest.payload(), manifest.mediaType())));
+        return manifest;
     }
 
     /** @param accepted the media types the client accepts; empty means any */

@@ -1,5 +1,6 @@
 package dev.berth.application.registry;
 
+import dev.berth.application.event.RegistryEvents;
 import dev.berth.application.port.BlobLinkStore;
 import dev.berth.application.port.Transactions;
 import dev.berth.domain.Digest;
@@ -19,11 +20,13 @@ public class MountBlob {
 
     private final BlobLinkStore links;
     private final Transactions transactions;
+    private final RegistryEvents events;
 
     @Inject
-    public MountBlob(BlobLinkStore links, Transactions transactions) {
+    public MountBlob(BlobLinkStore links, Transactions transactions, RegistryEvents events) {
         this.links = links;
         this.transactions = transactions;
+        this.events = events;
     }
 
     /**
@@ -34,7 +37,10 @@ public class MountBlob {
     public OptionalLong mount(RepositoryName repository, Digest digest, Optional<RepositoryName> from) {
         OptionalLong size = from.isPresent() ? links.linkedSize(from.get(), digest) : links.blobSize(digest);
         if (size.isPresent()) {
-            transactions.run(() -> links.link(repository, digest));
+            transactions.run(() -> {
+                links.link(repository, digest);
+                events.blobMounted(repository, digest, size.getAsLong(), from.orElse(null));
+            });
         }
         return size;
     }

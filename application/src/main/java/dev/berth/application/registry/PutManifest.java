@@ -1,5 +1,6 @@
 package dev.berth.application.registry;
 
+import dev.berth.application.event.RegistryEvents;
 import dev.berth.application.port.BlobLinkStore;
 import dev.berth.application.port.ManifestStore;
 import dev.berth.application.port.RepositoryCatalog;
@@ -23,6 +24,7 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -41,10 +43,11 @@ public class PutManifest {
     private final Transactions transactions;
     private final RegistrySettings settings;
     private final Clock clock;
+    private final RegistryEvents events;
 
     @Inject
     public PutManifest(RepositoryCatalog catalog, ManifestStore manifests, TagStore tags, BlobLinkStore links,
-                       Transactions transactions, RegistrySettings settings, Clock clock) {
+                       Transactions transactions, RegistrySettings settings, Clock clock, RegistryEvents events) {
         this.catalog = catalog;
         this.manifests = manifests;
         this.tags = tags;
@@ -52,6 +55,7 @@ public class PutManifest {
         this.transactions = transactions;
         this.settings = settings;
         this.clock = clock;
+        this.events = events;
     }
 
     public PushedManifest put(RepositoryName repository, Reference reference, MediaType contentType, byte[] payload) {
@@ -74,6 +78,8 @@ public class PutManifest {
             if (reference instanceof Tag tag) {
                 tags.tag(repository, tag, digest);
             }
+            events.manifestPushed(repository, digest, parsed.mediaType(), payload.length,
+                    reference instanceof Tag tag ? tag : null, references(parsed));
         });
         return new PushedManifest(digest, Optional.ofNullable(stored.subject()));
     }
@@ -106,6 +112,13 @@ public class PutManifest {
             return parsed.artifactType().toString();
         }
         return parsed instanceof ImageManifest image ? image.config().mediaType().toString() : null;
+    }
+
+    /** What a manifest event lists: config and layers, then the manifests an index lists. */
+    static List<Descriptor> references(ParsedManifest parsed) {
+        List<Descriptor> all = new ArrayList<>(parsed.referencedBlobs());
+        all.addAll(parsed.referencedManifests());
+        return all;
     }
 
     private static List<Digest> digests(List<Descriptor> descriptors) {

@@ -1,7 +1,10 @@
 package dev.berth.application.registry;
 
+import dev.berth.application.event.EventSource;
+import dev.berth.application.event.RegistryEvents;
 import dev.berth.application.fake.InMemoryBlobs;
 import dev.berth.application.fake.InMemoryMetadata;
+import dev.berth.application.fake.RecordingOutbox;
 import dev.berth.domain.Digest;
 import dev.berth.domain.DigestAlgorithm;
 import dev.berth.domain.RepositoryName;
@@ -20,6 +23,7 @@ final class TestRegistry {
     final InMemoryBlobs blobs = new InMemoryBlobs();
     final Clock clock = Clock.fixed(Instant.parse("2026-11-27T10:00:00Z"), ZoneOffset.UTC);
     final RegistrySettings settings;
+    final RecordingOutbox outbox = new RecordingOutbox();
 
     TestRegistry(boolean deleteEnabled, int maxPageSize) {
         settings = new RegistrySettings(deleteEnabled, 64 * 1024, maxPageSize);
@@ -38,6 +42,10 @@ final class TestRegistry {
     final UploadHashStates states = new UploadHashStates();
     final UploadWriter writer = writer(states);
 
+    RegistryEvents events() {
+        return new RegistryEvents(outbox, metadata, new EventSource("node-1:5000", "instance-1"), clock);
+    }
+
     StartBlobUpload start() {
         return new StartBlobUpload(metadata, metadata, metadata, clock);
     }
@@ -47,7 +55,7 @@ final class TestRegistry {
     }
 
     CompleteBlobUpload complete(UploadWriter w) {
-        return new CompleteBlobUpload(w, blobs, metadata, metadata);
+        return new CompleteBlobUpload(w, blobs, metadata, metadata, events());
     }
 
     RepositoryGuard guard() {
@@ -55,27 +63,27 @@ final class TestRegistry {
     }
 
     GetBlob getBlob() {
-        return new GetBlob(metadata, blobs, guard());
+        return new GetBlob(metadata, blobs, guard(), events());
     }
 
     MountBlob mount() {
-        return new MountBlob(metadata, metadata);
+        return new MountBlob(metadata, metadata, events());
     }
 
     DeleteBlob deleteBlob() {
-        return new DeleteBlob(metadata, guard());
+        return new DeleteBlob(metadata, guard(), metadata, events());
     }
 
     PutManifest putManifest() {
-        return new PutManifest(metadata, metadata, metadata, metadata, metadata, settings, clock);
+        return new PutManifest(metadata, metadata, metadata, metadata, metadata, settings, clock, events());
     }
 
     GetManifest getManifest() {
-        return new GetManifest(metadata, guard());
+        return new GetManifest(metadata, guard(), events());
     }
 
     DeleteManifest deleteManifest() {
-        return new DeleteManifest(metadata, metadata, guard());
+        return new DeleteManifest(metadata, metadata, guard(), metadata, events());
     }
 
     ListTags listTags() {

@@ -32,12 +32,12 @@ public final class ConfigLoader {
     private static final Set<String> STORAGE_OPTIONS = Set.of("delete", "maintenance", "cache", "redirect", "tag");
     /** Distribution sections Berth knows but does not implement yet: a warning, not an error. */
     private static final List<String> NOT_YET_SUPPORTED = List.of(
-            "log.formatter", "log.fields", "log.accesslog", "log.hooks", "log.reportcaller", "loglevel",
+            "log.fields", "log.hooks", "log.reportcaller", "loglevel",
             "storage.maintenance", "storage.cache", "storage.tag",
             "http.prefix", "http.host", "http.secret", "http.tls.clientcas", "http.tls.letsencrypt",
             "http.tls.ciphersuites", "http.debug", "http.headers", "http.http2",
             "http.h2c", "http.net", "http.relativeurls", "http.draintimeout",
-            "middleware", "reporting", "notifications", "redis", "health", "proxy", "validation",
+            "middleware", "reporting", "redis", "health", "proxy", "validation",
             "compatibility");
     private static final long MAX_FILE_BYTES = 1024 * 1024;
 
@@ -77,10 +77,13 @@ public final class ConfigLoader {
 
         BerthConfig.Tls tls = tls(raw, dataDirectory);
 
+        List<String> warnings = new ArrayList<>();
+        BerthConfig.Notifications notifications = NotificationsConfig.read(raw, warnings);
+        BerthConfig.Observability observability = observability(raw);
+
         if (!raw.problems().isEmpty()) {
             throw new ConfigException(raw.problems());
         }
-        List<String> warnings = new ArrayList<>();
         for (String key : raw.unreadKeys()) {
             warnings.add(notYetSupported(key)
                     ? key + ": not supported by Berth yet; ignored"
@@ -89,7 +92,8 @@ public final class ConfigLoader {
         for (String name : raw.unreadEnvironment(Set.of(PATH_ENV, "REGISTRY_STORAGE"))) {
             warnings.add(name + ": environment variable matches no configuration key; ignored");
         }
-        return new BerthConfig(file, logLevel, http, dataDirectory, storage, database, maxPageSize, auth, warnings, tls);
+        return new BerthConfig(file, logLevel, http, dataDirectory, storage, database, maxPageSize, auth, warnings, tls,
+                notifications, observability);
     }
 
     /** auth.* sections: Distribution's providers and Berth's own settings. */
@@ -203,6 +207,17 @@ public final class ConfigLoader {
             raw.problem("http.tls.hostnames: only used with http.tls.managed: true");
         }
         return new BerthConfig.Tls(certificate, key, keyPassphrase, managed, hostnames, directory, minimum);
+    }
+
+    private static BerthConfig.Observability observability(RawConfig raw) {
+        boolean metrics = raw.bool("http.debug.prometheus.enabled", true);
+        String path = raw.parsed("http.debug.prometheus.path", "/metrics", "a path such as /metrics outside /v2, /admin and /health",
+                p -> p.matches("/[A-Za-z0-9._~/-]*") && !p.equals("/") && !p.startsWith("/v2") && !p.startsWith("/admin")
+                        && !p.startsWith("/health") && !p.startsWith("/debug") ? p : null, false);
+        String formatter = raw.parsed("log.formatter", "text", "text or json",
+                f -> f.equals("text") || f.equals("json") ? f : null, false);
+        boolean accessLog = !raw.bool("log.accesslog.disabled", false);
+        return new BerthConfig.Observability(metrics, path, formatter.equals("json"), accessLog);
     }
 
     private static boolean notYetSupported(String key) {

@@ -166,6 +166,12 @@ final class RawConfig {
                 .sorted().toList();
     }
 
+    /** The value of {@code key} in the file as YAML gave it (a list, for instance); no environment override. */
+    Object raw(String key) {
+        readKeys.add(key);
+        return values.get(key);
+    }
+
     void markRead(String key) {
         readKeys.add(key);
     }

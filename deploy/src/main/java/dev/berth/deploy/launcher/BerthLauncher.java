@@ -185,7 +185,9 @@ public final class BerthLauncher {
     static String preBootCommands(BerthConfig config, HttpAddress http) {
         return "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address="
                 + http.bindAddress() + "\n"
-                + "set configs.config.server-config.hazelcast-config-specific-configuration.enabled=false\n";
+                + "set configs.config.server-config.hazelcast-config-specific-configuration.enabled=false\n"
+                // Payara's MicroProfile Metrics would own /metrics: Berth serves its own there
+                + "set configs.config.server-config.microprofile-metrics-configuration.enabled=false\n";
     }
 
     /** Payara's own INFO chatter off; Berth's loggers at the configured level. */

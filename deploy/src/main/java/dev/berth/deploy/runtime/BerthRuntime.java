@@ -8,6 +8,12 @@ import dev.berth.adapters.db.PostgresAuditLog;
 import dev.berth.adapters.db.PostgresBlobLinkStore;
 import dev.berth.adapters.db.PostgresDatabaseStatus;
 import dev.berth.adapters.db.PostgresLoginFailures;
+import dev.berth.adapters.db.PostgresEventOutbox;
+import dev.berth.adapters.db.PostgresNotificationStore;
+import dev.berth.adapters.http.HttpObservability;
+import dev.berth.adapters.http.JdkWebhookSender;
+import dev.berth.adapters.http.Metrics;
+import dev.berth.adapters.http.ObservabilityFilter;
 import dev.berth.adapters.db.PostgresManifestStore;
 import dev.berth.adapters.db.PostgresRepositoryCatalog;
 import dev.berth.adapters.db.PostgresRobotTokenStore;
@@ -22,7 +28,19 @@ import dev.berth.application.port.AuditLog;
 import dev.berth.adapters.tls.BouncyCastleCertificateIssuer;
 import dev.berth.adapters.tls.BouncyCastlePemCodec;
 import dev.berth.adapters.tls.FileCertificateStore;
+import dev.berth.application.event.ConfigureNotificationEndpoints;
+import dev.berth.application.event.DeliverEvents;
+import dev.berth.application.event.EndpointStatus;
+import dev.berth.application.event.EnvelopeFormat;
+import dev.berth.application.event.ListNotificationEndpoints;
+import dev.berth.application.event.EventAction;
+import dev.berth.application.event.EventSource;
+import dev.berth.application.event.NotificationEndpoint;
+import dev.berth.application.event.PruneDeliveredEvents;
 import dev.berth.application.port.BlobLinkStore;
+import dev.berth.application.port.EventOutbox;
+import dev.berth.application.port.NotificationStore;
+import dev.berth.application.port.WebhookSender;
 import dev.berth.application.port.BlobStore;
 import dev.berth.application.port.LoginFailures;
 import dev.berth.application.port.ManifestStore;
@@ -51,16 +69,30 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryUsage;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.function.ToDoubleFunction;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -86,6 +118,14 @@ public class BerthRuntime {
     private PasswordHasher passwordHasher;
     private TokenService tokenService;
     private ScheduledExecutorService daily;
+    private EventSource eventSource;
+    private NotificationWorker notificationWorker;
+    /** Held: a logger nobody references may be collected, and its level with it. */
+    private static final Logger ACCESS_LOG = Logger.getLogger(ObservabilityFilter.ACCESS_LOGGER);
+    private final Map<Handler, Formatter> replacedFormatters = new HashMap<>();
+
+    @Inject
+    Metrics metrics;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         try {
@@ -125,6 +165,10 @@ public class BerthRuntime {
         tokenService = new JwtTokenService(new PostgresSigningKeyStore(database), config.auth().issuer(),
                 config.auth().service(), Access.KEY_ROTATION, Access.longestTokenLifetime(config.auth()), clock);
         Access.prepare(config, database, passwordHasher, clock);
+        configureLogs(launched);
+        registerGauges();
+        eventSource = new EventSource(hostName() + ":" + config.http().port(), UUID.randomUUID().toString());
+        startNotifications();
 
         DatabaseStatus.DatabaseReport db = new PostgresDatabaseStatus(database).report();
         Duration took = Duration.between(instance.startedAt(), clock.instant());
@@ -184,6 +228,112 @@ public class BerthRuntime {
                 embeddedPostgres.jdbcUrl(), embeddedPostgres.user(), "", db.maxPoolSize());
     }
 
+    /**
+     * log.formatter json: Berth's console lines become JSON from here on (Payara's first boot lines
+     * stay text). The access log is on at INFO unless log.accesslog.disabled, whatever log.level says.
+     */
+    private void configureLogs(boolean launched) {
+        ACCESS_LOG.setLevel(config.observability().accessLog() ? Level.INFO : Level.OFF);
+        if (!config.observability().jsonLogs()) {
+            return;
+        }
+        if (!launched) {
+            LOG.warning("Configuration: log.formatter json applies to berth.jar; the server's log format stays");
+            return;
+        }
+        JsonLogFormatter json = new JsonLogFormatter();
+        for (Handler handler : Logger.getLogger("").getHandlers()) {
+            replacedFormatters.put(handler, handler.getFormatter());
+            handler.setFormatter(json);
+        }
+    }
+
+    private void registerGauges() {
+        MetadataDatabase db = database;
+        metrics.gauge("berth_db_pool_connections", "Metadata database connections by state (active, idle, max)", () -> {
+            MetadataDatabase.PoolUsage pool = db.poolUsage();
+            return Map.of(Metrics.Labels.of("state", "active"), (double) pool.active(),
+                    Metrics.Labels.of("state", "idle"), (double) pool.idle(),
+                    Metrics.Labels.of("state", "max"), (double) pool.max());
+        });
+        metrics.gauge("berth_db_pool_waiting_threads", "Threads waiting for a metadata database connection",
+                () -> Map.of(Metrics.Labels.of(), (double) db.poolUsage().waiting()));
+        ListNotificationEndpoints endpoints = new ListNotificationEndpoints(new PostgresNotificationStore(database));
+        metrics.gauge("berth_webhook_queue_depth", "Events waiting for delivery, by endpoint (all nodes)",
+                () -> webhookGauge(endpoints, s -> (double) s.queueDepth()));
+        metrics.gauge("berth_webhook_failures", "Failed delivery attempts since the endpoint was created, by endpoint",
+                () -> webhookGauge(endpoints, s -> (double) s.totalFailures()));
+        metrics.gauge("berth_webhook_consecutive_failures", "Failed delivery attempts since the last success, by endpoint",
+                () -> webhookGauge(endpoints, s -> (double) s.consecutiveFailures()));
+        metrics.gauge("berth_webhook_delivered", "Events delivered since the endpoint was created, by endpoint",
+                () -> webhookGauge(endpoints, s -> (double) s.delivered()));
+        metrics.gauge("berth_jvm_memory_bytes", "JVM memory by area (heap, nonheap) and kind (used, committed, max)", () -> {
+            MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+            Map<Metrics.Labels, Double> values = new LinkedHashMap<>();
+            memoryUsage(values, "heap", memory.getHeapMemoryUsage());
+            memoryUsage(values, "nonheap", memory.getNonHeapMemoryUsage());
+            return values;
+        });
+        metrics.gauge("berth_jvm_threads", "Live JVM threads",
+                () -> Map.of(Metrics.Labels.of(), (double) ManagementFactory.getThreadMXBean().getThreadCount()));
+        metrics.gauge("berth_jvm_gc_collections", "Garbage collections by collector", () -> {
+            Map<Metrics.Labels, Double> values = new LinkedHashMap<>();
+            ManagementFactory.getGarbageCollectorMXBeans().forEach(gc ->
+                    values.put(Metrics.Labels.of("gc", gc.getName()), (double) gc.getCollectionCount()));
+            return values;
+        });
+        metrics.gauge("berth_jvm_gc_seconds", "Time spent in garbage collection by collector", () -> {
+            Map<Metrics.Labels, Double> values = new LinkedHashMap<>();
+            ManagementFactory.getGarbageCollectorMXBeans().forEach(gc ->
+                    values.put(Metrics.Labels.of("gc", gc.getName()), gc.getCollectionTime() / 1000.0));
+            return values;
+        });
+        metrics.gauge("berth_process_uptime_seconds", "Seconds since the JVM started",
+                () -> Map.of(Metrics.Labels.of(), ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0));
+    }
+
+    private static void memoryUsage(Map<Metrics.Labels, Double> values, String area, MemoryUsage usage) {
+        values.put(Metrics.Labels.of("area", area, "kind", "used"), (double) usage.getUsed());
+        values.put(Metrics.Labels.of("area", area, "kind", "committed"), (double) usage.getCommitted());
+        if (usage.getMax() >= 0) {
+            values.put(Metrics.Labels.of("area", area, "kind", "max"), (double) usage.getMax());
+        }
+    }
+
+    private static Map<Metrics.Labels, Double> webhookGauge(ListNotificationEndpoints endpoints,
+                                                            ToDoubleFunction<EndpointStatus> value) {
+        Map<Metrics.Labels, Double> values = new LinkedHashMap<>();
+        endpoints.list().forEach(s -> values.put(Metrics.Labels.of("endpoint", s.endpoint().name()),
+                value.applyAsDouble(s)));
+        return values;
+    }
+
+    /** Seeds the configured endpoints and starts delivering: events queued before a crash go out now. */
+    private void startNotifications() {
+        NotificationStore store = new PostgresNotificationStore(database);
+        Transactions transactions = new JpaTransactions(database);
+        new ConfigureNotificationEndpoints(store, transactions).configure(
+                config.notifications().endpoints().stream().map(BerthRuntime::endpoint).toList());
+        notificationWorker = new NotificationWorker(
+                new DeliverEvents(store, new JdkWebhookSender(), transactions, clock),
+                new PruneDeliveredEvents(store, clock), config.notifications().retention());
+        config.notifications().endpoints().forEach(e -> LOG.info("Notifications: endpoint " + e));
+    }
+
+    private static NotificationEndpoint endpoint(BerthConfig.Endpoint e) {
+        return new NotificationEndpoint(e.name(), e.url(), e.headers(), e.timeout(), e.threshold(), e.backoff(),
+                e.ignoredMediaTypes(), e.ignoredActions().stream().map(EventAction::parse).collect(Collectors.toSet()),
+                EnvelopeFormat.parse(e.format()), e.signingKey(), e.disabled());
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
     private static long jvmStart() {
         return ManagementFactory.getRuntimeMXBean().getStartTime();
     }
@@ -193,6 +343,12 @@ public class BerthRuntime {
         if (daily != null) {
             daily.shutdownNow();
             daily = null;
+        }
+        replacedFormatters.forEach(Handler::setFormatter);
+        replacedFormatters.clear();
+        if (notificationWorker != null) {
+            notificationWorker.close();
+            notificationWorker = null;
         }
         if (database != null) {
             try {
@@ -228,7 +384,13 @@ public class BerthRuntime {
     @Produces
     @ApplicationScoped
     BlobStore blobStore() {
-        return blobStore;
+        return new MeteredBlobStore(blobStore, metrics);
+    }
+
+    @Produces
+    HttpObservability httpObservability() {
+        return new HttpObservability(config.observability().metricsEnabled(), config.observability().metricsPath(),
+                config.observability().accessLog());
     }
 
     @Produces
@@ -299,8 +461,20 @@ public class BerthRuntime {
 
     @Produces
     @ApplicationScoped
+    EventOutbox eventOutbox() {
+        return new PostgresEventOutbox(database);
+    }
+
+    @Produces
+    @ApplicationScoped
     RobotTokenStore robotTokenStore() {
         return new PostgresRobotTokenStore(database);
+    }
+
+    @Produces
+    @ApplicationScoped
+    NotificationStore notificationStore() {
+        return new PostgresNotificationStore(database);
     }
 
     @Produces
@@ -334,6 +508,17 @@ public class BerthRuntime {
     @Produces
     AccessSettings accessSettings() {
         return Access.settings(config.auth());
+    }
+
+    @Produces
+    @ApplicationScoped
+    WebhookSender webhookSender() {
+        return new JdkWebhookSender();
+    }
+
+    @Produces
+    EventSource eventSource() {
+        return eventSource;
     }
 
     @Produces

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -358,5 +360,91 @@ class ConfigLoaderTest {
     void tlsKeysBerthLacksAreStillWarnedAbout() throws IOException {
         BerthConfig config = ConfigLoader.load(file("http:\n  tls:\n    managed: true\n    clientcas: [/ca.pem]\n"), Map.of());
         assertThat(config.warnings()).containsExactly("http.tls.clientcas: not supported by Berth yet; ignored");
+    }
+
+    @Test
+    void readsDistributionsNotificationEndpointsAndObservabilityKeys() throws IOException {
+        BerthConfig config = ConfigLoader.load(file("""
+                version: 0.1
+                log:
+                  formatter: json
+                  accesslog:
+                    disabled: true
+                http:
+                  debug:
+                    prometheus:
+                      enabled: true
+                      path: /internal/metrics
+                notifications:
+                  endpoints:
+                    - name: alistener
+                      disabled: false
+                      url: https://my.listener.com/event
+                      headers:
+                        Authorization: [Bearer secret-token]
+                      timeout: 500ms
+                      threshold: 5
+                      backoff: 1s
+                      ignoredmediatypes:
+                        - application/octet-stream
+                      ignore:
+                        mediatypes:
+                          - application/vnd.oci.image.config.v1+json
+                        actions:
+                          - pull
+                    - name: old
+                      url: http://old.example/hook
+                      format: v1
+                      signingkey: sixteen-chars-or-more
+                """), Map.of());
+
+        assertThat(config.warnings()).isEmpty();
+        assertThat(config.observability()).isEqualTo(new BerthConfig.Observability(true, "/internal/metrics", true, false));
+        BerthConfig.Endpoint first = config.notifications().endpoints().getFirst();
+        assertThat(first.timeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(first.threshold()).isEqualTo(5);
+        assertThat(first.headers()).containsEntry("Authorization", List.of("Bearer secret-token"));
+        assertThat(first.ignoredMediaTypes()).containsExactlyInAnyOrder("application/octet-stream",
+                "application/vnd.oci.image.config.v1+json");
+        assertThat(first.ignoredActions()).containsExactly("pull");
+        assertThat(first.format()).isEqualTo("v2");
+        assertThat(first.toString()).doesNotContain("secret-token");
+        BerthConfig.Endpoint old = config.notifications().endpoints().get(1);
+        assertThat(old.format()).isEqualTo("v1");
+        assertThat(old.timeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(old.threshold()).isEqualTo(10);
+        assertThat(old.signingKey()).contains("sixteen-chars-or-more");
+        assertThat(config.notifications().retention()).isEqualTo(Duration.ofHours(24));
+    }
+
+    @Test
+    void invalidEndpointsNameTheEndpointAndTheKeyButNeverTheSecret() throws IOException {
+        assertThatThrownBy(() -> ConfigLoader.load(file("""
+                notifications:
+                  endpoints:
+                    - name: a
+                      url: ftp://user:hunter2@example/x
+                      timeout: soon
+                      threshold: 0
+                      ignore:
+                        actions: [push, fetch]
+                      format: v3
+                    - name: a
+                      url: http://example/
+                      signingkey: short
+                log:
+                  formatter: xml
+                """), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
+                        "notifications.endpoints[0] (a).url: expected an absolute http or https URL",
+                        "notifications.endpoints[0] (a).timeout: expected a duration such as 500ms, 1s or 5m, found 'soon'",
+                        "notifications.endpoints[0] (a).threshold: expected a whole number from 1 to 1000000, found '0'",
+                        "notifications.endpoints[0] (a).ignore.actions: expected push, pull, delete or mount, found 'fetch'",
+                        "notifications.endpoints[0] (a).format: expected v1 (registry:2's envelope) or v2 (Distribution 3's), found 'v3'",
+                        "notifications.endpoints[1] (a): another endpoint has the same name",
+                        "notifications.endpoints[1] (a).signingkey: expected at least 16 characters",
+                        "log.formatter: expected text or json, found 'xml'"))
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
     }
 }

@@ -1,0 +1,192 @@
+package dev.berth.adapters.http;
+
+import dev.berth.application.event.CurrentRequest;
+import dev.berth.application.event.RequestContext;
+import dev.berth.domain.error.RegistryException;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * Around every request: a request id (in events, log lines and the X-Request-Id header), the HTTP
+ * metrics (requests by route, method and status with latency; bytes pushed and pulled; uploads in
+ * flight), the access log, and the metrics page itself.
+ */
+@WebFilter(filterName = "berth-observability", urlPatterns = "/*", asyncSupported = true)
+public class ObservabilityFilter extends HttpFilter {
+
+    /** The access log's logger: one INFO line per request, switched off with log.accesslog.disabled. */
+    public static final String ACCESS_LOGGER = "dev.berth.access";
+    private static final Logger ACCESS = Logger.getLogger(ACCESS_LOGGER);
+    private static final AtomicInteger UPLOADS_IN_FLIGHT = new AtomicInteger();
+
+    @Inject
+    Metrics metrics;
+    @Inject
+    Instance<HttpObservability> settings;
+
+    private volatile HttpObservability resolved;
+
+    @Override
+    public void init() {
+        metrics.gauge("berth_uploads_in_progress", "Blob upload requests (POST, PATCH, PUT) being received now",
+                () -> Map.of(Metrics.Labels.of(), (double) UPLOADS_IN_FLIGHT.get()));
+    }
+
+    private HttpObservability settings() {
+        HttpObservability s = resolved;
+        if (s == null) {
+            s = settings.isResolvable() ? settings.get() : new HttpObservability(true, "/metrics", true);
+            resolved = s;
+        }
+        return s;
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        HttpObservability s = settings();
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        if (s.metricsEnabled() && path.equals(s.metricsPath())) {
+            serveMetrics(request, response);
+            return;
+        }
+        long start = System.nanoTime();
+        String id = UUID.randomUUID().toString();
+        response.setHeader("X-Request-Id", id);
+        CurrentRequest.set(context(id, request));
+        String route = route(path);
+        boolean upload = route.startsWith("blob_upload") && !request.getMethod().equals("GET")
+                && !request.getMethod().equals("HEAD") && !request.getMethod().equals("DELETE");
+        CountingStreams.Request countedRequest = new CountingStreams.Request(request);
+        CountingStreams.Response countedResponse = new CountingStreams.Response(response);
+        if (upload) {
+            UPLOADS_IN_FLIGHT.incrementAndGet();
+        }
+        try {
+            chain.doFilter(countedRequest, countedResponse);
+        } finally {
+            if (upload) {
+                UPLOADS_IN_FLIGHT.decrementAndGet();
+            }
+            long nanos = System.nanoTime() - start;
+            record(route, request.getMethod(), countedResponse.getStatus(), nanos, countedRequest.bytes(),
+                    countedResponse.bytes());
+            if (s.accessLog()) {
+                accessLog(id, path, request, countedResponse.getStatus(), countedRequest.bytes(),
+                        countedResponse.bytes(), nanos);
+            }
+            CurrentRequest.clear();
+        }
+    }
+
+    private void record(String route, String method, int status, long nanos, long in, long out) {
+        Metrics.Labels labels = Metrics.Labels.of("route", route, "method", method, "status", String.valueOf(status));
+        metrics.count("berth_http_requests_total", "HTTP requests by route, method and status", labels, 1);
+        metrics.observeSeconds("berth_http_request_duration_seconds", "HTTP request latency by route, method and status",
+                labels, nanos);
+        if (status < 400 && in > 0 && (route.startsWith("blob_upload") || route.equals("manifest"))) {
+            metrics.count("berth_bytes_pushed_total", "Bytes received in blob uploads and manifest pushes",
+                    Metrics.Labels.of("kind", route.equals("manifest") ? "manifest" : "blob"), in);
+        }
+        if (status < 400 && out > 0 && method.equals("GET") && (route.equals("blob") || route.equals("manifest"))) {
+            metrics.count("berth_bytes_pulled_total", "Bytes sent in blob and manifest pulls",
+                    Metrics.Labels.of("kind", route), out);
+        }
+    }
+
+    /** The route as a small fixed set of names: never the repository, which would explode the label space. */
+    static String route(String path) {
+        if (path.equals("/v2") || path.startsWith("/v2/")) {
+            try {
+                return switch (Route.of(path.length() <= 3 ? "/" : path.substring(3)).kind()) {
+                    case BASE -> "base";
+                    case CATALOG -> "catalog";
+                    case TAGS -> "tags";
+                    case MANIFEST -> "manifest";
+                    case UPLOADS -> "blob_uploads";
+                    case UPLOAD -> "blob_upload";
+                    case BLOB -> "blob";
+                    case REFERRERS -> "referrers";
+                    case UNKNOWN -> "v2_unknown";
+                };
+            } catch (RegistryException e) {
+                return "v2_invalid";
+            }
+        }
+        for (String prefix : new String[] {"admin", "health", "debug"}) {
+            if (path.equals("/" + prefix) || path.startsWith("/" + prefix + "/")) {
+                return prefix;
+            }
+        }
+        return "other";
+    }
+
+    private void serveMetrics(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
+            response.setStatus(405);
+            response.setHeader("Allow", "GET, HEAD");
+            return;
+        }
+        byte[] body = metrics.render().getBytes(StandardCharsets.UTF_8);
+        response.setStatus(200);
+        response.setContentType("text/plain; version=0.0.4; charset=utf-8");
+        response.setContentLength(body.length);
+        if (request.getMethod().equals("GET")) {
+            response.getOutputStream().write(body);
+        }
+    }
+
+    private static RequestContext context(String id, HttpServletRequest request) {
+        String userAgent = request.getHeader("User-Agent");
+        String host = request.getHeader("Host");
+        return new RequestContext(id, request.getRemoteAddr() + ":" + request.getRemotePort(),
+                host == null ? "" : host, request.getMethod(), userAgent == null ? "" : userAgent,
+                Urls.absolute(request, ""), null);
+    }
+
+    /**
+     * One line per request: never the query string's secrets nor any header but the user agent. The
+     * fields also travel as a map parameter, which the JSON log format writes as fields.
+     */
+    private static void accessLog(String id, String path, HttpServletRequest request, int status, long in, long out,
+                                  long nanos) {
+        if (!ACCESS.isLoggable(Level.INFO)) {
+            return;
+        }
+        String user = CurrentRequest.get().actor();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("requestId", id);
+        fields.put("remoteAddr", request.getRemoteAddr());
+        fields.put("method", request.getMethod());
+        fields.put("path", path);
+        fields.put("status", status);
+        fields.put("bytesIn", in);
+        fields.put("bytesOut", out);
+        fields.put("durationMs", nanos / 1_000_000.0);
+        fields.put("user", user == null ? "-" : user);
+        fields.put("userAgent", request.getHeader("User-Agent") == null ? "-" : request.getHeader("User-Agent"));
+        LogRecord record = new LogRecord(Level.INFO, String.format(Locale.ROOT,
+                "%s %s %s %d in=%d out=%d %.1fms user=%s id=%s", request.getRemoteAddr(), request.getMethod(),
+                path.replaceAll("[\\r\\n]", "_"), status, in, out, nanos / 1e6, fields.get("user"), id));
+        record.setLoggerName(ACCESS_LOGGER);
+        record.setParameters(new Object[] {fields});
+        ACCESS.log(record);
+    }
+}

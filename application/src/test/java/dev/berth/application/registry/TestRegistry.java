@@ -21,8 +21,12 @@ final class TestRegistry {
     final Clock clock = Clock.fixed(Instant.parse("2026-11-27T10:00:00Z"), ZoneOffset.UTC);
     final RegistrySettings settings;
 
+    TestRegistry(boolean deleteEnabled, int maxPageSize, boolean redirectBlobs) {
+        settings = new RegistrySettings(deleteEnabled, 64 * 1024, maxPageSize, redirectBlobs);
+    }
+
     TestRegistry(boolean deleteEnabled, int maxPageSize) {
-        settings = new RegistrySettings(deleteEnabled, 64 * 1024, maxPageSize);
+        this(deleteEnabled, maxPageSize, true);
     }
 
     TestRegistry() {
@@ -55,7 +59,7 @@ final class TestRegistry {
     }
 
     GetBlob getBlob() {
-        return new GetBlob(metadata, blobs, guard());
+        return new GetBlob(metadata, blobs, guard(), settings);
     }
 
     MountBlob mount() {

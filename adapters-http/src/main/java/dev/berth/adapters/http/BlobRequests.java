@@ -14,9 +14,13 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.util.Optional;
 
-/** {@code HEAD|GET|DELETE /v2/<name>/blobs/<digest>}: blobs are streamed, never held in memory. */
+/**
+ * {@code HEAD|GET|DELETE /v2/<name>/blobs/<digest>}: blobs are streamed, never held in memory, or a
+ * GET is redirected (307) to the storage driver's direct URL when redirects are on and it has one.
+ */
 @Dependent
 class BlobRequests {
 
@@ -34,6 +38,15 @@ class BlobRequests {
     void get(RepositoryName repository, Digest digest, HttpServletRequest request, HttpServletResponse response,
              boolean head) throws IOException {
         LinkedBlob blob = getBlob.find(repository, digest);
+        Optional<URI> direct = head ? Optional.empty() : getBlob.directUrl(blob);
+        if (direct.isPresent()) {
+            // the client fetches the bytes (and any Range) from storage; HEAD keeps answering here
+            response.setStatus(307);
+            response.setHeader("Location", direct.get().toString());
+            response.setHeader("Docker-Content-Digest", digest.toString());
+            response.setContentLength(0);
+            return;
+        }
         long size = blob.size();
         Optional<ByteRange> range;
         try {

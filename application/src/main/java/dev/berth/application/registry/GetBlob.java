@@ -13,21 +13,33 @@ import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
 
-/** Use case: the size of a blob a repository may see (HEAD), and its bytes, whole or a range (GET). */
+/**
+ * Use case: the size of a blob a repository may see (HEAD), and its bytes, whole or a range (GET),
+ * or where to fetch them from storage directly (a pull redirect).
+ */
 @Dependent
 public class GetBlob {
+
+    /** As Distribution: long enough for a slow client to start a large layer, short enough to leak little. */
+    static final Duration REDIRECT_VALIDITY = Duration.ofMinutes(20);
 
     private final BlobLinkStore links;
     private final BlobStore blobs;
     private final RepositoryGuard guard;
+    private final RegistrySettings settings;
     private final RegistryEvents events;
 
     @Inject
-    public GetBlob(BlobLinkStore links, BlobStore blobs, RepositoryGuard guard, RegistryEvents events) {
+    public GetBlob(BlobLinkStore links, BlobStore blobs, RepositoryGuard guard, RegistrySettings settings,
+                   RegistryEvents events) {
         this.links = links;
         this.blobs = blobs;
         this.guard = guard;
+        this.settings = settings;
         this.events = events;
     }
 
@@ -39,6 +51,26 @@ public class GetBlob {
             throw new BlobUnknownException(digest.toString());
         }
         return new LinkedBlob(repository, digest, size.getAsLong());
+    }
+
+    /**
+     * Where a client can fetch the blob straight from storage (a presigned URL), when redirects are
+     * on and the driver can make one; empty means: stream it. A driver that fails to make one costs
+     * the client nothing, the bytes are then streamed. A redirect records the pull: the client
+     * fetches the bytes from storage, where Berth no longer sees them.
+     */
+    public Optional<URI> directUrl(LinkedBlob blob) {
+        if (!settings.redirectBlobs()) {
+            return Optional.empty();
+        }
+        Optional<URI> url;
+        try {
+            url = blobs.directUrl(blob.digest(), REDIRECT_VALIDITY);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+        url.ifPresent(u -> events.blobPulled(blob.repository(), blob.digest(), blob.size()));
+        return url;
     }
 
     /**

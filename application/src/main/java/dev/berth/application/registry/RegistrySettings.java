@@ -6,8 +6,10 @@ package dev.berth.application.registry;
  * @param deleteEnabled    whether blobs, manifests and tags may be deleted through the API
  * @param maxManifestBytes the largest manifest accepted (4 MiB by default, as Distribution)
  * @param maxPageSize      the most tags or repositories one list request returns, whatever n says
+ * @param redirectBlobs    whether blob GETs redirect to the storage driver's direct URL when it has one
+ *                         ({@code storage.redirect.disable: false})
  */
-public record RegistrySettings(boolean deleteEnabled, int maxManifestBytes, int maxPageSize) {
+public record RegistrySettings(boolean deleteEnabled, int maxManifestBytes, int maxPageSize, boolean redirectBlobs) {
 
     public static final int DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
     public static final int DEFAULT_MAX_PAGE_SIZE = 1000;

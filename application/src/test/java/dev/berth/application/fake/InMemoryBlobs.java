@@ -7,6 +7,9 @@ import dev.berth.domain.UploadId;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
 import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.Arrays;
@@ -104,5 +107,18 @@ public final class InMemoryBlobs implements BlobStore {
 
     public boolean stores(Digest digest) {
         return content.containsKey(digest);
+    }
+
+    private volatile URI directUrls;
+
+    /** From now on hands out direct URLs {@code base + digest} for stored content, as a cloud driver would. */
+    public void serveDirectUrlsAt(URI base) {
+        directUrls = base;
+    }
+
+    @Override
+    public Optional<URI> directUrl(Digest digest, Duration validity) {
+        return directUrls == null || !content.containsKey(digest) ? Optional.empty()
+                : Optional.of(URI.create(directUrls + digest.toString()));
     }
 }

@@ -51,6 +51,21 @@ class BlobUseCasesTest {
     }
 
     @Test
+    void blobIsRedirectedToTheDriversDirectUrlUnlessRedirectsAreDisabled() {
+        Digest digest = registry.push(repo, bytes("layer bytes"));
+        LinkedBlob blob = registry.getBlob().find(repo, digest);
+
+        assertThat(registry.getBlob().directUrl(blob)).as("the driver has no direct URLs yet").isEmpty();
+        registry.blobs.serveDirectUrlsAt(java.net.URI.create("https://bucket.example/"));
+        assertThat(registry.getBlob().directUrl(blob)).hasValue(java.net.URI.create("https://bucket.example/" + digest));
+
+        TestRegistry noRedirects = new TestRegistry(true, 100, false);
+        noRedirects.blobs.serveDirectUrlsAt(java.net.URI.create("https://bucket.example/"));
+        Digest pushed = noRedirects.push(repo, bytes("layer bytes"));
+        assertThat(noRedirects.getBlob().directUrl(noRedirects.getBlob().find(repo, pushed))).isEmpty();
+    }
+
+    @Test
     void chunksContinueOnAnotherNodeWithoutItsHashState() {
         byte[] content = bytes("0123456789abcdefghij");
         UploadSession session = registry.start().start(repo);

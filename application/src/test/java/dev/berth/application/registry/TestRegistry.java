@@ -25,8 +25,12 @@ final class TestRegistry {
     final RegistrySettings settings;
     final RecordingOutbox outbox = new RecordingOutbox();
 
+    TestRegistry(boolean deleteEnabled, int maxPageSize, boolean redirectBlobs) {
+        settings = new RegistrySettings(deleteEnabled, 64 * 1024, maxPageSize, redirectBlobs);
+    }
+
     TestRegistry(boolean deleteEnabled, int maxPageSize) {
-        settings = new RegistrySettings(deleteEnabled, 64 * 1024, maxPageSize);
+        this(deleteEnabled, maxPageSize, true);
     }
 
     TestRegistry() {
@@ -63,7 +67,7 @@ final class TestRegistry {
     }
 
     GetBlob getBlob() {
-        return new GetBlob(metadata, blobs, guard(), events());
+        return new GetBlob(metadata, blobs, guard(), settings, events());
     }
 
     MountBlob mount() {

@@ -72,7 +72,7 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
     }
 
     /** One driver's settings; {@link StorageDrivers} reads them from {@code storage.<name>.*}. */
-    public sealed interface Driver permits Driver.Filesystem, Driver.InMemory {
+    public sealed interface Driver permits Driver.Filesystem, Driver.InMemory, Driver.S3, Driver.Oss {
 
         String name();
 
@@ -89,6 +89,40 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
             @Override
             public String name() {
                 return "inmemory";
+            }
+        }
+
+        /**
+         * {@code storage.s3}: AWS S3 or an S3-compatible store. {@code endpoint} empty: AWS's endpoint
+         * of {@code region}. No credentials: the AWS SDK's default chain. The secret key is never part
+         * of {@link #toString()}.
+         */
+        record S3(String bucket, String region, Optional<URI> endpoint, boolean pathStyle, Optional<String> accessKey,
+                  Optional<String> secretKey, boolean encrypt, Optional<String> keyId, long chunkSize,
+                  String rootDirectory, boolean skipVerify, Optional<String> storageClass) implements Driver {
+            @Override
+            public String name() {
+                return "s3";
+            }
+
+            @Override
+            public String toString() {
+                return "s3://" + bucket + "/" + rootDirectory + endpoint.map(e -> " at " + e).orElse(" in " + region);
+            }
+        }
+
+        /** {@code storage.oss}: Aliyun OSS through its S3-compatible API. The secret is never part of {@link #toString()}. */
+        record Oss(String bucket, String region, Optional<String> endpoint, boolean internal, boolean secure,
+                   String accessKeyId, String accessKeySecret, boolean encrypt, long chunkSize,
+                   String rootDirectory) implements Driver {
+            @Override
+            public String name() {
+                return "oss";
+            }
+
+            @Override
+            public String toString() {
+                return "oss://" + bucket + "/" + rootDirectory + " in " + region;
             }
         }
     }

@@ -1,12 +1,23 @@
 package dev.berth.deploy.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 
 /** Reads the chosen driver's {@code storage.<name>.*} options; one case per driver Berth ships. */
 final class StorageDrivers {
 
-    static final List<String> NAMES = List.of("filesystem", "inmemory");
+    static final List<String> NAMES = List.of("filesystem", "inmemory", "s3", "oss");
+
+    private static final long MIB = 1L << 20;
+    private static final long MIN_CHUNK = 5 * MIB;
+    private static final long MAX_CHUNK = 5L << 30;
+    private static final long DEFAULT_CHUNK = 10 * MIB;
+    private static final Set<String> STORAGE_CLASSES = Set.of("STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA",
+            "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "NONE");
 
     private StorageDrivers() {
     }
@@ -17,11 +28,109 @@ final class StorageDrivers {
             case "filesystem" -> new BerthConfig.Driver.Filesystem(Path.of(raw.string("storage.filesystem.rootdirectory",
                     dataDirectory.resolve("registry").toString())).toAbsolutePath().normalize());
             case "inmemory" -> new BerthConfig.Driver.InMemory();
+            case "s3" -> s3(raw);
+            case "oss" -> oss(raw);
             default -> {
                 raw.problem("storage." + driver + ": storage driver not available in this version of Berth (available: "
                         + String.join(", ", NAMES) + ")");
                 yield new BerthConfig.Driver.InMemory();
             }
         };
+    }
+
+    /** Distribution's {@code storage.s3} options. */
+    private static BerthConfig.Driver s3(RawConfig raw) {
+        String bucket = required(raw, "storage.s3.bucket");
+        Optional<String> region = raw.string("storage.s3.region");
+        boolean secure = raw.bool("storage.s3.secure", true);
+        Optional<URI> endpoint = raw.string("storage.s3.regionendpoint").flatMap(e -> endpoint(raw,
+                "storage.s3.regionendpoint", e, secure));
+        if (region.isEmpty() && endpoint.isEmpty()) {
+            raw.problem("storage.s3.region: required (an AWS region such as eu-west-1), unless storage.s3.regionendpoint is set");
+        }
+        if (endpoint.isEmpty() && !secure) {
+            // plain HTTP to AWS's own endpoint, as Distribution's secure: false means
+            endpoint = region.map(r -> URI.create("http://s3." + r + ".amazonaws.com"));
+        }
+        Optional<String> accessKey = raw.string("storage.s3.accesskey");
+        Optional<String> secretKey = raw.string("storage.s3.secretkey");
+        if (accessKey.isPresent() != secretKey.isPresent()) {
+            raw.problem("storage.s3.accesskey, storage.s3.secretkey: give both, or neither for the AWS default credential chain");
+        }
+        Optional<String> storageClass = raw.parsed("storage.s3.storageclass", Optional.<String>empty(),
+                "one of " + String.join(", ", STORAGE_CLASSES.stream().sorted().toList()), text -> {
+                    String upper = text.toUpperCase(Locale.ROOT);
+                    if (!STORAGE_CLASSES.contains(upper)) {
+                        return null;
+                    }
+                    return upper.equals("NONE") ? Optional.<String>empty() : Optional.of(upper);
+                }, false);
+        return new BerthConfig.Driver.S3(bucket, region.orElse("us-east-1"), endpoint,
+                raw.bool("storage.s3.forcepathstyle", false), accessKey, secretKey,
+                raw.bool("storage.s3.encrypt", false), raw.string("storage.s3.keyid"),
+                chunkSize(raw, "storage.s3.chunksize"), rootDirectory(raw, "storage.s3.rootdirectory"),
+                raw.bool("storage.s3.skipverify", false), storageClass);
+    }
+
+    /** Distribution's {@code storage.oss} options, served through OSS's S3-compatible API. */
+    private static BerthConfig.Driver oss(RawConfig raw) {
+        String bucket = required(raw, "storage.oss.bucket");
+        String region = required(raw, "storage.oss.region");
+        Optional<String> endpoint = raw.string("storage.oss.endpoint").map(e -> e.replaceFirst("^https?://", ""));
+        endpoint.filter(e -> !e.matches("[A-Za-z0-9.-]+(:[0-9]{1,5})?")).ifPresent(e ->
+                raw.problem("storage.oss.endpoint: expected a host name such as oss-cn-hangzhou.aliyuncs.com, found '"
+                        + e + "'"));
+        return new BerthConfig.Driver.Oss(bucket, region, endpoint, raw.bool("storage.oss.internal", false),
+                raw.bool("storage.oss.secure", true), required(raw, "storage.oss.accesskeyid"),
+                required(raw, "storage.oss.accesskeysecret"), raw.bool("storage.oss.encrypt", false),
+                chunkSize(raw, "storage.oss.chunksize"), rootDirectory(raw, "storage.oss.rootdirectory"));
+    }
+
+    /** The value, or a problem naming the key (never the value: some are secrets). */
+    private static String required(RawConfig raw, String key) {
+        Optional<String> value = raw.string(key);
+        if (value.isEmpty()) {
+            raw.problem(key + ": required");
+        }
+        return value.orElse("");
+    }
+
+    private static Optional<URI> endpoint(RawConfig raw, String key, String text, boolean secure) {
+        String withScheme = text.contains("://") ? text : (secure ? "https://" : "http://") + text;
+        try {
+            URI uri = new URI(withScheme);
+            if ((uri.getScheme().equals("http") || uri.getScheme().equals("https")) && uri.getHost() != null
+                    && (uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/"))) {
+                return Optional.of(uri);
+            }
+        } catch (java.net.URISyntaxException e) {
+            // reported below
+        }
+        raw.problem(key + ": expected an http(s) URL or host[:port] such as https://minio.example:9000, found '"
+                + text + "'");
+        return Optional.empty();
+    }
+
+    private static long chunkSize(RawConfig raw, String key) {
+        return raw.parsed(key, DEFAULT_CHUNK, "a number of bytes from 5242880 (5 MiB) to 5368709120 (5 GiB)", text -> {
+            try {
+                long n = Long.parseLong(text);
+                return n >= MIN_CHUNK && n <= MAX_CHUNK ? n : null;
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }, false);
+    }
+
+    /** An object key prefix: no empty, "." or ".." segments; leading and trailing slashes are dropped. */
+    private static String rootDirectory(RawConfig raw, String key) {
+        String text = raw.string(key, "").replaceAll("^/+|/+$", "");
+        if (!text.isEmpty() && List.of(text.split("/", -1)).stream()
+                .anyMatch(s -> s.isEmpty() || s.equals(".") || s.equals(".."))) {
+            raw.problem(key + ": expected a key prefix such as registry/berth without empty, '.' or '..' segments, found '"
+                    + text + "'");
+            return "";
+        }
+        return text;
     }
 }

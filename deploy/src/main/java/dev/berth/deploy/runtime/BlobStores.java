@@ -2,6 +2,8 @@ package dev.berth.deploy.runtime;
 
 import dev.berth.adapters.storage.filesystem.FilesystemBlobStore;
 import dev.berth.adapters.storage.inmemory.InMemoryBlobStore;
+import dev.berth.adapters.storage.s3.S3BlobStore;
+import dev.berth.adapters.storage.s3.S3Settings;
 import dev.berth.application.port.BlobStore;
 import dev.berth.deploy.config.BerthConfig;
 
@@ -17,6 +19,12 @@ final class BlobStores {
         return switch (driver) {
             case BerthConfig.Driver.Filesystem fs -> new FilesystemBlobStore(fs.rootDirectory());
             case BerthConfig.Driver.InMemory ignored -> new InMemoryBlobStore(clock);
+            case BerthConfig.Driver.S3 s3 -> new S3BlobStore(new S3Settings("s3", s3.bucket(), s3.region(), s3.endpoint(),
+                    s3.pathStyle(), s3.accessKey(), s3.secretKey(), s3.encrypt(), s3.keyId(), s3.chunkSize(),
+                    s3.rootDirectory(), s3.skipVerify(), s3.storageClass(), true));
+            case BerthConfig.Driver.Oss oss -> new S3BlobStore(S3Settings.oss(oss.bucket(), oss.region(), oss.endpoint(),
+                    oss.internal(), oss.secure(), oss.accessKeyId(), oss.accessKeySecret(), oss.encrypt(),
+                    oss.chunkSize(), oss.rootDirectory()));
         };
     }
 }

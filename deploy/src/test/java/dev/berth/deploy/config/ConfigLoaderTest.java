@@ -170,13 +170,13 @@ class ConfigLoaderTest {
 
     @Test
     void aDriverBerthDoesNotHaveStopsStartUpInsteadOfSilentlyUsingAnother() throws IOException {
-        Optional<Path> s3 = file("""
+        Optional<Path> tape = file("""
                 storage:
-                  s3:
+                  tape:
                     bucket: images
                 """);
-        assertThatThrownBy(() -> ConfigLoader.load(s3, Map.of()))
-                .hasMessageContaining("storage.s3: storage driver not available");
+        assertThatThrownBy(() -> ConfigLoader.load(tape, Map.of()))
+                .hasMessageContaining("storage.tape: storage driver not available");
         assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_STORAGE", "azure")))
                 .hasMessageContaining("storage.azure: storage driver not available");
     }
@@ -446,5 +446,107 @@ class ConfigLoaderTest {
                         "notifications.endpoints[1] (a).signingkey: expected at least 16 characters",
                         "log.formatter: expected text or json, found 'xml'"))
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
+    }
+
+    @Test
+    void s3WithDistributionsOptionNames() throws IOException {
+        Optional<Path> s3 = file("""
+                storage:
+                  s3:
+                    accesskey: AKIAEXAMPLE
+                    secretkey: very-secret-key
+                    region: eu-west-1
+                    regionendpoint: minio.example:9000
+                    forcepathstyle: true
+                    bucket: images
+                    encrypt: true
+                    keyid: arn:aws:kms:eu-west-1:1:key/abc
+                    chunksize: 20971520
+                    rootdirectory: /registry/berth/
+                    secure: false
+                    skipverify: true
+                    storageclass: reduced_redundancy
+                """);
+
+        BerthConfig.Driver.S3 driver = (BerthConfig.Driver.S3) ConfigLoader.load(s3, Map.of()).storage().driver();
+
+        assertThat(driver.endpoint()).hasValue(java.net.URI.create("http://minio.example:9000"));
+        assertThat(driver.pathStyle()).isTrue();
+        assertThat(driver.accessKey()).hasValue("AKIAEXAMPLE");
+        assertThat(driver.secretKey()).hasValue("very-secret-key");
+        assertThat(driver.keyId()).hasValue("arn:aws:kms:eu-west-1:1:key/abc");
+        assertThat(driver.chunkSize()).isEqualTo(20 << 20);
+        assertThat(driver.rootDirectory()).isEqualTo("registry/berth");
+        assertThat(driver.storageClass()).hasValue("REDUCED_REDUNDANCY");
+        assertThat(driver.encrypt()).isTrue();
+        assertThat(driver.skipVerify()).isTrue();
+        assertThat(driver.toString()).doesNotContain("very-secret-key");
+    }
+
+    @Test
+    void s3DefaultsToAwsWithTheDefaultCredentialChain() {
+        BerthConfig config = ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_STORAGE", "s3",
+                "REGISTRY_STORAGE_S3_BUCKET", "images", "REGISTRY_STORAGE_S3_REGION", "us-west-2"));
+
+        BerthConfig.Driver.S3 driver = (BerthConfig.Driver.S3) config.storage().driver();
+        assertThat(driver.endpoint()).isEmpty();
+        assertThat(driver.accessKey()).isEmpty();
+        assertThat(driver.chunkSize()).isEqualTo(10 << 20);
+        assertThat(driver.storageClass()).isEmpty();
+        assertThat(driver.rootDirectory()).isEmpty();
+        assertThat(config.storage().redirect()).isTrue();
+    }
+
+    @Test
+    void badS3OptionsAreNamedAndSecretsNeverShown() throws IOException {
+        Optional<Path> s3 = file("""
+                storage:
+                  s3:
+                    secretkey: very-secret-key
+                    regionendpoint: ftp://minio
+                    chunksize: 1024
+                    rootdirectory: a/../b
+                    storageclass: CHEAP
+                    forcepathstyle: perhaps
+                """);
+
+        assertThatThrownBy(() -> ConfigLoader.load(s3, Map.of()))
+                .hasMessageContaining("storage.s3.bucket: required")
+                .hasMessageContaining("storage.s3.regionendpoint: expected an http(s) URL")
+                .hasMessageContaining("storage.s3.accesskey, storage.s3.secretkey: give both")
+                .hasMessageContaining("storage.s3.chunksize: expected a number of bytes from 5242880")
+                .hasMessageContaining("storage.s3.rootdirectory: expected a key prefix")
+                .hasMessageContaining("storage.s3.storageclass: expected one of")
+                .hasMessageContaining("storage.s3.forcepathstyle: expected true or false")
+                .message().doesNotContain("very-secret-key");
+    }
+
+    @Test
+    void ossWithDistributionsOptionNames() throws IOException {
+        Optional<Path> oss = file("""
+                storage:
+                  oss:
+                    accesskeyid: LTAIEXAMPLE
+                    accesskeysecret: oss-secret
+                    region: oss-cn-hangzhou
+                    internal: true
+                    bucket: images
+                    encrypt: true
+                    chunksize: 5242880
+                    rootdirectory: berth
+                """);
+
+        BerthConfig.Driver.Oss driver = (BerthConfig.Driver.Oss) ConfigLoader.load(oss, Map.of()).storage().driver();
+
+        assertThat(driver.region()).isEqualTo("oss-cn-hangzhou");
+        assertThat(driver.internal()).isTrue();
+        assertThat(driver.secure()).isTrue();
+        assertThat(driver.endpoint()).isEmpty();
+        assertThat(driver.toString()).doesNotContain("oss-secret");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_STORAGE", "oss")))
+                .hasMessageContaining("storage.oss.bucket: required")
+                .hasMessageContaining("storage.oss.region: required")
+                .hasMessageContaining("storage.oss.accesskeyid: required")
+                .hasMessageContaining("storage.oss.accesskeysecret: required");
     }
 }

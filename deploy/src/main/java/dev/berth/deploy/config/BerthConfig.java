@@ -1,5 +1,6 @@
 package dev.berth.deploy.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -36,7 +37,7 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
     }
 
     /** One driver's settings; {@link StorageDrivers} reads them from {@code storage.<name>.*}. */
-    public sealed interface Driver permits Driver.Filesystem, Driver.InMemory {
+    public sealed interface Driver permits Driver.Filesystem, Driver.InMemory, Driver.Azure {
 
         String name();
 
@@ -45,6 +46,24 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
             @Override
             public String name() {
                 return "filesystem";
+            }
+        }
+
+        /**
+         * {@code storage.azure}: block blobs in one container of a storage account, signed with the
+         * account key, which is never part of {@link #toString()}.
+         */
+        record Azure(String accountName, String accountKey, String container, URI serviceUrl, String rootDirectory)
+                implements Driver {
+            @Override
+            public String name() {
+                return "azure";
+            }
+
+            @Override
+            public String toString() {
+                return "Azure[accountName=" + accountName + ", container=" + container + ", serviceUrl=" + serviceUrl
+                        + ", rootDirectory=" + rootDirectory + "]";
             }
         }
 

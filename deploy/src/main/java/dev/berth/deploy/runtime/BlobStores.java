@@ -1,5 +1,6 @@
 package dev.berth.deploy.runtime;
 
+import dev.berth.adapters.storage.azure.AzureBlobStore;
 import dev.berth.adapters.storage.filesystem.FilesystemBlobStore;
 import dev.berth.adapters.storage.inmemory.InMemoryBlobStore;
 import dev.berth.application.port.BlobStore;
@@ -17,6 +18,8 @@ final class BlobStores {
         return switch (driver) {
             case BerthConfig.Driver.Filesystem fs -> new FilesystemBlobStore(fs.rootDirectory());
             case BerthConfig.Driver.InMemory ignored -> new InMemoryBlobStore(clock);
+            case BerthConfig.Driver.Azure azure -> new AzureBlobStore(azure.serviceUrl(), azure.accountName(),
+                    azure.accountKey(), azure.container(), azure.rootDirectory());
         };
     }
 }

@@ -31,6 +31,8 @@ import com.azure.storage.blob.sas.BlobSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import com.azure.storage.blob.specialized.BlockBlobClient;
 import com.azure.storage.common.StorageSharedKeyCredential;
+import com.azure.storage.common.policy.RequestRetryOptions;
+import com.azure.storage.common.policy.RetryPolicyType;
 import dev.berth.adapters.storage.layout.KeyLayout;
 import dev.berth.application.port.BlobStore;
 import dev.berth.domain.Digest;
@@ -99,6 +101,9 @@ public final class AzureBlobStore implements BlobStore {
         this.container = new BlobServiceClientBuilder()
                 .endpoint(serviceUrl.toString())
                 .credential(new StorageSharedKeyCredential(accountName, accountKey))
+                // a few quick retries: the SDK's default backs off for a minute before an unreachable store fails
+                .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 4, (Duration) null,
+                        Duration.ofMillis(200), Duration.ofSeconds(2), null))
                 .buildClient()
                 .getBlobContainerClient(container);
     }

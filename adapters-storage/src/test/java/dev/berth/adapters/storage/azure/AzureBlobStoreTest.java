@@ -9,6 +9,18 @@ import dev.berth.adapters.storage.testserver.Azurite;
 import dev.berth.application.port.BlobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import dev.berth.application.system.BlobStoreStatus;
+import dev.berth.application.system.StorageStatus.StorageReport;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The driver contract kit against Azurite, below a root directory. */
 class AzureBlobStoreTest extends BlobStoreContract {
@@ -29,6 +41,41 @@ class AzureBlobStoreTest extends BlobStoreContract {
         if (azurite != null) {
             azurite.close();
         }
+    }
+
+    @Test
+    void wrongKeyIsReportedAsRefusedCredentials() {
+        String wrongKey = Base64.getEncoder().encodeToString("not the key".getBytes(StandardCharsets.US_ASCII));
+
+        StorageReport report = new BlobStoreStatus(new AzureBlobStore(azurite.serviceUrl(), Azurite.ACCOUNT, wrongKey,
+                "kit", "")).report();
+
+        assertThat(report.writable()).isFalse();
+        assertThat(report.problem()).contains("Azure refused the credentials of account 'devstoreaccount1'")
+                .contains("HTTP 403").doesNotContain(wrongKey).hasSizeLessThan(400);
+    }
+
+    @Test
+    void missingContainerIsNamed() {
+        StorageReport report = new BlobStoreStatus(new AzureBlobStore(azurite.serviceUrl(), Azurite.ACCOUNT, Azurite.KEY,
+                "no-such-container", "")).report();
+
+        assertThat(report.writable()).isFalse();
+        assertThat(report.problem()).contains("container 'no-such-container' does not exist").hasSizeLessThan(400);
+    }
+
+    @Test
+    void unreachableServiceIsNamed() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+
+        StorageReport report = new BlobStoreStatus(new AzureBlobStore(URI.create("http://127.0.0.1:" + closedPort
+                + "/devstoreaccount1"), Azurite.ACCOUNT, Azurite.KEY, "kit", "")).report();
+
+        assertThat(report.writable()).isFalse();
+        assertThat(report.problem()).contains("127.0.0.1:" + closedPort);
     }
 
     @Override

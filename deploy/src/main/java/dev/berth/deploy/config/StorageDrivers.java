@@ -1,10 +1,9 @@
 package dev.berth.deploy.config;
 
-import dev.berth.adapters.storage.layout.KeyLayout;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -57,15 +56,19 @@ final class StorageDrivers {
         return new BerthConfig.Driver.Azure(account, key, container, serviceUrl, rootDirectory(raw, "azure"));
     }
 
-    /** {@code storage.<driver>.rootdirectory} as a key prefix; "" when not set. */
+    /**
+     * {@code storage.<driver>.rootdirectory} as a key prefix without outer slashes; "" when not set.
+     * Checked here as the drivers' KeyLayout does, because the launcher reads the configuration
+     * without the drivers on its class path.
+     */
     private static String rootDirectory(RawConfig raw, String driver) {
-        String key = "storage." + driver + ".rootdirectory";
-        try {
-            return KeyLayout.normalizePrefix(raw.string(key, ""));
-        } catch (IllegalArgumentException e) {
-            raw.problem(key + ": " + e.getMessage());
-            return "";
-        }
+        return raw.parsed("storage." + driver + ".rootdirectory", "", "a key prefix without empty, '.' or '..' segments",
+                text -> {
+                    String prefix = text.replaceAll("^/+|/+$", "");
+                    boolean valid = prefix.isEmpty() || Arrays.stream(prefix.split("/", -1))
+                            .noneMatch(segment -> segment.isEmpty() || segment.equals(".") || segment.equals(".."));
+                    return valid ? prefix : null;
+                }, false);
     }
 
     private static URI httpUrl(String text) {

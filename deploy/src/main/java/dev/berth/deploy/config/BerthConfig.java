@@ -72,7 +72,7 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
     }
 
     /** One driver's settings; {@link StorageDrivers} reads them from {@code storage.<name>.*}. */
-    public sealed interface Driver permits Driver.Filesystem, Driver.InMemory, Driver.S3, Driver.Oss {
+    public sealed interface Driver permits Driver.Filesystem, Driver.InMemory, Driver.S3, Driver.Oss, Driver.Azure {
 
         String name();
 
@@ -81,6 +81,24 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
             @Override
             public String name() {
                 return "filesystem";
+            }
+        }
+
+        /**
+         * {@code storage.azure}: block blobs in one container of a storage account, signed with the
+         * account key, which is never part of {@link #toString()}.
+         */
+        record Azure(String accountName, String accountKey, String container, URI serviceUrl, String rootDirectory)
+                implements Driver {
+            @Override
+            public String name() {
+                return "azure";
+            }
+
+            @Override
+            public String toString() {
+                return "Azure[accountName=" + accountName + ", container=" + container + ", serviceUrl=" + serviceUrl
+                        + ", rootDirectory=" + rootDirectory + "]";
             }
         }
 

@@ -1,16 +1,20 @@
 package dev.berth.deploy.config;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Reads the chosen driver's {@code storage.<name>.*} options; one case per driver Berth ships. */
 final class StorageDrivers {
 
-    static final List<String> NAMES = List.of("filesystem", "inmemory", "s3", "oss");
+    static final List<String> NAMES = List.of("filesystem", "inmemory", "s3", "oss", "azure");
 
     private static final long MIB = 1L << 20;
     private static final long MIN_CHUNK = 5 * MIB;
@@ -30,6 +34,7 @@ final class StorageDrivers {
             case "inmemory" -> new BerthConfig.Driver.InMemory();
             case "s3" -> s3(raw);
             case "oss" -> oss(raw);
+            case "azure" -> azure(raw);
             default -> {
                 raw.problem("storage." + driver + ": storage driver not available in this version of Berth (available: "
                         + String.join(", ", NAMES) + ")");
@@ -132,5 +137,48 @@ final class StorageDrivers {
             return "";
         }
         return text;
+    }
+
+    private static final Pattern AZURE_ACCOUNT = Pattern.compile("[a-z0-9]{3,24}");
+    private static final Pattern AZURE_CONTAINER = Pattern.compile("[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
+
+    /** {@code storage.azure.*}, with Distribution's names, plus {@code serviceurl} for Azurite and private endpoints. */
+    private static BerthConfig.Driver azure(RawConfig raw) {
+        String account = raw.parsed("storage.azure.accountname", "", "a storage account name (3 to 24 lowercase "
+                + "letters and digits)", text -> AZURE_ACCOUNT.matcher(text).matches() ? text : null, false);
+        String key = raw.parsed("storage.azure.accountkey", "", "the account's base64 access key",
+                text -> isBase64(text) ? text : null, true);
+        String container = raw.parsed("storage.azure.container", "", "a container name (3 to 63 lowercase letters, "
+                + "digits and single hyphens)", text -> AZURE_CONTAINER.matcher(text).matches() ? text : null, false);
+        String realm = raw.parsed("storage.azure.realm", "core.windows.net", "a domain name such as core.windows.net",
+                text -> HOST.matcher(text).matches() ? text : null, false);
+        URI serviceUrl = raw.parsed("storage.azure.serviceurl", URI.create("https://" + (account.isEmpty() ? "account"
+                        : account) + ".blob." + realm), "an http or https URL of the Blob service",
+                StorageDrivers::httpUrl, false);
+        for (String required : List.of("accountname", "accountkey", "container")) {
+            if (raw.string("storage.azure." + required).isEmpty()) {
+                raw.problem("storage.azure." + required + ": required");
+            }
+        }
+        return new BerthConfig.Driver.Azure(account, key, container, serviceUrl, rootDirectory(raw, "storage.azure.rootdirectory"));
+    }
+
+    private static URI httpUrl(String text) {
+        try {
+            URI uri = new URI(text);
+            boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+            return http && uri.getHost() != null && uri.getQuery() == null && uri.getUserInfo() == null ? uri : null;
+        } catch (URISyntaxException e) {
+            return null;
+        }
+    }
+
+    private static boolean isBase64(String text) {
+        try {
+            return Base64.getDecoder().decode(text).length > 0;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.berth.deploy.runtime;
 
+import dev.berth.adapters.storage.azure.AzureBlobStore;
 import dev.berth.adapters.storage.filesystem.FilesystemBlobStore;
 import dev.berth.adapters.storage.inmemory.InMemoryBlobStore;
 import dev.berth.adapters.storage.s3.S3BlobStore;
@@ -25,6 +26,8 @@ final class BlobStores {
             case BerthConfig.Driver.Oss oss -> new S3BlobStore(S3Settings.oss(oss.bucket(), oss.region(), oss.endpoint(),
                     oss.internal(), oss.secure(), oss.accessKeyId(), oss.accessKeySecret(), oss.encrypt(),
                     oss.chunkSize(), oss.rootDirectory()));
+            case BerthConfig.Driver.Azure azure -> new AzureBlobStore(azure.serviceUrl(), azure.accountName(),
+                    azure.accountKey(), azure.container(), azure.rootDirectory());
         };
     }
 }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -182,6 +183,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+        assertThatThrownBy(() -> ConfigLoader.load(s3, Map.of()))
+                .hasMessageContaining("storage.s3: storage driver not available");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_STORAGE", "tape")))
+                .hasMessageContaining("storage.tape: storage driver not available");
+    }
+
+    @Test
     void twoDriversAreAmbiguous() throws IOException {
         Optional<Path> two = file("""
                 storage:
@@ -302,6 +310,56 @@ class ConfigLoaderTest {
         assertThat(config.storage().driver()).isInstanceOf(BerthConfig.Driver.InMemory.class);
         assertThat(config.storage().redirect()).isFalse();
         assertThat(ConfigLoader.load(Optional.empty(), Map.of()).storage().redirect()).isTrue();
+    }
+
+    @Test
+    void azureTakesDistributionsOptionsAndKeepsTheKeySecret() throws IOException {
+        Optional<Path> azure = file("""
+                storage:
+                  azure:
+                    accountname: berthimages
+                    accountkey: c2VjcmV0LWtleQ==
+                    container: registry
+                    rootdirectory: /berth/
+                """);
+
+        BerthConfig config = ConfigLoader.load(azure, Map.of());
+
+        assertThat(config.storage().driver()).isEqualTo(new BerthConfig.Driver.Azure("berthimages",
+                "c2VjcmV0LWtleQ==", "registry", URI.create("https://berthimages.blob.core.windows.net"), "berth"));
+        assertThat(config.toString()).doesNotContain("c2VjcmV0LWtleQ==");
+        BerthConfig azurite = ConfigLoader.load(azure, Map.of(
+                "REGISTRY_STORAGE_AZURE_SERVICEURL", "http://127.0.0.1:10000/devstoreaccount1"));
+        assertThat(((BerthConfig.Driver.Azure) azurite.storage().driver()).serviceUrl())
+                .isEqualTo(URI.create("http://127.0.0.1:10000/devstoreaccount1"));
+        BerthConfig china = ConfigLoader.load(azure, Map.of("REGISTRY_STORAGE_AZURE_REALM", "core.chinacloudapi.cn"));
+        assertThat(((BerthConfig.Driver.Azure) china.storage().driver()).serviceUrl())
+                .isEqualTo(URI.create("https://berthimages.blob.core.chinacloudapi.cn"));
+    }
+
+    @Test
+    void badAzureOptionsAreNamedAndTheKeyIsNeverEchoed() throws IOException {
+        Optional<Path> azure = file("""
+                storage:
+                  azure:
+                    accountname: Berth_Images
+                    accountkey: not base64!
+                    container: -registry
+                    serviceurl: ftp://example
+                    rootdirectory: a/../b
+                """);
+
+        assertThatThrownBy(() -> ConfigLoader.load(azure, Map.of()))
+                .hasMessageContaining("storage.azure.accountname: expected a storage account name")
+                .hasMessageContaining("storage.azure.accountkey: expected the account's base64 access key")
+                .hasMessageContaining("storage.azure.container: expected a container name")
+                .hasMessageContaining("storage.azure.serviceurl: expected an http or https URL")
+                .hasMessageContaining("storage.azure.rootdirectory: expected a key prefix without empty, '.' or '..' segments")
+                .message().doesNotContain("not base64!");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_STORAGE", "azure")))
+                .hasMessageContaining("storage.azure.accountname: required")
+                .hasMessageContaining("storage.azure.accountkey: required")
+                .hasMessageContaining("storage.azure.container: required");
     }
 
     private static Path filesystemRoot(BerthConfig config) {

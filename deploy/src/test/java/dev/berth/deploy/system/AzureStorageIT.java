@@ -1,0 +1,91 @@
+package dev.berth.deploy.system;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.common.StorageSharedKeyCredential;
+import dev.berth.adapters.storage.testserver.Azurite;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The packaged Berth with its blobs in Azure Blob Storage (Azurite on loopback): skopeo pushes an
+ * image and pulls it back byte for byte, and the layers are blobs in the container.
+ */
+class AzureStorageIT {
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(5);
+    private static Azurite azurite;
+    private static BlobContainerClient container;
+    private static BerthProcess berth;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void start() throws Exception {
+        azurite = Azurite.start();
+        container = new BlobServiceClientBuilder().endpoint(azurite.serviceUrl().toString())
+                .credential(new StorageSharedKeyCredential(Azurite.ACCOUNT, Azurite.KEY)).buildClient()
+                .createBlobContainer("berth");
+        Path data = Path.of("target", "azure-berth").toAbsolutePath();
+        berth = BerthProcess.start(data, BerthProcess.freePort(), Map.of(
+                "REGISTRY_STORAGE", "azure",
+                "REGISTRY_STORAGE_AZURE_ACCOUNTNAME", Azurite.ACCOUNT,
+                "REGISTRY_STORAGE_AZURE_ACCOUNTKEY", Azurite.KEY,
+                "REGISTRY_STORAGE_AZURE_CONTAINER", "berth",
+                "REGISTRY_STORAGE_AZURE_SERVICEURL", azurite.serviceUrl().toString(),
+                "REGISTRY_STORAGE_AZURE_ROOTDIRECTORY", "registry"));
+        berth.awaitReady();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (berth != null) {
+                berth.stop();
+            }
+        } finally {
+            if (azurite != null) {
+                azurite.close();
+            }
+        }
+    }
+
+    @Test
+    void skopeoPushesAndPullsBackEveryBlobStoredInAzure() throws Exception {
+        OciImageLayout source = OciImageLayout.create(work.resolve("source"));
+        OciImageLayout.Blob image = source.image("amd64", 31, 2_500_000, 300_000, 9_000_000);
+        source.tag(image, "v1");
+        String remote = "docker://127.0.0.1:" + berth.port() + "/azure/skopeo:v1";
+
+        Commands.ok(work, TIMEOUT, "skopeo", "copy", "--dest-tls-verify=false", "--preserve-digests",
+                "oci:" + source.root() + ":v1", remote);
+        OciImageLayout pulled = OciImageLayout.create(work.resolve("pulled"));
+        Commands.ok(work, TIMEOUT, "skopeo", "copy", "--src-tls-verify=false", remote, "oci:" + pulled.root() + ":v1");
+
+        List<String> stored = container.listBlobs().stream().map(BlobItem::getName).toList();
+        try (var blobs = Files.list(source.root().resolve("blobs/sha256"))) {
+            for (Path blob : blobs.toList()) {
+                String hex = blob.getFileName().toString();
+                Path copy = pulled.root().resolve("blobs/sha256").resolve(hex);
+                assertThat(copy).as("blob " + hex).exists();
+                assertThat(Files.readAllBytes(copy)).isEqualTo(Files.readAllBytes(blob));
+                assertThat(stored).contains("registry/blobs/sha256/" + hex.substring(0, 2) + "/" + hex);
+            }
+        }
+        assertThat(stored).noneMatch(name -> name.startsWith("registry/uploads/"));
+        assertThat(Files.readString(pulled.root().resolve("index.json"))).contains(image.digest());
+        assertThat(berth.get("/health/ready").body()).contains("azure");
+    }
+}

@@ -1,5 +1,7 @@
 package dev.berth.deploy.config;
 
+import dev.berth.adapters.storage.swift.SwiftOptions;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -36,7 +38,7 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
     }
 
     /** One driver's settings; {@link StorageDrivers} reads them from {@code storage.<name>.*}. */
-    public sealed interface Driver permits Driver.Filesystem, Driver.InMemory {
+    public sealed interface Driver permits Driver.Filesystem, Driver.InMemory, Driver.Swift {
 
         String name();
 
@@ -53,6 +55,14 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
             @Override
             public String name() {
                 return "inmemory";
+            }
+        }
+
+        /** {@code storage.swift}: OpenStack Swift; the options' toString leaves out the password and TempURL key. */
+        record Swift(SwiftOptions options) implements Driver {
+            @Override
+            public String name() {
+                return "swift";
             }
         }
     }

@@ -6,7 +6,7 @@ import java.util.List;
 /** Reads the chosen driver's {@code storage.<name>.*} options; one case per driver Berth ships. */
 final class StorageDrivers {
 
-    static final List<String> NAMES = List.of("filesystem", "inmemory");
+    static final List<String> NAMES = List.of("filesystem", "inmemory", "swift");
 
     private StorageDrivers() {
     }
@@ -17,6 +17,7 @@ final class StorageDrivers {
             case "filesystem" -> new BerthConfig.Driver.Filesystem(Path.of(raw.string("storage.filesystem.rootdirectory",
                     dataDirectory.resolve("registry").toString())).toAbsolutePath().normalize());
             case "inmemory" -> new BerthConfig.Driver.InMemory();
+            case "swift" -> new BerthConfig.Driver.Swift(SwiftConfig.read(raw));
             default -> {
                 raw.problem("storage." + driver + ": storage driver not available in this version of Berth (available: "
                         + String.join(", ", NAMES) + ")");

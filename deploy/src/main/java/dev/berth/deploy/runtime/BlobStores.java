@@ -2,6 +2,7 @@ package dev.berth.deploy.runtime;
 
 import dev.berth.adapters.storage.filesystem.FilesystemBlobStore;
 import dev.berth.adapters.storage.inmemory.InMemoryBlobStore;
+import dev.berth.adapters.storage.swift.SwiftBlobStore;
 import dev.berth.application.port.BlobStore;
 import dev.berth.deploy.config.BerthConfig;
 
@@ -17,6 +18,7 @@ final class BlobStores {
         return switch (driver) {
             case BerthConfig.Driver.Filesystem fs -> new FilesystemBlobStore(fs.rootDirectory());
             case BerthConfig.Driver.InMemory ignored -> new InMemoryBlobStore(clock);
+            case BerthConfig.Driver.Swift swift -> new SwiftBlobStore(swift.options());
         };
     }
 }

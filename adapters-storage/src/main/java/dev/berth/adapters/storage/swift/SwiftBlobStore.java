@@ -542,8 +542,9 @@ public final class SwiftBlobStore implements BlobStore {
                         + options.username() + " may not create it (" + put.statusCode() + ")");
             }
         } else if (head.statusCode() == 403) {
+            // Swift does not tell a user without rights whether the container exists
             throw new IOException("user " + options.username() + " may not use Swift container '"
-                    + options.container() + "' (403)");
+                    + options.container() + "' (403): it does not exist, or the user has no rights on it");
         } else {
             expect(head, "checking container " + options.container(), 200, 204);
         }

@@ -1,5 +1,7 @@
 package dev.berth.deploy.config;
 
+import dev.berth.adapters.storage.swift.SwiftOptions;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,7 +74,8 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
     }
 
     /** One driver's settings; {@link StorageDrivers} reads them from {@code storage.<name>.*}. */
-    public sealed interface Driver permits Driver.Filesystem, Driver.InMemory, Driver.S3, Driver.Oss, Driver.Azure {
+    public sealed interface Driver permits Driver.Filesystem, Driver.InMemory, Driver.S3, Driver.Oss, Driver.Azure,
+            Driver.Swift {
 
         String name();
 
@@ -141,6 +144,14 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
             @Override
             public String toString() {
                 return "oss://" + bucket + "/" + rootDirectory + " in " + region;
+            }
+        }
+
+        /** {@code storage.swift}: OpenStack Swift; the options' toString leaves out the password and TempURL key. */
+        record Swift(SwiftOptions options) implements Driver {
+            @Override
+            public String name() {
+                return "swift";
             }
         }
     }

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 /** Reads the chosen driver's {@code storage.<name>.*} options; one case per driver Berth ships. */
 final class StorageDrivers {
 
-    static final List<String> NAMES = List.of("filesystem", "inmemory", "s3", "oss", "azure");
+    static final List<String> NAMES = List.of("filesystem", "inmemory", "s3", "oss", "azure", "swift");
 
     private static final long MIB = 1L << 20;
     private static final long MIN_CHUNK = 5 * MIB;
@@ -35,6 +35,7 @@ final class StorageDrivers {
             case "s3" -> s3(raw);
             case "oss" -> oss(raw);
             case "azure" -> azure(raw);
+            case "swift" -> new BerthConfig.Driver.Swift(SwiftConfig.read(raw));
             default -> {
                 raw.problem("storage." + driver + ": storage driver not available in this version of Berth (available: "
                         + String.join(", ", NAMES) + ")");

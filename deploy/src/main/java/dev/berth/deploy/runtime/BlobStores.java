@@ -5,6 +5,7 @@ import dev.berth.adapters.storage.filesystem.FilesystemBlobStore;
 import dev.berth.adapters.storage.inmemory.InMemoryBlobStore;
 import dev.berth.adapters.storage.s3.S3BlobStore;
 import dev.berth.adapters.storage.s3.S3Settings;
+import dev.berth.adapters.storage.swift.SwiftBlobStore;
 import dev.berth.application.port.BlobStore;
 import dev.berth.deploy.config.BerthConfig;
 
@@ -28,6 +29,7 @@ final class BlobStores {
                     oss.chunkSize(), oss.rootDirectory()));
             case BerthConfig.Driver.Azure azure -> new AzureBlobStore(azure.serviceUrl(), azure.accountName(),
                     azure.accountKey(), azure.container(), azure.rootDirectory());
+            case BerthConfig.Driver.Swift swift -> new SwiftBlobStore(swift.options());
         };
     }
 }

@@ -1,5 +1,6 @@
 package dev.berth.deploy.config;
 
+import dev.berth.adapters.storage.swift.SwiftOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -360,6 +361,68 @@ class ConfigLoaderTest {
                 .hasMessageContaining("storage.azure.accountname: required")
                 .hasMessageContaining("storage.azure.accountkey: required")
                 .hasMessageContaining("storage.azure.container: required");
+    }
+
+    @Test
+    void swiftDriverReadsDistributionsOptionsAndKeepsSecretsOutOfItsDescription() throws IOException {
+        BerthConfig config = ConfigLoader.load(file("""
+                storage:
+                  swift:
+                    authurl: https://keystone.example:5000/v3
+                    username: berth
+                    password: s3cret-password
+                    container: registry
+                    region: RegionTwo
+                    tenant: images
+                    domain: Default
+                    endpointtype: internal
+                    chunksize: 10485760
+                    prefix: /berth/
+                    secretkey: temp-url-key
+                """), Map.of("REGISTRY_STORAGE_SWIFT_INSECURESKIPVERIFY", "true"));
+
+        SwiftOptions swift = ((BerthConfig.Driver.Swift) config.storage().driver()).options();
+        assertThat(swift.authVersion()).isEqualTo(3);
+        assertThat(swift.region()).isEqualTo("RegionTwo");
+        assertThat(swift.tenant()).isEqualTo("images");
+        assertThat(swift.domain()).isEqualTo("Default");
+        assertThat(swift.endpointType()).isEqualTo("internal");
+        assertThat(swift.chunkSize()).isEqualTo(10L << 20);
+        assertThat(swift.prefix()).isEqualTo("berth");
+        assertThat(swift.insecureSkipVerify()).isTrue();
+        assertThat(config.warnings()).isEmpty();
+        assertThat(config.toString()).contains("registry").doesNotContain("s3cret-password", "temp-url-key");
+    }
+
+    @Test
+    void swiftAuthVersionDefaultsFromTheUrlAndBadOptionsAreNamed() throws IOException {
+        assertThat(((BerthConfig.Driver.Swift) ConfigLoader.load(Optional.empty(), Map.of(
+                "REGISTRY_STORAGE", "swift",
+                "REGISTRY_STORAGE_SWIFT_AUTHURL", "http://127.0.0.1:8080/auth/v1.0",
+                "REGISTRY_STORAGE_SWIFT_USERNAME", "test:tester",
+                "REGISTRY_STORAGE_SWIFT_PASSWORD", "testing",
+                "REGISTRY_STORAGE_SWIFT_CONTAINER", "registry")).storage().driver()).options().authVersion())
+                .isEqualTo(1);
+
+        assertThatThrownBy(() -> ConfigLoader.load(file("""
+                storage:
+                  swift:
+                    authurl: ftp://keystone
+                    password: hunter2-secret
+                    container: a/b
+                    authversion: 2
+                    chunksize: 1000
+                    endpointtype: private
+                    prefix: a/../b
+                """), Map.of()))
+                .hasMessageContaining("storage.swift.authurl: expected an http:// or https:// URL")
+                .hasMessageContaining("storage.swift.username: required")
+                .hasMessageContaining("storage.swift.container: expected a container name without '/'")
+                .hasMessageContaining("storage.swift.authversion: Keystone v2 is not supported")
+                .hasMessageContaining("storage.swift.chunksize: expected a size in bytes")
+                .hasMessageContaining("storage.swift.endpointtype: expected public, internal or admin")
+                .hasMessageContaining("storage.swift.prefix: expected a key prefix")
+                .message().doesNotContain("hunter2-secret");
     }
 
     private static Path filesystemRoot(BerthConfig config) {

@@ -7,7 +7,11 @@ import dev.berth.domain.UploadId;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 
 /**
  * A storage driver with its operations timed and its errors counted, by driver and operation.
@@ -100,5 +104,20 @@ final class MeteredBlobStore implements BlobStore {
             driver.delete(digest);
             return null;
         });
+    }
+
+    @Override
+    public Stream<Digest> listContent() throws IOException {
+        return timed("list_content", driver::listContent);
+    }
+
+    @Override
+    public Stream<StoredUpload> listUploads() throws IOException {
+        return timed("list_uploads", driver::listUploads);
+    }
+
+    @Override
+    public Optional<URI> directUrl(Digest digest, Duration validity) throws IOException {
+        return timed("direct_url", () -> driver.directUrl(digest, validity));
     }
 }

@@ -179,13 +179,6 @@ class ConfigLoaderTest {
                 """);
         assertThatThrownBy(() -> ConfigLoader.load(tape, Map.of()))
                 .hasMessageContaining("storage.tape: storage driver not available");
-        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_STORAGE", "azure")))
-                .hasMessageContaining("storage.azure: storage driver not available");
-    }
-
-    @Test
-        assertThatThrownBy(() -> ConfigLoader.load(s3, Map.of()))
-                .hasMessageContaining("storage.s3: storage driver not available");
         assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_STORAGE", "tape")))
                 .hasMessageContaining("storage.tape: storage driver not available");
     }

@@ -137,10 +137,6 @@ final class BerthProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
-    boolean alive() {
-        return process.isAlive();
-    }
-
     int port() {
         return port;
     }

@@ -160,6 +160,16 @@ class CertificateUseCasesTest {
     }
 
     @Test
+    void acceptsALoneSelfSignedCertificateThatSaysCaAsOpensslReqMakesIt() {
+        KeyPair keys = issuer.newKeyPair(KeyType.EC_P256);
+        X509Certificate selfSigned = issuer.certificateAuthority(keys, "registry.example", NOW.minus(Duration.ofDays(1)),
+                NOW.plus(Duration.ofDays(30)));
+        CertificateSummary imported = new ImportCertificate(store(), pem, clock).importPem(pem.encode(List.of(selfSigned)),
+                BouncyCastlePemCodec.encodeKey(keys.getPrivate()), null);
+        assertThat(imported.selfSigned()).isTrue();
+    }
+
+    @Test
     void refusesAnExpiredCertificate() throws Exception {
         TestPki pki = TestPki.create(issuer, false, clock);
         Clock later = Clock.fixed(NOW.plus(Duration.ofDays(400)), ZoneOffset.UTC);

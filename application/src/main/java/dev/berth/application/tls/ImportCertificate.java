@@ -60,7 +60,7 @@ public class ImportCertificate {
         requireInOrder(chain);
         X509Certificate leaf = chain.getFirst();
         requireCurrentlyValid(leaf, clock);
-        requireServerUse(leaf);
+        requireServerUse(leaf, chain.size());
         PrivateKey key;
         if (keyPem == null || keyPem.isBlank()) {
             Optional<KeyPair> requested = store.requestKeys();
@@ -107,7 +107,7 @@ public class ImportCertificate {
         }
     }
 
-    private static void requireServerUse(X509Certificate leaf) {
+    private static void requireServerUse(X509Certificate leaf, int chainLength) {
         try {
             List<String> usages = leaf.getExtendedKeyUsage();
             if (usages != null && !usages.contains(SERVER_AUTH) && !usages.contains(ANY_EXTENDED_KEY_USAGE)) {
@@ -116,7 +116,8 @@ public class ImportCertificate {
         } catch (CertificateParsingException e) {
             throw new CertificateRejectedException("unreadable extended key usage: " + e.getMessage(), e);
         }
-        if (leaf.getBasicConstraints() >= 0) {
+        // a lone self-signed certificate may say CA:TRUE (openssl req -x509 does); in a chain the CA goes after the server
+        if (leaf.getBasicConstraints() >= 0 && chainLength > 1) {
             throw new CertificateRejectedException("the first certificate is a CA certificate: put the server certificate first");
         }
     }

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,8 +30,11 @@ final class LocalAuthority {
         return store.authority().orElseGet(() -> {
             KeyPair keys = issuer.newKeyPair(CertificateIssuer.KeyType.EC_P256);
             Instant now = clock.instant();
+            // a name of its own, so that clients trusting several Berth installations never confuse their CAs
+            String name = COMMON_NAME + " " + HexFormat.of().formatHex(keys.getPublic().getEncoded(),
+                    keys.getPublic().getEncoded().length - 4, keys.getPublic().getEncoded().length);
             CertificateIssuer.KeyedChain authority = new CertificateIssuer.KeyedChain(keys.getPrivate(),
-                    List.of(issuer.certificateAuthority(keys, COMMON_NAME, now.minus(Duration.ofMinutes(5)),
+                    List.of(issuer.certificateAuthority(keys, name, now.minus(Duration.ofMinutes(5)),
                             now.plus(AUTHORITY_VALIDITY))));
             store.saveAuthority(authority);
             return authority;

@@ -27,8 +27,8 @@ import java.util.zip.ZipInputStream;
  * key store file: activating another certificate later needs no restart.
  *
  * <p>The use cases and BouncyCastle run from the WAR's own jars in a class loader of their own: on
- * Payara Micro's class path (MICRO-INF/lib) they would shadow the WAR's copies, and CDI would no
- * longer find the WAR's use cases as beans.
+ * Payara Micro's class path (MICRO-INF/lib) they would shadow the WAR's copies, since the WAR's
+ * class loader asks its parent first. Only JDK types cross between the two.
  */
 final class HttpsSetup {
 

@@ -50,4 +50,22 @@ class ConfigRefusalIT {
             assertThat(berth.output()).contains("unknown argument '--prot'").contains("Usage: java -jar berth.jar");
         }
     }
+
+    @Test
+    void aKeyThatDoesNotBelongToTheCertificateStopsStartBeforeTheBoot() throws Exception {
+        for (String name : new String[] {"a", "b"}) {
+            Commands.ok(work, Duration.ofSeconds(60), "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-nodes", "-keyout", work.resolve(name + ".key").toString(),
+                    "-out", work.resolve(name + ".crt").toString(), "-subj", "/CN=" + name, "-days", "30",
+                    "-addext", "subjectAltName=DNS:" + name + ".example");
+        }
+        try (BerthProcess berth = BerthProcess.start(work, BerthProcess.freePort(),
+                Map.of("REGISTRY_HTTP_TLS_CERTIFICATE", work.resolve("a.crt").toString(),
+                        "REGISTRY_HTTP_TLS_KEY", work.resolve("b.key").toString()))) {
+            assertThat(berth.awaitExit(Duration.ofSeconds(60))).isEqualTo(2);
+            assertThat(berth.output())
+                    .contains("http.tls.certificate, http.tls.key: the private key does not belong to the certificate")
+                    .contains("not started");
+        }
+    }
 }

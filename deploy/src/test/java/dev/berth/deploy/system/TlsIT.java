@@ -91,8 +91,8 @@ class TlsIT {
     void onlyTls12And13WithForwardSecrecyAndTheCaVerifiesTheServer() throws Exception {
         // the client offers TLS 1.1 (security level 0 allows it); Berth hangs up
         assertThat(openssl("-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0").output()).contains("Cipher is (NONE)");
-        assertThat(openssl("-tls1_2").output()).contains("Protocol  : TLSv1.2").containsPattern("Cipher is ECDHE-ECDSA-(AES128|AES256|CHACHA20)");
-        assertThat(openssl("-tls1_3").output()).contains("Protocol  : TLSv1.3");
+        assertThat(openssl("-tls1_2").output()).containsPattern("New, TLSv1.2, Cipher is ECDHE-ECDSA-(AES128|AES256|CHACHA20)");
+        assertThat(openssl("-tls1_3").output()).contains("New, TLSv1.3, Cipher is TLS_");
         // TLS 1.2 without forward secrecy or with CBC is not offered
         assertThat(openssl("-tls1_2", "-cipher", "AES128-SHA:AES256-SHA256:ECDHE-ECDSA-AES128-SHA256").output())
                 .contains("Cipher is (NONE)");
@@ -122,7 +122,8 @@ class TlsIT {
                 .contains("\"layers\"");
 
         String[] podman = {"podman", "--root", work.resolve("podman/root").toString(), "--runroot",
-                work.resolve("podman/run").toString(), "--storage-driver", "vfs"};
+                work.resolve("podman/run").toString(), "--storage-driver", "vfs", "--events-backend", "file",
+                "--cgroup-manager", "cgroupfs"};
         Commands.ok(work, TIMEOUT, concat(podman, "pull", "--cert-dir", certs.toString(), host + "/tls/skopeo:v1"));
         Commands.ok(work, TIMEOUT, concat(podman, "tag", host + "/tls/skopeo:v1", host + "/tls/podman:v1"));
         Commands.ok(work, TIMEOUT, concat(podman, "push", "--cert-dir", certs.toString(), host + "/tls/podman:v1"));
@@ -193,7 +194,7 @@ class TlsIT {
             FileCertificateStore store = new FileCertificateStore(work.resolve("berth-data/tls"));
             Clock clock = Clock.systemUTC();
             new GenerateCertificate(store, new BouncyCastleCertificateIssuer(), clock)
-                    .signedByLocalAuthority(List.of(Hostname.parse("switched.test")));
+                    .signedByLocalAuthority(List.of(Hostname.parse("switched.test"), Hostname.parse("registry.test")));
             CertificateSummary activated = new ActivateCertificate(store, clock).activate();
 
             try (SSLSocket fresh = connect()) {

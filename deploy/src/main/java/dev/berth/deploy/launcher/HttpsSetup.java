@@ -1,8 +1,8 @@
 package dev.berth.deploy.launcher;
 
 // compile-time constants only: javac inlines them, so the launcher never loads these classes
-import dev.berth.adapters.tls.ReloadingKeyManagerProvider;
-import dev.berth.adapters.tls.ServedKeyStore;
+import dev.berth.adapters.http.tls.ReloadingKeyManagerProvider;
+import dev.berth.adapters.http.tls.ServedKeyStore;
 import dev.berth.deploy.config.BerthConfig;
 import dev.berth.deploy.config.ConfigException;
 
@@ -40,9 +40,9 @@ final class HttpsSetup {
             "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
             "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
     /** The jars of the WAR that the certificate use cases need. */
-    private static final List<String> JARS = List.of("berth-domain-", "berth-application-", "berth-adapters-tls-",
+    private static final List<String> JARS = List.of("berth-domain-", "berth-application-", "berth-adapters-http-",
             "bcprov-jdk18on-", "bcpkix-jdk18on-", "bcutil-jdk18on-");
-    private static final String BOOTSTRAP = "dev.berth.adapters.tls.TlsBootstrap";
+    private static final String BOOTSTRAP = "dev.berth.adapters.http.tls.TlsBootstrap";
     /** Payara accepts only the key store types JKS and NSS; the JDK's JKS type reads PKCS#12 files too. */
     private static final String KEY_STORE_TYPE = "JKS";
     private static final String SSL = "set configs.config.server-config.network-config.protocols.protocol.https-listener.ssl.";

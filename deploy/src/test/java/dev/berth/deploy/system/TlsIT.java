@@ -1,7 +1,7 @@
 package dev.berth.deploy.system;
 
-import dev.berth.adapters.tls.BouncyCastleCertificateIssuer;
-import dev.berth.adapters.tls.FileCertificateStore;
+import dev.berth.adapters.http.tls.BouncyCastleCertificateIssuer;
+import dev.berth.adapters.http.tls.FileCertificateStore;
 import dev.berth.application.tls.ActivateCertificate;
 import dev.berth.application.tls.CertificateSummary;
 import dev.berth.application.tls.GenerateCertificate;

@@ -1,4 +1,4 @@
-package dev.berth.adapters.tls;
+package dev.berth.adapters.http.tls;
 
 import java.io.IOException;
 import java.nio.file.FileSystems;

@@ -1,4 +1,4 @@
-package dev.berth.adapters.tls;
+package dev.berth.adapters.http.tls;
 
 import dev.berth.application.tls.ActivateCertificate;
 import dev.berth.application.tls.CertificateRejectedException;

@@ -1,4 +1,4 @@
-package dev.berth.adapters.tls;
+package dev.berth.adapters.http.tls;
 
 import dev.berth.application.tls.CertificateIssuer.KeyedChain;
 import dev.berth.application.tls.CertificateStore;

@@ -1,4 +1,4 @@
-package dev.berth.adapters.tls;
+package dev.berth.adapters.http.tls;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;

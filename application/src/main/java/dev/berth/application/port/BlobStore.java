@@ -5,13 +5,23 @@ import dev.berth.domain.UploadId;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 
 /**
  * Port, and the storage driver SPI: content-addressed blob bytes and the bytes of uploads in
  * progress. Knows nothing of repositories, HTTP or the database. Content becomes visible under a
  * digest only through {@link #commitUpload}, after its bytes are durable. Every method may be
  * called concurrently from several threads and several Berth nodes.
+ *
+ * <p>Keys are built by the driver only from validated {@link Digest} and {@link UploadId} values, so
+ * no request text ever reaches a path or object key. A driver proves it keeps this contract by
+ * passing the driver contract kit ({@code BlobStoreContract} in the test-jar of
+ * {@code berth-adapters-storage}); see {@code deploy/docs/storage.md}.
  */
 public interface BlobStore {
 
@@ -60,4 +70,27 @@ public interface BlobStore {
 
     /** Removes content (garbage collection); no-op when it does not exist. */
     void delete(Digest digest) throws IOException;
+
+    /**
+     * Every committed content, in no particular order, for garbage collection and audits. The
+     * stream reads the backing store lazily and must be closed; entries the driver did not write
+     * (stray files or objects) are skipped, never reported as content.
+     */
+    Stream<Digest> listContent() throws IOException;
+
+    /** Every upload that has bytes, with its size and last write, so abandoned ones can be swept. Close it. */
+    Stream<StoredUpload> listUploads() throws IOException;
+
+    /**
+     * A URL from which any HTTP client can {@code GET} the content (with {@code Range} support),
+     * valid for at least {@code validity}, for pull redirects; empty when the driver cannot make
+     * one (the filesystem) or the content is not stored. Must not contain long-lived credentials.
+     */
+    default Optional<URI> directUrl(Digest digest, Duration validity) throws IOException {
+        return Optional.empty();
+    }
+
+    /** An upload in progress as the store sees it. */
+    record StoredUpload(UploadId upload, long size, Instant lastModified) {
+    }
 }

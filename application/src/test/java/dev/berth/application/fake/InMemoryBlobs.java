@@ -8,10 +8,13 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /** A minimal BlobStore for use-case tests (the real in-memory driver lives in adapters-storage). */
 public final class InMemoryBlobs implements BlobStore {
@@ -82,6 +85,17 @@ public final class InMemoryBlobs implements BlobStore {
     @Override
     public void delete(Digest digest) {
         content.remove(digest);
+    }
+
+    @Override
+    public Stream<Digest> listContent() {
+        return List.copyOf(content.keySet()).stream();
+    }
+
+    @Override
+    public Stream<StoredUpload> listUploads() {
+        return uploads.entrySet().stream()
+                .map(e -> new StoredUpload(e.getKey(), e.getValue().length, Instant.EPOCH)).toList().stream();
     }
 
     public int uploadsInProgress() {

@@ -22,8 +22,39 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
         return file.map(f -> f.toString() + " + environment").orElse("defaults + environment");
     }
 
-    /** The blob storage driver and its settings. Only the filesystem driver exists so far. */
-    public record Storage(String driver, Path rootDirectory, boolean deleteEnabled) {
+    /**
+     * The blob storage driver and its settings.
+     *
+     * @param redirect whether blob GETs answer with a redirect to the driver's direct URL
+     *                 ({@code storage.redirect.disable: false}) when the driver can make one
+     */
+    public record Storage(Driver driver, boolean deleteEnabled, boolean redirect) {
+
+        public String driverName() {
+            return driver.name();
+        }
+    }
+
+    /** One driver's settings; {@link StorageDrivers} reads them from {@code storage.<name>.*}. */
+    public sealed interface Driver permits Driver.Filesystem, Driver.InMemory {
+
+        String name();
+
+        /** {@code storage.filesystem}: the default. */
+        record Filesystem(Path rootDirectory) implements Driver {
+            @Override
+            public String name() {
+                return "filesystem";
+            }
+        }
+
+        /** {@code storage.inmemory}: for tests and demos; everything is lost when Berth stops. */
+        record InMemory() implements Driver {
+            @Override
+            public String name() {
+                return "inmemory";
+            }
+        }
     }
 
     /**

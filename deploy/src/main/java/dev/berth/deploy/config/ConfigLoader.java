@@ -28,13 +28,12 @@ public final class ConfigLoader {
     public static final String PATH_PROPERTY = "berth.config";
 
     private static final String SUPPORTED_VERSION = "0.1";
-    private static final List<String> DRIVERS = List.of("filesystem");
     /** storage.* children that configure the storage in general rather than choose a driver. */
     private static final Set<String> STORAGE_OPTIONS = Set.of("delete", "maintenance", "cache", "redirect", "tag");
     /** Distribution sections Berth knows but does not implement yet: a warning, not an error. */
     private static final List<String> NOT_YET_SUPPORTED = List.of(
             "log.formatter", "log.fields", "log.accesslog", "log.hooks", "log.reportcaller", "loglevel",
-            "storage.maintenance", "storage.cache", "storage.redirect", "storage.tag",
+            "storage.maintenance", "storage.cache", "storage.tag",
             "http.prefix", "http.host", "http.secret", "http.tls", "http.debug", "http.headers", "http.http2",
             "http.h2c", "http.net", "http.relativeurls", "http.draintimeout",
             "middleware", "reporting", "notifications", "redis", "health", "proxy", "validation",
@@ -149,14 +148,12 @@ public final class ConfigLoader {
         String driver = raw.string("storage").orElse(drivers.isEmpty() ? "filesystem" : drivers.getFirst());
         if (drivers.size() > 1) {
             raw.problem("storage: configure exactly one driver, found " + String.join(", ", drivers));
-        } else if (!DRIVERS.contains(driver)) {
-            raw.problem("storage." + driver + ": storage driver not available in this version of Berth (available: "
-                    + String.join(", ", DRIVERS) + ")");
         }
-        drivers.forEach(d -> raw.markRead("storage." + d));
-        Path root = path(raw.string("storage.filesystem.rootdirectory", dataDirectory.resolve("registry").toString()));
+        BerthConfig.Driver settings = StorageDrivers.read(driver, raw, dataDirectory);
         boolean deleteEnabled = raw.bool("storage.delete.enabled", false);
-        return new BerthConfig.Storage(driver, root, deleteEnabled);
+        // as Distribution: redirects are on unless disabled, and only drivers with direct URLs redirect
+        boolean redirect = !raw.bool("storage.redirect.disable", false);
+        return new BerthConfig.Storage(settings, deleteEnabled, redirect);
     }
 
     private static BerthConfig.Database database(RawConfig raw, Path dataDirectory) {

@@ -163,10 +163,15 @@ public final class BerthLauncher {
         }
     }
 
-    /** @param http where to listen: the configured address, or a private port for a command */
+    /**
+     * Binds the HTTP listener to {@code http} (the configured address, or a private port for a
+     * command), and turns Hazelcast off: Payara Micro 7 still starts it, listening on all
+     * interfaces from port 6900, despite --nohazelcast/--nocluster.
+     */
     static String preBootCommands(BerthConfig config, HttpAddress http) {
         return "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address="
-                + http.bindAddress() + "\n";
+                + http.bindAddress() + "\n"
+                + "set configs.config.server-config.hazelcast-config-specific-configuration.enabled=false\n";
     }
 
     /** Payara's own INFO chatter off; Berth's loggers at the configured level. */

@@ -17,8 +17,6 @@ import dev.berth.adapters.db.PostgresUploadSessionStore;
 import dev.berth.adapters.db.PostgresUserDirectory;
 import dev.berth.adapters.http.security.BcryptPasswordHasher;
 import dev.berth.adapters.http.security.JwtTokenService;
-import dev.berth.adapters.storage.filesystem.FilesystemBlobStore;
-import dev.berth.adapters.storage.filesystem.FilesystemStorageStatus;
 import dev.berth.application.access.AccessSettings;
 import dev.berth.application.port.AuditLog;
 import dev.berth.application.port.BlobLinkStore;
@@ -37,6 +35,7 @@ import dev.berth.application.port.UserDirectory;
 import dev.berth.application.registry.RegistrySettings;
 import dev.berth.application.system.DatabaseStatus;
 import dev.berth.application.system.InstanceInfo;
+import dev.berth.application.system.BlobStoreStatus;
 import dev.berth.application.system.StorageStatus;
 import dev.berth.deploy.config.BerthConfig;
 import dev.berth.deploy.config.ConfigLoader;
@@ -73,6 +72,7 @@ public class BerthRuntime {
     private EmbeddedPostgres embeddedPostgres;
     private MetadataDatabase database;
     private InstanceInfo instance;
+    private BlobStore blobStore;
     private PasswordHasher passwordHasher;
     private TokenService tokenService;
 
@@ -98,6 +98,13 @@ public class BerthRuntime {
         if (!launched) {
             config.warnings().forEach(w -> LOG.warning("Configuration: " + w));
         }
+        blobStore = BlobStores.open(config.storage().driver(), clock);
+        StorageStatus.StorageReport storage = new BlobStoreStatus(blobStore).report();
+        if (!storage.writable()) {
+            // a registry that cannot store what it is sent must say so now, not on the first push
+            throw new IllegalStateException("storage " + storage.driver() + " at " + storage.location()
+                    + " does not accept writes: " + storage.problem());
+        }
         DatabaseSettings settings = databaseSettings();
         database = MetadataDatabase.open(settings);
         instance = new InstanceInfo(BerthVersion.get(), Instant.ofEpochMilli(jvmStart()),
@@ -109,19 +116,17 @@ public class BerthRuntime {
         Access.prepare(config, database, passwordHasher, clock);
 
         DatabaseStatus.DatabaseReport db = new PostgresDatabaseStatus(database).report();
-        StorageStatus.StorageReport storage = new FilesystemStorageStatus(config.storage().rootDirectory()).report();
         Duration took = Duration.between(instance.startedAt(), clock.instant());
         LOG.info(() -> String.format("""
                 Berth %s started in %.1f s%s
                   config:   %s
-                  storage:  %s %s (deletes %s)%s
+                  storage:  %s %s (deletes %s)
                   database: %s %s, schema version %s, installation %s
                   access:   %s""",
                 instance.version(), took.toMillis() / 1000.0,
                 launched ? ", listening on " + config.http() + " (" + config.http().url() + ")" : "",
                 config.source(),
                 storage.driver(), storage.location(), config.storage().deleteEnabled() ? "enabled" : "disabled",
-                storage.writable() ? "" : " NOT WRITABLE: " + storage.problem(),
                 db.mode(), db.location(), db.schemaVersion(), db.installationId(), Access.describe(config.auth())));
         if (config.auth().mode().equals(BerthConfig.Auth.OPEN)) {
             LOG.warning("""
@@ -183,13 +188,13 @@ public class BerthRuntime {
     @Produces
     @ApplicationScoped
     StorageStatus storageStatus() {
-        return new FilesystemStorageStatus(config.storage().rootDirectory());
+        return new BlobStoreStatus(blobStore);
     }
 
     @Produces
     @ApplicationScoped
     BlobStore blobStore() {
-        return new FilesystemBlobStore(config.storage().rootDirectory());
+        return blobStore;
     }
 
     @Produces

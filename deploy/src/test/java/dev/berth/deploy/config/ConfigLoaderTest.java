@@ -29,8 +29,8 @@ class ConfigLoaderTest {
         assertThat(config.http()).isEqualTo(new HttpAddress("", 5000));
         assertThat(config.http().allInterfaces()).isTrue();
         assertThat(config.dataDirectory()).isEqualTo(data);
-        assertThat(config.storage().driver()).isEqualTo("filesystem");
-        assertThat(config.storage().rootDirectory()).isEqualTo(data.resolve("registry"));
+        assertThat(config.storage().driverName()).isEqualTo("filesystem");
+        assertThat(filesystemRoot(config)).isEqualTo(data.resolve("registry"));
         assertThat(config.storage().deleteEnabled()).isFalse();
         assertThat(config.database().embedded()).isTrue();
         assertThat(config.database().embeddedDirectory()).isEqualTo(data.resolve("postgres"));
@@ -67,7 +67,7 @@ class ConfigLoaderTest {
 
         assertThat(config.logLevel()).isEqualTo(LogLevel.DEBUG);
         assertThat(config.http()).isEqualTo(new HttpAddress("127.0.0.1", 5010));
-        assertThat(config.storage().rootDirectory()).isEqualTo(Path.of("/srv/registry"));
+        assertThat(filesystemRoot(config)).isEqualTo(Path.of("/srv/registry"));
         assertThat(config.storage().deleteEnabled()).isTrue();
         assertThat(config.dataDirectory()).isEqualTo(Path.of("/srv/berth"));
         assertThat(config.database().embedded()).isFalse();
@@ -96,7 +96,7 @@ class ConfigLoaderTest {
                 "REGISTRY_STORAGE_DELETE_ENABLED", "true"));
 
         assertThat(config.http()).isEqualTo(new HttpAddress("127.0.0.1", 5010));
-        assertThat(config.storage().rootDirectory()).isEqualTo(Path.of("/from/env"));
+        assertThat(filesystemRoot(config)).isEqualTo(Path.of("/from/env"));
         assertThat(config.storage().deleteEnabled()).isTrue();
     }
 
@@ -104,7 +104,7 @@ class ConfigLoaderTest {
     void dataDirectoryMovesEverythingThatIsNotSetExplicitly() {
         BerthConfig config = ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_DATA_DIRECTORY", "/var/lib/berth"));
 
-        assertThat(config.storage().rootDirectory()).isEqualTo(Path.of("/var/lib/berth/registry"));
+        assertThat(filesystemRoot(config)).isEqualTo(Path.of("/var/lib/berth/registry"));
         assertThat(config.database().embeddedDirectory()).isEqualTo(Path.of("/var/lib/berth/postgres"));
     }
 
@@ -238,6 +238,20 @@ class ConfigLoaderTest {
         assertThat(ConfigLoader.locate(null, Map.of(ConfigLoader.PATH_ENV, "/etc/berth/b.yml")))
                 .contains(Path.of("/etc/berth/b.yml"));
         assertThat(ConfigLoader.locate(null, Map.of())).isEmpty();
+    }
+
+    @Test
+    void inMemoryDriverAndRedirectSwitch() {
+        BerthConfig config = ConfigLoader.load(Optional.empty(), Map.of(
+                "REGISTRY_STORAGE", "inmemory", "REGISTRY_STORAGE_REDIRECT_DISABLE", "true"));
+
+        assertThat(config.storage().driver()).isInstanceOf(BerthConfig.Driver.InMemory.class);
+        assertThat(config.storage().redirect()).isFalse();
+        assertThat(ConfigLoader.load(Optional.empty(), Map.of()).storage().redirect()).isTrue();
+    }
+
+    private static Path filesystemRoot(BerthConfig config) {
+        return ((BerthConfig.Driver.Filesystem) config.storage().driver()).rootDirectory();
     }
 
     @Test

@@ -47,7 +47,8 @@ class BerthLauncherTest {
 
         assertThat(args).containsSequence("--port", "5010").contains("--nohazelcast", "--disablephonehome");
         Path preBoot = Path.of(args.get(args.indexOf("--prebootcommandfile") + 1));
-        assertThat(Files.readString(preBoot)).contains("http-listener.address=127.0.0.1");
+        assertThat(Files.readString(preBoot)).contains("http-listener.address=127.0.0.1")
+                .contains("hazelcast-config-specific-configuration.enabled=false");
         Path logging = Path.of(args.get(args.indexOf("--logproperties") + 1));
         assertThat(Files.readString(logging)).contains(".level=WARNING").endsWith("dev.berth.level=FINE\n");
         assertThat(preBoot).startsWith(dir);

@@ -37,6 +37,8 @@ class EmbeddedDatabaseIT {
             Duration ready = berth.awaitReady();
             System.out.printf("[measure] first start: java -jar to first 200 on /v2/ in %.1f s%n", ready.toMillis() / 1000.0);
 
+            assertThat(berth.listeningAddresses()).as("Berth's JVM listens on its HTTP address and nothing else")
+                    .containsExactly("127.0.0.1:" + port);
             assertThat(berth.get("/v2").statusCode()).isEqualTo(200);
             HttpResponse<String> base = berth.get("/v2/");
             assertThat(base.statusCode()).isEqualTo(200);

@@ -28,7 +28,8 @@ class WarDeploymentIT {
         assertThat(payara).exists();
         int port = BerthProcess.freePort();
         Path preBoot = Files.writeString(work.resolve("pre-boot.txt"),
-                "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1\n");
+                "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1\n"
+                        + "set configs.config.server-config.hazelcast-config-specific-configuration.enabled=false\n");
         Path data = work.resolve("registry-data");
 
         List<String> command = List.of(BerthProcess.javaExecutable(), "-jar", payara.toString(),

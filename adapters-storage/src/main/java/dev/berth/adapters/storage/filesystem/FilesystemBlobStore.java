@@ -1,5 +1,6 @@
 package dev.berth.adapters.storage.filesystem;
 
+import dev.berth.adapters.storage.layout.KeyLayout;
 import dev.berth.application.port.BlobStore;
 import dev.berth.domain.Digest;
 import dev.berth.domain.UploadId;
@@ -12,8 +13,11 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 
 import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
 import static java.nio.file.StandardOpenOption.CREATE;
@@ -21,13 +25,10 @@ import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 /**
- * The filesystem storage driver. Layout under the root directory:
- * <pre>
- * blobs/&lt;algorithm&gt;/&lt;first two hex characters&gt;/&lt;hex&gt;   committed content, one plain file per digest
- * uploads/&lt;upload id&gt;                                 the bytes of an upload in progress, one plain file
- * </pre>
- * e.g. {@code blobs/sha256/e3/e3b0c442...b855} and {@code uploads/5f0c2a9e-...-9d1b}. Paths are built
- * only from validated {@link Digest} and {@link UploadId} values, never from request text.
+ * The filesystem storage driver: one plain file per content and per upload in progress, in the
+ * {@link KeyLayout} under the root directory, e.g. {@code blobs/sha256/e3/e3b0c442...b855} and
+ * {@code uploads/5f0c2a9e-...-9d1b}. Paths are built only from validated {@link Digest} and
+ * {@link UploadId} values, never from request text.
  *
  * <p>A file appears under {@code blobs/} only through an atomic rename of a complete upload whose
  * bytes were fsynced first, so readers never see partial content. Both trees must therefore be on
@@ -48,8 +49,8 @@ public final class FilesystemBlobStore implements BlobStore {
 
     public FilesystemBlobStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
-        this.blobs = this.root.resolve("blobs");
-        this.uploads = this.root.resolve("uploads");
+        this.blobs = this.root.resolve(KeyLayout.BLOBS);
+        this.uploads = this.root.resolve(KeyLayout.UPLOADS);
     }
 
     @Override
@@ -195,13 +196,47 @@ public final class FilesystemBlobStore implements BlobStore {
         Files.deleteIfExists(contentPath(digest));
     }
 
+    @Override
+    public Stream<Digest> listContent() throws IOException {
+        if (!Files.isDirectory(blobs)) {
+            return Stream.empty();
+        }
+        return Files.find(blobs, 3, (path, attributes) -> attributes.isRegularFile())
+                .map(path -> KeyLayout.parseContentKey(relativeKey(path)))
+                .flatMap(Optional::stream);
+    }
+
+    @Override
+    public Stream<StoredUpload> listUploads() throws IOException {
+        if (!Files.isDirectory(uploads)) {
+            return Stream.empty();
+        }
+        return Files.list(uploads)
+                .flatMap(path -> KeyLayout.parseUploadKey(relativeKey(path)).flatMap(id -> stored(id, path)).stream());
+    }
+
+    private static Optional<StoredUpload> stored(UploadId upload, Path file) {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            return attributes.isRegularFile()
+                    ? Optional.of(new StoredUpload(upload, attributes.size(), attributes.lastModifiedTime().toInstant()))
+                    : Optional.empty();
+        } catch (IOException e) {
+            // committed or cancelled while the listing ran
+            return Optional.empty();
+        }
+    }
+
+    private String relativeKey(Path path) {
+        return root.relativize(path).toString().replace(path.getFileSystem().getSeparator(), "/");
+    }
+
     private Path contentPath(Digest digest) {
-        String hex = digest.hex();
-        return blobs.resolve(digest.algorithm().id()).resolve(hex.substring(0, 2)).resolve(hex);
+        return root.resolve(KeyLayout.contentKey(digest));
     }
 
     private Path uploadPath(UploadId upload) {
-        return uploads.resolve(upload.value().toString());
+        return root.resolve(KeyLayout.uploadKey(upload));
     }
 
     private static boolean isEmptyContent(Digest digest) {

@@ -8,11 +8,15 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.stream.Stream;
 
 /**
  * Keeps content and uploads in memory, for tests and {@code storage.inmemory}: everything is lost
@@ -25,6 +29,12 @@ public final class InMemoryBlobStore implements BlobStore {
     // Arrays are never changed once they are in a map (a write puts a new one), so readers share them.
     private final ConcurrentMap<Digest, byte[]> blobs = new ConcurrentHashMap<>();
     private final ConcurrentMap<UploadId, byte[]> uploads = new ConcurrentHashMap<>();
+    private final ConcurrentMap<UploadId, Instant> uploadWrites = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    public InMemoryBlobStore(Clock clock) {
+        this.clock = clock;
+    }
 
     @Override
     public String driverName() {
@@ -52,6 +62,7 @@ public final class InMemoryBlobStore implements BlobStore {
             System.arraycopy(chunk, 0, next, (int) offset, chunk.length);
             return next;
         });
+        uploadWrites.put(upload, clock.instant());
         return written.length;
     }
 
@@ -72,10 +83,11 @@ public final class InMemoryBlobStore implements BlobStore {
     @Override
     public void commitUpload(UploadId upload, Digest digest) throws IOException {
         if (blobs.containsKey(digest)) {
-            uploads.remove(upload);
+            deleteUpload(upload);
             return;
         }
         byte[] bytes = uploads.remove(upload);
+        uploadWrites.remove(upload);
         if (bytes == null) {
             // an upload that never received bytes is the empty blob, but only the digest can prove it
             if (!digest.equals(digest.algorithm().newDigester().finish())) {
@@ -89,6 +101,7 @@ public final class InMemoryBlobStore implements BlobStore {
     @Override
     public void deleteUpload(UploadId upload) {
         uploads.remove(upload);
+        uploadWrites.remove(upload);
     }
 
     @Override
@@ -112,9 +125,17 @@ public final class InMemoryBlobStore implements BlobStore {
         blobs.remove(digest);
     }
 
-    /** For the driver contract's check that commits and deletions leave no uploads behind. */
-    boolean hasUploads() {
-        return !uploads.isEmpty();
+    @Override
+    public Stream<Digest> listContent() {
+        return List.copyOf(blobs.keySet()).stream();
+    }
+
+    @Override
+    public Stream<StoredUpload> listUploads() {
+        return uploads.entrySet().stream()
+                .map(e -> new StoredUpload(e.getKey(), e.getValue().length,
+                        uploadWrites.getOrDefault(e.getKey(), Instant.EPOCH)))
+                .toList().stream();
     }
 
     private static IllegalStateException beyondEnd(UploadId upload, long offset, long size) {

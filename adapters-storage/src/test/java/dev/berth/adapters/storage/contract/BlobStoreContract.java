@@ -5,6 +5,7 @@ import dev.berth.domain.Digest;
 import dev.berth.domain.DigestAlgorithm;
 import dev.berth.domain.Digester;
 import dev.berth.domain.UploadId;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,9 +15,17 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -61,13 +70,51 @@ public abstract class BlobStoreContract {
         return 64L << 20;
     }
 
-    /** Fails if any upload is left in the backing storage; the default checks nothing. */
+    /** Fails if any upload is left in the backing storage; drivers may check more than the listing. */
     protected void assertNoUploadsLeft() throws IOException {
+        try (Stream<BlobStore.StoredUpload> uploads = store.listUploads()) {
+            assertThat(uploads).isEmpty();
+        }
+    }
+
+    /** Whether the driver hands out {@link BlobStore#directUrl direct URLs}; the kit then fetches them. */
+    protected boolean servesDirectUrls() {
+        return false;
+    }
+
+    /**
+     * Writes entries into the backing storage that the driver did not make (a stray file, a key with
+     * a wrong fan-out, a name that is no digest or upload id), to prove listings skip them. The
+     * default plants nothing; drivers over a plain key space should override it.
+     */
+    protected void plantStrayEntries() throws IOException {
     }
 
     @BeforeEach
     void openStore() throws IOException {
         store = newStore();
+    }
+
+    /**
+     * Removes everything the test made, through the SPI alone, and checks that nothing is left: the
+     * kit can run against a real bucket (give it a prefix of its own) and leave it as it found it.
+     */
+    @AfterEach
+    void leaveNothingBehind() throws IOException {
+        try (Stream<Digest> content = store.listContent()) {
+            for (Digest digest : content.toList()) {
+                store.delete(digest);
+            }
+        }
+        try (Stream<BlobStore.StoredUpload> uploads = store.listUploads()) {
+            for (BlobStore.StoredUpload upload : uploads.toList()) {
+                store.deleteUpload(upload.upload());
+            }
+        }
+        try (Stream<Digest> content = store.listContent()) {
+            assertThat(content).isEmpty();
+        }
+        assertNoUploadsLeft();
     }
 
     @Test
@@ -417,6 +464,83 @@ public abstract class BlobStoreContract {
 
         assertThat(store.size(digest)).isEmpty();
         assertNoUploadsLeft();
+    }
+
+    @Test
+    void listsExactlyTheCommittedContent() throws IOException {
+        Digest a = push(DigestAlgorithm.SHA256, CONTENT.bytes(0, 10));
+        Digest b = push(DigestAlgorithm.SHA256, CONTENT.bytes(10, 20));
+        Digest c = push(DigestAlgorithm.SHA512, CONTENT.bytes(0, 10));
+        Digest deleted = push(DigestAlgorithm.SHA256, CONTENT.bytes(30, 5));
+        store.delete(deleted);
+        store.writeUpload(UploadId.random(), 0, new ByteArrayInputStream(CONTENT.bytes(50, 50)));
+        plantStrayEntries();
+
+        try (Stream<Digest> content = store.listContent()) {
+            assertThat(content).containsExactlyInAnyOrder(a, b, c);
+        }
+    }
+
+    @Test
+    void listsUploadsInProgressWithSizeAndLastWrite() throws IOException {
+        Instant before = Instant.now();
+        UploadId first = UploadId.random();
+        UploadId second = UploadId.random();
+        UploadId committed = UploadId.random();
+        store.writeUpload(first, 0, new ByteArrayInputStream(CONTENT.bytes(0, 100)));
+        store.writeUpload(first, 100, new ByteArrayInputStream(CONTENT.bytes(100, 23)));
+        store.writeUpload(second, 0, new ByteArrayInputStream(CONTENT.bytes(0, 7)));
+        store.writeUpload(committed, 0, new ByteArrayInputStream(CONTENT.bytes(0, 9)));
+        store.commitUpload(committed, Digest.of(DigestAlgorithm.SHA256, CONTENT.bytes(0, 9)));
+        plantStrayEntries();
+        Instant after = Instant.now();
+
+        List<BlobStore.StoredUpload> uploads;
+        try (Stream<BlobStore.StoredUpload> listed = store.listUploads()) {
+            uploads = listed.toList();
+        }
+
+        assertThat(uploads).extracting(BlobStore.StoredUpload::upload).containsExactlyInAnyOrder(first, second);
+        assertThat(uploads).filteredOn(u -> u.upload().equals(first)).singleElement()
+                .extracting(BlobStore.StoredUpload::size).isEqualTo(123L);
+        // generous: a remote store's clock and timestamp granularity differ from ours
+        assertThat(uploads).allSatisfy(u -> assertThat(u.lastModified())
+                .isBetween(before.minus(Duration.ofMinutes(5)), after.plus(Duration.ofMinutes(5))));
+    }
+
+    @Test
+    void directUrlServesTheBytesAndRanges() throws Exception {
+        byte[] content = CONTENT.bytes(0, 70_000);
+        Digest digest = push(DigestAlgorithm.SHA256, content);
+
+        Optional<URI> url = store.directUrl(digest, Duration.ofMinutes(5));
+
+        if (!servesDirectUrls()) {
+            assertThat(url).isEmpty();
+            return;
+        }
+        assertThat(url).isPresent();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<byte[]> whole = http.send(HttpRequest.newBuilder(url.get()).GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(whole.statusCode()).isEqualTo(200);
+            assertThat(whole.body()).isEqualTo(content);
+
+            HttpResponse<byte[]> range = http.send(HttpRequest.newBuilder(url.get()).header("Range", "bytes=1000-1999")
+                    .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(range.statusCode()).isEqualTo(206);
+            assertThat(range.body()).isEqualTo(slice(content, 1000, 1000));
+        }
+    }
+
+    @Test
+    void hostileNamesNeverBecomeKeys() {
+        // drivers build keys only from these types, which refuse anything but canonical values
+        assertThatThrownBy(() -> UploadId.parse("../../etc/passwd")).isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> UploadId.parse("5F0C2A9E-0000-0000-0000-000000000000"))
+                .isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> Digest.parse("sha256:../../" + "a".repeat(58))).isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> Digest.parse("sha256:" + "A".repeat(64))).isInstanceOf(RuntimeException.class);
     }
 
     /** Uploads {@code content} in one chunk and commits it under its digest. */

@@ -75,7 +75,7 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
 
     /** One driver's settings; {@link StorageDrivers} reads them from {@code storage.<name>.*}. */
     public sealed interface Driver permits Driver.Filesystem, Driver.InMemory, Driver.S3, Driver.Oss, Driver.Azure,
-            Driver.Swift {
+            Driver.Gcs, Driver.Swift {
 
         String name();
 
@@ -102,6 +102,25 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
             public String toString() {
                 return "Azure[accountName=" + accountName + ", container=" + container + ", serviceUrl=" + serviceUrl
                         + ", rootDirectory=" + rootDirectory + "]";
+            }
+        }
+
+        /**
+         * {@code storage.gcs}: objects in one bucket. {@code credentialsJson} is a service-account key
+         * from {@code keyfile} or {@code credentials} (never part of {@link #toString()}); empty for
+         * Application Default Credentials (or none with an emulator {@code endpoint}).
+         */
+        record Gcs(String bucket, Optional<String> credentialsJson, Optional<URI> endpoint, String rootDirectory,
+                   int chunkSize) implements Driver {
+            @Override
+            public String name() {
+                return "gcs";
+            }
+
+            @Override
+            public String toString() {
+                return "Gcs[bucket=" + bucket + ", credentials=" + (credentialsJson.isPresent() ? "(key)" : "(default)")
+                        + ", endpoint=" + endpoint + ", rootDirectory=" + rootDirectory + ", chunkSize=" + chunkSize + "]";
             }
         }
 

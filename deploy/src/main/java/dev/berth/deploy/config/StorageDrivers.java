@@ -1,12 +1,16 @@
 package dev.berth.deploy.config;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -14,7 +18,7 @@ import java.util.regex.Pattern;
 /** Reads the chosen driver's {@code storage.<name>.*} options; one case per driver Berth ships. */
 final class StorageDrivers {
 
-    static final List<String> NAMES = List.of("filesystem", "inmemory", "s3", "oss", "azure", "swift");
+    static final List<String> NAMES = List.of("filesystem", "inmemory", "s3", "oss", "azure", "gcs", "swift");
 
     private static final long MIB = 1L << 20;
     private static final long MIN_CHUNK = 5 * MIB;
@@ -36,6 +40,7 @@ final class StorageDrivers {
             case "oss" -> oss(raw);
             case "azure" -> azure(raw);
             case "swift" -> new BerthConfig.Driver.Swift(SwiftConfig.read(raw));
+            case "gcs" -> gcs(raw);
             default -> {
                 raw.problem("storage." + driver + ": storage driver not available in this version of Berth (available: "
                         + String.join(", ", NAMES) + ")");
@@ -163,6 +168,71 @@ final class StorageDrivers {
             }
         }
         return new BerthConfig.Driver.Azure(account, key, container, serviceUrl, rootDirectory(raw, "storage.azure.rootdirectory"));
+    }
+
+    private static final Pattern GCS_BUCKET = Pattern.compile("[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]");
+    private static final List<String> GCS_KEY_FIELDS = List.of("type", "project_id", "private_key_id", "private_key",
+            "client_email", "client_id", "auth_uri", "token_uri", "auth_provider_x509_cert_url", "client_x509_cert_url",
+            "universe_domain");
+    private static final int GCS_CHUNK_UNIT = 256 * 1024;
+
+    /** {@code storage.gcs.*}, with Distribution's names, plus {@code endpoint} for emulators and private endpoints. */
+    private static BerthConfig.Driver gcs(RawConfig raw) {
+        String bucket = raw.parsed("storage.gcs.bucket", "", "a bucket name (lowercase letters, digits, '-', '_' "
+                + "and '.')", text -> GCS_BUCKET.matcher(text).matches() ? text : null, false);
+        if (raw.string("storage.gcs.bucket").isEmpty()) {
+            raw.problem("storage.gcs.bucket: required");
+        }
+        Optional<String> key = raw.string("storage.gcs.keyfile").flatMap(file -> {
+            try {
+                return Optional.of(Files.readString(Path.of(file)));
+            } catch (IOException | RuntimeException e) {
+                raw.problem("storage.gcs.keyfile: cannot read the service-account key file " + file + ": " + e);
+                return Optional.empty();
+            }
+        });
+        // Distribution's inline form: the key file's fields as a map
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String field : GCS_KEY_FIELDS) {
+            raw.string("storage.gcs.credentials." + field).ifPresent(value -> fields.put(field, value));
+        }
+        if (!fields.isEmpty()) {
+            if (key.isPresent()) {
+                raw.problem("storage.gcs: set keyfile or credentials, not both");
+            }
+            if (!fields.containsKey("private_key") || !fields.containsKey("client_email")) {
+                raw.problem("storage.gcs.credentials: expected a service-account key with at least client_email and "
+                        + "private_key");
+            }
+            key = Optional.of(json(fields));
+        }
+        Optional<URI> endpoint = Optional.ofNullable(raw.parsed("storage.gcs.endpoint", null,
+                "an http or https URL of a GCS JSON API", StorageDrivers::httpUrl, false));
+        int chunkSize = raw.integer("storage.gcs.chunksize", 16 * 1024 * 1024, GCS_CHUNK_UNIT, 1 << 30);
+        if (chunkSize % GCS_CHUNK_UNIT != 0) {
+            raw.problem("storage.gcs.chunksize: expected a multiple of 262144 (256 KiB), found " + chunkSize);
+        }
+        return new BerthConfig.Driver.Gcs(bucket, key, endpoint, rootDirectory(raw, "storage.gcs.rootdirectory"), chunkSize);
+    }
+
+    /** A flat JSON object of strings. */
+    private static String json(Map<String, String> fields) {
+        StringBuilder json = new StringBuilder("{");
+        fields.forEach((name, value) -> {
+            json.append(json.length() > 1 ? "," : "").append('"').append(name).append("\":\"");
+            for (char c : value.toCharArray()) {
+                switch (c) {
+                    case '"' -> json.append("\\\"");
+                    case '\\' -> json.append("\\\\");
+                    case '\n' -> json.append("\\n");
+                    case '\r' -> json.append("\\r");
+                    case '\t' -> json.append("\\t");
+                    default -> json.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+                }
+            }
+            json.append('"');
+        });
+        return json.append('}').toString();
     }
 
     private static URI httpUrl(String text) {

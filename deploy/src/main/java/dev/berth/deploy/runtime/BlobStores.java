@@ -2,6 +2,7 @@ package dev.berth.deploy.runtime;
 
 import dev.berth.adapters.storage.azure.AzureBlobStore;
 import dev.berth.adapters.storage.filesystem.FilesystemBlobStore;
+import dev.berth.adapters.storage.gcs.GcsBlobStore;
 import dev.berth.adapters.storage.inmemory.InMemoryBlobStore;
 import dev.berth.adapters.storage.s3.S3BlobStore;
 import dev.berth.adapters.storage.s3.S3Settings;
@@ -30,6 +31,8 @@ final class BlobStores {
             case BerthConfig.Driver.Azure azure -> new AzureBlobStore(azure.serviceUrl(), azure.accountName(),
                     azure.accountKey(), azure.container(), azure.rootDirectory());
             case BerthConfig.Driver.Swift swift -> new SwiftBlobStore(swift.options());
+            case BerthConfig.Driver.Gcs gcs -> GcsBlobStore.open(gcs.bucket(), gcs.credentialsJson(), gcs.endpoint(),
+                    gcs.rootDirectory(), gcs.chunkSize());
         };
     }
 }

@@ -418,6 +418,57 @@ class ConfigLoaderTest {
                 .message().doesNotContain("hunter2-secret");
     }
 
+    @Test
+    void gcsReadsTheKeyFromKeyfileOrInlineCredentialsAndKeepsItSecret() throws IOException {
+        Path keyfile = Files.writeString(dir.resolve("key.json"), "{\"type\":\"service_account\",\"private_key\":\"PEM\"}");
+        Optional<Path> gcs = file("""
+                storage:
+                  gcs:
+                    bucket: berth-images
+                    keyfile: %s
+                    rootdirectory: registry
+                    chunksize: 5242880
+                    endpoint: http://127.0.0.1:4443
+                """.formatted(keyfile));
+
+        BerthConfig.Driver.Gcs driver = (BerthConfig.Driver.Gcs) ConfigLoader.load(gcs, Map.of()).storage().driver();
+
+        assertThat(driver).isEqualTo(new BerthConfig.Driver.Gcs("berth-images",
+                Optional.of(Files.readString(keyfile)), Optional.of(URI.create("http://127.0.0.1:4443")), "registry",
+                5 * 1024 * 1024));
+        assertThat(driver.toString()).doesNotContain("PEM");
+        Optional<Path> inline = file("""
+                storage:
+                  gcs:
+                    bucket: berth-images
+                    credentials:
+                      type: service_account
+                      client_email: berth@example.iam.gserviceaccount.com
+                      private_key: "-----BEGIN PRIVATE KEY-----\\nABC\\n-----END PRIVATE KEY-----\\n"
+                """);
+        assertThat(((BerthConfig.Driver.Gcs) ConfigLoader.load(inline, Map.of()).storage().driver()).credentialsJson())
+                .contains("{\"type\":\"service_account\",\"private_key\":\"-----BEGIN PRIVATE KEY-----\\nABC\\n"
+                        + "-----END PRIVATE KEY-----\",\"client_email\":\"berth@example.iam.gserviceaccount.com\"}");
+    }
+
+    @Test
+    void badGcsOptionsAreNamed() throws IOException {
+        Optional<Path> gcs = file("""
+                storage:
+                  gcs:
+                    bucket: Berth Images
+                    keyfile: /no/such/key.json
+                    chunksize: 1000000
+                """);
+
+        assertThatThrownBy(() -> ConfigLoader.load(gcs, Map.of()))
+                .hasMessageContaining("storage.gcs.bucket: expected a bucket name")
+                .hasMessageContaining("storage.gcs.keyfile: cannot read the service-account key file /no/such/key.json")
+                .hasMessageContaining("storage.gcs.chunksize: expected a multiple of 262144");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_STORAGE", "gcs")))
+                .hasMessageContaining("storage.gcs.bucket: required");
+    }
+
     private static Path filesystemRoot(BerthConfig config) {
         return ((BerthConfig.Driver.Filesystem) config.storage().driver()).rootDirectory();
     }

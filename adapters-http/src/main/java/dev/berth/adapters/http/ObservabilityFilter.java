@@ -74,23 +74,25 @@ public class ObservabilityFilter extends HttpFilter {
         String route = route(path);
         boolean upload = route.startsWith("blob_upload") && !request.getMethod().equals("GET")
                 && !request.getMethod().equals("HEAD") && !request.getMethod().equals("DELETE");
-        CountingStreams.Request countedRequest = new CountingStreams.Request(request);
-        CountingStreams.Response countedResponse = new CountingStreams.Response(response);
+        // bodies are counted on the registry API only: the admin UI's push and async traffic stays untouched
+        boolean registry = path.equals("/v2") || path.startsWith("/v2/");
+        CountingStreams.Request countedRequest = registry ? new CountingStreams.Request(request) : null;
+        CountingStreams.Response countedResponse = registry ? new CountingStreams.Response(response) : null;
         if (upload) {
             UPLOADS_IN_FLIGHT.incrementAndGet();
         }
         try {
-            chain.doFilter(countedRequest, countedResponse);
+            chain.doFilter(registry ? countedRequest : request, registry ? countedResponse : response);
         } finally {
             if (upload) {
                 UPLOADS_IN_FLIGHT.decrementAndGet();
             }
             long nanos = System.nanoTime() - start;
-            record(route, request.getMethod(), countedResponse.getStatus(), nanos, countedRequest.bytes(),
-                    countedResponse.bytes());
+            long in = registry ? countedRequest.bytes() : 0;
+            long out = registry ? countedResponse.bytes() : 0;
+            record(route, request.getMethod(), response.getStatus(), nanos, in, out);
             if (s.accessLog()) {
-                accessLog(id, path, request, countedResponse.getStatus(), countedRequest.bytes(),
-                        countedResponse.bytes(), nanos);
+                accessLog(id, path, request, response.getStatus(), in, out, nanos);
             }
             CurrentRequest.clear();
         }

@@ -62,13 +62,12 @@ public final class EventJson {
         RequestContext r = event.request();
         out.append(",\"request\":{");
         field(out, "id", r.id(), true);
-        boolean none = true;
         optional(out, "addr", r.addr(), false);
         optional(out, "host", r.host(), false);
         field(out, "method", r.method(), false);
         field(out, "useragent", r.userAgent(), false);
         out.append("},\"actor\":{");
-        none = optional(out, "name", r.actor(), none);
+        optional(out, "name", r.actor(), true);
         out.append("},\"source\":{");
         boolean noSource = optional(out, "addr", event.source().addr(), true);
         optional(out, "instanceID", event.source().instanceId(), noSource);

@@ -30,6 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NotificationsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /** Two boots, one after a SIGKILL (embedded PostgreSQL recovers): generous on a shared 2-core machine. */
+    private static final Duration BOOT = Duration.ofMinutes(8);
     private static final String SIGNING_KEY = "a-signing-key-of-the-test";
 
     @TempDir
@@ -73,7 +75,7 @@ class NotificationsIT {
             String host = "127.0.0.1:" + port;
             BerthProcess berth = BerthProcess.start(work, port, Map.of(), "--config", config.toString());
             try {
-                berth.awaitReady();
+                berth.awaitReady(BOOT);
                 RegistryClient registry = new RegistryClient(berth);
 
                 // a push by a real client
@@ -181,7 +183,7 @@ class NotificationsIT {
                 berth.kill();
                 main.up();
                 berth = BerthProcess.start(work, port, Map.of(), "--config", config.toString());
-                berth.awaitReady();
+                berth.awaitReady(BOOT);
                 awaitTags(main, "hooks/crash", List.of("k0", "k1", "k2"));
 
                 Set<String> ids = new HashSet<>();

@@ -17,7 +17,7 @@ final class StorageDrivers {
             case "filesystem" -> new BerthConfig.Driver.Filesystem(Path.of(raw.string("storage.filesystem.rootdirectory",
                     dataDirectory.resolve("registry").toString())).toAbsolutePath().normalize());
             case "inmemory" -> new BerthConfig.Driver.InMemory();
-            case "swift" -> new BerthConfig.Driver.Swift(SwiftConfig.read(raw));
+            case "swift" -> SwiftConfig.read(raw);
             default -> {
                 raw.problem("storage." + driver + ": storage driver not available in this version of Berth (available: "
                         + String.join(", ", NAMES) + ")");

@@ -3,6 +3,7 @@ package dev.berth.deploy.runtime;
 import dev.berth.adapters.storage.filesystem.FilesystemBlobStore;
 import dev.berth.adapters.storage.inmemory.InMemoryBlobStore;
 import dev.berth.adapters.storage.swift.SwiftBlobStore;
+import dev.berth.adapters.storage.swift.SwiftOptions;
 import dev.berth.application.port.BlobStore;
 import dev.berth.deploy.config.BerthConfig;
 
@@ -18,7 +19,11 @@ final class BlobStores {
         return switch (driver) {
             case BerthConfig.Driver.Filesystem fs -> new FilesystemBlobStore(fs.rootDirectory());
             case BerthConfig.Driver.InMemory ignored -> new InMemoryBlobStore(clock);
-            case BerthConfig.Driver.Swift swift -> new SwiftBlobStore(swift.options());
+            case BerthConfig.Driver.Swift swift -> new SwiftBlobStore(new SwiftOptions(swift.authUrl(),
+                    swift.authVersion(), swift.username(), swift.password(), swift.container(), swift.region(),
+                    swift.tenant(), swift.tenantId(), swift.domain(), swift.domainId(), swift.tenantDomain(),
+                    swift.tenantDomainId(), swift.trustId(), swift.endpointType(), swift.insecureSkipVerify(),
+                    swift.chunkSize(), swift.prefix(), swift.secretKey(), swift.tempUrlContainerKey()));
         };
     }
 }

@@ -1,7 +1,5 @@
 package dev.berth.deploy.config;
 
-import dev.berth.adapters.storage.swift.SwiftOptions;
-
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -166,11 +164,25 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
             }
         }
 
-        /** {@code storage.swift}: OpenStack Swift; the options' toString leaves out the password and TempURL key. */
-        record Swift(SwiftOptions options) implements Driver {
+        /**
+         * {@code storage.swift}: OpenStack Swift, with Distribution's option names (see
+         * {@link SwiftConfig}); empty strings are unset options. {@link #toString()} leaves out the
+         * password and the TempURL key.
+         */
+        record Swift(URI authUrl, int authVersion, String username, String password, String container,
+                     String region, String tenant, String tenantId, String domain, String domainId,
+                     String tenantDomain, String tenantDomainId, String trustId, String endpointType,
+                     boolean insecureSkipVerify, long chunkSize, String prefix, String secretKey,
+                     boolean tempUrlContainerKey) implements Driver {
             @Override
             public String name() {
                 return "swift";
+            }
+
+            @Override
+            public String toString() {
+                return "swift container " + container + (prefix.isEmpty() ? "" : "/" + prefix) + " at " + authUrl
+                        + " (auth v" + authVersion + ", user " + username + ")";
             }
         }
     }

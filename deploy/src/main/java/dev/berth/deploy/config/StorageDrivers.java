@@ -39,7 +39,7 @@ final class StorageDrivers {
             case "s3" -> s3(raw);
             case "oss" -> oss(raw);
             case "azure" -> azure(raw);
-            case "swift" -> new BerthConfig.Driver.Swift(SwiftConfig.read(raw));
+            case "swift" -> SwiftConfig.read(raw);
             case "gcs" -> gcs(raw);
             default -> {
                 raw.problem("storage." + driver + ": storage driver not available in this version of Berth (available: "

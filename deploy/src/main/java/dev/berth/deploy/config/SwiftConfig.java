@@ -1,16 +1,18 @@
 package dev.berth.deploy.config;
 
-import dev.berth.adapters.storage.layout.KeyLayout;
-import dev.berth.adapters.storage.swift.SwiftOptions;
-
 import java.net.URI;
 import java.util.Locale;
 import java.util.Set;
 
-/** Reads and checks {@code storage.swift.*}, named as Distribution's Swift driver options. */
+/**
+ * Reads and checks {@code storage.swift.*}, named as Distribution's Swift driver options. Like all
+ * of this package it runs in the launcher, before Payara boots, where only the JDK and SnakeYAML
+ * are on the classpath: no adapter types here.
+ */
 final class SwiftConfig {
 
     private static final String KEY = "storage.swift.";
+    private static final long DEFAULT_CHUNK = 20L << 20;
     private static final long MIN_CHUNK = 1L << 20;
     /** Swift's default largest object. */
     private static final long MAX_CHUNK = 5L << 30;
@@ -18,7 +20,7 @@ final class SwiftConfig {
     private SwiftConfig() {
     }
 
-    static SwiftOptions read(RawConfig raw) {
+    static BerthConfig.Driver.Swift read(RawConfig raw) {
         URI authUrl = raw.parsed(KEY + "authurl", null, "an http:// or https:// URL", SwiftConfig::httpUrl, false);
         if (authUrl == null) {
             authUrl = URI.create("http://unset.invalid/");
@@ -37,7 +39,7 @@ final class SwiftConfig {
         String endpointType = raw.parsed(KEY + "endpointtype", "public", "public, internal or admin", type ->
                 Set.of("public", "internal", "admin").contains(type.toLowerCase(Locale.ROOT))
                         ? type.toLowerCase(Locale.ROOT) : null, false);
-        long chunkSize = raw.parsed(KEY + "chunksize", SwiftOptions.DEFAULT_CHUNK_SIZE,
+        long chunkSize = raw.parsed(KEY + "chunksize", DEFAULT_CHUNK,
                 "a size in bytes from " + MIN_CHUNK + " (1 MiB) to " + MAX_CHUNK + " (5 GiB)", text -> {
                     try {
                         long n = Long.parseLong(text);
@@ -46,14 +48,9 @@ final class SwiftConfig {
                         return null;
                     }
                 }, false);
-        String prefix = raw.parsed(KEY + "prefix", "", "a key prefix without empty, '.' or '..' segments", text -> {
-            try {
-                return KeyLayout.normalizePrefix(text);
-            } catch (IllegalArgumentException e) {
-                return null;
-            }
-        }, false);
-        return new SwiftOptions(authUrl, authVersion, username, password, container,
+        String prefix = raw.parsed(KEY + "prefix", "", "a key prefix without empty, '.' or '..' segments",
+                SwiftConfig::prefix, false);
+        return new BerthConfig.Driver.Swift(authUrl, authVersion, username, password, container,
                 raw.string(KEY + "region", ""), raw.string(KEY + "tenant", ""), raw.string(KEY + "tenantid", ""),
                 raw.string(KEY + "domain", ""), raw.string(KEY + "domainid", ""),
                 raw.string(KEY + "tenantdomain", ""), raw.string(KEY + "tenantdomainid", ""),
@@ -83,6 +80,17 @@ final class SwiftConfig {
             return authUrl.getPath().contains("/v3") ? 3 : 1;
         }
         return version;
+    }
+
+    /** The prefix without outer slashes, or null when a segment is empty, '.' or '..'. */
+    private static String prefix(String text) {
+        String trimmed = text.replaceAll("^/+|/+$", "");
+        for (String segment : trimmed.split("/", -1)) {
+            if (!trimmed.isEmpty() && (segment.isEmpty() || segment.equals(".") || segment.equals(".."))) {
+                return null;
+            }
+        }
+        return trimmed;
     }
 
     private static URI httpUrl(String text) {

@@ -7,6 +7,7 @@ import dev.berth.adapters.storage.inmemory.InMemoryBlobStore;
 import dev.berth.adapters.storage.s3.S3BlobStore;
 import dev.berth.adapters.storage.s3.S3Settings;
 import dev.berth.adapters.storage.swift.SwiftBlobStore;
+import dev.berth.adapters.storage.swift.SwiftOptions;
 import dev.berth.application.port.BlobStore;
 import dev.berth.deploy.config.BerthConfig;
 
@@ -30,7 +31,11 @@ final class BlobStores {
                     oss.chunkSize(), oss.rootDirectory()));
             case BerthConfig.Driver.Azure azure -> new AzureBlobStore(azure.serviceUrl(), azure.accountName(),
                     azure.accountKey(), azure.container(), azure.rootDirectory());
-            case BerthConfig.Driver.Swift swift -> new SwiftBlobStore(swift.options());
+            case BerthConfig.Driver.Swift swift -> new SwiftBlobStore(new SwiftOptions(swift.authUrl(),
+                    swift.authVersion(), swift.username(), swift.password(), swift.container(), swift.region(),
+                    swift.tenant(), swift.tenantId(), swift.domain(), swift.domainId(), swift.tenantDomain(),
+                    swift.tenantDomainId(), swift.trustId(), swift.endpointType(), swift.insecureSkipVerify(),
+                    swift.chunkSize(), swift.prefix(), swift.secretKey(), swift.tempUrlContainerKey()));
             case BerthConfig.Driver.Gcs gcs -> GcsBlobStore.open(gcs.bucket(), gcs.credentialsJson(), gcs.endpoint(),
                     gcs.rootDirectory(), gcs.chunkSize());
         };

@@ -1,6 +1,5 @@
 package dev.berth.deploy.config;
 
-import dev.berth.adapters.storage.swift.SwiftOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -374,7 +373,7 @@ class ConfigLoaderTest {
                     secretkey: temp-url-key
                 """), Map.of("REGISTRY_STORAGE_SWIFT_INSECURESKIPVERIFY", "true"));
 
-        SwiftOptions swift = ((BerthConfig.Driver.Swift) config.storage().driver()).options();
+        BerthConfig.Driver.Swift swift = (BerthConfig.Driver.Swift) config.storage().driver();
         assertThat(swift.authVersion()).isEqualTo(3);
         assertThat(swift.region()).isEqualTo("RegionTwo");
         assertThat(swift.tenant()).isEqualTo("images");
@@ -394,7 +393,7 @@ class ConfigLoaderTest {
                 "REGISTRY_STORAGE_SWIFT_AUTHURL", "http://127.0.0.1:8080/auth/v1.0",
                 "REGISTRY_STORAGE_SWIFT_USERNAME", "test:tester",
                 "REGISTRY_STORAGE_SWIFT_PASSWORD", "testing",
-                "REGISTRY_STORAGE_SWIFT_CONTAINER", "registry")).storage().driver()).options().authVersion())
+                "REGISTRY_STORAGE_SWIFT_CONTAINER", "registry")).storage().driver()).authVersion())
                 .isEqualTo(1);
 
         assertThatThrownBy(() -> ConfigLoader.load(file("""

@@ -119,7 +119,7 @@ public final class SwiftBlobStore implements BlobStore {
 
     @Override
     public String location() {
-        return "swift container " + options.container() + (prefix.isEmpty() ? "" : "/" + prefix)
+        return "container " + options.container() + (prefix.isEmpty() ? "" : "/" + prefix)
                 + " (auth " + options.authUrl() + ")";
     }
 

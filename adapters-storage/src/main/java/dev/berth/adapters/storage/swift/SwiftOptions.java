@@ -19,8 +19,6 @@ public record SwiftOptions(URI authUrl, int authVersion, String username, String
                            boolean insecureSkipVerify, long chunkSize, String prefix, String secretKey,
                            boolean tempUrlContainerKey) {
 
-    public static final long DEFAULT_CHUNK_SIZE = 20L << 20;
-
     @Override
     public String toString() {
         return "swift container " + container + (prefix.isEmpty() ? "" : "/" + prefix) + " at " + authUrl

@@ -4,31 +4,36 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * A real OpenStack Swift on loopback (Debian's packages, set up by {@code src/test/swift/saio.sh}),
- * started once for all test classes that use this extension and stopped, by the PIDs the script
- * recorded, when the test run ends.
+ * A real OpenStack Swift on loopback (Debian's packages, set up by the {@code saio.sh} beside this
+ * class), started once for all test classes that use this extension and stopped, by the PIDs the
+ * script recorded, when the test run ends. Shipped in the test-jar for Berth's system tests.
  */
 public final class SwiftServer implements BeforeAllCallback {
 
-    static final String USER = "test:tester";
-    static final String KEY = "testing";
+    public static final String USER = "test:tester";
+    public static final String KEY = "testing";
     /** A tempauth user without .admin: may not create containers. */
     static final String READER = "test:reader";
     static final String READER_KEY = "reading";
 
     private static final Path DIR = Path.of("target/swift-saio").toAbsolutePath();
+    private static final Path SCRIPT = Path.of("target/swift-saio.sh").toAbsolutePath();
     private static int port;
 
     @Override
@@ -38,7 +43,10 @@ public final class SwiftServer implements BeforeAllCallback {
     }
 
     private static AutoCloseable start() {
-        try {
+        try (InputStream script = SwiftServer.class.getResourceAsStream("saio.sh")) {
+            Files.createDirectories(SCRIPT.getParent());
+            Files.copy(Objects.requireNonNull(script, "saio.sh beside SwiftServer"), SCRIPT,
+                    StandardCopyOption.REPLACE_EXISTING);
             Process process = new ProcessBuilder("bash", script().toString(), "start", DIR.toString())
                     .redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -54,10 +62,10 @@ public final class SwiftServer implements BeforeAllCallback {
     }
 
     private static Path script() {
-        return Path.of("src/test/swift/saio.sh").toAbsolutePath();
+        return SCRIPT;
     }
 
-    static URI authUrl() {
+    public static URI authUrl() {
         return URI.create("http://127.0.0.1:" + port + "/auth/v1.0");
     }
 
@@ -67,7 +75,7 @@ public final class SwiftServer implements BeforeAllCallback {
     }
 
     /** A token and storage URL from tempauth, for requests the driver does not make. */
-    static Map<String, String> login() throws IOException, InterruptedException {
+    public static Map<String, String> login() throws IOException, InterruptedException {
         try (HttpClient http = HttpClient.newHttpClient()) {
             HttpResponse<Void> response = http.send(HttpRequest.newBuilder(authUrl()).header("X-Auth-User", USER)
                     .header("X-Auth-Key", KEY).build(), HttpResponse.BodyHandlers.discarding());
@@ -90,7 +98,7 @@ public final class SwiftServer implements BeforeAllCallback {
     }
 
     /** Every object name under {@code prefix}, straight from Swift. */
-    static List<String> list(String container, String prefix) throws IOException, InterruptedException {
+    public static List<String> list(String container, String prefix) throws IOException, InterruptedException {
         Map<String, String> login = login();
         try (HttpClient http = HttpClient.newHttpClient()) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(login.get("url") + "/"

@@ -20,7 +20,15 @@ final class ArchitectureRules {
     static List<ArchRule> all(String root) {
         return List.of(domainIsPure(root), applicationHasNoTechnology(root), adaptersDoNotKnowEachOther(root),
                 adminUiUsesUseCasesOnly(root), onlyDeployKnowsDeploy(root), entitiesLiveInTheDbAdapter(root),
-                jaxRsLivesInTheHttpAdapter(root), vaadinLivesInTheAdminUi(root));
+                jaxRsLivesInTheHttpAdapter(root), vaadinLivesInTheAdminUi(root), configurationIsReadWithoutTheApplication(root));
+    }
+
+    static ArchRule configurationIsReadWithoutTheApplication(String root) {
+        return classes().that().resideInAPackage(root + ".deploy.config..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.yaml.snakeyaml..",
+                        root + ".deploy.config..")
+                .because("the launcher reads the configuration before Payara boots, with only the JDK and SnakeYAML"
+                        + " on its class path (an adapter type there fails at start with NoClassDefFoundError)");
     }
 
     static ArchRule domainIsPure(String root) {

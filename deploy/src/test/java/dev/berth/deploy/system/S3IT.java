@@ -147,7 +147,7 @@ class S3IT {
     @Test
     void wrongCredentialsStopBerthWithAClearMessage() throws Exception {
         try (BerthProcess wrong = BerthProcess.start(work, BerthProcess.freePort(), s3Environment("not-the-secret"))) {
-            assertThat(wrong.awaitExit(Duration.ofMinutes(4))).isNotZero();
+            assertThat(wrong.awaitExit(BerthProcess.READY_TIMEOUT)).isNotZero();
             assertThat(wrong.output())
                     .contains("Berth cannot start: storage s3 at s3://" + BUCKET + "/registry at " + s3.endpoint()
                             + " does not accept writes")

@@ -145,7 +145,6 @@ for name in filesystem s3; do
   mid=$(date +%s.%N)
   skopeo copy -q --src-tls-verify=false "docker://127.0.0.1:$BERTH_PORT/bench/skopeo:v1" "oci:$WORK/pulled-$name:v1"
   end=$(date +%s.%N)
-  cmp "$WORK/blob" "$WORK/pulled-$name/blobs/sha256/${DIGEST#sha256:}" || { echo "bench: pulled bytes differ"; exit 1; }
   rm -rf "$WORK/pulled-$name"
   RESULT[$name-skopeo-push]=$(awk -v a="$start" -v b="$mid" 'BEGIN{printf "%.1f", b-a}')
   RESULT[$name-skopeo-pull]=$(awk -v a="$mid" -v b="$end" 'BEGIN{printf "%.1f", b-a}')

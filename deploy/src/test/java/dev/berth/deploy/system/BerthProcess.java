@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class BerthProcess implements AutoCloseable {
 
-    static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(480);
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NORMAL)
             .connectTimeout(Duration.ofSeconds(5))

@@ -5,6 +5,9 @@ import dev.berth.application.port.BlobStore;
 import dev.berth.domain.UploadId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import dev.berth.application.system.BlobStoreStatus;
+import dev.berth.application.system.StorageStatus.StorageReport;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -75,5 +78,25 @@ class S3BlobStoreTest extends BlobStoreContract {
         // no part object and no unfinished multipart upload left in the bucket either
         assertThat(raw.listObjectsV2(b -> b.bucket(BUCKET).prefix(prefix + "/uploads/")).contents())
                 .allSatisfy(o -> assertThat(o.key()).doesNotMatch(".*/uploads/[0-9a-f-]{36}/[0-9]{20}"));
+    }
+
+    @Test
+    void missingBucketAndWrongCredentialsAreReportedReadably() {
+        S3Settings good = settings(prefix);
+        S3Settings missingBucket = new S3Settings("s3", "no-such-bucket", good.region(), good.endpoint(), true,
+                good.accessKey(), good.secretKey(), false, Optional.empty(), good.chunkSize(), prefix, false,
+                Optional.empty(), true);
+        S3Settings wrongSecret = new S3Settings("s3", BUCKET, good.region(), good.endpoint(), true, good.accessKey(),
+                Optional.of("not-the-secret"), false, Optional.empty(), good.chunkSize(), prefix, false,
+                Optional.empty(), true);
+
+        StorageReport noBucket = new BlobStoreStatus(new S3BlobStore(missingBucket)).report();
+        StorageReport denied = new BlobStoreStatus(new S3BlobStore(wrongSecret)).report();
+
+        assertThat(noBucket.writable()).isFalse();
+        assertThat(noBucket.problem()).contains("S3 answered 404 NoSuchBucket");
+        assertThat(denied.writable()).isFalse();
+        assertThat(denied.problem()).contains("S3 answered 403 SignatureDoesNotMatch").doesNotContain("not-the-secret");
+        assertThat(new BlobStoreStatus(store).report().writable()).isTrue();
     }
 }

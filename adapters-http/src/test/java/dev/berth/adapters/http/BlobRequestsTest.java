@@ -1,7 +1,10 @@
 package dev.berth.adapters.http;
 
+import dev.berth.application.event.EventSource;
+import dev.berth.application.event.RegistryEvents;
 import dev.berth.application.fake.InMemoryBlobs;
 import dev.berth.application.fake.InMemoryMetadata;
+import dev.berth.application.fake.RecordingOutbox;
 import dev.berth.application.registry.DeleteBlob;
 import dev.berth.application.registry.GetBlob;
 import dev.berth.application.registry.RegistrySettings;
@@ -23,6 +26,7 @@ import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -51,7 +55,10 @@ class BlobRequestsTest {
     private BlobRequests requests(boolean redirects) {
         RegistrySettings settings = new RegistrySettings(true, 1024, 100, redirects);
         RepositoryGuard guard = new RepositoryGuard(metadata, settings);
-        return new BlobRequests(new GetBlob(metadata, blobs, guard, settings), new DeleteBlob(metadata, guard));
+        RegistryEvents events = new RegistryEvents(new RecordingOutbox(), metadata,
+                new EventSource("node-1:5000", "instance-1"), Clock.systemUTC());
+        return new BlobRequests(new GetBlob(metadata, blobs, guard, settings, events),
+                new DeleteBlob(metadata, guard, metadata, events));
     }
 
     @Test

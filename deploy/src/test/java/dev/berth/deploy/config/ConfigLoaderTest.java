@@ -347,7 +347,7 @@ class ConfigLoaderTest {
                 .hasMessageContaining("storage.azure.accountkey: expected the account's base64 access key")
                 .hasMessageContaining("storage.azure.container: expected a container name")
                 .hasMessageContaining("storage.azure.serviceurl: expected an http or https URL")
-                .hasMessageContaining("storage.azure.rootdirectory: expected a key prefix without empty, '.' or '..' segments")
+                .hasMessageContaining("storage.azure.rootdirectory: expected a key prefix such as registry/berth without empty, '.' or '..' segments")
                 .message().doesNotContain("not base64!");
         assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_STORAGE", "azure")))
                 .hasMessageContaining("storage.azure.accountname: required")

@@ -59,7 +59,7 @@ class EmbeddedDatabaseIT {
             assertThat(dashboard)
                     .contains("id=\"storage-location\">" + data.resolve("registry") + "<")
                     .contains("id=\"database-mode\">embedded<")
-                    .contains("id=\"schema-version\">2<");
+                    .contains("id=\"schema-version\">" + LatestMigration.version() + "<");
             Chromium.screenshot("http://127.0.0.1:" + port + "/admin/", "admin-dashboard", work);
 
             HttpResponse<String> health = berth.get("/health/ready");

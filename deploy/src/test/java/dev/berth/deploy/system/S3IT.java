@@ -1,5 +1,6 @@
 package dev.berth.deploy.system;
 
+import dev.berth.adapters.storage.s3.S3ProxyServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -12,10 +12,10 @@ import java.nio.file.Path;
 import java.util.Properties;
 
 /** S3Proxy in this JVM on a free loopback port, storing into a directory through jclouds' filesystem backend. */
-final class S3ProxyServer implements AutoCloseable {
+public final class S3ProxyServer implements AutoCloseable {
 
-    static final String ACCESS_KEY = "berth-test-access";
-    static final String SECRET_KEY = "berth-test-secret-0123456789";
+    public static final String ACCESS_KEY = "berth-test-access";
+    public static final String SECRET_KEY = "berth-test-secret-0123456789";
 
     private final BlobStoreContext context;
     private final S3Proxy proxy;
@@ -26,7 +26,7 @@ final class S3ProxyServer implements AutoCloseable {
     }
 
     /** {@code virtualHost}: the domain under which {@code bucket.domain} names a bucket, or null for path style only. */
-    static S3ProxyServer start(Path directory, String virtualHost) throws Exception {
+    public static S3ProxyServer start(Path directory, String virtualHost) throws Exception {
         Files.createDirectories(directory);
         Properties properties = new Properties();
         properties.setProperty("jclouds.filesystem.basedir", directory.toString());
@@ -46,19 +46,19 @@ final class S3ProxyServer implements AutoCloseable {
         return new S3ProxyServer(context, proxy);
     }
 
-    int port() {
+    public int port() {
         return proxy.getPort();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port());
     }
 
-    BlobStore backend() {
+    public BlobStore backend() {
         return context.getBlobStore();
     }
 
-    void createBucket(String bucket) {
+    public void createBucket(String bucket) {
         backend().createContainerInLocation(null, bucket);
     }
 

@@ -15,7 +15,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 
 /** The first page an operator sees: what runs, where data lives, and whether it is healthy. */
-@Route("")
+@Route(value = "", layout = MainLayout.class)
 @PageTitle("Berth · Overview")
 public class DashboardView extends VerticalLayout {
 

@@ -122,6 +122,19 @@ public class AuthenticateCaller {
         return new Caller(Optional.of(user), grantsOf(user), Optional.of(scope));
     }
 
+    /**
+     * The user of a signed-in session (the admin UI), as they are now: grants changed since the
+     * login apply at once, and a user disabled or removed meanwhile is signed out.
+     *
+     * @throws UnauthorizedException when the user is unknown or disabled
+     */
+    public Caller resume(String name) {
+        User user = (validName(name) ? users.find(name) : Optional.<UserDirectory.StoredUser>empty())
+                .map(UserDirectory.StoredUser::user).filter(User::enabled)
+                .orElseThrow(() -> new UnauthorizedException("the session's user is unknown or disabled"));
+        return new Caller(Optional.of(user), grantsOf(user), Optional.empty());
+    }
+
     /** The user behind a refresh token, if it still may log in. */
     public Caller withRefreshToken(String token, String address) {
         Instant now = clock.instant();

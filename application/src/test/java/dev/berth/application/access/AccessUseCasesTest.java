@@ -126,6 +126,18 @@ class AccessUseCasesTest {
     }
 
     @Test
+    void aResumedSessionSeesGrantChangesAtOnceAndEndsWhenTheUserIsDisabled() {
+        alice();
+        assertThat(authenticate.resume("alice").allows(Action.DELETE, name("team-a/app"))).isFalse();
+        new GrantAccess(users, users, clock).grant(admin, "local", "alice", Grant.parse("team-a/*:pull,push,delete"));
+        assertThat(authenticate.resume("alice").allows(Action.DELETE, name("team-a/app"))).isTrue();
+        new SetUserEnabled(users, users, clock).set(admin, "local", "alice", false);
+        assertThatThrownBy(() -> authenticate.resume("alice")).isInstanceOf(UnauthorizedException.class);
+        assertThatThrownBy(() -> authenticate.resume("nobody")).isInstanceOf(UnauthorizedException.class);
+        assertThatThrownBy(() -> authenticate.resume("Bad Name")).isInstanceOf(UnauthorizedException.class);
+    }
+
+    @Test
     void repeatedFailuresAreThrottledPerUserAndPerAddress() {
         alice();
         for (int i = 0; i < 3; i++) {

@@ -1,0 +1,50 @@
+package dev.berth.adminui;
+
+import com.vaadin.flow.component.applayout.AppLayout;
+import com.vaadin.flow.component.applayout.DrawerToggle;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.sidenav.SideNav;
+import com.vaadin.flow.component.sidenav.SideNavItem;
+import com.vaadin.flow.component.UI;
+import dev.berth.domain.access.Caller;
+import jakarta.inject.Inject;
+
+/** The frame around every signed-in page: navigation, who is signed in, and sign-out. */
+public class MainLayout extends AppLayout {
+
+    @Inject
+    public MainLayout(AdminSession session) {
+        Caller caller = session.caller();
+        H1 title = new H1("Berth");
+        title.getStyle().set("font-size", "var(--lumo-font-size-l)").set("margin", "0");
+
+        Span who = new Span(caller.name() + (caller.admin() ? " (admin)" : ""));
+        who.setId("signed-in-user");
+        Button signOut = new Button("Sign out", VaadinIcon.SIGN_OUT.create(), e -> {
+            session.signOut();
+            UI.getCurrent().getPage().setLocation("login");
+        });
+        signOut.setId("sign-out");
+        signOut.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+        HorizontalLayout right = new HorizontalLayout(who, signOut);
+        right.setAlignItems(FlexComponent.Alignment.CENTER);
+        right.getStyle().set("margin-left", "auto").set("padding-right", "var(--lumo-space-m)");
+        addToNavbar(new DrawerToggle(), title, right);
+
+        SideNav nav = new SideNav();
+        nav.addItem(new SideNavItem("Overview", "", VaadinIcon.DASHBOARD.create()));
+        nav.addItem(new SideNavItem("Repositories", "repositories", VaadinIcon.PACKAGE.create()));
+        if (caller.admin()) {
+            nav.addItem(new SideNavItem("Users", "users", VaadinIcon.USERS.create()));
+            nav.addItem(new SideNavItem("Audit log", "audit", VaadinIcon.LIST.create()));
+            nav.addItem(new SideNavItem("Certificates", "certificates", VaadinIcon.LOCK.create()));
+        }
+        addToDrawer(nav);
+    }
+}

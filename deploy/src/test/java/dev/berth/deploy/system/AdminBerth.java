@@ -1,0 +1,194 @@
+package dev.berth.deploy.system;
+
+import dev.berth.adapters.db.DatabaseSettings;
+import dev.berth.adapters.db.MetadataDatabase;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * One packaged Berth for all admin UI tests of a run, as an operator would run it: HTTPS with its
+ * managed certificate, basic auth, deletes enabled, and the initial admin's password given. Its
+ * database is reachable from the test (embedded PostgreSQL on a known loopback port) so that tests
+ * can fill it with many repositories at once. The certificate tests switch the served
+ * certificate, so clients here do not verify it (the TLS tests do that).
+ */
+final class AdminBerth {
+
+    static final String ADMIN = "admin";
+    static final String ADMIN_PASSWORD = "admin-ui-password-1";
+    static final Duration TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration BOOT = Duration.ofMinutes(10);
+
+    private static AdminBerth instance;
+
+    private final BerthProcess berth;
+    private final Path work;
+    private final int databasePort;
+    private final HttpClient http;
+
+    private AdminBerth(BerthProcess berth, Path work, int databasePort) throws GeneralSecurityException {
+        this.berth = berth;
+        this.work = work;
+        this.databasePort = databasePort;
+        this.http = HttpClient.newBuilder().sslContext(trustingAnything()).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    static synchronized AdminBerth get() throws Exception {
+        if (instance == null) {
+            Path work = Path.of("target", "admin-berth").toAbsolutePath();
+            deleteQuietly(work);
+            int databasePort = BerthProcess.freePort();
+            BerthProcess berth = BerthProcess.start(work, BerthProcess.freePort(), Map.of(
+                    "REGISTRY_HTTP_TLS_MANAGED", "true",
+                    "REGISTRY_AUTH", "htpasswd",
+                    "REGISTRY_AUTH_BCRYPT_COST", "5",
+                    "REGISTRY_STORAGE_DELETE_ENABLED", "true",
+                    "REGISTRY_DATABASE_EMBEDDED_PORT", String.valueOf(databasePort),
+                    "BERTH_ADMIN_PASSWORD", ADMIN_PASSWORD));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    berth.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            AdminBerth admin = new AdminBerth(berth, work, databasePort);
+            admin.awaitUp();
+            instance = admin;
+        }
+        return instance;
+    }
+
+    /** GET /v2/ over HTTPS answers 401 once Berth is up with access control on. */
+    private void awaitUp() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + BOOT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!berth.alive()) {
+                throw new AssertionError("Berth exited before it was up:\n" + berth.output());
+            }
+            try {
+                if (get("/v2/").statusCode() == 401) {
+                    return;
+                }
+            } catch (IOException notListeningYet) {
+                // keep polling
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("Berth was not up within " + BOOT + ":\n" + berth.output());
+    }
+
+    String base() {
+        return "https://localhost:" + berth.port();
+    }
+
+    String host() {
+        return "localhost:" + berth.port();
+    }
+
+    int port() {
+        return berth.port();
+    }
+
+    Path work() {
+        return work;
+    }
+
+    BerthProcess process() {
+        return berth;
+    }
+
+    HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String[] basic(String user, String password) {
+        return new String[]{"Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                (user + ":" + password).getBytes(StandardCharsets.UTF_8))};
+    }
+
+    /** skopeo copies an OCI layout image to REPOSITORY:TAG as USER. */
+    Commands.Result push(OciImageLayout layout, String layoutTag, String reference, String user, String password)
+            throws IOException, InterruptedException {
+        return Commands.run(work, TIMEOUT, Map.of(), "skopeo", "copy", "--dest-tls-verify=false",
+                "--dest-creds", user + ":" + password, "oci:" + layout.root() + ":" + layoutTag,
+                "docker://" + host() + "/" + reference);
+    }
+
+    /** skopeo reads the manifest of REPOSITORY:TAG as USER. */
+    Commands.Result inspect(String reference, String user, String password) throws IOException, InterruptedException {
+        return Commands.run(work, TIMEOUT, Map.of(), "skopeo", "inspect", "--raw", "--tls-verify=false",
+                "--creds", user + ":" + password, "docker://" + host() + "/" + reference);
+    }
+
+    /** Direct SQL on Berth's embedded database, for data sets no client would push in a test's time. */
+    void sql(String statement) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + databasePort + "/postgres", "postgres", "");
+             Statement sql = connection.createStatement()) {
+            sql.execute(statement);
+        }
+    }
+
+    MetadataDatabase openDatabase() {
+        return MetadataDatabase.open(new DatabaseSettings("embedded", "test",
+                "jdbc:postgresql://127.0.0.1:" + databasePort + "/postgres", "postgres", "", 2));
+    }
+
+    private static SSLContext trustingAnything() throws GeneralSecurityException {
+        TrustManager anything = new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[]{anything}, new SecureRandom());
+        return context;
+    }
+
+    private static void deleteQuietly(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // leftovers of an earlier run are harmless
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.berth.deploy.system;
+
+import dev.berth.adapters.db.MetadataDatabase;
+import dev.berth.adapters.db.PostgresAuditLog;
+import dev.berth.adapters.db.PostgresUserDirectory;
+import dev.berth.adapters.http.security.BcryptPasswordHasher;
+import dev.berth.application.access.CreateUser;
+import dev.berth.domain.access.Caller;
+import dev.berth.domain.access.User;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Signing in and out of the admin UI in a real Chromium, with the registry's own users. */
+class AdminSignInIT {
+
+    private static AdminBerth berth;
+    private static Browser browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        berth = AdminBerth.get();
+        browser = Browser.open(berth.base(), berth.work());
+        try (MetadataDatabase database = berth.openDatabase()) {
+            new CreateUser(new PostgresUserDirectory(database), new BcryptPasswordHasher(5),
+                    new PostgresAuditLog(database), Clock.systemUTC())
+                    .create(new Caller(Optional.of(new User("admin", true, true)), List.of(), Optional.empty()),
+                            "test", "viewer", "viewer-password", false);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @Test
+    void pagesNeedASignInAndAWrongPasswordIsRefused() throws Exception {
+        browser.go("/admin/");
+        browser.waitFor(By.cssSelector("vaadin-login-form"));
+        assertThat(browser.driver().getCurrentUrl()).contains("/admin/login");
+
+        browser.type(By.cssSelector("vaadin-login-form vaadin-text-field"), "admin");
+        browser.driver().findElement(By.cssSelector("vaadin-login-form input[name=password]")).sendKeys("wrong-password");
+        browser.click(By.cssSelector("vaadin-login-form vaadin-button[slot=submit]"));
+        browser.waitFor(By.cssSelector("vaadin-login-form[error]"));
+        browser.screenshot("sign-in-refused");
+        assertThat(browser.driver().getCurrentUrl()).contains("/admin/login");
+    }
+
+    @Test
+    void anAdminSignsInSeesTheOverviewAndSignsOut() throws Exception {
+        browser.signIn(AdminBerth.ADMIN, AdminBerth.ADMIN_PASSWORD);
+        assertThat(browser.waitFor(By.id("signed-in-user")).getText()).isEqualTo("admin (admin)");
+        assertThat(browser.waitFor(By.id("storage-writable")).getText()).isEqualTo("yes");
+        assertThat(browser.driver().findElements(By.cssSelector("vaadin-side-nav-item[path=users]"))).hasSize(1);
+        browser.screenshot("overview-admin");
+
+        browser.signOut();
+        browser.go("/admin/");
+        browser.waitFor(By.cssSelector("vaadin-login-form"));
+        assertThat(browser.driver().getCurrentUrl()).contains("/admin/login");
+    }
+
+    @Test
+    void aUserWhoIsNoAdminSeesNoAdministration() throws Exception {
+        browser.signIn("viewer", "viewer-password");
+        assertThat(browser.waitFor(By.id("signed-in-user")).getText()).isEqualTo("viewer");
+        assertThat(browser.driver().findElements(By.cssSelector("vaadin-side-nav-item[path=users]"))).isEmpty();
+        browser.screenshot("overview-viewer");
+        browser.signOut();
+    }
+}

@@ -1,0 +1,128 @@
+package dev.berth.deploy.system;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Debian's headless Chromium driven through Debian's chromedriver (Selenium never downloads a
+ * browser or a driver here), for the admin UI tests. Each test saves screenshots under
+ * target/screenshots.
+ */
+final class Browser implements AutoCloseable {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    private final ChromeDriver driver;
+    private final String base;
+
+    private Browser(ChromeDriver driver, String base) {
+        this.driver = driver;
+        this.base = base;
+    }
+
+    /** @param base e.g. https://localhost:5000 — the browser accepts Berth's own certificate */
+    static Browser open(String base, Path scratch) throws IOException {
+        for (Path executable : List.of(CHROMIUM, CHROMEDRIVER)) {
+            if (!Files.isExecutable(executable)) {
+                throw new AssertionError(executable + " is missing: apt-get install chromium chromium-driver (as .ci/run does)");
+            }
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1280,800", "--user-data-dir=" + Files.createTempDirectory(scratch, "chromium-"));
+        options.setAcceptInsecureCerts(true);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        ChromeDriver driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().pageLoadTimeout(WAIT);
+        return new Browser(driver, base);
+    }
+
+    ChromeDriver driver() {
+        return driver;
+    }
+
+    void go(String path) {
+        driver.get(base + path);
+    }
+
+    /** Signs in on the admin UI's own page and waits for the signed-in frame. */
+    void signIn(String user, String password) {
+        go("/admin/login");
+        WebElement name = waitFor(By.cssSelector("vaadin-login-form input[name=username]"));
+        name.sendKeys(user);
+        driver.findElement(By.cssSelector("vaadin-login-form input[name=password]")).sendKeys(password);
+        driver.findElement(By.cssSelector("vaadin-login-form vaadin-button[slot=submit]")).click();
+        waitFor(By.id("signed-in-user"));
+    }
+
+    void signOut() {
+        click(By.id("sign-out"));
+        waitFor(By.cssSelector("vaadin-login-form"));
+    }
+
+    WebElement waitFor(By locator) {
+        return new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(locator));
+    }
+
+    void waitForText(By locator, String text) {
+        new WebDriverWait(driver, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(locator, text));
+    }
+
+    void click(By locator) {
+        new WebDriverWait(driver, WAIT).until(ExpectedConditions.elementToBeClickable(locator)).click();
+    }
+
+    /** Text typed into a Vaadin field (its input lives in the light DOM), replacing what was there. */
+    void type(By field, String text) {
+        WebElement input = waitFor(field).findElement(By.cssSelector("input, textarea"));
+        input.clear();
+        input.sendKeys(text);
+    }
+
+    /** A notification's text once it shows: every action in the UI ends with one. */
+    String feedback() {
+        return waitFor(By.cssSelector("vaadin-notification-card")).getText();
+    }
+
+    Object script(String javascript, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(javascript, args);
+    }
+
+    void resize(int width, int height) {
+        driver.manage().window().setSize(new Dimension(width, height));
+    }
+
+    /** Saves the page as target/screenshots/NAME.png, the build's artifact to look at. */
+    Path screenshot(String name) throws IOException {
+        Path target = Files.createDirectories(Path.of("target", "screenshots")).resolve(name + ".png").toAbsolutePath();
+        File shot = driver.getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+        return target;
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}

@@ -66,4 +66,23 @@ public final class PostgresBlobLinkStore implements BlobLinkStore {
                 .setParameter("digest", digest.toString())
                 .executeUpdate() > 0);
     }
+
+    @Override
+    public LinkUsage usage(RepositoryName repository) {
+        return jpa.transaction(em -> {
+            Object[] row = (Object[]) em.createNativeQuery("""
+                            SELECT count(*), COALESCE(sum(b.size), 0),
+                                   count(*) FILTER (WHERE s.shared), COALESCE(sum(b.size) FILTER (WHERE s.shared), 0)
+                            FROM repository_blob l
+                            JOIN blob b ON b.digest = l.digest
+                            CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM repository_blob o
+                                                               WHERE o.digest = l.digest
+                                                                 AND o.repository_id <> l.repository_id) AS shared) s
+                            WHERE l.repository_id = (SELECT r.id FROM repository r WHERE r.name = :repository)""")
+                    .setParameter("repository", repository.value())
+                    .getSingleResult();
+            return new LinkUsage(((Number) row[0]).longValue(), ((Number) row[1]).longValue(),
+                    ((Number) row[2]).longValue(), ((Number) row[3]).longValue());
+        });
+    }
 }

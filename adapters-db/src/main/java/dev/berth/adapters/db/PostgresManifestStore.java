@@ -12,6 +12,7 @@ import jakarta.persistence.Query;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -171,6 +172,29 @@ public final class PostgresManifestStore implements ManifestStore {
                     .setParameter("subject", subject.toString());
             artifactType.ifPresent(type -> query.setParameter("artifactType", type));
             return query.getResultStream().map(PostgresManifestStore::toManifest).toList();
+        });
+    }
+
+    @Override
+    public List<BlobUse> blobUses(RepositoryName repository, Digest manifest) {
+        return jpa.transaction(em -> {
+            Map<Digest, BlobUse> uses = new LinkedHashMap<>();
+            Rows.of(em.createNativeQuery("""
+                                    SELECT b.digest, bl.size, EXISTS (SELECT 1 FROM manifest_blob o
+                                                                      WHERE o.digest = b.digest
+                                                                        AND o.manifest_id <> b.manifest_id)
+                                    FROM manifest m
+                                    JOIN manifest_blob b ON b.manifest_id = m.id
+                                    JOIN blob bl ON bl.digest = b.digest
+                                    WHERE m.repository_id = %s AND m.digest = :digest
+                                    ORDER BY b.position""".formatted(REPOSITORY_ID))
+                            .setParameter("repository", repository.value())
+                            .setParameter("digest", manifest.toString()))
+                    .map(row -> new BlobUse(Digest.parse((String) row[0]), ((Number) row[1]).longValue(),
+                            Rows.bool(row[2])))
+                    // a layer listed twice is one blob
+                    .forEach(use -> uses.putIfAbsent(use.digest(), use));
+            return List.copyOf(uses.values());
         });
     }
 

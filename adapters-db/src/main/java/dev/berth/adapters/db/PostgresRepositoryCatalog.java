@@ -1,14 +1,25 @@
 package dev.berth.adapters.db;
 
+import dev.berth.application.browse.NamespaceSummary;
+import dev.berth.application.browse.RepositorySort;
+import dev.berth.application.browse.RepositorySummary;
 import dev.berth.application.port.RepositoryCatalog;
+import dev.berth.application.port.RepositoryFilter;
+import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
 import jakarta.persistence.EntityManager;
 
 import java.util.List;
 import java.util.Optional;
 
-/** Repositories in the {@code repository} table. */
+/**
+ * Repositories in the {@code repository} table, with the numbers that V6's triggers keep in each
+ * row, so that listings sort by an index and never aggregate.
+ */
 public final class PostgresRepositoryCatalog implements RepositoryCatalog {
+
+    private static final String SELECT_SUMMARY = """
+            SELECT r.name, r.tag_count, r.manifest_count, r.stored_bytes, r.last_push_at FROM repository r""";
 
     private final Jpa jpa;
 
@@ -36,6 +47,101 @@ public final class PostgresRepositoryCatalog implements RepositoryCatalog {
                 .getResultStream()
                 .map(RepositoryName::new)
                 .toList());
+    }
+
+    @Override
+    public List<RepositorySummary> browse(RepositoryFilter filter, RepositorySort sort, boolean descending, int offset,
+                                          int limit) {
+        // each order has its index: name's unique one, repository_by_last_push, repository_by_size
+        String order = switch (sort) {
+            case NAME -> descending ? "r.name DESC" : "r.name";
+            case LAST_PUSH -> descending ? "r.last_push_at DESC NULLS LAST, r.name DESC"
+                    : "r.last_push_at NULLS FIRST, r.name";
+            case SIZE -> descending ? "r.stored_bytes DESC, r.name DESC" : "r.stored_bytes, r.name";
+        };
+        RepositoryConditions conditions = RepositoryConditions.of(filter);
+        return jpa.transaction(em -> Rows.of(conditions.bind(em.createNativeQuery(
+                                SELECT_SUMMARY + conditions.where() + " ORDER BY " + order))
+                        .setFirstResult(offset)
+                        .setMaxResults(limit))
+                .map(PostgresRepositoryCatalog::toSummary)
+                .toList());
+    }
+
+    @Override
+    public long count(RepositoryFilter filter) {
+        RepositoryConditions conditions = RepositoryConditions.of(filter);
+        return jpa.transaction(em -> number(conditions.bind(em.createNativeQuery(
+                "SELECT count(*) FROM repository r" + conditions.where())).getSingleResult()));
+    }
+
+    @Override
+    public List<NamespaceSummary> namespaces(RepositoryFilter filter, int limit) {
+        RepositoryConditions conditions = RepositoryConditions.of(filter);
+        // split_part keeps the column's collation "C": byte order, as everywhere else
+        return jpa.transaction(em -> Rows.of(conditions.bind(em.createNativeQuery(
+                                "SELECT split_part(r.name, '/', 1), count(*) FROM repository r"
+                                        + conditions.where("strpos(r.name, '/') > 0") + " GROUP BY 1 ORDER BY 1"))
+                        .setMaxResults(limit))
+                .map(row -> new NamespaceSummary((String) row[0], number(row[1])))
+                .toList());
+    }
+
+    @Override
+    public Optional<RepositorySummary> summary(RepositoryName name) {
+        return jpa.transaction(em -> Rows.of(em.createNativeQuery(SELECT_SUMMARY + " WHERE r.name = :name")
+                        .setParameter("name", name.value()))
+                .map(PostgresRepositoryCatalog::toSummary)
+                .findFirst());
+    }
+
+    /** A cascading delete (see V2__registry.sql); the triggers' updates of the deleted row find nothing. */
+    @Override
+    public Optional<List<Digest>> delete(RepositoryName name) {
+        return jpa.transaction(em -> {
+            // locked first: a concurrent push waits (its foreign key check needs the row) and then fails,
+            // so no manifest goes without being among those returned
+            Long id = (Long) em.createNativeQuery("SELECT r.id FROM repository r WHERE r.name = :name FOR UPDATE",
+                            Long.class)
+                    .setParameter("name", name.value())
+                    .getSingleResultOrNull();
+            if (id == null) {
+                return Optional.empty();
+            }
+            List<?> digests = em.createNativeQuery("""
+                            SELECT m.digest FROM manifest m WHERE m.repository_id = :id
+                            ORDER BY EXISTS (SELECT 1 FROM manifest_child c WHERE c.manifest_id = m.id) DESC, m.id""")
+                    .setParameter("id", id)
+                    .getResultList();
+            // an index's references to its images first: their foreign key is checked per cascaded step,
+            // and a cascade may reach an image before the index that lists it
+            em.createNativeQuery("DELETE FROM manifest_child WHERE repository_id = :id").setParameter("id", id)
+                    .executeUpdate();
+            em.createNativeQuery("DELETE FROM repository WHERE id = :id").setParameter("id", id).executeUpdate();
+            return Optional.of(digests.stream().map(digest -> Digest.parse((String) digest)).toList());
+        });
+    }
+
+    @Override
+    public Totals totals() {
+        // the repositories' numbers, not count(*) over tags and manifests: those are the big tables
+        return jpa.transaction(em -> {
+            Object[] row = (Object[]) em.createNativeQuery("""
+                    SELECT count(*), COALESCE(sum(r.tag_count), 0), COALESCE(sum(r.manifest_count), 0),
+                           (SELECT count(*) FROM blob),
+                           (SELECT COALESCE(sum(b.size), 0) FROM blob b) + COALESCE(sum(r.manifest_bytes), 0)
+                    FROM repository r""").getSingleResult();
+            return new Totals(number(row[0]), number(row[1]), number(row[2]), number(row[3]), number(row[4]));
+        });
+    }
+
+    private static RepositorySummary toSummary(Object[] row) {
+        return new RepositorySummary(new RepositoryName((String) row[0]), number(row[1]), number(row[2]),
+                number(row[3]), Optional.ofNullable(Rows.instant(row[4])));
+    }
+
+    private static long number(Object value) {
+        return ((Number) value).longValue();
     }
 
     /** The repository's id, creating the repository first if needed; safe when requests race to create it. */

@@ -1,15 +1,23 @@
 package dev.berth.adapters.db;
 
+import dev.berth.application.browse.TagSort;
 import dev.berth.application.port.TagStore;
 import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.Tag;
+import dev.berth.domain.manifest.MediaType;
+import jakarta.persistence.Query;
 
 import java.util.List;
 import java.util.Optional;
 
 /** Tags in the {@code tag} table, each holding its manifest's digest. */
 public final class PostgresTagStore implements TagStore {
+
+    /** The repository as a subquery: PostgreSQL then plans with its id as one known value. */
+    private static final String REPOSITORY_ID = "(SELECT r.id FROM repository r WHERE r.name = :repository)";
+    private static final List<String> INDEX_TYPES = List.of(MediaType.OCI_INDEX_V1.toString(),
+            MediaType.DOCKER_MANIFEST_LIST_V2.toString());
 
     private final Jpa jpa;
 
@@ -79,5 +87,83 @@ public final class PostgresTagStore implements TagStore {
                 .setParameter("repository", repository.value())
                 .setParameter("tag", tag.value())
                 .executeUpdate() > 0);
+    }
+
+    /**
+     * The page of tags first, in the order of the primary key or of tag_by_time, and only then, for
+     * the page's rows alone, each manifest's size.
+     */
+    @Override
+    public List<TaggedManifest> details(RepositoryName repository, String nameContains, TagSort sort,
+                                        boolean descending, int offset, int limit) {
+        String direction = descending ? " DESC" : "";
+        String order = switch (sort) {
+            case NAME -> "%1$s.name" + direction;
+            case PUSHED -> "%1$s.updated_at" + direction + ", %1$s.name" + direction;
+        };
+        return jpa.transaction(em -> {
+            Query query = em.createNativeQuery("""
+                    SELECT p.name, p.manifest_digest, m.media_type, p.updated_at,
+                           CASE WHEN m.media_type IN (:indexTypes) THEN m.payload END,
+                           m.size
+                           + (SELECT COALESCE(sum(cm.size), 0) FROM manifest cm
+                              WHERE cm.repository_id = m.repository_id
+                                AND cm.digest IN (SELECT c.digest FROM manifest_child c WHERE c.manifest_id = m.id))
+                           + (SELECT COALESCE(sum(b.size), 0) FROM blob b
+                              WHERE b.digest IN (SELECT mb.digest FROM manifest_blob mb
+                                                 WHERE mb.manifest_id = m.id
+                                                    OR mb.manifest_id IN (SELECT cm.id FROM manifest_child c
+                                                                          JOIN manifest cm
+                                                                            ON cm.repository_id = c.repository_id
+                                                                           AND cm.digest = c.digest
+                                                                          WHERE c.manifest_id = m.id)))
+                    FROM (SELECT t.repository_id, t.name, t.manifest_digest, t.updated_at FROM tag t
+                          WHERE t.repository_id = %s%s
+                          ORDER BY %s OFFSET :offset LIMIT :limit) p
+                    JOIN manifest m ON m.repository_id = p.repository_id AND m.digest = p.manifest_digest
+                    ORDER BY %s""".formatted(REPOSITORY_ID, nameCondition(nameContains), order.formatted("t"),
+                    order.formatted("p")));
+            return Rows.of(bind(query, repository, nameContains)
+                            .setParameter("indexTypes", INDEX_TYPES)
+                            .setParameter("offset", offset)
+                            .setParameter("limit", limit))
+                    .map(row -> new TaggedManifest(new Tag((String) row[0]), Digest.parse((String) row[1]),
+                            MediaType.parse((String) row[2]), ((Number) row[5]).longValue(), Rows.instant(row[3]),
+                            Optional.ofNullable((byte[]) row[4])))
+                    .toList();
+        });
+    }
+
+    @Override
+    public long count(RepositoryName repository, String nameContains) {
+        return jpa.transaction(em -> ((Number) bind(em.createNativeQuery(
+                        "SELECT count(*) FROM tag t WHERE t.repository_id = " + REPOSITORY_ID
+                                + nameCondition(nameContains)), repository, nameContains)
+                .getSingleResult()).longValue());
+    }
+
+    @Override
+    public List<Tag> tagsOf(RepositoryName repository, Digest manifest) {
+        return jpa.transaction(em -> ((List<?>) em.createNativeQuery(
+                        "SELECT t.name FROM tag t WHERE t.repository_id = " + REPOSITORY_ID
+                                + " AND t.manifest_digest = :digest ORDER BY t.name")
+                .setParameter("repository", repository.value())
+                .setParameter("digest", manifest.toString())
+                .getResultList()).stream()
+                .map(name -> new Tag((String) name))
+                .toList());
+    }
+
+    /** Tags are ASCII, so ILIKE ignores exactly the case that matters; backslash escapes LIKE's wildcards. */
+    private static String nameCondition(String nameContains) {
+        return nameContains.isEmpty() ? "" : " AND t.name ILIKE :contains";
+    }
+
+    private static Query bind(Query query, RepositoryName repository, String nameContains) {
+        query.setParameter("repository", repository.value());
+        if (!nameContains.isEmpty()) {
+            query.setParameter("contains", "%" + RepositoryConditions.escapeLike(nameContains) + "%");
+        }
+        return query;
     }
 }

@@ -36,6 +36,7 @@ class PostgresMetadataContractTest extends MetadataStoreContract {
         MetadataDatabase database = postgres.database();
         return new MetadataPorts(new PostgresRepositoryCatalog(database), new PostgresBlobLinkStore(database),
                 new PostgresManifestStore(database), new PostgresTagStore(database),
-                new PostgresUploadSessionStore(database), new JpaTransactions(database));
+                new PostgresUploadSessionStore(database), new JpaTransactions(database),
+                new PostgresActivityStore(database));
     }
 }

@@ -36,8 +36,8 @@ final class TestDatabase implements AutoCloseable {
     void empty() throws SQLException {
         try (Connection connection = database.dataSource().getConnection();
              Statement statement = connection.createStatement()) {
-            // every other registry table references one of these two
-            statement.execute("TRUNCATE repository, blob CASCADE");
+            // every other registry table references one of the first two
+            statement.execute("TRUNCATE repository, blob, daily_activity CASCADE");
             connection.commit();
         }
     }

@@ -1,5 +1,6 @@
 package dev.berth.adapters.http;
 
+import dev.berth.application.event.ActivityCounter;
 import dev.berth.application.event.EventSource;
 import dev.berth.application.event.RegistryEvents;
 import dev.berth.application.fake.InMemoryBlobs;
@@ -56,7 +57,8 @@ class BlobRequestsTest {
         RegistrySettings settings = new RegistrySettings(true, 1024, 100, redirects);
         RepositoryGuard guard = new RepositoryGuard(metadata, settings);
         RegistryEvents events = new RegistryEvents(new RecordingOutbox(), metadata,
-                new EventSource("node-1:5000", "instance-1"), Clock.systemUTC());
+                new EventSource("node-1:5000", "instance-1"), Clock.systemUTC(),
+                new ActivityCounter(metadata, Clock.systemUTC()));
         return new BlobRequests(new GetBlob(metadata, blobs, guard, settings, events),
                 new DeleteBlob(metadata, guard, metadata, events));
     }

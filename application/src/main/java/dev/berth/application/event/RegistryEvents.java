@@ -29,23 +29,29 @@ public class RegistryEvents {
     private final Transactions transactions;
     private final EventSource source;
     private final Clock clock;
+    private final ActivityCounter activity;
 
     @Inject
-    public RegistryEvents(EventOutbox outbox, Transactions transactions, EventSource source, Clock clock) {
+    public RegistryEvents(EventOutbox outbox, Transactions transactions, EventSource source, Clock clock,
+                          ActivityCounter activity) {
         this.outbox = outbox;
         this.transactions = transactions;
         this.source = source;
         this.clock = clock;
+        this.activity = activity;
     }
 
     public void manifestPushed(RepositoryName repository, Digest digest, MediaType mediaType, long size, Tag tag,
                                List<Descriptor> references) {
+        // counted as the push's transaction records it: only a failing commit would make this one too many
+        activity.count(EventAction.PUSH);
         record(EventAction.PUSH, new EventTarget(mediaType.toString(), size, digest.toString(), repository.value(),
                 null, url(repository, "manifests", digest), tag == null ? null : tag.value(), references));
     }
 
     public void manifestPulled(RepositoryName repository, Digest digest, MediaType mediaType, long size, Tag tag,
                                List<Descriptor> references) {
+        activity.count(EventAction.PULL);
         transactions.run(() -> record(EventAction.PULL, new EventTarget(mediaType.toString(), size, digest.toString(),
                 repository.value(), null, url(repository, "manifests", digest), tag == null ? null : tag.value(),
                 references)));

@@ -25,4 +25,10 @@ public interface BlobLinkStore {
 
     /** @return whether a link was removed */
     boolean unlink(RepositoryName repository, Digest digest);
+
+    /** The blobs linked to the repository, and of those the ones linked to another repository too. */
+    LinkUsage usage(RepositoryName repository);
+
+    record LinkUsage(long blobs, long bytes, long sharedBlobs, long sharedBytes) {
+    }
 }

@@ -31,4 +31,14 @@ public interface ManifestStore {
      * artifact type, in push order.
      */
     List<StoredManifest> referrers(RepositoryName repository, Digest subject, Optional<String> artifactType);
+
+    /**
+     * The distinct blobs the manifest references, in their order in it, each with its size and
+     * whether another manifest, in any repository, references it too; empty for an unknown manifest.
+     */
+    List<BlobUse> blobUses(RepositoryName repository, Digest manifest);
+
+    /** @param shared whether another manifest references the blob, so deleting this one frees nothing of it */
+    record BlobUse(Digest digest, long size, boolean shared) {
+    }
 }

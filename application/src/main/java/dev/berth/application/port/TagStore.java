@@ -1,9 +1,12 @@
 package dev.berth.application.port;
 
+import dev.berth.application.browse.TagSort;
 import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.Tag;
+import dev.berth.domain.manifest.MediaType;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,4 +26,31 @@ public interface TagStore {
 
     /** @return whether the tag existed */
     boolean untag(RepositoryName repository, Tag tag);
+
+    /**
+     * Up to {@code limit} tags of the repository whose name contains {@code nameContains} (ignoring
+     * case; "" for all), skipping {@code offset}, with what they point at. Ties in the push time are
+     * ordered by name in the same direction.
+     */
+    List<TaggedManifest> details(RepositoryName repository, String nameContains, TagSort sort, boolean descending,
+                                 int offset, int limit);
+
+    /** How many tags of the repository {@link #details} would list. */
+    long count(RepositoryName repository, String nameContains);
+
+    /** The tags pointing at the manifest, in byte order. */
+    List<Tag> tagsOf(RepositoryName repository, Digest manifest);
+
+    /**
+     * A tag with its manifest.
+     *
+     * @param compressedSize the manifest plus its distinct blobs; for an index, plus the manifests it
+     *                       lists and their distinct blobs
+     * @param taggedAt       when the tag was last set
+     * @param indexPayload   the manifest's bytes when it is an index (its images' platforms are in
+     *                       them), else empty
+     */
+    record TaggedManifest(Tag tag, Digest digest, MediaType mediaType, long compressedSize, Instant taggedAt,
+                          Optional<byte[]> indexPayload) {
+    }
 }

@@ -21,14 +21,14 @@ public class RepositoryGuard {
     }
 
     /** @throws NameUnknownException when nothing was ever pushed to the repository */
-    void requireExisting(RepositoryName repository) {
+    public void requireExisting(RepositoryName repository) {
         if (!catalog.exists(repository)) {
             throw new NameUnknownException(repository.toString());
         }
     }
 
     /** @throws UnsupportedException when the configuration forbids deletes (storage.delete.enabled) */
-    void requireDeletesEnabled() {
+    public void requireDeletesEnabled() {
         if (!settings.deleteEnabled()) {
             throw new UnsupportedException("deletes are disabled on this registry");
         }

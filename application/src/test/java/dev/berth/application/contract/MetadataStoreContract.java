@@ -1,8 +1,15 @@
 package dev.berth.application.contract;
 
+import dev.berth.application.browse.NamespaceSummary;
+import dev.berth.application.browse.RepositorySort;
+import dev.berth.application.browse.RepositorySummary;
+import dev.berth.application.browse.TagSort;
+import dev.berth.application.event.EventAction;
+import dev.berth.application.port.ActivityStore;
 import dev.berth.application.port.BlobLinkStore;
 import dev.berth.application.port.ManifestStore;
 import dev.berth.application.port.RepositoryCatalog;
+import dev.berth.application.port.RepositoryFilter;
 import dev.berth.application.port.StoredManifest;
 import dev.berth.application.port.TagStore;
 import dev.berth.application.port.Transactions;
@@ -13,12 +20,15 @@ import dev.berth.domain.DigestAlgorithm;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.Tag;
 import dev.berth.domain.UploadId;
+import dev.berth.domain.access.RepositoryPattern;
 import dev.berth.domain.manifest.MediaType;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -56,6 +66,7 @@ public abstract class MetadataStoreContract {
     protected TagStore tags;
     protected UploadSessionStore uploads;
     protected Transactions transactions;
+    protected ActivityStore activity;
 
     /** The ports under test, over an empty store: called before each test. */
     protected abstract MetadataPorts emptyStore();
@@ -69,6 +80,7 @@ public abstract class MetadataStoreContract {
         tags = ports.tags();
         uploads = ports.uploads();
         transactions = ports.transactions();
+        activity = ports.activity();
     }
 
     @Nested
@@ -665,6 +677,483 @@ public abstract class MetadataStoreContract {
         }
     }
 
+    @Nested
+    class RepositoryNumbers {
+
+        @Test
+        void summaryCountsTagsManifestsAndWhatIsStoredForTheRepository() {
+            Digest config = recordedBlob("config", 100);
+            Digest layer = recordedBlob("layer", 1_000);
+            Digest shared = recordedBlob("shared", 10_000);
+            List.of(config, layer, shared).forEach(blob -> blobs.link(APP, blob));
+            blobs.link(OTHER, shared);
+            StoredManifest manifest = manifest("app", List.of(config, layer, shared), List.of(), T0);
+            manifests.put(APP, manifest);
+            tags.tag(APP, new Tag("latest"), manifest.digest());
+            tags.tag(APP, new Tag("v1"), manifest.digest());
+
+            RepositorySummary app = catalog.summary(APP).orElseThrow();
+            assertThat(app.name()).isEqualTo(APP);
+            assertThat(app.tags()).isEqualTo(2);
+            assertThat(app.manifests()).isEqualTo(1);
+            assertThat(app.storedBytes()).as("blobs once each, plus the manifest").isEqualTo(11_100 + manifest.size());
+            RepositorySummary other = catalog.summary(OTHER).orElseThrow();
+            assertThat(other.storedBytes()).as("a shared blob counts in each repository").isEqualTo(10_000);
+            assertThat(other.tags()).isZero();
+            assertThat(other.manifests()).isZero();
+            assertThat(other.lastPush()).isEmpty();
+            assertThat(catalog.summary(new RepositoryName("missing"))).isEmpty();
+        }
+
+        @Test
+        void numbersFollowEveryChangeCascadesIncluded() {
+            Digest layer = recordedBlob("layer", 1_000);
+            blobs.link(APP, layer);
+            blobs.link(APP, layer);
+            assertThat(catalog.summary(APP).orElseThrow().storedBytes()).as("linked twice, counted once").isEqualTo(1_000);
+
+            StoredManifest v1 = manifest("v1", List.of(layer), List.of(), T0);
+            StoredManifest v2 = manifest("v2", List.of(layer), List.of(), T0);
+            manifests.put(APP, v1);
+            manifests.put(APP, v1);
+            manifests.put(APP, v2);
+            tags.tag(APP, new Tag("a"), v1.digest());
+            tags.tag(APP, new Tag("b"), v1.digest());
+            tags.tag(APP, new Tag("c"), v2.digest());
+            tags.tag(APP, new Tag("c"), v1.digest());
+            assertThat(catalog.summary(APP).orElseThrow())
+                    .returns(3L, RepositorySummary::tags)
+                    .returns(2L, RepositorySummary::manifests)
+                    .returns(1_000 + v1.size() + v2.size(), RepositorySummary::storedBytes);
+
+            tags.untag(APP, new Tag("a"));
+            assertThat(catalog.summary(APP).orElseThrow().tags()).isEqualTo(2);
+
+            manifests.delete(APP, v1.digest());
+            assertThat(catalog.summary(APP).orElseThrow())
+                    .as("the manifest's tags went with it")
+                    .returns(0L, RepositorySummary::tags)
+                    .returns(1L, RepositorySummary::manifests)
+                    .returns(1_000 + v2.size(), RepositorySummary::storedBytes);
+
+            blobs.unlink(APP, layer);
+            assertThat(catalog.summary(APP).orElseThrow().storedBytes()).isEqualTo(v2.size());
+        }
+
+        @Test
+        void aRolledBackChangeLeavesTheNumbersAsTheyWere() {
+            StoredManifest manifest = image("app", T0);
+            manifests.put(APP, manifest);
+            RepositorySummary before = catalog.summary(APP).orElseThrow();
+
+            assertThatThrownBy(() -> transactions.run(() -> {
+                tags.tag(APP, new Tag("latest"), manifest.digest());
+                blobs.link(APP, recordedBlob("more", 50));
+                manifests.put(APP, image("another", T0.plusSeconds(9)));
+                throw new IllegalStateException("use case failed");
+            })).hasMessage("use case failed");
+
+            assertThat(catalog.summary(APP).orElseThrow()).isEqualTo(before);
+        }
+
+        @Test
+        void lastPushIsTheNewestManifestPushOrTagChangeAndOutlivesThem() {
+            StoredManifest newer = image("newer", T0);
+            StoredManifest older = image("older", T0.minusSeconds(3600));
+            manifests.put(APP, newer);
+            manifests.put(APP, older);
+            assertThat(catalog.summary(APP).orElseThrow().lastPush()).hasValue(T0);
+
+            Instant before = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            tags.tag(APP, new Tag("latest"), older.digest());
+            Instant after = Instant.now();
+            Instant tagged = catalog.summary(APP).orElseThrow().lastPush().orElseThrow();
+            assertThat(tagged).isBetween(before, after);
+
+            manifests.delete(APP, older.digest());
+            manifests.delete(APP, newer.digest());
+            assertThat(catalog.summary(APP).orElseThrow().lastPush()).hasValue(tagged);
+        }
+
+        @Test
+        void totalsCountEachBlobOnceAndEveryManifest() {
+            Digest shared = recordedBlob("shared", 10_000);
+            Digest own = recordedBlob("own", 100);
+            recordedBlob("unlinked", 7);
+            blobs.link(APP, shared);
+            blobs.link(APP, own);
+            blobs.link(OTHER, shared);
+            StoredManifest app = manifest("app", List.of(shared, own), List.of(), T0);
+            StoredManifest other = manifest("other", List.of(shared), List.of(), T0);
+            manifests.put(APP, app);
+            manifests.put(OTHER, other);
+            tags.tag(APP, new Tag("latest"), app.digest());
+            tags.tag(APP, new Tag("v1"), app.digest());
+            tags.tag(OTHER, new Tag("latest"), other.digest());
+
+            assertThat(catalog.totals()).isEqualTo(new RepositoryCatalog.Totals(2, 3, 2, 3,
+                    10_107 + app.size() + other.size()));
+        }
+
+        @Test
+        void totalsOfAnEmptyRegistryAreZero() {
+            assertThat(catalog.totals()).isEqualTo(new RepositoryCatalog.Totals(0, 0, 0, 0, 0));
+        }
+    }
+
+    @Nested
+    class BrowsingRepositories {
+
+        private final RepositoryName aOne = new RepositoryName("a/one");
+        private final RepositoryName aTwo = new RepositoryName("a/two");
+        private final RepositoryName bOne = new RepositoryName("b/one");
+        private final RepositoryName d1 = new RepositoryName("d1");
+        private final RepositoryName d2 = new RepositoryName("d2");
+
+        /** Sizes and push times all differ but for d1 and d2, which were never pushed to and store the same. */
+        private void fiveRepositories() {
+            pushed(bOne, "b1", 30_000, T0.plusSeconds(1));
+            pushed(aOne, "a1", 10_000, T0.plusSeconds(2));
+            pushed(aTwo, "a2", 20_000, T0.plusSeconds(3));
+            Digest small = recordedBlob("small", 5);
+            blobs.link(d2, small);
+            blobs.link(d1, small);
+        }
+
+        private void pushed(RepositoryName repository, String name, long size, Instant at) {
+            Digest layer = recordedBlob(name + " layer", size);
+            blobs.link(repository, layer);
+            manifests.put(repository, manifest(name, List.of(layer), List.of(), at));
+        }
+
+        private List<RepositoryName> page(RepositorySort sort, boolean descending, int offset, int limit) {
+            return catalog.browse(RepositoryFilter.ALL, sort, descending, offset, limit).stream()
+                    .map(RepositorySummary::name).toList();
+        }
+
+        @Test
+        void sortsByEachKeyInBothDirectionsTiesByName() {
+            fiveRepositories();
+
+            assertThat(page(RepositorySort.NAME, false, 0, 10)).containsExactly(aOne, aTwo, bOne, d1, d2);
+            assertThat(page(RepositorySort.NAME, true, 0, 10)).containsExactly(d2, d1, bOne, aTwo, aOne);
+            assertThat(page(RepositorySort.LAST_PUSH, false, 0, 10)).as("never pushed counts as oldest")
+                    .containsExactly(d1, d2, bOne, aOne, aTwo);
+            assertThat(page(RepositorySort.LAST_PUSH, true, 0, 10)).containsExactly(aTwo, aOne, bOne, d2, d1);
+            assertThat(page(RepositorySort.SIZE, false, 0, 10)).containsExactly(d1, d2, aOne, aTwo, bOne);
+            assertThat(page(RepositorySort.SIZE, true, 0, 10)).containsExactly(bOne, aTwo, aOne, d2, d1);
+        }
+
+        @Test
+        void pagesByOffsetAndLimit() {
+            fiveRepositories();
+
+            assertThat(page(RepositorySort.SIZE, false, 1, 2)).containsExactly(d2, aOne);
+            assertThat(page(RepositorySort.NAME, true, 4, 10)).containsExactly(aOne);
+            assertThat(page(RepositorySort.LAST_PUSH, false, 5, 10)).isEmpty();
+            assertThat(page(RepositorySort.NAME, false, 0, 0)).isEmpty();
+        }
+
+        @Test
+        void rowsCarryTheRepositoryNumbers() {
+            fiveRepositories();
+
+            RepositorySummary row = catalog.browse(RepositoryFilter.ALL, RepositorySort.NAME, false, 2, 1).getFirst();
+            assertThat(row).isEqualTo(catalog.summary(bOne).orElseThrow());
+            assertThat(row.lastPush()).hasValue(T0.plusSeconds(1));
+            assertThat(row.manifests()).isEqualTo(1);
+        }
+
+        @Test
+        void filtersBySearchNamespaceAndPatternsAndCountsTheSame() {
+            List.of("team-a/app", "team-a/db", "team-b/app", "team-a", "a_b", "acb", "other/team-a/x")
+                    .forEach(name -> catalog.ensure(new RepositoryName(name)));
+
+            assertThat(names(filter("app", "", List.of()))).containsExactly("team-a/app", "team-b/app");
+            assertThat(names(filter("", "team-a", List.of()))).containsExactly("team-a/app", "team-a/db");
+            assertThat(names(filter("d", "team-a", List.of()))).containsExactly("team-a/db");
+            assertThat(names(filter("", "", List.of(List.of("team-a/*"))))).containsExactly("team-a/app", "team-a/db");
+            assertThat(names(filter("", "", List.of(List.of("a_b"))))).as("_ is no wildcard").containsExactly("a_b");
+            assertThat(names(filter("_", "", List.of()))).as("nor in the search").containsExactly("a_b");
+            assertThat(names(filter("", "", List.of(List.of("team-*/app", "a_b")))))
+                    .containsExactly("a_b", "team-a/app", "team-b/app");
+            assertThat(names(filter("", "", List.of(List.of("team-*"), List.of("*/app")))))
+                    .as("every group must match").containsExactly("team-a/app", "team-b/app");
+            assertThat(names(filter("", "", List.of(List.of("*x"))))).as("* spans slashes")
+                    .containsExactly("other/team-a/x");
+            assertThat(names(filter("", "", List.of(List.of("nothing"))))).isEmpty();
+            assertThat(catalog.count(RepositoryFilter.ALL)).isEqualTo(7);
+        }
+
+        private RepositoryFilter filter(String contains, String namespace, List<List<String>> patterns) {
+            return new RepositoryFilter(contains, namespace,
+                    patterns.stream().map(g -> g.stream().map(RepositoryPattern::new).toList()).toList());
+        }
+
+        private List<String> names(RepositoryFilter filter) {
+            List<String> names = catalog.browse(filter, RepositorySort.NAME, false, 0, 100).stream()
+                    .map(r -> r.name().value()).toList();
+            assertThat(catalog.count(filter)).as("count agrees with the listing").isEqualTo(names.size());
+            return names;
+        }
+
+        @Test
+        void namespacesCountTheRepositoriesBelowTheirFirstComponentInByteOrder() {
+            List.of("team-a/app", "team-a/sub/db", "team_a/x", "team-b/app", "single", "z/x")
+                    .forEach(name -> catalog.ensure(new RepositoryName(name)));
+
+            assertThat(catalog.namespaces(RepositoryFilter.ALL, 100)).containsExactly(
+                    new NamespaceSummary("team-a", 2), new NamespaceSummary("team-b", 1),
+                    new NamespaceSummary("team_a", 1), new NamespaceSummary("z", 1));
+            assertThat(catalog.namespaces(RepositoryFilter.ALL, 2)).containsExactly(
+                    new NamespaceSummary("team-a", 2), new NamespaceSummary("team-b", 1));
+            assertThat(catalog.namespaces(new RepositoryFilter("", "", List.of(List.of(new RepositoryPattern("*/app")))),
+                    100)).containsExactly(new NamespaceSummary("team-a", 1), new NamespaceSummary("team-b", 1));
+        }
+    }
+
+    @Nested
+    class DeletingRepositories {
+
+        @Test
+        void deleteRemovesTheRepositoryWithEverythingInIt() {
+            StoredManifest amd64 = image("amd64", T0);
+            StoredManifest arm64 = image("arm64", T0);
+            manifests.put(APP, amd64);
+            manifests.put(APP, arm64);
+            StoredManifest index = index("multi", List.of(amd64.digest(), arm64.digest()));
+            manifests.put(APP, index);
+            tags.tag(APP, new Tag("latest"), index.digest());
+            tags.tag(APP, new Tag("amd64"), amd64.digest());
+            Digest layer = amd64.blobs().getLast();
+            blobs.link(APP, layer);
+            blobs.link(OTHER, layer);
+            manifests.put(OTHER, amd64);
+            UploadSession session = new UploadSession(UploadId.random(), APP, 0, T0, T0);
+            uploads.create(session);
+
+            List<Digest> deleted = catalog.delete(APP).orElseThrow();
+
+            assertThat(deleted).containsExactlyInAnyOrder(index.digest(), amd64.digest(), arm64.digest());
+            assertThat(deleted.getFirst()).as("the index before the manifests it lists").isEqualTo(index.digest());
+            assertThat(catalog.exists(APP)).isFalse();
+            assertThat(catalog.list(Optional.empty(), 10)).containsExactly(OTHER);
+            assertThat(catalog.summary(APP)).isEmpty();
+            assertThat(manifests.exists(APP, amd64.digest())).isFalse();
+            assertThat(tags.resolve(APP, new Tag("latest"))).isEmpty();
+            assertThat(blobs.linkedSize(APP, layer)).isEmpty();
+            assertThat(uploads.find(APP, session.id())).isEmpty();
+            assertThat(blobs.blobSize(layer)).as("blobs stay for garbage collection").hasValue(5);
+            assertThat(blobs.linkedSize(OTHER, layer)).hasValue(5);
+            assertThat(manifests.exists(OTHER, amd64.digest())).isTrue();
+            assertThat(catalog.totals().manifests()).isEqualTo(1);
+            assertThat(catalog.delete(APP)).isEmpty();
+        }
+
+        @Test
+        void aRepositoryPushedToAgainStartsAfresh() {
+            StoredManifest manifest = image("app", T0);
+            manifests.put(APP, manifest);
+            tags.tag(APP, new Tag("latest"), manifest.digest());
+            catalog.delete(APP);
+
+            blobs.link(APP, manifest.blobs().getFirst());
+
+            assertThat(catalog.summary(APP).orElseThrow())
+                    .isEqualTo(new RepositorySummary(APP, 0, 0, 5, Optional.empty()));
+        }
+
+        @Test
+        void deletingAnUnknownRepositoryDeletesNothing() {
+            catalog.ensure(OTHER);
+
+            assertThat(catalog.delete(APP)).isEmpty();
+            assertThat(catalog.exists(OTHER)).isTrue();
+        }
+    }
+
+    @Nested
+    class WhatADeletionFrees {
+
+        @Test
+        void blobUsesTellWhichBlobsAnotherManifestAlsoReferences() {
+            Digest config = recordedBlob("config", 100);
+            Digest own = recordedBlob("own", 1_000);
+            Digest shared = recordedBlob("shared", 10_000);
+            StoredManifest doomed = manifest("doomed", List.of(config, own, shared, own), List.of(), T0);
+            manifests.put(APP, doomed);
+            manifests.put(OTHER, manifest("elsewhere", List.of(shared), List.of(), T0));
+
+            assertThat(manifests.blobUses(APP, doomed.digest())).containsExactly(
+                    new ManifestStore.BlobUse(config, 100, false), new ManifestStore.BlobUse(own, 1_000, false),
+                    new ManifestStore.BlobUse(shared, 10_000, true));
+            assertThat(manifests.blobUses(OTHER, doomed.digest())).isEmpty();
+        }
+
+        @Test
+        void theSameManifestInAnotherRepositorySharesItsBlobs() {
+            StoredManifest manifest = image("app", T0);
+            manifests.put(APP, manifest);
+            assertThat(manifests.blobUses(APP, manifest.digest())).noneMatch(ManifestStore.BlobUse::shared);
+
+            manifests.put(OTHER, manifest);
+
+            assertThat(manifests.blobUses(APP, manifest.digest())).hasSize(2).allMatch(ManifestStore.BlobUse::shared);
+        }
+
+        @Test
+        void linkUsageTellsWhichBlobsAnotherRepositoryAlsoLinks() {
+            Digest own = recordedBlob("own", 1_000);
+            Digest shared = recordedBlob("shared", 10_000);
+            Digest sharedToo = recordedBlob("shared too", 300);
+            List.of(own, shared, sharedToo).forEach(blob -> blobs.link(APP, blob));
+            blobs.link(OTHER, shared);
+            blobs.link(new RepositoryName("third"), sharedToo);
+            blobs.link(new RepositoryName("fourth"), sharedToo);
+
+            assertThat(blobs.usage(APP)).isEqualTo(new BlobLinkStore.LinkUsage(3, 11_300, 2, 10_300));
+            assertThat(blobs.usage(OTHER)).isEqualTo(new BlobLinkStore.LinkUsage(1, 10_000, 1, 10_000));
+            assertThat(blobs.usage(new RepositoryName("missing"))).isEqualTo(new BlobLinkStore.LinkUsage(0, 0, 0, 0));
+        }
+    }
+
+    @Nested
+    class TagDetails {
+
+        @Test
+        void sortsByNameOrTagTimeInBothDirectionsAndPages() {
+            StoredManifest manifest = image("app", T0);
+            manifests.put(APP, manifest);
+            // tagged in this order, which is neither byte order nor its reverse
+            List.of("b", "C", "a", "d1").forEach(name -> tags.tag(APP, new Tag(name), manifest.digest()));
+
+            assertThat(tagNames(TagSort.NAME, false, 0, 10)).containsExactly("C", "a", "b", "d1");
+            assertThat(tagNames(TagSort.NAME, true, 0, 10)).containsExactly("d1", "b", "a", "C");
+            assertThat(tagNames(TagSort.PUSHED, false, 0, 10)).containsExactly("b", "C", "a", "d1");
+            assertThat(tagNames(TagSort.PUSHED, true, 0, 10)).containsExactly("d1", "a", "C", "b");
+            assertThat(tagNames(TagSort.PUSHED, false, 1, 2)).containsExactly("C", "a");
+            assertThat(tagNames(TagSort.NAME, false, 4, 2)).isEmpty();
+        }
+
+        @Test
+        void retaggingMovesTheTagToTheEnd() {
+            StoredManifest manifest = image("app", T0);
+            manifests.put(APP, manifest);
+            List.of("a", "b", "c").forEach(name -> tags.tag(APP, new Tag(name), manifest.digest()));
+
+            tags.tag(APP, new Tag("a"), manifest.digest());
+
+            assertThat(tagNames(TagSort.PUSHED, false, 0, 10)).containsExactly("b", "c", "a");
+        }
+
+        private List<String> tagNames(TagSort sort, boolean descending, int offset, int limit) {
+            return tags.details(APP, "", sort, descending, offset, limit).stream().map(t -> t.tag().value()).toList();
+        }
+
+        @Test
+        void searchIgnoresCaseTakesUnderscoresLiterallyAndCountsTheSame() {
+            StoredManifest manifest = image("app", T0);
+            manifests.put(APP, manifest);
+            List.of("Release-1", "release-2", "latest", "v_1", "v-1", "vx1")
+                    .forEach(name -> tags.tag(APP, new Tag(name), manifest.digest()));
+
+            assertThat(search("release")).containsExactly("Release-1", "release-2");
+            assertThat(search("v_1")).containsExactly("v_1");
+            assertThat(search("")).hasSize(6);
+            assertThat(search("nothing")).isEmpty();
+        }
+
+        private List<String> search(String nameContains) {
+            List<String> names = tags.details(APP, nameContains, TagSort.NAME, false, 0, 100).stream()
+                    .map(t -> t.tag().value()).toList();
+            assertThat(tags.count(APP, nameContains)).isEqualTo(names.size());
+            return names;
+        }
+
+        @Test
+        void eachTagComesWithItsManifestAndWhatAPullTransfers() {
+            Digest config = recordedBlob("config", 100);
+            Digest layer = recordedBlob("layer", 1_000);
+            Digest shared = recordedBlob("shared", 10_000);
+            Digest armConfig = recordedBlob("arm config", 200);
+            StoredManifest amd64 = manifest("amd64", List.of(config, layer, shared), List.of(), T0);
+            StoredManifest arm64 = manifest("arm64", List.of(armConfig, shared), List.of(), T0);
+            manifests.put(APP, amd64);
+            manifests.put(APP, arm64);
+            StoredManifest index = index("multi", List.of(amd64.digest(), arm64.digest()));
+            manifests.put(APP, index);
+            Instant before = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            tags.tag(APP, new Tag("amd64"), amd64.digest());
+            tags.tag(APP, new Tag("multi"), index.digest());
+            Instant after = Instant.now();
+
+            List<TagStore.TaggedManifest> details = tags.details(APP, "", TagSort.NAME, false, 0, 10);
+
+            TagStore.TaggedManifest image = details.get(0);
+            assertThat(image.tag()).isEqualTo(new Tag("amd64"));
+            assertThat(image.digest()).isEqualTo(amd64.digest());
+            assertThat(image.mediaType()).isEqualTo(MediaType.DOCKER_MANIFEST_V2);
+            assertThat(image.compressedSize()).isEqualTo(amd64.size() + 11_100);
+            assertThat(image.indexPayload()).isEmpty();
+            assertThat(image.taggedAt()).isBetween(before, after);
+            TagStore.TaggedManifest multi = details.get(1);
+            assertThat(multi.mediaType()).isEqualTo(MediaType.OCI_INDEX_V1);
+            assertThat(multi.compressedSize()).as("the index, its images and their distinct blobs")
+                    .isEqualTo(index.size() + amd64.size() + arm64.size() + 11_300);
+            assertThat(multi.indexPayload()).hasValueSatisfying(p -> assertThat(p).isEqualTo(index.payload()));
+            assertThat(multi.taggedAt()).isAfter(image.taggedAt()).isBefore(after.plusNanos(1000));
+        }
+
+        @Test
+        void tagsOfAManifestInByteOrder() {
+            StoredManifest v1 = image("v1", T0);
+            StoredManifest v2 = image("v2", T0);
+            manifests.put(APP, v1);
+            manifests.put(APP, v2);
+            List.of("stable", "B", "1.0").forEach(name -> tags.tag(APP, new Tag(name), v1.digest()));
+            tags.tag(APP, new Tag("latest"), v2.digest());
+
+            assertThat(tags.tagsOf(APP, v1.digest())).containsExactly(new Tag("1.0"), new Tag("B"), new Tag("stable"));
+            assertThat(tags.tagsOf(OTHER, v1.digest())).isEmpty();
+        }
+
+        @Test
+        void anUnknownRepositoryHasNoTags() {
+            assertThat(tags.details(OTHER, "", TagSort.PUSHED, true, 0, 10)).isEmpty();
+            assertThat(tags.count(OTHER, "")).isZero();
+        }
+    }
+
+    @Nested
+    class DailyActivity {
+
+        private final LocalDate day = LocalDate.of(2026, 11, 27);
+
+        @Test
+        void addsUpPerDayAndAction() {
+            activity.add(day, EventAction.PUSH, 3);
+            activity.add(day, EventAction.PUSH, 4);
+            activity.add(day, EventAction.PULL, 10);
+            activity.add(day.plusDays(1), EventAction.PUSH, 1);
+
+            assertThat(activity.count(day, EventAction.PUSH)).isEqualTo(7);
+            assertThat(activity.count(day, EventAction.PULL)).isEqualTo(10);
+            assertThat(activity.count(day.plusDays(1), EventAction.PUSH)).isEqualTo(1);
+            assertThat(activity.count(day.plusDays(1), EventAction.PULL)).isZero();
+            assertThat(activity.count(day.minusDays(1), EventAction.PUSH)).isZero();
+        }
+
+        @Test
+        void concurrentAddsAllCount() throws Exception {
+            concurrently(() -> {
+                activity.add(day, EventAction.PULL, 2);
+                return true;
+            });
+
+            assertThat(activity.count(day, EventAction.PULL)).isEqualTo(2L * THREADS);
+        }
+    }
+
     // --- test data
 
     protected static Digest digestOf(String content) {
@@ -673,8 +1162,12 @@ public abstract class MetadataStoreContract {
 
     /** Records a five-byte blob. */
     private Digest recordedBlob(String name) {
+        return recordedBlob(name, 5);
+    }
+
+    private Digest recordedBlob(String name, long size) {
         Digest digest = digestOf(name);
-        blobs.recordBlob(digest, 5);
+        blobs.recordBlob(digest, size);
         return digest;
     }
 

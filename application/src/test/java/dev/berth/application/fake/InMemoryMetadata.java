@@ -1,8 +1,15 @@
 package dev.berth.application.fake;
 
+import dev.berth.application.browse.NamespaceSummary;
+import dev.berth.application.browse.RepositorySort;
+import dev.berth.application.browse.RepositorySummary;
+import dev.berth.application.browse.TagSort;
+import dev.berth.application.event.EventAction;
+import dev.berth.application.port.ActivityStore;
 import dev.berth.application.port.BlobLinkStore;
 import dev.berth.application.port.ManifestStore;
 import dev.berth.application.port.RepositoryCatalog;
+import dev.berth.application.port.RepositoryFilter;
 import dev.berth.application.port.StoredManifest;
 import dev.berth.application.port.TagStore;
 import dev.berth.application.port.Transactions;
@@ -12,32 +19,56 @@ import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.Tag;
 import dev.berth.domain.UploadId;
+import dev.berth.domain.manifest.MediaType;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Every metadata port in memory, for fast use-case tests; passes the same contract as the
  * PostgreSQL adapter, integrity rules included. One lock makes it thread-safe: a transaction holds
  * it throughout (so transactions are serial) and puts the state back as it was when its work throws.
+ * Tags are timestamped by its clock, as PostgreSQL's {@code now()} does.
  */
 public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore, ManifestStore, TagStore,
-        UploadSessionStore, Transactions {
+        UploadSessionStore, Transactions, ActivityStore {
 
+    private static final List<MediaType> INDEX_TYPES = List.of(MediaType.OCI_INDEX_V1,
+            MediaType.DOCKER_MANIFEST_LIST_V2);
+
+    private final Clock clock;
     private State state = new State();
+    /** Tag times only grow, as those of successive transactions in PostgreSQL do. */
+    private Instant lastTagTime = Instant.EPOCH;
     /** While a transaction is open: the state to go back to if it fails. */
     private State beforeTransaction;
     /** Whether work inside the open transaction threw, even if the caller caught it. */
     private boolean rollbackOnly;
+
+    public InMemoryMetadata() {
+        this(Clock.systemUTC());
+    }
+
+    public InMemoryMetadata(Clock clock) {
+        this.clock = clock;
+    }
 
     // --- Transactions
 
@@ -95,6 +126,91 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
                 .toList();
     }
 
+    @Override
+    public synchronized List<RepositorySummary> browse(RepositoryFilter filter, RepositorySort sort,
+                                                       boolean descending, int offset, int limit) {
+        Comparator<RepositorySummary> byName = Comparator.comparing(r -> r.name().value());
+        Comparator<RepositorySummary> order = switch (sort) {
+            case NAME -> byName;
+            case LAST_PUSH -> Comparator.comparing((RepositorySummary r) -> r.lastPush().orElse(null),
+                    Comparator.nullsFirst(Comparator.naturalOrder())).thenComparing(byName);
+            case SIZE -> Comparator.comparingLong(RepositorySummary::storedBytes).thenComparing(byName);
+        };
+        return visible(filter).map(this::summaryOf)
+                .sorted(descending ? order.reversed() : order)
+                .skip(offset)
+                .limit(limit)
+                .toList();
+    }
+
+    @Override
+    public synchronized long count(RepositoryFilter filter) {
+        return visible(filter).count();
+    }
+
+    @Override
+    public synchronized List<NamespaceSummary> namespaces(RepositoryFilter filter, int limit) {
+        Map<String, Long> namespaces = new TreeMap<>();
+        visible(filter).filter(name -> name.value().contains("/"))
+                .forEach(name -> namespaces.merge(name.components().getFirst(), 1L, Long::sum));
+        return namespaces.entrySet().stream().limit(limit)
+                .map(e -> new NamespaceSummary(e.getKey(), e.getValue())).toList();
+    }
+
+    @Override
+    public synchronized Optional<RepositorySummary> summary(RepositoryName name) {
+        return exists(name) ? Optional.of(summaryOf(name)) : Optional.empty();
+    }
+
+    @Override
+    public Optional<List<Digest>> delete(RepositoryName name) {
+        return atomically(() -> {
+            if (!state.repositories.remove(name.value())) {
+                return Optional.empty();
+            }
+            List<Digest> deleted = new ArrayList<>();
+            // indexes first, as they must go before the manifests they list
+            Stream.of(true, false).forEach(indexes -> state.manifests.forEach((key, manifest) -> {
+                if (key.repository().equals(name) && manifest.children().isEmpty() != indexes) {
+                    deleted.add(key.digest());
+                }
+            }));
+            state.manifests.keySet().removeIf(key -> key.repository().equals(name));
+            state.tags.keySet().removeIf(key -> key.repository().equals(name));
+            state.links.removeIf(link -> link.repository().equals(name));
+            state.uploads.values().removeIf(session -> session.repository().equals(name));
+            state.lastPush.remove(name.value());
+            return Optional.of(List.copyOf(deleted));
+        });
+    }
+
+    @Override
+    public synchronized Totals totals() {
+        long manifestBytes = state.manifests.values().stream().mapToLong(StoredManifest::size).sum();
+        return new Totals(state.repositories.size(), state.tags.size(), state.manifests.size(), state.blobs.size(),
+                state.blobs.values().stream().mapToLong(Long::longValue).sum() + manifestBytes);
+    }
+
+    private Stream<RepositoryName> visible(RepositoryFilter filter) {
+        return state.repositories.stream().map(RepositoryName::new).filter(filter::matches);
+    }
+
+    private RepositorySummary summaryOf(RepositoryName name) {
+        long tagCount = state.tags.keySet().stream().filter(key -> key.repository().equals(name)).count();
+        List<StoredManifest> manifests = state.manifests.entrySet().stream()
+                .filter(m -> m.getKey().repository().equals(name)).map(Map.Entry::getValue).toList();
+        long blobBytes = state.links.stream().filter(link -> link.repository().equals(name))
+                .mapToLong(link -> state.blobs.get(link.digest())).sum();
+        return new RepositorySummary(name, tagCount, manifests.size(),
+                blobBytes + manifests.stream().mapToLong(StoredManifest::size).sum(),
+                Optional.ofNullable(state.lastPush.get(name.value())));
+    }
+
+    /** When a manifest was last pushed or a tag last set: like the column, it survives their deletion. */
+    private void pushed(RepositoryName repository, Instant at) {
+        state.lastPush.merge(repository.value(), at, (a, b) -> a.isAfter(b) ? a : b);
+    }
+
     // --- BlobLinkStore
 
     @Override
@@ -127,6 +243,18 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
         return state.links.remove(new Link(repository, digest));
     }
 
+    @Override
+    public synchronized LinkUsage usage(RepositoryName repository) {
+        List<Link> linked = state.links.stream().filter(link -> link.repository().equals(repository)).toList();
+        List<Link> shared = linked.stream().filter(link -> state.links.stream()
+                .anyMatch(o -> o.digest().equals(link.digest()) && !o.repository().equals(repository))).toList();
+        return new LinkUsage(linked.size(), bytes(linked), shared.size(), bytes(shared));
+    }
+
+    private long bytes(List<Link> links) {
+        return links.stream().mapToLong(link -> state.blobs.get(link.digest())).sum();
+    }
+
     // --- ManifestStore
 
     @Override
@@ -144,6 +272,7 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
             }
             ensure(repository);
             state.manifests.put(key, manifest);
+            pushed(repository, manifest.pushedAt());
             return null;
         });
     }
@@ -173,7 +302,7 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
                 return false;
             }
             state.tags.entrySet().removeIf(tag -> tag.getKey().repository().equals(repository)
-                    && tag.getValue().equals(digest));
+                    && tag.getValue().digest().equals(digest));
             return true;
         });
     }
@@ -197,6 +326,19 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
                 .toList();
     }
 
+    @Override
+    public synchronized List<BlobUse> blobUses(RepositoryName repository, Digest manifest) {
+        ManifestKey key = new ManifestKey(repository, manifest);
+        StoredManifest stored = state.manifests.get(key);
+        if (stored == null) {
+            return List.of();
+        }
+        return stored.blobs().stream().distinct()
+                .map(blob -> new BlobUse(blob, state.blobs.get(blob), state.manifests.entrySet().stream()
+                        .anyMatch(m -> !m.getKey().equals(key) && m.getValue().blobs().contains(blob))))
+                .toList();
+    }
+
     // --- TagStore
 
     @Override
@@ -205,13 +347,16 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
             if (!exists(repository, manifest)) {
                 throw new IllegalStateException("No manifest " + manifest + " in " + repository + " to tag " + tag);
             }
-            return state.tags.put(new TagKey(repository, tag.value()), manifest);
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+            lastTagTime = now.isAfter(lastTagTime) ? now : lastTagTime.plus(1, ChronoUnit.MICROS);
+            pushed(repository, lastTagTime);
+            return state.tags.put(new TagKey(repository, tag.value()), new TagValue(manifest, lastTagTime));
         });
     }
 
     @Override
     public synchronized Optional<Digest> resolve(RepositoryName repository, Tag tag) {
-        return Optional.ofNullable(state.tags.get(new TagKey(repository, tag.value())));
+        return Optional.ofNullable(state.tags.get(new TagKey(repository, tag.value()))).map(TagValue::digest);
     }
 
     @Override
@@ -230,6 +375,56 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
     @Override
     public synchronized boolean untag(RepositoryName repository, Tag tag) {
         return state.tags.remove(new TagKey(repository, tag.value())) != null;
+    }
+
+    @Override
+    public synchronized List<TaggedManifest> details(RepositoryName repository, String nameContains, TagSort sort,
+                                                     boolean descending, int offset, int limit) {
+        Comparator<TaggedManifest> byName = Comparator.comparing(t -> t.tag().value());
+        Comparator<TaggedManifest> order = sort == TagSort.NAME ? byName
+                : Comparator.comparing(TaggedManifest::taggedAt).thenComparing(byName);
+        return tagsMatching(repository, nameContains)
+                .map(e -> {
+                    StoredManifest manifest = state.manifests.get(new ManifestKey(repository, e.getValue().digest()));
+                    return new TaggedManifest(new Tag(e.getKey().name()), manifest.digest(), manifest.mediaType(),
+                            compressedSize(repository, manifest), e.getValue().taggedAt(),
+                            INDEX_TYPES.contains(manifest.mediaType()) ? Optional.of(manifest.payload())
+                                    : Optional.empty());
+                })
+                .sorted(descending ? order.reversed() : order)
+                .skip(offset)
+                .limit(limit)
+                .toList();
+    }
+
+    @Override
+    public synchronized long count(RepositoryName repository, String nameContains) {
+        return tagsMatching(repository, nameContains).count();
+    }
+
+    @Override
+    public synchronized List<Tag> tagsOf(RepositoryName repository, Digest manifest) {
+        return state.tags.entrySet().stream()
+                .filter(e -> e.getKey().repository().equals(repository) && e.getValue().digest().equals(manifest))
+                .map(e -> e.getKey().name())
+                .sorted()
+                .map(Tag::new)
+                .toList();
+    }
+
+    private Stream<Map.Entry<TagKey, TagValue>> tagsMatching(RepositoryName repository, String nameContains) {
+        return state.tags.entrySet().stream()
+                .filter(e -> e.getKey().repository().equals(repository)
+                        && e.getKey().name().toLowerCase(Locale.ROOT).contains(nameContains));
+    }
+
+    /** The manifest, the manifests it lists, and the distinct blobs of all of them. */
+    private long compressedSize(RepositoryName repository, StoredManifest manifest) {
+        List<StoredManifest> children = manifest.children().stream().distinct()
+                .map(child -> state.manifests.get(new ManifestKey(repository, child))).toList();
+        long blobBytes = Stream.concat(Stream.of(manifest), children.stream())
+                .flatMap(m -> m.blobs().stream()).distinct().mapToLong(state.blobs::get).sum();
+        return manifest.size() + children.stream().mapToLong(StoredManifest::size).sum() + blobBytes;
     }
 
     // --- UploadSessionStore
@@ -260,6 +455,18 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
         return state.uploads.remove(id) != null;
     }
 
+    // --- ActivityStore
+
+    @Override
+    public synchronized void add(LocalDate day, EventAction action, long count) {
+        state.activity.merge(new ActivityKey(day, action), count, Long::sum);
+    }
+
+    @Override
+    public synchronized long count(LocalDate day, EventAction action) {
+        return state.activity.getOrDefault(new ActivityKey(day, action), 0L);
+    }
+
     private void requireRecorded(Digest digest) {
         if (!state.blobs.containsKey(digest)) {
             throw new IllegalStateException("Blob " + digest + " was never recorded");
@@ -275,6 +482,12 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
     private record TagKey(RepositoryName repository, String name) {
     }
 
+    private record TagValue(Digest digest, Instant taggedAt) {
+    }
+
+    private record ActivityKey(LocalDate day, EventAction action) {
+    }
+
     /** Collections of immutable values, so that a shallow copy is a snapshot. */
     private static final class State {
         final TreeSet<String> repositories;
@@ -282,28 +495,34 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
         final Set<Link> links;
         /** In push order, which {@link #referrers} keeps for equal push times. */
         final LinkedHashMap<ManifestKey, StoredManifest> manifests;
-        final Map<TagKey, Digest> tags;
+        final Map<TagKey, TagValue> tags;
         final Map<UploadId, UploadSession> uploads;
+        final Map<String, Instant> lastPush;
+        final Map<ActivityKey, Long> activity;
 
         State() {
             this(new TreeSet<>(), new HashMap<>(), new HashSet<>(), new LinkedHashMap<>(), new HashMap<>(),
-                    new HashMap<>());
+                    new HashMap<>(), new HashMap<>(), new HashMap<>());
         }
 
         private State(TreeSet<String> repositories, Map<Digest, Long> blobs, Set<Link> links,
-                      LinkedHashMap<ManifestKey, StoredManifest> manifests, Map<TagKey, Digest> tags,
-                      Map<UploadId, UploadSession> uploads) {
+                      LinkedHashMap<ManifestKey, StoredManifest> manifests, Map<TagKey, TagValue> tags,
+                      Map<UploadId, UploadSession> uploads, Map<String, Instant> lastPush,
+                      Map<ActivityKey, Long> activity) {
             this.repositories = repositories;
             this.blobs = blobs;
             this.links = links;
             this.manifests = manifests;
             this.tags = tags;
             this.uploads = uploads;
+            this.lastPush = lastPush;
+            this.activity = activity;
         }
 
         State copy() {
             return new State(new TreeSet<>(repositories), new HashMap<>(blobs), new HashSet<>(links),
-                    new LinkedHashMap<>(manifests), new HashMap<>(tags), new HashMap<>(uploads));
+                    new LinkedHashMap<>(manifests), new HashMap<>(tags), new HashMap<>(uploads),
+                    new HashMap<>(lastPush), new HashMap<>(activity));
         }
     }
 }

@@ -8,6 +8,6 @@ class InMemoryMetadataContractTest extends MetadataStoreContract {
     @Override
     protected MetadataPorts emptyStore() {
         InMemoryMetadata metadata = new InMemoryMetadata();
-        return new MetadataPorts(metadata, metadata, metadata, metadata, metadata, metadata);
+        return new MetadataPorts(metadata, metadata, metadata, metadata, metadata, metadata, metadata);
     }
 }

@@ -1,9 +1,19 @@
 package dev.berth.application.registry;
 
+import dev.berth.application.access.RecordActivity;
+import dev.berth.application.browse.BrowseRepositories;
+import dev.berth.application.browse.DeleteImages;
+import dev.berth.application.browse.DescribeManifest;
+import dev.berth.application.browse.ListTagDetails;
+import dev.berth.application.browse.PreviewDeletion;
+import dev.berth.application.browse.ShowRegistryStatistics;
+import dev.berth.application.event.ActivityCounter;
 import dev.berth.application.event.EventSource;
 import dev.berth.application.event.RegistryEvents;
 import dev.berth.application.fake.InMemoryBlobs;
 import dev.berth.application.fake.InMemoryMetadata;
+import dev.berth.application.fake.InMemoryUsers;
+import dev.berth.application.fake.MutableClock;
 import dev.berth.application.fake.RecordingOutbox;
 import dev.berth.domain.Digest;
 import dev.berth.domain.DigestAlgorithm;
@@ -11,19 +21,22 @@ import dev.berth.domain.RepositoryName;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.OptionalLong;
 
 /** Every registry use case wired to in-memory ports and a fixed clock, as the composition root would. */
 final class TestRegistry {
 
-    final InMemoryMetadata metadata = new InMemoryMetadata();
+    /** Stands still unless a test moves it. */
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
+    final InMemoryMetadata metadata = new InMemoryMetadata(clock);
     final InMemoryBlobs blobs = new InMemoryBlobs();
-    final Clock clock = Clock.fixed(Instant.parse("2026-11-27T10:00:00Z"), ZoneOffset.UTC);
     final RegistrySettings settings;
     final RecordingOutbox outbox = new RecordingOutbox();
+    /** The audit log. */
+    final InMemoryUsers users = new InMemoryUsers();
+    /** One per JVM in production: shared by every use case here. */
+    final ActivityCounter activity = new ActivityCounter(metadata, clock);
 
     TestRegistry(boolean deleteEnabled, int maxPageSize, boolean redirectBlobs) {
         settings = new RegistrySettings(deleteEnabled, 64 * 1024, maxPageSize, redirectBlobs);
@@ -47,7 +60,7 @@ final class TestRegistry {
     final UploadWriter writer = writer(states);
 
     RegistryEvents events() {
-        return new RegistryEvents(outbox, metadata, new EventSource("node-1:5000", "instance-1"), clock);
+        return new RegistryEvents(outbox, metadata, new EventSource("node-1:5000", "instance-1"), clock, activity);
     }
 
     StartBlobUpload start() {
@@ -100,6 +113,31 @@ final class TestRegistry {
 
     ListReferrers listReferrers() {
         return new ListReferrers(metadata);
+    }
+
+    BrowseRepositories browseRepositories() {
+        return new BrowseRepositories(metadata);
+    }
+
+    ListTagDetails listTagDetails() {
+        return new ListTagDetails(metadata);
+    }
+
+    DescribeManifest describeManifest() {
+        return new DescribeManifest(metadata, metadata, blobs);
+    }
+
+    PreviewDeletion previewDeletion() {
+        return new PreviewDeletion(metadata, metadata, metadata, metadata);
+    }
+
+    DeleteImages deleteImages() {
+        return new DeleteImages(deleteManifest(), metadata, guard(), metadata, events(),
+                new RecordActivity(users, clock));
+    }
+
+    ShowRegistryStatistics showStatistics() {
+        return new ShowRegistryStatistics(metadata, activity);
     }
 
     /** Uploads {@code content} in one go and returns its digest. */

@@ -4,6 +4,7 @@ import dev.berth.adapters.db.DatabaseSettings;
 import dev.berth.adapters.db.EmbeddedPostgres;
 import dev.berth.adapters.db.JpaTransactions;
 import dev.berth.adapters.db.MetadataDatabase;
+import dev.berth.adapters.db.PostgresActivityStore;
 import dev.berth.adapters.db.PostgresAuditLog;
 import dev.berth.adapters.db.PostgresBlobLinkStore;
 import dev.berth.adapters.db.PostgresDatabaseStatus;
@@ -28,6 +29,7 @@ import dev.berth.application.port.AuditLog;
 import dev.berth.adapters.http.tls.BouncyCastleCertificateIssuer;
 import dev.berth.adapters.http.tls.BouncyCastlePemCodec;
 import dev.berth.adapters.http.tls.FileCertificateStore;
+import dev.berth.application.event.ActivityCounter;
 import dev.berth.application.event.ConfigureNotificationEndpoints;
 import dev.berth.application.event.DeliverEvents;
 import dev.berth.application.event.EndpointStatus;
@@ -120,6 +122,10 @@ public class BerthRuntime {
     private ScheduledExecutorService daily;
     private EventSource eventSource;
     private NotificationWorker notificationWorker;
+    /** Pushes and pulls counted in memory, flushed to the database every {@link #ACTIVITY_FLUSH}. */
+    private ActivityCounter activity;
+    private ScheduledExecutorService activityFlush;
+    static final Duration ACTIVITY_FLUSH = Duration.ofSeconds(10);
     /** Held: a logger nobody references may be collected, and its level with it. */
     private static final Logger ACCESS_LOG = Logger.getLogger(ObservabilityFilter.ACCESS_LOGGER);
     private final Map<Handler, Formatter> replacedFormatters = new HashMap<>();
@@ -169,6 +175,7 @@ public class BerthRuntime {
         registerGauges();
         eventSource = new EventSource(hostName() + ":" + config.http().port(), UUID.randomUUID().toString());
         startNotifications();
+        startCountingActivity();
 
         DatabaseStatus.DatabaseReport db = new PostgresDatabaseStatus(database).report();
         Duration took = Duration.between(instance.startedAt(), clock.instant());
@@ -320,6 +327,24 @@ public class BerthRuntime {
         config.notifications().endpoints().forEach(e -> LOG.info("Notifications: endpoint " + e));
     }
 
+    /** The dashboard's pushes and pulls of today, without a database write per pull. */
+    private void startCountingActivity() {
+        activity = new ActivityCounter(new PostgresActivityStore(database), clock);
+        activityFlush = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("berth-activity").daemon().factory());
+        activityFlush.scheduleWithFixedDelay(this::flushActivity, ACTIVITY_FLUSH.toMillis(), ACTIVITY_FLUSH.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** A failed flush keeps its counts for the next one: log it and go on. */
+    private void flushActivity() {
+        try {
+            activity.flush();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Flushing push and pull counts failed; retrying", e);
+        }
+    }
+
     private static NotificationEndpoint endpoint(BerthConfig.Endpoint e) {
         return new NotificationEndpoint(e.name(), e.url(), e.headers(), e.timeout(), e.threshold(), e.backoff(),
                 e.ignoredMediaTypes(), e.ignoredActions().stream().map(EventAction::parse).collect(Collectors.toSet()),
@@ -349,6 +374,18 @@ public class BerthRuntime {
         if (notificationWorker != null) {
             notificationWorker.close();
             notificationWorker = null;
+        }
+        if (activityFlush != null) {
+            // not interrupted: a flush in progress finishes its transaction
+            activityFlush.shutdown();
+            try {
+                activityFlush.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            activityFlush = null;
+            // the last counts, while the database is still there
+            flushActivity();
         }
         if (database != null) {
             try {
@@ -519,6 +556,12 @@ public class BerthRuntime {
     @Produces
     EventSource eventSource() {
         return eventSource;
+    }
+
+    /** One per JVM: every use case that counts or reads counts shares it. */
+    @Produces
+    ActivityCounter activityCounter() {
+        return activity;
     }
 
     @Produces

@@ -1,0 +1,108 @@
+package dev.berth.application.browse;
+
+import dev.berth.application.port.BlobStore;
+import dev.berth.application.port.ManifestStore;
+import dev.berth.application.port.StoredManifest;
+import dev.berth.application.port.TagStore;
+import dev.berth.domain.Digest;
+import dev.berth.domain.RepositoryName;
+import dev.berth.domain.access.Action;
+import dev.berth.domain.access.Caller;
+import dev.berth.domain.error.ManifestUnknownException;
+import dev.berth.domain.json.JsonPrettyPrinter;
+import dev.berth.domain.manifest.Descriptor;
+import dev.berth.domain.manifest.ImageIndex;
+import dev.berth.domain.manifest.ImageManifest;
+import dev.berth.domain.manifest.ManifestParser;
+import dev.berth.domain.manifest.MediaType;
+import dev.berth.domain.manifest.ParsedManifest;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/** Use case: one manifest with everything the admin UI's manifest page shows about it. */
+@Dependent
+public class DescribeManifest {
+
+    /** A config larger than this is no image config anybody wrote; reading it would only cost memory. */
+    static final int MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+    private static final Set<MediaType> IMAGE_CONFIG_TYPES = Set.of(MediaType.OCI_CONFIG_V1,
+            MediaType.DOCKER_CONTAINER_CONFIG_V1);
+
+    private final ManifestStore manifests;
+    private final TagStore tags;
+    private final BlobStore blobs;
+
+    @Inject
+    public DescribeManifest(ManifestStore manifests, TagStore tags, BlobStore blobs) {
+        this.manifests = manifests;
+        this.tags = tags;
+        this.blobs = blobs;
+    }
+
+    /**
+     * @throws ManifestUnknownException                  when the repository has no such manifest
+     * @throws dev.berth.domain.error.DeniedException when the caller may not pull from the repository
+     */
+    public ManifestDetails describe(Caller caller, RepositoryName repository, Digest digest) {
+        BrowseAccess.require(caller, Action.PULL, repository);
+        StoredManifest stored = manifests.get(repository, digest)
+                .orElseThrow(() -> new ManifestUnknownException(digest.toString()));
+        // stored manifests were parsed when pushed, so this cannot fail
+        ParsedManifest parsed = ManifestParser.parse(stored.payload(), stored.mediaType());
+        Optional<Descriptor> configDescriptor = parsed instanceof ImageManifest image
+                ? Optional.of(image.config()) : Optional.empty();
+        List<LayerInfo> layers = parsed instanceof ImageManifest image
+                ? image.layers().stream().map(l -> new LayerInfo(l.digest(), l.mediaType(), l.size())).toList()
+                : List.of();
+        List<ChildManifest> children = parsed instanceof ImageIndex index
+                ? index.manifests().stream().map(c -> new ChildManifest(c.digest(), c.mediaType(), c.size(),
+                Optional.ofNullable(c.platform()))).toList()
+                : List.of();
+        List<ReferrerInfo> referrers = manifests.referrers(repository, digest, Optional.empty()).stream()
+                .map(r -> new ReferrerInfo(r.digest(), r.mediaType(), r.artifactType() == null ? "" : r.artifactType(),
+                        r.size(), r.pushedAt(), r.annotations()))
+                .toList();
+        return new ManifestDetails(repository, digest, stored.mediaType(), stored.size(), stored.pushedAt(),
+                tags.tagsOf(repository, digest), JsonPrettyPrinter.print(stored.payload()),
+                Optional.ofNullable(parsed.subject()).map(Descriptor::digest), artifactType(parsed, configDescriptor),
+                parsed.annotations(), configDescriptor, configDescriptor.flatMap(this::config), layers, children,
+                referrers);
+    }
+
+    /** The declared artifactType, else, as the OCI spec has it for artifacts, a config type that is no image's. */
+    private static Optional<String> artifactType(ParsedManifest parsed, Optional<Descriptor> config) {
+        if (parsed.artifactType() != null) {
+            return Optional.of(parsed.artifactType().toString());
+        }
+        return config.map(Descriptor::mediaType).filter(type -> !IMAGE_CONFIG_TYPES.contains(type))
+                .map(MediaType::toString);
+    }
+
+    /** Bounded and forgiving: the page shows the manifest even when the config is huge, gone or garbage. */
+    private Optional<ImageConfig> config(Descriptor descriptor) {
+        if (!IMAGE_CONFIG_TYPES.contains(descriptor.mediaType()) || descriptor.size() > MAX_CONFIG_BYTES) {
+            return Optional.empty();
+        }
+        try {
+            OptionalLong size = blobs.size(descriptor.digest());
+            if (size.isEmpty() || size.getAsLong() > MAX_CONFIG_BYTES) {
+                return Optional.empty();
+            }
+            byte[] bytes;
+            try (InputStream in = blobs.read(descriptor.digest(), 0, size.getAsLong())) {
+                bytes = in.readNBytes(MAX_CONFIG_BYTES + 1);
+            }
+            return bytes.length > MAX_CONFIG_BYTES ? Optional.empty() : ImageConfigReader.read(bytes);
+        } catch (IOException | RuntimeException e) {
+            // a storage driver's failure is not the manifest's: the page still shows everything else
+            return Optional.empty();
+        }
+    }
+}

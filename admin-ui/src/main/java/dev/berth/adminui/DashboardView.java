@@ -8,24 +8,49 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import dev.berth.application.browse.BrowseRepositories;
+import dev.berth.application.browse.RegistryStatistics;
+import dev.berth.application.browse.RepositoryQuery;
+import dev.berth.application.browse.RepositorySort;
+import dev.berth.application.browse.ShowRegistryStatistics;
 import dev.berth.application.system.DescribeSystem;
 import dev.berth.application.system.SystemOverview;
+import dev.berth.domain.access.Caller;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
 
-/** The first page an operator sees: what runs, where data lives, and whether it is healthy. */
+/**
+ * The first page after signing in. Administrators see what the registry holds and today's traffic,
+ * what runs, where data lives and whether it is healthy; other users see what they may pull.
+ */
 @Route(value = "", layout = MainLayout.class)
 @PageTitle("Berth · Overview")
 public class DashboardView extends VerticalLayout {
 
     @Inject
-    public DashboardView(DescribeSystem describeSystem) {
+    public DashboardView(DescribeSystem describeSystem, ShowRegistryStatistics statistics, BrowseRepositories browse,
+                         AdminSession session) {
+        Caller caller = session.caller();
         SystemOverview overview = describeSystem.describe();
+        add(new H1("Berth " + overview.version()));
+        if (!caller.admin()) {
+            long pullable = browse.count(caller, new RepositoryQuery("", "", RepositorySort.NAME, false));
+            add(section("Your access",
+                    row("Repositories you may pull", String.valueOf(pullable), "stat-repositories")));
+            return;
+        }
+        RegistryStatistics numbers = statistics.show(caller);
+        add(section("Registry",
+                row("Repositories", String.valueOf(numbers.repositories()), "stat-repositories"),
+                row("Tags", String.valueOf(numbers.tags()), "stat-tags"),
+                row("Manifests", String.valueOf(numbers.manifests()), "stat-manifests"),
+                row("Blobs", String.valueOf(numbers.blobs()), "stat-blobs"),
+                row("Stored (deduplicated)", Format.bytes(numbers.storedBytes()), "stat-stored"),
+                row("Pushes today (UTC)", String.valueOf(numbers.pushesToday()), "stat-pushes-today"),
+                row("Pulls today (UTC)", String.valueOf(numbers.pullsToday()), "stat-pulls-today")));
         var storage = overview.storage();
         var database = overview.database();
-
-        add(new H1("Berth " + overview.version()));
         add(section("Server",
                 row("Listening on", overview.listenAddress(), "listen-address"),
                 row("Uptime", humanize(overview.uptime()), "uptime")));

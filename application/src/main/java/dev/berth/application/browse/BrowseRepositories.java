@@ -2,6 +2,8 @@ package dev.berth.application.browse;
 
 import dev.berth.application.port.RepositoryCatalog;
 import dev.berth.application.port.RepositoryFilter;
+import dev.berth.domain.RepositoryName;
+import dev.berth.domain.access.Action;
 import dev.berth.domain.access.Caller;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -48,6 +50,14 @@ public class BrowseRepositories {
 
     public long count(Caller caller, RepositoryQuery query) {
         return filter(caller, query).map(catalog::count).orElse(0L);
+    }
+
+    /**
+     * One repository's numbers; empty when it does not exist or the caller may not pull from it (the
+     * two look the same, so that names of hidden repositories do not leak).
+     */
+    public Optional<RepositorySummary> summary(Caller caller, RepositoryName name) {
+        return caller.allows(Action.PULL, name) ? catalog.summary(name) : Optional.empty();
     }
 
     /** The namespaces of the repositories the caller may pull, by name, at most {@value #MAX_NAMESPACES}. */

@@ -29,6 +29,7 @@ import dev.berth.application.port.AuditLog;
 import dev.berth.adapters.http.tls.BouncyCastleCertificateIssuer;
 import dev.berth.adapters.http.tls.BouncyCastlePemCodec;
 import dev.berth.adapters.http.tls.FileCertificateStore;
+import dev.berth.application.browse.BrowseRepositories;
 import dev.berth.application.event.ActivityCounter;
 import dev.berth.application.event.ConfigureNotificationEndpoints;
 import dev.berth.application.event.DeliverEvents;
@@ -62,6 +63,7 @@ import dev.berth.application.system.BlobStoreStatus;
 import dev.berth.application.system.StorageStatus;
 import dev.berth.application.tls.CertificateIssuer;
 import dev.berth.application.tls.CertificateStore;
+import dev.berth.application.tls.ShowServedCertificate;
 import dev.berth.application.tls.PemCodec;
 import dev.berth.application.tls.WarnCertificateExpiry;
 import dev.berth.deploy.config.BerthConfig;
@@ -295,6 +297,17 @@ public class BerthRuntime {
                     values.put(Metrics.Labels.of("gc", gc.getName()), gc.getCollectionTime() / 1000.0));
             return values;
         });
+        BrowseRepositories browse = new BrowseRepositories(new PostgresRepositoryCatalog(database));
+        metrics.gauge("berth_admin_repository_rows_fetched", "Repository rows the admin UI's grids have fetched since start",
+                () -> Map.of(Metrics.Labels.of(), (double) browse.rowsFetched()));
+        if (config.tls().enabled()) {
+            ShowServedCertificate served = new ShowServedCertificate(certificateStore(), clock);
+            metrics.gauge("berth_tls_certificate_expiry_days", "Days until the served certificate expires (negative: expired)",
+                    () -> served.chain().stream().findFirst()
+                            .map(c -> Map.of(Metrics.Labels.of("subject", c.subject(), "fingerprint", c.sha256Fingerprint()),
+                                    (double) c.daysLeft()))
+                            .orElse(Map.of()));
+        }
         metrics.gauge("berth_process_uptime_seconds", "Seconds since the JVM started",
                 () -> Map.of(Metrics.Labels.of(), ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0));
     }

@@ -133,10 +133,10 @@ final class AdminBerth {
                 (user + ":" + password).getBytes(StandardCharsets.UTF_8))};
     }
 
-    /** skopeo copies an OCI layout image to REPOSITORY:TAG as USER. */
+    /** skopeo copies an OCI layout image (an index with all its platforms) to REPOSITORY:TAG as USER. */
     Commands.Result push(OciImageLayout layout, String layoutTag, String reference, String user, String password)
             throws IOException, InterruptedException {
-        return Commands.run(work, TIMEOUT, Map.of(), "skopeo", "copy", "--dest-tls-verify=false",
+        return Commands.run(work, TIMEOUT, Map.of(), "skopeo", "copy", "--multi-arch=all", "--dest-tls-verify=false",
                 "--dest-creds", user + ":" + password, "oci:" + layout.root() + ":" + layoutTag,
                 "docker://" + host() + "/" + reference);
     }

@@ -2,6 +2,14 @@ package dev.berth.deploy.system;
 
 import dev.berth.adapters.db.DatabaseSettings;
 import dev.berth.adapters.db.MetadataDatabase;
+import dev.berth.adapters.db.PostgresAuditLog;
+import dev.berth.adapters.db.PostgresUserDirectory;
+import dev.berth.adapters.http.security.BcryptPasswordHasher;
+import dev.berth.application.access.CreateUser;
+import dev.berth.application.access.GrantAccess;
+import dev.berth.domain.access.Caller;
+import dev.berth.domain.access.Grant;
+import dev.berth.domain.access.User;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -21,10 +29,13 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -153,6 +164,20 @@ final class AdminBerth {
                 "jdbc:postgresql://127.0.0.1:" + databasePort + "/postgres", "postgres", "");
              Statement sql = connection.createStatement()) {
             sql.execute(statement);
+        }
+    }
+
+    /** A user who is no admin, made through the use cases as the users page would, with grants such as team/*:pull. */
+    void createUser(String name, String password, String... grants) {
+        Caller admin = new Caller(Optional.of(new User(ADMIN, true, true)), List.of(), Optional.empty());
+        try (MetadataDatabase database = openDatabase()) {
+            PostgresUserDirectory users = new PostgresUserDirectory(database);
+            PostgresAuditLog audit = new PostgresAuditLog(database);
+            new CreateUser(users, new BcryptPasswordHasher(5), audit, Clock.systemUTC())
+                    .create(admin, "test", name, password, false);
+            for (String grant : grants) {
+                new GrantAccess(users, audit, Clock.systemUTC()).grant(admin, "test", name, Grant.parse(grant));
+            }
         }
     }
 

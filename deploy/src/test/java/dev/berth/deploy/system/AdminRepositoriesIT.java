@@ -46,6 +46,9 @@ class AdminRepositoriesIT {
         push(layout.index(List.of(amd64, arm64), List.of("amd64", "arm64")), "ui-browse/app:multi");
         push(amd64, "ui-delete/app:old");
         push(arm64, "ui-delete/app:keep");
+        push(amd64, "ui-remove/app:1");
+        push(arm64, "ui-remove/app:2");
+        berth.createUser("ui-reader", "ui-reader-password", "ui-browse/*:pull");
         browser = Browser.open(berth.base(), berth.work());
         browser.signIn(ADMIN, PASSWORD);
     }
@@ -121,7 +124,7 @@ class AdminRepositoriesIT {
         assertThat(browser.waitFor(By.id("deletion-removed")).getText()).contains("old");
         browser.screenshot("delete-tag-confirmation");
         browser.click(By.id("deletion-confirm"));
-        assertThat(browser.feedback()).contains("Tag old deleted");
+        browser.feedback("Tag old deleted");
 
         Commands.Result pull = berth.inspect("ui-delete/app:old", ADMIN, PASSWORD);
         assertThat(pull.exitCode()).isNotZero();
@@ -129,6 +132,58 @@ class AdminRepositoriesIT {
         assertThat(berth.inspect("ui-delete/app:keep", ADMIN, PASSWORD).exitCode()).isZero();
         browser.waitForText(By.id("tags"), "keep");
         assertThat(gridText("tags")).doesNotContain("old");
+    }
+
+    @Test
+    void aManifestAndThenTheWholeRepositoryAreDeletedAfterConfirmation() throws Exception {
+        browser.go("/admin/manifest/" + amd64.digest() + "/ui-remove/app");
+        browser.click(By.id("delete-manifest"));
+        assertThat(browser.waitFor(By.id("deletion-removed")).getText()).contains("tag 1");
+        browser.screenshot("delete-manifest-confirmation");
+        browser.click(By.id("deletion-confirm"));
+        browser.feedback("Manifest " + amd64.digest().substring(0, "sha256:".length() + 12) + " deleted");
+        browser.waitForText(By.id("repository-name"), "ui-remove/app");
+        assertThat(berth.inspect("ui-remove/app@" + amd64.digest(), ADMIN, PASSWORD).exitCode()).isNotZero();
+        assertThat(berth.inspect("ui-remove/app:2", ADMIN, PASSWORD).exitCode()).isZero();
+
+        browser.click(By.id("delete-repository"));
+        WebElement confirm = browser.waitFor(By.id("deletion-confirm"));
+        assertThat(confirm.getAttribute("disabled")).as("enabled only once the name is typed").isNotNull();
+        browser.type(By.id("deletion-type-name"), "ui-remove/ap");
+        assertThat(confirm.getAttribute("disabled")).isNotNull();
+        browser.type(By.id("deletion-type-name"), "ui-remove/app");
+        new org.openqa.selenium.support.ui.WebDriverWait(browser.driver(), Browser.WAIT)
+                .until(d -> confirm.getAttribute("disabled") == null);
+        browser.screenshot("delete-repository-confirmation");
+        confirm.click();
+        browser.feedback("Repository ui-remove/app deleted");
+
+        Commands.Result pull = berth.inspect("ui-remove/app:2", ADMIN, PASSWORD);
+        assertThat(pull.exitCode()).isNotZero();
+        assertThat(berth.get("/v2/_catalog?n=1000&last=ui-remove", AdminBerth.basic(ADMIN, PASSWORD)).body())
+                .doesNotContain("ui-remove/app");
+        browser.go("/admin/repository/ui-remove/app");
+        browser.waitFor(By.id("repository-missing"));
+    }
+
+    @Test
+    void aUserSeesOnlyTheRepositoriesTheyMayPullAndCannotDelete() throws Exception {
+        try (Browser reader = Browser.open(berth.base(), berth.work())) {
+            reader.signIn("ui-reader", "ui-reader-password");
+            reader.go("/admin/repositories");
+            reader.waitForText(By.id("repositories"), "ui-browse/app");
+            Number size = (Number) reader.script("return arguments[0].size", reader.waitFor(By.id("repositories")));
+            assertThat(size.longValue()).isEqualTo(1);
+            reader.screenshot("repositories-reader");
+
+            reader.go("/admin/repository/ui-browse/app");
+            reader.waitForText(By.id("tags"), "latest");
+            assertThat(reader.driver().findElements(By.id("delete-repository"))).isEmpty();
+            assertThat(reader.driver().findElements(By.id("delete-tag-latest"))).isEmpty();
+
+            reader.go("/admin/repository/ui-delete/app");
+            reader.waitFor(By.id("repository-missing"));
+        }
     }
 
     @Test

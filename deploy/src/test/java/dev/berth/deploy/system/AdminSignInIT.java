@@ -1,21 +1,9 @@
 package dev.berth.deploy.system;
 
-import dev.berth.adapters.db.MetadataDatabase;
-import dev.berth.adapters.db.PostgresAuditLog;
-import dev.berth.adapters.db.PostgresUserDirectory;
-import dev.berth.adapters.http.security.BcryptPasswordHasher;
-import dev.berth.application.access.CreateUser;
-import dev.berth.domain.access.Caller;
-import dev.berth.domain.access.User;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-
-import java.nio.file.Path;
-import java.time.Clock;
-import java.util.List;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,12 +17,7 @@ class AdminSignInIT {
     static void start() throws Exception {
         berth = AdminBerth.get();
         browser = Browser.open(berth.base(), berth.work());
-        try (MetadataDatabase database = berth.openDatabase()) {
-            new CreateUser(new PostgresUserDirectory(database), new BcryptPasswordHasher(5),
-                    new PostgresAuditLog(database), Clock.systemUTC())
-                    .create(new Caller(Optional.of(new User("admin", true, true)), List.of(), Optional.empty()),
-                            "test", "viewer", "viewer-password", false);
-        }
+        berth.createUser("viewer", "viewer-password");
     }
 
     @AfterAll
@@ -63,6 +46,8 @@ class AdminSignInIT {
         browser.signIn(AdminBerth.ADMIN, AdminBerth.ADMIN_PASSWORD);
         assertThat(browser.waitFor(By.id("signed-in-user")).getText()).isEqualTo("admin (admin)");
         assertThat(browser.waitFor(By.id("storage-writable")).getText()).isEqualTo("yes");
+        assertThat(browser.waitFor(By.id("stat-repositories")).getText()).matches("\\d+");
+        assertThat(browser.waitFor(By.id("stat-stored")).getText()).matches("\\d+(\\.\\d)? k?M?G?B");
         assertThat(browser.driver().findElements(By.cssSelector("vaadin-side-nav-item[path=users]"))).hasSize(1);
         browser.screenshot("overview-admin");
 

@@ -100,9 +100,13 @@ final class Browser implements AutoCloseable {
         input.sendKeys(text);
     }
 
-    /** A notification's text once it shows: every action in the UI ends with one. */
-    String feedback() {
-        return waitFor(By.cssSelector("vaadin-notification-card")).getText();
+    /**
+     * Waits for a notification (every action in the UI ends with one) that contains {@code expected},
+     * and returns its whole text; earlier notifications may still be showing.
+     */
+    String feedback(String expected) {
+        return new WebDriverWait(driver, WAIT).until(d -> d.findElements(By.cssSelector("vaadin-notification-card"))
+                .stream().map(WebElement::getText).filter(text -> text.contains(expected)).findFirst().orElse(null));
     }
 
     Object script(String javascript, Object... args) {

@@ -8,6 +8,7 @@ import dev.berth.application.browse.RepositorySummary;
 import dev.berth.application.port.RepositoryFilter;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.Tag;
+import dev.berth.domain.access.Action;
 import dev.berth.domain.access.Caller;
 import dev.berth.domain.access.Grant;
 import dev.berth.domain.access.User;
@@ -27,7 +28,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -127,17 +127,6 @@ class PostgresBrowsingTest {
                 .toList();
     }
 
-    private static Comparator<RepositorySummary> order(RepositorySort sort, boolean descending) {
-        Comparator<RepositorySummary> byName = Comparator.comparing(r -> r.name().value());
-        Comparator<RepositorySummary> order = switch (sort) {
-            case NAME -> byName;
-            case LAST_PUSH -> Comparator.comparing((RepositorySummary r) -> r.lastPush().orElse(null),
-                    Comparator.nullsFirst(Comparator.naturalOrder())).thenComparing(byName);
-            case SIZE -> Comparator.comparingLong(RepositorySummary::storedBytes).thenComparing(byName);
-        };
-        return descending ? order.reversed() : order;
-    }
-
     private void sql(String statements) throws SQLException {
         try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), server.user(), "");
              Statement statement = connection.createStatement()) {
@@ -174,7 +163,7 @@ class PostgresBrowsingTest {
             List<RepositorySummary> all = expected();
             for (RepositorySort sort : RepositorySort.values()) {
                 for (boolean descending : List.of(false, true)) {
-                    List<RepositorySummary> sorted = all.stream().sorted(order(sort, descending)).toList();
+                    List<RepositorySummary> sorted = all.stream().sorted(sort.order(descending)).toList();
                     RepositoryQuery query = new RepositoryQuery("", "", sort, descending);
                     for (int offset : List.of(0, 50_000, REPOSITORIES - 30)) {
                         long fetchedBefore = browse.rowsFetched();
@@ -224,8 +213,8 @@ class PostgresBrowsingTest {
                     List.of(Grant.parse("ns1/*:pull"), Grant.parse("ns42/repo-0000*:pull"), Grant.parse("*:push")),
                     Optional.empty());
             List<RepositorySummary> visible = expected().stream()
-                    .filter(r -> user.allows(dev.berth.domain.access.Action.PULL, r.name()))
-                    .sorted(order(RepositorySort.SIZE, true))
+                    .filter(r -> user.allows(Action.PULL, r.name()))
+                    .sorted(RepositorySort.SIZE.order(true))
                     .toList();
             RepositoryQuery bySize = new RepositoryQuery("", "", RepositorySort.SIZE, true);
             long fetchedBefore = browse.rowsFetched();

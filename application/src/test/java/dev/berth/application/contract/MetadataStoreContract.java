@@ -297,12 +297,10 @@ public abstract class MetadataStoreContract {
 
         @Test
         void anIndexMakesItsChildrenChildren() {
-            StoredManifest amd64 = image("amd64", T0);
-            StoredManifest arm64 = image("arm64", T0);
-            manifests.put(APP, amd64);
-            manifests.put(APP, arm64);
-            StoredManifest index = index("multi", List.of(amd64.digest(), arm64.digest()));
-            manifests.put(APP, index);
+            MultiPlatform pushed = multiPlatform();
+            StoredManifest amd64 = pushed.amd64();
+            StoredManifest arm64 = pushed.arm64();
+            StoredManifest index = pushed.index();
 
             assertThat(manifests.get(APP, index.digest()).orElseThrow().children())
                     .containsExactly(amd64.digest(), arm64.digest());
@@ -682,9 +680,10 @@ public abstract class MetadataStoreContract {
 
         @Test
         void summaryCountsTagsManifestsAndWhatIsStoredForTheRepository() {
-            Digest config = recordedBlob("config", 100);
-            Digest layer = recordedBlob("layer", 1_000);
-            Digest shared = recordedBlob("shared", 10_000);
+            SizedBlobs sized = sizedBlobs();
+            Digest config = sized.config();
+            Digest layer = sized.layer();
+            Digest shared = sized.shared();
             List.of(config, layer, shared).forEach(blob -> blobs.link(APP, blob));
             blobs.link(OTHER, shared);
             StoredManifest manifest = manifest("app", List.of(config, layer, shared), List.of(), T0);
@@ -917,12 +916,10 @@ public abstract class MetadataStoreContract {
 
         @Test
         void deleteRemovesTheRepositoryWithEverythingInIt() {
-            StoredManifest amd64 = image("amd64", T0);
-            StoredManifest arm64 = image("arm64", T0);
-            manifests.put(APP, amd64);
-            manifests.put(APP, arm64);
-            StoredManifest index = index("multi", List.of(amd64.digest(), arm64.digest()));
-            manifests.put(APP, index);
+            MultiPlatform pushed = multiPlatform();
+            StoredManifest amd64 = pushed.amd64();
+            StoredManifest arm64 = pushed.arm64();
+            StoredManifest index = pushed.index();
             tags.tag(APP, new Tag("latest"), index.digest());
             tags.tag(APP, new Tag("amd64"), amd64.digest());
             Digest layer = amd64.blobs().getLast();
@@ -977,9 +974,10 @@ public abstract class MetadataStoreContract {
 
         @Test
         void blobUsesTellWhichBlobsAnotherManifestAlsoReferences() {
-            Digest config = recordedBlob("config", 100);
-            Digest own = recordedBlob("own", 1_000);
-            Digest shared = recordedBlob("shared", 10_000);
+            SizedBlobs sized = sizedBlobs();
+            Digest config = sized.config();
+            Digest own = sized.layer();
+            Digest shared = sized.shared();
             StoredManifest doomed = manifest("doomed", List.of(config, own, shared, own), List.of(), T0);
             manifests.put(APP, doomed);
             manifests.put(OTHER, manifest("elsewhere", List.of(shared), List.of(), T0));
@@ -1072,9 +1070,10 @@ public abstract class MetadataStoreContract {
 
         @Test
         void eachTagComesWithItsManifestAndWhatAPullTransfers() {
-            Digest config = recordedBlob("config", 100);
-            Digest layer = recordedBlob("layer", 1_000);
-            Digest shared = recordedBlob("shared", 10_000);
+            SizedBlobs sized = sizedBlobs();
+            Digest config = sized.config();
+            Digest layer = sized.layer();
+            Digest shared = sized.shared();
             Digest armConfig = recordedBlob("arm config", 200);
             StoredManifest amd64 = manifest("amd64", List.of(config, layer, shared), List.of(), T0);
             StoredManifest arm64 = manifest("arm64", List.of(armConfig, shared), List.of(), T0);
@@ -1158,6 +1157,28 @@ public abstract class MetadataStoreContract {
 
     protected static Digest digestOf(String content) {
         return Digest.of(DigestAlgorithm.SHA256, content.getBytes(UTF_8));
+    }
+
+    /** An index of two images, all in {@link #APP}. */
+    private record MultiPlatform(StoredManifest amd64, StoredManifest arm64, StoredManifest index) {
+    }
+
+    private MultiPlatform multiPlatform() {
+        StoredManifest amd64 = image("amd64", T0);
+        StoredManifest arm64 = image("arm64", T0);
+        manifests.put(APP, amd64);
+        manifests.put(APP, arm64);
+        StoredManifest index = index("multi", List.of(amd64.digest(), arm64.digest()));
+        manifests.put(APP, index);
+        return new MultiPlatform(amd64, arm64, index);
+    }
+
+    /** Blobs of 100, 1 000 and 10 000 bytes: a sum of sizes tells which of them were counted. */
+    private record SizedBlobs(Digest config, Digest layer, Digest shared) {
+    }
+
+    private SizedBlobs sizedBlobs() {
+        return new SizedBlobs(recordedBlob("config", 100), recordedBlob("layer", 1_000), recordedBlob("shared", 10_000));
     }
 
     /** Records a five-byte blob. */

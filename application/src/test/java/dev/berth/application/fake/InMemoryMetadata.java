@@ -129,15 +129,8 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
     @Override
     public synchronized List<RepositorySummary> browse(RepositoryFilter filter, RepositorySort sort,
                                                        boolean descending, int offset, int limit) {
-        Comparator<RepositorySummary> byName = Comparator.comparing(r -> r.name().value());
-        Comparator<RepositorySummary> order = switch (sort) {
-            case NAME -> byName;
-            case LAST_PUSH -> Comparator.comparing((RepositorySummary r) -> r.lastPush().orElse(null),
-                    Comparator.nullsFirst(Comparator.naturalOrder())).thenComparing(byName);
-            case SIZE -> Comparator.comparingLong(RepositorySummary::storedBytes).thenComparing(byName);
-        };
         return visible(filter).map(this::summaryOf)
-                .sorted(descending ? order.reversed() : order)
+                .sorted(sort.order(descending))
                 .skip(offset)
                 .limit(limit)
                 .toList();

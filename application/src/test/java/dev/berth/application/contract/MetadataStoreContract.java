@@ -297,17 +297,14 @@ public abstract class MetadataStoreContract {
 
         @Test
         void anIndexMakesItsChildrenChildren() {
-            MultiPlatform pushed = multiPlatform();
-            StoredManifest amd64 = pushed.amd64();
-            StoredManifest arm64 = pushed.arm64();
-            StoredManifest index = pushed.index();
+            MultiPlatform multi = multiPlatform();
 
-            assertThat(manifests.get(APP, index.digest()).orElseThrow().children())
-                    .containsExactly(amd64.digest(), arm64.digest());
-            assertThat(manifests.isChildOfAnother(APP, amd64.digest())).isTrue();
-            assertThat(manifests.isChildOfAnother(APP, arm64.digest())).isTrue();
-            assertThat(manifests.isChildOfAnother(APP, index.digest())).isFalse();
-            assertThat(manifests.isChildOfAnother(OTHER, amd64.digest())).isFalse();
+            assertThat(manifests.get(APP, multi.index().digest()).orElseThrow().children())
+                    .containsExactly(multi.amd64().digest(), multi.arm64().digest());
+            assertThat(manifests.isChildOfAnother(APP, multi.amd64().digest())).isTrue();
+            assertThat(manifests.isChildOfAnother(APP, multi.arm64().digest())).isTrue();
+            assertThat(manifests.isChildOfAnother(APP, multi.index().digest())).isFalse();
+            assertThat(manifests.isChildOfAnother(OTHER, multi.amd64().digest())).isFalse();
         }
 
         @Test
@@ -916,33 +913,31 @@ public abstract class MetadataStoreContract {
 
         @Test
         void deleteRemovesTheRepositoryWithEverythingInIt() {
-            MultiPlatform pushed = multiPlatform();
-            StoredManifest amd64 = pushed.amd64();
-            StoredManifest arm64 = pushed.arm64();
-            StoredManifest index = pushed.index();
-            tags.tag(APP, new Tag("latest"), index.digest());
-            tags.tag(APP, new Tag("amd64"), amd64.digest());
-            Digest layer = amd64.blobs().getLast();
+            MultiPlatform multi = multiPlatform();
+            tags.tag(APP, new Tag("latest"), multi.index().digest());
+            tags.tag(APP, new Tag("amd64"), multi.amd64().digest());
+            Digest layer = multi.amd64().blobs().getLast();
             blobs.link(APP, layer);
             blobs.link(OTHER, layer);
-            manifests.put(OTHER, amd64);
+            manifests.put(OTHER, multi.amd64());
             UploadSession session = new UploadSession(UploadId.random(), APP, 0, T0, T0);
             uploads.create(session);
 
             List<Digest> deleted = catalog.delete(APP).orElseThrow();
 
-            assertThat(deleted).containsExactlyInAnyOrder(index.digest(), amd64.digest(), arm64.digest());
-            assertThat(deleted.getFirst()).as("the index before the manifests it lists").isEqualTo(index.digest());
+            assertThat(deleted).containsExactlyInAnyOrder(multi.index().digest(), multi.amd64().digest(),
+                    multi.arm64().digest());
+            assertThat(deleted.getFirst()).as("the index before the manifests it lists").isEqualTo(multi.index().digest());
             assertThat(catalog.exists(APP)).isFalse();
             assertThat(catalog.list(Optional.empty(), 10)).containsExactly(OTHER);
             assertThat(catalog.summary(APP)).isEmpty();
-            assertThat(manifests.exists(APP, amd64.digest())).isFalse();
+            assertThat(manifests.exists(APP, multi.amd64().digest())).isFalse();
             assertThat(tags.resolve(APP, new Tag("latest"))).isEmpty();
             assertThat(blobs.linkedSize(APP, layer)).isEmpty();
             assertThat(uploads.find(APP, session.id())).isEmpty();
             assertThat(blobs.blobSize(layer)).as("blobs stay for garbage collection").hasValue(5);
             assertThat(blobs.linkedSize(OTHER, layer)).hasValue(5);
-            assertThat(manifests.exists(OTHER, amd64.digest())).isTrue();
+            assertThat(manifests.exists(OTHER, multi.amd64().digest())).isTrue();
             assertThat(catalog.totals().manifests()).isEqualTo(1);
             assertThat(catalog.delete(APP)).isEmpty();
         }

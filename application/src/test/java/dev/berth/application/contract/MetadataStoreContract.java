@@ -1047,6 +1047,7 @@ public abstract class MetadataStoreContract {
                     .forEach(name -> tags.tag(APP, new Tag(name), manifest.digest()));
 
             assertThat(search("release")).containsExactly("Release-1", "release-2");
+            assertThat(search("RELEASE-1")).containsExactly("Release-1");
             assertThat(search("v_1")).containsExactly("v_1");
             assertThat(search("")).hasSize(6);
             assertThat(search("nothing")).isEmpty();

@@ -408,7 +408,7 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
     private Stream<Map.Entry<TagKey, TagValue>> tagsMatching(RepositoryName repository, String nameContains) {
         return state.tags.entrySet().stream()
                 .filter(e -> e.getKey().repository().equals(repository)
-                        && e.getKey().name().toLowerCase(Locale.ROOT).contains(nameContains));
+                        && e.getKey().name().toLowerCase(Locale.ROOT).contains(nameContains.toLowerCase(Locale.ROOT)));
     }
 
     /** The manifest, the manifests it lists, and the distinct blobs of all of them. */

@@ -52,6 +52,17 @@ public final class PostgresRepositoryCatalog implements RepositoryCatalog {
     @Override
     public List<RepositorySummary> browse(RepositoryFilter filter, RepositorySort sort, boolean descending, int offset,
                                           int limit) {
+        RepositoryConditions conditions = RepositoryConditions.of(filter);
+        String sql = browseSql(conditions, sort, descending);
+        return jpa.transaction(em -> Rows.of(conditions.bind(em.createNativeQuery(sql))
+                        .setFirstResult(offset)
+                        .setMaxResults(limit))
+                .map(PostgresRepositoryCatalog::toSummary)
+                .toList());
+    }
+
+    /** The query of a page, without its offset and limit; a test EXPLAINs it. */
+    static String browseSql(RepositoryConditions conditions, RepositorySort sort, boolean descending) {
         // each order has its index: name's unique one, repository_by_last_push, repository_by_size
         String order = switch (sort) {
             case NAME -> descending ? "r.name DESC" : "r.name";
@@ -59,13 +70,7 @@ public final class PostgresRepositoryCatalog implements RepositoryCatalog {
                     : "r.last_push_at NULLS FIRST, r.name";
             case SIZE -> descending ? "r.stored_bytes DESC, r.name DESC" : "r.stored_bytes, r.name";
         };
-        RepositoryConditions conditions = RepositoryConditions.of(filter);
-        return jpa.transaction(em -> Rows.of(conditions.bind(em.createNativeQuery(
-                                SELECT_SUMMARY + conditions.where() + " ORDER BY " + order))
-                        .setFirstResult(offset)
-                        .setMaxResults(limit))
-                .map(PostgresRepositoryCatalog::toSummary)
-                .toList());
+        return SELECT_SUMMARY + conditions.where() + " ORDER BY " + order;
     }
 
     @Override

@@ -74,7 +74,10 @@ final class ImageConfigReader {
     }
 
     private static List<String> strings(JsonValue value) {
-        return elements(value).stream().filter(JsonString.class::isInstance).map(v -> ((JsonString) v).value()).toList();
+        return elements(value).stream()
+                .filter(JsonString.class::isInstance)
+                .map(v -> ((JsonString) v).value())
+                .toList();
     }
 
     private static String string(JsonValue value) {

@@ -25,9 +25,8 @@ public interface RepositoryCatalog {
 
     /**
      * Up to {@code limit} repositories the filter lets through, skipping {@code offset}, with their
-     * numbers. Ties in the sort key are ordered by name in the same direction. For
-     * {@link RepositorySort#LAST_PUSH}, repositories never pushed to count as the oldest. Cost is
-     * O(offset + limit) for an unfiltered sort: the numbers are kept up to date, never computed here.
+     * numbers, in {@link RepositorySort#order}. Cost is O(offset + limit) for an unfiltered sort: the
+     * numbers are kept up to date, never computed here.
      */
     List<RepositorySummary> browse(RepositoryFilter filter, RepositorySort sort, boolean descending, int offset,
                                    int limit);

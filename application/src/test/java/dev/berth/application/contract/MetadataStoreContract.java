@@ -297,19 +297,14 @@ public abstract class MetadataStoreContract {
 
         @Test
         void anIndexMakesItsChildrenChildren() {
-            StoredManifest amd64 = image("amd64", T0);
-            StoredManifest arm64 = image("arm64", T0);
-            manifests.put(APP, amd64);
-            manifests.put(APP, arm64);
-            StoredManifest index = index("multi", List.of(amd64.digest(), arm64.digest()));
-            manifests.put(APP, index);
+            MultiPlatform multi = multiPlatform();
 
-            assertThat(manifests.get(APP, index.digest()).orElseThrow().children())
-                    .containsExactly(amd64.digest(), arm64.digest());
-            assertThat(manifests.isChildOfAnother(APP, amd64.digest())).isTrue();
-            assertThat(manifests.isChildOfAnother(APP, arm64.digest())).isTrue();
-            assertThat(manifests.isChildOfAnother(APP, index.digest())).isFalse();
-            assertThat(manifests.isChildOfAnother(OTHER, amd64.digest())).isFalse();
+            assertThat(manifests.get(APP, multi.index().digest()).orElseThrow().children())
+                    .containsExactly(multi.amd64().digest(), multi.arm64().digest());
+            assertThat(manifests.isChildOfAnother(APP, multi.amd64().digest())).isTrue();
+            assertThat(manifests.isChildOfAnother(APP, multi.arm64().digest())).isTrue();
+            assertThat(manifests.isChildOfAnother(APP, multi.index().digest())).isFalse();
+            assertThat(manifests.isChildOfAnother(OTHER, multi.amd64().digest())).isFalse();
         }
 
         @Test
@@ -682,12 +677,10 @@ public abstract class MetadataStoreContract {
 
         @Test
         void summaryCountsTagsManifestsAndWhatIsStoredForTheRepository() {
-            Digest config = recordedBlob("config", 100);
-            Digest layer = recordedBlob("layer", 1_000);
-            Digest shared = recordedBlob("shared", 10_000);
-            List.of(config, layer, shared).forEach(blob -> blobs.link(APP, blob));
-            blobs.link(OTHER, shared);
-            StoredManifest manifest = manifest("app", List.of(config, layer, shared), List.of(), T0);
+            SizedBlobs sized = sizedBlobs();
+            sized.all().forEach(blob -> blobs.link(APP, blob));
+            blobs.link(OTHER, sized.shared());
+            StoredManifest manifest = manifest("app", sized.all(), List.of(), T0);
             manifests.put(APP, manifest);
             tags.tag(APP, new Tag("latest"), manifest.digest());
             tags.tag(APP, new Tag("v1"), manifest.digest());
@@ -917,35 +910,31 @@ public abstract class MetadataStoreContract {
 
         @Test
         void deleteRemovesTheRepositoryWithEverythingInIt() {
-            StoredManifest amd64 = image("amd64", T0);
-            StoredManifest arm64 = image("arm64", T0);
-            manifests.put(APP, amd64);
-            manifests.put(APP, arm64);
-            StoredManifest index = index("multi", List.of(amd64.digest(), arm64.digest()));
-            manifests.put(APP, index);
-            tags.tag(APP, new Tag("latest"), index.digest());
-            tags.tag(APP, new Tag("amd64"), amd64.digest());
-            Digest layer = amd64.blobs().getLast();
+            MultiPlatform multi = multiPlatform();
+            tags.tag(APP, new Tag("latest"), multi.index().digest());
+            tags.tag(APP, new Tag("amd64"), multi.amd64().digest());
+            Digest layer = multi.amd64().blobs().getLast();
             blobs.link(APP, layer);
             blobs.link(OTHER, layer);
-            manifests.put(OTHER, amd64);
+            manifests.put(OTHER, multi.amd64());
             UploadSession session = new UploadSession(UploadId.random(), APP, 0, T0, T0);
             uploads.create(session);
 
             List<Digest> deleted = catalog.delete(APP).orElseThrow();
 
-            assertThat(deleted).containsExactlyInAnyOrder(index.digest(), amd64.digest(), arm64.digest());
-            assertThat(deleted.getFirst()).as("the index before the manifests it lists").isEqualTo(index.digest());
+            assertThat(deleted).containsExactlyInAnyOrder(multi.index().digest(), multi.amd64().digest(),
+                    multi.arm64().digest());
+            assertThat(deleted.getFirst()).as("the index before the manifests it lists").isEqualTo(multi.index().digest());
             assertThat(catalog.exists(APP)).isFalse();
             assertThat(catalog.list(Optional.empty(), 10)).containsExactly(OTHER);
             assertThat(catalog.summary(APP)).isEmpty();
-            assertThat(manifests.exists(APP, amd64.digest())).isFalse();
+            assertThat(manifests.exists(APP, multi.amd64().digest())).isFalse();
             assertThat(tags.resolve(APP, new Tag("latest"))).isEmpty();
             assertThat(blobs.linkedSize(APP, layer)).isEmpty();
             assertThat(uploads.find(APP, session.id())).isEmpty();
             assertThat(blobs.blobSize(layer)).as("blobs stay for garbage collection").hasValue(5);
             assertThat(blobs.linkedSize(OTHER, layer)).hasValue(5);
-            assertThat(manifests.exists(OTHER, amd64.digest())).isTrue();
+            assertThat(manifests.exists(OTHER, multi.amd64().digest())).isTrue();
             assertThat(catalog.totals().manifests()).isEqualTo(1);
             assertThat(catalog.delete(APP)).isEmpty();
         }
@@ -977,16 +966,16 @@ public abstract class MetadataStoreContract {
 
         @Test
         void blobUsesTellWhichBlobsAnotherManifestAlsoReferences() {
-            Digest config = recordedBlob("config", 100);
-            Digest own = recordedBlob("own", 1_000);
-            Digest shared = recordedBlob("shared", 10_000);
-            StoredManifest doomed = manifest("doomed", List.of(config, own, shared, own), List.of(), T0);
+            SizedBlobs sized = sizedBlobs();
+            StoredManifest doomed = manifest("doomed",
+                    List.of(sized.config(), sized.layer(), sized.shared(), sized.layer()), List.of(), T0);
             manifests.put(APP, doomed);
-            manifests.put(OTHER, manifest("elsewhere", List.of(shared), List.of(), T0));
+            manifests.put(OTHER, manifest("elsewhere", List.of(sized.shared()), List.of(), T0));
 
-            assertThat(manifests.blobUses(APP, doomed.digest())).containsExactly(
-                    new ManifestStore.BlobUse(config, 100, false), new ManifestStore.BlobUse(own, 1_000, false),
-                    new ManifestStore.BlobUse(shared, 10_000, true));
+            assertThat(manifests.blobUses(APP, doomed.digest())).as("a layer listed twice is one blob").containsExactly(
+                    new ManifestStore.BlobUse(sized.config(), 100, false),
+                    new ManifestStore.BlobUse(sized.layer(), 1_000, false),
+                    new ManifestStore.BlobUse(sized.shared(), 10_000, true));
             assertThat(manifests.blobUses(OTHER, doomed.digest())).isEmpty();
         }
 
@@ -1058,6 +1047,7 @@ public abstract class MetadataStoreContract {
                     .forEach(name -> tags.tag(APP, new Tag(name), manifest.digest()));
 
             assertThat(search("release")).containsExactly("Release-1", "release-2");
+            assertThat(search("RELEASE-1")).containsExactly("Release-1");
             assertThat(search("v_1")).containsExactly("v_1");
             assertThat(search("")).hasSize(6);
             assertThat(search("nothing")).isEmpty();
@@ -1072,12 +1062,10 @@ public abstract class MetadataStoreContract {
 
         @Test
         void eachTagComesWithItsManifestAndWhatAPullTransfers() {
-            Digest config = recordedBlob("config", 100);
-            Digest layer = recordedBlob("layer", 1_000);
-            Digest shared = recordedBlob("shared", 10_000);
-            Digest armConfig = recordedBlob("arm config", 200);
-            StoredManifest amd64 = manifest("amd64", List.of(config, layer, shared), List.of(), T0);
-            StoredManifest arm64 = manifest("arm64", List.of(armConfig, shared), List.of(), T0);
+            SizedBlobs sized = sizedBlobs();
+            StoredManifest amd64 = manifest("amd64", sized.all(), List.of(), T0);
+            StoredManifest arm64 = manifest("arm64", List.of(recordedBlob("arm config", 200), sized.shared()), List.of(),
+                    T0);
             manifests.put(APP, amd64);
             manifests.put(APP, arm64);
             StoredManifest index = index("multi", List.of(amd64.digest(), arm64.digest()));
@@ -1158,6 +1146,32 @@ public abstract class MetadataStoreContract {
 
     protected static Digest digestOf(String content) {
         return Digest.of(DigestAlgorithm.SHA256, content.getBytes(UTF_8));
+    }
+
+    /** An index of two images, all in {@link #APP}. */
+    private record MultiPlatform(StoredManifest amd64, StoredManifest arm64, StoredManifest index) {
+    }
+
+    private MultiPlatform multiPlatform() {
+        StoredManifest amd64 = image("amd64", T0);
+        StoredManifest arm64 = image("arm64", T0);
+        manifests.put(APP, amd64);
+        manifests.put(APP, arm64);
+        StoredManifest index = index("multi", List.of(amd64.digest(), arm64.digest()));
+        manifests.put(APP, index);
+        return new MultiPlatform(amd64, arm64, index);
+    }
+
+    /** Blobs of 100, 1 000 and 10 000 bytes: a sum of sizes tells which of them were counted. */
+    private record SizedBlobs(Digest config, Digest layer, Digest shared) {
+
+        List<Digest> all() {
+            return List.of(config, layer, shared);
+        }
+    }
+
+    private SizedBlobs sizedBlobs() {
+        return new SizedBlobs(recordedBlob("config", 100), recordedBlob("layer", 1_000), recordedBlob("shared", 10_000));
     }
 
     /** Records a five-byte blob. */

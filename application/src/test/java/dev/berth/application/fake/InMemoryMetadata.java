@@ -129,15 +129,8 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
     @Override
     public synchronized List<RepositorySummary> browse(RepositoryFilter filter, RepositorySort sort,
                                                        boolean descending, int offset, int limit) {
-        Comparator<RepositorySummary> byName = Comparator.comparing(r -> r.name().value());
-        Comparator<RepositorySummary> order = switch (sort) {
-            case NAME -> byName;
-            case LAST_PUSH -> Comparator.comparing((RepositorySummary r) -> r.lastPush().orElse(null),
-                    Comparator.nullsFirst(Comparator.naturalOrder())).thenComparing(byName);
-            case SIZE -> Comparator.comparingLong(RepositorySummary::storedBytes).thenComparing(byName);
-        };
         return visible(filter).map(this::summaryOf)
-                .sorted(descending ? order.reversed() : order)
+                .sorted(sort.order(descending))
                 .skip(offset)
                 .limit(limit)
                 .toList();
@@ -415,7 +408,7 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
     private Stream<Map.Entry<TagKey, TagValue>> tagsMatching(RepositoryName repository, String nameContains) {
         return state.tags.entrySet().stream()
                 .filter(e -> e.getKey().repository().equals(repository)
-                        && e.getKey().name().toLowerCase(Locale.ROOT).contains(nameContains));
+                        && e.getKey().name().toLowerCase(Locale.ROOT).contains(nameContains.toLowerCase(Locale.ROOT)));
     }
 
     /** The manifest, the manifests it lists, and the distinct blobs of all of them. */

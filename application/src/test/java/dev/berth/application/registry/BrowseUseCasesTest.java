@@ -197,7 +197,7 @@ class BrowseUseCasesTest {
             image(OTHER, bytes("{}"), List.of(filled('x', 10_000)), "", "latest");
 
             assertThat(names(ADMIN, new RepositoryQuery(" APP ", null, null, false))).containsExactly("team/app");
-            assertThat(names(ADMIN, new RepositoryQuery("", "team", RepositorySort.NAME, true)))
+            assertThat(names(ADMIN, new RepositoryQuery("", "team/", RepositorySort.NAME, true)))
                     .containsExactly("team/db", "team/app");
             assertThat(names(ADMIN, new RepositoryQuery("", "", RepositorySort.SIZE, true)).getFirst())
                     .isEqualTo("other/tools");

@@ -208,6 +208,16 @@ class BrowseUseCasesTest {
         }
 
         @Test
+        void oneRepositorysNumbersOnlyForThoseWhoMayPullIt() {
+            small(APP, "app");
+
+            assertThat(registry.browseRepositories().summary(ALICE, APP)).get()
+                    .extracting(RepositorySummary::manifests).isEqualTo(1L);
+            assertThat(registry.browseRepositories().summary(NOBODY, APP)).as("hidden looks like absent").isEmpty();
+            assertThat(registry.browseRepositories().summary(ADMIN, RepositoryName.parse("team/none"))).isEmpty();
+        }
+
+        @Test
         void namespacesOfWhatTheCallerMayPull() {
             small(APP, "app");
             small(DB, "db");

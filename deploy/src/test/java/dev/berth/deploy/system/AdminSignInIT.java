@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,9 +34,10 @@ class AdminSignInIT {
         browser.waitFor(By.cssSelector("vaadin-login-form"));
         assertThat(browser.driver().getCurrentUrl()).contains("/admin/login");
 
+        // keyboard only: the name, Tab to the password, Enter
         browser.type(By.cssSelector("vaadin-login-form vaadin-text-field"), "admin");
-        browser.driver().findElement(By.cssSelector("vaadin-login-form input[name=password]")).sendKeys("wrong-password");
-        browser.click(By.cssSelector("vaadin-login-form vaadin-button[slot=submit]"));
+        browser.driver().switchTo().activeElement().sendKeys(Keys.TAB);
+        browser.driver().switchTo().activeElement().sendKeys("wrong-password", Keys.ENTER);
         browser.waitFor(By.cssSelector("vaadin-login-form[error]"));
         browser.screenshot("sign-in-refused");
         assertThat(browser.driver().getCurrentUrl()).contains("/admin/login");

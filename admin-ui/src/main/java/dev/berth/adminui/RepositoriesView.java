@@ -52,7 +52,8 @@ public class RepositoriesView extends VerticalLayout {
         search.setPrefixComponent(VaadinIcon.SEARCH.create());
         search.setClearButtonVisible(true);
         search.setValueChangeMode(ValueChangeMode.LAZY);
-        search.setWidth("min(24rem, 100%)");
+        search.setWidth("24rem");
+        search.setMaxWidth("100%");
         search.addValueChangeListener(e -> grid.getDataProvider().refreshAll());
 
         List<NamespaceSummary> namespaces = browse.namespaces(session.caller());
@@ -67,6 +68,7 @@ public class RepositoriesView extends VerticalLayout {
 
         HorizontalLayout filters = new HorizontalLayout(search, namespace);
         filters.setWrap(true);
+        filters.setWidthFull();
         filters.setAlignItems(FlexComponent.Alignment.BASELINE);
 
         grid.setId("repositories");

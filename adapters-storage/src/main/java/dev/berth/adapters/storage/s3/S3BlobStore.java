@@ -38,6 +38,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -66,6 +70,8 @@ public final class S3BlobStore implements BlobStore {
     private static final int MAX_PARTS = 10_000;
     private static final int DELETE_BATCH = 1000;
     private static final Pattern OFFSET = Pattern.compile("[0-9]{20}");
+    /** Sends parts while their uploads read the next one: a virtual thread per part in flight. */
+    private static final Executor PART_SENDERS = Executors.newVirtualThreadPerTaskExecutor();
 
     private final S3Client s3;
     private final S3Presigner presigner;
@@ -110,28 +116,66 @@ public final class S3BlobStore implements BlobStore {
             Part cut = row.stream().filter(p -> p.offset() < offset && offset < p.end()).findFirst().orElse(null);
             // a retried or rewound chunk replaces everything from its offset; stray parts go too
             deleteKeys(all.stream().filter(p -> p.offset() >= offset || !row.contains(p)).map(Part::key).toList());
-            PartBuffer buffer = new PartBuffer();
+            PartBuffer filling = new PartBuffer();
             long start = offset;
             if (cut != null) {
                 // the cut part keeps its head: it is written again, followed by the new bytes
                 start = cut.offset();
                 try (InputStream head = get(cut.key(), 0, offset - cut.offset())) {
-                    buffer.fill(head, offset - cut.offset());
+                    filling.fill(head, offset - cut.offset());
                 }
             }
-            long limit = Math.max(settings.chunkSize(), buffer.size());
+            return writeParts(upload, start, filling, data);
+        });
+    }
+
+    /**
+     * Reads the client's bytes into one buffer while the previous part is on its way to S3 in the
+     * background: the socket and S3 are busy at the same time, and memory stays at two parts.
+     * Parts are sent in order, one at a time, so the stored parts are always an unbroken row.
+     */
+    private long writeParts(UploadId upload, long start, PartBuffer filling, InputStream data) throws IOException {
+        PartBuffer spare = new PartBuffer();
+        CompletableFuture<Void> sending = CompletableFuture.completedFuture(null);
+        long limit = Math.max(settings.chunkSize(), filling.size());
+        try {
             boolean ended;
             do {
-                ended = buffer.fill(data, limit);
-                if (buffer.size() > 0 && (buffer.size() == limit || ended)) {
-                    putPart(upload, start, buffer);
-                    start += buffer.size();
-                    buffer.clear();
+                ended = filling.fill(data, limit);
+                if (filling.size() > 0 && (filling.size() == limit || ended)) {
+                    awaitPart(sending);
+                    PartBuffer ready = filling;
+                    long at = start;
+                    sending = CompletableFuture.runAsync(() -> putPart(upload, at, ready), PART_SENDERS);
+                    start += ready.size();
+                    spare.clear();
+                    filling = spare;
+                    spare = ready;
                     limit = settings.chunkSize();
                 }
             } while (!ended);
-            return start;
-        });
+        } catch (IOException | RuntimeException e) {
+            // the client went away or a part failed: the part in flight lands (or fails) before this returns
+            try {
+                awaitPart(sending);
+            } catch (RuntimeException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            throw e;
+        }
+        awaitPart(sending);
+        return start;
+    }
+
+    private static void awaitPart(CompletableFuture<Void> sending) {
+        try {
+            sending.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw e;
+        }
     }
 
     @Override

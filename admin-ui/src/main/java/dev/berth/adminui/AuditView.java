@@ -35,7 +35,7 @@ import java.util.Optional;
 @PageTitle("Berth · Audit log")
 public class AuditView extends VerticalLayout implements AdminOnly, BeforeEnterObserver {
 
-    static final String ANY = "Successes and failures";
+    static final String ANY = "Any";
     static final String SUCCESS = "Successes";
     static final String FAILURE = "Failures";
 
@@ -114,6 +114,11 @@ public class AuditView extends VerticalLayout implements AdminOnly, BeforeEnterO
         });
         clear.setId("audit-clear");
         clear.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+        actor.setWidth("10em");
+        action.setWidth("13em");
+        from.setWidth("10em");
+        to.setWidth("10em");
+        outcome.setWidth("9em");
         HorizontalLayout row = new HorizontalLayout(actor, action, from, to, outcome, clear);
         row.setWrap(true);
         row.setAlignItems(FlexComponent.Alignment.BASELINE);

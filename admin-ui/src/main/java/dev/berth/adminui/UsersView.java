@@ -119,10 +119,12 @@ public class UsersView extends VerticalLayout implements AdminOnly, BeforeEnterO
                 .setFlexGrow(0);
         users.addColumn(e -> e.grants().isEmpty() ? "—" : Grant.format(e.grants())).setHeader("Grants")
                 .setFlexGrow(3);
-        users.setHeight("420px");
+        users.setHeight("min(26em, 45vh)");
         users.asSingleSelect().addValueChangeListener(e -> {
             if (e.isFromClient()) {
                 select(e.getValue() == null ? null : e.getValue().user().name());
+                // stacked on a narrow screen: the details are below the list, bring them into view
+                detail.getElement().executeJs("if (window.innerWidth < 800) this.scrollIntoView({behavior: 'smooth'})");
             }
         });
 

@@ -159,6 +159,7 @@ public class CertificatesView extends VerticalLayout implements AdminOnly {
         if (active != null) {
             Feedback.done("HTTPS now serves " + active.subject() + " (SHA-256 " + active.sha256Fingerprint() + ")");
             refresh();
+            servedBox.scrollIntoView();
         }
     }
 
@@ -219,6 +220,7 @@ public class CertificatesView extends VerticalLayout implements AdminOnly {
                 Feedback.done("Staged a new certificate for " + String.join(", ", staged.subjectAlternativeNames())
                         + ": activate it to serve it");
                 refresh();
+                stagedBox.scrollIntoView();
             }
         });
         generate.setId("generate-certificate");
@@ -289,6 +291,7 @@ public class CertificatesView extends VerticalLayout implements AdminOnly {
                 Feedback.done("Staged " + staged.subject() + " (SHA-256 " + staged.sha256Fingerprint()
                         + "): activate it to serve it");
                 refresh();
+                stagedBox.scrollIntoView();
             }
         });
         importButton.setId("import-certificate");

@@ -71,7 +71,7 @@ class AdminCertificatesIT {
 
         browser.signIn(AdminBerth.ADMIN, AdminBerth.ADMIN_PASSWORD);
         browser.go("/admin/certificates");
-        assertThat(browser.waitFor(By.id("served-fingerprint")).getText()).isEqualTo(servedFingerprint());
+        assertThat(AdminPages.text(browser, By.id("served-fingerprint"))).isEqualTo(servedFingerprint());
         browser.screenshot("certificates-1280");
 
         AdminPages.click(browser, By.id("tab-import"));
@@ -79,7 +79,7 @@ class AdminCertificatesIT {
         browser.type(By.id("import-key"), keyPem);
         AdminPages.click(browser, By.id("import-certificate"));
         AdminPages.feedback(browser, "Staged CN=imported-ui.test");
-        assertThat(browser.waitFor(By.id("staged-fingerprint")).getText()).isEqualTo(fingerprint);
+        assertThat(AdminPages.text(browser, By.id("staged-fingerprint"))).isEqualTo(fingerprint);
         // 20 days left: under 30, so shown as a warning
         assertThat(browser.waitFor(By.id("staged-days-left")).getAttribute("class")).contains("berth-badge-warning");
         browser.screenshot("certificates-staged");
@@ -89,11 +89,11 @@ class AdminCertificatesIT {
         AdminPages.feedback(browser, "HTTPS now serves CN=imported-ui.test");
         assertThat(servedFingerprint()).isEqualTo(fingerprint);
         assertThat(berth.process().pid()).isEqualTo(pid);
-        assertThat(browser.waitFor(By.id("served-fingerprint")).getText()).isEqualTo(fingerprint);
-        assertThat(browser.waitFor(By.id("served-issuer")).getText()).isEqualTo("CN=UI test CA");
-        assertThat(browser.waitFor(By.id("staged-none")).getText()).startsWith("Nothing is staged");
+        assertThat(AdminPages.text(browser, By.id("served-fingerprint"))).isEqualTo(fingerprint);
+        assertThat(AdminPages.text(browser, By.id("served-issuer"))).startsWith("CN=UI test CA");
+        assertThat(AdminPages.text(browser, By.id("staged-none"))).startsWith("Nothing is staged");
         // a foreign CA issued it: Berth offers no CA of its own for it
-        assertThat(browser.waitFor(By.id("ca-section")).getText()).contains("outside Berth");
+        assertThat(AdminPages.text(browser, By.id("ca-section"))).contains("outside Berth");
         browser.screenshot("certificates-activated");
     }
 
@@ -105,13 +105,13 @@ class AdminCertificatesIT {
         browser.type(By.id("generate-hostnames"), "generated-ui.test");
         AdminPages.click(browser, By.id("generate-certificate"));
         AdminPages.feedback(browser, "Staged a new certificate for DNS:generated-ui.test");
-        String staged = browser.waitFor(By.id("staged-fingerprint")).getText();
+        String staged = AdminPages.text(browser, By.id("staged-fingerprint"));
         AdminPages.click(browser, By.id("activate-certificate"));
         AdminPages.click(browser, By.id("confirm-activate"));
         AdminPages.feedback(browser, "HTTPS now serves CN=generated-ui.test");
         assertThat(servedFingerprint()).isEqualTo(staged);
 
-        String instructions = browser.waitFor(By.id("ca-instructions")).getText();
+        String instructions = AdminPages.text(browser, By.id("ca-instructions"));
         assertThat(instructions).contains("sudo mkdir -p /etc/docker/certs.d/" + berth.host()
                 + " && sudo cp ca.crt /etc/docker/certs.d/" + berth.host() + "/ca.crt")
                 .contains("--cert-dir");
@@ -122,7 +122,7 @@ class AdminCertificatesIT {
         assertThat(ca.getSubjectX500Principal().getName()).startsWith("CN=Berth local CA");
         browser.screenshot("certificates-generated");
         browser.resize(420, 800);
-        browser.waitFor(By.id("served-fingerprint"));
+        AdminPages.text(browser, By.id("served-fingerprint"));
         browser.screenshot("certificates-420");
     }
 

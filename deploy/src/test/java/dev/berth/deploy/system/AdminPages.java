@@ -26,6 +26,14 @@ final class AdminPages {
         browser.click(locator);
     }
 
+    /** An element's text once it is there, scrolled into view first (out of view, Selenium reads no text). */
+    static String text(Browser browser, By locator) {
+        WebElement element = new WebDriverWait(browser.driver(), Browser.WAIT)
+                .until(ExpectedConditions.presenceOfElementLocated(locator));
+        browser.script("arguments[0].scrollIntoView({block: 'center'})", element);
+        return browser.waitFor(locator).getText();
+    }
+
     /** The current value of a Vaadin field's input. */
     static String value(Browser browser, By field) {
         return browser.waitFor(field).findElement(By.cssSelector("input, textarea")).getDomProperty("value");

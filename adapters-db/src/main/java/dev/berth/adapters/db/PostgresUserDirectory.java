@@ -49,11 +49,35 @@ public final class PostgresUserDirectory implements UserDirectory {
     }
 
     @Override
-    public boolean setEnabled(String name, boolean enabled) {
-        return jpa.transaction(em -> em.createNativeQuery("UPDATE users SET enabled = :enabled WHERE name = :name")
-                .setParameter("enabled", enabled)
-                .setParameter("name", name)
-                .executeUpdate() > 0);
+    public Change setEnabled(String name, boolean enabled) {
+        return change(name, !enabled, "UPDATE users SET enabled = :value WHERE name = :name", enabled);
+    }
+
+    @Override
+    public Change setAdmin(String name, boolean admin) {
+        return change(name, !admin, "UPDATE users SET admin = :value WHERE name = :name", admin);
+    }
+
+    /**
+     * When the change could take away an administrator, the enabled administrators' rows are locked
+     * first: a concurrent change waits, then sees this one's outcome, so two admins demoting each
+     * other at once cannot leave none.
+     */
+    private Change change(String name, boolean removesAdmin, String update, boolean value) {
+        return jpa.transaction(em -> {
+            if (removesAdmin) {
+                List<?> admins = em.createNativeQuery(
+                        "SELECT name FROM users WHERE admin AND enabled ORDER BY name FOR UPDATE").getResultList();
+                if (admins.size() == 1 && name.equals(admins.getFirst())) {
+                    return Change.LAST_ADMIN;
+                }
+            }
+            int rows = em.createNativeQuery(update)
+                    .setParameter("value", value)
+                    .setParameter("name", name)
+                    .executeUpdate();
+            return rows > 0 ? Change.CHANGED : Change.NO_SUCH_USER;
+        });
     }
 
     @Override

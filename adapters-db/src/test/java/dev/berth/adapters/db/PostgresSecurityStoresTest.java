@@ -2,6 +2,8 @@ package dev.berth.adapters.db;
 
 import dev.berth.application.contract.SecurityStoresContract;
 import dev.berth.application.port.SigningKeyStore;
+import dev.berth.application.port.UserDirectory;
+import dev.berth.domain.access.User;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,6 +14,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,6 +51,32 @@ class PostgresSecurityStoresTest extends SecurityStoresContract {
         MetadataDatabase database = postgres.database();
         return new Stores(new PostgresUserDirectory(database), new PostgresRobotTokenStore(database),
                 new PostgresLoginFailures(database), new PostgresAuditLog(database));
+    }
+
+    @Test
+    void twoAdminsDisablingEachOtherAtOnceLeaveOneEnabled() throws Exception {
+        UserDirectory users = emptyStores().users();
+        users.create(new User("a", true, true), "$2y$a");
+        users.create(new User("b", true, true), "$2y$b");
+        try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+            for (int round = 0; round < 20; round++) {
+                users.setEnabled("a", true);
+                users.setEnabled("b", true);
+                CyclicBarrier start = new CyclicBarrier(2);
+                Future<UserDirectory.Change> first = pool.submit(() -> {
+                    start.await();
+                    return users.setEnabled("a", false);
+                });
+                Future<UserDirectory.Change> second = pool.submit(() -> {
+                    start.await();
+                    return users.setAdmin("b", false);
+                });
+                assertThat(List.of(first.get(), second.get())).as("round " + round)
+                        .containsExactlyInAnyOrder(UserDirectory.Change.CHANGED, UserDirectory.Change.LAST_ADMIN);
+                assertThat(users.list()).filteredOn(u -> u.admin() && u.enabled()).hasSize(1);
+                users.setAdmin("b", true);
+            }
+        }
     }
 
     @Test

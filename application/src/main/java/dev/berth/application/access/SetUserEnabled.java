@@ -23,12 +23,17 @@ public class SetUserEnabled {
         this.clock = clock;
     }
 
-    /** @return false when there is no such user */
+    /**
+     * @return false when there is no such user
+     * @throws IllegalArgumentException when an admin would disable themselves or the last enabled admin
+     */
     public boolean set(Caller actor, String address, String name, boolean enabled) {
         Administration.requireAdmin(actor);
-        boolean changed = users.setEnabled(name, enabled);
-        Administration.audit(audit, clock.instant(), actor, address, enabled ? "enable-user" : "disable-user", name,
-                changed, changed ? "" : "no such user");
-        return changed;
+        String action = enabled ? "enable-user" : "disable-user";
+        if (!enabled) {
+            Administration.refuseSelf(audit, clock.instant(), actor, address, action, name, "disable");
+        }
+        return Administration.outcome(users.setEnabled(name, enabled), audit, clock.instant(), actor, address, action,
+                name);
     }
 }

@@ -2,6 +2,7 @@ package dev.berth.application.port;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** Port: who did what, when, from where. Never a password or token. */
 public interface AuditLog {
@@ -16,8 +17,41 @@ public interface AuditLog {
                  String detail) {
     }
 
+    /**
+     * Which events to find; an empty part matches everything.
+     *
+     * @param actor   exactly this actor
+     * @param action  exactly this action
+     * @param from    at or after
+     * @param until   before
+     * @param success only successes (true) or only failures (false)
+     */
+    record Filter(Optional<String> actor, Optional<String> action, Optional<Instant> from, Optional<Instant> until,
+                  Optional<Boolean> success) {
+
+        public static final Filter ALL = new Filter(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty());
+
+        public boolean matches(Event event) {
+            return actor.map(event.actor()::equals).orElse(true)
+                    && action.map(event.action()::equals).orElse(true)
+                    && from.map(f -> !event.at().isBefore(f)).orElse(true)
+                    && until.map(event.at()::isBefore).orElse(true)
+                    && success.map(s -> s == event.success()).orElse(true);
+        }
+    }
+
+    /** The most events one search returns. */
+    int MAX_PAGE = 500;
+
     void record(Event event);
 
     /** The newest events first. */
     List<Event> recent(int limit);
+
+    /** The events matching {@code filter}, newest (last recorded) first, skipping {@code offset}, at most {@code limit}. */
+    List<Event> search(Filter filter, int offset, int limit);
+
+    /** How many events match {@code filter}. */
+    long count(Filter filter);
 }

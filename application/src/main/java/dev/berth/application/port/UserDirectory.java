@@ -22,8 +22,22 @@ public interface UserDirectory {
     /** @return false when there is no such user */
     boolean setPassword(String name, String passwordHash);
 
-    /** @return false when there is no such user */
-    boolean setEnabled(String name, boolean enabled);
+    /** How a change to a user's standing went. */
+    enum Change {
+        CHANGED,
+        NO_SUCH_USER,
+        /** Refused: afterwards no enabled administrator would be left. */
+        LAST_ADMIN
+    }
+
+    /**
+     * Enables or disables a user; refuses, atomically (two admins disabling each other at once
+     * cannot both succeed), to disable the last enabled administrator.
+     */
+    Change setEnabled(String name, boolean enabled);
+
+    /** Makes a user an administrator or not; refuses, atomically, to demote the last enabled administrator. */
+    Change setAdmin(String name, boolean admin);
 
     boolean isEmpty();
 

@@ -1,5 +1,8 @@
 package dev.berth.application.tls;
 
+import dev.berth.application.access.Administration;
+import dev.berth.application.port.AuditLog;
+import dev.berth.domain.access.Caller;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 
@@ -13,21 +16,34 @@ public class ActivateCertificate {
     private static final Logger LOG = Logger.getLogger(ActivateCertificate.class.getName());
 
     private final CertificateStore store;
+    private final AuditLog audit;
     private final Clock clock;
 
     @Inject
-    public ActivateCertificate(CertificateStore store, Clock clock) {
+    public ActivateCertificate(CertificateStore store, AuditLog audit, Clock clock) {
         this.store = store;
+        this.audit = audit;
         this.clock = clock;
     }
 
-    public CertificateSummary activate() {
-        CertificateIssuer.KeyedChain staged = store.staged().orElseThrow(() ->
-                new CertificateRejectedException("no certificate to activate: generate or import one first"));
-        ImportCertificate.requireCurrentlyValid(staged.leaf(), clock);
+    /** Admins only; audited as {@code certificate-activate}. */
+    public CertificateSummary activate(Caller actor, String address) {
+        Administration.requireAdmin(actor);
+        CertificateIssuer.KeyedChain staged;
+        try {
+            staged = store.staged().orElseThrow(() ->
+                    new CertificateRejectedException("no certificate to activate: generate or import one first"));
+            ImportCertificate.requireCurrentlyValid(staged.leaf(), clock);
+        } catch (CertificateRejectedException e) {
+            Administration.audit(audit, clock.instant(), actor, address, "certificate-activate", "served", false,
+                    e.getMessage());
+            throw e;
+        }
         store.serve(staged);
         store.clearStaged();
         CertificateSummary summary = CertificateSummary.of(staged.leaf(), clock);
+        Administration.audit(audit, clock.instant(), actor, address, "certificate-activate", "served", true,
+                summary.auditDetail());
         LOG.info(() -> "Activated the certificate for " + summary.subject() + " " + summary.subjectAlternativeNames()
                 + ", SHA-256 " + summary.sha256Fingerprint() + ", valid until " + summary.notAfter());
         return summary;

@@ -45,6 +45,11 @@ public record CertificateSummary(String subject, List<String> subjectAlternative
         return chain.stream().map(c -> of(c, clock)).toList();
     }
 
+    /** What the audit log says about a certificate: who it is for and which one, never key material. */
+    public String auditDetail() {
+        return subject + " SHA-256 " + sha256Fingerprint;
+    }
+
     public static String fingerprint(X509Certificate certificate) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());

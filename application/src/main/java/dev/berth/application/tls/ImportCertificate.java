@@ -1,5 +1,8 @@
 package dev.berth.application.tls;
 
+import dev.berth.application.access.Administration;
+import dev.berth.application.port.AuditLog;
+import dev.berth.domain.access.Caller;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 
@@ -30,26 +33,44 @@ public class ImportCertificate {
 
     private final CertificateStore store;
     private final PemCodec pem;
+    private final AuditLog audit;
     private final Clock clock;
 
     @Inject
-    public ImportCertificate(CertificateStore store, PemCodec pem, Clock clock) {
+    public ImportCertificate(CertificateStore store, PemCodec pem, AuditLog audit, Clock clock) {
         this.store = store;
         this.pem = pem;
+        this.audit = audit;
         this.clock = clock;
     }
 
     /**
+     * Admins only; audited as {@code certificate-import} (a refusal too, with its reason).
+     *
      * @param keyPem     the private key, or null/blank to use the key of the last certificate request
      * @param passphrase for an encrypted key; may be null
      */
-    public CertificateSummary importPem(String chainPem, String keyPem, char[] passphrase) {
-        CertificateIssuer.KeyedChain certificate = validate(chainPem, keyPem, passphrase);
+    public CertificateSummary importPem(Caller actor, String address, String chainPem, String keyPem,
+                                        char[] passphrase) {
+        Administration.requireAdmin(actor);
+        CertificateIssuer.KeyedChain certificate;
+        try {
+            certificate = validate(chainPem, keyPem, passphrase);
+        } catch (CertificateRejectedException e) {
+            // the reason only, cut short: a parser's message must not carry pasted key text into the log
+            String reason = String.valueOf(e.getMessage());
+            Administration.audit(audit, clock.instant(), actor, address, "certificate-import", "staged", false,
+                    reason.length() > 200 ? reason.substring(0, 200) + "…" : reason);
+            throw e;
+        }
         store.stage(certificate);
         if (keyPem == null || keyPem.isBlank()) {
             store.clearRequestKeys();
         }
-        return CertificateSummary.of(certificate.leaf(), clock);
+        CertificateSummary summary = CertificateSummary.of(certificate.leaf(), clock);
+        Administration.audit(audit, clock.instant(), actor, address, "certificate-import", "staged", true,
+                summary.auditDetail());
+        return summary;
     }
 
     CertificateIssuer.KeyedChain validate(String chainPem, String keyPem, char[] passphrase) {

@@ -36,13 +36,35 @@ public abstract class SecurityStoresContract {
         assertThat(users.find("alice")).contains(new UserDirectory.StoredUser(new User("alice", true, false), "$2y$hash1"));
         assertThat(users.find("bob")).isEmpty();
         assertThat(users.setPassword("alice", "$2y$hash2")).isTrue();
-        assertThat(users.setEnabled("alice", false)).isTrue();
-        assertThat(users.setEnabled("bob", false)).isFalse();
+        assertThat(users.setEnabled("alice", false)).isEqualTo(UserDirectory.Change.CHANGED);
+        assertThat(users.setEnabled("bob", false)).isEqualTo(UserDirectory.Change.NO_SUCH_USER);
         assertThat(users.find("alice").orElseThrow()).isEqualTo(
                 new UserDirectory.StoredUser(new User("alice", false, false), "$2y$hash2"));
         users.create(new User("Zed", true, true), "$2y$z");
         assertThat(users.list()).extracting(User::name).containsExactly("Zed", "alice");
         assertThat(users.isEmpty()).isFalse();
+    }
+
+    @Test
+    void theLastEnabledAdministratorIsNeitherDisabledNorDemoted() {
+        UserDirectory users = emptyStores().users();
+        users.create(new User("root", true, true), "$2y$r");
+        users.create(new User("dev", true, false), "$2y$d");
+        users.create(new User("old", false, true), "$2y$o");
+        assertThat(users.setAdmin("root", false)).isEqualTo(UserDirectory.Change.LAST_ADMIN);
+        assertThat(users.setEnabled("root", false)).isEqualTo(UserDirectory.Change.LAST_ADMIN);
+        assertThat(users.setAdmin("nobody", true)).isEqualTo(UserDirectory.Change.NO_SUCH_USER);
+        // a disabled admin does not count; a non-admin may be disabled at any time
+        assertThat(users.setEnabled("dev", false)).isEqualTo(UserDirectory.Change.CHANGED);
+        assertThat(users.setEnabled("dev", true)).isEqualTo(UserDirectory.Change.CHANGED);
+        assertThat(users.setAdmin("dev", true)).isEqualTo(UserDirectory.Change.CHANGED);
+        assertThat(users.find("dev").orElseThrow().user()).isEqualTo(new User("dev", true, true));
+        assertThat(users.setAdmin("root", false)).isEqualTo(UserDirectory.Change.CHANGED);
+        assertThat(users.find("root").orElseThrow().user()).isEqualTo(new User("root", true, false));
+        assertThat(users.setEnabled("dev", false)).isEqualTo(UserDirectory.Change.LAST_ADMIN);
+        assertThat(users.setEnabled("old", true)).isEqualTo(UserDirectory.Change.CHANGED);
+        assertThat(users.setEnabled("dev", false)).isEqualTo(UserDirectory.Change.CHANGED);
+        assertThat(users.list()).filteredOn(u -> u.admin() && u.enabled()).extracting(User::name).containsExactly("old");
     }
 
     @Test
@@ -104,5 +126,34 @@ public abstract class SecurityStoresContract {
         assertThat(recent).extracting(AuditLog.Event::action).containsExactly("push", "login");
         assertThat(recent.getFirst().at()).isEqualTo(T0.plusSeconds(1));
         assertThat(audit.recent(1)).hasSize(1);
+    }
+
+    @Test
+    void auditEventsAreSearchedByActorActionTimeAndOutcomeAndPaged() {
+        AuditLog audit = emptyStores().audit();
+        for (int i = 0; i < 30; i++) {
+            audit.record(new AuditLog.Event(T0.plusSeconds(i), i % 3 == 0 ? "alice" : "bob", "10.0.0." + i,
+                    i % 2 == 0 ? "push" : "login", "t" + i, i % 5 != 0, "d" + i));
+        }
+        AuditLog.Filter alice = new AuditLog.Filter(Optional.of("alice"), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty());
+        assertThat(audit.count(alice)).isEqualTo(10);
+        assertThat(audit.search(alice, 0, 3)).extracting(AuditLog.Event::target).containsExactly("t27", "t24", "t21");
+        assertThat(audit.search(alice, 3, 3)).extracting(AuditLog.Event::target).containsExactly("t18", "t15", "t12");
+        assertThat(audit.search(alice, 9, 5)).extracting(AuditLog.Event::target).containsExactly("t0");
+
+        AuditLog.Filter failedPushesInAWindow = new AuditLog.Filter(Optional.empty(), Optional.of("push"),
+                Optional.of(T0.plusSeconds(5)), Optional.of(T0.plusSeconds(20)), Optional.of(false));
+        assertThat(audit.search(failedPushesInAWindow, 0, 100)).extracting(AuditLog.Event::target)
+                .containsExactly("t10");
+        assertThat(audit.count(failedPushesInAWindow)).isEqualTo(1);
+        AuditLog.Event event = audit.search(failedPushesInAWindow, 0, 1).getFirst();
+        assertThat(event).isEqualTo(new AuditLog.Event(T0.plusSeconds(10), "bob", "10.0.0.10", "push", "t10", false,
+                "d10"));
+
+        assertThat(audit.count(AuditLog.Filter.ALL)).isEqualTo(30);
+        assertThat(audit.search(AuditLog.Filter.ALL, 0, 10_000)).hasSize(30);
+        assertThat(audit.search(new AuditLog.Filter(Optional.of("carol"), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty()), 0, 10)).isEmpty();
     }
 }

@@ -44,9 +44,27 @@ public final class InMemoryUsers implements UserDirectory, RobotTokenStore, Logi
     }
 
     @Override
-    public synchronized boolean setEnabled(String name, boolean enabled) {
-        return users.computeIfPresent(name, (n, u) -> new StoredUser(new User(n, enabled, u.user().admin()),
-                u.passwordHash())) != null;
+    public synchronized Change setEnabled(String name, boolean enabled) {
+        return change(name, enabled, users.containsKey(name) && users.get(name).user().admin());
+    }
+
+    @Override
+    public synchronized Change setAdmin(String name, boolean admin) {
+        return change(name, users.containsKey(name) && users.get(name).user().enabled(), admin);
+    }
+
+    private Change change(String name, boolean enabled, boolean admin) {
+        StoredUser user = users.get(name);
+        if (user == null) {
+            return Change.NO_SUCH_USER;
+        }
+        boolean lastAdmin = user.user().admin() && user.user().enabled() && !(admin && enabled)
+                && users.values().stream().filter(u -> u.user().admin() && u.user().enabled()).count() == 1;
+        if (lastAdmin) {
+            return Change.LAST_ADMIN;
+        }
+        users.put(name, new StoredUser(new User(name, enabled, admin), user.passwordHash()));
+        return Change.CHANGED;
     }
 
     @Override
@@ -136,8 +154,17 @@ public final class InMemoryUsers implements UserDirectory, RobotTokenStore, Logi
 
     @Override
     public synchronized List<Event> recent(int limit) {
-        List<Event> newest = new ArrayList<>(events);
-        java.util.Collections.reverse(newest);
-        return newest.subList(0, Math.min(limit, newest.size()));
+        return search(Filter.ALL, 0, limit);
+    }
+
+    @Override
+    public synchronized List<Event> search(Filter filter, int offset, int limit) {
+        return events.reversed().stream().filter(filter::matches)
+                .skip(Math.max(0, offset)).limit(Math.max(0, Math.min(limit, MAX_PAGE))).toList();
+    }
+
+    @Override
+    public synchronized long count(Filter filter) {
+        return events.stream().filter(filter::matches).count();
     }
 }

@@ -65,6 +65,7 @@ import dev.berth.application.tls.CertificateIssuer;
 import dev.berth.application.tls.CertificateStore;
 import dev.berth.application.tls.ShowServedCertificate;
 import dev.berth.application.tls.PemCodec;
+import dev.berth.application.tls.TlsSettings;
 import dev.berth.application.tls.WarnCertificateExpiry;
 import dev.berth.deploy.config.BerthConfig;
 import dev.berth.deploy.config.ConfigLoader;
@@ -483,6 +484,12 @@ public class BerthRuntime {
     @ApplicationScoped
     CertificateStore certificateStore() {
         return new FileCertificateStore(config.tls().directory());
+    }
+
+    @Produces
+    TlsSettings tlsSettings() {
+        var tls = config.tls();
+        return new TlsSettings(tls.enabled(), tls.managed(), tls.certificate().map(Object::toString), tls.hostnames());
     }
 
     @Produces

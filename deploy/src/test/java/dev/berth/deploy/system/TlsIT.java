@@ -2,6 +2,8 @@ package dev.berth.deploy.system;
 
 import dev.berth.adapters.http.tls.BouncyCastleCertificateIssuer;
 import dev.berth.adapters.http.tls.FileCertificateStore;
+import dev.berth.adapters.http.tls.LoggedAuditLog;
+import dev.berth.application.access.Administration;
 import dev.berth.application.tls.ActivateCertificate;
 import dev.berth.application.tls.CertificateSummary;
 import dev.berth.application.tls.GenerateCertificate;
@@ -193,9 +195,9 @@ class TlsIT {
             // what the admin UI does in-process: generate, then activate, on the same certificate files
             FileCertificateStore store = new FileCertificateStore(work.resolve("berth-data/tls"));
             Clock clock = Clock.systemUTC();
-            new GenerateCertificate(store, new BouncyCastleCertificateIssuer(), clock)
-                    .signedByLocalAuthority(List.of(Hostname.parse("switched.test"), Hostname.parse("registry.test")));
-            CertificateSummary activated = new ActivateCertificate(store, clock).activate();
+            new GenerateCertificate(store, new BouncyCastleCertificateIssuer(), new LoggedAuditLog(), clock)
+                    .signedByLocalAuthority(Administration.SYSTEM, Administration.LOCAL, List.of(Hostname.parse("switched.test"), Hostname.parse("registry.test")));
+            CertificateSummary activated = new ActivateCertificate(store, new LoggedAuditLog(), clock).activate(Administration.SYSTEM, Administration.LOCAL);
 
             try (SSLSocket fresh = connect()) {
                 assertThat(fingerprint(fresh)).isEqualTo(activated.sha256Fingerprint()).isNotEqualTo(before);

@@ -1,5 +1,6 @@
 package dev.berth.adapters.http.tls;
 
+import dev.berth.application.access.Administration;
 import dev.berth.application.tls.ActivateCertificate;
 import dev.berth.application.tls.CertificateRejectedException;
 import dev.berth.application.tls.CertificateSummary;
@@ -35,15 +36,18 @@ public final class TlsBootstrap {
                                  List<String> hostnames) {
         FileCertificateStore store = new FileCertificateStore(Path.of(directory));
         Clock clock = Clock.systemUTC();
+        // before Payara boots there is no database: the start-up's certificate changes go to the log
+        LoggedAuditLog audit = new LoggedAuditLog();
         CertificateSummary served;
         if (certificate != null) {
             try {
-                new ImportCertificate(store, new BouncyCastlePemCodec(), clock).importPem(read(certificate, "http.tls.certificate"),
+                new ImportCertificate(store, new BouncyCastlePemCodec(), audit, clock).importPem(
+                        Administration.SYSTEM, Administration.LOCAL, read(certificate, "http.tls.certificate"),
                         read(key, "http.tls.key"), passphrase == null || passphrase.isEmpty() ? null : passphrase.toCharArray());
             } catch (CertificateRejectedException e) {
                 throw new IllegalArgumentException("http.tls.certificate, http.tls.key: " + e.getMessage(), e);
             }
-            served = new ActivateCertificate(store, clock).activate();
+            served = new ActivateCertificate(store, audit, clock).activate(Administration.SYSTEM, Administration.LOCAL);
         } else {
             List<Hostname> names = new ArrayList<>();
             for (String hostname : hostnames) {

@@ -12,6 +12,11 @@ import dev.berth.application.tls.Hostname;
 import dev.berth.application.tls.ImportCertificate;
 import dev.berth.application.tls.ShowServedCertificate;
 import dev.berth.application.tls.WarnCertificateExpiry;
+import dev.berth.application.fake.InMemoryUsers;
+import dev.berth.application.port.AuditLog;
+import dev.berth.domain.access.Caller;
+import dev.berth.domain.access.User;
+import dev.berth.domain.error.DeniedException;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
@@ -35,6 +40,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -50,6 +56,9 @@ class CertificateUseCasesTest {
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private final BouncyCastleCertificateIssuer issuer = new BouncyCastleCertificateIssuer();
     private final BouncyCastlePemCodec pem = new BouncyCastlePemCodec();
+    private final InMemoryUsers audit = new InMemoryUsers();
+    private static final Caller ADMIN = new Caller(Optional.of(new User("root", true, true)), List.of(), Optional.empty());
+    private static final Caller USER = new Caller(Optional.of(new User("dev", true, false)), List.of(), Optional.empty());
 
     private FileCertificateStore store() {
         return new FileCertificateStore(directory.resolve("tls"));
@@ -99,15 +108,15 @@ class CertificateUseCasesTest {
         new EnsureServedCertificate(store, issuer, clock).ensure(names("a.example"));
         String before = store.served().orElseThrow().leaf().getSerialNumber().toString();
 
-        CertificateSummary staged = new GenerateCertificate(store, issuer, clock).selfSigned(names("b.example"));
+        CertificateSummary staged = new GenerateCertificate(store, issuer, audit, clock).selfSigned(ADMIN, "test", names("b.example"));
         assertThat(staged.selfSigned()).isTrue();
         assertThat(store.served().orElseThrow().leaf().getSerialNumber().toString()).isEqualTo(before);
 
-        CertificateSummary active = new ActivateCertificate(store, clock).activate();
+        CertificateSummary active = new ActivateCertificate(store, audit, clock).activate(ADMIN, "test");
         assertThat(active).isEqualTo(staged);
         assertThat(new ShowServedCertificate(store, clock).chain().getFirst().subjectAlternativeNames()).contains("DNS:b.example");
         assertThat(store.staged()).isEmpty();
-        assertThatThrownBy(() -> new ActivateCertificate(store, clock).activate())
+        assertThatThrownBy(() -> new ActivateCertificate(store, audit, clock).activate(ADMIN, "test"))
                 .isInstanceOf(CertificateRejectedException.class).hasMessageContaining("no certificate to activate");
     }
 
@@ -118,8 +127,8 @@ class CertificateUseCasesTest {
         String ca = new GetCaCertificate(store, pem).pem().orElseThrow();
         assertThat(pem.certificates(ca).getFirst()).isEqualTo(store.authority().orElseThrow().leaf());
 
-        new GenerateCertificate(store, issuer, clock).selfSigned(names("b.example"));
-        new ActivateCertificate(store, clock).activate();
+        new GenerateCertificate(store, issuer, audit, clock).selfSigned(ADMIN, "test", names("b.example"));
+        new ActivateCertificate(store, audit, clock).activate(ADMIN, "test");
         assertThat(pem.certificates(new GetCaCertificate(store, pem).pem().orElseThrow()).getFirst())
                 .isEqualTo(store.served().orElseThrow().leaf());
     }
@@ -129,8 +138,8 @@ class CertificateUseCasesTest {
         for (TestPki.KeyFormat format : TestPki.KeyFormat.values()) {
             TestPki pki = TestPki.create(issuer, format.rsa(), clock);
             String keyPem = pki.keyPem(format, "s3cret pass");
-            CertificateSummary imported = new ImportCertificate(store(), pem, clock)
-                    .importPem(pki.chainPem(), keyPem, format.encrypted() ? "s3cret pass".toCharArray() : null);
+            CertificateSummary imported = new ImportCertificate(store(), pem, audit, clock)
+                    .importPem(ADMIN, "test", pki.chainPem(), keyPem, format.encrypted() ? "s3cret pass".toCharArray() : null);
             assertThat(imported.subjectAlternativeNames()).as(format.name()).contains("DNS:imported.example");
             assertThat(keyPem).as(format.name()).contains(format.pemType());
             assertThat(store().staged().orElseThrow().chain()).hasSize(2);
@@ -141,20 +150,20 @@ class CertificateUseCasesTest {
     void refusesAMismatchedKeyAWrongPassphraseAndAChainOutOfOrder() throws Exception {
         TestPki pki = TestPki.create(issuer, false, clock);
         TestPki other = TestPki.create(issuer, false, clock);
-        ImportCertificate importer = new ImportCertificate(store(), pem, clock);
+        ImportCertificate importer = new ImportCertificate(store(), pem, audit, clock);
 
-        assertThatThrownBy(() -> importer.importPem(pki.chainPem(), other.keyPem(TestPki.KeyFormat.PKCS8, null), null))
+        assertThatThrownBy(() -> importer.importPem(ADMIN, "test", pki.chainPem(), other.keyPem(TestPki.KeyFormat.PKCS8, null), null))
                 .isInstanceOf(CertificateRejectedException.class).hasMessage("the private key does not belong to the certificate");
         String encrypted = pki.keyPem(TestPki.KeyFormat.PKCS8_ENCRYPTED, "right");
-        assertThatThrownBy(() -> importer.importPem(pki.chainPem(), encrypted, "wrong".toCharArray()))
+        assertThatThrownBy(() -> importer.importPem(ADMIN, "test", pki.chainPem(), encrypted, "wrong".toCharArray()))
                 .isInstanceOf(CertificateRejectedException.class).hasMessageContaining("wrong passphrase");
-        assertThatThrownBy(() -> importer.importPem(pki.chainPem(), encrypted, null))
+        assertThatThrownBy(() -> importer.importPem(ADMIN, "test", pki.chainPem(), encrypted, null))
                 .isInstanceOf(CertificateRejectedException.class).hasMessageContaining("give its passphrase");
-        assertThatThrownBy(() -> importer.importPem(pki.reversedChainPem(), pki.keyPem(TestPki.KeyFormat.PKCS8, null), null))
+        assertThatThrownBy(() -> importer.importPem(ADMIN, "test", pki.reversedChainPem(), pki.keyPem(TestPki.KeyFormat.PKCS8, null), null))
                 .isInstanceOf(CertificateRejectedException.class).hasMessageContaining("put the server certificate first");
-        assertThatThrownBy(() -> importer.importPem("not pem", pki.keyPem(TestPki.KeyFormat.PKCS8, null), null))
+        assertThatThrownBy(() -> importer.importPem(ADMIN, "test", "not pem", pki.keyPem(TestPki.KeyFormat.PKCS8, null), null))
                 .isInstanceOf(CertificateRejectedException.class).hasMessageContaining("no certificate found");
-        assertThatThrownBy(() -> importer.importPem(pki.chainPem(), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", null))
+        assertThatThrownBy(() -> importer.importPem(ADMIN, "test", pki.chainPem(), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", null))
                 .isInstanceOf(CertificateRejectedException.class);
         assertThat(store().staged()).isEmpty();
     }
@@ -164,7 +173,7 @@ class CertificateUseCasesTest {
         KeyPair keys = issuer.newKeyPair(KeyType.EC_P256);
         X509Certificate selfSigned = issuer.certificateAuthority(keys, "registry.example", NOW.minus(Duration.ofDays(1)),
                 NOW.plus(Duration.ofDays(30)));
-        CertificateSummary imported = new ImportCertificate(store(), pem, clock).importPem(pem.encode(List.of(selfSigned)),
+        CertificateSummary imported = new ImportCertificate(store(), pem, audit, clock).importPem(ADMIN, "test", pem.encode(List.of(selfSigned)),
                 BouncyCastlePemCodec.encodeKey(keys.getPrivate()), null);
         assertThat(imported.selfSigned()).isTrue();
     }
@@ -173,15 +182,15 @@ class CertificateUseCasesTest {
     void refusesAnExpiredCertificate() throws Exception {
         TestPki pki = TestPki.create(issuer, false, clock);
         Clock later = Clock.fixed(NOW.plus(Duration.ofDays(400)), ZoneOffset.UTC);
-        assertThatThrownBy(() -> new ImportCertificate(store(), pem, later)
-                .importPem(pki.chainPem(), pki.keyPem(TestPki.KeyFormat.PKCS8, null), null))
+        assertThatThrownBy(() -> new ImportCertificate(store(), pem, audit, later)
+                .importPem(ADMIN, "test", pki.chainPem(), pki.keyPem(TestPki.KeyFormat.PKCS8, null), null))
                 .isInstanceOf(CertificateRejectedException.class).hasMessageContaining("expired");
     }
 
     @Test
     void aCertificateRequestCarriesTheNamesAndItsAnswerPairsWithTheKeptKey() throws Exception {
         FileCertificateStore store = store();
-        String csrPem = new CreateCertificateRequest(store, issuer).create(names("registry.corp.example", "10.1.2.3"), KeyType.RSA_3072);
+        String csrPem = new CreateCertificateRequest(store, issuer, audit, clock).create(ADMIN, "test", names("registry.corp.example", "10.1.2.3"), KeyType.RSA_3072);
 
         assertThat(csrPem).startsWith("-----BEGIN CERTIFICATE REQUEST-----");
         PKCS10CertificationRequest csr = (PKCS10CertificationRequest) new PEMParser(new StringReader(csrPem)).readObject();
@@ -197,9 +206,53 @@ class CertificateUseCasesTest {
         KeyPair kept = store.requestKeys().orElseThrow();
         assertThat(kept.getPublic().getAlgorithm()).isEqualTo("RSA");
         TestPki corporate = TestPki.forKey(issuer, kept, clock);
-        CertificateSummary imported = new ImportCertificate(store, pem, clock).importPem(corporate.chainPem(), "", null);
+        CertificateSummary imported = new ImportCertificate(store, pem, audit, clock).importPem(ADMIN, "test", corporate.chainPem(), "", null);
         assertThat(imported.subject()).isEqualTo("CN=imported.example");
         assertThat(store.requestKeys()).isEmpty();
+    }
+
+    @Test
+    void onlyAdminsManageCertificatesAndEveryChangeIsAuditedWithoutKeyMaterial() throws Exception {
+        FileCertificateStore store = store();
+        TestPki pki = TestPki.create(issuer, false, clock);
+        String keyPem = pki.keyPem(TestPki.KeyFormat.PKCS8, null);
+        assertThatThrownBy(() -> new GenerateCertificate(store, issuer, audit, clock).selfSigned(USER, "10.0.0.9",
+                names("x.example"))).isInstanceOf(DeniedException.class);
+        assertThatThrownBy(() -> new CreateCertificateRequest(store, issuer, audit, clock).create(USER, "10.0.0.9",
+                names("x.example"), KeyType.EC_P256)).isInstanceOf(DeniedException.class);
+        assertThatThrownBy(() -> new ImportCertificate(store, pem, audit, clock).importPem(USER, "10.0.0.9",
+                pki.chainPem(), keyPem, null)).isInstanceOf(DeniedException.class);
+        assertThatThrownBy(() -> new ActivateCertificate(store, audit, clock).activate(USER, "10.0.0.9"))
+                .isInstanceOf(DeniedException.class);
+        assertThat(store.staged()).isEmpty();
+        assertThat(store.requestKeys()).isEmpty();
+
+        new CreateCertificateRequest(store, issuer, audit, clock).create(ADMIN, "10.0.0.1", names("csr.example"),
+                KeyType.EC_P256);
+        CertificateSummary generated = new GenerateCertificate(store, issuer, audit, clock)
+                .signedByLocalAuthority(ADMIN, "10.0.0.1", names("gen.example"));
+        assertThatThrownBy(() -> new ImportCertificate(store, pem, audit, clock).importPem(ADMIN, "10.0.0.1",
+                pki.chainPem(), TestPki.create(issuer, false, clock).keyPem(TestPki.KeyFormat.PKCS8, null), null))
+                .isInstanceOf(CertificateRejectedException.class);
+        CertificateSummary imported = new ImportCertificate(store, pem, audit, clock).importPem(ADMIN, "10.0.0.1",
+                pki.chainPem(), keyPem, null);
+        CertificateSummary active = new ActivateCertificate(store, audit, clock).activate(ADMIN, "10.0.0.1");
+        assertThat(active).isEqualTo(imported);
+
+        assertThat(audit.events).extracting(AuditLog.Event::action, AuditLog.Event::success).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("certificate-request", true),
+                org.assertj.core.groups.Tuple.tuple("certificate-generate", true),
+                org.assertj.core.groups.Tuple.tuple("certificate-import", false),
+                org.assertj.core.groups.Tuple.tuple("certificate-import", true),
+                org.assertj.core.groups.Tuple.tuple("certificate-activate", true));
+        assertThat(audit.events).allSatisfy(e -> {
+            assertThat(e.actor()).isEqualTo("root");
+            assertThat(e.address()).isEqualTo("10.0.0.1");
+            assertThat(e.detail()).doesNotContain("PRIVATE KEY").doesNotContain(keyPem.lines().skip(1).findFirst().orElseThrow());
+        });
+        assertThat(audit.events.get(1).detail()).contains(generated.subject()).contains(generated.sha256Fingerprint());
+        assertThat(audit.events.get(4).detail()).isEqualTo(imported.subject() + " SHA-256 " + imported.sha256Fingerprint());
+        assertThat(audit.events.getFirst().detail()).contains("csr.example");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.berth.adapters.http.tls;
 
+import dev.berth.application.access.Administration;
+import dev.berth.application.fake.InMemoryUsers;
 import dev.berth.application.tls.ActivateCertificate;
 import dev.berth.application.tls.CertificateSummary;
 import dev.berth.application.tls.EnsureServedCertificate;
@@ -66,8 +68,8 @@ class ReloadingKeyManagerTest {
             try (SSLSocket open = connect(listener.getLocalPort())) {
                 assertThat(fingerprint(open)).isEqualTo(first.sha256Fingerprint());
 
-                new GenerateCertificate(store, issuer, clock).signedByLocalAuthority(List.of(Hostname.parse("second.example")));
-                CertificateSummary second = new ActivateCertificate(store, clock).activate();
+                new GenerateCertificate(store, issuer, new InMemoryUsers(), clock).signedByLocalAuthority(Administration.SYSTEM, Administration.LOCAL, List.of(Hostname.parse("second.example")));
+                CertificateSummary second = new ActivateCertificate(store, new InMemoryUsers(), clock).activate(Administration.SYSTEM, Administration.LOCAL);
 
                 try (SSLSocket fresh = connect(listener.getLocalPort())) {
                     assertThat(fingerprint(fresh)).isEqualTo(second.sha256Fingerprint()).isNotEqualTo(first.sha256Fingerprint());

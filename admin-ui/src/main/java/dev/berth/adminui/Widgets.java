@@ -1,0 +1,140 @@
+package dev.berth.adminui;
+
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.AttachmentType;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.Pre;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.server.VaadinRequest;
+import com.vaadin.flow.server.streams.DownloadHandler;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.function.Supplier;
+
+/** Small pieces the admin pages share: confirmations, copy buttons, label rows, times. */
+final class Widgets {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    private Widgets() {
+    }
+
+    /** Asks before doing something that cannot be undone; the buttons have ids for tests. */
+    static void confirm(String title, String text, String confirmLabel, String confirmId, Runnable action) {
+        Dialog dialog = new Dialog();
+        dialog.setHeaderTitle(title);
+        dialog.add(new Span(text));
+        Button confirm = new Button(confirmLabel, e -> {
+            dialog.close();
+            action.run();
+        });
+        confirm.setId(confirmId);
+        confirm.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_ERROR);
+        Button cancel = new Button("Cancel", e -> dialog.close());
+        cancel.setId(confirmId + "-cancel");
+        dialog.getFooter().add(cancel, confirm);
+        dialog.open();
+    }
+
+    /** A button that puts {@code text} on the clipboard and says whether that worked. */
+    static Button copyButton(String id, Supplier<String> text) {
+        Button copy = new Button("Copy", VaadinIcon.COPY.create(), e -> UI.getCurrent().getPage()
+                .executeJs("return navigator.clipboard.writeText($0)", text.get())
+                .then(ok -> Feedback.done("Copied to the clipboard"),
+                        failed -> Feedback.failed("The browser did not allow copying: select the text and copy it")));
+        copy.setId(id);
+        return copy;
+    }
+
+    /** Monospaced text that keeps its lines and wraps long ones on narrow screens. */
+    static Pre code(String text, String id) {
+        Pre pre = new Pre(text);
+        pre.setId(id);
+        pre.getStyle().set("white-space", "pre-wrap").set("word-break", "break-all").set("margin", "0")
+                .set("font-size", "var(--lumo-font-size-s)");
+        return pre;
+    }
+
+    /** "Label: value", the value with an id for tests. */
+    static Div row(String label, String value, String id) {
+        Span labelSpan = new Span(label + ": ");
+        labelSpan.getStyle().set("font-weight", "600");
+        Span valueSpan = new Span(value);
+        if (id != null) {
+            valueSpan.setId(id);
+        }
+        valueSpan.getStyle().set("overflow-wrap", "anywhere");
+        return new Div(labelSpan, valueSpan);
+    }
+
+    /** How something stands, in the colours of the Lumo theme. */
+    enum Tone {
+        SUCCESS("success"), WARNING("warning"), ERROR("error"), NEUTRAL("contrast");
+
+        private final String lumo;
+
+        Tone(String lumo) {
+            this.lumo = lumo;
+        }
+    }
+
+    /** A small coloured label. */
+    static Span badge(String text, Tone tone) {
+        Span badge = new Span(text);
+        badge.getStyle().set("color", "var(--lumo-" + tone.lumo + "-text-color)")
+                .set("background", "var(--lumo-" + tone.lumo + "-color-10pct)")
+                .set("border-radius", "var(--lumo-border-radius-m)").set("padding", "0.1em 0.5em")
+                .set("font-size", "var(--lumo-font-size-s)").set("font-weight", "500");
+        badge.addClassName("berth-badge-" + tone.lumo);
+        return badge;
+    }
+
+    /** A link that downloads {@code content} (read when clicked) as a file. */
+    static Anchor download(String id, String text, String fileName, String contentType, Supplier<String> content) {
+        DownloadHandler handler = event -> {
+            byte[] bytes = content.get().getBytes(StandardCharsets.UTF_8);
+            event.setFileName(fileName);
+            event.setContentType(contentType);
+            event.setContentLength(bytes.length);
+            event.getOutputStream().write(bytes);
+        };
+        Anchor link = new Anchor(handler, AttachmentType.DOWNLOAD, text);
+        link.setId(id);
+        return link;
+    }
+
+    /** host:port as this browser reaches Berth: what clients most likely use too. */
+    static String registryHost() {
+        VaadinRequest request = VaadinRequest.getCurrent();
+        String host = request == null ? null : request.getHeader("Host");
+        return host == null || host.isBlank() ? "REGISTRY-HOST:PORT" : host;
+    }
+
+    static String time(Instant instant) {
+        return TIME.format(instant);
+    }
+
+    /** A box of the master–detail layout: side by side when wide, stacked when narrow. */
+    static Div column(String minWidth, Component... content) {
+        Div column = new Div(content);
+        column.getStyle().set("flex", "1 1 " + minWidth).set("min-width", "min(100%, " + minWidth + ")");
+        return column;
+    }
+
+    static Div wrapping(Component... columns) {
+        Div row = new Div(columns);
+        row.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("gap", "var(--lumo-space-l)")
+                .set("width", "100%").set("align-items", "flex-start");
+        return row;
+    }
+}

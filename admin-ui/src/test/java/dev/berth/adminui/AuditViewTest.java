@@ -1,0 +1,32 @@
+package dev.berth.adminui;
+
+import dev.berth.application.port.AuditLog;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AuditViewTest {
+
+    @Test
+    void filtersTakeWholeUtcDaysWithTheLastDayIncludedAndIgnoreBlankFields() {
+        assertThat(AuditView.filter(" alice ", "grant", LocalDate.of(2026, 11, 1), LocalDate.of(2026, 11, 27),
+                AuditView.FAILURE)).isEqualTo(new AuditLog.Filter(Optional.of("alice"), Optional.of("grant"),
+                Optional.of(Instant.parse("2026-11-01T00:00:00Z")), Optional.of(Instant.parse("2026-11-28T00:00:00Z")),
+                Optional.of(false)));
+        assertThat(AuditView.filter("", null, null, null, AuditView.ANY)).isEqualTo(AuditLog.Filter.ALL);
+        assertThat(AuditView.filter(null, " ", null, null, AuditView.SUCCESS).success()).contains(true);
+    }
+
+    @Test
+    void clientInstructionsNameTheRegistryHostAndPortAsDockerWantsThem() {
+        assertThat(CertificatesView.clientInstructions("registry.example:5000"))
+                .contains("sudo mkdir -p /etc/docker/certs.d/registry.example:5000 && sudo cp ca.crt "
+                        + "/etc/docker/certs.d/registry.example:5000/ca.crt")
+                .contains("podman push --cert-dir ./certs registry.example:5000/")
+                .contains("skopeo inspect --cert-dir ./certs docker://registry.example:5000/");
+    }
+}

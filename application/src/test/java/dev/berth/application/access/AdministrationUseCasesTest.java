@@ -1,0 +1,143 @@
+package dev.berth.application.access;
+
+import dev.berth.application.fake.InMemoryUsers;
+import dev.berth.application.port.AuditLog;
+import dev.berth.domain.access.Caller;
+import dev.berth.domain.access.Grant;
+import dev.berth.domain.access.RepositoryPattern;
+import dev.berth.domain.access.User;
+import dev.berth.domain.error.DeniedException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The user page's use cases: admin standing, robot token lists, anonymous pull lists, audit search. */
+class AdministrationUseCasesTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
+
+    private final InMemoryUsers users = new InMemoryUsers();
+    private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    private final AccessUseCasesTest.PlainHasher hasher = new AccessUseCasesTest.PlainHasher();
+
+    private Caller caller(String name) {
+        return new Caller(Optional.of(users.find(name).orElseThrow().user()), List.of(), Optional.empty());
+    }
+
+    private void user(String name, boolean admin) {
+        new CreateUser(users, hasher, users, clock).create(Administration.SYSTEM, "local", name, name + "-password", admin);
+    }
+
+    @Test
+    void adminsPromoteAndDemoteOthersButNeverThemselvesNorTheLastAdmin() {
+        user("root", true);
+        user("dev", false);
+        SetUserAdmin setAdmin = new SetUserAdmin(users, users, clock);
+        Caller root = caller("root");
+
+        assertThatThrownBy(() -> setAdmin.set(caller("dev"), "10.0.0.2", "dev", true)).isInstanceOf(DeniedException.class);
+        assertThatThrownBy(() -> setAdmin.set(root, "10.0.0.1", "root", false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("yourself");
+        assertThat(setAdmin.set(root, "10.0.0.1", "nobody", true)).isFalse();
+        assertThat(setAdmin.set(root, "10.0.0.1", "dev", true)).isTrue();
+        assertThat(users.find("dev").orElseThrow().user().admin()).isTrue();
+
+        // dev, now an admin, demotes root; root is then no admin and cannot undo it
+        assertThat(setAdmin.set(caller("dev"), "10.0.0.2", "root", false)).isTrue();
+        assertThatThrownBy(() -> setAdmin.set(caller("root"), "10.0.0.1", "root", true)).isInstanceOf(DeniedException.class);
+        // the last admin cannot be demoted, even by the system
+        assertThatThrownBy(() -> setAdmin.set(Administration.SYSTEM, "local", "dev", false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("last enabled administrator");
+
+        assertThat(users.events).filteredOn(e -> e.action().endsWith("-admin"))
+                .extracting(AuditLog.Event::actor, AuditLog.Event::action, AuditLog.Event::target, AuditLog.Event::success)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("root", "remove-admin", "root", false),
+                        org.assertj.core.groups.Tuple.tuple("root", "make-admin", "nobody", false),
+                        org.assertj.core.groups.Tuple.tuple("root", "make-admin", "dev", true),
+                        org.assertj.core.groups.Tuple.tuple("dev", "remove-admin", "root", true),
+                        org.assertj.core.groups.Tuple.tuple("system", "remove-admin", "dev", false));
+    }
+
+    @Test
+    void adminsDisableOthersButNeverThemselvesNorTheLastAdmin() {
+        user("root", true);
+        user("dev", false);
+        SetUserEnabled setEnabled = new SetUserEnabled(users, users, clock);
+        Caller root = caller("root");
+        assertThatThrownBy(() -> setEnabled.set(root, "10.0.0.1", "root", false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("yourself");
+        assertThatThrownBy(() -> setEnabled.set(Administration.SYSTEM, "local", "root", false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("last enabled administrator");
+        assertThat(setEnabled.set(root, "10.0.0.1", "dev", false)).isTrue();
+        assertThat(setEnabled.set(root, "10.0.0.1", "dev", true)).isTrue();
+        assertThat(setEnabled.set(root, "10.0.0.1", "ghost", false)).isFalse();
+        assertThat(users.find("root").orElseThrow().user().enabled()).isTrue();
+        assertThat(users.events).filteredOn(e -> e.action().endsWith("able-user") && !e.success())
+                .extracting(AuditLog.Event::detail)
+                .containsExactly("refused: own account", "refused: last enabled administrator", "no such user");
+    }
+
+    @Test
+    void robotTokensAreListedNewestFirstWithoutTheirSecrets() {
+        user("root", true);
+        user("ci", false);
+        Caller root = caller("root");
+        CreateRobotToken create = new CreateRobotToken(users, users, users, clock);
+        CreateRobotToken.Created first = create.create(root, "a", "ci", "nightly", Grant.parseList("ci/*:pull"),
+                Optional.of(NOW.plus(Duration.ofDays(30))));
+        CreateRobotToken.Created second = new CreateRobotToken(users, users, users, Clock.offset(clock, Duration.ofMinutes(1)))
+                .create(root, "a", "ci", "release", Grant.parseList("ci/*:pull,push"), Optional.empty());
+        new RevokeRobotToken(users, users, clock).revoke(root, "a", first.id());
+
+        List<ListRobotTokens.Token> tokens = new ListRobotTokens(users, clock).list(root, "ci");
+        assertThat(tokens).extracting(ListRobotTokens.Token::id).containsExactly(second.id(), first.id());
+        assertThat(tokens.getFirst().usable()).isTrue();
+        assertThat(tokens.getFirst().scope()).isEqualTo(Grant.parseList("ci/*:pull,push"));
+        assertThat(tokens.get(1).usable()).isFalse();
+        assertThat(tokens.get(1).revokedAt()).contains(NOW);
+        assertThat(tokens.get(1).expiresAt()).contains(NOW.plus(Duration.ofDays(30)));
+        assertThat(tokens.toString()).doesNotContain(first.secret()).doesNotContain(second.secret());
+        assertThat(new ListRobotTokens(users, clock).list(root, "nobody")).isEmpty();
+        assertThatThrownBy(() -> new ListRobotTokens(users, clock).list(caller("ci"), "ci"))
+                .isInstanceOf(DeniedException.class);
+    }
+
+    @Test
+    void anonymousPullPatternsAreListedForAdminsOnly() {
+        user("root", true);
+        user("dev", false);
+        new SetAnonymousPull(users, users, clock).set(caller("root"), "a", new RepositoryPattern("public/*"), true);
+        assertThat(new ListAnonymousPull(users).list(caller("root"))).containsExactly(new RepositoryPattern("public/*"));
+        assertThatThrownBy(() -> new ListAnonymousPull(users).list(caller("dev"))).isInstanceOf(DeniedException.class);
+    }
+
+    @Test
+    void theAuditLogIsSearchedByAdminsOnlyAPageAtATime() {
+        user("root", true);
+        user("dev", false);
+        for (int i = 0; i < 700; i++) {
+            users.record(new AuditLog.Event(NOW.plusSeconds(i), "dev", "10.0.0.2", "push", "app:" + i, true, ""));
+        }
+        SearchAuditEvents search = new SearchAuditEvents(users);
+        AuditLog.Filter pushes = new AuditLog.Filter(Optional.of("dev"), Optional.of("push"), Optional.empty(),
+                Optional.empty(), Optional.of(true));
+        assertThat(search.count(caller("root"), pushes)).isEqualTo(700);
+        assertThat(search.page(caller("root"), pushes, 0, 10_000)).hasSize(AuditLog.MAX_PAGE);
+        assertThat(search.page(caller("root"), pushes, 695, 10)).extracting(AuditLog.Event::target)
+                .containsExactly("app:4", "app:3", "app:2", "app:1", "app:0");
+        assertThat(search.page(caller("root"), AuditLog.Filter.ALL, 700, 10)).extracting(AuditLog.Event::action)
+                .containsExactly("create-user", "create-user");
+        assertThatThrownBy(() -> search.page(caller("dev"), pushes, 0, 10)).isInstanceOf(DeniedException.class);
+        assertThatThrownBy(() -> search.count(caller("dev"), pushes)).isInstanceOf(DeniedException.class);
+        assertThat(SearchAuditEvents.KNOWN_ACTIONS).contains("create-user", "grant", "certificate-activate");
+    }
+}

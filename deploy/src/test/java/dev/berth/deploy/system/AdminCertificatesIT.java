@@ -1,0 +1,152 @@
+package dev.berth.deploy.system;
+
+import dev.berth.adapters.http.tls.BouncyCastleCertificateIssuer;
+import dev.berth.adapters.http.tls.BouncyCastlePemCodec;
+import dev.berth.application.tls.CertificateIssuer;
+import dev.berth.application.tls.CertificateSummary;
+import dev.berth.application.tls.Hostname;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+
+import javax.net.ssl.SSLSocket;
+import java.net.InetAddress;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The certificates page in a real Chromium: a certificate made here (not by Berth) is imported,
+ * activated, and served to the next TLS connection without a restart; Berth's CA is offered for
+ * download. Each test leaves another certificate served: none relies on the one before.
+ */
+class AdminCertificatesIT {
+
+    private static AdminBerth berth;
+    private static Browser browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        berth = AdminBerth.get();
+        browser = Browser.open(berth.base(), berth.work());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @AfterEach
+    void signOut() {
+        AdminPages.reset(browser);
+    }
+
+    @Test
+    void anImportedCertificateIsServedToNewConnectionsWithoutARestart() throws Exception {
+        BouncyCastleCertificateIssuer issuer = new BouncyCastleCertificateIssuer();
+        Instant now = Instant.now();
+        KeyPair caKeys = issuer.newKeyPair(CertificateIssuer.KeyType.EC_P256);
+        X509Certificate ca = issuer.certificateAuthority(caKeys, "UI test CA", now.minus(Duration.ofHours(1)),
+                now.plus(Duration.ofDays(30)));
+        KeyPair keys = issuer.newKeyPair(CertificateIssuer.KeyType.EC_P256);
+        X509Certificate leaf = issuer.serverCertificate(keys, "imported-ui.test",
+                List.of(Hostname.parse("imported-ui.test"), Hostname.parse("localhost"), Hostname.parse("127.0.0.1")),
+                now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(20)),
+                new CertificateIssuer.KeyedChain(caKeys.getPrivate(), List.of(ca)));
+        String fingerprint = CertificateSummary.fingerprint(leaf);
+        String chainPem = new BouncyCastlePemCodec().encode(List.of(leaf, ca));
+        String keyPem = "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(keys.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+        long pid = berth.process().pid();
+
+        browser.signIn(AdminBerth.ADMIN, AdminBerth.ADMIN_PASSWORD);
+        browser.go("/admin/certificates");
+        assertThat(AdminPages.text(browser, By.id("served-fingerprint"))).isEqualTo(servedFingerprint());
+        browser.screenshot("certificates-1280");
+
+        AdminPages.click(browser, By.id("tab-import"));
+        browser.type(By.id("import-chain"), chainPem);
+        browser.type(By.id("import-key"), keyPem);
+        AdminPages.click(browser, By.id("import-certificate"));
+        AdminPages.feedback(browser, "Staged CN=imported-ui.test");
+        assertThat(AdminPages.text(browser, By.id("staged-fingerprint"))).isEqualTo(fingerprint);
+        // 20 days left: under 30, so shown as a warning
+        assertThat(browser.waitFor(By.id("staged-days-left")).getAttribute("class")).contains("berth-badge-warning");
+        browser.screenshot("certificates-staged");
+
+        AdminPages.click(browser, By.id("activate-certificate"));
+        AdminPages.click(browser, By.id("confirm-activate"));
+        AdminPages.feedback(browser, "HTTPS now serves CN=imported-ui.test");
+        assertThat(servedFingerprint()).isEqualTo(fingerprint);
+        assertThat(berth.process().pid()).isEqualTo(pid);
+        assertThat(AdminPages.text(browser, By.id("served-fingerprint"))).isEqualTo(fingerprint);
+        assertThat(AdminPages.text(browser, By.id("served-issuer"))).startsWith("CN=UI test CA");
+        assertThat(AdminPages.text(browser, By.id("staged-none"))).startsWith("Nothing is staged");
+        // a foreign CA issued it: Berth offers no CA of its own for it
+        assertThat(AdminPages.text(browser, By.id("ca-section"))).contains("outside Berth");
+        browser.screenshot("certificates-activated");
+    }
+
+    @Test
+    void aCertificateFromBerthsCaIsGeneratedActivatedAndItsCaDownloaded() throws Exception {
+        browser.signIn(AdminBerth.ADMIN, AdminBerth.ADMIN_PASSWORD);
+        browser.go("/admin/certificates");
+        AdminPages.click(browser, By.id("tab-generate"));
+        browser.type(By.id("generate-hostnames"), "generated-ui.test");
+        AdminPages.click(browser, By.id("generate-certificate"));
+        AdminPages.feedback(browser, "Staged a new certificate for DNS:generated-ui.test");
+        String staged = AdminPages.text(browser, By.id("staged-fingerprint"));
+        AdminPages.click(browser, By.id("activate-certificate"));
+        AdminPages.click(browser, By.id("confirm-activate"));
+        AdminPages.feedback(browser, "HTTPS now serves CN=generated-ui.test");
+        assertThat(servedFingerprint()).isEqualTo(staged);
+
+        String instructions = AdminPages.text(browser, By.id("ca-instructions"));
+        assertThat(instructions).contains("sudo mkdir -p /etc/docker/certs.d/" + berth.host()
+                + " && sudo cp ca.crt /etc/docker/certs.d/" + berth.host() + "/ca.crt")
+                .contains("--cert-dir");
+        String pem = AdminPages.fetch(browser, browser.waitFor(By.id("ca-download")).getAttribute("href"));
+        assertThat(pem).startsWith("-----BEGIN CERTIFICATE-----");
+        X509Certificate ca = new BouncyCastlePemCodec().certificates(pem).getFirst();
+        served().verify(ca.getPublicKey());
+        assertThat(ca.getSubjectX500Principal().getName()).startsWith("CN=Berth local CA");
+        browser.screenshot("certificates-generated");
+        browser.resize(420, 800);
+        AdminPages.text(browser, By.id("served-fingerprint"));
+        browser.screenshot("certificates-420");
+    }
+
+    @Test
+    void aBadImportIsRefusedWithItsReason() throws Exception {
+        browser.signIn(AdminBerth.ADMIN, AdminBerth.ADMIN_PASSWORD);
+        browser.go("/admin/certificates");
+        AdminPages.click(browser, By.id("tab-import"));
+        browser.type(By.id("import-chain"), "not a certificate");
+        AdminPages.click(browser, By.id("import-certificate"));
+        assertThat(AdminPages.feedback(browser, "no certificate found")).contains("BEGIN CERTIFICATE");
+    }
+
+    private static String servedFingerprint() throws Exception {
+        return CertificateSummary.fingerprint(served());
+    }
+
+    /** The certificate a new TLS connection gets. */
+    private static X509Certificate served() throws Exception {
+        try (SSLSocket socket = (SSLSocket) AdminBerth.trustingAnything().getSocketFactory()
+                .createSocket(InetAddress.getLoopbackAddress(), berth.port())) {
+            socket.setSoTimeout(30_000);
+            socket.startHandshake();
+            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.berth.deploy.system;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.util.List;
+
+/** Steps the admin page tests share, on top of {@link Browser}. */
+final class AdminPages {
+
+    private AdminPages() {
+    }
+
+    /** Waits for a notification saying {@code text} (older ones may still show) and returns its text. */
+    static String feedback(Browser browser, String text) {
+        return new WebDriverWait(browser.driver(), Browser.WAIT).until(d -> d.findElements(
+                        By.cssSelector("vaadin-notification-card")).stream()
+                .map(WebElement::getText).filter(t -> t.contains(text)).findFirst().orElse(null));
+    }
+
+    /** Clicks an element after scrolling it to the middle of the window, clear of the notifications at the bottom. */
+    static void click(Browser browser, By locator) {
+        browser.script("arguments[0].scrollIntoView({block: 'center'})", browser.waitFor(locator));
+        browser.click(locator);
+    }
+
+    /** An element's text once it is there, scrolled into view first (out of view, Selenium reads no text). */
+    static String text(Browser browser, By locator) {
+        WebElement element = new WebDriverWait(browser.driver(), Browser.WAIT)
+                .until(ExpectedConditions.presenceOfElementLocated(locator));
+        browser.script("arguments[0].scrollIntoView({block: 'center'})", element);
+        return browser.waitFor(locator).getText();
+    }
+
+    /** The current value of a Vaadin field's input. */
+    static String value(Browser browser, By field) {
+        return browser.waitFor(field).findElement(By.cssSelector("input, textarea")).getDomProperty("value");
+    }
+
+    /** The texts of a grid's rendered cells, headers included, in document order. */
+    static List<String> cells(Browser browser, String gridId) {
+        return browser.waitFor(By.id(gridId)).findElements(By.cssSelector("vaadin-grid-cell-content")).stream()
+                .map(WebElement::getText).toList();
+    }
+
+    static void waitUntilGone(Browser browser, By locator) {
+        new WebDriverWait(browser.driver(), Browser.WAIT).until(ExpectedConditions.invisibilityOfElementLocated(locator));
+    }
+
+    /** Back at full width and signed out, whatever the test before left behind. */
+    static void reset(Browser browser) {
+        browser.resize(1280, 800);
+        browser.go("/admin/");
+        boolean signedIn = new WebDriverWait(browser.driver(), Browser.WAIT).until(d -> {
+            if (!d.findElements(By.id("signed-in-user")).isEmpty()) {
+                return Boolean.TRUE;
+            }
+            return d.findElements(By.cssSelector("vaadin-login-form")).isEmpty() ? null : Boolean.FALSE;
+        });
+        if (signedIn) {
+            browser.signOut();
+        }
+    }
+
+    /** Text of a GET made by the page itself (its session cookie included), e.g. a download link's. */
+    static String fetch(Browser browser, String url) {
+        return (String) browser.driver().executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "fetch(arguments[0]).then(r => r.text()).then(done, e => done('FAILED ' + e));", url);
+    }
+}

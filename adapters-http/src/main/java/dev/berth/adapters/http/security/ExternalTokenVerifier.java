@@ -137,7 +137,7 @@ public final class ExternalTokenVerifier {
     }
 
     /** Distribution's (libtrust's) key id: SHA-256 of the DER public key, 240 bits, base32 in groups of four. */
-    static String libtrustKeyId(PublicKey key) {
+    public static String libtrustKeyId(PublicKey key) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getEncoded());
             String base32 = Base32.toBase32String(Arrays.copyOf(digest, 30));

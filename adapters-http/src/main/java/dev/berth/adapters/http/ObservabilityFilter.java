@@ -14,6 +14,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -64,7 +65,13 @@ public class ObservabilityFilter extends HttpFilter {
         HttpObservability s = settings();
         String path = request.getRequestURI().substring(request.getContextPath().length());
         if (s.metricsEnabled() && path.equals(s.metricsPath())) {
-            serveMetrics(request, response);
+            if (metricsAllowed(s, request.getHeader("Authorization"))) {
+                serveMetrics(request, response);
+            } else {
+                response.setStatus(401);
+                response.setHeader("WWW-Authenticate", "Bearer realm=\"metrics\"");
+                response.setContentLength(0);
+            }
             return;
         }
         long start = System.nanoTime();
@@ -138,6 +145,29 @@ public class ObservabilityFilter extends HttpFilter {
             }
         }
         return "other";
+    }
+
+    /**
+     * Without {@code http.debug.prometheus.bearertoken} anybody may read the metrics; with it, only a
+     * request with {@code Authorization: Bearer} and that token, compared in constant time.
+     */
+    static boolean metricsAllowed(HttpObservability settings, String authorization) {
+        if (settings.metricsBearerToken().isEmpty()) {
+            return true;
+        }
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        // digests of equal length, so that not even the token's length shows in the timing
+        return MessageDigest.isEqual(sha256(settings.metricsBearerToken().get()), sha256(authorization.substring(7).trim()));
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void serveMetrics(HttpServletRequest request, HttpServletResponse response) throws IOException {

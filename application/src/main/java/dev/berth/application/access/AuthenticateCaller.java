@@ -104,22 +104,49 @@ public class AuthenticateCaller {
     }
 
     /**
-     * A bearer token from the token endpoint: its claims limit what the caller may do, and the user
-     * behind it must still exist and be enabled.
+     * A bearer token. From Berth's token endpoint: its claims limit what the caller may do, and the
+     * user behind it must still exist and be enabled. From an external issuer
+     * ({@link TokenService.Claims#external()}): the issuer vouches for its subject, so the token's
+     * access claims (plus what anybody may pull) alone decide, as in Distribution; the users table
+     * is not consulted, and such a caller is never an administrator, even when a local user of the
+     * same name is one.
      *
-     * @throws UnauthorizedException for a token that is forged, expired, for another service, or a refresh token
+     * @throws UnauthorizedException for a token that is forged, expired, for another service, or a
+     *                               refresh token; for an external token whose subject is not a valid user name
      */
     public Caller withToken(String token, String address) {
         Instant now = clock.instant();
         TokenService.Claims claims = tokens.verify(token, now).filter(c -> !c.refresh())
                 .orElseThrow(() -> new UnauthorizedException("invalid or expired token"));
         List<Grant> scope = grantsOf(claims.access());
+        if (claims.external()) {
+            return externalCaller(claims.subject(), scope);
+        }
         if (claims.subject().isEmpty()) {
             return anonymous().limitedTo(scope);
         }
         User user = users.find(claims.subject()).map(UserDirectory.StoredUser::user).filter(User::enabled)
                 .orElseThrow(() -> new UnauthorizedException("the token's user is unknown or disabled"));
         return new Caller(Optional.of(user), grantsOf(user), Optional.of(scope));
+    }
+
+    /** An empty subject is an anonymous token of the issuer: its access claim still counts. */
+    private Caller externalCaller(String subject, List<Grant> scope) {
+        if (!subject.isEmpty() && !validName(subject)) {
+            throw new UnauthorizedException("the token's subject is not a valid user name");
+        }
+        List<Grant> grants = new ArrayList<>(exact(scope));
+        grants.addAll(anonymousGrants());
+        Optional<User> user = subject.isEmpty() ? Optional.empty() : Optional.of(new User(subject, true, false));
+        return new Caller(user, grants, Optional.empty());
+    }
+
+    /**
+     * An external issuer names repositories, never patterns: a {@code *} in its access claim is not
+     * a repository name and grants nothing (Berth's own tokens carry only names too).
+     */
+    private static List<Grant> exact(List<Grant> grants) {
+        return grants.stream().filter(g -> g.pattern().value().indexOf('*') < 0).toList();
     }
 
     /**

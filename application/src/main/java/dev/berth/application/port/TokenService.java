@@ -12,19 +12,31 @@ public interface TokenService {
     /**
      * What a token says.
      *
-     * @param refresh a refresh token (OAuth2 refresh_token grant) rather than an access token
+     * @param refresh  a refresh token (OAuth2 refresh_token grant) rather than an access token
+     * @param external signed by an external issuer ({@code auth.token.rootcertbundle} or
+     *                 {@code auth.token.jwks}) rather than by Berth: its {@code access} claim alone
+     *                 decides, whatever Berth's users table says about its subject
      */
-    record Claims(String subject, List<Scope> access, Instant issuedAt, Instant expiresAt, boolean refresh) {
+    record Claims(String subject, List<Scope> access, Instant issuedAt, Instant expiresAt, boolean refresh,
+                  boolean external) {
 
         public Claims {
             access = List.copyOf(access);
+            if (external && refresh) {
+                throw new IllegalArgumentException("an external issuer's token is never a refresh token");
+            }
+        }
+
+        /** Claims of a token Berth signed itself. */
+        public Claims(String subject, List<Scope> access, Instant issuedAt, Instant expiresAt, boolean refresh) {
+            this(subject, access, issuedAt, expiresAt, refresh, false);
         }
     }
 
     String sign(Claims claims);
 
     /**
-     * @return the claims of a token signed by a trusted key, for this service, from this issuer, not
+     * @return the claims of a token signed by a trusted key (Berth's own, then an external issuer's), for this service, from this issuer, not
      * expired at {@code now}; empty for anything else
      */
     Optional<Claims> verify(String token, Instant now);

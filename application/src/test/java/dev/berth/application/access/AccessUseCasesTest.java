@@ -195,6 +195,53 @@ class AccessUseCasesTest {
         assertThatThrownBy(() -> authenticate.withToken(issued.token(), "a")).isInstanceOf(UnauthorizedException.class);
     }
 
+    /** A token of an external issuer, as the verifier hands it over. */
+    private String externalToken(String subject, String access) {
+        Instant now = clock.instant();
+        return tokens.sign(new TokenService.Claims(subject, Scope.parseList(access), now, now.plusSeconds(300), false,
+                true));
+    }
+
+    @Test
+    void anExternalTokensAccessClaimAloneDecidesForASubjectBerthDoesNotKnow() {
+        Caller bob = authenticate.withToken(externalToken("bob@corp.example", "repository:team-b/app:pull,push"), "a");
+        assertThat(bob.authenticated()).isTrue();
+        assertThat(bob.name()).isEqualTo("bob@corp.example");
+        assertThat(bob.admin()).isFalse();
+        authorize.require(bob, true, Action.PUSH, name("team-b/app"));
+        authorize.require(bob, true, Action.PULL, name("public/base"));
+        assertThatThrownBy(() -> authorize.require(bob, true, Action.DELETE, name("team-b/app")))
+                .isInstanceOf(DeniedException.class);
+        assertThatThrownBy(() -> authorize.require(bob, true, Action.PULL, name("team-b/other")))
+                .isInstanceOf(DeniedException.class);
+    }
+
+    @Test
+    void anExternalTokenIgnoresTheLocalUserOfTheSameName() {
+        alice();
+        new SetUserEnabled(users, users, clock).set(admin, "local", "alice", false);
+        Caller alice = authenticate.withToken(externalToken("alice", "repository:other/app:pull"), "a");
+        // the issuer vouches: disabled locally or not, only the token's claims count...
+        authorize.require(alice, true, Action.PULL, name("other/app"));
+        // ...and the local grants do not
+        assertThatThrownBy(() -> authorize.require(alice, true, Action.PUSH, name("team-a/app")))
+                .isInstanceOf(DeniedException.class);
+        Caller admin = authenticate.withToken(externalToken("admin", "repository:x:pull"), "a");
+        assertThat(admin.admin()).as("never an administrator through an external token").isFalse();
+    }
+
+    @Test
+    void anExternalTokenGrantsExactNamesOnlyAndNeedsAValidSubject() {
+        Caller wildcard = authenticate.withToken(externalToken("eve", "repository:*:pull,push,delete"), "a");
+        assertThatThrownBy(() -> authorize.require(wildcard, true, Action.PULL, name("team-a/app")))
+                .isInstanceOf(DeniedException.class);
+        assertThatThrownBy(() -> authenticate.withToken(externalToken("no spaces allowed", "repository:x:pull"), "a"))
+                .isInstanceOf(UnauthorizedException.class);
+        Caller anonymous = authenticate.withToken(externalToken("", "repository:x:pull"), "a");
+        assertThat(anonymous.authenticated()).isFalse();
+        authorize.require(anonymous, true, Action.PULL, name("x"));
+    }
+
     @Test
     void htpasswdFilesWithAnythingButBcryptAreRefusedWhole() {
         ImportHtpasswd importer = new ImportHtpasswd(users, hasher, new InMemoryMetadata(), users, clock);

@@ -54,8 +54,24 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
     /**
      * Metrics ({@code http.debug.prometheus.*}, Distribution's keys) and logs ({@code log.formatter},
      * {@code log.accesslog.disabled}).
+     *
+     * @param metricsBearerToken {@code http.debug.prometheus.bearertoken}: when present, the metrics
+     *                           need {@code Authorization: Bearer} with it; never part of {@link #toString()}
      */
-    public record Observability(boolean metricsEnabled, String metricsPath, boolean jsonLogs, boolean accessLog) {
+    public record Observability(boolean metricsEnabled, String metricsPath, boolean jsonLogs, boolean accessLog,
+                                Optional<String> metricsBearerToken) {
+
+        /** Metrics without a bearer token. */
+        public Observability(boolean metricsEnabled, String metricsPath, boolean jsonLogs, boolean accessLog) {
+            this(metricsEnabled, metricsPath, jsonLogs, accessLog, Optional.empty());
+        }
+
+        @Override
+        public String toString() {
+            return "Observability[metricsEnabled=" + metricsEnabled + ", metricsPath=" + metricsPath
+                    + ", metricsBearerToken=" + (metricsBearerToken.isPresent() ? "(set)" : "(none)")
+                    + ", jsonLogs=" + jsonLogs + ", accessLog=" + accessLog + "]";
+        }
     }
 
     /**
@@ -240,11 +256,14 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
      * @param htpasswdPath     a file imported into the users table at start
      * @param htpasswdGrants   what users new from the htpasswd file get, e.g. {@code *:pull,push,delete}
      * @param anonymousPull    repository patterns anybody may pull
+     * @param rootCertBundle   {@code auth.token.rootcertbundle}: PEM certificates whose keys sign the
+     *                         tokens of an external issuer
+     * @param jwks             {@code auth.token.jwks}: a JWK set file with more such keys
      */
     public record Auth(String mode, String realm, Optional<Path> htpasswdPath, List<String> htpasswdGrants,
                        String service, String issuer, int tokenExpirationSeconds, int bcryptCost,
                        List<String> anonymousPull, int maxUserFailures, int maxAddressFailures,
-                       int failureWindowSeconds) {
+                       int failureWindowSeconds, Optional<Path> rootCertBundle, Optional<Path> jwks) {
 
         public static final String OPEN = "open";
         public static final String HTPASSWD = "htpasswd";
@@ -253,6 +272,21 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
         public Auth {
             htpasswdGrants = List.copyOf(htpasswdGrants);
             anonymousPull = List.copyOf(anonymousPull);
+        }
+
+        /** Without an external issuer. */
+        public Auth(String mode, String realm, Optional<Path> htpasswdPath, List<String> htpasswdGrants,
+                    String service, String issuer, int tokenExpirationSeconds, int bcryptCost,
+                    List<String> anonymousPull, int maxUserFailures, int maxAddressFailures,
+                    int failureWindowSeconds) {
+            this(mode, realm, htpasswdPath, htpasswdGrants, service, issuer, tokenExpirationSeconds, bcryptCost,
+                    anonymousPull, maxUserFailures, maxAddressFailures, failureWindowSeconds, Optional.empty(),
+                    Optional.empty());
+        }
+
+        /** Whether tokens of an external issuer are accepted besides Berth's own. */
+        public boolean externalIssuer() {
+            return rootCertBundle.isPresent() || jwks.isPresent();
         }
     }
 }

@@ -35,7 +35,7 @@ public final class ConfigLoader {
             "log.fields", "log.hooks", "log.reportcaller", "loglevel",
             "storage.maintenance", "storage.cache", "storage.tag",
             "http.prefix", "http.host", "http.secret", "http.tls.clientcas", "http.tls.letsencrypt",
-            "http.tls.ciphersuites", "http.debug", "http.headers", "http.http2",
+            "http.tls.ciphersuites", "http.debug.addr", "http.headers", "http.http2",
             "http.h2c", "http.net", "http.relativeurls", "http.draintimeout",
             "middleware", "reporting", "redis", "health", "proxy", "validation",
             "compatibility");
@@ -118,8 +118,6 @@ public final class ConfigLoader {
             raw.problem("auth: configure either auth.htpasswd or auth.token, not both");
         }
         sections.forEach(p -> raw.markRead("auth." + p));
-        raw.string("auth.token.rootcertbundle").ifPresent(b -> raw.problem("auth.token.rootcertbundle: tokens of an"
-                + " external issuer are not supported yet; leave it out and Berth issues its own tokens at /token"));
         String realm = token ? raw.string("auth.token.realm", "") : raw.string("auth.htpasswd.realm", "Berth");
         if (realm.contains("\"")) {
             raw.problem("auth realm: must not contain a double quote");
@@ -136,8 +134,46 @@ public final class ConfigLoader {
         int userFailures = raw.integer("auth.throttle.userfailures", 5, 1, 1_000_000);
         int addressFailures = raw.integer("auth.throttle.addressfailures", 50, 1, 1_000_000);
         int window = raw.integer("auth.throttle.window", 300, 1, 86_400);
+        Optional<Path> bundle = raw.string("auth.token.rootcertbundle").map(ConfigLoader::path);
+        Optional<Path> jwks = raw.string("auth.token.jwks").map(ConfigLoader::path);
+        if (bundle.isPresent() || jwks.isPresent()) {
+            externalIssuer(raw, token, bundle, jwks);
+        }
         return new BerthConfig.Auth(mode, realm, htpasswdPath, grants, service, issuer, expiration, cost, anonymous,
-                userFailures, addressFailures, window);
+                userFailures, addressFailures, window, bundle, jwks);
+    }
+
+    /**
+     * Tokens of an external issuer (Distribution's auth.token.rootcertbundle, Distribution 3's
+     * auth.token.jwks): the clients must be sent to that issuer's realm, and its name must be
+     * given; the keys themselves are read when Berth starts.
+     */
+    private static void externalIssuer(RawConfig raw, boolean token, Optional<Path> bundle, Optional<Path> jwks) {
+        String keys = bundle.isPresent() ? "auth.token.rootcertbundle" : "auth.token.jwks";
+        if (!token) {
+            raw.problem(keys + ": only used with token authentication (auth.token)");
+        }
+        if (raw.string("auth.token.realm").isEmpty()) {
+            raw.problem("auth.token.realm: required with " + keys + ": the URL of the external token server");
+        }
+        if (raw.string("auth.token.issuer").isEmpty()) {
+            raw.problem("auth.token.issuer: required with " + keys + ": the iss of the external issuer's tokens");
+        }
+        bundle.ifPresent(file -> {
+            if (!Files.isReadable(file)) {
+                raw.problem("auth.token.rootcertbundle: file " + file + " does not exist or is not readable");
+                return;
+            }
+            try (var in = Files.newInputStream(file)) {
+                if (java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
+                    raw.problem("auth.token.rootcertbundle: " + file + " holds no PEM certificate");
+                }
+            } catch (IOException | java.security.GeneralSecurityException e) {
+                raw.problem("auth.token.rootcertbundle: " + file + " cannot be read as PEM certificates: " + e.getMessage());
+            }
+        });
+        jwks.filter(f -> !Files.isReadable(f)).ifPresent(f ->
+                raw.problem("auth.token.jwks: file " + f + " does not exist or is not readable"));
     }
 
     /** A list written as one value, separated by spaces or commas (or semicolons, for grants). */
@@ -217,7 +253,20 @@ public final class ConfigLoader {
         String formatter = raw.parsed("log.formatter", "text", "text or json",
                 f -> f.equals("text") || f.equals("json") ? f : null, false);
         boolean accessLog = !raw.bool("log.accesslog.disabled", false);
-        return new BerthConfig.Observability(metrics, path, formatter.equals("json"), accessLog);
+        // a secret: never echoed in a problem
+        Optional<String> bearerToken = raw.string("http.debug.prometheus.bearertoken").flatMap(t -> {
+            if (t.length() < 16 || !t.matches("[\\x21-\\x7e]+")) {
+                raw.problem("http.debug.prometheus.bearertoken: expected at least 16 printable characters without"
+                        + " spaces" + (raw.fromEnvironment("http.debug.prometheus.bearertoken")
+                        ? " (from environment variable " + RawConfig.envName("http.debug.prometheus.bearertoken") + ")" : ""));
+                return Optional.empty();
+            }
+            return Optional.of(t);
+        });
+        if (bearerToken.isPresent() && !metrics) {
+            raw.problem("http.debug.prometheus.bearertoken: only used with http.debug.prometheus.enabled: true");
+        }
+        return new BerthConfig.Observability(metrics, path, formatter.equals("json"), accessLog, bearerToken);
     }
 
     private static boolean notYetSupported(String key) {

@@ -176,6 +176,10 @@ final class RawConfig {
         readKeys.add(key);
     }
 
+    boolean fromEnvironment(String key) {
+        return env.containsKey(envName(key));
+    }
+
     private String source(String key) {
         return env.containsKey(envName(key)) ? " (from environment variable " + envName(key) + ")" : "";
     }

@@ -4,10 +4,13 @@ import dev.berth.adapters.db.JpaTransactions;
 import dev.berth.adapters.db.MetadataDatabase;
 import dev.berth.adapters.db.PostgresAuditLog;
 import dev.berth.adapters.db.PostgresUserDirectory;
+import dev.berth.adapters.http.security.ExternalTokenVerifier;
+import dev.berth.adapters.http.security.OwnThenExternalTokens;
 import dev.berth.application.access.AccessSettings;
 import dev.berth.application.access.CreateInitialAdmin;
 import dev.berth.application.access.ImportHtpasswd;
 import dev.berth.application.port.PasswordHasher;
+import dev.berth.application.port.TokenService;
 import dev.berth.deploy.config.BerthConfig;
 import dev.berth.deploy.launcher.BerthLauncher;
 import dev.berth.domain.access.Grant;
@@ -25,6 +28,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** Start-up work for access control: the first admin, the htpasswd import, and the settings the use cases get. */
 final class Access {
@@ -53,6 +58,27 @@ final class Access {
                 auth.anonymousPull().stream().map(RepositoryPattern::new).toList());
     }
 
+    /**
+     * Berth's own tokens, and with {@code auth.token.rootcertbundle} or {@code auth.token.jwks} also
+     * those of the external issuer (own keys first).
+     *
+     * @throws IllegalStateException when the trusted keys cannot be read
+     */
+    static TokenService tokens(BerthConfig.Auth auth, TokenService own) {
+        if (!auth.externalIssuer()) {
+            return own;
+        }
+        try {
+            List<ExternalTokenVerifier.TrustedKey> keys = ExternalTokenVerifier.load(auth.rootCertBundle(), auth.jwks());
+            LOG.info(() -> "Accepting tokens of the external issuer '" + auth.issuer() + "' signed by " + keys.size()
+                    + " trusted key(s) from " + Stream.of(auth.rootCertBundle(), auth.jwks()).flatMap(Optional::stream)
+                    .map(Path::toString).collect(Collectors.joining(" and ")));
+            return new OwnThenExternalTokens(own, new ExternalTokenVerifier(auth.issuer(), auth.service(), keys));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
     static Duration longestTokenLifetime(BerthConfig.Auth auth) {
         Duration access = Duration.ofSeconds(auth.tokenExpirationSeconds());
         return access.compareTo(REFRESH_LIFETIME) > 0 ? access : REFRESH_LIFETIME;
@@ -64,7 +90,9 @@ final class Access {
             case BerthConfig.Auth.HTPASSWD -> "basic auth (realm \"" + auth.realm() + "\")"
                     + auth.htpasswdPath().map(p -> ", users imported from " + p).orElse("") + anonymous;
             case BerthConfig.Auth.TOKEN -> "token auth (service \"" + auth.service() + "\", realm "
-                    + (auth.realm().isEmpty() ? "/token" : auth.realm()) + ")" + anonymous;
+                    + (auth.realm().isEmpty() ? "/token" : auth.realm())
+                    + (auth.externalIssuer() ? ", tokens of issuer \"" + auth.issuer() + "\" accepted" : "") + ")"
+                    + anonymous;
             default -> "OPEN (no authentication)";
         };
     }

@@ -171,8 +171,9 @@ public class BerthRuntime {
                 launched ? config.http().toString() : "application server listener");
 
         passwordHasher = new BcryptPasswordHasher(config.auth().bcryptCost());
-        tokenService = new JwtTokenService(new PostgresSigningKeyStore(database), config.auth().issuer(),
-                config.auth().service(), Access.KEY_ROTATION, Access.longestTokenLifetime(config.auth()), clock);
+        tokenService = Access.tokens(config.auth(), new JwtTokenService(new PostgresSigningKeyStore(database),
+                config.auth().issuer(), config.auth().service(), Access.KEY_ROTATION,
+                Access.longestTokenLifetime(config.auth()), clock));
         Access.prepare(config, database, passwordHasher, clock);
         configureLogs(launched);
         registerGauges();
@@ -441,7 +442,7 @@ public class BerthRuntime {
     @Produces
     HttpObservability httpObservability() {
         return new HttpObservability(config.observability().metricsEnabled(), config.observability().metricsPath(),
-                config.observability().accessLog());
+                config.observability().accessLog(), config.observability().metricsBearerToken());
     }
 
     @Produces

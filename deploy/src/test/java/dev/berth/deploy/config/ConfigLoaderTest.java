@@ -295,6 +295,55 @@ class ConfigLoaderTest {
                 .hasMessageContaining("auth: expected htpasswd, token or none");
     }
 
+    private Path certificateBundle() throws IOException {
+        var issuer = new dev.berth.adapters.http.tls.BouncyCastleCertificateIssuer();
+        var keys = issuer.newKeyPair(dev.berth.application.tls.CertificateIssuer.KeyType.EC_P256);
+        var now = java.time.Instant.now();
+        var certificate = issuer.certificateAuthority(keys, "token signer", now, now.plus(Duration.ofDays(30)));
+        return Files.writeString(dir.resolve("bundle.pem"),
+                new dev.berth.adapters.http.tls.BouncyCastlePemCodec().encode(List.of(certificate)));
+    }
+
+    @Test
+    void anExternalIssuersKeysComeFromACertificateBundleOrAJwks() throws IOException {
+        Path bundle = certificateBundle();
+        Path jwks = Files.writeString(dir.resolve("jwks.json"), "{\"keys\":[]}");
+        BerthConfig config = ConfigLoader.load(file("""
+                auth:
+                  token:
+                    realm: https://auth.corp.example/token
+                    service: registry.corp.example
+                    issuer: corp-token-server
+                    rootcertbundle: %s
+                """.formatted(bundle)), Map.of("REGISTRY_AUTH_TOKEN_JWKS", jwks.toString()));
+        assertThat(config.warnings()).isEmpty();
+        assertThat(config.auth().mode()).isEqualTo(BerthConfig.Auth.TOKEN);
+        assertThat(config.auth().externalIssuer()).isTrue();
+        assertThat(config.auth().rootCertBundle()).contains(bundle);
+        assertThat(config.auth().jwks()).contains(jwks);
+        assertThat(config.auth().realm()).isEqualTo("https://auth.corp.example/token");
+        assertThat(config.auth().issuer()).isEqualTo("corp-token-server");
+        assertThat(ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_AUTH", "token")).auth().externalIssuer()).isFalse();
+    }
+
+    @Test
+    void anExternalIssuerNeedsItsRealmItsNameAndReadableKeys() throws IOException {
+        Path notPem = Files.writeString(dir.resolve("not.pem"), "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of(
+                "REGISTRY_AUTH", "token",
+                "REGISTRY_AUTH_TOKEN_ROOTCERTBUNDLE", notPem.toString(),
+                "REGISTRY_AUTH_TOKEN_JWKS", dir.resolve("missing.json").toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("auth.token.realm: required with auth.token.rootcertbundle")
+                .hasMessageContaining("auth.token.issuer: required with auth.token.rootcertbundle")
+                .hasMessageContaining("auth.token.rootcertbundle: " + notPem + " cannot be read as PEM certificates")
+                .hasMessageContaining("auth.token.jwks: file " + dir.resolve("missing.json") + " does not exist");
+        Path bundle = certificateBundle();
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of(
+                "REGISTRY_AUTH", "htpasswd", "REGISTRY_AUTH_TOKEN_ROOTCERTBUNDLE", bundle.toString())))
+                .hasMessageContaining("auth.token.rootcertbundle: only used with token authentication");
+    }
+
     @Test
     void inMemoryDriverAndRedirectSwitch() {
         BerthConfig config = ConfigLoader.load(Optional.empty(), Map.of(
@@ -579,6 +628,38 @@ class ConfigLoaderTest {
         assertThat(old.threshold()).isEqualTo(10);
         assertThat(old.signingKey()).contains("sixteen-chars-or-more");
         assertThat(config.notifications().retention()).isEqualTo(Duration.ofHours(24));
+    }
+
+    @Test
+    void metricsMayRequireABearerTokenThatIsNeverShown() throws IOException {
+        String token = "prometheus-scrape-token-42";
+        BerthConfig fromEnv = ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_HTTP_DEBUG_PROMETHEUS_BEARERTOKEN", token));
+        assertThat(fromEnv.warnings()).isEmpty();
+        assertThat(fromEnv.observability().metricsBearerToken()).contains(token);
+        assertThat(fromEnv.observability().toString()).doesNotContain(token);
+        assertThat(fromEnv.toString()).doesNotContain(token);
+        BerthConfig fromFile = ConfigLoader.load(file("""
+                http:
+                  debug:
+                    addr: :5001
+                    prometheus:
+                      enabled: true
+                      bearertoken: %s
+                """.formatted(token)), Map.of());
+        assertThat(fromFile.observability().metricsBearerToken()).contains(token);
+        // the separate debug listener is still not there
+        assertThat(fromFile.warnings()).containsExactly("http.debug.addr: not supported by Berth yet; ignored");
+        assertThat(ConfigLoader.load(Optional.empty(), Map.of()).observability().metricsBearerToken()).isEmpty();
+
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(),
+                Map.of("REGISTRY_HTTP_DEBUG_PROMETHEUS_BEARERTOKEN", "short secret")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("http.debug.prometheus.bearertoken: expected at least 16 printable characters")
+                .hasMessageContaining("REGISTRY_HTTP_DEBUG_PROMETHEUS_BEARERTOKEN")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("short secret"));
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of(
+                "REGISTRY_HTTP_DEBUG_PROMETHEUS_BEARERTOKEN", token, "REGISTRY_HTTP_DEBUG_PROMETHEUS_ENABLED", "false")))
+                .hasMessageContaining("only used with http.debug.prometheus.enabled: true");
     }
 
     @Test

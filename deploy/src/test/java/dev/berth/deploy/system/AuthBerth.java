@@ -86,7 +86,7 @@ final class AuthBerth implements AutoCloseable {
     }
 
     /** GET /v2/ answers 401 once Berth is up with access control on. */
-    private static void awaitUp(BerthProcess berth) throws IOException, InterruptedException {
+    static void awaitUp(BerthProcess berth) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + UP_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!berth.alive()) {

@@ -21,12 +21,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Prometheus text whose counters move after a push; when PostgreSQL stops, readiness and
  * /debug/health say so and registry requests get 503 UNAVAILABLE in the registry's JSON; when it
  * is back, so is Berth. Logs are JSON lines with request ids, and the access log names no secret.
+ * The metrics need the bearer token of http.debug.prometheus.bearertoken.
  */
 class ObservabilityIT {
 
     /** A Prometheus text sample: name, optional labels, value. */
     private static final Pattern SAMPLE = Pattern.compile(
             "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\]|\\\\.)*\",?)*})? (-?[0-9.eE+-]+|NaN|\\+Inf|-Inf)");
+    /** http.debug.prometheus.bearertoken, from the environment as in a container. */
+    private static final String METRICS_TOKEN = "scrape-token-0123456789abcdef";
     private static final Pattern COMMENT = Pattern.compile("# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .*");
 
     @TempDir
@@ -48,18 +51,27 @@ class ObservabilityIT {
                   user: postgres
                   password: %s
                 """.formatted(pgPort, password));
-        try (BerthProcess berth = BerthProcess.start(work, port, Map.of(), "--config", config.toString())) {
+        try (BerthProcess berth = BerthProcess.start(work, port,
+                Map.of("REGISTRY_HTTP_DEBUG_PROMETHEUS_BEARERTOKEN", METRICS_TOKEN), "--config", config.toString())) {
             berth.awaitReady();
             RegistryClient registry = new RegistryClient(berth);
 
-            Map<String, Double> before = scrape(berth);
+            // http.debug.prometheus.bearertoken: nothing without the token, nothing with a wrong one
+            for (String[] credentials : List.of(new String[0], new String[]{"Authorization", "Bearer wrong-" + METRICS_TOKEN},
+                    new String[]{"Authorization", "Basic " + METRICS_TOKEN})) {
+                HttpResponse<byte[]> refused = registry.get("/metrics", credentials);
+                assertThat(refused.statusCode()).isEqualTo(401);
+                assertThat(RegistryClient.header(refused, "WWW-Authenticate")).isEqualTo("Bearer realm=\"metrics\"");
+                assertThat(RegistryClient.text(refused)).doesNotContain("berth_");
+            }
+            Map<String, Double> before = scrape(registry);
             byte[] layer = "a layer for the metrics".getBytes(StandardCharsets.UTF_8);
             registry.pushBlob("metrics/app", layer);
             HttpResponse<byte[]> pulled = registry.get("/v2/metrics/app/blobs/" + RegistryClient.sha256(layer));
             assertThat(pulled.statusCode()).isEqualTo(200);
             String requestId = RegistryClient.header(pulled, "X-Request-Id");
             assertThat(requestId).isNotBlank();
-            Map<String, Double> after = scrape(berth);
+            Map<String, Double> after = scrape(registry);
 
             String pushed = "berth_http_requests_total{route=\"blob_uploads\",method=\"POST\",status=\"201\"}";
             assertThat(after.get(pushed)).isEqualTo(before.getOrDefault(pushed, 0.0) + 1);
@@ -87,7 +99,7 @@ class ObservabilityIT {
             assertThat(RegistryClient.header(duringOutage, "Content-Type")).startsWith("application/json");
             assertThat(RegistryClient.text(duringOutage)).startsWith("{\"errors\":[{\"code\":\"UNAVAILABLE\"")
                     .doesNotContain("Exception").doesNotContain("at org.");
-            assertThat(scrape(berth)).as("metrics while the database is away").containsKey("berth_http_requests_total"
+            assertThat(scrape(registry)).as("metrics while the database is away").containsKey("berth_http_requests_total"
                     + "{route=\"blob\",method=\"GET\",status=\"503\"}");
 
             external = EmbeddedPostgres.builder().setDataDirectory(pgData).setCleanDataDirectory(false)
@@ -103,7 +115,7 @@ class ObservabilityIT {
             assertThat(lines).isNotEmpty().allMatch(l -> l.startsWith("{\"time\":\"") && l.endsWith("}"));
             assertThat(lines).anyMatch(l -> l.contains("\"requestId\":\"" + requestId + "\"")
                     && l.contains("\"path\":\"/v2/metrics/app/blobs/") && l.contains("\"status\":200"));
-            assertThat(berth.output()).doesNotContain(password);
+            assertThat(berth.output()).doesNotContain(password).doesNotContain(METRICS_TOKEN);
             berth.stop();
         } finally {
             external.close();
@@ -111,12 +123,12 @@ class ObservabilityIT {
     }
 
     /** Fetches /metrics, checks every line is Prometheus text, and returns the samples by name and labels. */
-    private static Map<String, Double> scrape(BerthProcess berth) throws Exception {
-        HttpResponse<String> response = berth.get("/metrics");
+    private static Map<String, Double> scrape(RegistryClient registry) {
+        HttpResponse<byte[]> response = registry.get("/metrics", "Authorization", "Bearer " + METRICS_TOKEN);
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
         Map<String, Double> samples = new HashMap<>();
-        for (String line : response.body().lines().toList()) {
+        for (String line : RegistryClient.text(response).lines().toList()) {
             if (line.startsWith("#")) {
                 assertThat(line).matches(COMMENT);
                 continue;

@@ -90,6 +90,23 @@ class TlsIT {
     }
 
     @Test
+    void theMetricsReportTheServedCertificatesDaysToExpiry() throws Exception {
+        String fingerprint;
+        try (SSLSocket socket = connect()) {
+            fingerprint = fingerprint(socket);
+        }
+        HttpResponse<String> metrics = https("/metrics");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        List<String> samples = metrics.body().lines().filter(l -> l.startsWith("berth_tls_certificate_expiry_days{"))
+                .toList();
+        assertThat(samples).as(metrics.body()).hasSize(1);
+        String sample = samples.getFirst();
+        assertThat(sample).contains("fingerprint=\"" + fingerprint + "\"").contains("subject=\"");
+        // the managed server certificate is valid for 397 days (LocalAuthority.SERVER_VALIDITY) and was just made
+        assertThat(Double.parseDouble(sample.substring(sample.lastIndexOf(' ') + 1))).isBetween(390.0, 397.0);
+    }
+
+    @Test
     void onlyTls12And13WithForwardSecrecyAndTheCaVerifiesTheServer() throws Exception {
         // the client offers TLS 1.1 (security level 0 allows it); Berth hangs up
         assertThat(openssl("-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0").output()).contains("Cipher is (NONE)");

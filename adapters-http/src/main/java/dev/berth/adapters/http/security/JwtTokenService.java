@@ -151,6 +151,12 @@ public final class JwtTokenService implements TokenService {
         if (!"access".equals(use) && !"refresh".equals(use)) {
             return Optional.empty();
         }
+        return Optional.of(new Claims(set.getSubject(), access(set), issued.toInstant(), expires.toInstant(),
+                "refresh".equals(use)));
+    }
+
+    /** The Docker token specification's {@code access} claim; malformed entries grant nothing. */
+    static List<Scope> access(JWTClaimsSet set) throws ParseException {
         List<Scope> access = new ArrayList<>();
         List<Object> entries = set.getListClaim("access");
         if (entries != null) {
@@ -161,8 +167,7 @@ public final class JwtTokenService implements TokenService {
                 }
             }
         }
-        return Optional.of(new Claims(set.getSubject(), access, issued.toInstant(), expires.toInstant(),
-                "refresh".equals(use)));
+        return access;
     }
 
     private LoadedKey signingKey(Instant now) {

@@ -1,0 +1,186 @@
+package dev.berth.deploy.system;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.berth.adapters.http.security.ExternalTokenVerifier;
+import dev.berth.adapters.http.tls.BouncyCastleCertificateIssuer;
+import dev.berth.adapters.http.tls.BouncyCastlePemCodec;
+import dev.berth.application.tls.CertificateIssuer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import static dev.berth.deploy.system.AuthBerth.basic;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Berth accepting the tokens of an external token server (auth.token.rootcertbundle): the test is
+ * that server, signing tokens with the key of a certificate it hands Berth in the bundle. Valid
+ * tokens push and pull for a subject Berth's users table does not know; forged ones are 401 with a
+ * challenge that sends the client to the external realm; Berth's own tokens keep working.
+ */
+class ExternalTokenIssuerIT {
+
+    private static final String REALM = "https://auth.corp.example/token";
+    private static final String SERVICE = "registry.corp.example";
+    private static final String ISSUER = "corp-token-server";
+    private static final BouncyCastleCertificateIssuer CERTIFICATES = new BouncyCastleCertificateIssuer();
+
+    private static AuthBerth berth;
+    private static RegistryClient registry;
+    private static KeyPair signer;
+
+    @BeforeAll
+    static void start() throws Exception {
+        signer = CERTIFICATES.newKeyPair(CertificateIssuer.KeyType.EC_P256);
+        Instant now = Instant.now();
+        X509Certificate certificate = CERTIFICATES.certificateAuthority(signer, "corp token signer",
+                now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)));
+        Path files = Files.createDirectories(Path.of("target", "external-token-files").toAbsolutePath());
+        Path bundle = Files.writeString(files.resolve("bundle.pem"), new BouncyCastlePemCodec().encode(List.of(certificate)));
+        berth = AuthBerth.start("external-token-berth", Map.of(
+                "REGISTRY_AUTH", "token",
+                "REGISTRY_AUTH_TOKEN_REALM", REALM,
+                "REGISTRY_AUTH_TOKEN_SERVICE", SERVICE,
+                "REGISTRY_AUTH_TOKEN_ISSUER", ISSUER,
+                "REGISTRY_AUTH_TOKEN_ROOTCERTBUNDLE", bundle.toString(),
+                "REGISTRY_AUTH_BCRYPT_COST", "5"));
+        registry = berth.client();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (berth != null) {
+            berth.close();
+        }
+    }
+
+    private static JWTClaimsSet.Builder claims(String subject, String repository, String... actions) {
+        Instant now = Instant.now();
+        return new JWTClaimsSet.Builder().issuer(ISSUER).subject(subject).audience(SERVICE)
+                .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300)))
+                .claim("access", List.of(Map.of("type", "repository", "name", repository, "actions", List.of(actions))));
+    }
+
+    private static String sign(KeyPair keys, JWTClaimsSet claims, UnaryOperator<JWSHeader.Builder> header)
+            throws Exception {
+        SignedJWT jwt = new SignedJWT(header.apply(new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT))
+                .build(), claims);
+        jwt.sign(new ECDSASigner((ECPrivateKey) keys.getPrivate()));
+        return jwt.serialize();
+    }
+
+    private static String[] bearer(String token) {
+        return new String[]{"Authorization", "Bearer " + token};
+    }
+
+    @Test
+    void aValidTokenOfTheIssuerPushesAndPullsForASubjectBerthDoesNotKnow() throws Exception {
+        String token = sign(signer, claims("carol@corp.example", "corp/app", "pull", "push").build(), h -> h);
+        assertThat(registry.get("/v2/", bearer(token)).statusCode()).isEqualTo(200);
+
+        byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
+        byte[] layer = "a layer pushed with an external token".getBytes(StandardCharsets.UTF_8);
+        String configDigest = registry.pushBlobAs("corp/app", config, bearer(token));
+        String layerDigest = registry.pushBlobAs("corp/app", layer, bearer(token));
+        String manifest = """
+                {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",
+                 "config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%d},
+                 "layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"%s","size":%d}]}"""
+                .formatted(configDigest, config.length, layerDigest, layer.length);
+        HttpResponse<byte[]> put = registry.send("PUT", "/v2/corp/app/manifests/v1",
+                manifest.getBytes(StandardCharsets.UTF_8),
+                AuthBerth.with(bearer(token), "Content-Type", "application/vnd.oci.image.manifest.v1+json"));
+        assertThat(put.statusCode()).as(RegistryClient.text(put)).isEqualTo(201);
+
+        // a pull-only token of the same issuer, with the certificate itself in x5c this time
+        String pull = sign(signer, claims("dave", "corp/app", "pull").build(), h -> h.x509CertChain(List.of(
+                com.nimbusds.jose.util.Base64.encode(certificateOf(signer)))));
+        HttpResponse<byte[]> pulled = registry.get("/v2/corp/app/manifests/v1", AuthBerth.with(bearer(pull),
+                "Accept", "application/vnd.oci.image.manifest.v1+json"));
+        assertThat(pulled.statusCode()).isEqualTo(200);
+        assertThat(RegistryClient.text(pulled)).isEqualTo(manifest);
+        assertThat(registry.get("/v2/corp/app/blobs/" + layerDigest, bearer(pull)).body()).isEqualTo(layer);
+        // what the token does not carry is not allowed
+        assertThat(registry.send("POST", "/v2/corp/app/blobs/uploads/", null, bearer(pull)).statusCode()).isEqualTo(403);
+        assertThat(registry.get("/v2/corp/other/tags/list", bearer(pull)).statusCode()).isEqualTo(403);
+        assertThat(berth.audit()).anyMatch(e -> e.action().equals("push") && e.actor().equals("carol@corp.example")
+                && e.target().equals("corp/app:v1"));
+    }
+
+    @Test
+    void forgedTokensAre401WithAChallengeNamingTheExternalRealm() throws Exception {
+        KeyPair forger = CERTIFICATES.newKeyPair(CertificateIssuer.KeyType.EC_P256);
+        JWTClaimsSet claims = claims("mallory", "corp/app", "pull", "push").build();
+        String genuineKid = ExternalTokenVerifier.libtrustKeyId(signer.getPublic());
+        assertThat(registry.get("/v2/corp/app/tags/list", bearer(sign(signer, claims, h -> h.keyID(genuineKid))))
+                .statusCode()).as("the genuine key under its kid").isIn(200, 404);
+        List<String> forged = List.of(
+                sign(forger, claims, h -> h),
+                sign(forger, claims, h -> h.keyID(genuineKid)),
+                // the forger's own key in the header (CVE-2025-24976)
+                sign(forger, claims, h -> h.jwk(new ECKey.Builder(Curve.P_256, (ECPublicKey) forger.getPublic()).build())),
+                // the forger's own self-signed certificate in x5c
+                sign(forger, claims, h -> h.x509CertChain(List.of(com.nimbusds.jose.util.Base64.encode(
+                        certificateOf(forger))))),
+                // the genuine key, but for another registry or from another issuer
+                sign(signer, claims("mallory", "corp/app", "pull").audience("another-registry").build(), h -> h),
+                sign(signer, claims("mallory", "corp/app", "pull").issuer("someone-else").build(), h -> h));
+        for (String token : forged) {
+            HttpResponse<byte[]> response = registry.get("/v2/corp/app/tags/list", bearer(token));
+            assertThat(response.statusCode()).as(token).isEqualTo(401);
+            assertThat(RegistryClient.text(response)).contains("UNAUTHORIZED");
+            assertThat(RegistryClient.header(response, "WWW-Authenticate")).startsWith("Bearer realm=\"" + REALM
+                    + "\",service=\"" + SERVICE + "\"");
+        }
+        HttpResponse<byte[]> anonymous = registry.get("/v2/corp/app/tags/list");
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(RegistryClient.header(anonymous, "WWW-Authenticate")).isEqualTo("Bearer realm=\"" + REALM
+                + "\",service=\"" + SERVICE + "\",scope=\"repository:corp/app:pull\"");
+    }
+
+    @Test
+    void berthsOwnTokensKeepWorkingBesideTheIssuers() {
+        berth.createUser("erin", "erin-password", "team-e/*:pull,push");
+        HttpResponse<byte[]> response = registry.get("/token?service=" + SERVICE + "&scope=repository:team-e/app:pull,push",
+                basic("erin", "erin-password"));
+        assertThat(response.statusCode()).as(RegistryClient.text(response)).isEqualTo(200);
+        String body = RegistryClient.text(response);
+        String token = body.replaceAll("(?s).*\"token\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+        byte[] layer = "a layer pushed with Berth's own token".getBytes(StandardCharsets.UTF_8);
+        String digest = registry.pushBlobAs("team-e/app", layer, bearer(token));
+        assertThat(registry.get("/v2/team-e/app/blobs/" + digest, bearer(token)).statusCode()).isEqualTo(200);
+    }
+
+    /** A self-signed certificate of these keys, as the forger (or the issuer) could make one. */
+    private static byte[] certificateOf(KeyPair keys) {
+        try {
+            Instant now = Instant.now();
+            return CERTIFICATES.certificateAuthority(keys, "corp token signer", now.minus(Duration.ofDays(1)),
+                    now.plus(Duration.ofDays(30))).getEncoded();
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -119,7 +119,6 @@ public class UsersView extends VerticalLayout implements AdminOnly, BeforeEnterO
                 .setFlexGrow(0);
         users.addColumn(e -> e.grants().isEmpty() ? "—" : Grant.format(e.grants())).setHeader("Grants")
                 .setFlexGrow(3);
-        users.setHeight("min(26em, 45vh)");
         users.asSingleSelect().addValueChangeListener(e -> {
             if (e.isFromClient()) {
                 select(e.getValue() == null ? null : e.getValue().user().name());
@@ -130,12 +129,16 @@ public class UsersView extends VerticalLayout implements AdminOnly, BeforeEnterO
 
         detail.setId("user-detail");
         detail.add(new Paragraph("Select a user to see their grants and robot tokens."));
-        return Widgets.wrapping(Widgets.column("360px", create, users), Widgets.column("360px", detail));
+        return Widgets.wrapping(Widgets.column(2, "320px", create, users), Widgets.column(3, "360px", detail));
     }
 
     private void refreshUsers() {
         List<ListUsers.Entry> entries = uses.listUsers().list(session.caller());
         users.setItems(entries);
+        // a short list takes only its own height; a long one scrolls within the grid
+        boolean few = entries.size() <= 12;
+        users.setAllRowsVisible(few);
+        users.setHeight(few ? null : "min(30em, 50vh)");
         if (selected != null) {
             entries.stream().filter(e -> e.user().name().equals(selected)).findFirst()
                     .ifPresentOrElse(e -> users.asSingleSelect().setValue(e), () -> select(null));
@@ -200,6 +203,7 @@ public class UsersView extends VerticalLayout implements AdminOnly, BeforeEnterO
         Anchor auditLink = new Anchor("audit?actor=" + URLEncoder.encode(user.name(), StandardCharsets.UTF_8),
                 "Audit log of " + user.name());
         auditLink.setId("user-audit-link");
+        auditLink.getStyle().set("display", "block").set("margin", "var(--lumo-space-s) 0");
         HorizontalLayout actions = new HorizontalLayout(toggleEnabled, toggleAdmin, resetPassword);
         actions.setWrap(true);
 
@@ -295,10 +299,12 @@ public class UsersView extends VerticalLayout implements AdminOnly, BeforeEnterO
         tokens.setAllRowsVisible(true);
         tokens.addColumn(ListRobotTokens.Token::description).setHeader("Description").setFlexGrow(2);
         tokens.addColumn(t -> Grant.format(t.scope())).setHeader("Scope").setFlexGrow(2);
-        tokens.addColumn(t -> Widgets.time(t.createdAt())).setHeader("Created").setAutoWidth(true);
-        tokens.addColumn(t -> t.expiresAt().map(Widgets::time).orElse("never")).setHeader("Expires").setAutoWidth(true);
-        tokens.addColumn(t -> t.revokedAt().map(r -> "revoked " + Widgets.time(r))
-                .orElse(t.usable() ? "active" : "expired")).setHeader("State").setAutoWidth(true);
+        tokens.addColumn(t -> Widgets.day(t.createdAt())).setHeader("Created").setAutoWidth(true)
+                .setTooltipGenerator(t -> Widgets.time(t.createdAt()));
+        tokens.addColumn(t -> t.expiresAt().map(Widgets::day).orElse("never")).setHeader("Expires").setAutoWidth(true)
+                .setTooltipGenerator(t -> t.expiresAt().map(Widgets::time).orElse("never"));
+        tokens.addColumn(t -> t.revokedAt().isPresent() ? "revoked" : t.usable() ? "active" : "expired").setHeader("State").setAutoWidth(true)
+                .setTooltipGenerator(t -> t.revokedAt().map(r -> "revoked " + Widgets.time(r)).orElse(""));
         tokens.addComponentColumn(t -> {
             Button revoke = new Button("Revoke", e -> Widgets.confirm("Revoke the token '" + t.description() + "'?",
                     "Pipelines using it fail from their next request on. This cannot be undone.", "Revoke",
@@ -314,7 +320,7 @@ public class UsersView extends VerticalLayout implements AdminOnly, BeforeEnterO
             revoke.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_TERTIARY);
             revoke.addClassName("revoke-token");
             revoke.getElement().setAttribute("data-description", t.description());
-            revoke.setEnabled(t.revokedAt().isEmpty());
+            revoke.setVisible(t.revokedAt().isEmpty());
             return revoke;
         }).setAutoWidth(true).setFlexGrow(0);
         List<ListRobotTokens.Token> list = uses.listTokens().list(session.caller(), name);

@@ -120,14 +120,21 @@ final class Widgets {
         return host == null || host.isBlank() ? "REGISTRY-HOST:PORT" : host;
     }
 
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+
+    /** The UTC day, for narrow columns (the full time goes in a tooltip). */
+    static String day(Instant instant) {
+        return DAY.format(instant);
+    }
+
     static String time(Instant instant) {
         return TIME.format(instant);
     }
 
     /** A box of the master–detail layout: side by side when wide, stacked when narrow. */
-    static Div column(String minWidth, Component... content) {
+    static Div column(int grow, String minWidth, Component... content) {
         Div column = new Div(content);
-        column.getStyle().set("flex", "1 1 " + minWidth).set("min-width", "min(100%, " + minWidth + ")");
+        column.getStyle().set("flex", grow + " 1 " + minWidth).set("min-width", "min(100%, " + minWidth + ")");
         return column;
     }
 

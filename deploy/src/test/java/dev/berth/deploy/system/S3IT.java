@@ -146,6 +146,21 @@ class S3IT {
     }
 
     @Test
+    void dockerPushesAndPullsThroughTheRedirects() throws Exception {
+        String remote = host + "/s3/docker:v1";
+        try (DockerDaemon docker = DockerDaemon.start()) {
+            docker.loadImage(remote, 79);
+            String imageId = docker.ok("image", "inspect", "--format", "{{.Id}}", remote).trim();
+            docker.ok("push", remote);
+            docker.ok("rmi", remote);
+            docker.ok("pull", remote);
+            assertThat(docker.ok("image", "inspect", "--format", "{{.Id}}", remote).trim()).isEqualTo(imageId);
+        }
+        // docker's layer downloads were answered with redirects to S3 (the access log), not with the bytes
+        assertThat(berth.output()).containsPattern("GET /v2/s3/docker/blobs/sha256:[0-9a-f]{64} 307 ");
+    }
+
+    @Test
     void wrongCredentialsStopBerthWithAClearMessage() throws Exception {
         try (BerthProcess wrong = BerthProcess.start(work, BerthProcess.freePort(), s3Environment("not-the-secret"))) {
             assertThat(wrong.awaitExit(BerthProcess.READY_TIMEOUT)).isNotZero();

@@ -78,8 +78,9 @@ s3proxy.credential=bench-secret
 jclouds.provider=filesystem
 jclouds.filesystem.basedir=$WORK/s3
 CONF
-  # without a configuration logback logs everything at DEBUG: Jetty then writes a line for every
-  # byte of an aws-chunked body, and S3Proxy is busy logging instead of storing
+  # without a configuration logback logs everything at DEBUG: Jetty then logs several lines for
+  # every read of a request body (many are one-byte reads of the aws-chunked framing), and S3Proxy
+  # is busy logging instead of storing
   cat > "$WORK/s3proxy-logback.xml" <<'XML'
 <configuration>
   <appender name="out" class="ch.qos.logback.core.ConsoleAppender">

@@ -51,11 +51,11 @@ final class Format {
 
     /** os/architecture[/variant], as docker's --platform. */
     static String platform(Platform platform) {
-        StringBuilder text = new StringBuilder(platform.os()).append('/').append(platform.architecture());
-        if (platform.variant() != null && !platform.variant().isEmpty()) {
-            text.append('/').append(platform.variant());
-        }
-        return text.toString();
+        return platform(platform.os(), platform.architecture(), platform.variant());
+    }
+
+    static String platform(String os, String architecture, String variant) {
+        return os + "/" + architecture + (variant == null || variant.isEmpty() ? "" : "/" + variant);
     }
 
     static String platforms(List<Platform> platforms) {

@@ -156,9 +156,8 @@ public class ManifestView extends VerticalLayout implements BeforeEnterObserver 
         VerticalLayout box = new VerticalLayout();
         box.setPadding(false);
         box.setSpacing(false);
-        String platform = c.os() + "/" + c.architecture() + (c.variant() == null || c.variant().isEmpty() ? "" : "/" + c.variant());
         box.add(facts(
-                "Platform", platform, "config-platform",
+                "Platform", Format.platform(c.os(), c.architecture(), c.variant()), "config-platform",
                 "Created", Format.time(c.created()), "config-created",
                 "Entrypoint", command(c.entrypoint()), "config-entrypoint",
                 "Command", command(c.cmd()), "config-cmd",

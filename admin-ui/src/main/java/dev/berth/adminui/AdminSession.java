@@ -34,11 +34,12 @@ public class AdminSession {
 
     /**
      * Checks the password (throttled and audited like a docker login) and signs the user in under a
-     * new session id, so that a session id known before the login is worth nothing after it.
+     * new session id, so that a session id known before the login is worth nothing after it. A robot
+     * token is refused: the session keeps only a name, and a robot's limit would be lost with it.
      */
     public Caller signIn(String name, String password) {
         String address = requestAddress();
-        Caller caller = authenticate.withPassword(name, password, address, true);
+        Caller caller = authenticate.signIn(name, password, address);
         VaadinService.reinitializeSession(VaadinRequest.getCurrent());
         VaadinSession session = VaadinSession.getCurrent();
         session.setAttribute(USER, caller.name());

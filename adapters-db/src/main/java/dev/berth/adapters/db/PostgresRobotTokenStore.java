@@ -49,6 +49,15 @@ public final class PostgresRobotTokenStore implements RobotTokenStore {
     }
 
     @Override
+    public Optional<RobotToken> find(UUID id) {
+        return jpa.transaction(em -> Rows.of(em.createNativeQuery(
+                        "SELECT " + COLUMNS + " FROM robot_token WHERE id = :id")
+                .setParameter("id", id))
+                .findFirst()
+                .map(PostgresRobotTokenStore::token));
+    }
+
+    @Override
     public boolean revoke(UUID id, Instant at) {
         return jpa.transaction(em -> em.createNativeQuery(
                         "UPDATE robot_token SET revoked_at = :at WHERE id = :id AND revoked_at IS NULL")

@@ -22,10 +22,10 @@ public final class PostgresUserDirectory implements UserDirectory {
     @Override
     public Optional<StoredUser> find(String name) {
         return jpa.transaction(em -> Rows.of(em.createNativeQuery(
-                        "SELECT name, enabled, admin, password_hash FROM users WHERE name = :name")
+                        "SELECT name, enabled, admin, password_hash, credential_stamp FROM users WHERE name = :name")
                 .setParameter("name", name))
                 .findFirst()
-                .map(r -> new StoredUser(user(r), (String) r[3])));
+                .map(r -> new StoredUser(user(r), (String) r[3], ((Number) r[4]).longValue())));
     }
 
     @Override
@@ -42,7 +42,9 @@ public final class PostgresUserDirectory implements UserDirectory {
 
     @Override
     public boolean setPassword(String name, String passwordHash) {
-        return jpa.transaction(em -> em.createNativeQuery("UPDATE users SET password_hash = :hash WHERE name = :name")
+        return jpa.transaction(em -> em.createNativeQuery("""
+                        UPDATE users SET password_hash = :hash, credential_stamp = credential_stamp + 1
+                        WHERE name = :name""")
                 .setParameter("hash", passwordHash)
                 .setParameter("name", name)
                 .executeUpdate() > 0);
@@ -50,12 +52,14 @@ public final class PostgresUserDirectory implements UserDirectory {
 
     @Override
     public Change setEnabled(String name, boolean enabled) {
-        return change(name, !enabled, "UPDATE users SET enabled = :value WHERE name = :name", enabled);
+        return change(name, !enabled, """
+                UPDATE users SET enabled = :value, credential_stamp = credential_stamp + 1 WHERE name = :name""", enabled);
     }
 
     @Override
     public Change setAdmin(String name, boolean admin) {
-        return change(name, !admin, "UPDATE users SET admin = :value WHERE name = :name", admin);
+        return change(name, !admin, """
+                UPDATE users SET admin = :value, credential_stamp = credential_stamp + 1 WHERE name = :name""", admin);
     }
 
     /**

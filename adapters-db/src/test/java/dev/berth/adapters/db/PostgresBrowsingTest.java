@@ -5,12 +5,17 @@ import dev.berth.application.browse.NamespaceSummary;
 import dev.berth.application.browse.RepositoryQuery;
 import dev.berth.application.browse.RepositorySort;
 import dev.berth.application.browse.RepositorySummary;
+import dev.berth.application.port.RepositoryCatalog;
 import dev.berth.application.port.RepositoryFilter;
+import dev.berth.application.registry.ListRepositories;
+import dev.berth.application.registry.PageRequest;
+import dev.berth.application.registry.RegistrySettings;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.Tag;
 import dev.berth.domain.access.Action;
 import dev.berth.domain.access.Caller;
 import dev.berth.domain.access.Grant;
+import dev.berth.domain.access.Robot;
 import dev.berth.domain.access.User;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
@@ -20,6 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -31,8 +38,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -226,6 +239,69 @@ class PostgresBrowsingTest {
             assertThat(browse.count(user, new RepositoryQuery("repo-00004", "ns42", null, false))).isEqualTo(1);
             assertThat(browse.namespaces(user)).containsExactly(new NamespaceSummary("ns1", 1000),
                     new NamespaceSummary("ns42", 1));
+        }
+
+        @Test
+        void aCatalogPageIsOneQueryThatExaminesOnlyWhatTheCallerMaySee() {
+            AtomicInteger queries = new AtomicInteger();
+            RepositoryCatalog counted = (RepositoryCatalog) Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[]{RepositoryCatalog.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("list")) {
+                            queries.incrementAndGet();
+                        }
+                        try {
+                            return method.invoke(catalog, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            ListRepositories list = new ListRepositories(counted);
+            PageRequest first = PageRequest.of(Optional.empty(), OptionalInt.of(1),
+                    new RegistrySettings(false, RegistrySettings.DEFAULT_MAX_MANIFEST_BYTES, 1000, false));
+            Caller robot = ADMIN.as(new Robot(UUID.randomUUID(), Grant.parseList("ns42/repo-0000*:pull")));
+            Caller nothingHere = ADMIN.as(new Robot(UUID.randomUUID(), Grant.parseList("ci/*:pull")));
+
+            assertThat(list.list(first, Caller.anonymous(List.of())).items()).isEmpty();
+            assertThat(queries).as("nothing visible: no query at all").hasValue(0);
+            assertThat(list.list(first, nothingHere).items()).isEmpty();
+            assertThat(list.list(first, robot).items()).extracting(RepositoryName::value)
+                    .containsExactly("ns42/repo-000042");
+            assertThat(list.list(first, robot.withTokenAccess(List.of())).items()).as("whatever its token names")
+                    .extracting(RepositoryName::value).containsExactly("ns42/repo-000042");
+            assertThat(queries).as("one query a page, however much the caller may not see").hasValue(3);
+
+            // of the 100 000 rows, PostgreSQL looks at those the caller may see (an index range), no others
+            String nothing = explainAnalyze(RepositoryFilter.pullable(nothingHere, "", "").orElseThrow());
+            assertThat(rowsExamined(nothing)).as(nothing).isZero();
+            String one = explainAnalyze(RepositoryFilter.pullable(robot, "", "").orElseThrow());
+            assertThat(rowsExamined(one)).as(one).isBetween(1L, 2L);
+        }
+
+        /** The catalog's query with its parameters bound, as PostgreSQL ran it. */
+        private String explainAnalyze(RepositoryFilter filter) {
+            RepositoryConditions conditions = RepositoryConditions.of(filter);
+            List<?> lines = database.jpa().transaction(em -> conditions.bind(em.createNativeQuery(
+                            "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + PostgresRepositoryCatalog.listSql(conditions)
+                                    + " LIMIT 2", String.class))
+                    .setParameter("after", "")
+                    .getResultList());
+            return lines.stream().map(String::valueOf).collect(Collectors.joining("\n"));
+        }
+
+        /** Rows the plan's scans returned plus those their filters dropped. */
+        private static long rowsExamined(String plan) {
+            long rows = 0;
+            for (String line : plan.split("\n")) {
+                Matcher scan = Pattern.compile("Scan.*actual rows=(\\d+)").matcher(line);
+                Matcher removed = Pattern.compile("Rows Removed by (?:Filter|Index Recheck): (\\d+)").matcher(line);
+                if (scan.find()) {
+                    rows += Long.parseLong(scan.group(1));
+                }
+                if (removed.find()) {
+                    rows += Long.parseLong(removed.group(1));
+                }
+            }
+            return rows;
         }
 
         @Test

@@ -94,11 +94,6 @@ class AccessGate {
         return authorize.allows(access.caller(), action, repository);
     }
 
-    /** Whether the catalog shows this repository: what the user may pull, whatever scope a token has. */
-    boolean listed(Access access, RepositoryName repository) {
-        return access.caller().granted(Action.PULL, repository);
-    }
-
     /**
      * The {@code WWW-Authenticate} value of a 401.
      *

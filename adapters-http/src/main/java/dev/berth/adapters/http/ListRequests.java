@@ -10,6 +10,7 @@ import dev.berth.application.registry.RegistrySettings;
 import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.Tag;
+import dev.berth.domain.access.Caller;
 import dev.berth.domain.error.PaginationNumberInvalidException;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -24,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.function.Predicate;
 
 /** Lists: {@code /v2/<name>/tags/list}, {@code /v2/_catalog}, {@code /v2/<name>/referrers/<digest>}. */
 @Dependent
@@ -56,10 +56,9 @@ class ListRequests {
                 .add("tags", tags).build().toString(), head);
     }
 
-    /** @param visible the repositories the caller may see */
-    void catalog(HttpServletRequest request, HttpServletResponse response, boolean head,
-                 Predicate<RepositoryName> visible) throws IOException {
-        Page<RepositoryName> page = listRepositories.list(pageRequest(request), visible);
+    void catalog(HttpServletRequest request, HttpServletResponse response, boolean head, Caller caller)
+            throws IOException {
+        Page<RepositoryName> page = listRepositories.list(pageRequest(request), caller);
         JsonArrayBuilder names = Json.createArrayBuilder();
         page.items().forEach(name -> names.add(name.toString()));
         nextLink(request, response, "/v2/_catalog", page);

@@ -133,7 +133,7 @@ public class RegistryServlet extends HttpServlet {
             }
             case CATALOG -> {
                 requireMethod(method, "GET", "HEAD");
-                lists.catalog(request, response, head, name -> gate.listed(access, name));
+                lists.catalog(request, response, head, access.caller());
             }
             case TAGS -> {
                 requireMethod(method, "GET", "HEAD");

@@ -10,6 +10,7 @@ import dev.berth.domain.access.Action;
 import dev.berth.domain.access.Caller;
 import dev.berth.domain.access.Grant;
 import dev.berth.domain.access.RepositoryPattern;
+import dev.berth.domain.access.Robot;
 import dev.berth.domain.access.Scope;
 import dev.berth.domain.access.User;
 import dev.berth.domain.error.TooManyRequestsException;
@@ -74,6 +75,21 @@ public class AuthenticateCaller {
      * @throws TooManyRequestsException when this user or address failed too often lately
      */
     public Caller withPassword(String name, String password, String address, boolean login) {
+        return withPassword(name, password, address, login, true);
+    }
+
+    /**
+     * Sign-in to the admin UI: a user name and password only. A robot token is no password here (a
+     * session would outlive its limit): it is refused like a wrong password, and audited as such.
+     *
+     * @throws UnauthorizedException     for unknown users, wrong passwords, disabled users, robot tokens
+     * @throws TooManyRequestsException when this user or address failed too often lately
+     */
+    public Caller signIn(String name, String password, String address) {
+        return withPassword(name, password, address, true, false);
+    }
+
+    private Caller withPassword(String name, String password, String address, boolean login, boolean robotsAllowed) {
         Instant now = clock.instant();
         Optional<UserDirectory.StoredUser> stored = validName(name) ? users.find(name) : Optional.empty();
         if (stored.isPresent() && stored.get().user().enabled()
@@ -90,7 +106,11 @@ public class AuthenticateCaller {
             Optional<RobotTokenStore.RobotToken> robot = robots.findBySecret(VerifiedPasswords.sha256(password))
                     .filter(t -> t.user().equals(user.name()) && t.usableAt(now));
             if (robot.isPresent() && user.enabled()) {
-                return loggedIn(user, Optional.of(robot.get().scope()), address, login, now);
+                if (!robotsAllowed) {
+                    throw failed(name, address, now, "robot token refused: not a password for signing in");
+                }
+                return loggedIn(user, Optional.of(new Robot(robot.get().id(), robot.get().scope())), address, login,
+                        now);
             }
         }
         if (!hasher.verify(password, stored.get().passwordHash())) {
@@ -123,11 +143,19 @@ public class AuthenticateCaller {
             return externalCaller(claims.subject(), scope);
         }
         if (claims.subject().isEmpty()) {
-            return anonymous().limitedTo(scope);
+            return anonymous().withTokenAccess(scope);
         }
         User user = users.find(claims.subject()).map(UserDirectory.StoredUser::user).filter(User::enabled)
                 .orElseThrow(() -> new UnauthorizedException("the token's user is unknown or disabled"));
-        return new Caller(Optional.of(user), grantsOf(user), Optional.of(scope));
+        Caller caller = new Caller(Optional.of(user), grantsOf(user), Optional.empty()).withTokenAccess(scope);
+        if (claims.robot().isEmpty()) {
+            return caller;
+        }
+        // the robot as it is now: revoked or expired, its tokens die with it
+        RobotTokenStore.RobotToken robot = robots.find(claims.robot().get())
+                .filter(t -> t.user().equals(user.name()) && t.usableAt(now))
+                .orElseThrow(() -> new UnauthorizedException("the token's robot is revoked or expired"));
+        return caller.as(new Robot(robot.id(), robot.scope()));
     }
 
     /** An empty subject is an anonymous token of the issuer: its access claim still counts. */
@@ -162,27 +190,35 @@ public class AuthenticateCaller {
         return new Caller(Optional.of(user), grantsOf(user), Optional.empty());
     }
 
-    /** The user behind a refresh token, if it still may log in. */
+    /**
+     * The user behind a refresh token, if it still may log in and its credentials are those the token
+     * was issued for: a password change, disabling (even if enabled again) or a change of the admin
+     * flag since then ends it. Robots get no refresh tokens: one that claims a robot is refused.
+     */
     public Caller withRefreshToken(String token, String address) {
         Instant now = clock.instant();
         TokenService.Claims claims = tokens.verify(token, now).filter(TokenService.Claims::refresh)
+                .filter(c -> !c.external() && c.robot().isEmpty())
                 .orElseThrow(() -> new UnauthorizedException("invalid or expired refresh token"));
-        User user = users.find(claims.subject()).map(UserDirectory.StoredUser::user).filter(User::enabled)
-                .orElseThrow(() -> {
-                    audit.record(new AuditLog.Event(now, claims.subject(), address, "login", "", false,
-                            "refresh token of an unknown or disabled user"));
-                    return new UnauthorizedException("the token's user is unknown or disabled");
-                });
+        Optional<UserDirectory.StoredUser> stored = validName(claims.subject()) ? users.find(claims.subject())
+                : Optional.empty();
+        String why = stored.isEmpty() || !stored.get().user().enabled() ? "refresh token of an unknown or disabled user"
+                : stored.get().credentialStamp() != claims.credentialStamp()
+                ? "refresh token issued before the user's password, standing or admin flag changed" : null;
+        if (why != null) {
+            audit.record(new AuditLog.Event(now, claims.subject(), address, "login", "", false, why));
+            throw new UnauthorizedException("the refresh token's user is unknown, disabled or changed; log in again");
+        }
+        User user = stored.get().user();
         return new Caller(Optional.of(user), grantsOf(user), Optional.empty());
     }
 
-    private Caller loggedIn(User user, Optional<List<Grant>> limit, String address, boolean login, Instant now) {
+    private Caller loggedIn(User user, Optional<Robot> robot, String address, boolean login, Instant now) {
         if (login) {
             audit.record(new AuditLog.Event(now, user.name(), address, "login", "", true,
-                    limit.isPresent() ? "robot token" : "password"));
+                    robot.isPresent() ? "robot token" : "password"));
         }
-        Caller caller = new Caller(Optional.of(user), grantsOf(user), Optional.empty());
-        return limit.map(caller::limitedTo).orElse(caller);
+        return new Caller(Optional.of(user), grantsOf(user), robot);
     }
 
     private void throttle(String name, String address, Instant now) {

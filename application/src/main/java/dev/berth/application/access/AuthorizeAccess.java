@@ -9,8 +9,9 @@ import jakarta.enterprise.context.Dependent;
 
 /**
  * Use case: may this caller do that to this repository. Callers who could do better by
- * authenticating (anonymous ones, and bearer tokens that lack a scope their user is granted: the
- * client fetches a new token) are told to authenticate; everybody else is denied.
+ * authenticating (anonymous ones, and bearer tokens that lack a scope their credential is entitled
+ * to: the client fetches a new token) are told to authenticate; everybody else is denied (a robot's
+ * token asking beyond the robot's scope too: a new token would not help).
  */
 @Dependent
 public class AuthorizeAccess {
@@ -24,7 +25,7 @@ public class AuthorizeAccess {
         if (caller.allows(action, repository)) {
             return;
         }
-        if (!caller.authenticated() || (renewable && caller.granted(action, repository))) {
+        if (!caller.authenticated() || (renewable && caller.entitled(action, repository))) {
             throw new UnauthorizedException(action.word() + " access to " + repository + " requires authentication");
         }
         throw new DeniedException(caller.name() + " may not " + action.word() + " " + repository);

@@ -62,7 +62,7 @@ public class BrowseRepositories {
 
     /** The namespaces of the repositories the caller may pull, by name, at most {@value #MAX_NAMESPACES}. */
     public List<NamespaceSummary> namespaces(Caller caller) {
-        return BrowseAccess.pullable(caller, "", "").map(f -> catalog.namespaces(f, MAX_NAMESPACES)).orElse(List.of());
+        return RepositoryFilter.pullable(caller, "", "").map(f -> catalog.namespaces(f, MAX_NAMESPACES)).orElse(List.of());
     }
 
     /** The repository rows this JVM has fetched for pages: a test proves with it that the grid is lazy. */
@@ -71,6 +71,6 @@ public class BrowseRepositories {
     }
 
     private static Optional<RepositoryFilter> filter(Caller caller, RepositoryQuery query) {
-        return BrowseAccess.pullable(caller, query.nameContains(), query.namespace());
+        return RepositoryFilter.pullable(caller, query.nameContains(), query.namespace());
     }
 }

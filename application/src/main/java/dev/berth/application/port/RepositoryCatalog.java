@@ -21,7 +21,16 @@ public interface RepositoryCatalog {
      * Up to {@code limit} repository names in lexical (byte) order, strictly after {@code after}
      * when present. Cost is O(limit), not O(number of repositories).
      */
-    List<RepositoryName> list(Optional<String> after, int limit);
+    default List<RepositoryName> list(Optional<String> after, int limit) {
+        return list(RepositoryFilter.ALL, after, limit);
+    }
+
+    /**
+     * Up to {@code limit} names the filter lets through in lexical (byte) order, strictly after
+     * {@code after} when present: one query, the store filters (the catalog of a caller who may see
+     * little must not walk the whole table).
+     */
+    List<RepositoryName> list(RepositoryFilter filter, Optional<String> after, int limit);
 
     /**
      * Up to {@code limit} repositories the filter lets through, skipping {@code offset}, with their

@@ -1,9 +1,12 @@
 package dev.berth.application.port;
 
 import dev.berth.domain.RepositoryName;
+import dev.berth.domain.access.Action;
+import dev.berth.domain.access.Caller;
 import dev.berth.domain.access.RepositoryPattern;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Which repositories a listing shows: the search, the namespace, and what the caller may see. A
@@ -20,6 +23,16 @@ public record RepositoryFilter(String nameContains, String namespace, List<List<
 
     public RepositoryFilter {
         patternGroups = patternGroups.stream().map(List::copyOf).toList();
+    }
+
+    /**
+     * The repositories {@code caller} may pull, as patterns a store can query by, so that a listing
+     * never fetches names only to drop them; empty when the caller may pull nothing.
+     */
+    public static Optional<RepositoryFilter> pullable(Caller caller, String nameContains, String namespace) {
+        List<List<RepositoryPattern>> groups = caller.patternGroups(Action.PULL);
+        return groups.stream().anyMatch(List::isEmpty) ? Optional.empty()
+                : Optional.of(new RepositoryFilter(nameContains, namespace, groups));
     }
 
     /** What the stores' queries mean, for stores that hold names in memory. */

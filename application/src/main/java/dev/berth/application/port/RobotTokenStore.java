@@ -30,6 +30,8 @@ public interface RobotTokenStore {
 
     Optional<RobotToken> findBySecret(String secretSha256);
 
+    Optional<RobotToken> find(UUID id);
+
     /** @return false when there is no such unrevoked token */
     boolean revoke(UUID id, Instant at);
 

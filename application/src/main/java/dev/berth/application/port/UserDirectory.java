@@ -10,8 +10,17 @@ import java.util.Optional;
 /** Port: users, their password hashes and grants, and which repositories anybody may pull. */
 public interface UserDirectory {
 
-    /** A user as stored, with the password hash (bcrypt, never the password). */
-    record StoredUser(User user, String passwordHash) {
+    /**
+     * A user as stored, with the password hash (bcrypt, never the password).
+     *
+     * @param credentialStamp changes whenever the user's password, enabled or admin flag changes: a
+     *                        refresh token carries the stamp of its issue and dies when it differs
+     */
+    record StoredUser(User user, String passwordHash, long credentialStamp) {
+
+        public StoredUser(User user, String passwordHash) {
+            this(user, passwordHash, 0);
+        }
     }
 
     Optional<StoredUser> find(String name);
@@ -19,7 +28,7 @@ public interface UserDirectory {
     /** @return false when a user of that name exists already (nothing changes) */
     boolean create(User user, String passwordHash);
 
-    /** @return false when there is no such user */
+    /** Changes the credential stamp too. @return false when there is no such user */
     boolean setPassword(String name, String passwordHash);
 
     /** How a change to a user's standing went. */
@@ -32,11 +41,14 @@ public interface UserDirectory {
 
     /**
      * Enables or disables a user; refuses, atomically (two admins disabling each other at once
-     * cannot both succeed), to disable the last enabled administrator.
+     * cannot both succeed), to disable the last enabled administrator. Changes the credential stamp.
      */
     Change setEnabled(String name, boolean enabled);
 
-    /** Makes a user an administrator or not; refuses, atomically, to demote the last enabled administrator. */
+    /**
+     * Makes a user an administrator or not; refuses, atomically, to demote the last enabled
+     * administrator. Changes the credential stamp.
+     */
     Change setAdmin(String name, boolean admin);
 
     boolean isEmpty();

@@ -175,7 +175,7 @@ class AccessUseCasesTest {
     void tokensCarryOnlyWhatTheUserIsGrantedAndTheUserMustStayEnabled() {
         alice();
         Caller alice = authenticate.withPassword("alice", "alice-secret", "a", true);
-        IssueToken.Issued issued = new IssueToken(tokens, settings, clock).issue(alice,
+        IssueToken.Issued issued = new IssueToken(tokens, users, settings, clock).issue(alice,
                 Scope.parseList("repository:team-a/app:pull,push,delete repository:other:pull"), true);
         assertThat(issued.access()).containsExactly(new Scope("repository", "team-a/app", Set.of("pull", "push")));
         assertThat(issued.refreshToken()).isPresent();
@@ -193,6 +193,95 @@ class AccessUseCasesTest {
 
         new SetUserEnabled(users, users, clock).set(admin, "local", "alice", false);
         assertThatThrownBy(() -> authenticate.withToken(issued.token(), "a")).isInstanceOf(UnauthorizedException.class);
+    }
+
+    private CreateRobotToken.Created ciRobotOfTheAdmin() {
+        new CreateUser(users, hasher, users, clock).create(admin, "local", "root", "root-secret", true);
+        return new CreateRobotToken(users, users, users, clock).create(admin, "local", "root", "ci",
+                List.of(Grant.parse("ci/*:pull")), Optional.empty());
+    }
+
+    @Test
+    void aRobotOfAnAdminStaysInsideItsScopeByPasswordAndByToken() {
+        CreateRobotToken.Created robot = ciRobotOfTheAdmin();
+        IssueToken issue = new IssueToken(tokens, users, settings, clock);
+
+        Caller basic = authenticate.withPassword("root", robot.secret(), "ci", true);
+        assertThat(basic.admin()).isFalse();
+        authorize.require(basic, false, Action.PULL, name("ci/tool"));
+        assertThatThrownBy(() -> authorize.require(basic, false, Action.PULL, name("secret/app")))
+                .isInstanceOf(DeniedException.class);
+        assertThatThrownBy(() -> authorize.require(basic, false, Action.PUSH, name("ci/tool")))
+                .isInstanceOf(DeniedException.class);
+
+        // docker's offline_token=true (and an OAuth2 password grant): the access token, no refresh token
+        IssueToken.Issued issued = issue.issue(basic,
+                Scope.parseList("repository:ci/tool:pull,push repository:secret/app:pull,push"), true);
+        assertThat(issued.access()).containsExactly(new Scope("repository", "ci/tool", Set.of("pull")));
+        assertThat(issued.refreshToken()).isEmpty();
+
+        Caller bearer = authenticate.withToken(issued.token(), "ci");
+        authorize.require(bearer, true, Action.PULL, name("ci/tool"));
+        // outside the robot's scope a new token would not help: denied, not asked to authenticate
+        assertThatThrownBy(() -> authorize.require(bearer, true, Action.PUSH, name("secret/app")))
+                .isInstanceOf(DeniedException.class);
+        assertThatThrownBy(() -> authorize.require(bearer, true, Action.PULL, name("ci/other")))
+                .isInstanceOf(UnauthorizedException.class);
+        assertThat(bearer.patternGroups(Action.PULL)).contains(List.of(new RepositoryPattern("ci/*")));
+
+        new RevokeRobotToken(users, users, clock).revoke(admin, "local", robot.id());
+        assertThatThrownBy(() -> authenticate.withToken(issued.token(), "ci"))
+                .as("the robot's access token dies with it").isInstanceOf(UnauthorizedException.class);
+        assertThatThrownBy(() -> authenticate.withPassword("root", robot.secret(), "ci", false))
+                .isInstanceOf(UnauthorizedException.class);
+    }
+
+    @Test
+    void aRobotTokenIsNoPasswordForSigningIn() {
+        CreateRobotToken.Created robot = ciRobotOfTheAdmin();
+
+        Throwable wrongPassword = org.assertj.core.api.Assertions.catchThrowable(
+                () -> authenticate.signIn("root", "not-the-password", "10.0.0.7"));
+        assertThatThrownBy(() -> authenticate.signIn("root", robot.secret(), "10.0.0.7"))
+                .as("refused like a wrong password").isInstanceOf(UnauthorizedException.class)
+                .hasMessage(wrongPassword.getMessage());
+
+        assertThat(users.events).anyMatch(e -> e.action().equals("login") && !e.success()
+                && e.actor().equals("root") && e.detail().contains("robot token"));
+        assertThat(authenticate.signIn("root", "root-secret", "10.0.0.7").admin()).isTrue();
+    }
+
+    @Test
+    void refreshTokensDieWhenTheUserIsDisabledTheirPasswordChangesOrTheirAdminFlagGoes() {
+        alice();
+        new CreateUser(users, hasher, users, clock).create(admin, "local", "root", "root-secret", true);
+        IssueToken issue = new IssueToken(tokens, users, settings, clock);
+        java.util.function.Supplier<String> refreshToken = () -> issue.issue(
+                authenticate.withPassword("alice", "alice-secret", "a", true), List.of(), true).refreshToken().orElseThrow();
+
+        String beforeDisabling = refreshToken.get();
+        new SetUserEnabled(users, users, clock).set(admin, "local", "alice", false);
+        new SetUserEnabled(users, users, clock).set(admin, "local", "alice", true);
+        assertThatThrownBy(() -> authenticate.withRefreshToken(beforeDisabling, "a"))
+                .as("disabled, even if enabled again").isInstanceOf(UnauthorizedException.class);
+
+        String beforeThePasswordChange = refreshToken.get();
+        assertThat(authenticate.withRefreshToken(beforeThePasswordChange, "a").name()).isEqualTo("alice");
+        new ChangePassword(users, hasher, users, clock).change(admin, "local", "alice", "new-alice-secret");
+        assertThatThrownBy(() -> authenticate.withRefreshToken(beforeThePasswordChange, "a"))
+                .isInstanceOf(UnauthorizedException.class);
+
+        new SetUserAdmin(users, users, clock).set(admin, "local", "alice", true);
+        IssueToken.Issued asAdmin = issue.issue(authenticate.withPassword("alice", "new-alice-secret", "a", true),
+                List.of(), true);
+        // refreshing hands out a new refresh token that still works
+        String renewed = issue.issue(authenticate.withRefreshToken(asAdmin.refreshToken().orElseThrow(), "a"),
+                List.of(), true).refreshToken().orElseThrow();
+        assertThat(authenticate.withRefreshToken(renewed, "a").admin()).isTrue();
+        new SetUserAdmin(users, users, clock).set(admin, "local", "alice", false);
+        assertThatThrownBy(() -> authenticate.withRefreshToken(renewed, "a")).isInstanceOf(UnauthorizedException.class);
+        assertThat(users.events).anyMatch(e -> e.action().equals("login") && !e.success()
+                && e.detail().startsWith("refresh token issued before"));
     }
 
     /** A token of an external issuer, as the verifier hands it over. */

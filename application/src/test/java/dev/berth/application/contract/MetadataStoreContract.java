@@ -118,6 +118,20 @@ public abstract class MetadataStoreContract {
         }
 
         @Test
+        void listsOnlyWhatTheFilterLetsThroughPagingStrictlyAfterTheGivenName() {
+            List.of("ci/a", "ci/b", "ci_x", "cia", "secret/app", "team/ci/c").forEach(name -> catalog.ensure(new RepositoryName(name)));
+            RepositoryFilter ci = new RepositoryFilter("", "", List.of(
+                    List.of(new RepositoryPattern("ci/*"), new RepositoryPattern("team/*")),
+                    List.of(new RepositoryPattern("*/a"), new RepositoryPattern("ci/b"), new RepositoryPattern("*/c"))));
+
+            assertThat(names(catalog.list(ci, Optional.empty(), 10))).containsExactly("ci/a", "ci/b", "team/ci/c");
+            assertThat(names(catalog.list(ci, Optional.of("ci/a"), 1))).containsExactly("ci/b");
+            // '_' of a pattern is no LIKE wildcard
+            assertThat(names(catalog.list(new RepositoryFilter("", "", List.of(List.of(new RepositoryPattern("ci_*")))),
+                    Optional.empty(), 10))).containsExactly("ci_x");
+        }
+
+        @Test
         void aLimitOfZeroListsNothing() {
             catalog.ensure(APP);
 

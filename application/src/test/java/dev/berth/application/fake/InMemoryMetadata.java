@@ -118,11 +118,12 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
     }
 
     @Override
-    public synchronized List<RepositoryName> list(Optional<String> after, int limit) {
+    public synchronized List<RepositoryName> list(RepositoryFilter filter, Optional<String> after, int limit) {
         // String order is byte order for the ASCII that repository names are made of
         return state.repositories.tailSet(after.orElse(""), false).stream()
-                .limit(limit)
                 .map(RepositoryName::new)
+                .filter(filter::matches)
+                .limit(limit)
                 .toList();
     }
 

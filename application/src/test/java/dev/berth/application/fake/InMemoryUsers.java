@@ -40,7 +40,8 @@ public final class InMemoryUsers implements UserDirectory, RobotTokenStore, Logi
 
     @Override
     public synchronized boolean setPassword(String name, String passwordHash) {
-        return users.computeIfPresent(name, (n, u) -> new StoredUser(u.user(), passwordHash)) != null;
+        return users.computeIfPresent(name, (n, u) -> new StoredUser(u.user(), passwordHash, u.credentialStamp() + 1))
+                != null;
     }
 
     @Override
@@ -63,7 +64,7 @@ public final class InMemoryUsers implements UserDirectory, RobotTokenStore, Logi
         if (lastAdmin) {
             return Change.LAST_ADMIN;
         }
-        users.put(name, new StoredUser(new User(name, enabled, admin), user.passwordHash()));
+        users.put(name, new StoredUser(new User(name, enabled, admin), user.passwordHash(), user.credentialStamp() + 1));
         return Change.CHANGED;
     }
 
@@ -114,6 +115,11 @@ public final class InMemoryUsers implements UserDirectory, RobotTokenStore, Logi
     @Override
     public synchronized Optional<RobotToken> findBySecret(String secretSha256) {
         return robots.values().stream().filter(t -> t.secretSha256().equals(secretSha256)).findFirst();
+    }
+
+    @Override
+    public synchronized Optional<RobotToken> find(UUID id) {
+        return Optional.ofNullable(robots.get(id));
     }
 
     @Override

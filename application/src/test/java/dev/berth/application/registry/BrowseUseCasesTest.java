@@ -23,6 +23,7 @@ import dev.berth.domain.RepositoryName;
 import dev.berth.domain.Tag;
 import dev.berth.domain.access.Caller;
 import dev.berth.domain.access.Grant;
+import dev.berth.domain.access.Robot;
 import dev.berth.domain.access.User;
 import dev.berth.domain.error.DeniedException;
 import dev.berth.domain.error.ManifestUnknownException;
@@ -40,6 +41,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -173,12 +175,18 @@ class BrowseUseCasesTest {
             small(APP, "app");
             small(DB, "db");
             small(OTHER, "tools");
-            Caller tokenOfAnAdmin = ADMIN.limitedTo(List.of(Grant.parse("team/app:pull")));
+            Caller tokenOfAnAdmin = ADMIN.withTokenAccess(List.of(Grant.parse("team/app:pull")));
+            Caller robotOfAnAdmin = ADMIN.as(new Robot(UUID.randomUUID(), List.of(Grant.parse("team/*:pull"))));
 
             assertThat(names(ADMIN, byName)).containsExactly("other/tools", "team/app", "team/db");
             assertThat(names(ALICE, byName)).containsExactly("team/app", "team/db");
             assertThat(names(tokenOfAnAdmin, byName)).as("a token's scope narrows even an admin")
                     .containsExactly("team/app");
+            assertThat(names(robotOfAnAdmin, byName)).as("a robot's scope narrows even an admin's grants")
+                    .containsExactly("team/app", "team/db");
+            assertThat(registry.browseRepositories().namespaces(robotOfAnAdmin)).extracting(NamespaceSummary::namespace)
+                    .containsExactly("team");
+            assertThat(registry.browseRepositories().count(robotOfAnAdmin, byName)).isEqualTo(2);
             assertThat(names(NOBODY, byName)).isEmpty();
             assertThat(names(PUSHER, byName)).as("push is no pull").isEmpty();
             assertThat(names(Caller.anonymous(List.of(Grant.parse("other/*:pull"))), byName))

@@ -6,6 +6,10 @@ import dev.berth.domain.DigestAlgorithm;
 import dev.berth.domain.Reference;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.Tag;
+import dev.berth.domain.access.Caller;
+import dev.berth.domain.access.Grant;
+import dev.berth.domain.access.Robot;
+import dev.berth.domain.access.User;
 import dev.berth.domain.error.DigestInvalidException;
 import dev.berth.domain.error.ManifestBlobUnknownException;
 import dev.berth.domain.error.ManifestInvalidException;
@@ -20,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.IntStream;
 
 import static dev.berth.application.registry.TestRegistry.bytes;
@@ -194,27 +199,47 @@ class ManifestUseCasesTest {
             registry.push(RepositoryName.parse(name), bytes(name));
         }
         Page<RepositoryName> page = registry.listRepositories().list(PageRequest.of(Optional.of("a/one"), OptionalInt.of(1),
-                registry.settings));
+                registry.settings), Caller.unrestricted());
         assertThat(page.items()).extracting(RepositoryName::toString).containsExactly("b/one");
         assertThat(page.more()).isTrue();
     }
 
     @Test
     void filteredCatalogPagesSkipWhatTheCallerMayNotSeeAndStillFillUp() {
+        Caller teamMember = new Caller(Optional.of(new User("dev", true, false)), Grant.parseList("team/*:pull"),
+                Optional.empty());
         for (int i = 0; i < 12; i++) {
             registry.push(RepositoryName.parse("hidden/r" + (char) ('a' + i)), bytes("h" + i));
         }
         for (String name : List.of("team/a", "team/b", "team/c")) {
             registry.push(RepositoryName.parse(name), bytes(name));
         }
-        java.util.function.Predicate<RepositoryName> visible = n -> n.value().startsWith("team/");
         Page<RepositoryName> first = registry.listRepositories().list(
-                PageRequest.of(Optional.empty(), OptionalInt.of(2), registry.settings), visible);
+                PageRequest.of(Optional.empty(), OptionalInt.of(2), registry.settings), teamMember);
         assertThat(first.items()).extracting(RepositoryName::toString).containsExactly("team/a", "team/b");
         assertThat(first.more()).isTrue();
         Page<RepositoryName> second = registry.listRepositories().list(
-                PageRequest.of(Optional.of("team/b"), OptionalInt.of(2), registry.settings), visible);
+                PageRequest.of(Optional.of("team/b"), OptionalInt.of(2), registry.settings), teamMember);
         assertThat(second.items()).extracting(RepositoryName::toString).containsExactly("team/c");
         assertThat(second.more()).isFalse();
+    }
+
+    @Test
+    void theCatalogListsWhatARobotMayPullWhateverItsTokenNamesAndNothingForWhoMaySeeNothing() {
+        for (String name : List.of("ci/tool", "ci/base", "secret/app", "team/a")) {
+            registry.push(RepositoryName.parse(name), bytes(name));
+        }
+        PageRequest all = PageRequest.of(Optional.empty(), OptionalInt.of(10), registry.settings);
+        Caller admin = new Caller(Optional.of(new User("root", true, true)), List.of(), Optional.empty());
+        Caller robot = admin.as(new Robot(UUID.randomUUID(), Grant.parseList("ci/*:pull")));
+
+        assertThat(registry.listRepositories().list(all, robot).items()).extracting(RepositoryName::toString)
+                .containsExactly("ci/base", "ci/tool");
+        assertThat(registry.listRepositories().list(all, robot.withTokenAccess(List.of())).items())
+                .extracting(RepositoryName::toString).containsExactly("ci/base", "ci/tool");
+        assertThat(registry.listRepositories().list(all, admin.withTokenAccess(List.of())).items())
+                .as("a user's catalog token lists what the user may pull").hasSize(4);
+        assertThat(registry.listRepositories().list(all, Caller.anonymous(List.of()))).isEqualTo(
+                new Page<>(List.of(), false));
     }
 }

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,6 +58,25 @@ class AccessTest {
     }
 
     @Test
+    void aRobotOfAnAdministratorKeepsToItsScopeAndIsNoAdministrator() {
+        Caller admin = new Caller(Optional.of(new User("root", true, true)), List.of(), Optional.empty());
+        Caller robot = admin.as(new Robot(UUID.randomUUID(), Grant.parseList("ci/*:pull")));
+
+        assertThat(robot.admin()).isFalse();
+        assertThat(robot.allows(Action.PULL, name("ci/tool"))).isTrue();
+        assertThat(robot.allows(Action.PULL, name("secret/app"))).isFalse();
+        assertThat(robot.allows(Action.PUSH, name("ci/tool"))).isFalse();
+        assertThat(robot.withTokenAccess(Grant.parseList("secret/app:pull,push")).allows(Action.PUSH,
+                name("secret/app"))).isFalse();
+        assertThat(robot.patternGroups(Action.PULL)).containsExactly(List.of(new RepositoryPattern("ci/*")));
+        assertThat(robot.withTokenAccess(List.of()).entitlement().patternGroups(Action.PULL))
+                .as("a listing shows what the robot may pull, whatever its token names")
+                .containsExactly(List.of(new RepositoryPattern("ci/*")));
+        assertThat(admin.patternGroups(Action.PULL)).isEmpty();
+        assertThat(Caller.anonymous(List.of()).patternGroups(Action.PULL)).containsExactly(List.of());
+    }
+
+    @Test
     void callersAreAllowedWhatTheirGrantsAndTheirCredentialsScopeAllow() {
         User alice = new User("alice", true, false);
         Caller caller = new Caller(Optional.of(alice), Grant.parseList("team-a/*:pull,push public/*:pull"),
@@ -66,10 +86,15 @@ class AccessTest {
         assertThat(caller.allows(Action.PUSH, name("public/x"))).isFalse();
         assertThat(caller.allows(Action.PULL, name("other"))).isFalse();
 
-        Caller robot = caller.limitedTo(Grant.parseList("team-a/app:pull"));
+        Caller robot = caller.as(new Robot(UUID.randomUUID(), Grant.parseList("team-a/app:pull")));
         assertThat(robot.allows(Action.PULL, name("team-a/app"))).isTrue();
         assertThat(robot.allows(Action.PUSH, name("team-a/app"))).isFalse();
+        assertThat(robot.entitled(Action.PUSH, name("team-a/app"))).isFalse();
         assertThat(robot.granted(Action.PUSH, name("team-a/app"))).isTrue();
+
+        Caller token = caller.withTokenAccess(Grant.parseList("team-a/app:pull"));
+        assertThat(token.allows(Action.PUSH, name("team-a/app"))).isFalse();
+        assertThat(token.entitled(Action.PUSH, name("team-a/app"))).as("a new token could carry it").isTrue();
 
         Caller admin = new Caller(Optional.of(new User("root", true, true)), List.of(), Optional.empty());
         assertThat(admin.allows(Action.DELETE, name("any/thing"))).isTrue();

@@ -89,7 +89,7 @@ public final class JwtTokenService implements TokenService {
             entry.put("actions", scope.actions().stream().sorted().toList());
             access.add(entry);
         }
-        JWTClaimsSet set = new JWTClaimsSet.Builder()
+        JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder()
                 .issuer(issuer)
                 .subject(claims.subject())
                 .audience(audience)
@@ -98,8 +98,12 @@ public final class JwtTokenService implements TokenService {
                 .expirationTime(Date.from(claims.expiresAt()))
                 .jwtID(UUID.randomUUID().toString())
                 .claim("access", access)
-                .claim("berth_use", claims.refresh() ? "refresh" : "access")
-                .build();
+                .claim("berth_use", claims.refresh() ? "refresh" : "access");
+        claims.robot().ifPresent(robot -> builder.claim("berth_robot", robot.toString()));
+        if (claims.credentialStamp() != Claims.NO_STAMP) {
+            builder.claim("berth_stamp", claims.credentialStamp());
+        }
+        JWTClaimsSet set = builder.build();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.kid())
                 .type(JOSEObjectType.JWT).build(), set);
         try {
@@ -151,8 +155,11 @@ public final class JwtTokenService implements TokenService {
         if (!"access".equals(use) && !"refresh".equals(use)) {
             return Optional.empty();
         }
+        String robot = set.getStringClaim("berth_robot");
+        Long stamp = set.getLongClaim("berth_stamp");
         return Optional.of(new Claims(set.getSubject(), access(set), issued.toInstant(), expires.toInstant(),
-                "refresh".equals(use)));
+                "refresh".equals(use), false, Optional.ofNullable(robot).map(UUID::fromString),
+                stamp == null ? Claims.NO_STAMP : stamp));
     }
 
     /** The Docker token specification's {@code access} claim; malformed entries grant nothing. */

@@ -24,8 +24,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,6 +63,19 @@ class JwtTokenServiceTest {
         assertThat(store.keys).hasSize(1);
         TokenService.Claims refresh = new TokenService.Claims("alice", List.of(), T0, T0.plusSeconds(3600), true);
         assertThat(tokens.verify(tokens.sign(refresh), T0).orElseThrow().refresh()).isTrue();
+    }
+
+    @Test
+    void theRobotOfAnAccessTokenAndTheCredentialStampOfARefreshTokenSurviveSigning() {
+        TokenService.Claims robot = new TokenService.Claims("root", List.of(), T0, T0.plusSeconds(300), false, false,
+                Optional.of(UUID.randomUUID()), TokenService.Claims.NO_STAMP);
+        TokenService.Claims refresh = new TokenService.Claims("alice", List.of(), T0, T0.plusSeconds(3600), true, false,
+                Optional.empty(), 42);
+
+        assertThat(tokens.verify(tokens.sign(robot), T0)).contains(robot);
+        assertThat(tokens.verify(tokens.sign(refresh), T0)).contains(refresh);
+        assertThat(tokens.verify(tokens.sign(claims), T0).orElseThrow().credentialStamp())
+                .as("no stamp: matches no user's").isEqualTo(TokenService.Claims.NO_STAMP);
     }
 
     @Test

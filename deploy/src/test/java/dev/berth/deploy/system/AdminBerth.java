@@ -3,10 +3,14 @@ package dev.berth.deploy.system;
 import dev.berth.adapters.db.DatabaseSettings;
 import dev.berth.adapters.db.MetadataDatabase;
 import dev.berth.adapters.db.PostgresAuditLog;
+import dev.berth.adapters.db.PostgresRobotTokenStore;
 import dev.berth.adapters.db.PostgresUserDirectory;
 import dev.berth.adapters.http.security.BcryptPasswordHasher;
+import dev.berth.application.access.CreateRobotToken;
 import dev.berth.application.access.CreateUser;
 import dev.berth.application.access.GrantAccess;
+import dev.berth.application.access.ListAuditEvents;
+import dev.berth.application.port.AuditLog;
 import dev.berth.domain.access.Caller;
 import dev.berth.domain.access.Grant;
 import dev.berth.domain.access.User;
@@ -178,6 +182,23 @@ final class AdminBerth {
             for (String grant : grants) {
                 new GrantAccess(users, audit, Clock.systemUTC()).grant(admin, "test", name, Grant.parse(grant));
             }
+        }
+    }
+
+    /** A robot token of {@code user} limited to {@code scope}, made as the users page would. */
+    CreateRobotToken.Created robotToken(String user, String scope) {
+        Caller admin = new Caller(Optional.of(new User(ADMIN, true, true)), List.of(), Optional.empty());
+        try (MetadataDatabase database = openDatabase()) {
+            return new CreateRobotToken(new PostgresUserDirectory(database), new PostgresRobotTokenStore(database),
+                    new PostgresAuditLog(database), Clock.systemUTC()).create(admin, "test", user, "ci",
+                    Grant.parseList(scope), Optional.empty());
+        }
+    }
+
+    List<AuditLog.Event> audit() {
+        Caller admin = new Caller(Optional.of(new User(ADMIN, true, true)), List.of(), Optional.empty());
+        try (MetadataDatabase database = openDatabase()) {
+            return new ListAuditEvents(new PostgresAuditLog(database)).recent(admin, 1000);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.berth.deploy.system;
 
+import dev.berth.application.access.CreateRobotToken;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,26 @@ class AdminSignInIT {
         browser.waitFor(By.cssSelector("vaadin-login-form[error]"));
         browser.screenshot("sign-in-refused");
         assertThat(browser.driver().getCurrentUrl()).contains("/admin/login");
+    }
+
+    @Test
+    void aRobotSecretIsNoPasswordForSigningIn() throws Exception {
+        CreateRobotToken.Created robot = berth.robotToken(AdminBerth.ADMIN, "ci/*:pull");
+        browser.go("/admin/");
+        browser.waitFor(By.cssSelector("vaadin-login-form"));
+
+        browser.type(By.cssSelector("vaadin-login-form vaadin-text-field"), AdminBerth.ADMIN);
+        browser.driver().switchTo().activeElement().sendKeys(Keys.TAB);
+        browser.driver().switchTo().activeElement().sendKeys(robot.secret(), Keys.ENTER);
+        browser.waitFor(By.cssSelector("vaadin-login-form[error]"));
+        browser.screenshot("sign-in-with-a-robot-secret-refused");
+
+        assertThat(browser.driver().getCurrentUrl()).contains("/admin/login");
+        assertThat(browser.driver().findElements(By.id("signed-in-user"))).isEmpty();
+        assertThat(berth.audit()).anyMatch(e -> e.actor().equals(AdminBerth.ADMIN) && e.action().equals("login")
+                && !e.success() && e.detail().contains("robot token"));
+        // the robot secret still works where it belongs: the registry API, within its scope
+        assertThat(berth.get("/v2/", AdminBerth.basic(AdminBerth.ADMIN, robot.secret())).statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -7,11 +7,13 @@ import dev.berth.adapters.db.PostgresAuditLog;
 import dev.berth.adapters.db.PostgresRobotTokenStore;
 import dev.berth.adapters.db.PostgresUserDirectory;
 import dev.berth.adapters.http.security.BcryptPasswordHasher;
+import dev.berth.application.access.ChangePassword;
 import dev.berth.application.access.CreateRobotToken;
 import dev.berth.application.access.CreateUser;
 import dev.berth.application.access.GrantAccess;
 import dev.berth.application.access.ListAuditEvents;
 import dev.berth.application.access.RevokeRobotToken;
+import dev.berth.application.access.SetUserAdmin;
 import dev.berth.application.access.SetUserEnabled;
 import dev.berth.application.port.AuditLog;
 import dev.berth.domain.access.Caller;
@@ -133,6 +135,16 @@ final class AuthBerth implements AutoCloseable {
     void setEnabled(String name, boolean enabled) {
         new SetUserEnabled(new PostgresUserDirectory(database), new PostgresAuditLog(database), clock)
                 .set(admin, "test", name, enabled);
+    }
+
+    void changePassword(String name, String password) {
+        new ChangePassword(new PostgresUserDirectory(database), new BcryptPasswordHasher(4), new PostgresAuditLog(database),
+                clock).change(admin, "test", name, password);
+    }
+
+    void setAdmin(String name, boolean admin) {
+        new SetUserAdmin(new PostgresUserDirectory(database), new PostgresAuditLog(database), clock)
+                .set(this.admin, "test", name, admin);
     }
 
     CreateRobotToken.Created robotToken(String user, String scope) {

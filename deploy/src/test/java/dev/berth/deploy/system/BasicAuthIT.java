@@ -210,6 +210,30 @@ class BasicAuthIT {
     }
 
     @Test
+    void aRobotOfTheAdminScopedToCiPullsAndListsOnlyCi() {
+        byte[] tool = "ci tool layer".getBytes(StandardCharsets.UTF_8);
+        byte[] secret = "secret app layer".getBytes(StandardCharsets.UTF_8);
+        registry.pushBlobAs("ci/tool", tool, ADMIN);
+        registry.pushBlobAs("secret/app", secret, ADMIN);
+        CreateRobotToken.Created robot = berth.robotToken("admin", "ci/*:pull");
+        String[] ci = basic("admin", robot.secret());
+
+        assertThat(registry.get("/v2/ci/tool/blobs/" + RegistryClient.sha256(tool), ci).statusCode()).isEqualTo(200);
+        assertThat(registry.get("/v2/secret/app/blobs/" + RegistryClient.sha256(secret), ci).statusCode()).isEqualTo(403);
+        assertThat(registry.get("/v2/secret/app/tags/list", ci).statusCode()).isEqualTo(403);
+        assertThat(registry.send("POST", "/v2/secret/app/blobs/uploads/", null, ci).statusCode()).isEqualTo(403);
+        assertThat(registry.send("POST", "/v2/ci/tool/blobs/uploads/", null, ci).statusCode()).isEqualTo(403);
+
+        String catalog = RegistryClient.text(registry.get("/v2/_catalog", ci));
+        assertThat(catalog).contains("\"ci/tool\"").doesNotContain("secret/app", "team-a/", "public/");
+        assertThat(RegistryClient.text(registry.get("/v2/_catalog?n=1", ci))).contains("\"ci/tool\"");
+        assertThat(RegistryClient.text(registry.get("/v2/_catalog", ADMIN))).contains("secret/app");
+
+        berth.revokeRobotToken(robot.id());
+        assertThat(registry.get("/v2/ci/tool/blobs/" + RegistryClient.sha256(tool), ci).statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void theTokenEndpointIsNotThereInBasicMode() {
         assertThat(registry.get(registry.base() + "/token?service=berth", ALICE).statusCode()).isEqualTo(404);
     }

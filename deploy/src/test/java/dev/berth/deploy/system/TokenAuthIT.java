@@ -7,6 +7,7 @@ import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.berth.adapters.db.PostgresSigningKeyStore;
+import dev.berth.application.access.CreateRobotToken;
 import dev.berth.application.port.SigningKeyStore;
 import dev.berth.domain.json.Json;
 import dev.berth.domain.json.JsonNumber;
@@ -164,6 +165,92 @@ class TokenAuthIT {
                 "Content-Type", "application/x-www-form-urlencoded").statusCode()).isEqualTo(401);
         assertThat(registry.get("/token?service=berth-test", basic("bob", "nope-nope")).statusCode()).isEqualTo(401);
         assertThat(registry.get("/token?service=another-service", BOB).statusCode()).isEqualTo(400);
+    }
+
+    private static HttpResponse<byte[]> form(String form) {
+        return registry.send("POST", "/token", form.getBytes(StandardCharsets.UTF_8),
+                "Content-Type", "application/x-www-form-urlencoded");
+    }
+
+    private static String refreshTokenOf(String user, String password) {
+        HttpResponse<byte[]> response = form("grant_type=password&service=berth-test&client_id=test&access_type=offline"
+                + "&username=" + user + "&password=" + password);
+        assertThat(response.statusCode()).as(RegistryClient.text(response)).isEqualTo(200);
+        return json(response).get("refresh_token");
+    }
+
+    private static HttpResponse<byte[]> refresh(String refreshToken, String scope) {
+        return form("grant_type=refresh_token&service=berth-test&client_id=test&refresh_token=" + refreshToken
+                + "&scope=" + java.net.URLEncoder.encode(scope, StandardCharsets.UTF_8));
+    }
+
+    /** The exploit of issue 23: a robot's refresh token, refreshed for a repository outside its scope. */
+    @Test
+    void aRobotOfTheAdminScopedToCiGetsNoRefreshTokenAndNoAccessOutsideCi() throws Exception {
+        String[] admin = basic("admin", AuthBerth.ADMIN_PASSWORD);
+        registry.pushBlobAs("ci/tool", "ci tool".getBytes(StandardCharsets.UTF_8),
+                bearer(token(admin, "repository:ci/tool:pull,push")));
+        registry.pushBlobAs("secret/app", "secret app".getBytes(StandardCharsets.UTF_8),
+                bearer(token(admin, "repository:secret/app:pull,push")));
+        CreateRobotToken.Created robot = berth.robotToken("admin", "ci/*:pull");
+        String[] ci = basic("admin", robot.secret());
+
+        HttpResponse<byte[]> offline = registry.get(
+                "/token?service=berth-test&offline_token=true&scope=repository:ci/tool:pull", ci);
+        assertThat(offline.statusCode()).isEqualTo(200);
+        assertThat(json(offline)).containsKey("token").doesNotContainKey("refresh_token");
+        HttpResponse<byte[]> passwordGrant = form("grant_type=password&service=berth-test&client_id=test"
+                + "&access_type=offline&username=admin&password=" + robot.secret());
+        assertThat(passwordGrant.statusCode()).isEqualTo(200);
+        assertThat(json(passwordGrant)).doesNotContainKey("refresh_token");
+
+        String ciToken = json(offline).get("token");
+        assertThat(registry.get("/v2/ci/tool/tags/list", bearer(ciToken)).statusCode()).isIn(200, 404);
+        String wider = token(ci, "repository:secret/app:pull,push");
+        assertThat(SignedJWT.parse(wider).getJWTClaimsSet().getListClaim("access")).isEmpty();
+        assertThat(registry.send("POST", "/v2/secret/app/blobs/uploads/", null, bearer(wider)).statusCode())
+                .isEqualTo(403);
+        assertThat(registry.get("/v2/secret/app/tags/list", bearer(wider)).statusCode()).isEqualTo(403);
+        assertThat(registry.send("POST", "/v2/ci/tool/blobs/uploads/", null,
+                bearer(token(ci, "repository:ci/tool:pull,push"))).statusCode()).isEqualTo(403);
+
+        String catalogToken = token(ci, "registry:catalog:*");
+        String catalog = RegistryClient.text(registry.get("/v2/_catalog", bearer(catalogToken)));
+        assertThat(catalog).contains("\"ci/tool\"").doesNotContain("secret/app", "team-b/");
+        assertThat(RegistryClient.text(registry.get("/v2/_catalog", bearer(token(admin, "registry:catalog:*")))))
+                .contains("secret/app");
+
+        berth.revokeRobotToken(robot.id());
+        assertThat(registry.get("/v2/ci/tool/tags/list", bearer(ciToken)).statusCode())
+                .as("the robot's access token dies with it").isEqualTo(401);
+        assertThat(registry.get("/token?service=berth-test&scope=repository:ci/tool:pull", ci).statusCode())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void aUsersRefreshTokenDiesWhenTheUserIsDisabledChangesPasswordOrLosesTheAdminFlag() {
+        berth.createUser("dora", "dora-password-1", "team-d/*:pull");
+        String scope = "repository:team-d/app:pull";
+
+        String beforeDisabling = refreshTokenOf("dora", "dora-password-1");
+        assertThat(refresh(beforeDisabling, scope).statusCode()).isEqualTo(200);
+        berth.setEnabled("dora", false);
+        berth.setEnabled("dora", true);
+        assertThat(refresh(beforeDisabling, scope).statusCode()).as("disabled, even if enabled again").isEqualTo(401);
+
+        String beforeThePasswordChange = refreshTokenOf("dora", "dora-password-1");
+        berth.changePassword("dora", "dora-password-2");
+        assertThat(refresh(beforeThePasswordChange, scope).statusCode()).isEqualTo(401);
+
+        berth.setAdmin("dora", true);
+        String asAdmin = refreshTokenOf("dora", "dora-password-2");
+        assertThat(refresh(asAdmin, "repository:secret/app:pull").statusCode()).isEqualTo(200);
+        berth.setAdmin("dora", false);
+        HttpResponse<byte[]> refused = refresh(asAdmin, "repository:secret/app:pull");
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(RegistryClient.text(refused)).contains("UNAUTHORIZED");
+        assertThat(berth.audit()).anyMatch(e -> e.actor().equals("dora") && !e.success()
+                && e.detail().startsWith("refresh token issued before"));
     }
 
     @Test

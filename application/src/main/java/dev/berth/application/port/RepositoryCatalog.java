@@ -18,17 +18,9 @@ public interface RepositoryCatalog {
     boolean exists(RepositoryName name);
 
     /**
-     * Up to {@code limit} repository names in lexical (byte) order, strictly after {@code after}
-     * when present. Cost is O(limit), not O(number of repositories).
-     */
-    default List<RepositoryName> list(Optional<String> after, int limit) {
-        return list(RepositoryFilter.ALL, after, limit);
-    }
-
-    /**
      * Up to {@code limit} names the filter lets through in lexical (byte) order, strictly after
      * {@code after} when present: one query, the store filters (the catalog of a caller who may see
-     * little must not walk the whole table).
+     * little must not walk the whole table). Cost is O(limit) for an unfiltered list.
      */
     List<RepositoryName> list(RepositoryFilter filter, Optional<String> after, int limit);
 

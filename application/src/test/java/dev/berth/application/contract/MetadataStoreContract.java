@@ -93,7 +93,7 @@ public abstract class MetadataStoreContract {
 
             assertThat(catalog.exists(APP)).isTrue();
             assertThat(catalog.exists(OTHER)).isFalse();
-            assertThat(catalog.list(Optional.empty(), 10)).containsExactly(APP);
+            assertThat(catalog.list(RepositoryFilter.ALL, Optional.empty(), 10)).containsExactly(APP);
         }
 
         @Test
@@ -103,18 +103,18 @@ public abstract class MetadataStoreContract {
             Collections.shuffle(shuffled, new Random(7));
             shuffled.forEach(name -> catalog.ensure(new RepositoryName(name)));
 
-            assertThat(names(catalog.list(Optional.empty(), 100))).containsExactlyElementsOf(byteOrder);
+            assertThat(names(catalog.list(RepositoryFilter.ALL, Optional.empty(), 100))).containsExactlyElementsOf(byteOrder);
         }
 
         @Test
         void pagesStrictlyAfterTheGivenName() {
             List.of("a", "a-b", "a/b", "b").forEach(name -> catalog.ensure(new RepositoryName(name)));
 
-            assertThat(names(catalog.list(Optional.empty(), 2))).containsExactly("a", "a-b");
-            assertThat(names(catalog.list(Optional.of("a-b"), 2))).containsExactly("a/b", "b");
-            assertThat(names(catalog.list(Optional.of("b"), 2))).isEmpty();
+            assertThat(names(catalog.list(RepositoryFilter.ALL, Optional.empty(), 2))).containsExactly("a", "a-b");
+            assertThat(names(catalog.list(RepositoryFilter.ALL, Optional.of("a-b"), 2))).containsExactly("a/b", "b");
+            assertThat(names(catalog.list(RepositoryFilter.ALL, Optional.of("b"), 2))).isEmpty();
             // the last name of a page need not exist any more
-            assertThat(names(catalog.list(Optional.of("a/a"), 10))).containsExactly("a/b", "b");
+            assertThat(names(catalog.list(RepositoryFilter.ALL, Optional.of("a/a"), 10))).containsExactly("a/b", "b");
         }
 
         @Test
@@ -135,7 +135,7 @@ public abstract class MetadataStoreContract {
         void aLimitOfZeroListsNothing() {
             catalog.ensure(APP);
 
-            assertThat(catalog.list(Optional.empty(), 0)).isEmpty();
+            assertThat(catalog.list(RepositoryFilter.ALL, Optional.empty(), 0)).isEmpty();
         }
 
         private static List<String> names(List<RepositoryName> names) {
@@ -235,7 +235,7 @@ public abstract class MetadataStoreContract {
 
             assertThat(manifests.get(APP, manifest.digest()).orElseThrow().pushedAt())
                     .as("the first push stays").isEqualTo(T0);
-            assertThat(catalog.list(Optional.empty(), 10)).containsExactly(APP);
+            assertThat(catalog.list(RepositoryFilter.ALL, Optional.empty(), 10)).containsExactly(APP);
         }
 
         @Test
@@ -592,7 +592,7 @@ public abstract class MetadataStoreContract {
                 throw failure;
             })).isSameAs(failure);
 
-            assertThat(catalog.list(Optional.empty(), 10)).isEmpty();
+            assertThat(catalog.list(RepositoryFilter.ALL, Optional.empty(), 10)).isEmpty();
             assertThat(blobs.blobSize(digestOf("app config"))).isEmpty();
             assertThat(tags.resolve(APP, new Tag("latest"))).isEmpty();
             assertThat(uploads.find(OTHER, session.id())).isEmpty();
@@ -666,7 +666,7 @@ public abstract class MetadataStoreContract {
                 return true;
             });
 
-            assertThat(catalog.list(Optional.empty(), 10)).containsExactly(APP);
+            assertThat(catalog.list(RepositoryFilter.ALL, Optional.empty(), 10)).containsExactly(APP);
             assertThat(blobs.linkedSize(APP, layer)).hasValue(5);
             assertThat(manifests.get(APP, manifest.digest()).orElseThrow().blobs()).isEqualTo(manifest.blobs());
             assertThat(tags.list(APP, Optional.empty(), 10)).containsExactly(new Tag("latest"));
@@ -681,7 +681,7 @@ public abstract class MetadataStoreContract {
                 return true;
             });
 
-            assertThat(catalog.list(Optional.empty(), 10)).containsExactly(APP);
+            assertThat(catalog.list(RepositoryFilter.ALL, Optional.empty(), 10)).containsExactly(APP);
             assertThat(blobs.linkedSize(APP, layer)).hasValue(5);
         }
     }
@@ -940,7 +940,7 @@ public abstract class MetadataStoreContract {
                     multi.arm64().digest());
             assertThat(deleted.getFirst()).as("the index before the manifests it lists").isEqualTo(multi.index().digest());
             assertThat(catalog.exists(APP)).isFalse();
-            assertThat(catalog.list(Optional.empty(), 10)).containsExactly(OTHER);
+            assertThat(catalog.list(RepositoryFilter.ALL, Optional.empty(), 10)).containsExactly(OTHER);
             assertThat(catalog.summary(APP)).isEmpty();
             assertThat(manifests.exists(APP, multi.amd64().digest())).isFalse();
             assertThat(tags.resolve(APP, new Tag("latest"))).isEmpty();

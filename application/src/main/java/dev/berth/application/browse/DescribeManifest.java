@@ -1,5 +1,6 @@
 package dev.berth.application.browse;
 
+import dev.berth.application.port.BlobLinkStore;
 import dev.berth.application.port.BlobStore;
 import dev.berth.application.port.ManifestStore;
 import dev.berth.application.port.StoredManifest;
@@ -37,12 +38,14 @@ public class DescribeManifest {
 
     private final ManifestStore manifests;
     private final TagStore tags;
+    private final BlobLinkStore links;
     private final BlobStore blobs;
 
     @Inject
-    public DescribeManifest(ManifestStore manifests, TagStore tags, BlobStore blobs) {
+    public DescribeManifest(ManifestStore manifests, TagStore tags, BlobLinkStore links, BlobStore blobs) {
         this.manifests = manifests;
         this.tags = tags;
+        this.links = links;
         this.blobs = blobs;
     }
 
@@ -72,7 +75,7 @@ public class DescribeManifest {
         return new ManifestDetails(repository, digest, stored.mediaType(), stored.size(), stored.pushedAt(),
                 tags.tagsOf(repository, digest), JsonPrettyPrinter.print(stored.payload()),
                 Optional.ofNullable(parsed.subject()).map(Descriptor::digest), artifactType(parsed, configDescriptor),
-                parsed.annotations(), configDescriptor, configDescriptor.flatMap(this::config), layers, children,
+                parsed.annotations(), configDescriptor, configDescriptor.flatMap(config -> config(repository, config)), layers, children,
                 referrers);
     }
 
@@ -85,13 +88,17 @@ public class DescribeManifest {
                 .map(MediaType::toString);
     }
 
-    /** Bounded and forgiving: the page shows the manifest even when the config is huge, gone or garbage. */
-    private Optional<ImageConfig> config(Descriptor descriptor) {
+    /**
+     * Bounded and forgiving: the page shows the manifest even when the config is huge, gone or garbage.
+     * Read through the repository: a config not linked to it (a manifest stored before configs had to
+     * be) is another repository's business, so nothing of it is shown, whether it exists or not.
+     */
+    private Optional<ImageConfig> config(RepositoryName repository, Descriptor descriptor) {
         if (!IMAGE_CONFIG_TYPES.contains(descriptor.mediaType()) || descriptor.size() > MAX_CONFIG_BYTES) {
             return Optional.empty();
         }
         try {
-            OptionalLong size = blobs.size(descriptor.digest());
+            OptionalLong size = links.linkedSize(repository, descriptor.digest());
             if (size.isEmpty() || size.getAsLong() > MAX_CONFIG_BYTES) {
                 return Optional.empty();
             }

@@ -17,6 +17,7 @@ import dev.berth.application.browse.TagSummary;
 import dev.berth.application.event.EventAction;
 import dev.berth.application.fake.RecordingOutbox;
 import dev.berth.application.port.AuditLog;
+import dev.berth.application.port.StoredManifest;
 import dev.berth.domain.Digest;
 import dev.berth.domain.DigestAlgorithm;
 import dev.berth.domain.RepositoryName;
@@ -417,6 +418,26 @@ class BrowseUseCasesTest {
                 assertThat(details.config()).isEmpty();
                 assertThat(details.configDescriptor()).isPresent();
             }
+        }
+
+        @Test
+        void aConfigNotLinkedToTheRepositoryIsNeverRead() {
+            // OTHER's image config, with its secrets; APP's manifest names it (stored before configs had to be linked)
+            Pushed secret = small(OTHER, "secret");
+            Descriptor otherConfig = registry.describeManifest().describe(ADMIN, OTHER, secret.digest())
+                    .configDescriptor().orElseThrow();
+            byte[] payload = bytes("{\"schemaVersion\":2,\"mediaType\":\"" + MediaType.OCI_MANIFEST_V1
+                    + "\",\"config\":" + descriptor(IMAGE_CONFIG, otherConfig.digest(), otherConfig.size(),
+                    ",\"urls\":[\"https://mallory.example/config\"]") + ",\"layers\":[]}");
+            Digest digest = Digest.of(DigestAlgorithm.SHA256, payload);
+            registry.metadata.put(APP, new StoredManifest(digest, MediaType.OCI_MANIFEST_V1, payload, IMAGE_CONFIG,
+                    null, Map.of(), List.of(), List.of(), registry.clock.instant()));
+
+            ManifestDetails details = registry.describeManifest().describe(ADMIN, APP, digest);
+
+            assertThat(registry.describeManifest().describe(ADMIN, OTHER, secret.digest()).config()).isPresent();
+            assertThat(details.configDescriptor()).get().extracting(Descriptor::digest).isEqualTo(otherConfig.digest());
+            assertThat(details.config()).as("read through APP, where it is not linked").isEmpty();
         }
 
         @Test

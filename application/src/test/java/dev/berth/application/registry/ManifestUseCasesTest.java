@@ -85,6 +85,25 @@ class ManifestUseCasesTest {
     }
 
     @Test
+    void aConfigWithUrlsMustStillBeInTheRepository() {
+        byte[] secretConfig = bytes("{\"os\":\"linux\",\"config\":{\"Env\":[\"TOKEN=secret\"]}}");
+        Digest otherRepositorysConfig = registry.push(RepositoryName.parse("secret/app"), secretConfig);
+        Digest nowhere = Digest.of(DigestAlgorithm.SHA256, bytes("exists nowhere"));
+        registry.push(repo, bytes("mallory's repository exists"));
+
+        for (Digest config : List.of(otherRepositorysConfig, nowhere)) {
+            String json = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                    + "\"config\":" + descriptor("application/vnd.oci.image.config.v1+json", config, secretConfig.length,
+                    ",\"urls\":[\"https://mallory.example/config\"]") + ",\"layers\":[]}";
+            assertThatThrownBy(() -> put("v1", MediaType.OCI_MANIFEST_V1, json))
+                    .as("the same answer whether or not the digest exists elsewhere")
+                    .isInstanceOf(ManifestBlobUnknownException.class)
+                    .satisfies(e -> assertThat(((ManifestBlobUnknownException) e).detail())
+                            .isEqualTo(config.toString()));
+        }
+    }
+
+    @Test
     void aDigestReferenceMustMatchTheBytes() {
         String json = image(registry, "b", "");
         Digest other = Digest.of(DigestAlgorithm.SHA256, bytes("other"));

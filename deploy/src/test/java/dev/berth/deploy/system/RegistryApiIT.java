@@ -403,6 +403,27 @@ class RegistryApiIT {
         }
 
         @Test
+        void aConfigOutsideTheRepositoryIsUnknownEvenWithUrls() {
+            byte[] secret = "{\"os\":\"linux\",\"config\":{\"Env\":[\"TOKEN=s3cret\"]}}"
+                    .getBytes(StandardCharsets.UTF_8);
+            String otherRepositorysConfig = registry.pushBlob("api/victim", secret);
+            String nowhere = sha256("exists nowhere".getBytes(StandardCharsets.UTF_8));
+            registry.pushBlob("api/mallory", new byte[]{1});
+
+            List<String> answers = new ArrayList<>();
+            for (String config : List.of(otherRepositorysConfig, nowhere)) {
+                String json = "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":"
+                        + "{\"mediaType\":\"" + OCI_CONFIG + "\",\"digest\":\"" + config + "\",\"size\":"
+                        + secret.length + ",\"urls\":[\"https://mallory.example/config\"]},\"layers\":[]}";
+                HttpResponse<byte[]> put = putManifest("api/mallory", "v1", OCI_MANIFEST, json);
+                assertError(put, 400, "MANIFEST_BLOB_UNKNOWN");
+                answers.add(text(put).replace(config, "<digest>"));
+            }
+            assertThat(answers.get(0)).as("nothing tells whether the digest exists elsewhere").isEqualTo(answers.get(1));
+            assertThat(registry.get("/v2/api/mallory/manifests/v1").statusCode()).isEqualTo(404);
+        }
+
+        @Test
         void deleteByTagKeepsTheManifestDeleteByDigestRemovesIt() {
             String json = imageManifest("api/deletes", 40, "");
             String digest = sha256(json.getBytes(StandardCharsets.UTF_8));

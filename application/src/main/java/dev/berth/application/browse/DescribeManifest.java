@@ -33,6 +33,8 @@ public class DescribeManifest {
 
     /** A config larger than this is no image config anybody wrote; reading it would only cost memory. */
     static final int MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+    /** The page lists this many referrers at most and counts the rest: a subject may have thousands. */
+    static final int MAX_REFERRERS_SHOWN = 200;
     private static final Set<MediaType> IMAGE_CONFIG_TYPES = Set.of(MediaType.OCI_CONFIG_V1,
             MediaType.DOCKER_CONTAINER_CONFIG_V1);
 
@@ -68,15 +70,18 @@ public class DescribeManifest {
                 ? index.manifests().stream().map(c -> new ChildManifest(c.digest(), c.mediaType(), c.size(),
                 Optional.ofNullable(c.platform()))).toList()
                 : List.of();
-        List<ReferrerInfo> referrers = manifests.referrers(repository, digest, Optional.empty()).stream()
+        List<ReferrerInfo> referrers = manifests.referrers(repository, digest, Optional.empty(), Optional.empty(),
+                        MAX_REFERRERS_SHOWN).stream()
                 .map(r -> new ReferrerInfo(r.digest(), r.mediaType(), r.artifactType() == null ? "" : r.artifactType(),
                         r.size(), r.pushedAt(), r.annotations()))
                 .toList();
+        long referrerCount = referrers.size() < MAX_REFERRERS_SHOWN ? referrers.size()
+                : manifests.countReferrers(repository, digest);
         return new ManifestDetails(repository, digest, stored.mediaType(), stored.size(), stored.pushedAt(),
                 tags.tagsOf(repository, digest), JsonPrettyPrinter.print(stored.payload()),
                 Optional.ofNullable(parsed.subject()).map(Descriptor::digest), artifactType(parsed, configDescriptor),
                 parsed.annotations(), configDescriptor, configDescriptor.flatMap(config -> config(repository, config)), layers, children,
-                referrers);
+                referrers, referrerCount);
     }
 
     /** The declared artifactType, else, as the OCI spec has it for artifacts, a config type that is no image's. */

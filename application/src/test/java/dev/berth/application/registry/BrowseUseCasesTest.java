@@ -360,6 +360,7 @@ class BrowseUseCasesTest {
             assertThat(details.referrers()).containsExactly(new ReferrerInfo(signature.digest(),
                     MediaType.OCI_MANIFEST_V1, "application/vnd.dev.cosign.artifact.sig.v1+json", signature.size(),
                     Instant.parse("2026-11-27T10:05:00Z"), Map.of("kind", "signature")));
+            assertThat(details.referrerCount()).isEqualTo(1);
 
             ImageConfig config = details.config().orElseThrow();
             assertThat(config.os()).isEqualTo("linux");

@@ -1,5 +1,6 @@
 package dev.berth.application.registry;
 
+import dev.berth.application.port.Referrer;
 import dev.berth.application.port.StoredManifest;
 import dev.berth.domain.Digest;
 import dev.berth.domain.DigestAlgorithm;
@@ -155,13 +156,58 @@ class ManifestUseCasesTest {
                 signature);
         assertThat(pushed.subject()).contains(subject);
 
-        assertThat(registry.listReferrers().list(repo, subject, Optional.empty())).extracting(StoredManifest::digest)
-                .containsExactly(pushed.digest());
-        assertThat(registry.listReferrers().list(repo, subject, Optional.of("application/vnd.example.sbom"))).isEmpty();
-        assertThat(registry.listReferrers().list(repo, Digest.of(DigestAlgorithm.SHA256, bytes("none")), Optional.empty()))
-                .isEmpty();
-        assertThat(registry.listReferrers().list(RepositoryName.parse("never/pushed"), subject, Optional.empty()))
+        assertThat(referrers(subject, Optional.empty(), Optional.empty(), OptionalInt.empty()).items())
+                .extracting(Referrer::digest).containsExactly(pushed.digest());
+        assertThat(referrers(subject, Optional.of("application/vnd.example.sbom"), Optional.empty(),
+                OptionalInt.empty()).items()).isEmpty();
+        assertThat(referrers(Digest.of(DigestAlgorithm.SHA256, bytes("none")), Optional.empty(), Optional.empty(),
+                OptionalInt.empty()).items()).isEmpty();
+        assertThat(registry.listReferrers().list(RepositoryName.parse("never/pushed"), subject, Optional.empty(),
+                PageRequest.of(Optional.empty(), OptionalInt.empty(), registry.settings)).items())
                 .as("never a 404 from the referrers API").isEmpty();
+    }
+
+    @Test
+    void referrersArePagedAndClampedLikeTags() {
+        TestRegistry small = new TestRegistry(true, 3);
+        String json = image(small, "subject", "");
+        Digest subject = small.putManifest().put(repo, Reference.parse("v1"), MediaType.OCI_MANIFEST_V1, bytes(json))
+                .digest();
+        List<Digest> pushed = IntStream.range(0, 5).mapToObj(i -> {
+            String artifactType = i % 2 == 0 ? "application/vnd.example.sig" : "application/vnd.example.sbom";
+            String artifact = image(small, "artifact " + i, ",\"artifactType\":\"" + artifactType + "\",\"subject\":"
+                    + descriptor("application/vnd.oci.image.manifest.v1+json", subject, json.length(), ""));
+            return small.putManifest().put(repo, Digest.of(DigestAlgorithm.SHA256, bytes(artifact)),
+                    MediaType.OCI_MANIFEST_V1, bytes(artifact)).digest();
+        }).toList();
+        ListReferrers list = small.listReferrers();
+
+        Page<Referrer> greedy = list.list(repo, subject, Optional.empty(),
+                PageRequest.of(Optional.empty(), OptionalInt.of(1000), small.settings));
+        Page<Referrer> first = list.list(repo, subject, Optional.empty(),
+                PageRequest.of(Optional.empty(), OptionalInt.of(2), small.settings));
+        Page<Referrer> rest = list.list(repo, subject, Optional.empty(),
+                PageRequest.of(Optional.of(first.items().getLast().digest().toString()), OptionalInt.of(2),
+                        small.settings));
+        Page<Referrer> last = list.list(repo, subject, Optional.empty(),
+                PageRequest.of(Optional.of(rest.items().getLast().digest().toString()), OptionalInt.of(2),
+                        small.settings));
+        Page<Referrer> signatures = list.list(repo, subject, Optional.of("application/vnd.example.sig"),
+                PageRequest.of(Optional.empty(), OptionalInt.empty(), small.settings));
+
+        assertThat(greedy.items()).as("clamped to the largest page").hasSize(3);
+        assertThat(greedy.more()).isTrue();
+        assertThat(first.more()).isTrue();
+        assertThat(rest.more()).isTrue();
+        assertThat(last.more()).isFalse();
+        assertThat(IntStream.of(0, 1, 2).boxed().flatMap(i -> List.of(first, rest, last).get(i).items().stream())
+                .map(Referrer::digest)).containsExactlyInAnyOrderElementsOf(pushed).doesNotHaveDuplicates();
+        assertThat(signatures.items()).extracting(Referrer::artifactType).hasSize(3)
+                .containsOnly("application/vnd.example.sig");
+    }
+
+    private Page<Referrer> referrers(Digest subject, Optional<String> artifactType, Optional<String> last, OptionalInt n) {
+        return registry.listReferrers().list(repo, subject, artifactType, PageRequest.of(last, n, registry.settings));
     }
 
     @Test

@@ -33,6 +33,8 @@ public class DescribeManifest {
 
     /** A config larger than this is no image config anybody wrote; reading it would only cost memory. */
     static final int MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+    /** Indenting can make a 4 MiB manifest some 64 times larger: the page shows this much of it at most. */
+    static final int MAX_PRETTY_JSON_BYTES = 512 * 1024;
     /** The page lists this many referrers at most and counts the rest: a subject may have thousands. */
     static final int MAX_REFERRERS_SHOWN = 200;
     private static final Set<MediaType> IMAGE_CONFIG_TYPES = Set.of(MediaType.OCI_CONFIG_V1,
@@ -78,7 +80,7 @@ public class DescribeManifest {
         long referrerCount = referrers.size() < MAX_REFERRERS_SHOWN ? referrers.size()
                 : manifests.countReferrers(repository, digest);
         return new ManifestDetails(repository, digest, stored.mediaType(), stored.size(), stored.pushedAt(),
-                tags.tagsOf(repository, digest), JsonPrettyPrinter.print(stored.payload()),
+                tags.tagsOf(repository, digest), JsonPrettyPrinter.print(stored.payload(), MAX_PRETTY_JSON_BYTES),
                 Optional.ofNullable(parsed.subject()).map(Descriptor::digest), artifactType(parsed, configDescriptor),
                 parsed.annotations(), configDescriptor, configDescriptor.flatMap(config -> config(repository, config)), layers, children,
                 referrers, referrerCount);

@@ -14,7 +14,7 @@ import java.util.Optional;
 /**
  * Everything the manifest page shows.
  *
- * @param prettyJson       the stored bytes indented, nothing reordered
+ * @param prettyJson       the stored bytes indented, nothing reordered; cut with a note past a bound
  * @param artifactType     the manifest's artifactType, else the config's media type when it is no image config
  * @param configDescriptor an image manifest's config; empty for an index
  * @param config           the image config read from storage; empty when it is no image config, larger than

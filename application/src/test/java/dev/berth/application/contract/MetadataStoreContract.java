@@ -1073,7 +1073,7 @@ public abstract class MetadataStoreContract {
         }
 
         private List<String> tagNames(TagSort sort, boolean descending, int offset, int limit) {
-            return tags.details(APP, "", sort, descending, offset, limit).stream().map(t -> t.tag().value()).toList();
+            return tags.details(APP, "", sort, descending, offset, limit, 1024).stream().map(t -> t.tag().value()).toList();
         }
 
         @Test
@@ -1091,7 +1091,7 @@ public abstract class MetadataStoreContract {
         }
 
         private List<String> search(String nameContains) {
-            List<String> names = tags.details(APP, nameContains, TagSort.NAME, false, 0, 100).stream()
+            List<String> names = tags.details(APP, nameContains, TagSort.NAME, false, 0, 100, 1024).stream()
                     .map(t -> t.tag().value()).toList();
             assertThat(tags.count(APP, nameContains)).isEqualTo(names.size());
             return names;
@@ -1112,7 +1112,7 @@ public abstract class MetadataStoreContract {
             tags.tag(APP, new Tag("multi"), index.digest());
             Instant after = Instant.now();
 
-            List<TagStore.TaggedManifest> details = tags.details(APP, "", TagSort.NAME, false, 0, 10);
+            List<TagStore.TaggedManifest> details = tags.details(APP, "", TagSort.NAME, false, 0, 10, 1024);
 
             TagStore.TaggedManifest image = details.get(0);
             assertThat(image.tag()).isEqualTo(new Tag("amd64"));
@@ -1127,6 +1127,8 @@ public abstract class MetadataStoreContract {
                     .isEqualTo(index.size() + amd64.size() + arm64.size() + 11_300);
             assertThat(multi.indexPayload()).hasValueSatisfying(p -> assertThat(p).isEqualTo(index.payload()));
             assertThat(multi.taggedAt()).isAfter(image.taggedAt()).isBefore(after.plusNanos(1000));
+            assertThat(tags.details(APP, "", TagSort.NAME, false, 0, 10, (int) index.size() - 1).get(1).indexPayload())
+                    .as("an index larger than the bound comes without its bytes").isEmpty();
         }
 
         @Test
@@ -1144,7 +1146,7 @@ public abstract class MetadataStoreContract {
 
         @Test
         void anUnknownRepositoryHasNoTags() {
-            assertThat(tags.details(OTHER, "", TagSort.PUSHED, true, 0, 10)).isEmpty();
+            assertThat(tags.details(OTHER, "", TagSort.PUSHED, true, 0, 10, 1024)).isEmpty();
             assertThat(tags.count(OTHER, "")).isZero();
         }
     }

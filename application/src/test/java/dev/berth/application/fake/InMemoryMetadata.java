@@ -383,7 +383,8 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
 
     @Override
     public synchronized List<TaggedManifest> details(RepositoryName repository, String nameContains, TagSort sort,
-                                                     boolean descending, int offset, int limit) {
+                                                     boolean descending, int offset, int limit,
+                                                     int maxIndexPayloadBytes) {
         Comparator<TaggedManifest> byName = Comparator.comparing(t -> t.tag().value());
         Comparator<TaggedManifest> order = sort == TagSort.NAME ? byName
                 : Comparator.comparing(TaggedManifest::taggedAt).thenComparing(byName);
@@ -392,8 +393,8 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
                     StoredManifest manifest = state.manifests.get(new ManifestKey(repository, e.getValue().digest()));
                     return new TaggedManifest(new Tag(e.getKey().name()), manifest.digest(), manifest.mediaType(),
                             compressedSize(repository, manifest), e.getValue().taggedAt(),
-                            INDEX_TYPES.contains(manifest.mediaType()) ? Optional.of(manifest.payload())
-                                    : Optional.empty());
+                            INDEX_TYPES.contains(manifest.mediaType()) && manifest.size() <= maxIndexPayloadBytes
+                                    ? Optional.of(manifest.payload()) : Optional.empty());
                 })
                 .sorted(descending ? order.reversed() : order)
                 .skip(offset)

@@ -285,6 +285,23 @@ class BrowseUseCasesTest {
         }
 
         @Test
+        void aPageHoldsNoLargeIndexPayloadsItsPlatformsAreLeftOut() {
+            Pushed amd64 = small(APP, "amd64");
+            Pushed small = index(APP, orderedMap(amd64, platform("linux", "amd64", null)), "small");
+            // padded past the bound a tag page reads an index's bytes up to (the test registry takes 64 KiB manifests)
+            String padded = new String(small.payload(), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("{\"schemaVersion\"", "{\"annotations\":{\"pad\":\"" + "x".repeat(40_000)
+                            + "\"},\"schemaVersion\"");
+            manifest(APP, MediaType.OCI_INDEX_V1, padded, "large");
+
+            List<TagSummary> tags = registry.listTagDetails().page(ALICE, APP, "", TagSort.NAME, false, 0, 10);
+
+            assertThat(tags).extracting(t -> t.tag().value()).containsExactly("large", "small");
+            assertThat(tags.get(0).platforms()).as("a 40 kB index is not read for a grid row").isEmpty();
+            assertThat(tags.get(1).platforms()).hasSize(1);
+        }
+
+        @Test
         void sortsSearchesAndCounts() {
             Pushed manifest = small(APP, "app");
             for (String tag : List.of("v2", "V1", "latest", "v10")) {

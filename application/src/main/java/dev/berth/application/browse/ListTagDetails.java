@@ -21,7 +21,7 @@ import java.util.Objects;
 public class ListTagDetails {
 
     /**
-     * An index's bytes are read for its platforms only up to this size (about 150 platforms with their
+     * An index's bytes are read for its platforms only up to this size (some 40 platforms with their
      * attestations), so a page of {@value BrowseRepositories#MAX_PAGE} rows holds at most 16 MiB of
      * payloads, not 500 indexes of 4 MiB; a larger index is listed without its platforms.
      */

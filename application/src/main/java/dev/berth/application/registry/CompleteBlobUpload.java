@@ -60,8 +60,6 @@ public class CompleteBlobUpload {
         UploadSession session = writer.session(repository, upload);
         if (declaredSize.orElse(-1) != 0) {
             session = writer.append(session, rangeStart, declaredSize, lastChunk);
-        } else {
-            writer.trimToSession(session);
         }
         UploadWriter.StoredDigest stored = writer.storedDigest(session, expected.algorithm());
         if (!stored.digest().equals(expected)) {

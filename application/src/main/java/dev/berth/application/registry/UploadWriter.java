@@ -125,14 +125,19 @@ public class UploadWriter {
 
     /**
      * The digest and size of the bytes the store holds for the upload now: what a commit would make
-     * visible. The cached hash state answers only when it has seen exactly them, i.e. the stored upload
-     * has the size the state was taken at (the normal path: one size lookup, no second pass). Else
-     * (another node wrote behind this one's back, a restart, a sha512 digest) every stored byte is
-     * hashed again, however many there are.
+     * visible. A tail past the session's offset (a chunk that failed half-way) is cut off first: it
+     * must not be committed with the rest. The cached hash state answers only when it has seen
+     * exactly the stored bytes, i.e. the stored upload has the size the state was taken at (the
+     * normal path: one size lookup, no second pass). Else (another node wrote behind this one's back,
+     * a restart, a sha512 digest) every stored byte is hashed again, however many there are.
      */
     StoredDigest storedDigest(UploadSession session, DigestAlgorithm algorithm) {
         try {
             long stored = blobs.uploadSize(session.id());
+            if (stored > session.offset()) {
+                hashStates.forget(session.id());
+                stored = blobs.writeUpload(session.id(), session.offset(), InputStream.nullInputStream());
+            }
             Digester cached = hashStates.take(session.id(), session.offset());
             if (cached != null && cached.algorithm() == algorithm && stored == session.offset()) {
                 return new StoredDigest(cached.finish(), stored);
@@ -147,6 +152,9 @@ public class UploadWriter {
                 }
             }
             return new StoredDigest(digester.finish(), hashed);
+        } catch (IllegalStateException e) {
+            // the upload shrank between the size lookup and the cut: another node is writing to it
+            throw new RangeInvalidException("another request wrote to this upload at the same time");
         } catch (IOException e) {
             throw new UnavailableException("storage read failed", e);
         }
@@ -154,24 +162,6 @@ public class UploadWriter {
 
     /** @param size how many bytes the digest is over */
     record StoredDigest(Digest digest, long size) {
-    }
-
-    /**
-     * Cuts a tail past the session's offset off the stored upload: a chunk that failed half-way may
-     * have left one, which must not be committed with the rest. A stored upload shorter than the
-     * session is left for {@link #storedDigest} to find out.
-     */
-    void trimToSession(UploadSession session) {
-        try {
-            if (blobs.uploadSize(session.id()) > session.offset()) {
-                hashStates.forget(session.id());
-                blobs.writeUpload(session.id(), session.offset(), InputStream.nullInputStream());
-            }
-        } catch (IllegalStateException e) {
-            throw new RangeInvalidException("the stored upload is shorter than its session says");
-        } catch (IOException e) {
-            throw new UnavailableException("storage write failed", e);
-        }
     }
 
     /** Removes the session and its bytes. */

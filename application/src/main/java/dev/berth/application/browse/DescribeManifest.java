@@ -82,8 +82,8 @@ public class DescribeManifest {
         return new ManifestDetails(repository, digest, stored.mediaType(), stored.size(), stored.pushedAt(),
                 tags.tagsOf(repository, digest), JsonPrettyPrinter.print(stored.payload(), MAX_PRETTY_JSON_BYTES),
                 Optional.ofNullable(parsed.subject()).map(Descriptor::digest), artifactType(parsed, configDescriptor),
-                parsed.annotations(), configDescriptor, configDescriptor.flatMap(config -> config(repository, config)), layers, children,
-                referrers, referrerCount);
+                parsed.annotations(), configDescriptor, configDescriptor.flatMap(config -> config(repository, config)),
+                layers, children, referrers, referrerCount);
     }
 
     /** The declared artifactType, else, as the OCI spec has it for artifacts, a config type that is no image's. */

@@ -64,7 +64,8 @@ public class CompleteBlobUpload {
         UploadWriter.StoredDigest stored = writer.storedDigest(session, expected.algorithm());
         if (!stored.digest().equals(expected)) {
             writer.discard(upload);
-            throw new DigestInvalidException("the uploaded content has digest " + stored.digest() + ", not " + expected);
+            throw new DigestInvalidException("the uploaded content has digest " + stored.digest() + ", not "
+                    + expected);
         }
         try {
             blobs.commitUpload(upload, expected);

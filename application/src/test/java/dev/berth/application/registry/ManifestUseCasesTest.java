@@ -105,6 +105,28 @@ class ManifestUseCasesTest {
     }
 
     @Test
+    void aSubjectWithUrlsGainsNothing() {
+        RepositoryName victim = RepositoryName.parse("secret/app");
+        String victimImage = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"config\":" + descriptor("application/vnd.oci.image.config.v1+json",
+                registry.push(victim, bytes("{}")), 2, "") + ",\"layers\":[]}";
+        Digest victimDigest = registry.putManifest().put(victim, Reference.parse("v1"), MediaType.OCI_MANIFEST_V1,
+                bytes(victimImage)).digest();
+        String artifact = image(registry, "sig", ",\"subject\":" + descriptor(
+                "application/vnd.oci.image.manifest.v1+json", victimDigest, victimImage.length(),
+                ",\"urls\":[\"https://mallory.example/subject\"]"));
+
+        PushedManifest pushed = put("sig", MediaType.OCI_MANIFEST_V1, artifact);
+
+        assertThat(pushed.subject()).as("a subject need not exist, urls or not").contains(victimDigest);
+        assertThat(registry.listReferrers().list(victim, victimDigest, Optional.empty(),
+                PageRequest.of(Optional.empty(), OptionalInt.empty(), registry.settings)).items())
+                .as("filed among the subject's referrers in its own repository only").isEmpty();
+        assertThatThrownBy(() -> registry.getManifest().get(repo, victimDigest, Set.of()))
+                .as("nor does the subject become the repository's").isInstanceOf(ManifestUnknownException.class);
+    }
+
+    @Test
     void aDigestReferenceMustMatchTheBytes() {
         String json = image(registry, "b", "");
         Digest other = Digest.of(DigestAlgorithm.SHA256, bytes("other"));

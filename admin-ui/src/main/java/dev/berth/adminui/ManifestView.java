@@ -133,7 +133,9 @@ public class ManifestView extends VerticalLayout implements BeforeEnterObserver 
         if (!m.children().isEmpty()) {
             add(section("Platforms (" + m.children().size() + ")", "platforms-section", children(m)));
         }
-        add(section("Referrers (" + m.referrers().size() + ")", "referrers-section",
+        String firstShown = m.referrerCount() > m.referrers().size()
+                ? ", the first " + m.referrers().size() + " shown" : "";
+        add(section("Referrers (" + m.referrerCount() + firstShown + ")", "referrers-section",
                 m.referrers().isEmpty() ? new Paragraph("No signatures, SBOMs or attestations refer to this manifest.")
                         : referrers(m)));
         if (!m.annotations().isEmpty()) {

@@ -1,6 +1,7 @@
 package dev.berth.adapters.db;
 
 import dev.berth.application.port.ManifestStore;
+import dev.berth.application.port.Referrer;
 import dev.berth.application.port.StoredManifest;
 import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
@@ -161,18 +162,39 @@ public final class PostgresManifestStore implements ManifestStore {
                 .setParameter("digest", digest.toString())));
     }
 
+    /** Descriptor columns and annotations only: a referrer's payload (up to 4 MiB) is never read for a list. */
     @Override
-    public List<StoredManifest> referrers(RepositoryName repository, Digest subject, Optional<String> artifactType) {
-        String filter = artifactType.isPresent() ? " AND m.artifact_type = :artifactType" : "";
+    public List<Referrer> referrers(RepositoryName repository, Digest subject, Optional<String> artifactType,
+                                    Optional<String> after, int limit) {
+        String filter = (artifactType.isPresent() ? " AND m.artifact_type = :artifactType" : "")
+                + (after.isPresent() ? " AND m.digest > :after" : "");
         return jpa.transaction(em -> {
-            Query query = em.createNativeQuery(SELECT_MANIFEST
-                            + "WHERE m.repository_id = " + REPOSITORY_ID + " AND m.subject = :subject" + filter
-                            + " ORDER BY m.pushed_at, m.id")
+            Query query = em.createNativeQuery("""
+                            SELECT m.digest, m.media_type, m.artifact_type, m.size, m.pushed_at,
+                                   ARRAY(SELECT a.name FROM manifest_annotation a WHERE a.manifest_id = m.id
+                                         ORDER BY a.name),
+                                   ARRAY(SELECT a.value FROM manifest_annotation a WHERE a.manifest_id = m.id
+                                         ORDER BY a.name)
+                            FROM manifest m
+                            WHERE m.repository_id = %s AND m.subject = :subject%s
+                            ORDER BY m.digest LIMIT :limit""".formatted(REPOSITORY_ID, filter))
                     .setParameter("repository", repository.value())
-                    .setParameter("subject", subject.toString());
+                    .setParameter("subject", subject.toString())
+                    .setParameter("limit", limit);
             artifactType.ifPresent(type -> query.setParameter("artifactType", type));
-            return query.getResultStream().map(PostgresManifestStore::toManifest).toList();
+            after.ifPresent(last -> query.setParameter("after", last));
+            return Rows.of(query).map(PostgresManifestStore::toReferrer).toList();
         });
+    }
+
+    @Override
+    public long countReferrers(RepositoryName repository, Digest subject) {
+        return jpa.transaction(em -> ((Number) em.createNativeQuery(
+                        "SELECT count(*) FROM manifest m WHERE m.repository_id = " + REPOSITORY_ID
+                                + " AND m.subject = :subject")
+                .setParameter("repository", repository.value())
+                .setParameter("subject", subject.toString())
+                .getSingleResult()).longValue());
     }
 
     @Override
@@ -202,15 +224,26 @@ public final class PostgresManifestStore implements ManifestStore {
         Object[] columns = (Object[]) row;
         String subject = (String) columns[4];
         Instant pushedAt = (Instant) columns[5];
-        String[] annotationNames = (String[]) columns[6];
-        String[] annotationValues = (String[]) columns[7];
+        return new StoredManifest(Digest.parse((String) columns[0]), MediaType.parse((String) columns[1]),
+                (byte[]) columns[2], (String) columns[3], subject == null ? null : Digest.parse(subject),
+                annotations(columns[6], columns[7]),
+                digests((String[]) columns[8]), digests((String[]) columns[9]), pushedAt);
+    }
+
+    private static Referrer toReferrer(Object[] columns) {
+        return new Referrer(Digest.parse((String) columns[0]), MediaType.parse((String) columns[1]),
+                (String) columns[2], ((Number) columns[3]).longValue(), annotations(columns[5], columns[6]),
+                Rows.instant(columns[4]));
+    }
+
+    private static Map<String, String> annotations(Object names, Object values) {
+        String[] annotationNames = (String[]) names;
+        String[] annotationValues = (String[]) values;
         Map<String, String> annotations = new HashMap<>();
         for (int i = 0; i < annotationNames.length; i++) {
             annotations.put(annotationNames[i], annotationValues[i]);
         }
-        return new StoredManifest(Digest.parse((String) columns[0]), MediaType.parse((String) columns[1]),
-                (byte[]) columns[2], (String) columns[3], subject == null ? null : Digest.parse(subject), annotations,
-                digests((String[]) columns[8]), digests((String[]) columns[9]), pushedAt);
+        return annotations;
     }
 
     private static String[] strings(List<Digest> digests) {

@@ -95,7 +95,7 @@ public final class PostgresTagStore implements TagStore {
      */
     @Override
     public List<TaggedManifest> details(RepositoryName repository, String nameContains, TagSort sort,
-                                        boolean descending, int offset, int limit) {
+                                        boolean descending, int offset, int limit, int maxIndexPayloadBytes) {
         String direction = descending ? " DESC" : "";
         String order = switch (sort) {
             case NAME -> "%1$s.name" + direction;
@@ -104,7 +104,7 @@ public final class PostgresTagStore implements TagStore {
         return jpa.transaction(em -> {
             Query query = em.createNativeQuery("""
                     SELECT p.name, p.manifest_digest, m.media_type, p.updated_at,
-                           CASE WHEN m.media_type IN (:indexTypes) THEN m.payload END,
+                           CASE WHEN m.media_type IN (:indexTypes) AND m.size <= :maxPayload THEN m.payload END,
                            m.size
                            + (SELECT COALESCE(sum(cm.size), 0) FROM manifest cm
                               WHERE cm.repository_id = m.repository_id
@@ -125,6 +125,7 @@ public final class PostgresTagStore implements TagStore {
                     order.formatted("p")));
             return Rows.of(bind(query, repository, nameContains)
                             .setParameter("indexTypes", INDEX_TYPES)
+                            .setParameter("maxPayload", maxIndexPayloadBytes)
                             .setParameter("offset", offset)
                             .setParameter("limit", limit))
                     .map(row -> new TaggedManifest(new Tag((String) row[0]), Digest.parse((String) row[1]),

@@ -1,6 +1,6 @@
 package dev.berth.adapters.http;
 
-import dev.berth.application.port.StoredManifest;
+import dev.berth.application.port.Referrer;
 import dev.berth.application.registry.ListReferrers;
 import dev.berth.application.registry.ListRepositories;
 import dev.berth.application.registry.ListTags;
@@ -22,9 +22,9 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Function;
 
 /** Lists: {@code /v2/<name>/tags/list}, {@code /v2/_catalog}, {@code /v2/<name>/referrers/<digest>}. */
 @Dependent
@@ -51,7 +51,7 @@ class ListRequests {
         Page<Tag> page = listTags.list(repository, pageRequest(request));
         JsonArrayBuilder tags = Json.createArrayBuilder();
         page.items().forEach(tag -> tags.add(tag.toString()));
-        nextLink(request, response, "/v2/" + repository + "/tags/list", page);
+        nextLink(request, response, "/v2/" + repository + "/tags/list", page, Tag::toString, "");
         write(response, "application/json", Json.createObjectBuilder().add("name", repository.toString())
                 .add("tags", tags).build().toString(), head);
     }
@@ -61,17 +61,21 @@ class ListRequests {
         Page<RepositoryName> page = listRepositories.list(pageRequest(request), caller);
         JsonArrayBuilder names = Json.createArrayBuilder();
         page.items().forEach(name -> names.add(name.toString()));
-        nextLink(request, response, "/v2/_catalog", page);
+        nextLink(request, response, "/v2/_catalog", page, RepositoryName::toString, "");
         write(response, "application/json", Json.createObjectBuilder().add("repositories", names).build().toString(), head);
     }
 
+    /**
+     * Paged like tags: at most {@code catalog.maxentries} descriptors, in digest order, and a
+     * {@code Link} to the next page that keeps the artifactType filter.
+     */
     void referrers(RepositoryName repository, String subject, HttpServletRequest request, HttpServletResponse response,
                    boolean head) throws IOException {
         Digest digest = Digest.parse(subject);
         Optional<String> artifactType = Query.parameter(request, "artifactType").filter(t -> !t.isBlank());
-        List<StoredManifest> referrers = listReferrers.list(repository, digest, artifactType);
+        Page<Referrer> page = listReferrers.list(repository, digest, artifactType, pageRequest(request));
         JsonArrayBuilder manifests = Json.createArrayBuilder();
-        for (StoredManifest m : referrers) {
+        for (Referrer m : page.items()) {
             JsonObjectBuilder descriptor = Json.createObjectBuilder()
                     .add("mediaType", m.mediaType().toString())
                     .add("digest", m.digest().toString())
@@ -87,6 +91,9 @@ class ListRequests {
             manifests.add(descriptor);
         }
         artifactType.ifPresent(t -> response.setHeader("OCI-Filters-Applied", "artifactType"));
+        nextLink(request, response, "/v2/" + repository + "/referrers/" + digest, page,
+                referrer -> referrer.digest().toString(),
+                artifactType.map(t -> "&artifactType=" + Urls.query(t)).orElse(""));
         write(response, OCI_INDEX, Json.createObjectBuilder().add("schemaVersion", 2).add("mediaType", OCI_INDEX)
                 .add("manifests", manifests).build().toString(), head);
     }
@@ -103,10 +110,17 @@ class ListRequests {
         return PageRequest.of(Query.parameter(request, "last"), limit, settings);
     }
 
-    /** {@code Link: <path?last=...&n=...>; rel="next"} while entries remain after this page's last one. */
-    private static void nextLink(HttpServletRequest request, HttpServletResponse response, String path, Page<?> page) {
+    /**
+     * {@code Link: <path?last=...&n=...>; rel="next"} while entries remain after this page's last one.
+     *
+     * @param key     what {@code last} holds for an entry: a tag, a repository name, a referrer's digest
+     * @param filters more query parameters the next page keeps, each starting with {@code &}
+     */
+    private static <T> void nextLink(HttpServletRequest request, HttpServletResponse response, String path,
+                                     Page<T> page, Function<T, String> key, String filters) {
         if (page.more() && !page.items().isEmpty()) {
-            String next = path + "?last=" + Urls.query(page.items().getLast().toString()) + "&n=" + page.items().size();
+            String next = path + "?last=" + Urls.query(key.apply(page.items().getLast())) + "&n="
+                    + page.items().size() + filters;
             response.setHeader("Link", "<" + Urls.absolute(request, next) + ">; rel=\"next\"");
         }
     }

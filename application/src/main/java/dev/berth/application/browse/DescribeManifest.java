@@ -1,5 +1,6 @@
 package dev.berth.application.browse;
 
+import dev.berth.application.port.BlobLinkStore;
 import dev.berth.application.port.BlobStore;
 import dev.berth.application.port.ManifestStore;
 import dev.berth.application.port.StoredManifest;
@@ -32,17 +33,23 @@ public class DescribeManifest {
 
     /** A config larger than this is no image config anybody wrote; reading it would only cost memory. */
     static final int MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+    /** Indenting can make a 4 MiB manifest some 64 times larger: the page shows this much of it at most. */
+    static final int MAX_PRETTY_JSON_BYTES = 512 * 1024;
+    /** The page lists this many referrers at most and counts the rest: a subject may have thousands. */
+    static final int MAX_REFERRERS_SHOWN = 200;
     private static final Set<MediaType> IMAGE_CONFIG_TYPES = Set.of(MediaType.OCI_CONFIG_V1,
             MediaType.DOCKER_CONTAINER_CONFIG_V1);
 
     private final ManifestStore manifests;
     private final TagStore tags;
+    private final BlobLinkStore links;
     private final BlobStore blobs;
 
     @Inject
-    public DescribeManifest(ManifestStore manifests, TagStore tags, BlobStore blobs) {
+    public DescribeManifest(ManifestStore manifests, TagStore tags, BlobLinkStore links, BlobStore blobs) {
         this.manifests = manifests;
         this.tags = tags;
+        this.links = links;
         this.blobs = blobs;
     }
 
@@ -65,15 +72,18 @@ public class DescribeManifest {
                 ? index.manifests().stream().map(c -> new ChildManifest(c.digest(), c.mediaType(), c.size(),
                 Optional.ofNullable(c.platform()))).toList()
                 : List.of();
-        List<ReferrerInfo> referrers = manifests.referrers(repository, digest, Optional.empty()).stream()
+        List<ReferrerInfo> referrers = manifests.referrers(repository, digest, Optional.empty(), Optional.empty(),
+                        MAX_REFERRERS_SHOWN).stream()
                 .map(r -> new ReferrerInfo(r.digest(), r.mediaType(), r.artifactType() == null ? "" : r.artifactType(),
                         r.size(), r.pushedAt(), r.annotations()))
                 .toList();
+        long referrerCount = referrers.size() < MAX_REFERRERS_SHOWN ? referrers.size()
+                : manifests.countReferrers(repository, digest);
         return new ManifestDetails(repository, digest, stored.mediaType(), stored.size(), stored.pushedAt(),
-                tags.tagsOf(repository, digest), JsonPrettyPrinter.print(stored.payload()),
+                tags.tagsOf(repository, digest), JsonPrettyPrinter.print(stored.payload(), MAX_PRETTY_JSON_BYTES),
                 Optional.ofNullable(parsed.subject()).map(Descriptor::digest), artifactType(parsed, configDescriptor),
-                parsed.annotations(), configDescriptor, configDescriptor.flatMap(this::config), layers, children,
-                referrers);
+                parsed.annotations(), configDescriptor, configDescriptor.flatMap(config -> config(repository, config)),
+                layers, children, referrers, referrerCount);
     }
 
     /** The declared artifactType, else, as the OCI spec has it for artifacts, a config type that is no image's. */
@@ -85,13 +95,17 @@ public class DescribeManifest {
                 .map(MediaType::toString);
     }
 
-    /** Bounded and forgiving: the page shows the manifest even when the config is huge, gone or garbage. */
-    private Optional<ImageConfig> config(Descriptor descriptor) {
+    /**
+     * Bounded and forgiving: the page shows the manifest even when the config is huge, gone or garbage.
+     * Read through the repository: a config not linked to it (a manifest stored before configs had to
+     * be) is another repository's business, so nothing of it is shown, whether it exists or not.
+     */
+    private Optional<ImageConfig> config(RepositoryName repository, Descriptor descriptor) {
         if (!IMAGE_CONFIG_TYPES.contains(descriptor.mediaType()) || descriptor.size() > MAX_CONFIG_BYTES) {
             return Optional.empty();
         }
         try {
-            OptionalLong size = blobs.size(descriptor.digest());
+            OptionalLong size = links.linkedSize(repository, descriptor.digest());
             if (size.isEmpty() || size.getAsLong() > MAX_CONFIG_BYTES) {
                 return Optional.empty();
             }

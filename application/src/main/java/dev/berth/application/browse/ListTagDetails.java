@@ -20,6 +20,13 @@ import java.util.Objects;
 @Dependent
 public class ListTagDetails {
 
+    /**
+     * An index's bytes are read for its platforms only up to this size (some 40 platforms with their
+     * attestations), so a page of {@value BrowseRepositories#MAX_PAGE} rows holds at most 16 MiB of
+     * payloads, not 500 indexes of 4 MiB; a larger index is listed without its platforms.
+     */
+    static final int MAX_INDEX_PAYLOAD_BYTES = 32 * 1024;
+
     private final TagStore tags;
 
     @Inject
@@ -43,7 +50,7 @@ public class ListTagDetails {
             return List.of();
         }
         return tags.details(repository, search(nameContains), sort == null ? TagSort.NAME : sort, descending, offset,
-                        Math.min(limit, BrowseRepositories.MAX_PAGE)).stream()
+                        Math.min(limit, BrowseRepositories.MAX_PAGE), MAX_INDEX_PAYLOAD_BYTES).stream()
                 .map(t -> new TagSummary(t.tag(), t.digest(), t.mediaType(),
                         t.indexPayload().map(payload -> platforms(payload, t.mediaType())).orElse(List.of()),
                         t.compressedSize(), t.taggedAt()))

@@ -17,7 +17,6 @@ import jakarta.inject.Inject;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import static dev.berth.application.browse.Wording.bytes;
 import static dev.berth.application.browse.Wording.count;
@@ -86,7 +85,7 @@ public class PreviewDeletion {
         if (!manifest.children().isEmpty()) {
             kept.add(count(manifest.children().size(), "image") + " this index lists (each can be deleted after it)");
         }
-        int referrers = manifests.referrers(repository, digest, Optional.empty()).size();
+        long referrers = manifests.countReferrers(repository, digest);
         if (referrers > 0) {
             kept.add(count(referrers, "referrer") + " (signatures, SBOMs) of this manifest");
         }

@@ -27,10 +27,15 @@ public interface ManifestStore {
     boolean isChildOfAnother(RepositoryName repository, Digest digest);
 
     /**
-     * Manifests in the repository whose subject is {@code subject}, optionally only those of one
-     * artifact type, in push order.
+     * A page of the manifests in the repository whose subject is {@code subject}, optionally only
+     * those of one artifact type: at most {@code limit}, in digest order, those after {@code after}
+     * when given. Built from stored columns, never from payloads.
      */
-    List<StoredManifest> referrers(RepositoryName repository, Digest subject, Optional<String> artifactType);
+    List<Referrer> referrers(RepositoryName repository, Digest subject, Optional<String> artifactType,
+                             Optional<String> after, int limit);
+
+    /** How many manifests in the repository have {@code subject} as their subject. */
+    long countReferrers(RepositoryName repository, Digest subject);
 
     /**
      * The distinct blobs the manifest references, in their order in it, each with its size and

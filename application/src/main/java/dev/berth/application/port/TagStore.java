@@ -31,9 +31,12 @@ public interface TagStore {
      * Up to {@code limit} tags of the repository whose name contains {@code nameContains} (ignoring
      * case; "" for all), skipping {@code offset}, with what they point at. Ties in the push time are
      * ordered by name in the same direction.
+     *
+     * @param maxIndexPayloadBytes an index's bytes come with its row only up to this size, so a page
+     *                             never holds more than {@code limit} times this many payload bytes
      */
     List<TaggedManifest> details(RepositoryName repository, String nameContains, TagSort sort, boolean descending,
-                                 int offset, int limit);
+                                 int offset, int limit, int maxIndexPayloadBytes);
 
     /** How many tags of the repository {@link #details} would list. */
     long count(RepositoryName repository, String nameContains);
@@ -48,7 +51,7 @@ public interface TagStore {
      *                       lists and their distinct blobs
      * @param taggedAt       when the tag was last set
      * @param indexPayload   the manifest's bytes when it is an index (its images' platforms are in
-     *                       them), else empty
+     *                       them) no larger than the bound asked for, else empty
      */
     record TaggedManifest(Tag tag, Digest digest, MediaType mediaType, long compressedSize, Instant taggedAt,
                           Optional<byte[]> indexPayload) {

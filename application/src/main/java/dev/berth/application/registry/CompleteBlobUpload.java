@@ -20,7 +20,9 @@ import java.util.OptionalLong;
 /**
  * Use case: finish an upload (PUT with ?digest=), with an optional last chunk. The bytes become
  * content only if their digest is the one the client named; then, and only then, the blob appears
- * in the metadata, linked to the repository.
+ * in the metadata, linked to the repository. The digest checked is that of the bytes the store holds
+ * at commit time, not of the bytes this node sent: the upload lock is per JVM, and another node may
+ * have written to the upload behind this one's back (a lease across nodes is the scale-out work).
  */
 @Dependent
 public class CompleteBlobUpload {
@@ -58,20 +60,19 @@ public class CompleteBlobUpload {
         UploadSession session = writer.session(repository, upload);
         if (declaredSize.orElse(-1) != 0) {
             session = writer.append(session, rangeStart, declaredSize, lastChunk);
-        } else {
-            writer.trimToSession(session);
         }
-        Digest actual = writer.digesterAt(session, expected.algorithm()).finish();
-        if (!actual.equals(expected)) {
+        UploadWriter.StoredDigest stored = writer.storedDigest(session, expected.algorithm());
+        if (!stored.digest().equals(expected)) {
             writer.discard(upload);
-            throw new DigestInvalidException("the uploaded content has digest " + actual + ", not " + expected);
+            throw new DigestInvalidException("the uploaded content has digest " + stored.digest() + ", not "
+                    + expected);
         }
         try {
             blobs.commitUpload(upload, expected);
         } catch (IOException e) {
             throw new UnavailableException("storage commit failed", e);
         }
-        long size = session.offset();
+        long size = stored.size();
         transactions.run(() -> {
             links.recordBlob(expected, size);
             links.link(repository, expected);

@@ -85,9 +85,9 @@ public class PutManifest {
     }
 
     private void requireReferencedContent(RepositoryName repository, ParsedManifest parsed) {
-        for (Descriptor blob : parsed.referencedBlobs()) {
-            // non-distributable (foreign) layers live elsewhere by design
-            if (blob.urls().isEmpty() && links.linkedSize(repository, blob.digest()).isEmpty()) {
+        // the config too, urls or not: the same answer whether or not the digest exists elsewhere
+        for (Descriptor blob : parsed.requiredBlobs()) {
+            if (links.linkedSize(repository, blob.digest()).isEmpty()) {
                 throw new ManifestBlobUnknownException(blob.digest().toString());
             }
         }
@@ -99,11 +99,16 @@ public class PutManifest {
         }
     }
 
-    /** The blobs this repository holds for the manifest: foreign layers that live elsewhere are not among them. */
+    /**
+     * The blobs this repository holds for the manifest: the required ones (checked above), then the
+     * foreign layers it happens to hold; foreign layers that live elsewhere are not among them.
+     */
     private List<Descriptor> storedBlobs(RepositoryName repository, ParsedManifest parsed) {
-        return parsed.referencedBlobs().stream()
-                .filter(blob -> blob.urls().isEmpty() || links.linkedSize(repository, blob.digest()).isPresent())
-                .toList();
+        List<Descriptor> stored = new ArrayList<>(parsed.requiredBlobs());
+        parsed.foreignLayers().stream()
+                .filter(layer -> links.linkedSize(repository, layer.digest()).isPresent())
+                .forEach(stored::add);
+        return stored;
     }
 
     /** What the referrers API reports: the artifactType, else an image manifest's config type. */

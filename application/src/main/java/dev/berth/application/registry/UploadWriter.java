@@ -3,6 +3,7 @@ package dev.berth.application.registry;
 import dev.berth.application.port.BlobStore;
 import dev.berth.application.port.UploadSession;
 import dev.berth.application.port.UploadSessionStore;
+import dev.berth.domain.Digest;
 import dev.berth.domain.DigestAlgorithm;
 import dev.berth.domain.Digester;
 import dev.berth.domain.RepositoryName;
@@ -82,6 +83,10 @@ public class UploadWriter {
         }
         UploadSession advanced = session.advancedTo(size, clock.instant());
         if (!sessions.advance(advanced, session.offset())) {
+            // Another node advanced the session while this one wrote: the stored bytes past the old offset
+            // may now be this chunk's, not the ones the other node hashed. Releasing them makes that node's
+            // next write or completion fail instead of committing bytes its digest was never checked over.
+            release(session.id());
             throw new RangeInvalidException("another request wrote to this upload at the same time");
         }
         hashStates.put(session.id(), size, digester);
@@ -92,7 +97,7 @@ public class UploadWriter {
      * A digester that has seen exactly the session's bytes: the cached one, or a new one fed from
      * storage (after a restart, on another node, or for a sha512 digest).
      */
-    Digester digesterAt(UploadSession session, DigestAlgorithm algorithm) {
+    private Digester digesterAt(UploadSession session, DigestAlgorithm algorithm) {
         Digester cached = hashStates.take(session.id(), session.offset());
         if (cached != null && cached.algorithm() == algorithm) {
             return cached;
@@ -119,31 +124,60 @@ public class UploadWriter {
     }
 
     /**
-     * Makes the stored upload exactly the session's bytes: a chunk that failed half-way may have
-     * left a tail past the session's offset, which must not be committed with the rest.
+     * The digest and size of the bytes the store holds for the upload now: what a commit would make
+     * visible. A tail past the session's offset (a chunk that failed half-way) is cut off first: it
+     * must not be committed with the rest. The cached hash state answers only when it has seen
+     * exactly the stored bytes, i.e. the stored upload has the size the state was taken at (the
+     * normal path: one size lookup, no second pass). Else (another node wrote behind this one's back,
+     * a restart, a sha512 digest) every stored byte is hashed again, however many there are.
      */
-    void trimToSession(UploadSession session) {
+    StoredDigest storedDigest(UploadSession session, DigestAlgorithm algorithm) {
         try {
-            if (blobs.uploadSize(session.id()) != session.offset()) {
+            long stored = blobs.uploadSize(session.id());
+            if (stored > session.offset()) {
                 hashStates.forget(session.id());
-                blobs.writeUpload(session.id(), session.offset(), InputStream.nullInputStream());
+                stored = blobs.writeUpload(session.id(), session.offset(), InputStream.nullInputStream());
             }
+            Digester cached = hashStates.take(session.id(), session.offset());
+            if (cached != null && cached.algorithm() == algorithm && stored == session.offset()) {
+                return new StoredDigest(cached.finish(), stored);
+            }
+            Digester digester = algorithm.newDigester();
+            long hashed = 0;
+            try (InputStream in = blobs.readUpload(session.id(), 0)) {
+                byte[] buffer = new byte[1 << 20];
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    digester.update(buffer, 0, n);
+                    hashed += n;
+                }
+            }
+            return new StoredDigest(digester.finish(), hashed);
         } catch (IllegalStateException e) {
-            throw new RangeInvalidException("the stored upload is shorter than its session says");
+            // the upload shrank between the size lookup and the cut: another node is writing to it
+            throw new RangeInvalidException("another request wrote to this upload at the same time");
         } catch (IOException e) {
-            throw new UnavailableException("storage write failed", e);
+            throw new UnavailableException("storage read failed", e);
         }
+    }
+
+    /** @param size how many bytes the digest is over */
+    record StoredDigest(Digest digest, long size) {
     }
 
     /** Removes the session and its bytes. */
     void discard(UploadId upload) {
-        hashStates.forget(upload);
         locks.forget(upload);
         sessions.delete(upload);
+        release(upload);
+    }
+
+    /** Removes the upload's bytes and hash state, not its session. */
+    private void release(UploadId upload) {
+        hashStates.forget(upload);
         try {
             blobs.deleteUpload(upload);
         } catch (IOException e) {
-            // the session is gone, so nothing can reach the bytes; garbage collection removes them
+            // nothing commits them without a matching digest; the sweep of abandoned uploads removes them
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.berth.application.event.EventAction;
 import dev.berth.application.port.ActivityStore;
 import dev.berth.application.port.BlobLinkStore;
 import dev.berth.application.port.ManifestStore;
+import dev.berth.application.port.Referrer;
 import dev.berth.application.port.RepositoryCatalog;
 import dev.berth.application.port.RepositoryFilter;
 import dev.berth.application.port.StoredManifest;
@@ -30,7 +31,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -350,21 +353,46 @@ public abstract class MetadataStoreContract {
     @Nested
     class Referrers {
 
+        private List<Referrer> all(RepositoryName repository, Digest subject, Optional<String> artifactType) {
+            return manifests.referrers(repository, subject, artifactType, Optional.empty(), 1000);
+        }
+
         @Test
-        void listsManifestsWithTheSubjectInPushOrder() {
+        void listsManifestsWithTheSubjectInDigestOrderFromStoredColumns() {
             StoredManifest subject = image("subject", T0);
             manifests.put(APP, subject);
             StoredManifest sbom = referrer("sbom", SBOM, subject.digest(), T0.plusSeconds(1));
             StoredManifest signature = referrer("signature", SIGNATURE, subject.digest(), T0.plusSeconds(2));
             StoredManifest laterSbom = referrer("sbom 2", SBOM, subject.digest(), T0.plusSeconds(3));
             StoredManifest unrelated = referrer("unrelated", SBOM, digestOf("another subject"), T0.plusSeconds(4));
-            // pushed out of order: the order is by push time, not by insertion
             List.of(laterSbom, unrelated, signature, sbom).forEach(m -> manifests.put(APP, m));
 
-            assertThat(digests(manifests.referrers(APP, subject.digest(), Optional.empty())))
-                    .containsExactly(sbom.digest(), signature.digest(), laterSbom.digest());
-            assertThat(manifests.referrers(APP, subject.digest(), Optional.empty()).getFirst())
-                    .usingRecursiveComparison().isEqualTo(sbom);
+            assertThat(referrerDigests(all(APP, subject.digest(), Optional.empty())))
+                    .containsExactlyElementsOf(sortedByDigest(sbom, signature, laterSbom));
+            assertThat(all(APP, subject.digest(), Optional.empty()))
+                    .contains(new Referrer(sbom.digest(), sbom.mediaType(), SBOM, sbom.size(), sbom.annotations(),
+                            sbom.pushedAt()));
+            assertThat(manifests.countReferrers(APP, subject.digest())).isEqualTo(3);
+            assertThat(manifests.countReferrers(APP, digestOf("nothing refers to this"))).isZero();
+        }
+
+        @Test
+        void pagesAfterTheLastDigestShown() {
+            Digest subject = digestOf("subject");
+            List<StoredManifest> five = IntStream.range(0, 5)
+                    .mapToObj(i -> referrer("signature " + i, SIGNATURE, subject, T0.plusSeconds(i))).toList();
+            five.forEach(m -> manifests.put(APP, m));
+            List<Digest> ordered = sortedByDigest(five.toArray(StoredManifest[]::new));
+
+            List<Referrer> first = manifests.referrers(APP, subject, Optional.empty(), Optional.empty(), 2);
+            List<Referrer> second = manifests.referrers(APP, subject, Optional.empty(),
+                    Optional.of(first.getLast().digest().toString()), 2);
+            List<Referrer> third = manifests.referrers(APP, subject, Optional.of(SIGNATURE),
+                    Optional.of(second.getLast().digest().toString()), 2);
+
+            assertThat(referrerDigests(first)).isEqualTo(ordered.subList(0, 2));
+            assertThat(referrerDigests(second)).isEqualTo(ordered.subList(2, 4));
+            assertThat(referrerDigests(third)).isEqualTo(ordered.subList(4, 5));
         }
 
         @Test
@@ -375,9 +403,8 @@ public abstract class MetadataStoreContract {
             manifests.put(APP, sbom);
             manifests.put(APP, signature);
 
-            assertThat(digests(manifests.referrers(APP, subject, Optional.of(SIGNATURE))))
-                    .containsExactly(signature.digest());
-            assertThat(manifests.referrers(APP, subject, Optional.of("application/other"))).isEmpty();
+            assertThat(referrerDigests(all(APP, subject, Optional.of(SIGNATURE)))).containsExactly(signature.digest());
+            assertThat(all(APP, subject, Optional.of("application/other"))).isEmpty();
         }
 
         @Test
@@ -385,7 +412,8 @@ public abstract class MetadataStoreContract {
             Digest subject = digestOf("subject");
             manifests.put(APP, referrer("sbom", SBOM, subject, T0));
 
-            assertThat(manifests.referrers(OTHER, subject, Optional.empty())).isEmpty();
+            assertThat(all(OTHER, subject, Optional.empty())).isEmpty();
+            assertThat(manifests.countReferrers(OTHER, subject)).isZero();
         }
 
         @Test
@@ -396,7 +424,16 @@ public abstract class MetadataStoreContract {
 
             manifests.delete(APP, sbom.digest());
 
-            assertThat(manifests.referrers(APP, subject, Optional.empty())).isEmpty();
+            assertThat(all(APP, subject, Optional.empty())).isEmpty();
+        }
+
+        private static List<Digest> referrerDigests(List<Referrer> referrers) {
+            return referrers.stream().map(Referrer::digest).toList();
+        }
+
+        private static List<Digest> sortedByDigest(StoredManifest... manifests) {
+            return Arrays.stream(manifests).map(StoredManifest::digest)
+                    .sorted(Comparator.comparing(Digest::toString)).toList();
         }
     }
 
@@ -1050,7 +1087,7 @@ public abstract class MetadataStoreContract {
         }
 
         private List<String> tagNames(TagSort sort, boolean descending, int offset, int limit) {
-            return tags.details(APP, "", sort, descending, offset, limit).stream().map(t -> t.tag().value()).toList();
+            return tags.details(APP, "", sort, descending, offset, limit, 1024).stream().map(t -> t.tag().value()).toList();
         }
 
         @Test
@@ -1068,7 +1105,7 @@ public abstract class MetadataStoreContract {
         }
 
         private List<String> search(String nameContains) {
-            List<String> names = tags.details(APP, nameContains, TagSort.NAME, false, 0, 100).stream()
+            List<String> names = tags.details(APP, nameContains, TagSort.NAME, false, 0, 100, 1024).stream()
                     .map(t -> t.tag().value()).toList();
             assertThat(tags.count(APP, nameContains)).isEqualTo(names.size());
             return names;
@@ -1089,7 +1126,7 @@ public abstract class MetadataStoreContract {
             tags.tag(APP, new Tag("multi"), index.digest());
             Instant after = Instant.now();
 
-            List<TagStore.TaggedManifest> details = tags.details(APP, "", TagSort.NAME, false, 0, 10);
+            List<TagStore.TaggedManifest> details = tags.details(APP, "", TagSort.NAME, false, 0, 10, 1024);
 
             TagStore.TaggedManifest image = details.get(0);
             assertThat(image.tag()).isEqualTo(new Tag("amd64"));
@@ -1104,6 +1141,8 @@ public abstract class MetadataStoreContract {
                     .isEqualTo(index.size() + amd64.size() + arm64.size() + 11_300);
             assertThat(multi.indexPayload()).hasValueSatisfying(p -> assertThat(p).isEqualTo(index.payload()));
             assertThat(multi.taggedAt()).isAfter(image.taggedAt()).isBefore(after.plusNanos(1000));
+            assertThat(tags.details(APP, "", TagSort.NAME, false, 0, 10, (int) index.size() - 1).get(1).indexPayload())
+                    .as("an index larger than the bound comes without its bytes").isEmpty();
         }
 
         @Test
@@ -1121,7 +1160,7 @@ public abstract class MetadataStoreContract {
 
         @Test
         void anUnknownRepositoryHasNoTags() {
-            assertThat(tags.details(OTHER, "", TagSort.PUSHED, true, 0, 10)).isEmpty();
+            assertThat(tags.details(OTHER, "", TagSort.PUSHED, true, 0, 10, 1024)).isEmpty();
             assertThat(tags.count(OTHER, "")).isZero();
         }
     }

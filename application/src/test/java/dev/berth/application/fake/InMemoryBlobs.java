@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /** A minimal BlobStore for use-case tests (the real in-memory driver lives in adapters-storage). */
@@ -55,6 +56,7 @@ public final class InMemoryBlobs implements BlobStore {
 
     @Override
     public InputStream readUpload(UploadId upload, long offset) {
+        uploadReads.incrementAndGet();
         byte[] bytes = uploads.getOrDefault(upload, new byte[0]);
         return new ByteArrayInputStream(bytes, (int) offset, bytes.length - (int) offset);
     }
@@ -99,6 +101,13 @@ public final class InMemoryBlobs implements BlobStore {
     public Stream<StoredUpload> listUploads() {
         return uploads.entrySet().stream()
                 .map(e -> new StoredUpload(e.getKey(), e.getValue().length, Instant.EPOCH)).toList().stream();
+    }
+
+    private final AtomicInteger uploadReads = new AtomicInteger();
+
+    /** How often an upload's stored bytes were read back (to hash them again). */
+    public int uploadReads() {
+        return uploadReads.get();
     }
 
     public int uploadsInProgress() {

@@ -8,6 +8,7 @@ import dev.berth.application.event.EventAction;
 import dev.berth.application.port.ActivityStore;
 import dev.berth.application.port.BlobLinkStore;
 import dev.berth.application.port.ManifestStore;
+import dev.berth.application.port.Referrer;
 import dev.berth.application.port.RepositoryCatalog;
 import dev.berth.application.port.RepositoryFilter;
 import dev.berth.application.port.StoredManifest;
@@ -308,16 +309,26 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
     }
 
     @Override
-    public synchronized List<StoredManifest> referrers(RepositoryName repository, Digest subject,
-                                                       Optional<String> artifactType) {
-        // a stable sort of the map's insertion order: ties in push time stay in the order pushed
+    public synchronized List<Referrer> referrers(RepositoryName repository, Digest subject,
+                                                 Optional<String> artifactType, Optional<String> after, int limit) {
         return state.manifests.entrySet().stream()
                 .filter(m -> m.getKey().repository().equals(repository))
                 .map(Map.Entry::getValue)
                 .filter(m -> subject.equals(m.subject()))
                 .filter(m -> artifactType.isEmpty() || artifactType.get().equals(m.artifactType()))
-                .sorted(Comparator.comparing(StoredManifest::pushedAt))
+                .filter(m -> after.isEmpty() || m.digest().toString().compareTo(after.get()) > 0)
+                .sorted(Comparator.comparing(m -> m.digest().toString()))
+                .limit(limit)
+                .map(m -> new Referrer(m.digest(), m.mediaType(), m.artifactType(), m.size(), m.annotations(),
+                        m.pushedAt()))
                 .toList();
+    }
+
+    @Override
+    public synchronized long countReferrers(RepositoryName repository, Digest subject) {
+        return state.manifests.entrySet().stream()
+                .filter(m -> m.getKey().repository().equals(repository) && subject.equals(m.getValue().subject()))
+                .count();
     }
 
     @Override
@@ -373,7 +384,8 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
 
     @Override
     public synchronized List<TaggedManifest> details(RepositoryName repository, String nameContains, TagSort sort,
-                                                     boolean descending, int offset, int limit) {
+                                                     boolean descending, int offset, int limit,
+                                                     int maxIndexPayloadBytes) {
         Comparator<TaggedManifest> byName = Comparator.comparing(t -> t.tag().value());
         Comparator<TaggedManifest> order = sort == TagSort.NAME ? byName
                 : Comparator.comparing(TaggedManifest::taggedAt).thenComparing(byName);
@@ -382,8 +394,8 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
                     StoredManifest manifest = state.manifests.get(new ManifestKey(repository, e.getValue().digest()));
                     return new TaggedManifest(new Tag(e.getKey().name()), manifest.digest(), manifest.mediaType(),
                             compressedSize(repository, manifest), e.getValue().taggedAt(),
-                            INDEX_TYPES.contains(manifest.mediaType()) ? Optional.of(manifest.payload())
-                                    : Optional.empty());
+                            INDEX_TYPES.contains(manifest.mediaType()) && manifest.size() <= maxIndexPayloadBytes
+                                    ? Optional.of(manifest.payload()) : Optional.empty());
                 })
                 .sorted(descending ? order.reversed() : order)
                 .skip(offset)
@@ -487,7 +499,6 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
         final TreeSet<String> repositories;
         final Map<Digest, Long> blobs;
         final Set<Link> links;
-        /** In push order, which {@link #referrers} keeps for equal push times. */
         final LinkedHashMap<ManifestKey, StoredManifest> manifests;
         final Map<TagKey, TagValue> tags;
         final Map<UploadId, UploadSession> uploads;

@@ -187,6 +187,68 @@ class BlobUseCasesTest {
     }
 
     @Test
+    void bytesChangedBehindTheHashStatesBackAreNeverCommitted() throws IOException {
+        UploadSession session = registry.start().start(repo);
+        registry.append(registry.writer).append(repo, session.id(), OptionalLong.of(0), OptionalLong.of(3), in(bytes("abc")));
+        // another node replaced the stored bytes with fewer after this node hashed "abc"
+        registry.blobs.deleteUpload(session.id());
+        registry.blobs.writeUpload(session.id(), 0, in(bytes("ab")));
+        Digest checked = Digest.of(DigestAlgorithm.SHA256, bytes("abc"));
+
+        assertThatThrownBy(() -> registry.complete(registry.writer).complete(repo, session.id(), checked,
+                OptionalLong.empty(), OptionalLong.of(0), in(new byte[0]))).isInstanceOf(DigestInvalidException.class);
+        assertThat(registry.blobs.stores(checked)).isFalse();
+        assertThat(registry.blobs.uploadsInProgress()).as("the upload's bytes are released").isZero();
+        assertThatThrownBy(() -> registry.getBlob().find(repo, checked)).isInstanceOf(BlobUnknownException.class);
+    }
+
+    @Test
+    void aWriterThatLosesARaceReleasesTheBytesSoTheWinnerCannotCommitThem() {
+        UploadSession session = registry.start().start(repo);
+        // two nodes: each its own lock and hash states, one metadata store and one blob store
+        UploadWriter nodeA = new UploadWriter(registry.metadata, registry.blobs, new UploadHashStates(),
+                new UploadLocks(), registry.clock);
+        UploadWriter nodeB = new UploadWriter(registry.metadata, registry.blobs, new UploadHashStates(),
+                new UploadLocks(), registry.clock);
+        // B reads the session at offset 0 and streams "xyz"; while it streams, A writes "abc" at 0 and advances
+        InputStream slowB = new ByteArrayInputStream(bytes("xyz")) {
+            private boolean first = true;
+
+            @Override
+            public synchronized int read(byte[] buffer, int offset, int length) {
+                if (first) {
+                    first = false;
+                    registry.append(nodeA).append(repo, session.id(), OptionalLong.of(0), OptionalLong.of(3),
+                            in(bytes("abc")));
+                }
+                return super.read(buffer, offset, length);
+            }
+        };
+        assertThatThrownBy(() -> registry.append(nodeB).append(repo, session.id(), OptionalLong.of(0),
+                OptionalLong.of(3), slowB)).isInstanceOf(RangeInvalidException.class);
+
+        Digest hashedByA = Digest.of(DigestAlgorithm.SHA256, bytes("abc"));
+        assertThatThrownBy(() -> registry.complete(nodeA).complete(repo, session.id(), hashedByA, OptionalLong.empty(),
+                OptionalLong.of(0), in(new byte[0]))).isInstanceOf(DigestInvalidException.class);
+        assertThat(registry.blobs.stores(hashedByA)).as("B's bytes never become A's content").isFalse();
+        assertThat(registry.blobs.stores(Digest.of(DigestAlgorithm.SHA256, bytes("xyz")))).isFalse();
+        assertThatThrownBy(() -> registry.getBlob().find(repo, hashedByA)).isInstanceOf(BlobUnknownException.class);
+    }
+
+    @Test
+    void theNormalPathReadsNoStoredByteTwice() {
+        UploadSession session = registry.start().start(repo);
+        registry.append(registry.writer).append(repo, session.id(), OptionalLong.of(0), OptionalLong.of(3), in(bytes("abc")));
+        Digest digest = Digest.of(DigestAlgorithm.SHA256, bytes("abcdef"));
+
+        registry.complete(registry.writer).complete(repo, session.id(), digest, OptionalLong.empty(), OptionalLong.of(3),
+                in(bytes("def")));
+
+        assertThat(registry.getBlob().find(repo, digest).size()).isEqualTo(6);
+        assertThat(registry.blobs.uploadReads()).as("the hash state covered every stored byte").isZero();
+    }
+
+    @Test
     void uploadsBelongToTheirRepository() {
         UploadSession session = registry.start().start(repo);
         RepositoryName other = RepositoryName.parse("team/other");

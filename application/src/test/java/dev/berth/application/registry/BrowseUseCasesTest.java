@@ -17,6 +17,7 @@ import dev.berth.application.browse.TagSummary;
 import dev.berth.application.event.EventAction;
 import dev.berth.application.fake.RecordingOutbox;
 import dev.berth.application.port.AuditLog;
+import dev.berth.application.port.StoredManifest;
 import dev.berth.domain.Digest;
 import dev.berth.domain.DigestAlgorithm;
 import dev.berth.domain.RepositoryName;
@@ -292,6 +293,23 @@ class BrowseUseCasesTest {
         }
 
         @Test
+        void aPageHoldsNoLargeIndexPayloadsItsPlatformsAreLeftOut() {
+            Pushed amd64 = small(APP, "amd64");
+            Pushed small = index(APP, orderedMap(amd64, platform("linux", "amd64", null)), "small");
+            // padded past the bound a tag page reads an index's bytes up to (the test registry takes 64 KiB manifests)
+            String padded = new String(small.payload(), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("{\"schemaVersion\"", "{\"annotations\":{\"pad\":\"" + "x".repeat(40_000)
+                            + "\"},\"schemaVersion\"");
+            manifest(APP, MediaType.OCI_INDEX_V1, padded, "large");
+
+            List<TagSummary> tags = registry.listTagDetails().page(ALICE, APP, "", TagSort.NAME, false, 0, 10);
+
+            assertThat(tags).extracting(t -> t.tag().value()).containsExactly("large", "small");
+            assertThat(tags.get(0).platforms()).as("a 40 kB index is not read for a grid row").isEmpty();
+            assertThat(tags.get(1).platforms()).hasSize(1);
+        }
+
+        @Test
         void sortsSearchesAndCounts() {
             Pushed manifest = small(APP, "app");
             for (String tag : List.of("v2", "V1", "latest", "v10")) {
@@ -367,6 +385,7 @@ class BrowseUseCasesTest {
             assertThat(details.referrers()).containsExactly(new ReferrerInfo(signature.digest(),
                     MediaType.OCI_MANIFEST_V1, "application/vnd.dev.cosign.artifact.sig.v1+json", signature.size(),
                     Instant.parse("2026-11-27T10:05:00Z"), Map.of("kind", "signature")));
+            assertThat(details.referrerCount()).isEqualTo(1);
 
             ImageConfig config = details.config().orElseThrow();
             assertThat(config.os()).isEqualTo("linux");
@@ -425,6 +444,26 @@ class BrowseUseCasesTest {
                 assertThat(details.config()).isEmpty();
                 assertThat(details.configDescriptor()).isPresent();
             }
+        }
+
+        @Test
+        void aConfigNotLinkedToTheRepositoryIsNeverRead() {
+            // OTHER's image config, with its secrets; APP's manifest names it (stored before configs had to be linked)
+            Pushed secret = small(OTHER, "secret");
+            Descriptor otherConfig = registry.describeManifest().describe(ADMIN, OTHER, secret.digest())
+                    .configDescriptor().orElseThrow();
+            byte[] payload = bytes("{\"schemaVersion\":2,\"mediaType\":\"" + MediaType.OCI_MANIFEST_V1
+                    + "\",\"config\":" + descriptor(IMAGE_CONFIG, otherConfig.digest(), otherConfig.size(),
+                    ",\"urls\":[\"https://mallory.example/config\"]") + ",\"layers\":[]}");
+            Digest digest = Digest.of(DigestAlgorithm.SHA256, payload);
+            registry.metadata.put(APP, new StoredManifest(digest, MediaType.OCI_MANIFEST_V1, payload, IMAGE_CONFIG,
+                    null, Map.of(), List.of(), List.of(), registry.clock.instant()));
+
+            ManifestDetails details = registry.describeManifest().describe(ADMIN, APP, digest);
+
+            assertThat(registry.describeManifest().describe(ADMIN, OTHER, secret.digest()).config()).isPresent();
+            assertThat(details.configDescriptor()).get().extracting(Descriptor::digest).isEqualTo(otherConfig.digest());
+            assertThat(details.config()).as("read through APP, where it is not linked").isEmpty();
         }
 
         @Test

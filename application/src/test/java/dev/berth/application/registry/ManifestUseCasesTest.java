@@ -1,5 +1,6 @@
 package dev.berth.application.registry;
 
+import dev.berth.application.port.Referrer;
 import dev.berth.application.port.StoredManifest;
 import dev.berth.domain.Digest;
 import dev.berth.domain.DigestAlgorithm;
@@ -90,6 +91,47 @@ class ManifestUseCasesTest {
     }
 
     @Test
+    void aConfigWithUrlsMustStillBeInTheRepository() {
+        byte[] secretConfig = bytes("{\"os\":\"linux\",\"config\":{\"Env\":[\"TOKEN=secret\"]}}");
+        Digest otherRepositorysConfig = registry.push(RepositoryName.parse("secret/app"), secretConfig);
+        Digest nowhere = Digest.of(DigestAlgorithm.SHA256, bytes("exists nowhere"));
+        registry.push(repo, bytes("mallory's repository exists"));
+
+        for (Digest config : List.of(otherRepositorysConfig, nowhere)) {
+            String json = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                    + "\"config\":" + descriptor("application/vnd.oci.image.config.v1+json", config, secretConfig.length,
+                    ",\"urls\":[\"https://mallory.example/config\"]") + ",\"layers\":[]}";
+            assertThatThrownBy(() -> put("v1", MediaType.OCI_MANIFEST_V1, json))
+                    .as("the same answer whether or not the digest exists elsewhere")
+                    .isInstanceOf(ManifestBlobUnknownException.class)
+                    .satisfies(e -> assertThat(((ManifestBlobUnknownException) e).detail())
+                            .isEqualTo(config.toString()));
+        }
+    }
+
+    @Test
+    void aSubjectWithUrlsGainsNothing() {
+        RepositoryName victim = RepositoryName.parse("secret/app");
+        String victimImage = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"config\":" + descriptor("application/vnd.oci.image.config.v1+json",
+                registry.push(victim, bytes("{}")), 2, "") + ",\"layers\":[]}";
+        Digest victimDigest = registry.putManifest().put(victim, Reference.parse("v1"), MediaType.OCI_MANIFEST_V1,
+                bytes(victimImage)).digest();
+        String artifact = image(registry, "sig", ",\"subject\":" + descriptor(
+                "application/vnd.oci.image.manifest.v1+json", victimDigest, victimImage.length(),
+                ",\"urls\":[\"https://mallory.example/subject\"]"));
+
+        PushedManifest pushed = put("sig", MediaType.OCI_MANIFEST_V1, artifact);
+
+        assertThat(pushed.subject()).as("a subject need not exist, urls or not").contains(victimDigest);
+        assertThat(registry.listReferrers().list(victim, victimDigest, Optional.empty(),
+                PageRequest.of(Optional.empty(), OptionalInt.empty(), registry.settings)).items())
+                .as("filed among the subject's referrers in its own repository only").isEmpty();
+        assertThatThrownBy(() -> registry.getManifest().get(repo, victimDigest, Set.of()))
+                .as("nor does the subject become the repository's").isInstanceOf(ManifestUnknownException.class);
+    }
+
+    @Test
     void aDigestReferenceMustMatchTheBytes() {
         String json = image(registry, "b", "");
         Digest other = Digest.of(DigestAlgorithm.SHA256, bytes("other"));
@@ -141,13 +183,58 @@ class ManifestUseCasesTest {
                 signature);
         assertThat(pushed.subject()).contains(subject);
 
-        assertThat(registry.listReferrers().list(repo, subject, Optional.empty())).extracting(StoredManifest::digest)
-                .containsExactly(pushed.digest());
-        assertThat(registry.listReferrers().list(repo, subject, Optional.of("application/vnd.example.sbom"))).isEmpty();
-        assertThat(registry.listReferrers().list(repo, Digest.of(DigestAlgorithm.SHA256, bytes("none")), Optional.empty()))
-                .isEmpty();
-        assertThat(registry.listReferrers().list(RepositoryName.parse("never/pushed"), subject, Optional.empty()))
+        assertThat(referrers(subject, Optional.empty(), Optional.empty(), OptionalInt.empty()).items())
+                .extracting(Referrer::digest).containsExactly(pushed.digest());
+        assertThat(referrers(subject, Optional.of("application/vnd.example.sbom"), Optional.empty(),
+                OptionalInt.empty()).items()).isEmpty();
+        assertThat(referrers(Digest.of(DigestAlgorithm.SHA256, bytes("none")), Optional.empty(), Optional.empty(),
+                OptionalInt.empty()).items()).isEmpty();
+        assertThat(registry.listReferrers().list(RepositoryName.parse("never/pushed"), subject, Optional.empty(),
+                PageRequest.of(Optional.empty(), OptionalInt.empty(), registry.settings)).items())
                 .as("never a 404 from the referrers API").isEmpty();
+    }
+
+    @Test
+    void referrersArePagedAndClampedLikeTags() {
+        TestRegistry small = new TestRegistry(true, 3);
+        String json = image(small, "subject", "");
+        Digest subject = small.putManifest().put(repo, Reference.parse("v1"), MediaType.OCI_MANIFEST_V1, bytes(json))
+                .digest();
+        List<Digest> pushed = IntStream.range(0, 5).mapToObj(i -> {
+            String artifactType = i % 2 == 0 ? "application/vnd.example.sig" : "application/vnd.example.sbom";
+            String artifact = image(small, "artifact " + i, ",\"artifactType\":\"" + artifactType + "\",\"subject\":"
+                    + descriptor("application/vnd.oci.image.manifest.v1+json", subject, json.length(), ""));
+            return small.putManifest().put(repo, Digest.of(DigestAlgorithm.SHA256, bytes(artifact)),
+                    MediaType.OCI_MANIFEST_V1, bytes(artifact)).digest();
+        }).toList();
+        ListReferrers list = small.listReferrers();
+
+        Page<Referrer> greedy = list.list(repo, subject, Optional.empty(),
+                PageRequest.of(Optional.empty(), OptionalInt.of(1000), small.settings));
+        Page<Referrer> first = list.list(repo, subject, Optional.empty(),
+                PageRequest.of(Optional.empty(), OptionalInt.of(2), small.settings));
+        Page<Referrer> rest = list.list(repo, subject, Optional.empty(),
+                PageRequest.of(Optional.of(first.items().getLast().digest().toString()), OptionalInt.of(2),
+                        small.settings));
+        Page<Referrer> last = list.list(repo, subject, Optional.empty(),
+                PageRequest.of(Optional.of(rest.items().getLast().digest().toString()), OptionalInt.of(2),
+                        small.settings));
+        Page<Referrer> signatures = list.list(repo, subject, Optional.of("application/vnd.example.sig"),
+                PageRequest.of(Optional.empty(), OptionalInt.empty(), small.settings));
+
+        assertThat(greedy.items()).as("clamped to the largest page").hasSize(3);
+        assertThat(greedy.more()).isTrue();
+        assertThat(first.more()).isTrue();
+        assertThat(rest.more()).isTrue();
+        assertThat(last.more()).isFalse();
+        assertThat(IntStream.of(0, 1, 2).boxed().flatMap(i -> List.of(first, rest, last).get(i).items().stream())
+                .map(Referrer::digest)).containsExactlyInAnyOrderElementsOf(pushed).doesNotHaveDuplicates();
+        assertThat(signatures.items()).extracting(Referrer::artifactType).hasSize(3)
+                .containsOnly("application/vnd.example.sig");
+    }
+
+    private Page<Referrer> referrers(Digest subject, Optional<String> artifactType, Optional<String> last, OptionalInt n) {
+        return registry.listReferrers().list(repo, subject, artifactType, PageRequest.of(last, n, registry.settings));
     }
 
     @Test

@@ -124,7 +124,7 @@ final class TestRegistry {
     }
 
     DescribeManifest describeManifest() {
-        return new DescribeManifest(metadata, metadata, blobs);
+        return new DescribeManifest(metadata, metadata, metadata, blobs);
     }
 
     PreviewDeletion previewDeletion() {

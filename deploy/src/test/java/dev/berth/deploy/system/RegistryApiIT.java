@@ -403,6 +403,88 @@ class RegistryApiIT {
         }
 
         @Test
+        void aConfigOutsideTheRepositoryIsUnknownEvenWithUrls() {
+            byte[] secret = "{\"os\":\"linux\",\"config\":{\"Env\":[\"TOKEN=s3cret\"]}}"
+                    .getBytes(StandardCharsets.UTF_8);
+            String otherRepositorysConfig = registry.pushBlob("api/victim", secret);
+            String nowhere = sha256("exists nowhere".getBytes(StandardCharsets.UTF_8));
+            registry.pushBlob("api/mallory", new byte[]{1});
+
+            List<String> answers = new ArrayList<>();
+            for (String config : List.of(otherRepositorysConfig, nowhere)) {
+                String json = "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":"
+                        + "{\"mediaType\":\"" + OCI_CONFIG + "\",\"digest\":\"" + config + "\",\"size\":"
+                        + secret.length + ",\"urls\":[\"https://mallory.example/config\"]},\"layers\":[]}";
+                HttpResponse<byte[]> put = putManifest("api/mallory", "v1", OCI_MANIFEST, json);
+                assertError(put, 400, "MANIFEST_BLOB_UNKNOWN");
+                answers.add(text(put).replace(config, "<digest>"));
+            }
+            assertThat(answers.get(0)).as("nothing tells whether the digest exists elsewhere").isEqualTo(answers.get(1));
+            assertThat(registry.get("/v2/api/mallory/manifests/v1").statusCode()).isEqualTo(404);
+        }
+
+        @Test
+        void referrersArePagedByLinkHeadersKeepingTheFilter() {
+            String image = imageManifest("api/many-referrers", 35, "");
+            String imageDigest = sha256(image.getBytes(StandardCharsets.UTF_8));
+            putManifest("api/many-referrers", "v1", OCI_MANIFEST, image);
+            String emptyDigest = registry.pushBlob("api/many-referrers", "{}".getBytes(StandardCharsets.UTF_8));
+            List<String> all = new ArrayList<>();
+            List<String> signatures = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                String type = i % 2 == 0 ? "application/vnd.example.signature.v1" : "application/vnd.example.sbom.v1";
+                byte[] content = randomBytes(100, 36 + i);
+                String artifact = "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"artifactType\":\""
+                        + type + "\",\"config\":" + descriptor("application/vnd.oci.empty.v1+json", emptyDigest, 2)
+                        + ",\"layers\":[" + descriptor(type, registry.pushBlob("api/many-referrers", content), 100)
+                        + "],\"subject\":" + descriptor(OCI_MANIFEST, imageDigest, image.length()) + "}";
+                String digest = sha256(artifact.getBytes(StandardCharsets.UTF_8));
+                assertThat(putManifest("api/many-referrers", digest, OCI_MANIFEST, artifact).statusCode()).isEqualTo(201);
+                all.add(digest);
+                if (i % 2 == 0) {
+                    signatures.add(digest);
+                }
+            }
+
+            List<String> pages = referrerPages("/v2/api/many-referrers/referrers/" + imageDigest + "?n=2", null);
+            assertThat(pages).hasSize(3);
+            assertThat(digestsIn(pages)).containsExactlyInAnyOrderElementsOf(all).doesNotHaveDuplicates();
+
+            List<String> filtered = referrerPages("/v2/api/many-referrers/referrers/" + imageDigest
+                    + "?n=2&artifactType=application/vnd.example.signature.v1", "artifactType");
+            assertThat(filtered).hasSize(2);
+            assertThat(digestsIn(filtered)).containsExactlyInAnyOrderElementsOf(signatures).doesNotHaveDuplicates();
+        }
+
+        /** Follows the Link headers from {@code first}; every page must say which filter it applied. */
+        private List<String> referrerPages(String first, String filtersApplied) {
+            List<String> pages = new ArrayList<>();
+            String next = first;
+            while (next != null) {
+                HttpResponse<byte[]> page = registry.get(next);
+                assertThat(page.statusCode()).isEqualTo(200);
+                assertThat(header(page, "Content-Type")).isEqualTo(OCI_INDEX);
+                assertThat(header(page, "OCI-Filters-Applied")).isEqualTo(filtersApplied);
+                pages.add(text(page));
+                String link = header(page, "Link");
+                next = link == null ? null : link.substring(1, link.indexOf('>'));
+                assertThat(pages).as("no endless paging").hasSizeLessThan(10);
+            }
+            return pages;
+        }
+
+        private List<String> digestsIn(List<String> pages) {
+            List<String> digests = new ArrayList<>();
+            for (String page : pages) {
+                Matcher m = Pattern.compile("\"digest\":\"(sha256:[0-9a-f]{64})\"").matcher(page);
+                while (m.find()) {
+                    digests.add(m.group(1));
+                }
+            }
+            return digests;
+        }
+
+        @Test
         void deleteByTagKeepsTheManifestDeleteByDigestRemovesIt() {
             String json = imageManifest("api/deletes", 40, "");
             String digest = sha256(json.getBytes(StandardCharsets.UTF_8));

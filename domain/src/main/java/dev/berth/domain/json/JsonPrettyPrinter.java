@@ -16,15 +16,19 @@ public final class JsonPrettyPrinter {
     }
 
     /**
-     * @param utf8 JSON that {@link Json#parse} accepts
+     * @param utf8     JSON that {@link Json#parse} accepts
+     * @param maxBytes the most UTF-8 bytes of indented JSON to return; past them it is cut (never inside a
+     *                 character) and a line saying so follows
      * @throws JsonSyntaxException when it does not: the reformatter below relies on valid input
      */
-    public static String print(byte[] utf8) {
+    public static String print(byte[] utf8, int maxBytes) {
         Json.parse(utf8);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(utf8.length + utf8.length / 2);
+        // what one step writes is bounded by the longest token, so the buffer never grows far past maxBytes
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(utf8.length + utf8.length / 2L,
+                maxBytes + 1L));
         int depth = 0;
         int i = 0;
-        while (i < utf8.length) {
+        while (i < utf8.length && out.size() <= maxBytes) {
             byte b = utf8[i];
             switch (b) {
                 case ' ', '\t', '\n', '\r' -> i++;
@@ -73,7 +77,22 @@ public final class JsonPrettyPrinter {
                 }
             }
         }
-        return out.toString(StandardCharsets.UTF_8);
+        if (out.size() <= maxBytes) {
+            return out.toString(StandardCharsets.UTF_8);
+        }
+        byte[] printed = out.toByteArray();
+        int cut = maxBytes;
+        while (cut > 0 && (printed[cut] & 0xC0) == 0x80) {
+            // a UTF-8 continuation byte: the character started before it and is left out whole
+            cut--;
+        }
+        return new String(printed, 0, cut, StandardCharsets.UTF_8) + "\n" + truncationNote(maxBytes, utf8.length);
+    }
+
+    /** The line that follows truncated output. */
+    static String truncationNote(int maxBytes, int inputBytes) {
+        return "… truncated: the indented JSON is longer than " + maxBytes + " bytes; the stored document has "
+                + inputBytes + " bytes, unchanged.";
     }
 
     /** The index just after the closing quote of the string that opens at {@code start}. */

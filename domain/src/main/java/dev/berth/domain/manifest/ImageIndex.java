@@ -29,6 +29,16 @@ public record ImageIndex(MediaType mediaType, int schemaVersion, MediaType artif
         return List.of();
     }
 
+    @Override
+    public List<Descriptor> requiredBlobs() {
+        return List.of();
+    }
+
+    @Override
+    public List<Descriptor> foreignLayers() {
+        return List.of();
+    }
+
     /** The child manifests, in order. */
     @Override
     public List<Descriptor> referencedManifests() {

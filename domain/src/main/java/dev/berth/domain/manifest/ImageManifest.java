@@ -11,8 +11,8 @@ import java.util.Objects;
  * A Docker schema 2 or OCI image manifest: a config blob plus layer blobs. With an
  * {@code artifactType} or a custom config type it describes an OCI artifact (signature, SBOM, chart).
  *
- * <p>{@link #referencedBlobs()} includes layers that carry {@link Descriptor#urls()}; whether such
- * non-distributable layers must be present is the caller's policy.
+ * <p>{@link #referencedBlobs()} includes layers that carry {@link Descriptor#urls()}; such
+ * non-distributable layers are the only {@link #foreignLayers()}: the config is always required.
  */
 public record ImageManifest(MediaType mediaType, int schemaVersion, MediaType artifactType, Descriptor config,
                             List<Descriptor> layers, Descriptor subject, Map<String, String> annotations)
@@ -39,6 +39,20 @@ public record ImageManifest(MediaType mediaType, int schemaVersion, MediaType ar
         blobs.add(config);
         blobs.addAll(layers);
         return List.copyOf(blobs);
+    }
+
+    /** The config, even with urls, then every layer without urls. */
+    @Override
+    public List<Descriptor> requiredBlobs() {
+        List<Descriptor> blobs = new ArrayList<>(layers.size() + 1);
+        blobs.add(config);
+        layers.stream().filter(layer -> layer.urls().isEmpty()).forEach(blobs::add);
+        return List.copyOf(blobs);
+    }
+
+    @Override
+    public List<Descriptor> foreignLayers() {
+        return layers.stream().filter(layer -> !layer.urls().isEmpty()).toList();
     }
 
     /** None: an image manifest references only blobs. */

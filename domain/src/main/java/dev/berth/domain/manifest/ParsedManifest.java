@@ -27,8 +27,21 @@ public sealed interface ParsedManifest permits ImageManifest, ImageIndex {
 
     Map<String, String> annotations();
 
-    /** Blobs that must be in the repository before this manifest may be stored. */
+    /** Every blob the manifest lists: an image's config, then its layers, foreign ones included. */
     List<Descriptor> referencedBlobs();
+
+    /**
+     * Blobs that must be linked in the repository before this manifest may be stored: the config
+     * always, and every layer that names no {@link Descriptor#urls()}.
+     */
+    List<Descriptor> requiredBlobs();
+
+    /**
+     * Non-distributable layers: layers with {@link Descriptor#urls()}, which may live outside the
+     * registry. Only layers may: a config with urls is still required, since the registry reads it
+     * (for display) and must never read another repository's.
+     */
+    List<Descriptor> foreignLayers();
 
     /** Manifests that must be in the repository before this manifest may be stored. */
     List<Descriptor> referencedManifests();

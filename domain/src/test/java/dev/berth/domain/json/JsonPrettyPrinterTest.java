@@ -10,7 +10,34 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class JsonPrettyPrinterTest {
 
     private static String print(String json) {
-        return JsonPrettyPrinter.print(json.getBytes(StandardCharsets.UTF_8));
+        return JsonPrettyPrinter.print(json.getBytes(StandardCharsets.UTF_8), Integer.MAX_VALUE - 8);
+    }
+
+    @Test
+    void aDeeplyNestedDocumentIsCutAtTheBoundWithANote() {
+        // 63 levels deep, then 100,000 numbers: each "1," becomes a line indented 126 spaces, about 64 times larger
+        String nested = "[".repeat(63) + "1,".repeat(100_000) + "1" + "]".repeat(63);
+        byte[] input = nested.getBytes(StandardCharsets.UTF_8);
+
+        String printed = JsonPrettyPrinter.print(input, 64 * 1024);
+
+        assertThat(print(nested).length()).as("unbounded, it would be").isGreaterThan(60 * input.length);
+        assertThat(printed.getBytes(StandardCharsets.UTF_8).length).isLessThan(64 * 1024 + 200);
+        assertThat(printed).startsWith("[\n  [\n    [")
+                .endsWith("\n" + JsonPrettyPrinter.truncationNote(64 * 1024, input.length));
+    }
+
+    @Test
+    void aCutNeverSplitsACharacter() {
+        String json = "[\"" + "é".repeat(100) + "\"]";
+
+        for (int bound = 4; bound < 30; bound++) {
+            String printed = JsonPrettyPrinter.print(json.getBytes(StandardCharsets.UTF_8), bound);
+            String kept = printed.substring(0, printed.lastIndexOf("\n… truncated"));
+            assertThat(kept).doesNotContain("\uFFFD");
+            assertThat(kept.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(bound);
+        }
+        assertThat(JsonPrettyPrinter.print(json.getBytes(StandardCharsets.UTF_8), 1000)).doesNotContain("truncated");
     }
 
     @Test

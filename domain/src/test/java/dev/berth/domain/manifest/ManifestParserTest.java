@@ -190,6 +190,22 @@ class ManifestParserTest {
             ImageManifest image = (ImageManifest) parse(ociManifestWithLayer(foreign), MediaType.OCI_MANIFEST_V1);
 
             assertThat(image.layers().getFirst().urls()).singleElement().asString().startsWith("https://mcr");
+            assertThat(image.foreignLayers()).containsExactly(image.layers().getFirst());
+            assertThat(image.requiredBlobs()).containsExactly(image.config());
+        }
+
+        @Test
+        void aConfigWithUrlsIsStillRequired() {
+            String manifest = """
+                    {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                     "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "size": 10,
+                                "digest": "%s", "urls": ["https://elsewhere.example/config"]},
+                     "layers": []}""".formatted(Manifests.CONFIG_DIGEST);
+
+            ImageManifest image = (ImageManifest) parse(manifest, MediaType.OCI_MANIFEST_V1);
+
+            assertThat(image.requiredBlobs()).containsExactly(image.config());
+            assertThat(image.foreignLayers()).isEmpty();
         }
     }
 

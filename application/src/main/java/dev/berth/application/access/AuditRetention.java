@@ -1,0 +1,20 @@
+package dev.berth.application.access;
+
+import java.time.Duration;
+
+/**
+ * How long audit events are kept, from configuration ({@code audit.retention}, {@code audit.maxrows}).
+ *
+ * @param maxAge  events older than this are deleted; zero keeps them whatever their age
+ * @param maxRows only the newest this many events are kept; zero keeps them however many
+ */
+public record AuditRetention(Duration maxAge, long maxRows) {
+
+    public static final AuditRetention DEFAULT = new AuditRetention(Duration.ofDays(90), 1_000_000);
+
+    public AuditRetention {
+        if (maxAge.isNegative() || maxRows < 0) {
+            throw new IllegalArgumentException("audit retention cannot be negative");
+        }
+    }
+}

@@ -24,8 +24,8 @@ public final class PostgresAuditLog implements AuditLog {
     }
 
     /**
-     * One statement: concurrent nodes may each insert a first row for the same key; that is two
-     * rows instead of one, still bounded.
+     * Count into the key's row, else insert it. Two nodes (or requests) may each insert a first row
+     * for the same key at once: two rows instead of one, still bounded.
      */
     @Override
     public void recordRepeated(Event event, String key, Instant since) {

@@ -10,8 +10,6 @@ import java.time.Duration;
  */
 public record AuditRetention(Duration maxAge, long maxRows) {
 
-    public static final AuditRetention DEFAULT = new AuditRetention(Duration.ofDays(90), 1_000_000);
-
     public AuditRetention {
         if (maxAge.isNegative() || maxRows < 0) {
             throw new IllegalArgumentException("audit retention cannot be negative");

@@ -66,8 +66,8 @@ public class AuditView extends VerticalLayout implements AdminOnly, BeforeEnterO
         grid.addColumn(AuditLog.Event::action).setHeader("What").setAutoWidth(true);
         grid.addColumn(AuditLog.Event::target).setHeader("Target").setAutoWidth(true);
         grid.addComponentColumn(AuditView::outcomeBadge).setHeader("Outcome").setAutoWidth(true).setFlexGrow(0);
-        grid.addColumn(AuditLog.Event::detail).setHeader("Detail").setFlexGrow(1)
-                .setTooltipGenerator(AuditLog.Event::detail);
+        grid.addColumn(AuditView::detail).setHeader("Detail").setFlexGrow(1)
+                .setTooltipGenerator(AuditView::detail);
         grid.setColumnReorderingAllowed(true);
         grid.setItems(query -> search.page(session.caller(), filter, query.getOffset(), query.getLimit()).stream(),
                 query -> count());
@@ -152,5 +152,10 @@ public class AuditView extends VerticalLayout implements AdminOnly, BeforeEnterO
                 event.success() ? Widgets.Tone.SUCCESS : Widgets.Tone.ERROR);
         badge.addClassName(event.success() ? "audit-success" : "audit-failure");
         return badge;
+    }
+
+    /** A row that stands for many attempts (throttled logins) says how many. */
+    static String detail(AuditLog.Event event) {
+        return event.occurrences() > 1 ? event.detail() + " (" + event.occurrences() + " times)" : event.detail();
     }
 }

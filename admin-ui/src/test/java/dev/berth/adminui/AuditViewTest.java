@@ -22,6 +22,15 @@ class AuditViewTest {
     }
 
     @Test
+    void aRowThatCountsThrottledAttemptsSaysHowMany() {
+        Instant at = Instant.parse("2026-12-01T10:00:00Z");
+        assertThat(AuditView.detail(new AuditLog.Event(at, "x", "10.0.0.9", "login", "", false, "throttled", 300)))
+                .isEqualTo("throttled (300 times)");
+        assertThat(AuditView.detail(new AuditLog.Event(at, "x", "10.0.0.9", "login", "", false, "wrong password")))
+                .isEqualTo("wrong password");
+    }
+
+    @Test
     void clientInstructionsNameTheRegistryHostAndPortAsDockerWantsThem() {
         assertThat(CertificatesView.clientInstructions("registry.example:5000"))
                 .contains("sudo mkdir -p /etc/docker/certs.d/registry.example:5000 && sudo cp ca.crt "

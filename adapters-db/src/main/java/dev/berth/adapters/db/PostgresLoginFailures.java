@@ -2,14 +2,10 @@ package dev.berth.adapters.db;
 
 import dev.berth.application.port.LoginFailures;
 
-import java.time.Duration;
 import java.time.Instant;
 
-/** Failed logins in {@code login_failure}, where every node counts them. */
+/** Failed logins in {@code login_failure}, where every node counts them; the composition root prunes old rows. */
 public final class PostgresLoginFailures implements LoginFailures {
-
-    /** Longer than any sensible throttling window; older rows are of no use. */
-    private static final Duration KEEP = Duration.ofDays(1);
 
     private final Jpa jpa;
 
@@ -19,16 +15,10 @@ public final class PostgresLoginFailures implements LoginFailures {
 
     @Override
     public void record(String subject, Instant at) {
-        jpa.transaction(em -> {
-            em.createNativeQuery("DELETE FROM login_failure WHERE subject = :subject AND failed_at < :old")
-                    .setParameter("subject", subject)
-                    .setParameter("old", at.minus(KEEP))
-                    .executeUpdate();
-            return em.createNativeQuery("INSERT INTO login_failure (subject, failed_at) VALUES (:subject, :at)")
-                    .setParameter("subject", subject)
-                    .setParameter("at", at)
-                    .executeUpdate();
-        });
+        jpa.transaction(em -> em.createNativeQuery("INSERT INTO login_failure (subject, failed_at) VALUES (:subject, :at)")
+                .setParameter("subject", subject)
+                .setParameter("at", at)
+                .executeUpdate());
     }
 
     @Override
@@ -44,6 +34,13 @@ public final class PostgresLoginFailures implements LoginFailures {
     public void clear(String subject) {
         jpa.transaction(em -> em.createNativeQuery("DELETE FROM login_failure WHERE subject = :subject")
                 .setParameter("subject", subject)
+                .executeUpdate());
+    }
+
+    @Override
+    public long pruneBefore(Instant before) {
+        return jpa.transaction(em -> (long) em.createNativeQuery("DELETE FROM login_failure WHERE failed_at < :before")
+                .setParameter("before", before)
                 .executeUpdate());
     }
 }

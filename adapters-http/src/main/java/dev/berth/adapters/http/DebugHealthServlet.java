@@ -2,6 +2,9 @@ package dev.berth.adapters.http;
 
 import dev.berth.application.system.CheckHealth;
 import dev.berth.application.system.HealthReport;
+import dev.berth.domain.access.Caller;
+import dev.berth.domain.error.RegistryException;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
@@ -15,23 +18,31 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Distribution's {@code /debug/health}: 200 with {@code {}} when every check passes, else 503 with
- * each failing check's name and problem, so scripts written for registry:2 work unchanged.
+ * each failing check's name and problem, so scripts written for registry:2 work unchanged. The
+ * problem is a fixed phrase for anybody; its cause in the driver's or database's words (paths,
+ * bucket names, hosts) only for an administrator's Basic credentials (a password, not a robot
+ * token's limited scope) or the metrics bearer token ({@code http.debug.prometheus.bearertoken}).
  */
 @WebServlet(name = "berth-debug-health", urlPatterns = "/debug/health")
 public class DebugHealthServlet extends HttpServlet {
 
     @Inject
     CheckHealth checkHealth;
+    @Inject
+    AccessGate gate;
+    @Inject
+    Instance<HttpObservability> observability;
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        boolean details = mayReadCauses(request);
         JsonObjectBuilder failures = Json.createObjectBuilder();
         boolean up = true;
         for (HealthReport.Check check : checkHealth.check().checks()) {
             if (!check.up()) {
                 up = false;
-                String problem = check.details().get("problem");
-                failures.add(check.name(), problem == null ? "unavailable" : problem);
+                String problem = check.details().getOrDefault("problem", "unavailable");
+                failures.add(check.name(), details ? check.cause().orElse(problem) : problem);
             }
         }
         byte[] body = failures.build().toString().getBytes(StandardCharsets.UTF_8);
@@ -40,5 +51,23 @@ public class DebugHealthServlet extends HttpServlet {
         response.setHeader("Cache-Control", "no-store");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
+    }
+
+    private boolean mayReadCauses(HttpServletRequest request) {
+        String authorization = request.getHeader("Authorization");
+        if (authorization == null) {
+            return false;
+        }
+        if (observability.isResolvable() && observability.get().metricsBearerToken().isPresent()
+                && ObservabilityFilter.metricsAllowed(observability.get(), authorization)) {
+            return true;
+        }
+        try {
+            // an open registry makes everybody an administrator: only a signed-in one sees causes
+            Caller caller = gate.authenticate(request, false).caller();
+            return caller.authenticated() && caller.admin() && caller.limit().isEmpty();
+        } catch (RegistryException wrongOrThrottled) {
+            return false;
+        }
     }
 }

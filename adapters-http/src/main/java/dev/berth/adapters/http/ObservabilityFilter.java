@@ -18,6 +18,7 @@ import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -106,7 +107,7 @@ public class ObservabilityFilter extends HttpFilter {
     }
 
     private void record(String route, String method, int status, long nanos, long in, long out) {
-        Metrics.Labels labels = Metrics.Labels.of("route", route, "method", method, "status", String.valueOf(status));
+        Metrics.Labels labels = Metrics.Labels.of("route", route, "method", methodLabel(method), "status", statusLabel(status));
         metrics.count("berth_http_requests_total", "HTTP requests by route, method and status", labels, 1);
         metrics.observeSeconds("berth_http_request_duration_seconds", "HTTP request latency by route, method and status",
                 labels, nanos);
@@ -118,6 +119,20 @@ public class ObservabilityFilter extends HttpFilter {
             metrics.count("berth_bytes_pulled_total", "Bytes sent in blob and manifest pulls",
                     Metrics.Labels.of("kind", route), out);
         }
+    }
+
+    /** HTTP's methods (RFC 9110, PATCH): the server accepts any token as a method, the label takes only these. */
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
+            "TRACE", "CONNECT");
+
+    /** The method as a label: any other method (case matters in HTTP) is {@code other}, so clients cannot add series. */
+    static String methodLabel(String method) {
+        return METHODS.contains(method) ? method : "other";
+    }
+
+    /** The status as a label: the three-digit codes HTTP defines, anything else {@code other}. */
+    static String statusLabel(int status) {
+        return status >= 100 && status <= 599 ? String.valueOf(status) : "other";
     }
 
     /** The route as a small fixed set of names: never the repository, which would explode the label space. */

@@ -29,4 +29,17 @@ class ObservabilityFilterTest {
         assertThat(ObservabilityFilter.metricsAllowed(protectedMetrics, "Bearer")).isFalse();
         assertThat(protectedMetrics.toString()).doesNotContain(TOKEN);
     }
+
+    @Test
+    void everyRequestDerivedLabelComesFromAFixedSet() {
+        assertThat(ObservabilityFilter.methodLabel("GET")).isEqualTo("GET");
+        assertThat(ObservabilityFilter.methodLabel("PATCH")).isEqualTo("PATCH");
+        assertThat(ObservabilityFilter.methodLabel("get")).isEqualTo("other");
+        assertThat(ObservabilityFilter.methodLabel("X".repeat(1024))).isEqualTo("other");
+        assertThat(ObservabilityFilter.statusLabel(404)).isEqualTo("404");
+        assertThat(ObservabilityFilter.statusLabel(1000)).isEqualTo("other");
+        assertThat(ObservabilityFilter.route("/v2/" + "a/".repeat(400) + "manifests/x")).isEqualTo("v2_invalid");
+        assertThat(ObservabilityFilter.route("/v2/team/app/manifests/" + "t".repeat(100))).isEqualTo("manifest");
+        assertThat(ObservabilityFilter.route("/anything-" + "z".repeat(1000))).isEqualTo("other");
+    }
 }

@@ -221,12 +221,19 @@ public class AuthenticateCaller {
         return new Caller(Optional.of(user), grantsOf(user), robot);
     }
 
+    /**
+     * A throttled attempt is counted, not recorded: one audit row per throttled subject and window
+     * carries how many attempts were refused, so a flood of them adds no rows.
+     */
     private void throttle(String name, String address, Instant now) {
         Instant since = now.minus(settings.failureWindow());
-        boolean userLocked = failures.countSince(userSubject(name), since) >= settings.maxUserFailures();
-        if (userLocked || failures.countSince(addressSubject(address), since) >= settings.maxAddressFailures()) {
-            audit.record(new AuditLog.Event(now, name, address, "login", "", false,
-                    userLocked ? "throttled: too many failed logins for this user" : "throttled: too many failed logins from this address"));
+        String user = userSubject(name);
+        String from = addressSubject(address);
+        boolean userLocked = failures.countSince(user, since) >= settings.maxUserFailures();
+        if (userLocked || failures.countSince(from, since) >= settings.maxAddressFailures()) {
+            audit.recordRepeated(new AuditLog.Event(now, storedName(name), address, "login", "", false,
+                    userLocked ? "throttled: too many failed logins for this user" : "throttled: too many failed logins from this address"),
+                    "throttled:" + (userLocked ? user : from), since);
             throw new TooManyRequestsException("too many failed logins; try again later");
         }
     }
@@ -234,12 +241,20 @@ public class AuthenticateCaller {
     private UnauthorizedException failed(String name, String address, Instant now, String why) {
         failures.record(userSubject(name), now);
         failures.record(addressSubject(address), now);
-        audit.record(new AuditLog.Event(now, name, address, "login", "", false, why));
+        audit.record(new AuditLog.Event(now, storedName(name), address, "login", "", false, why));
         return new UnauthorizedException(INVALID);
     }
 
+    /**
+     * A name as stored in failure and audit rows: a header can carry kilobytes, no user name is
+     * longer than {@link User#MAX_NAME_LENGTH}, so longer ones are cut (and marked) there.
+     */
+    static String storedName(String name) {
+        return name.length() <= User.MAX_NAME_LENGTH ? name : name.substring(0, User.MAX_NAME_LENGTH) + "…";
+    }
+
     private static String userSubject(String name) {
-        return "user:" + name;
+        return "user:" + storedName(name);
     }
 
     private static String addressSubject(String address) {

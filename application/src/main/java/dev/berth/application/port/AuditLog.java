@@ -12,9 +12,16 @@ public interface AuditLog {
      * @param address the client's address, or {@code local}
      * @param action  e.g. {@code login}, {@code push}, {@code delete}, {@code grant}
      * @param target  what it was done to (a user, a repository reference), or empty
+     * @param occurrences how many like events this one stands for (see {@link #recordRepeated}); usually 1
      */
     record Event(Instant at, String actor, String address, String action, String target, boolean success,
-                 String detail) {
+                 String detail, int occurrences) {
+
+        /** One event. */
+        public Event(Instant at, String actor, String address, String action, String target, boolean success,
+                     String detail) {
+            this(at, actor, address, action, target, success, detail, 1);
+        }
     }
 
     /**
@@ -45,6 +52,19 @@ public interface AuditLog {
     int MAX_PAGE = 500;
 
     void record(Event event);
+
+    /**
+     * Records a burst of like events (throttled logins) as one row: when an event with {@code key}
+     * was recorded at or after {@code since}, that event's {@code occurrences} grows by one;
+     * otherwise {@code event} is recorded under {@code key}.
+     */
+    void recordRepeated(Event event, String key, Instant since);
+
+    /** Deletes the events recorded before {@code before}. @return how many */
+    long deleteBefore(Instant before);
+
+    /** Deletes all but the {@code keep} newest (last recorded) events. @return how many */
+    long deleteAllButNewest(long keep);
 
     /** The newest events first. */
     List<Event> recent(int limit);

@@ -4,7 +4,7 @@ import java.time.Instant;
 
 /**
  * Port: failed logins per subject ({@code user:NAME}, {@code address:IP}), kept where every node
- * sees them, for brute-force throttling.
+ * sees them, for brute-force throttling. Only the throttling window matters: older rows are pruned.
  */
 public interface LoginFailures {
 
@@ -13,4 +13,7 @@ public interface LoginFailures {
     int countSince(String subject, Instant since);
 
     void clear(String subject);
+
+    /** Forgets the failures before {@code before} of every subject. @return how many */
+    long pruneBefore(Instant before);
 }

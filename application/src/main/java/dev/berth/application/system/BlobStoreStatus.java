@@ -8,7 +8,8 @@ import java.io.ByteArrayInputStream;
 /**
  * Reports whether the configured driver accepts writes by writing and discarding a one-byte upload:
  * a real write through the driver proves more than any driver-specific check (read-only mounts,
- * full disks, wrong credentials, a missing bucket), and works the same for every driver.
+ * full disks, wrong credentials, a missing bucket), and works the same for every driver. It costs a
+ * write and a delete (billed on object stores): {@link ScheduledStorageStatus} runs it on a schedule.
  */
 public final class BlobStoreStatus implements StorageStatus {
 

@@ -6,10 +6,19 @@ import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** Use case: is this instance able to serve (metadata database reachable, storage writable)? */
+/**
+ * Use case: is this instance able to serve (metadata database reachable, storage writable)? The
+ * database is asked at each call (one small query); the storage answer is the last scheduled probe's
+ * (see {@link ScheduledStorageStatus}).
+ */
 @Dependent
 public class CheckHealth {
+
+    /** What anybody is told; the cause (hosts, paths, bucket names) only reaches administrators. */
+    static final String DATABASE_DOWN = "the metadata database is unavailable";
+    static final String STORAGE_DOWN = "the storage does not accept writes";
 
     private final StorageStatus storage;
     private final DatabaseStatus database;
@@ -30,16 +39,20 @@ public class CheckHealth {
         details.put("mode", db.mode());
         putIfPresent(details, "schemaVersion", db.schemaVersion());
         putIfPresent(details, "installationId", db.installationId());
-        putIfPresent(details, "problem", db.problem());
-        return new HealthReport.Check("database", db.reachable(), details);
+        if (!db.reachable()) {
+            details.put("problem", DATABASE_DOWN);
+        }
+        return new HealthReport.Check("database", db.reachable(), details, Optional.ofNullable(db.problem()));
     }
 
     public HealthReport.Check storage() {
         StorageStatus.StorageReport st = storage.report();
         Map<String, String> details = new LinkedHashMap<>();
         details.put("driver", st.driver());
-        putIfPresent(details, "problem", st.problem());
-        return new HealthReport.Check("storage", st.writable(), details);
+        if (!st.writable()) {
+            details.put("problem", STORAGE_DOWN);
+        }
+        return new HealthReport.Check("storage", st.writable(), details, Optional.ofNullable(st.problem()));
     }
 
     private static void putIfPresent(Map<String, String> map, String key, String value) {

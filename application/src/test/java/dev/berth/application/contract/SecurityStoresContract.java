@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** What every implementation of the user, robot token, login failure and audit ports must do. */
 public abstract class SecurityStoresContract {
@@ -142,6 +143,55 @@ public abstract class SecurityStoresContract {
         failures.clear("user:alice");
         assertThat(failures.countSince("user:alice", T0)).isZero();
         assertThat(failures.countSince("address:10.0.0.1", T0)).isEqualTo(1);
+    }
+
+    @Test
+    void loginFailuresBeforeAnInstantArePrunedForEverySubject() {
+        LoginFailures failures = emptyStores().failures();
+        failures.record("user:one-off", T0);
+        failures.record("address:10.0.0.1", T0.plusSeconds(10));
+        failures.record("user:alice", T0.plusSeconds(60));
+        assertThat(failures.pruneBefore(T0.plusSeconds(60))).isEqualTo(2);
+        assertThat(failures.countSince("user:one-off", T0)).isZero();
+        assertThat(failures.countSince("address:10.0.0.1", T0)).isZero();
+        assertThat(failures.countSince("user:alice", T0)).isEqualTo(1);
+    }
+
+    @Test
+    void repeatedAuditEventsAreCountedInOneRowPerKeyAndPeriod() {
+        AuditLog audit = emptyStores().audit();
+        AuditLog.Event throttled = new AuditLog.Event(T0, "mallory", "10.0.0.9", "login", "", false, "throttled");
+        audit.recordRepeated(throttled, "throttled:address:10.0.0.9", T0.minusSeconds(300));
+        audit.record(new AuditLog.Event(T0.plusSeconds(1), "alice", "10.0.0.1", "login", "", true, "password"));
+        for (int i = 2; i < 50; i++) {
+            audit.recordRepeated(new AuditLog.Event(T0.plusSeconds(i), "x" + i, "10.0.0.9", "login", "", false,
+                    "throttled"), "throttled:address:10.0.0.9", T0.plusSeconds(i).minusSeconds(300));
+        }
+        audit.recordRepeated(new AuditLog.Event(T0, "bob", "10.0.0.8", "login", "", false, "throttled"),
+                "throttled:address:10.0.0.8", T0.minusSeconds(300));
+        assertThat(audit.count(AuditLog.Filter.ALL)).isEqualTo(3);
+        assertThat(audit.recent(10)).extracting(AuditLog.Event::actor, AuditLog.Event::occurrences)
+                .containsExactly(tuple("bob", 1), tuple("alice", 1), tuple("mallory", 49));
+
+        // past the period a new row begins
+        audit.recordRepeated(new AuditLog.Event(T0.plusSeconds(400), "late", "10.0.0.9", "login", "", false,
+                "throttled"), "throttled:address:10.0.0.9", T0.plusSeconds(100));
+        assertThat(audit.recent(1).getFirst()).isEqualTo(new AuditLog.Event(T0.plusSeconds(400), "late", "10.0.0.9",
+                "login", "", false, "throttled", 1));
+    }
+
+    @Test
+    void auditEventsAreDeletedByAgeAndBeyondTheNewest() {
+        AuditLog audit = emptyStores().audit();
+        for (int i = 0; i < 20; i++) {
+            audit.record(new AuditLog.Event(T0.plusSeconds(i), "alice", "10.0.0.1", "push", "t" + i, true, ""));
+        }
+        assertThat(audit.deleteBefore(T0.plusSeconds(5))).isEqualTo(5);
+        assertThat(audit.count(AuditLog.Filter.ALL)).isEqualTo(15);
+        assertThat(audit.deleteAllButNewest(10)).isEqualTo(5);
+        assertThat(audit.deleteAllButNewest(10)).isZero();
+        assertThat(audit.recent(100)).extracting(AuditLog.Event::target).first().isEqualTo("t19");
+        assertThat(audit.recent(100)).extracting(AuditLog.Event::target).last().isEqualTo("t10");
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.berth.domain.access.User;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,8 @@ public final class InMemoryUsers implements UserDirectory, RobotTokenStore, Logi
     private final Map<UUID, RobotToken> robots = new LinkedHashMap<>();
     private final List<Map.Entry<String, Instant>> failures = new ArrayList<>();
     public final List<Event> events = new ArrayList<>();
+    /** The key of each event recorded by {@link #recordRepeated}, by identity. */
+    private final Map<Event, String> repeatKeys = new IdentityHashMap<>();
 
     @Override
     public synchronized Optional<StoredUser> find(String name) {
@@ -154,8 +157,45 @@ public final class InMemoryUsers implements UserDirectory, RobotTokenStore, Logi
     }
 
     @Override
+    public synchronized long pruneBefore(Instant before) {
+        int size = failures.size();
+        failures.removeIf(f -> f.getValue().isBefore(before));
+        return size - failures.size();
+    }
+
+    @Override
     public synchronized void record(Event event) {
         events.add(event);
+    }
+
+    @Override
+    public synchronized void recordRepeated(Event event, String key, Instant since) {
+        for (int i = events.size() - 1; i >= 0; i--) {
+            Event e = events.get(i);
+            if (key.equals(repeatKeys.get(e)) && !e.at().isBefore(since)) {
+                Event counted = new Event(e.at(), e.actor(), e.address(), e.action(), e.target(), e.success(),
+                        e.detail(), e.occurrences() + 1);
+                events.set(i, counted);
+                repeatKeys.put(counted, key);
+                return;
+            }
+        }
+        events.add(event);
+        repeatKeys.put(event, key);
+    }
+
+    @Override
+    public synchronized long deleteBefore(Instant before) {
+        int size = events.size();
+        events.removeIf(e -> e.at().isBefore(before));
+        return size - events.size();
+    }
+
+    @Override
+    public synchronized long deleteAllButNewest(long keep) {
+        long excess = Math.max(0, events.size() - keep);
+        events.subList(0, (int) excess).clear();
+        return excess;
     }
 
     @Override

@@ -1,11 +1,14 @@
 package dev.berth.application.system;
 
+import dev.berth.application.fake.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,7 +55,47 @@ class SystemUseCasesTest {
         assertThat(down.healthy()).isFalse();
         assertThat(down.checks()).filteredOn(HealthReport.Check::name, "database")
                 .singleElement()
-                .satisfies(c -> assertThat(c.details()).containsEntry("problem", "connection refused")
-                        .doesNotContainKey("schemaVersion"));
+                .satisfies(c -> {
+                    assertThat(c.details()).containsEntry("problem", "the metadata database is unavailable")
+                            .doesNotContainKey("schemaVersion");
+                    assertThat(c.cause()).contains("connection refused");
+                });
+    }
+
+    @Test
+    void theStorageIsProbedOnScheduleAndEveryCheckReadsTheLastResult() {
+        MutableClock now = new MutableClock(STARTED);
+        AtomicInteger writes = new AtomicInteger();
+        AtomicBoolean writable = new AtomicBoolean(true);
+        StorageStatus probe = () -> {
+            writes.incrementAndGet();
+            return storage(writable.get()).report();
+        };
+        ScheduledStorageStatus scheduled = new ScheduledStorageStatus(probe, Duration.ofSeconds(10), now);
+        CheckHealth health = new CheckHealth(scheduled, database(true));
+        assertThat(health.storage().up()).as("not probed yet").isFalse();
+
+        scheduled.probe();
+        for (int i = 0; i < 100; i++) {
+            assertThat(health.check().healthy()).isTrue();
+        }
+        assertThat(writes).hasValue(1);
+
+        writable.set(false);
+        scheduled.probe();
+        HealthReport.Check storage = health.storage();
+        assertThat(storage.up()).isFalse();
+        assertThat(storage.details()).containsEntry("problem", "the storage does not accept writes")
+                .doesNotContainValue("read-only file system");
+        assertThat(storage.cause()).contains("read-only file system");
+
+        // a probe that hangs turns the check red once three intervals passed without a result
+        writable.set(true);
+        scheduled.probe();
+        now.advance(Duration.ofSeconds(30));
+        assertThat(health.storage().up()).isTrue();
+        now.advance(Duration.ofSeconds(1));
+        assertThat(health.storage().up()).isFalse();
+        assertThat(health.storage().cause().orElseThrow()).startsWith("no storage probe has completed since");
     }
 }

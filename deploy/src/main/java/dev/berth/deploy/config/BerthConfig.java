@@ -16,7 +16,7 @@ import java.util.Set;
  */
 public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress http, Path dataDirectory,
                           Storage storage, Database database, int maxPageSize, Auth auth, List<String> warnings, Tls tls,
-                          Notifications notifications, Observability observability) {
+                          Notifications notifications, Observability observability, Audit audit) {
 
     public BerthConfig {
         warnings = List.copyOf(warnings);
@@ -49,6 +49,13 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
             return name + " (" + url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
                     + url.getPath() + ", " + format + (disabled ? ", disabled" : "") + ")";
         }
+    }
+
+    /**
+     * How long audit events are kept: {@code audit.retention} (days) and {@code audit.maxrows}; zero
+     * keeps them without that limit.
+     */
+    public record Audit(Duration retention, long maxRows) {
     }
 
     /**

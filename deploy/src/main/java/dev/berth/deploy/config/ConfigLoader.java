@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +81,8 @@ public final class ConfigLoader {
         List<String> warnings = new ArrayList<>();
         BerthConfig.Notifications notifications = NotificationsConfig.read(raw, warnings);
         BerthConfig.Observability observability = observability(raw);
+        BerthConfig.Audit audit = new BerthConfig.Audit(Duration.ofDays(raw.integer("audit.retention", 90, 0, 36_500)),
+                raw.integer("audit.maxrows", 1_000_000, 0, 1_000_000_000));
 
         if (!raw.problems().isEmpty()) {
             throw new ConfigException(raw.problems());
@@ -93,7 +96,7 @@ public final class ConfigLoader {
             warnings.add(name + ": environment variable matches no configuration key; ignored");
         }
         return new BerthConfig(file, logLevel, http, dataDirectory, storage, database, maxPageSize, auth, warnings, tls,
-                notifications, observability);
+                notifications, observability, audit);
     }
 
     /** auth.* sections: Distribution's providers and Berth's own settings. */

@@ -25,6 +25,9 @@ import dev.berth.adapters.db.PostgresUserDirectory;
 import dev.berth.adapters.http.security.BcryptPasswordHasher;
 import dev.berth.adapters.http.security.JwtTokenService;
 import dev.berth.application.access.AccessSettings;
+import dev.berth.application.access.AuditRetention;
+import dev.berth.application.access.PruneAuditLog;
+import dev.berth.application.access.PruneLoginFailures;
 import dev.berth.application.port.AuditLog;
 import dev.berth.adapters.http.tls.BouncyCastleCertificateIssuer;
 import dev.berth.adapters.http.tls.BouncyCastlePemCodec;
@@ -60,6 +63,7 @@ import dev.berth.application.registry.RegistrySettings;
 import dev.berth.application.system.DatabaseStatus;
 import dev.berth.application.system.InstanceInfo;
 import dev.berth.application.system.BlobStoreStatus;
+import dev.berth.application.system.ScheduledStorageStatus;
 import dev.berth.application.system.StorageStatus;
 import dev.berth.application.tls.CertificateIssuer;
 import dev.berth.application.tls.CertificateStore;
@@ -128,6 +132,8 @@ public class BerthRuntime {
     /** Pushes and pulls counted in memory, flushed to the database every {@link #ACTIVITY_FLUSH}. */
     private ActivityCounter activity;
     private ScheduledExecutorService activityFlush;
+    private ScheduledStorageStatus storageStatus;
+    private Housekeeping housekeeping;
     static final Duration ACTIVITY_FLUSH = Duration.ofSeconds(10);
     /** Held: a logger nobody references may be collected, and its level with it. */
     private static final Logger ACCESS_LOG = Logger.getLogger(ObservabilityFilter.ACCESS_LOGGER);
@@ -159,7 +165,10 @@ public class BerthRuntime {
             config.warnings().forEach(w -> LOG.warning("Configuration: " + w));
         }
         blobStore = BlobStores.open(config.storage().driver(), clock);
-        StorageStatus.StorageReport storage = new BlobStoreStatus(blobStore).report();
+        // probed here and then on a schedule: health requests read the last result, never write themselves
+        storageStatus = new ScheduledStorageStatus(new BlobStoreStatus(new MeteredBlobStore(blobStore, metrics)),
+                Housekeeping.STORAGE_PROBE, clock);
+        StorageStatus.StorageReport storage = storageStatus.probe();
         if (!storage.writable()) {
             // a registry that cannot store what it is sent must say so now, not on the first push
             throw new IllegalStateException("storage " + storage.driver() + " at " + storage.location()
@@ -180,6 +189,8 @@ public class BerthRuntime {
         eventSource = new EventSource(hostName() + ":" + config.http().port(), UUID.randomUUID().toString());
         startNotifications();
         startCountingActivity();
+        housekeeping = new Housekeeping(storageStatus, new PruneLoginFailures(loginFailures(), accessSettings(), clock),
+                new PruneAuditLog(auditLog(), auditRetention(), clock));
 
         DatabaseStatus.DatabaseReport db = new PostgresDatabaseStatus(database).report();
         Duration took = Duration.between(instance.startedAt(), clock.instant());
@@ -380,6 +391,10 @@ public class BerthRuntime {
 
     @PreDestroy
     void stop() {
+        if (housekeeping != null) {
+            housekeeping.close();
+            housekeeping = null;
+        }
         if (daily != null) {
             daily.shutdownNow();
             daily = null;
@@ -430,7 +445,7 @@ public class BerthRuntime {
     @Produces
     @ApplicationScoped
     StorageStatus storageStatus() {
-        return new BlobStoreStatus(blobStore);
+        return storageStatus;
     }
 
     @Produces
@@ -566,6 +581,11 @@ public class BerthRuntime {
     @Produces
     AccessSettings accessSettings() {
         return Access.settings(config.auth());
+    }
+
+    @Produces
+    AuditRetention auditRetention() {
+        return new AuditRetention(config.audit().retention(), config.audit().maxRows());
     }
 
     @Produces

@@ -794,4 +794,19 @@ class ConfigLoaderTest {
                 .hasMessageContaining("storage.oss.accesskeyid: required")
                 .hasMessageContaining("storage.oss.accesskeysecret: required");
     }
+
+    @Test
+    void auditEventsAreKeptNinetyDaysAndAMillionRowsUnlessConfigured() throws IOException {
+        assertThat(ConfigLoader.load(Optional.empty(), Map.of()).audit())
+                .isEqualTo(new BerthConfig.Audit(Duration.ofDays(90), 1_000_000));
+        BerthConfig config = ConfigLoader.load(file("""
+                version: 0.1
+                audit:
+                  retention: 30
+                """), Map.of("REGISTRY_AUDIT_MAXROWS", "0"));
+        assertThat(config.warnings()).isEmpty();
+        assertThat(config.audit()).isEqualTo(new BerthConfig.Audit(Duration.ofDays(30), 0));
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_AUDIT_RETENTION", "-1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("audit.retention");
+    }
 }

@@ -1,7 +1,11 @@
 package dev.berth.deploy.system;
 
 import dev.berth.adapters.http.security.BcryptPasswordHasher;
+import dev.berth.adapters.db.PostgresAuditLog;
+import dev.berth.adapters.db.PostgresLoginFailures;
 import dev.berth.application.access.CreateRobotToken;
+import dev.berth.application.port.AuditLog;
+import dev.berth.domain.access.User;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -10,6 +14,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import static dev.berth.deploy.system.AuthBerth.basic;
@@ -236,5 +243,68 @@ class BasicAuthIT {
     @Test
     void theTokenEndpointIsNotThereInBasicMode() {
         assertThat(registry.get(registry.base() + "/token?service=berth", ALICE).statusCode()).isEqualTo(404);
+    }
+
+    /** From 127.0.0.2, so that 127.0.0.1 (every other test here) is not throttled. */
+    @Test
+    void throttledLoginsWithLongNamesAddABoundedNumberOfAuditRowsWithCappedNames() {
+        String from = "127.0.0.2";
+        int refused = 0;
+        int throttled = 0;
+        for (int i = 0; i < 300; i++) {
+            String name = i + "-" + "m".repeat(3000);
+            int status = RawHttp.status(from, berth.process().port(), "GET", "/v2/", basic(name, "guess-guess"));
+            if (status == 401) {
+                refused++;
+            } else {
+                assertThat(status).isEqualTo(429);
+                throttled++;
+            }
+        }
+        // auth.throttle.addressfailures: 50 failures a window, then 429
+        assertThat(refused).isEqualTo(50);
+        List<AuditLog.Event> rows = new PostgresAuditLog(berth.database()).search(AuditLog.Filter.ALL, 0, 500).stream()
+                .filter(e -> e.address().equals(from)).toList();
+        assertThat(rows).as("a row per failure, one for all throttled attempts").hasSize(51)
+                .allMatch(e -> e.actor().length() <= User.MAX_NAME_LENGTH + 1);
+        assertThat(rows.getFirst().detail()).isEqualTo("throttled: too many failed logins from this address");
+        assertThat(rows.getFirst().occurrences()).isEqualTo(throttled);
+        assertThat(new PostgresLoginFailures(berth.database()).countSince("address:" + from, Instant.EPOCH))
+                .isEqualTo(50);
+    }
+
+    /**
+     * The storage broken under Berth (its uploads directory replaced by a file): readiness turns red
+     * within the probe's interval, anybody learns that, only an administrator learns why.
+     */
+    @Test
+    void healthDetailsAreForAdministratorsOnly() throws Exception {
+        Path uploads = Path.of("target", "basic-auth-berth", "berth-data", "registry", "uploads").toAbsolutePath();
+        Path aside = uploads.resolveSibling("uploads.aside");
+        Files.createDirectories(uploads);
+        Files.move(uploads, aside);
+        Files.writeString(uploads, "not a directory");
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (berth.process().get("/debug/health").statusCode() != 503 && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+            }
+            HttpResponse<byte[]> anonymous = registry.get("/debug/health");
+            assertThat(anonymous.statusCode()).isEqualTo(503);
+            assertThat(RegistryClient.text(anonymous)).isEqualTo("{\"storage\":\"the storage does not accept writes\"}");
+            assertThat(RegistryClient.text(registry.get("/debug/health", READER))).doesNotContain(uploads.toString());
+            String ready = berth.process().get("/health/ready").body();
+            assertThat(ready).contains("the storage does not accept writes").doesNotContain(uploads.toString())
+                    .doesNotContain("Exception");
+            assertThat(RegistryClient.text(registry.get("/debug/health", ADMIN))).contains(uploads.toString());
+        } finally {
+            Files.delete(uploads);
+            Files.move(aside, uploads);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (berth.process().get("/debug/health").statusCode() != 200 && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+        assertThat(berth.process().get("/health/ready").statusCode()).isEqualTo(200);
     }
 }

@@ -2,6 +2,7 @@ package dev.berth.adapters.http.tls;
 
 import dev.berth.application.port.AuditLog;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.logging.Logger;
 
@@ -18,6 +19,21 @@ public final class LoggedAuditLog implements AuditLog {
         LOG.info(() -> "audit: " + event.actor() + " from " + event.address() + ": " + event.action() + " "
                 + event.target() + (event.success() ? " done" : " FAILED") + (event.detail().isEmpty() ? ""
                 : " (" + event.detail() + ")"));
+    }
+
+    @Override
+    public void recordRepeated(Event event, String key, Instant since) {
+        record(event);
+    }
+
+    @Override
+    public long deleteBefore(Instant before) {
+        return 0;
+    }
+
+    @Override
+    public long deleteAllButNewest(long keep) {
+        return 0;
     }
 
     @Override

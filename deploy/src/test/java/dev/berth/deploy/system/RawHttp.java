@@ -1,0 +1,46 @@
+package dev.berth.deploy.system;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One HTTP/1.1 request over a plain socket: for what Java's client will not send (any method
+ * token), and from a chosen loopback address (127.0.0.2), so that what one test does to an
+ * address's throttling leaves the other tests' 127.0.0.1 alone.
+ */
+final class RawHttp {
+
+    private RawHttp() {
+    }
+
+    /** @return the response's status code */
+    static int status(String from, int port, String method, String path, String... headers) {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+            socket.setSoTimeout(30_000);
+            StringBuilder request = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n")
+                    .append("Host: 127.0.0.1:").append(port).append("\r\nConnection: close\r\n");
+            for (int i = 0; i < headers.length; i += 2) {
+                request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+            }
+            OutputStream out = socket.getOutputStream();
+            out.write(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String response = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            if (!response.startsWith("HTTP/1.1 ")) {
+                throw new AssertionError("not an HTTP response: " + response);
+            }
+            return Integer.parseInt(response.substring(9, 12));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -65,7 +65,7 @@ public class DebugHealthServlet extends HttpServlet {
         try {
             // an open registry makes everybody an administrator: only a signed-in one sees causes
             Caller caller = gate.authenticate(request, false).caller();
-            return caller.authenticated() && caller.admin() && caller.limit().isEmpty();
+            return caller.authenticated() && caller.admin() && caller.tokenAccess().isEmpty();
         } catch (RegistryException wrongOrThrottled) {
             return false;
         }

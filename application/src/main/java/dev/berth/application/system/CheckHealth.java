@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Use case: is this instance able to serve (metadata database reachable, storage writable)? */
 @Dependent
@@ -31,6 +32,8 @@ public class CheckHealth {
         putIfPresent(details, "schemaVersion", db.schemaVersion());
         putIfPresent(details, "installationId", db.installationId());
         putIfPresent(details, "problem", db.problem());
+        // whether an acknowledged push survives a crash or power loss, for operators to see
+        new TreeMap<>(db.durability()).forEach(details::put);
         return new HealthReport.Check("database", db.reachable(), details);
     }
 

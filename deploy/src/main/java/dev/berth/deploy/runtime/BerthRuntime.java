@@ -59,6 +59,7 @@ import dev.berth.application.port.UserDirectory;
 import dev.berth.application.registry.RegistrySettings;
 import dev.berth.application.system.DatabaseStatus;
 import dev.berth.application.system.InstanceInfo;
+import dev.berth.application.system.LivenessStatus;
 import dev.berth.application.system.BlobStoreStatus;
 import dev.berth.application.system.StorageStatus;
 import dev.berth.application.tls.CertificateIssuer;
@@ -187,13 +188,14 @@ public class BerthRuntime {
                 Berth %s started in %.1f s%s
                   config:   %s
                   storage:  %s %s (deletes %s)
-                  database: %s %s, schema version %s, installation %s
+                  database: %s %s, schema version %s, installation %s, %s
                   access:   %s%s""",
                 instance.version(), took.toMillis() / 1000.0,
                 launched ? ", listening on " + config.http() + " (" + url() + ")" : "",
                 config.source(),
                 storage.driver(), storage.location(), config.storage().deleteEnabled() ? "enabled" : "disabled",
-                db.mode(), db.location(), db.schemaVersion(), db.installationId(), Access.describe(config.auth()),
+                db.mode(), db.location(), db.schemaVersion(), db.installationId(), durability(db),
+                Access.describe(config.auth()),
                 launched && config.tls().enabled() ? "\n  tls:      " + config.tls() : ""));
         if (config.auth().mode().equals(BerthConfig.Auth.OPEN)) {
             LOG.warning("""
@@ -206,6 +208,17 @@ public class BerthRuntime {
         }
         Access.runCommand(config, database, passwordHasher, clock);
         warnDailyAboutCertificateExpiry();
+    }
+
+    /** e.g. "durable (fsync on, synchronous_commit on, full_page_writes on)"; a database that is not is a warning. */
+    private static String durability(DatabaseStatus.DatabaseReport db) {
+        String settings = new java.util.TreeMap<>(db.durability()).entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+        if (!db.durable()) {
+            LOG.warning("The metadata database does not run durably (" + settings + "): pushes acknowledged"
+                    + " before a crash or power loss may be lost");
+        }
+        return (db.durable() ? "durable" : "NOT durable") + " (" + settings + ")";
     }
 
     private String url() {
@@ -425,6 +438,15 @@ public class BerthRuntime {
     @ApplicationScoped
     DatabaseStatus databaseStatus() {
         return new PostgresDatabaseStatus(database);
+    }
+
+    /** Not live only when the embedded PostgreSQL stays down despite its supervisor's restarts. */
+    @Produces
+    LivenessStatus livenessStatus() {
+        return () -> {
+            EmbeddedPostgres embedded = embeddedPostgres;
+            return embedded == null ? Optional.empty() : embedded.failure();
+        };
     }
 
     @Produces

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +81,11 @@ public final class ConfigLoader {
         List<String> warnings = new ArrayList<>();
         BerthConfig.Notifications notifications = NotificationsConfig.read(raw, warnings);
         BerthConfig.Observability observability = observability(raw);
+        BerthConfig.Lifecycle lifecycle = new BerthConfig.Lifecycle(
+                raw.parsed("startup.timeout", Duration.ofSeconds(180), "seconds, or a duration such as 90s or 5m",
+                        ConfigLoader::seconds, false),
+                raw.parsed("shutdown.timeout", Duration.ofSeconds(30), "seconds, or a duration such as 90s or 5m",
+                        ConfigLoader::seconds, false));
 
         if (!raw.problems().isEmpty()) {
             throw new ConfigException(raw.problems());
@@ -93,7 +99,16 @@ public final class ConfigLoader {
             warnings.add(name + ": environment variable matches no configuration key; ignored");
         }
         return new BerthConfig(file, logLevel, http, dataDirectory, storage, database, maxPageSize, auth, warnings, tls,
-                notifications, observability);
+                notifications, observability, lifecycle);
+    }
+
+    /** Whole seconds ({@code 180}) or a Go duration ({@code 3m}); null when neither or not positive. */
+    private static Duration seconds(String text) {
+        if (text.matches("\\d{1,9}")) {
+            long seconds = Long.parseLong(text);
+            return seconds > 0 ? Duration.ofSeconds(seconds) : null;
+        }
+        return DurationText.parse(text);
     }
 
     /** auth.* sections: Distribution's providers and Berth's own settings. */

@@ -113,6 +113,8 @@ public class BerthRuntime {
     private static final Logger LOG = Logger.getLogger(BerthRuntime.class.getName());
     /** Set by the launcher: Berth runs as berth.jar and owns the JVM. */
     public static final String LAUNCHED_PROPERTY = "berth.launcher";
+    /** Set once Berth serves; the launcher's start-up watchdog waits for it. */
+    public static final String READY_PROPERTY = "berth.ready";
 
     /** Microsecond ticks: PostgreSQL keeps timestamps to the microsecond, so what is stored reads back equal. */
     private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000));
@@ -208,6 +210,8 @@ public class BerthRuntime {
         }
         Access.runCommand(config, database, passwordHasher, clock);
         warnDailyAboutCertificateExpiry();
+        // the launcher's start-up watchdog stands down
+        System.setProperty(READY_PROPERTY, "true");
     }
 
     /** e.g. "durable (fsync on, synchronous_commit on, full_page_writes on)"; a database that is not is a warning. */

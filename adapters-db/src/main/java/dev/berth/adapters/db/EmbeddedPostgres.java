@@ -65,6 +65,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
         this.port = server.getPort();
         this.postmaster = postmaster(dataDirectory).orElse(null);
         this.parentDeathWatch = ParentDeathWatch.start(dataDirectory);
+        // when the JVM stops, zonky's own shutdown hook stops the server: that is no death to repair
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("berth-postgres-supervisor-stop")
+                .unstarted(() -> closed = true));
         this.supervisor = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("berth-postgres-supervisor").daemon().factory());
         supervisor.scheduleWithFixedDelay(this::supervise, SUPERVISION_INTERVAL.toMillis(),

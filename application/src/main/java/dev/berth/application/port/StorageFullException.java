@@ -11,14 +11,14 @@ public final class StorageFullException extends IOException {
 
     private final long usableBytes;
 
-    /** @param usableBytes space left on the volume as the driver sees it, or -1 when unknown */
+    /** @param usableBytes space left on the volume when the write failed, or -1 when unknown */
     public StorageFullException(String location, long usableBytes, Throwable cause) {
         super("no space left on the storage volume at " + location
-                + (usableBytes < 0 ? "" : " (" + usableBytes + " bytes usable)"), cause);
+                + (usableBytes < 0 ? "" : " (" + usableBytes + " bytes usable when the write failed)"), cause);
         this.usableBytes = usableBytes;
     }
 
-    /** Space left on the volume, or -1 when unknown. */
+    /** Space left on the volume when the write failed, or -1 when unknown. */
     public long usableBytes() {
         return usableBytes;
     }

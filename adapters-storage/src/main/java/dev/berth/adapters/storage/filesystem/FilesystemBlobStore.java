@@ -101,9 +101,10 @@ public final class FilesystemBlobStore implements BlobStore {
                         if (!outOfSpace(e)) {
                             throw e;
                         }
+                        long usable = usableSpace();
                         // give the volume back what this write took, so that other pushes fit again
                         channel.truncate(offset);
-                        throw new StorageFullException(root.toString(), usableSpace(), e);
+                        throw new StorageFullException(root.toString(), usable, e);
                     }
                 }
             }

@@ -86,10 +86,15 @@ public final class EmbeddedPostgres implements AutoCloseable {
             PostgresBinaries.discardBroken(binariesDirectory);
             stopOrphanedServer(dataDirectory);
             var server = startServer(dataDirectory, binariesDirectory, port);
-            PostgresBinaries.seal(binariesDirectory);
             EmbeddedPostgres postgres = new EmbeddedPostgres(server, dataDirectory, binariesDirectory);
-            postgres.logDurability();
-            return postgres;
+            try {
+                PostgresBinaries.seal(binariesDirectory);
+                postgres.logDurability();
+                return postgres;
+            } catch (IOException | RuntimeException e) {
+                postgres.close();
+                throw e;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("Embedded PostgreSQL did not start in " + dataDirectory + ": " + e.getMessage(), e);
         }

@@ -46,6 +46,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private final Path dataDirectory;
     private final Path binariesDirectory;
     private final int port;
+    private final Duration giveUpAfter;
+    private final Duration startupWait;
     private final ParentDeathWatch parentDeathWatch;
     private final ScheduledExecutorService supervisor;
     private volatile io.zonky.test.db.postgres.embedded.EmbeddedPostgres server;
@@ -58,8 +60,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private Duration restartDelay = FIRST_RESTART_DELAY;
 
     private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres server, Path dataDirectory,
-                             Path binariesDirectory) {
+                             Path binariesDirectory, Duration giveUpAfter, Duration startupWait) {
         this.server = server;
+        this.giveUpAfter = giveUpAfter;
+        this.startupWait = startupWait;
         this.dataDirectory = dataDirectory;
         this.binariesDirectory = binariesDirectory;
         this.port = server.getPort();
@@ -80,13 +84,24 @@ public final class EmbeddedPostgres implements AutoCloseable {
      * @param port 0 picks a free port (kept for restarts)
      */
     public static EmbeddedPostgres start(Path dataDirectory, Path binariesDirectory, int port) {
+        return start(dataDirectory, binariesDirectory, port, GIVE_UP_AFTER, STARTUP_WAIT);
+    }
+
+    /**
+     * @param giveUpAfter how long down before {@link #failure()} reports it (tests shorten it)
+     * @param startupWait how long a start may take; a start that fails takes all of it (zonky
+     *                    ignores pg_ctl's exit status and waits for the port)
+     */
+    static EmbeddedPostgres start(Path dataDirectory, Path binariesDirectory, int port, Duration giveUpAfter,
+                                  Duration startupWait) {
         try {
             Files.createDirectories(dataDirectory);
             Files.createDirectories(binariesDirectory);
             PostgresBinaries.discardBroken(binariesDirectory);
             stopOrphanedServer(dataDirectory);
-            var server = startServer(dataDirectory, binariesDirectory, port);
-            EmbeddedPostgres postgres = new EmbeddedPostgres(server, dataDirectory, binariesDirectory);
+            var server = startServer(dataDirectory, binariesDirectory, port, startupWait);
+            EmbeddedPostgres postgres = new EmbeddedPostgres(server, dataDirectory, binariesDirectory, giveUpAfter,
+                    startupWait);
             try {
                 PostgresBinaries.seal(binariesDirectory);
                 postgres.logDurability();
@@ -101,13 +116,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     private static io.zonky.test.db.postgres.embedded.EmbeddedPostgres startServer(Path dataDirectory,
-                                                                                 Path binariesDirectory, int port)
+                                                                                 Path binariesDirectory, int port,
+                                                                                 Duration startupWait)
             throws IOException {
         var builder = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false)
                 .setOverrideWorkingDirectory(binariesDirectory.toFile())
-                .setPGStartupWait(STARTUP_WAIT)
+                .setPGStartupWait(startupWait)
                 // zonky's readiness probe connects to "localhost", which may resolve to ::1
                 .setServerConfig("listen_addresses", "127.0.0.1,::1")
                 .setServerConfig("unix_socket_directories", "");
@@ -236,7 +252,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         if (closed) {
             return;
         }
-        server = startServer(dataDirectory, binariesDirectory, port);
+        server = startServer(dataDirectory, binariesDirectory, port, startupWait);
         postmaster = postmaster(dataDirectory).orElse(null);
     }
 
@@ -250,7 +266,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
             return Optional.empty();
         }
         Duration down = Duration.ofNanos(System.nanoTime() - since);
-        if (down.compareTo(GIVE_UP_AFTER) < 0) {
+        if (down.compareTo(giveUpAfter) < 0) {
             return Optional.empty();
         }
         return Optional.of("the embedded PostgreSQL has been down for " + down.toSeconds() + " s"
@@ -313,7 +329,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         closed = true;
         supervisor.shutdown();
         try {
-            supervisor.awaitTermination(STARTUP_WAIT.toSeconds(), TimeUnit.SECONDS);
+            supervisor.awaitTermination(startupWait.toSeconds(), TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -45,6 +45,33 @@ class EmbeddedPostgresTest {
     }
 
     @Test
+    void reportsAFailureOnceItStaysDownDespiteRestarts() throws Exception {
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.start(directory.resolve("data"), directory.resolve("binaries"),
+                0, Duration.ofSeconds(3), Duration.ofSeconds(15))) {
+            long first = postgres.postmasterPid().orElseThrow();
+            // PostgreSQL refuses a data directory without PG_VERSION: every restart fails
+            Files.move(directory.resolve("data/PG_VERSION"), directory.resolve("PG_VERSION.away"));
+            ProcessHandle.of(first).orElseThrow().destroyForcibly();
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (postgres.failure().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(postgres.failure()).hasValueSatisfying(problem ->
+                    assertThat(problem).startsWith("the embedded PostgreSQL has been down for"));
+
+            // once it can start again, the supervisor's next attempt brings it back
+            Files.move(directory.resolve("PG_VERSION.away"), directory.resolve("data/PG_VERSION"));
+            deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (postgres.failure().isPresent() && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(postgres.failure()).isEmpty();
+            assertThat(count(postgres, "SELECT 1")).isEqualTo(1L);
+        }
+    }
+
+    @Test
     void startsOverAnEmptyOrStalePostmasterPidFile() throws Exception {
         start().close();
         Path pidFile = directory.resolve("data/postmaster.pid");

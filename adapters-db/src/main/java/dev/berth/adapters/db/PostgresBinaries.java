@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -112,7 +113,7 @@ final class PostgresBinaries {
 
     private static List<Path> sealedFiles(Path extraction) throws IOException {
         try (Stream<Path> paths = Files.walk(extraction)) {
-            return paths.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+            return paths.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
                     .filter(p -> !(p.getParent().equals(extraction)
                             && NOT_SEALED.contains(p.getFileName().toString())))
                     .filter(p -> !p.getFileName().toString().equals(SEAL + ".tmp"))

@@ -3,7 +3,9 @@ package dev.berth.adapters.db;
 import dev.berth.application.system.DatabaseStatus;
 import jakarta.persistence.EntityManager;
 
-/** Reports the metadata database's reachability, schema version and installation id. */
+import java.util.Map;
+
+/** Reports the metadata database's reachability, schema version, installation id and crash-safety settings. */
 public final class PostgresDatabaseStatus implements DatabaseStatus {
 
     private final MetadataDatabase database;
@@ -22,8 +24,13 @@ public final class PostgresDatabaseStatus implements DatabaseStatus {
                     ORDER BY installed_rank DESC LIMIT 1""").getSingleResult();
             InstallationEntity installation = em.createQuery("SELECT i FROM InstallationEntity i",
                     InstallationEntity.class).getSingleResult();
+            Object[] durability = (Object[]) em.createNativeQuery(
+                    "SELECT current_setting('fsync'), current_setting('synchronous_commit'),"
+                            + " current_setting('full_page_writes')").getSingleResult();
             return new DatabaseReport(settings.mode(), settings.location(), true, String.valueOf(version),
-                    installation.id().toString(), null);
+                    installation.id().toString(), null, Map.of("fsync", String.valueOf(durability[0]),
+                    "synchronous_commit", String.valueOf(durability[1]),
+                    "full_page_writes", String.valueOf(durability[2])));
         } catch (RuntimeException e) {
             return new DatabaseReport(settings.mode(), settings.location(), false, null, null, rootMessage(e));
         }

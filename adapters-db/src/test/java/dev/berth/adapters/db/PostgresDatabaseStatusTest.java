@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 class PostgresDatabaseStatusTest {
 
@@ -37,6 +38,9 @@ class PostgresDatabaseStatusTest {
         assertThat(report.schemaVersion()).isEqualTo(String.valueOf(latestMigration()));
         assertThat(report.installationId()).isNotBlank();
         assertThat(report.problem()).isNull();
+        assertThat(report.durability()).containsOnly(entry("fsync", "on"), entry("synchronous_commit", "on"),
+                entry("full_page_writes", "on"));
+        assertThat(report.durable()).isTrue();
     }
 
     /** The highest V<n>__*.sql in the sources, so that a new migration does not break this test. */

@@ -1,6 +1,7 @@
 package dev.berth.adapters.http;
 
 import dev.berth.application.system.CheckHealth;
+import dev.berth.application.system.CheckLiveness;
 import dev.berth.application.system.HealthReport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -29,11 +30,11 @@ public class ReadinessChecks {
         return () -> response(checkHealth.storage());
     }
 
-    /** Alive as long as the application answers at all; a restart would not fix a dead database. */
+    /** Alive unless what Berth runs itself (the embedded PostgreSQL) cannot come back without a restart. */
     @Produces
     @Liveness
-    HealthCheck alive() {
-        return () -> HealthCheckResponse.up("berth");
+    HealthCheck alive(CheckLiveness checkLiveness) {
+        return () -> response(checkLiveness.check());
     }
 
     static HealthCheckResponse response(HealthReport.Check check) {

@@ -38,6 +38,7 @@ public interface BlobStore {
      *
      * @return the upload's size afterwards
      * @throws IllegalStateException when {@code offset} is beyond the upload's current size
+     * @throws StorageFullException   when the volume has no space left; what this call wrote is released first
      */
     long writeUpload(UploadId upload, long offset, InputStream data) throws IOException;
 

@@ -1,6 +1,7 @@
 package dev.berth.application.registry;
 
 import dev.berth.application.port.BlobStore;
+import dev.berth.application.port.StorageFullException;
 import dev.berth.application.port.UploadSession;
 import dev.berth.application.port.UploadSessionStore;
 import dev.berth.domain.Digest;
@@ -20,6 +21,7 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * Appends bytes to an upload while hashing them, and keeps the session's offset honest. Shared by
@@ -28,7 +30,10 @@ import java.util.function.Supplier;
 @Dependent
 public class UploadWriter {
 
+    private static final Logger LOG = Logger.getLogger(UploadWriter.class.getName());
     private static final DigestAlgorithm STREAMING_ALGORITHM = DigestAlgorithm.SHA256;
+    /** The error detail a client sees when the storage volume is full. */
+    static final String NO_SPACE = "no space left on the storage volume; the upload was discarded, start it again";
 
     private final UploadSessionStore sessions;
     private final BlobStore blobs;
@@ -73,6 +78,12 @@ public class UploadWriter {
             size = blobs.writeUpload(session.id(), session.offset(), new HashingInputStream(data, digester));
         } catch (IllegalStateException e) {
             throw new RangeInvalidException("the stored upload is shorter than its session says");
+        } catch (StorageFullException e) {
+            // its bytes would otherwise fill the volume until a purge, failing the next pushes too
+            discard(session.id());
+            LOG.severe(() -> e.getMessage() + ": discarded upload " + session.id() + " of " + session.repository()
+                    + " with its " + session.offset() + " stored bytes");
+            throw new UnavailableException(NO_SPACE, e);
         } catch (IOException e) {
             throw new UnavailableException("storage write failed", e);
         }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Use case: is this instance able to serve (metadata database reachable, storage writable)? The
@@ -42,6 +43,8 @@ public class CheckHealth {
         if (!db.reachable()) {
             details.put("problem", DATABASE_DOWN);
         }
+        // whether an acknowledged push survives a crash or power loss, for operators to see
+        new TreeMap<>(db.durability()).forEach(details::put);
         return new HealthReport.Check("database", db.reachable(), details, Optional.ofNullable(db.problem()));
     }
 

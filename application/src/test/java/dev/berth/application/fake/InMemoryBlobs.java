@@ -1,6 +1,7 @@
 package dev.berth.application.fake;
 
 import dev.berth.application.port.BlobStore;
+import dev.berth.application.port.StorageFullException;
 import dev.berth.domain.Digest;
 import dev.berth.domain.UploadId;
 
@@ -43,6 +44,10 @@ public final class InMemoryBlobs implements BlobStore {
             throw new IllegalStateException("offset beyond upload");
         }
         byte[] added = data.readAllBytes();
+        if (storedBytes() - current.length + offset + added.length > capacity) {
+            // as a driver must: the failed write changes nothing
+            throw new StorageFullException(location(), capacity - storedBytes(), null);
+        }
         byte[] next = Arrays.copyOf(current, (int) offset + added.length);
         System.arraycopy(added, 0, next, (int) offset, added.length);
         uploads.put(upload, next);
@@ -108,6 +113,18 @@ public final class InMemoryBlobs implements BlobStore {
     /** How often an upload's stored bytes were read back (to hash them again). */
     public int uploadReads() {
         return uploadReads.get();
+    }
+
+    private volatile long capacity = Long.MAX_VALUE;
+
+    /** From now on a write that would store more than {@code bytes} in all fails as on a full volume. */
+    public void limitCapacityTo(long bytes) {
+        capacity = bytes;
+    }
+
+    private long storedBytes() {
+        return uploads.values().stream().mapToLong(b -> b.length).sum()
+                + content.values().stream().mapToLong(b -> b.length).sum();
     }
 
     public int uploadsInProgress() {

@@ -10,6 +10,7 @@ import dev.berth.domain.error.BlobUploadUnknownException;
 import dev.berth.domain.error.DigestInvalidException;
 import dev.berth.domain.error.NameUnknownException;
 import dev.berth.domain.error.RangeInvalidException;
+import dev.berth.domain.error.UnavailableException;
 import dev.berth.domain.error.UnsupportedException;
 import org.junit.jupiter.api.Test;
 
@@ -246,6 +247,24 @@ class BlobUseCasesTest {
 
         assertThat(registry.getBlob().find(repo, digest).size()).isEqualTo(6);
         assertThat(registry.blobs.uploadReads()).as("the hash state covered every stored byte").isZero();
+    }
+
+    @Test
+    void aFullVolumeDiscardsTheUploadAtOnceSoTheNextPushFits() {
+        registry.blobs.limitCapacityTo(10);
+        UploadSession large = registry.start().start(repo);
+        registry.append(registry.writer).append(repo, large.id(), OptionalLong.of(0), OptionalLong.of(6), in(bytes("abcdef")));
+
+        assertThatThrownBy(() -> registry.append(registry.writer).append(repo, large.id(), OptionalLong.of(6),
+                OptionalLong.of(6), in(bytes("ghijkl"))))
+                .isInstanceOf(UnavailableException.class)
+                .satisfies(e -> assertThat(((UnavailableException) e).detail())
+                        .startsWith("no space left on the storage volume"));
+        assertThat(registry.blobs.uploadsInProgress()).as("the failed upload's bytes are released").isZero();
+        assertThat(registry.metadata.find(repo, large.id())).as("and its session").isEmpty();
+
+        Digest small = registry.push(repo, bytes("0123456789"));
+        assertThat(registry.getBlob().find(repo, small).size()).isEqualTo(10);
     }
 
     @Test

@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,7 +27,8 @@ class SystemUseCasesTest {
 
     private static DatabaseStatus database(boolean reachable) {
         return () -> reachable
-                ? new DatabaseStatus.DatabaseReport("embedded", "127.0.0.1:5432/postgres", true, "1", "abc", null)
+                ? new DatabaseStatus.DatabaseReport("embedded", "127.0.0.1:5432/postgres", true, "1", "abc", null,
+                        Map.of("fsync", "on", "synchronous_commit", "on", "full_page_writes", "on"))
                 : new DatabaseStatus.DatabaseReport("external", "db:5432/berth", false, null, null, "connection refused");
     }
 
@@ -97,5 +100,27 @@ class SystemUseCasesTest {
         now.advance(Duration.ofSeconds(1));
         assertThat(health.storage().up()).isFalse();
         assertThat(health.storage().cause().orElseThrow()).startsWith("no storage probe has completed since");
+    }
+
+    @Test
+    void healthShowsWhetherTheDatabaseRunsDurably() {
+        HealthReport.Check database = new CheckHealth(storage(true), database(true)).database();
+
+        assertThat(database.details()).containsEntry("fsync", "on").containsEntry("synchronous_commit", "on")
+                .containsEntry("full_page_writes", "on");
+        assertThat(database(true).report().durable()).isTrue();
+        assertThat(new DatabaseStatus.DatabaseReport("external", "db", true, "1", "abc", null,
+                Map.of("fsync", "off", "synchronous_commit", "on", "full_page_writes", "on")).durable()).isFalse();
+        assertThat(database(false).report().durable()).as("unknown is not durable").isFalse();
+    }
+
+    @Test
+    void liveUnlessSomethingBerthRunsItselfCannotRecover() {
+        assertThat(new CheckLiveness(Optional::empty).check().up()).isTrue();
+
+        HealthReport.Check dead = new CheckLiveness(() -> Optional.of("the embedded PostgreSQL has been down for 61 s"))
+                .check();
+        assertThat(dead.up()).isFalse();
+        assertThat(dead.details()).containsEntry("problem", "the embedded PostgreSQL has been down for 61 s");
     }
 }

@@ -16,10 +16,20 @@ import java.util.Set;
  */
 public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress http, Path dataDirectory,
                           Storage storage, Database database, int maxPageSize, Auth auth, List<String> warnings, Tls tls,
-                          Notifications notifications, Observability observability, Audit audit) {
+                          Notifications notifications, Observability observability, Audit audit,
+                          Lifecycle lifecycle) {
 
     public BerthConfig {
         warnings = List.copyOf(warnings);
+    }
+
+    /**
+     * Bounds on start and stop, so that a hung JVM says so and a supervisor can restart it.
+     *
+     * @param startupTimeout  {@code startup.timeout}: not ready within it, berth.jar logs a thread dump and exits
+     * @param shutdownTimeout {@code shutdown.timeout}: not stopped within it after SIGTERM, berth.jar halts
+     */
+    public record Lifecycle(Duration startupTimeout, Duration shutdownTimeout) {
     }
 
     /** Where configuration came from, for the start-up log. */

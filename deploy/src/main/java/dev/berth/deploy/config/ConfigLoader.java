@@ -83,6 +83,11 @@ public final class ConfigLoader {
         BerthConfig.Observability observability = observability(raw);
         BerthConfig.Audit audit = new BerthConfig.Audit(Duration.ofDays(raw.integer("audit.retention", 90, 0, 36_500)),
                 raw.integer("audit.maxrows", 1_000_000, 0, 1_000_000_000));
+        BerthConfig.Lifecycle lifecycle = new BerthConfig.Lifecycle(
+                raw.parsed("startup.timeout", Duration.ofSeconds(180), "seconds, or a duration such as 90s or 5m",
+                        ConfigLoader::seconds, false),
+                raw.parsed("shutdown.timeout", Duration.ofSeconds(30), "seconds, or a duration such as 90s or 5m",
+                        ConfigLoader::seconds, false));
 
         if (!raw.problems().isEmpty()) {
             throw new ConfigException(raw.problems());
@@ -96,7 +101,16 @@ public final class ConfigLoader {
             warnings.add(name + ": environment variable matches no configuration key; ignored");
         }
         return new BerthConfig(file, logLevel, http, dataDirectory, storage, database, maxPageSize, auth, warnings, tls,
-                notifications, observability, audit);
+                notifications, observability, audit, lifecycle);
+    }
+
+    /** Whole seconds ({@code 180}) or a Go duration ({@code 3m}); null when neither or not positive. */
+    private static Duration seconds(String text) {
+        if (text.matches("\\d{1,9}")) {
+            long seconds = Long.parseLong(text);
+            return seconds > 0 ? Duration.ofSeconds(seconds) : null;
+        }
+        return DurationText.parse(text);
     }
 
     /** auth.* sections: Distribution's providers and Berth's own settings. */

@@ -77,6 +77,7 @@ public final class BerthLauncher {
         }
         file.ifPresent(f -> System.setProperty(ConfigLoader.PATH_PROPERTY, f.toString()));
         System.setProperty("berth.launcher", "true");
+        LifecycleWatchdog.arm(config.lifecycle().startupTimeout(), config.lifecycle().shutdownTimeout());
         config.warnings().forEach(w -> System.err.println("berth: warning: configuration: " + w));
         if (importFile != null) {
             // the command boots Berth on a private loopback port: a running Berth keeps its own

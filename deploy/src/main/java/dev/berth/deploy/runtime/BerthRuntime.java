@@ -62,6 +62,7 @@ import dev.berth.application.port.UserDirectory;
 import dev.berth.application.registry.RegistrySettings;
 import dev.berth.application.system.DatabaseStatus;
 import dev.berth.application.system.InstanceInfo;
+import dev.berth.application.system.LivenessStatus;
 import dev.berth.application.system.BlobStoreStatus;
 import dev.berth.application.system.ScheduledStorageStatus;
 import dev.berth.application.system.StorageStatus;
@@ -94,6 +95,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -116,6 +118,8 @@ public class BerthRuntime {
     private static final Logger LOG = Logger.getLogger(BerthRuntime.class.getName());
     /** Set by the launcher: Berth runs as berth.jar and owns the JVM. */
     public static final String LAUNCHED_PROPERTY = "berth.launcher";
+    /** Set once Berth serves; the launcher's start-up watchdog waits for it. */
+    public static final String READY_PROPERTY = "berth.ready";
 
     /** Microsecond ticks: PostgreSQL keeps timestamps to the microsecond, so what is stored reads back equal. */
     private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000));
@@ -198,13 +202,14 @@ public class BerthRuntime {
                 Berth %s started in %.1f s%s
                   config:   %s
                   storage:  %s %s (deletes %s)
-                  database: %s %s, schema version %s, installation %s
+                  database: %s %s, schema version %s, installation %s, %s
                   access:   %s%s""",
                 instance.version(), took.toMillis() / 1000.0,
                 launched ? ", listening on " + config.http() + " (" + url() + ")" : "",
                 config.source(),
                 storage.driver(), storage.location(), config.storage().deleteEnabled() ? "enabled" : "disabled",
-                db.mode(), db.location(), db.schemaVersion(), db.installationId(), Access.describe(config.auth()),
+                db.mode(), db.location(), db.schemaVersion(), db.installationId(), durability(db),
+                Access.describe(config.auth()),
                 launched && config.tls().enabled() ? "\n  tls:      " + config.tls() : ""));
         if (config.auth().mode().equals(BerthConfig.Auth.OPEN)) {
             LOG.warning("""
@@ -217,6 +222,19 @@ public class BerthRuntime {
         }
         Access.runCommand(config, database, passwordHasher, clock);
         warnDailyAboutCertificateExpiry();
+        // the launcher's start-up watchdog stands down
+        System.setProperty(READY_PROPERTY, "true");
+    }
+
+    /** e.g. "durable (fsync on, synchronous_commit on, full_page_writes on)"; a database that is not is a warning. */
+    private static String durability(DatabaseStatus.DatabaseReport db) {
+        String settings = new TreeMap<>(db.durability()).entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+        if (!db.durable()) {
+            LOG.warning("The metadata database does not run durably (" + settings + "): pushes acknowledged"
+                    + " before a crash or power loss may be lost");
+        }
+        return (db.durable() ? "durable" : "NOT durable") + " (" + settings + ")";
     }
 
     private String url() {
@@ -440,6 +458,15 @@ public class BerthRuntime {
     @ApplicationScoped
     DatabaseStatus databaseStatus() {
         return new PostgresDatabaseStatus(database);
+    }
+
+    /** Not live only when the embedded PostgreSQL stays down despite its supervisor's restarts. */
+    @Produces
+    LivenessStatus livenessStatus() {
+        return () -> {
+            EmbeddedPostgres embedded = embeddedPostgres;
+            return embedded == null ? Optional.empty() : embedded.failure();
+        };
     }
 
     @Produces

@@ -104,6 +104,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void startAndStopAreBoundedByDefaultAndTheBoundsAreSettings() {
+        BerthConfig defaults = ConfigLoader.load(Optional.empty(), Map.of());
+        assertThat(defaults.lifecycle().startupTimeout()).isEqualTo(Duration.ofSeconds(180));
+        assertThat(defaults.lifecycle().shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+
+        BerthConfig set = ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_STARTUP_TIMEOUT", "2",
+                "REGISTRY_SHUTDOWN_TIMEOUT", "1m30s"));
+        assertThat(set.lifecycle().startupTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(set.lifecycle().shutdownTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(set.warnings()).isEmpty();
+
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_STARTUP_TIMEOUT", "0")))
+                .hasMessageContaining("startup.timeout: expected seconds, or a duration such as 90s or 5m, found '0'");
+    }
+
+    @Test
     void dataDirectoryMovesEverythingThatIsNotSetExplicitly() {
         BerthConfig config = ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_DATA_DIRECTORY", "/var/lib/berth"));
 

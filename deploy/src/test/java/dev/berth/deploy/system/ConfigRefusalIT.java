@@ -43,6 +43,28 @@ class ConfigRefusalIT {
         }
     }
 
+    /**
+     * A start that hangs must end so that a supervisor can restart it: with a 2-second start-up
+     * timeout berth.jar is never ready in time, so it logs where every thread is and exits 3.
+     */
+    @Test
+    void aStartThatIsNotReadyInTimeEndsWithAThreadDump() throws Exception {
+        try (BerthProcess berth = BerthProcess.start(work, BerthProcess.freePort(),
+                Map.of("REGISTRY_STARTUP_TIMEOUT", "2"))) {
+            assertThat(berth.awaitExit(Duration.ofSeconds(120))).isEqualTo(3);
+            assertThat(berth.output())
+                    .contains("berth: not ready within startup.timeout (2 s); exiting with status 3")
+                    .contains("\"main\" #")
+                    .contains("\tat dev.berth.deploy.launcher.BerthLauncher.main");
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        Path binaries = work.resolve("berth-data/run/postgres-binaries");
+        while (!Processes.runningFrom(binaries).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(Processes.runningFrom(binaries)).as("no postgres left behind").isEmpty();
+    }
+
     @Test
     void unknownArgumentIsRefusedWithUsage() throws Exception {
         try (BerthProcess berth = BerthProcess.start(work, BerthProcess.freePort(), Map.of(), "--prot", "80")) {

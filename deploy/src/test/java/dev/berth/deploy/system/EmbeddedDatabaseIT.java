@@ -1,31 +1,45 @@
 package dev.berth.deploy.system;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The README's start command on a fresh machine: berth.jar with no configuration file starts an
  * embedded PostgreSQL under ./berth-data, serves /v2/, /admin and /health, keeps its data across a
- * restart, recovers from being killed, and leaves no postgres process behind when stopped.
+ * restart, recovers from being killed, and leaves no postgres process behind when stopped. And the
+ * faults found on the packaged jar: the embedded PostgreSQL runs durably, comes back by itself when
+ * its postmaster is killed, stops when Berth is killed, starts over an empty postmaster.pid and
+ * broken binaries; a full storage volume gives a failed upload's bytes back at once.
  */
 class EmbeddedDatabaseIT {
 
     private static final long LARGE_SEED = 99;
     private static final long LARGE_SIZE = 96L << 20;
+    /** The storage volume (a tmpfs) holds the interrupted and the retried large upload, not the one that fills it. */
+    private static final long VOLUME_SIZE = 192L << 20;
+    private static final long FILLING_SIZE = 256L << 20;
 
     @TempDir
     Path work;
 
     private String uploadLocation;
+    private boolean smallVolume;
 
     @Test
     void zeroConfigStartServesRestartsAndLeavesNothingBehind() throws Exception {
@@ -33,6 +47,8 @@ class EmbeddedDatabaseIT {
         Path data = work.resolve("berth-data");
         Path postgresBinaries = data.resolve("run/postgres-binaries");
         String installationId;
+        List<String> acknowledged = new CopyOnWriteArrayList<>();
+        Path storage = data.resolve("registry");
 
         try (BerthProcess berth = BerthProcess.start(work, port, Map.of())) {
             Duration ready = berth.awaitReady();
@@ -73,6 +89,17 @@ class EmbeddedDatabaseIT {
             assertThat(JsonFields.string(health.body(), "mode")).isEqualTo("embedded");
             assertThat(JsonFields.string(health.body(), "schemaVersion")).isEqualTo(LatestMigration.version());
             installationId = JsonFields.string(health.body(), "installationId");
+            // durable, whatever zonky's test defaults say
+            assertThat(JsonFields.string(health.body(), "fsync")).isEqualTo("on");
+            assertThat(JsonFields.string(health.body(), "synchronous_commit")).isEqualTo("on");
+            assertThat(JsonFields.string(health.body(), "full_page_writes")).isEqualTo("on");
+            assertThat(berth.output()).contains("durable (fsync on, full_page_writes on, synchronous_commit on)");
+            assertThat(berth.get("/health/live").statusCode()).isEqualTo(200);
+
+            postmasterKilledMidTraffic(berth, data, acknowledged);
+            if (smallVolume) {
+                fullVolumeReleasesTheFailedUpload(berth, work, storage);
+            }
 
             assertThat(berth.output())
                     .contains("listening on 127.0.0.1:" + port)
@@ -115,14 +142,33 @@ class EmbeddedDatabaseIT {
             inFlight.resume();
             uploader.join(60_000);
         }
-        assertThat(Processes.runningFrom(postgresBinaries)).as("a killed Berth leaves its postgres running").isNotEmpty();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!Processes.runningFrom(postgresBinaries).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(Processes.runningFrom(postgresBinaries)).as("a killed Berth's postgres stops by itself").isEmpty();
+
+        // what a power loss leaves: an empty postmaster.pid, and extracted binaries truncated under their marker
+        Files.writeString(data.resolve("postgres/postmaster.pid"), "");
+        Path postgresBinary;
+        try (Stream<Path> extractions = Files.list(postgresBinaries)) {
+            postgresBinary = extractions.filter(p -> p.getFileName().toString().startsWith("PG-")).findFirst()
+                    .orElseThrow().resolve("bin/postgres");
+        }
+        Files.write(postgresBinary, new byte[0]);
 
         try (BerthProcess recovered = BerthProcess.start(work, port, Map.of())) {
             recovered.awaitReady();
             String health = recovered.get("/health/ready").body();
             assertThat(JsonFields.checkStatus(health, "database")).isEqualTo("UP");
             assertThat(JsonFields.string(health, "installationId")).isEqualTo(installationId);
-            assertThat(recovered.output()).contains("Stopping PostgreSQL left running by a previous Berth");
+            assertThat(recovered.output()).contains("Removing the stale " + data.resolve("postgres/postmaster.pid"))
+                    .contains("are not intact (bin/postgres has 0 bytes");
+            assertThat(Files.size(postgresBinary)).as("extracted again").isPositive();
+            // every push acknowledged before the postmaster and then Berth were killed pulls
+            RegistryClient pulls = new RegistryClient(recovered);
+            assertThat(acknowledged).isNotEmpty().allSatisfy(digest ->
+                    assertThat(pulls.get("/v2/fault/db/blobs/" + digest).statusCode()).as(digest).isEqualTo(200));
 
             // the interrupted upload left no blob; the registry works and the client's retry succeeds
             RegistryClient client = new RegistryClient(recovered);
@@ -140,6 +186,105 @@ class EmbeddedDatabaseIT {
             recovered.stop();
         }
         assertThat(Processes.runningFrom(postgresBinaries)).as("postgres after the last stop").isEmpty();
+    }
+
+    /** The zero-config storage directory on a small volume of its own (mounting needs root, as here and in CI). */
+    @BeforeEach
+    void mountSmallStorageVolume() throws Exception {
+        Path storage = Files.createDirectories(work.resolve("berth-data/registry"));
+        smallVolume = Commands.run(work, Duration.ofSeconds(30), Map.of(), "mount", "-t", "tmpfs", "-o",
+                "size=" + VOLUME_SIZE, "berth-it-storage", storage.toString()).exitCode() == 0;
+    }
+
+    @AfterEach
+    void unmountStorageVolume() throws Exception {
+        if (smallVolume) {
+            Commands.run(work, Duration.ofSeconds(30), Map.of(), "umount", work.resolve("berth-data/registry").toString());
+        }
+    }
+
+    /**
+     * The OOM killer's way: SIGKILL to the postmaster while pushes go on. Requests answer 503
+     * UNAVAILABLE meanwhile; the supervisor restarts PostgreSQL and pushes work again within
+     * seconds, in the same Berth process, which stays live.
+     */
+    private static void postmasterKilledMidTraffic(BerthProcess berth, Path data, List<String> acknowledged)
+            throws Exception {
+        RegistryClient client = new RegistryClient(berth);
+        List<String> refusals = new CopyOnWriteArrayList<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread traffic = Thread.ofPlatform().start(() -> {
+            for (int i = 0; !stop.get(); i++) {
+                byte[] content = ("push " + i).getBytes(StandardCharsets.UTF_8);
+                String digest = RegistryClient.sha256(content);
+                try {
+                    HttpResponse<byte[]> push = client.send("POST", "/v2/fault/db/blobs/uploads/?digest=" + digest, content);
+                    if (push.statusCode() == 201) {
+                        acknowledged.add(digest);
+                    } else {
+                        refusals.add(push.statusCode() + " " + RegistryClient.text(push));
+                    }
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    refusals.add(e.toString());
+                }
+            }
+        });
+        try {
+            awaitCount(acknowledged, 3, Duration.ofSeconds(60));
+            Path pidFile = data.resolve("postgres/postmaster.pid");
+            long postmaster = Long.parseLong(Files.readAllLines(pidFile).getFirst().trim());
+            ProcessHandle.of(postmaster).orElseThrow().destroyForcibly();
+            long killed = System.nanoTime();
+            int before = acknowledged.size();
+
+            awaitCount(acknowledged, before + 3, Duration.ofSeconds(120));
+            System.out.printf("[measure] postmaster killed: pushes acknowledged again after %.1f s%n",
+                    (System.nanoTime() - killed) / 1e9);
+            assertThat(Long.parseLong(Files.readAllLines(pidFile).getFirst().trim())).isNotEqualTo(postmaster);
+        } finally {
+            stop.set(true);
+            traffic.join(150_000);
+        }
+        assertThat(berth.alive()).as("the same Berth process").isTrue();
+        assertThat(refusals).as("meanwhile, the registry's own answer").allSatisfy(r ->
+                assertThat(r).startsWith("503").contains("\"code\":\"UNAVAILABLE\""));
+        assertThat(berth.get("/health/live").statusCode()).isEqualTo(200);
+        assertThat(JsonFields.checkStatus(berth.get("/health/ready").body(), "database")).isEqualTo("UP");
+        assertThat(berth.output()).contains("Embedded PostgreSQL restarted");
+    }
+
+    private static void awaitCount(List<String> list, int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (list.size() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("only " + list.size() + " of " + count + " pushes acknowledged within " + timeout);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /**
+     * A push larger than the free space: 503 naming the cause, and the failed upload's bytes gone at
+     * once, so the next push fits.
+     */
+    private static void fullVolumeReleasesTheFailedUpload(BerthProcess berth, Path work, Path storage) throws Exception {
+        // curl reads the answer sent before the whole body arrived; Java's HttpClient only sees the connection close
+        String answer = Commands.ok(work, Duration.ofSeconds(120), "sh", "-c",
+                "head -c " + FILLING_SIZE + " /dev/zero | curl -sS -w '\\n%{http_code}' -X POST -T - "
+                        + "-H 'Content-Type: application/octet-stream' '" + new RegistryClient(berth).base()
+                        + "/v2/fault/disk/blobs/uploads/?digest=sha256:" + "0".repeat(64) + "'");
+        assertThat(answer).endsWith("\n503").contains("\"code\":\"UNAVAILABLE\"")
+                .contains("\"detail\":\"no space left on the storage volume");
+        try (Stream<Path> uploads = Files.list(storage.resolve("uploads"))) {
+            assertThat(uploads.toList()).as("the failed upload's bytes").isEmpty();
+        }
+        assertThat(berth.output()).contains("no space left on the storage volume at " + storage);
+        byte[] small = "fits again".getBytes(StandardCharsets.UTF_8);
+        assertThat(new RegistryClient(berth).send("POST",
+                "/v2/fault/disk/blobs/uploads/?digest=" + RegistryClient.sha256(small), small).statusCode()).isEqualTo(201);
     }
 
     private static long rssKilobytes(long pid) {

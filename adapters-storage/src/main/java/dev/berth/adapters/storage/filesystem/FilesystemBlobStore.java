@@ -2,6 +2,7 @@ package dev.berth.adapters.storage.filesystem;
 
 import dev.berth.adapters.storage.layout.KeyLayout;
 import dev.berth.application.port.BlobStore;
+import dev.berth.application.port.StorageFullException;
 import dev.berth.domain.Digest;
 import dev.berth.domain.UploadId;
 
@@ -94,10 +95,35 @@ public final class FilesystemBlobStore implements BlobStore {
             while ((filled = data.readNBytes(buffer, 0, buffer.length)) > 0) {
                 ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, filled);
                 while (chunk.hasRemaining()) {
-                    position += channel.write(chunk, position);
+                    try {
+                        position += channel.write(chunk, position);
+                    } catch (IOException e) {
+                        if (!outOfSpace(e)) {
+                            throw e;
+                        }
+                        long usable = usableSpace();
+                        // give the volume back what this write took, so that other pushes fit again
+                        channel.truncate(offset);
+                        throw new StorageFullException(root.toString(), usable, e);
+                    }
                 }
             }
             return position;
+        }
+    }
+
+    /** ENOSPC or EDQUOT, as the JDK words them (it has no exception type for either). */
+    private static boolean outOfSpace(IOException e) {
+        String message = e.getMessage();
+        return message != null && (message.contains("No space left on device") || message.contains("Disk quota exceeded")
+                || message.contains("There is not enough space on the disk"));
+    }
+
+    private long usableSpace() {
+        try {
+            return Files.getFileStore(root).getUsableSpace();
+        } catch (IOException e) {
+            return -1;
         }
     }
 

@@ -1,0 +1,28 @@
+package dev.berth.application.system;
+
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+
+import java.util.Map;
+
+/**
+ * Use case: should Berth's supervisor (systemd, Docker's restart policy, a Kubernetes liveness
+ * probe) restart it? Only when something Berth runs itself is beyond recovery: an external
+ * database or storage being down is not fixed by a restart, so it never makes Berth "not live".
+ */
+@Dependent
+public class CheckLiveness {
+
+    private final LivenessStatus status;
+
+    @Inject
+    public CheckLiveness(LivenessStatus status) {
+        this.status = status;
+    }
+
+    public HealthReport.Check check() {
+        return status.fatalProblem()
+                .map(problem -> new HealthReport.Check("berth", false, Map.of("problem", problem)))
+                .orElseGet(() -> new HealthReport.Check("berth", true, Map.of()));
+    }
+}

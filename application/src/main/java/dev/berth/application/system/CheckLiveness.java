@@ -4,6 +4,7 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Use case: should Berth's supervisor (systemd, Docker's restart policy, a Kubernetes liveness
@@ -12,6 +13,9 @@ import java.util.Map;
  */
 @Dependent
 public class CheckLiveness {
+
+    /** What anybody is told; how long and why (the database's words) only reaches administrators. */
+    static final String DOWN = "the embedded PostgreSQL stays down despite restarts";
 
     private final LivenessStatus status;
 
@@ -22,7 +26,7 @@ public class CheckLiveness {
 
     public HealthReport.Check check() {
         return status.fatalProblem()
-                .map(problem -> new HealthReport.Check("berth", false, Map.of("problem", problem)))
-                .orElseGet(() -> new HealthReport.Check("berth", true, Map.of()));
+                .map(problem -> new HealthReport.Check("berth", false, Map.of("problem", DOWN), Optional.of(problem)))
+                .orElseGet(() -> new HealthReport.Check("berth", true, Map.of(), Optional.empty()));
     }
 }

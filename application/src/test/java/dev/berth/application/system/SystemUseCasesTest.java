@@ -121,6 +121,7 @@ class SystemUseCasesTest {
         HealthReport.Check dead = new CheckLiveness(() -> Optional.of("the embedded PostgreSQL has been down for 61 s"))
                 .check();
         assertThat(dead.up()).isFalse();
-        assertThat(dead.details()).containsEntry("problem", "the embedded PostgreSQL has been down for 61 s");
+        assertThat(dead.details()).containsEntry("problem", "the embedded PostgreSQL stays down despite restarts");
+        assertThat(dead.cause()).contains("the embedded PostgreSQL has been down for 61 s");
     }
 }

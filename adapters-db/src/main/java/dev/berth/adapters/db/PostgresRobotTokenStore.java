@@ -41,18 +41,19 @@ public final class PostgresRobotTokenStore implements RobotTokenStore {
 
     @Override
     public Optional<RobotToken> findBySecret(String secretSha256) {
-        return jpa.transaction(em -> Rows.of(em.createNativeQuery(
-                        "SELECT " + COLUMNS + " FROM robot_token WHERE secret_sha256 = :secret")
-                .setParameter("secret", secretSha256))
-                .findFirst()
-                .map(PostgresRobotTokenStore::token));
+        return findWhere("secret_sha256", secretSha256);
     }
 
     @Override
     public Optional<RobotToken> find(UUID id) {
+        return findWhere("id", id);
+    }
+
+    /** @param column a unique column of {@code robot_token} (a constant, never input) */
+    private Optional<RobotToken> findWhere(String column, Object value) {
         return jpa.transaction(em -> Rows.of(em.createNativeQuery(
-                        "SELECT " + COLUMNS + " FROM robot_token WHERE id = :id")
-                .setParameter("id", id))
+                        "SELECT " + COLUMNS + " FROM robot_token WHERE " + column + " = :value")
+                .setParameter("value", value))
                 .findFirst()
                 .map(PostgresRobotTokenStore::token));
     }

@@ -2,6 +2,7 @@ package dev.berth.deploy.system;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.ElementClickInterceptedException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -89,8 +90,16 @@ final class Browser implements AutoCloseable {
         new WebDriverWait(driver, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(locator, text));
     }
 
+    /** Clicks once the element is clickable and nothing (a notification fading out) lies over it. */
     void click(By locator) {
-        new WebDriverWait(driver, WAIT).until(ExpectedConditions.elementToBeClickable(locator)).click();
+        new WebDriverWait(driver, WAIT).ignoring(ElementClickInterceptedException.class).until(d -> {
+            WebElement element = ExpectedConditions.elementToBeClickable(locator).apply(d);
+            if (element == null) {
+                return false;
+            }
+            element.click();
+            return true;
+        });
     }
 
     /** Text typed into a Vaadin field (its input lives in the light DOM), replacing what was there. */

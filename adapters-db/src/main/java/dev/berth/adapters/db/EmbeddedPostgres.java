@@ -28,6 +28,10 @@ import java.util.stream.Collectors;
  * synchronous commits, full page writes: zonky's test defaults turn the first two off), and is
  * supervised: when its postmaster dies (the OOM killer) it is started again, with backoff, on the
  * same port, so the connection pool finds it again without a restart of Berth.
+ * <p>
+ * It lets in only who knows its password ({@link PostgresPassword}): any other process on the host
+ * could otherwise connect as the superuser, make itself a registry administrator and run commands
+ * as Berth's operating-system user ({@code COPY ... TO PROGRAM}).
  */
 public final class EmbeddedPostgres implements AutoCloseable {
 
@@ -56,12 +60,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
     /** System.nanoTime() when the postmaster was found dead, while it stays down; else null. */
     private volatile Long downSinceNanos;
     private volatile String lastFailure;
+    private final String password;
     private long nextAttemptNanos;
     private Duration restartDelay = FIRST_RESTART_DELAY;
 
     private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres server, Path dataDirectory,
-                             Path binariesDirectory, Duration giveUpAfter, Duration startupWait) {
+                             Path binariesDirectory, String password, Duration giveUpAfter, Duration startupWait) {
         this.server = server;
+        this.password = password;
         this.giveUpAfter = giveUpAfter;
         this.startupWait = startupWait;
         this.dataDirectory = dataDirectory;
@@ -99,9 +105,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
             Files.createDirectories(binariesDirectory);
             PostgresBinaries.discardBroken(binariesDirectory);
             stopOrphanedServer(dataDirectory);
-            var server = startServer(dataDirectory, binariesDirectory, port, startupWait);
-            EmbeddedPostgres postgres = new EmbeddedPostgres(server, dataDirectory, binariesDirectory, giveUpAfter,
-                    startupWait);
+            String password = PostgresPassword.readOrCreate(dataDirectory);
+            var server = startServer(dataDirectory, binariesDirectory, port, password, startupWait);
+            EmbeddedPostgres postgres = new EmbeddedPostgres(server, dataDirectory, binariesDirectory, password,
+                    giveUpAfter, startupWait);
             try {
                 PostgresBinaries.seal(binariesDirectory);
                 postgres.logDurability();
@@ -117,12 +124,16 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     private static io.zonky.test.db.postgres.embedded.EmbeddedPostgres startServer(Path dataDirectory,
                                                                                  Path binariesDirectory, int port,
-                                                                                 Duration startupWait)
+                                                                                 String password, Duration startupWait)
             throws IOException {
         var builder = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false)
                 .setOverrideWorkingDirectory(binariesDirectory.toFile())
+                // after zonky's initdb (which trusts everybody) and before the server first listens
+                .setDataDirectoryCustomizer(directory -> PostgresPassword.require(directory.toPath(),
+                        binariesDirectory, password))
+                .setConnectConfig("password", password)
                 .setPGStartupWait(startupWait)
                 // zonky's readiness probe connects to "localhost", which may resolve to ::1
                 .setServerConfig("listen_addresses", "127.0.0.1,::1")
@@ -252,7 +263,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         if (closed) {
             return;
         }
-        server = startServer(dataDirectory, binariesDirectory, port, startupWait);
+        server = startServer(dataDirectory, binariesDirectory, port, password, startupWait);
         postmaster = postmaster(dataDirectory).orElse(null);
     }
 
@@ -277,6 +288,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     public Map<String, String> durability() {
         Properties properties = new Properties();
         properties.setProperty("user", user());
+        properties.setProperty("password", password);
         try (Connection connection = new org.postgresql.Driver().connect(jdbcUrl(), properties);
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT name, setting FROM pg_settings WHERE name IN ("
@@ -308,6 +320,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     public String user() {
         return "postgres";
+    }
+
+    /** The superuser's password, also in {@link PostgresPassword#FILE} of the data directory (owner-only). */
+    public String password() {
+        return password;
     }
 
     public int port() {

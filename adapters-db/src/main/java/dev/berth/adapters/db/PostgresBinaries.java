@@ -102,7 +102,7 @@ final class PostgresBinaries {
         return null;
     }
 
-    private static List<Path> extractions(Path binariesDirectory) throws IOException {
+    static List<Path> extractions(Path binariesDirectory) throws IOException {
         if (!Files.isDirectory(binariesDirectory)) {
             return List.of();
         }

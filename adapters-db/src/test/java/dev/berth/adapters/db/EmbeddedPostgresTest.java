@@ -6,12 +6,14 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -41,6 +43,44 @@ class EmbeddedPostgresTest {
             assertThat(postgres.postmasterPid().orElse(first)).as("a new postmaster").isNotEqualTo(first);
             assertThat(count(postgres, "SELECT count(*) FROM acknowledged")).as("the committed row").isEqualTo(1L);
             assertThat(postgres.failure()).isEmpty();
+        }
+    }
+
+    @Test
+    void letsInOnlyWhoKnowsThePasswordOverLoopback() throws Exception {
+        try (EmbeddedPostgres postgres = start()) {
+            // trust would let a wrong password in; the server itself refuses it (the driver refuses an empty one)
+            assertThat(refusal(postgres, "guess")).as("a wrong password").contains("password authentication failed");
+            assertThat(count(postgres, "SELECT 1")).isEqualTo(1L);
+
+            Path passwordFile = directory.resolve("data").resolve(PostgresPassword.FILE);
+            assertThat(Files.readString(passwordFile)).isEqualTo("*:*:*:postgres:" + postgres.password() + "\n");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile))).isEqualTo("rw-------");
+            assertThat(activeLines(directory.resolve("data/pg_hba.conf"))).containsExactly(
+                    "host all all 127.0.0.1/32 scram-sha-256", "host all all ::1/128 scram-sha-256");
+            assertThat(count(postgres, "SELECT count(*) FROM pg_settings WHERE name = 'unix_socket_directories'"
+                    + " AND setting = ''")).as("no Unix socket").isEqualTo(1L);
+        }
+        try (EmbeddedPostgres again = start()) {
+            assertThat(again.password()).as("kept across restarts")
+                    .isEqualTo(Files.readString(directory.resolve("data").resolve(PostgresPassword.FILE)).strip()
+                            .substring("*:*:*:postgres:".length()));
+            assertThat(count(again, "SELECT 1")).isEqualTo(1L);
+        }
+    }
+
+    @Test
+    void locksADataDirectoryThatTrustedEverybody() throws Exception {
+        start().close();
+        // what a Berth before password authentication left: zonky's initdb trusts every local connection
+        Files.writeString(directory.resolve("data/pg_hba.conf"), "local all all trust\n"
+                + "host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\nhost replication all 127.0.0.1/32 trust\n");
+        Files.delete(directory.resolve("data").resolve(PostgresPassword.FILE));
+
+        try (EmbeddedPostgres postgres = start()) {
+            assertThat(refusal(postgres, "guess")).contains("password authentication failed");
+            assertThat(count(postgres, "SELECT 1")).isEqualTo(1L);
+            assertThat(activeLines(directory.resolve("data/pg_hba.conf"))).noneMatch(line -> line.contains("trust"));
         }
     }
 
@@ -116,15 +156,29 @@ class EmbeddedPostgresTest {
         }
     }
 
+    /** The driver's message when a connection with this password is refused (empty when it is let in). */
+    private static String refusal(EmbeddedPostgres postgres, String password) {
+        try (Connection ignored = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), password)) {
+            return "";
+        } catch (SQLException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static List<String> activeLines(Path file) throws IOException {
+        return Files.readAllLines(file).stream().filter(l -> !l.isBlank() && !l.startsWith("#"))
+                .map(l -> l.trim().replaceAll("\\s+", " ")).toList();
+    }
+
     private static void execute(EmbeddedPostgres postgres, String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), "");
+        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password());
              Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }
 
     private static long count(EmbeddedPostgres postgres, String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), "");
+        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password());
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(sql)) {
             rows.next();

@@ -76,7 +76,7 @@ class PostgresBrowsingTest {
     void databaseMigratedFromV5WithContent() throws SQLException {
         server = EmbeddedPostgres.start(directory.resolve("data"), directory.resolve("binaries"), 0);
         Flyway.configure(PostgresBrowsingTest.class.getClassLoader())
-                .dataSource(server.jdbcUrl(), server.user(), "")
+                .dataSource(server.jdbcUrl(), server.user(), server.password())
                 .locations("classpath:db/migration")
                 .target("5")
                 .load()
@@ -100,7 +100,7 @@ class PostgresBrowsingTest {
                     WHERE r.name = 'legacy/app';
                 """);
         database = MetadataDatabase.open(new DatabaseSettings("embedded", "127.0.0.1:" + server.port(),
-                server.jdbcUrl(), server.user(), "", 4));
+                server.jdbcUrl(), server.user(), server.password(), 4));
         catalog = new PostgresRepositoryCatalog(database);
         catalog.browse(RepositoryFilter.ALL, RepositorySort.NAME, false, 0, 10)
                 .forEach(summary -> backfilled.put(summary.name().value(), summary));
@@ -141,7 +141,7 @@ class PostgresBrowsingTest {
     }
 
     private void sql(String statements) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), server.user(), "");
+        try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
              Statement statement = connection.createStatement()) {
             statement.execute(statements);
         }
@@ -210,7 +210,7 @@ class PostgresBrowsingTest {
 
         private String explain(String query) throws SQLException {
             StringBuilder plan = new StringBuilder();
-            try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), server.user(), "");
+            try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
                  Statement statement = connection.createStatement();
                  ResultSet rows = statement.executeQuery("EXPLAIN " + query)) {
                 while (rows.next()) {

@@ -21,7 +21,7 @@ final class TestDatabase implements AutoCloseable {
         EmbeddedPostgres server = EmbeddedPostgres.start(directory.resolve("data"), directory.resolve("binaries"), 0);
         try {
             return new TestDatabase(server, MetadataDatabase.open(new DatabaseSettings("embedded",
-                    "127.0.0.1:" + server.port(), server.jdbcUrl(), server.user(), "", 10)));
+                    "127.0.0.1:" + server.port(), server.jdbcUrl(), server.user(), server.password(), 10)));
         } catch (RuntimeException e) {
             server.close();
             throw e;

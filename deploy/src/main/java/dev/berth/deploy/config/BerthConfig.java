@@ -110,8 +110,12 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
 
         String name();
 
-        /** {@code storage.filesystem}: the default. */
-        record Filesystem(Path rootDirectory) implements Driver {
+        /**
+         * {@code storage.filesystem}: the default.
+         *
+         * @param shared the store is group-readable (0750/0640) instead of owner-only (0700/0600)
+         */
+        record Filesystem(Path rootDirectory, boolean shared) implements Driver {
             @Override
             public String name() {
                 return "filesystem";

@@ -34,7 +34,8 @@ final class StorageDrivers {
         raw.markRead("storage." + driver);
         return switch (driver) {
             case "filesystem" -> new BerthConfig.Driver.Filesystem(Path.of(raw.string("storage.filesystem.rootdirectory",
-                    dataDirectory.resolve("registry").toString())).toAbsolutePath().normalize());
+                    dataDirectory.resolve("registry").toString())).toAbsolutePath().normalize(),
+                    raw.bool("storage.filesystem.shared", false));
             case "inmemory" -> new BerthConfig.Driver.InMemory();
             case "s3" -> s3(raw);
             case "oss" -> oss(raw);

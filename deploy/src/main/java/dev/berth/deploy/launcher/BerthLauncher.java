@@ -8,6 +8,7 @@ import dev.berth.deploy.config.HttpAddress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.InvocationTargetException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 /**
  * The Start-Class of berth.jar: reads and validates Berth's configuration before anything boots
@@ -27,6 +29,10 @@ import java.util.Optional;
 public final class BerthLauncher {
 
     private static final String PAYARA_MAIN = "fish.payara.micro.impl.PayaraMicroImpl";
+    /** Set by the application (BerthRuntime) when it has booted: its start summary, "{took}" for the seconds. */
+    static final String STARTED_PROPERTY = "berth.started";
+    /** The start summary's logger: the runtime's, as in an application server. */
+    private static final String RUNTIME_LOGGER = "dev.berth.deploy.runtime.BerthRuntime";
     /** Tells the application to import this htpasswd file and exit (the users command). */
     public static final String IMPORT_COMMAND_PROPERTY = "berth.command.import-htpasswd";
     static final String USAGE = """
@@ -96,6 +102,23 @@ public final class BerthLauncher {
             return;
         }
         startPayara(payaraArguments);
+        announceStarted();
+    }
+
+    /**
+     * PayaraMicroImpl.main returns once the application is served; before that, a request got
+     * Payara's 500. The runtime left its start summary in {@value #STARTED_PROPERTY}: logged now, under
+     * the runtime's logger, and the start-up watchdog stands down. Without it the deployment failed,
+     * and the watchdog ends the JVM.
+     */
+    private static void announceStarted() {
+        String summary = System.getProperty(STARTED_PROPERTY);
+        if (summary == null) {
+            return;
+        }
+        long took = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        Logger.getLogger(RUNTIME_LOGGER).info(summary.replace("{took}", String.format("%.1f", took / 1000.0)));
+        System.setProperty(LifecycleWatchdog.READY_PROPERTY, "true");
     }
 
     /** The file of {@code users import-htpasswd FILE}. */
@@ -143,7 +166,8 @@ public final class BerthLauncher {
     }
 
     private static List<String> payaraArguments(BerthConfig config, HttpAddress http) throws IOException {
-        Path runDirectory = Files.createDirectories(config.dataDirectory().resolve("run"));
+        Path runDirectory = DataDirectory.prepare(config.dataDirectory(),
+                config.storage().driver() instanceof BerthConfig.Driver.Filesystem fs && fs.shared());
         Path preBoot = runDirectory.resolve("pre-boot-commands.txt");
         // a command's private listener stays plain HTTP on loopback
         boolean tls = config.tls().enabled() && http.equals(config.http());

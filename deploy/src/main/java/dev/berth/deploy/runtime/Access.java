@@ -127,9 +127,10 @@ final class Access {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the initial admin password to " + file, e);
         }
-        // shown this once; afterwards only the file has it
-        LOG.warning("Initial administrator '" + admin.name() + "' created with the generated password "
-                + admin.password() + " (also in " + file + ", readable only by its owner). Change it, then delete the file.");
+        // never the password itself: logs are shipped and kept where its owner-only file is not
+        LOG.warning("Initial administrator '" + admin.name() + "' created with a generated password, written to "
+                + file + " (readable only by its owner; set " + ADMIN_PASSWORD_ENV + " before the first start to"
+                + " choose it instead). Sign in, change it, then delete the file.");
     }
 
     private static ImportHtpasswd.Result importHtpasswd(BerthConfig config, MetadataDatabase database,

@@ -120,6 +120,8 @@ public class BerthRuntime {
     public static final String LAUNCHED_PROPERTY = "berth.launcher";
     /** Set once Berth serves; the launcher's start-up watchdog waits for it. */
     public static final String READY_PROPERTY = "berth.ready";
+    /** Under the launcher: the start summary, with {took} for the seconds, which the launcher logs once Payara serves. */
+    public static final String STARTED_PROPERTY = "berth.started";
 
     /** Microsecond ticks: PostgreSQL keeps timestamps to the microsecond, so what is stored reads back equal. */
     private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000));
@@ -197,20 +199,27 @@ public class BerthRuntime {
                 new PruneAuditLog(auditLog(), auditRetention(), clock));
 
         DatabaseStatus.DatabaseReport db = new PostgresDatabaseStatus(database).report();
-        Duration took = Duration.between(instance.startedAt(), clock.instant());
-        LOG.info(() -> String.format("""
-                Berth %s started in %.1f s%s
+        String summary = String.format("""
+                Berth %s started in {took} s%s
                   config:   %s
                   storage:  %s %s (deletes %s)
                   database: %s %s, schema version %s, installation %s, %s
                   access:   %s%s""",
-                instance.version(), took.toMillis() / 1000.0,
+                instance.version(),
                 launched ? ", listening on " + config.http() + " (" + url() + ")" : "",
                 config.source(),
                 storage.driver(), storage.location(), config.storage().deleteEnabled() ? "enabled" : "disabled",
                 db.mode(), db.location(), db.schemaVersion(), db.installationId(), durability(db),
                 Access.describe(config.auth()),
-                launched && config.tls().enabled() ? "\n  tls:      " + config.tls() : ""));
+                launched && config.tls().enabled() ? "\n  tls:      " + config.tls() : "");
+        if (launched) {
+            // Payara serves the application only once its boot returns: the launcher says "started"
+            // then, so that whoever waits for the line may send requests at once
+            System.setProperty(STARTED_PROPERTY, summary);
+        } else {
+            Duration took = Duration.between(instance.startedAt(), clock.instant());
+            LOG.info(() -> summary.replace("{took}", String.format("%.1f", took.toMillis() / 1000.0)));
+        }
         if (config.auth().mode().equals(BerthConfig.Auth.OPEN)) {
             LOG.warning("""
                     
@@ -222,8 +231,9 @@ public class BerthRuntime {
         }
         Access.runCommand(config, database, passwordHasher, clock);
         warnDailyAboutCertificateExpiry();
-        // the launcher's start-up watchdog stands down
-        System.setProperty(READY_PROPERTY, "true");
+        if (!launched) {
+            System.setProperty(READY_PROPERTY, "true");
+        }
     }
 
     /** e.g. "durable (fsync on, synchronous_commit on, full_page_writes on)"; a database that is not is a warning. */
@@ -265,7 +275,7 @@ public class BerthRuntime {
         embeddedPostgres = EmbeddedPostgres.start(db.embeddedDirectory(), binaries, db.embeddedPort());
         return new DatabaseSettings("embedded",
                 "127.0.0.1:" + embeddedPostgres.port() + ", data in " + embeddedPostgres.dataDirectory(),
-                embeddedPostgres.jdbcUrl(), embeddedPostgres.user(), "", db.maxPoolSize());
+                embeddedPostgres.jdbcUrl(), embeddedPostgres.user(), embeddedPostgres.password(), db.maxPoolSize());
     }
 
     /**

@@ -21,7 +21,7 @@ final class BlobStores {
 
     static BlobStore open(BerthConfig.Driver driver, Clock clock) {
         return switch (driver) {
-            case BerthConfig.Driver.Filesystem fs -> new FilesystemBlobStore(fs.rootDirectory());
+            case BerthConfig.Driver.Filesystem fs -> new FilesystemBlobStore(fs.rootDirectory(), fs.shared());
             case BerthConfig.Driver.InMemory ignored -> new InMemoryBlobStore(clock);
             case BerthConfig.Driver.S3 s3 -> new S3BlobStore(new S3Settings("s3", s3.bucket(), s3.region(), s3.endpoint(),
                     s3.pathStyle(), s3.accessKey(), s3.secretKey(), s3.encrypt(), s3.keyId(), s3.chunkSize(),

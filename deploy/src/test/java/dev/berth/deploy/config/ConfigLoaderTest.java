@@ -104,6 +104,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theFilesystemStoreIsOwnerOnlyUnlessSharedOnPurpose() throws IOException {
+        BerthConfig defaults = ConfigLoader.load(Optional.empty(), Map.of());
+        assertThat(((BerthConfig.Driver.Filesystem) defaults.storage().driver()).shared()).isFalse();
+
+        BerthConfig shared = ConfigLoader.load(file("""
+                storage:
+                  filesystem:
+                    rootdirectory: /srv/registry
+                    shared: true
+                """), Map.of());
+        assertThat(((BerthConfig.Driver.Filesystem) shared.storage().driver()).shared()).isTrue();
+        assertThat(((BerthConfig.Driver.Filesystem) ConfigLoader.load(Optional.empty(),
+                Map.of("REGISTRY_STORAGE_FILESYSTEM_SHARED", "true")).storage().driver()).shared()).isTrue();
+    }
+
+    @Test
     void startAndStopAreBoundedByDefaultAndTheBoundsAreSettings() {
         BerthConfig defaults = ConfigLoader.load(Optional.empty(), Map.of());
         assertThat(defaults.lifecycle().startupTimeout()).isEqualTo(Duration.ofSeconds(180));

@@ -165,7 +165,7 @@ final class AdminBerth {
     /** Direct SQL on Berth's embedded database, for data sets no client would push in a test's time. */
     void sql(String statement) throws SQLException {
         try (Connection connection = DriverManager.getConnection(
-                "jdbc:postgresql://127.0.0.1:" + databasePort + "/postgres", "postgres", "");
+                "jdbc:postgresql://127.0.0.1:" + databasePort + "/postgres", "postgres", BerthProcess.embeddedDatabasePassword(work));
              Statement sql = connection.createStatement()) {
             sql.execute(statement);
         }
@@ -204,7 +204,7 @@ final class AdminBerth {
 
     MetadataDatabase openDatabase() {
         return MetadataDatabase.open(new DatabaseSettings("embedded", "test",
-                "jdbc:postgresql://127.0.0.1:" + databasePort + "/postgres", "postgres", "", 2));
+                "jdbc:postgresql://127.0.0.1:" + databasePort + "/postgres", "postgres", BerthProcess.embeddedDatabasePassword(work), 2));
     }
 
     /** Trusts whatever certificate Berth serves: the certificate tests switch it. */

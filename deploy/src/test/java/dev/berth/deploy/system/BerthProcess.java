@@ -1,6 +1,7 @@
 package dev.berth.deploy.system;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -85,6 +87,34 @@ final class BerthProcess implements AutoCloseable {
     }
 
     /** As {@link #awaitReady()}, for tests that boot several times on a machine that may be busy. */
+    /** The embedded PostgreSQL's superuser password of a zero-config Berth started in {@code work}. */
+    static String embeddedDatabasePassword(Path work) {
+        try {
+            return Files.readString(work.resolve("berth-data/postgres/berth-pgpass")).strip().replaceFirst(".*:", "");
+        } catch (IOException e) {
+            throw new UncheckedIOException("no password file of the embedded database under " + work, e);
+        }
+    }
+
+    /**
+     * Waits for the log's "Berth ... started in" line, which promises that Berth serves: a request
+     * sent right after it must be answered by Berth, not by a Payara still deploying.
+     */
+    Duration awaitStartedLine() throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        Pattern started = Pattern.compile("Berth \\S+ started in \\d+\\.\\d s");
+        while (System.nanoTime() < deadline) {
+            if (started.matcher(output()).find()) {
+                return Duration.ofNanos(System.nanoTime() - startedNanos);
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("Berth exited with " + process.exitValue() + " before it started:\n" + output());
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("Berth did not log that it started within " + READY_TIMEOUT + ":\n" + output());
+    }
+
     Duration awaitReady(Duration timeout) throws InterruptedException, IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {

@@ -10,14 +10,20 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The README's start command on a fresh machine: berth.jar with no configuration file starts an
@@ -51,8 +57,9 @@ class EmbeddedDatabaseIT {
         Path storage = data.resolve("registry");
 
         try (BerthProcess berth = BerthProcess.start(work, port, Map.of())) {
-            Duration ready = berth.awaitReady();
-            System.out.printf("[measure] first start: java -jar to first 200 on /v2/ in %.1f s%n", ready.toMillis() / 1000.0);
+            Duration ready = berth.awaitStartedLine();
+            System.out.printf("[measure] first start: java -jar to the started line in %.1f s%n", ready.toMillis() / 1000.0);
+            assertThat(berth.get("/v2/").statusCode()).as("/v2/ right after the started line").isEqualTo(200);
 
             assertThat(berth.listeningAddresses()).as("Berth's JVM listens on its HTTP address and nothing else")
                     .containsExactly("127.0.0.1:" + port);
@@ -72,8 +79,10 @@ class EmbeddedDatabaseIT {
             assertThat(admin.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
             assertThat(admin.body()).contains("window.Vaadin");
             assertThat(berth.get("/lumo/lumo.css").statusCode()).as("admin UI theme").isEqualTo(200);
-            // the first start's generated admin password, from the owner-only file, signs in
+            // the first start's generated admin password, from the owner-only file, signs in; no log has it
             String password = Files.readString(data.resolve("initial-admin-password")).strip();
+            assertThat(berth.output()).doesNotContain(password).contains(data.resolve("initial-admin-password").toString());
+            assertThat(mode(data.resolve("initial-admin-password"))).isEqualTo("rw-------");
             try (Browser browser = Browser.open("http://127.0.0.1:" + port, work)) {
                 browser.signIn("admin", password);
                 assertThat(browser.waitFor(By.id("storage-location")).getText()).isEqualTo(data.resolve("registry").toString());
@@ -95,6 +104,7 @@ class EmbeddedDatabaseIT {
             assertThat(JsonFields.string(health.body(), "full_page_writes")).isEqualTo("on");
             assertThat(berth.output()).contains("durable (fsync on, full_page_writes on, synchronous_commit on)");
             assertThat(berth.get("/health/live").statusCode()).isEqualTo(200);
+            ownerOnlyAndLockedDown(berth, data);
 
             postmasterKilledMidTraffic(berth, data, acknowledged);
             if (smallVolume) {
@@ -193,7 +203,7 @@ class EmbeddedDatabaseIT {
     void mountSmallStorageVolume() throws Exception {
         Path storage = Files.createDirectories(work.resolve("berth-data/registry"));
         smallVolume = Commands.run(work, Duration.ofSeconds(30), Map.of(), "mount", "-t", "tmpfs", "-o",
-                "size=" + VOLUME_SIZE, "berth-it-storage", storage.toString()).exitCode() == 0;
+                "size=" + VOLUME_SIZE + ",mode=0700", "berth-it-storage", storage.toString()).exitCode() == 0;
     }
 
     @AfterEach
@@ -271,6 +281,11 @@ class EmbeddedDatabaseIT {
      * once, so the next push fits.
      */
     private static void fullVolumeReleasesTheFailedUpload(BerthProcess berth, Path work, Path storage) throws Exception {
+        // pushes cut off while the postmaster was down may have left theirs: only this one's must go
+        List<Path> before;
+        try (Stream<Path> uploads = Files.list(storage.resolve("uploads"))) {
+            before = uploads.toList();
+        }
         // curl reads the answer sent before the whole body arrived; Java's HttpClient only sees the connection close
         String answer = Commands.ok(work, Duration.ofSeconds(120), "sh", "-c",
                 "head -c " + FILLING_SIZE + " /dev/zero | curl -sS -w '\\n%{http_code}' -X POST -T - "
@@ -279,12 +294,43 @@ class EmbeddedDatabaseIT {
         assertThat(answer).endsWith("\n503").contains("\"code\":\"UNAVAILABLE\"")
                 .contains("\"detail\":\"no space left on the storage volume");
         try (Stream<Path> uploads = Files.list(storage.resolve("uploads"))) {
-            assertThat(uploads.toList()).as("the failed upload's bytes").isEmpty();
+            assertThat(uploads.toList()).as("the failed upload's bytes").containsExactlyInAnyOrderElementsOf(before);
         }
         assertThat(berth.output()).contains("no space left on the storage volume at " + storage);
         byte[] small = "fits again".getBytes(StandardCharsets.UTF_8);
         assertThat(new RegistryClient(berth).send("POST",
                 "/v2/fault/disk/blobs/uploads/?digest=" + RegistryClient.sha256(small), small).statusCode()).isEqualTo(201);
+    }
+
+    /**
+     * What other local users could reach: the data directory and everything stored are owner-only,
+     * and the embedded PostgreSQL lets in nobody without its password (trust would let anybody
+     * become a registry administrator).
+     */
+    private static void ownerOnlyAndLockedDown(BerthProcess berth, Path data) throws Exception {
+        new RegistryClient(berth).pushBlob("perm/check", "layer bytes".getBytes(StandardCharsets.UTF_8));
+        assertThat(mode(data)).isEqualTo("rwx------");
+        try (Stream<Path> stored = Files.walk(data.resolve("registry"))) {
+            assertThat(stored.toList()).allSatisfy(path -> assertThat(mode(path)).as(path.toString())
+                    .isEqualTo(Files.isDirectory(path) ? "rwx------" : "rw-------"));
+        }
+        Matcher embedded = Pattern.compile("database: embedded 127\\.0\\.0\\.1:(\\d+)").matcher(berth.output());
+        assertThat(embedded.find()).isTrue();
+        String url = "jdbc:postgresql://127.0.0.1:" + embedded.group(1) + "/postgres";
+        assertThatThrownBy(() -> DriverManager.getConnection(url, "postgres", "no-such-password").close())
+                .as("a connection without the password").hasMessageContaining("password authentication failed");
+        String password = Files.readString(data.resolve("postgres/berth-pgpass")).strip().replaceFirst(".*:", "");
+        try (Connection connection = DriverManager.getConnection(url, "postgres", password)) {
+            assertThat(connection.isValid(5)).as("the owner-only password file lets the operator in").isTrue();
+        }
+    }
+
+    private static String mode(Path path) {
+        try {
+            return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static long rssKilobytes(long pid) {

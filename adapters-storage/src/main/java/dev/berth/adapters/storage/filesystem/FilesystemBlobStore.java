@@ -15,9 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
@@ -37,7 +41,10 @@ import static java.nio.file.StandardOpenOption.WRITE;
  * durable once committed. The two-character fan-out keeps directories small; fan-out directories
  * are never removed, so a commit cannot race a cleanup of its target directory.
  *
- * <p>The root and the directories below it are created when first needed.
+ * <p>The root and the directories below it are created when first needed, owner-only (0700, files
+ * 0600): private images' layers are not for every local user. A store shared on purpose (a backup
+ * or scanning job in the same group) is created group-readable instead (0750/0640); the umask
+ * may narrow either further.
  */
 public final class FilesystemBlobStore implements BlobStore {
 
@@ -47,11 +54,23 @@ public final class FilesystemBlobStore implements BlobStore {
     private final Path root;
     private final Path blobs;
     private final Path uploads;
+    private final FileAttribute<Set<PosixFilePermission>> directoryPermissions;
+    private final FileAttribute<Set<PosixFilePermission>> filePermissions;
 
+    /** An owner-only store. */
     public FilesystemBlobStore(Path root) {
+        this(root, false);
+    }
+
+    /** @param sharedWithGroup group members may read the store (for setups that share it on purpose) */
+    public FilesystemBlobStore(Path root, boolean sharedWithGroup) {
         this.root = root.toAbsolutePath().normalize();
         this.blobs = this.root.resolve(KeyLayout.BLOBS);
         this.uploads = this.root.resolve(KeyLayout.UPLOADS);
+        this.directoryPermissions = PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString(sharedWithGroup ? "rwxr-x---" : "rwx------"));
+        this.filePermissions = PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString(sharedWithGroup ? "rw-r-----" : "rw-------"));
     }
 
     @Override
@@ -72,8 +91,8 @@ public final class FilesystemBlobStore implements BlobStore {
         Path file = uploadPath(upload);
         FileChannel channel;
         if (offset == 0) {
-            Files.createDirectories(uploads);
-            channel = FileChannel.open(file, CREATE, WRITE);
+            Files.createDirectories(uploads, directoryPermissions);
+            channel = FileChannel.open(file, Set.of(CREATE, WRITE), filePermissions);
         } else {
             try {
                 channel = FileChannel.open(file, WRITE);
@@ -277,13 +296,13 @@ public final class FilesystemBlobStore implements BlobStore {
      * Creates {@code dir} and its missing parents, fsyncing each new entry's parent: a committed
      * blob is only durable if the directories leading to it are.
      */
-    private static void createDurably(Path dir) throws IOException {
+    private void createDurably(Path dir) throws IOException {
         if (Files.isDirectory(dir)) {
             return;
         }
         createDurably(dir.getParent());
         try {
-            Files.createDirectory(dir);
+            Files.createDirectory(dir, directoryPermissions);
         } catch (FileAlreadyExistsException e) {
             // created concurrently; still fsync below, the other creator may not have yet
             if (!Files.isDirectory(dir)) {

@@ -13,6 +13,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -91,6 +92,58 @@ class FilesystemBlobStoreTest extends BlobStoreContract {
 
         assertThat(store.size(Digest.of(DigestAlgorithm.SHA256, CONTENT))).hasValue(CONTENT.length);
         assertThat(missing).isDirectory();
+    }
+
+    @Test
+    void createsEverythingOwnerOnlyByDefault() throws IOException {
+        Path registry = root.resolve("registry");
+        Digest digest = pushTo(new FilesystemBlobStore(registry), CONTENT);
+        UploadId inProgress = UploadId.random();
+        new FilesystemBlobStore(registry).writeUpload(inProgress, 0, new ByteArrayInputStream(CONTENT));
+
+        assertPermissions(registry, "rwx------", "rw-------");
+        assertThat(permissions(registry.resolve("blobs/sha256/" + digest.hex().substring(0, 2) + "/" + digest.hex())))
+                .isEqualTo("rw-------");
+        assertThat(permissions(registry.resolve("uploads/" + inProgress))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void aStoreSharedOnPurposeIsReadableByTheGroupOnly() throws IOException {
+        Path registry = root.resolve("shared");
+        pushTo(new FilesystemBlobStore(registry, true), CONTENT);
+        new FilesystemBlobStore(registry, true).writeUpload(UploadId.random(), 0, new ByteArrayInputStream(CONTENT));
+
+        // the umask may take more away, never give: at most group read, nothing for others
+        try (Stream<Path> paths = Files.walk(registry)) {
+            for (Path path : paths.toList()) {
+                String mode = permissions(path);
+                assertThat(mode.substring(6)).as(path + " for others").isEqualTo("---");
+                assertThat(mode.charAt(4)).as(path + " group write").isEqualTo('-');
+                assertThat(mode.substring(0, 3)).as(path + " for the owner")
+                        .isEqualTo(Files.isDirectory(path) ? "rwx" : "rw-");
+            }
+        }
+    }
+
+    private static Digest pushTo(FilesystemBlobStore store, byte[] content) throws IOException {
+        UploadId upload = UploadId.random();
+        store.writeUpload(upload, 0, new ByteArrayInputStream(content));
+        Digest digest = Digest.of(DigestAlgorithm.SHA256, content);
+        store.commitUpload(upload, digest);
+        return digest;
+    }
+
+    /** Every directory from {@code top} down has {@code directories}, every file {@code files}. */
+    private static void assertPermissions(Path top, String directories, String files) throws IOException {
+        try (Stream<Path> paths = Files.walk(top)) {
+            for (Path path : paths.toList()) {
+                assertThat(permissions(path)).as(path.toString()).isEqualTo(Files.isDirectory(path) ? directories : files);
+            }
+        }
+    }
+
+    private static String permissions(Path path) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
     }
 
     @Test

@@ -121,7 +121,7 @@ class ListRequests {
         if (page.more() && !page.items().isEmpty()) {
             String next = path + "?last=" + Urls.query(key.apply(page.items().getLast())) + "&n="
                     + page.items().size() + filters;
-            response.setHeader("Link", "<" + Urls.absolute(request, next) + ">; rel=\"next\"");
+            response.setHeader("Link", "<" + Urls.location(request, next) + ">; rel=\"next\"");
         }
     }
 

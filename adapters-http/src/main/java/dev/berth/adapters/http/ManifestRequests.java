@@ -53,7 +53,7 @@ class ManifestRequests {
         }
         PushedManifest pushed = putManifest.put(repository, ref, mediaType, payload);
         response.setStatus(201);
-        response.setHeader("Location", Urls.absolute(request, "/v2/" + repository + "/manifests/" + pushed.digest()));
+        response.setHeader("Location", Urls.location(request, "/v2/" + repository + "/manifests/" + pushed.digest()));
         response.setHeader("Docker-Content-Digest", pushed.digest().toString());
         pushed.subject().ifPresent(subject -> response.setHeader("OCI-Subject", subject.toString()));
         response.setContentLength(0);

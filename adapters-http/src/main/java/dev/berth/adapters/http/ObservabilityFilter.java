@@ -26,7 +26,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * Around every request: a request id (in events, log lines and the X-Request-Id header), the HTTP
+ * Around every request: who the client is ({@link ForwardedRequest}), a request id (in events, log lines and the X-Request-Id header), the HTTP
  * metrics (requests by route, method and status with latency; bytes pushed and pulled; uploads in
  * flight), the access log, and the metrics page itself.
  */
@@ -42,8 +42,11 @@ public class ObservabilityFilter extends HttpFilter {
     Metrics metrics;
     @Inject
     Instance<HttpObservability> settings;
+    @Inject
+    Instance<PublicUrls> publicUrls;
 
     private volatile HttpObservability resolved;
+    private volatile PublicUrls resolvedUrls;
 
     @Override
     public void init() {
@@ -60,9 +63,20 @@ public class ObservabilityFilter extends HttpFilter {
         return s;
     }
 
+    private PublicUrls publicUrls() {
+        PublicUrls urls = resolvedUrls;
+        if (urls == null) {
+            urls = publicUrls.isResolvable() ? publicUrls.get() : PublicUrls.DIRECT;
+            resolvedUrls = urls;
+        }
+        return urls;
+    }
+
     @Override
-    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+    protected void doFilter(HttpServletRequest received, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        // first: everything after this (URLs, access log, audit, throttling, the admin UI) sees the client
+        HttpServletRequest request = ForwardedRequest.of(received, publicUrls());
         HttpObservability s = settings();
         String path = request.getRequestURI().substring(request.getContextPath().length());
         if (s.metricsEnabled() && path.equals(s.metricsPath())) {

@@ -140,7 +140,7 @@ class UploadRequests {
     private static void created(RepositoryName repository, Digest digest, HttpServletRequest request,
                                 HttpServletResponse response) {
         response.setStatus(201);
-        response.setHeader("Location", Urls.absolute(request, "/v2/" + repository + "/blobs/" + digest));
+        response.setHeader("Location", Urls.location(request, "/v2/" + repository + "/blobs/" + digest));
         response.setHeader("Docker-Content-Digest", digest.toString());
         response.setContentLength(0);
     }
@@ -154,7 +154,7 @@ class UploadRequests {
 
     /** Where the upload is and how far it got, so that the client can continue or resume it. */
     private static void uploadState(UploadSession session, HttpServletRequest request, HttpServletResponse response) {
-        response.setHeader("Location", Urls.absolute(request, "/v2/" + session.repository() + "/blobs/uploads/" + session.id()));
+        response.setHeader("Location", Urls.location(request, "/v2/" + session.repository() + "/blobs/uploads/" + session.id()));
         response.setHeader("Docker-Upload-UUID", session.id().toString());
         response.setHeader("Range", "0-" + Math.max(0, session.offset() - 1));
     }

@@ -4,37 +4,43 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
- * Absolute URLs for Location and Link headers: an absolute URL works whether a client resolves it
- * as relative or takes it as it is. Behind a TLS-terminating proxy the scheme and host come from
- * X-Forwarded-Proto and X-Forwarded-Host (as Distribution does), so clients stay on https.
+ * The URLs Berth hands out. Absolute by default (an absolute URL works whether a client resolves
+ * it as relative or takes it as it is), from {@code http.host} when set, else from the request's
+ * scheme and Host, which {@link ForwardedRequest} takes from X-Forwarded-* only for a trusted proxy.
  */
 final class Urls {
+
+    /** Where {@link ForwardedRequest} leaves the {@link PublicUrls} for this request. */
+    static final String SETTINGS_ATTRIBUTE = PublicUrls.class.getName();
+    /** What a Host header may hold: a name or an address literal, with a port. */
+    static final String HOST = "[A-Za-z0-9.:\\[\\]_-]{1,255}";
 
     private Urls() {
     }
 
-    private static final String HOST = "[A-Za-z0-9.:\\[\\]_-]{1,255}";
-
+    /** An absolute URL, always: the token realm, events. */
     static String absolute(HttpServletRequest request, String pathAndQuery) {
-        String host = first(request.getHeader("X-Forwarded-Host"));
-        if (host == null || !host.matches(HOST)) {
-            host = request.getHeader("Host");
+        PublicUrls settings = settings(request);
+        if (settings.host().isPresent()) {
+            return settings.host().get() + request.getContextPath() + pathAndQuery;
         }
+        String host = request.getHeader("Host");
         if (host == null || !host.matches(HOST)) {
             host = request.getServerName() + ":" + request.getServerPort();
         }
-        String scheme = first(request.getHeader("X-Forwarded-Proto"));
-        if (!"https".equalsIgnoreCase(scheme) && !"http".equalsIgnoreCase(scheme)) {
-            scheme = request.getScheme();
-        }
-        return scheme.toLowerCase(java.util.Locale.ROOT) + "://" + host + request.getContextPath() + pathAndQuery;
+        return request.getScheme().toLowerCase(Locale.ROOT) + "://" + host + request.getContextPath() + pathAndQuery;
     }
 
-    /** The first value of a proxy header that may list every hop ("https, http"). */
-    private static String first(String header) {
-        return header == null ? null : header.split(",", 2)[0].trim();
+    /** For Location and Link headers: a path when {@code http.relativeurls} says so, else {@link #absolute}. */
+    static String location(HttpServletRequest request, String pathAndQuery) {
+        return settings(request).relativeUrls() ? request.getContextPath() + pathAndQuery : absolute(request, pathAndQuery);
+    }
+
+    private static PublicUrls settings(HttpServletRequest request) {
+        return request.getAttribute(SETTINGS_ATTRIBUTE) instanceof PublicUrls settings ? settings : PublicUrls.DIRECT;
     }
 
     static String query(String value) {

@@ -17,7 +17,7 @@ import java.util.Set;
 public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress http, Path dataDirectory,
                           Storage storage, Database database, int maxPageSize, Auth auth, List<String> warnings, Tls tls,
                           Notifications notifications, Observability observability, Audit audit,
-                          Lifecycle lifecycle) {
+                          Lifecycle lifecycle, PublicUrls publicUrls) {
 
     public BerthConfig {
         warnings = List.copyOf(warnings);
@@ -30,6 +30,20 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
      * @param shutdownTimeout {@code shutdown.timeout}: not stopped within it after SIGTERM, berth.jar halts
      */
     public record Lifecycle(Duration startupTimeout, Duration shutdownTimeout) {
+    }
+
+    /**
+     * How Berth names itself in the URLs it hands out, and whose X-Forwarded-* headers it believes.
+     *
+     * @param host           {@code http.host}: the externally reachable base URL, without a trailing slash
+     * @param relativeUrls   {@code http.relativeurls}: Location and Link headers as paths
+     * @param trustedProxies {@code http.trustedproxies}: IP addresses and CIDR ranges (validated literals)
+     */
+    public record PublicUrls(Optional<String> host, boolean relativeUrls, List<String> trustedProxies) {
+
+        public PublicUrls {
+            trustedProxies = List.copyOf(trustedProxies);
+        }
     }
 
     /** Where configuration came from, for the start-up log. */

@@ -7,6 +7,8 @@ import org.yaml.snakeyaml.error.YAMLException;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,9 +37,9 @@ public final class ConfigLoader {
     private static final List<String> NOT_YET_SUPPORTED = List.of(
             "log.fields", "log.hooks", "log.reportcaller", "loglevel",
             "storage.maintenance", "storage.cache", "storage.tag",
-            "http.prefix", "http.host", "http.secret", "http.tls.clientcas", "http.tls.letsencrypt",
+            "http.prefix", "http.secret", "http.tls.clientcas", "http.tls.letsencrypt",
             "http.tls.ciphersuites", "http.debug.addr", "http.headers", "http.http2",
-            "http.h2c", "http.net", "http.relativeurls", "http.draintimeout",
+            "http.h2c", "http.net", "http.draintimeout",
             "middleware", "reporting", "redis", "health", "proxy", "validation",
             "compatibility");
     private static final long MAX_FILE_BYTES = 1024 * 1024;
@@ -88,6 +90,7 @@ public final class ConfigLoader {
                         ConfigLoader::seconds, false),
                 raw.parsed("shutdown.timeout", Duration.ofSeconds(30), "seconds, or a duration such as 90s or 5m",
                         ConfigLoader::seconds, false));
+        BerthConfig.PublicUrls publicUrls = publicUrls(raw);
 
         if (!raw.problems().isEmpty()) {
             throw new ConfigException(raw.problems());
@@ -101,7 +104,7 @@ public final class ConfigLoader {
             warnings.add(name + ": environment variable matches no configuration key; ignored");
         }
         return new BerthConfig(file, logLevel, http, dataDirectory, storage, database, maxPageSize, auth, warnings, tls,
-                notifications, observability, audit, lifecycle);
+                notifications, observability, audit, lifecycle, publicUrls);
     }
 
     /** Whole seconds ({@code 180}) or a Go duration ({@code 3m}); null when neither or not positive. */
@@ -260,6 +263,52 @@ public final class ConfigLoader {
             raw.problem("http.tls.hostnames: only used with http.tls.managed: true");
         }
         return new BerthConfig.Tls(certificate, key, keyPassphrase, managed, hostnames, directory, minimum);
+    }
+
+    private static BerthConfig.PublicUrls publicUrls(RawConfig raw) {
+        Optional<String> host = Optional.ofNullable(raw.parsed("http.host", null,
+                "an absolute http or https URL without path, query or fragment, e.g. https://registry.example.com",
+                ConfigLoader::baseUrl, false));
+        boolean relative = raw.bool("http.relativeurls", false);
+        List<String> proxies = raw.list("http.trustedproxies");
+        for (String proxy : proxies) {
+            if (!isAddressOrRange(proxy)) {
+                raw.problem("http.trustedproxies: '" + proxy + "' is no IP address or CIDR range (such as 10.0.0.5,"
+                        + " 10.0.0.0/8 or fd00::/8; names are not resolved)");
+            }
+        }
+        return new BerthConfig.PublicUrls(host, relative, proxies);
+    }
+
+    private static String baseUrl(String text) {
+        try {
+            URI uri = new URI(text);
+            boolean web = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
+            String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+            return web && uri.getHost() != null && uri.getRawQuery() == null && uri.getRawFragment() == null
+                    && uri.getRawUserInfo() == null && (path.isEmpty() || path.equals("/"))
+                    ? uri.getScheme() + "://" + uri.getRawAuthority() : null;
+        } catch (URISyntaxException e) {
+            return null;
+        }
+    }
+
+    /** An IPv4 or IPv6 literal with an optional /prefix; never a name (a name would mean DNS per request). */
+    static boolean isAddressOrRange(String text) {
+        int slash = text.indexOf('/');
+        String address = slash < 0 ? text : text.substring(0, slash);
+        boolean v4 = address.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+        if (!v4 && !(address.contains(":") && address.matches("[0-9A-Fa-f:.]{2,45}"))) {
+            return false;
+        }
+        int bits;
+        try {
+            bits = java.net.InetAddress.getByName(address).getAddress().length * 8;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+        return slash < 0 || (text.substring(slash + 1).matches("\\d{1,3}")
+                && Integer.parseInt(text.substring(slash + 1)) <= bits);
     }
 
     private static BerthConfig.Observability observability(RawConfig raw) {

@@ -12,6 +12,8 @@ import dev.berth.adapters.db.PostgresLoginFailures;
 import dev.berth.adapters.db.PostgresEventOutbox;
 import dev.berth.adapters.db.PostgresNotificationStore;
 import dev.berth.adapters.http.HttpObservability;
+import dev.berth.adapters.http.PublicUrls;
+import dev.berth.adapters.http.TrustedProxies;
 import dev.berth.adapters.http.JdkWebhookSender;
 import dev.berth.adapters.http.Metrics;
 import dev.berth.adapters.http.ObservabilityFilter;
@@ -204,14 +206,14 @@ public class BerthRuntime {
                   config:   %s
                   storage:  %s %s (deletes %s)
                   database: %s %s, schema version %s, installation %s, %s
-                  access:   %s%s""",
+                  access:   %s%s%s""",
                 instance.version(),
                 launched ? ", listening on " + config.http() + " (" + url() + ")" : "",
                 config.source(),
                 storage.driver(), storage.location(), config.storage().deleteEnabled() ? "enabled" : "disabled",
                 db.mode(), db.location(), db.schemaVersion(), db.installationId(), durability(db),
                 Access.describe(config.auth()),
-                launched && config.tls().enabled() ? "\n  tls:      " + config.tls() : "");
+                launched && config.tls().enabled() ? "\n  tls:      " + config.tls() : "", publicUrlsLine());
         if (launched) {
             // Payara serves the application only once its boot returns: the launcher says "started"
             // then, so that whoever waits for the line may send requests at once
@@ -245,6 +247,17 @@ public class BerthRuntime {
                     + " before a crash or power loss may be lost");
         }
         return (db.durable() ? "durable" : "NOT durable") + " (" + settings + ")";
+    }
+
+    /** Only when set: where URLs point and whose X-Forwarded-* headers count. */
+    private String publicUrlsLine() {
+        BerthConfig.PublicUrls urls = config.publicUrls();
+        if (urls.host().isEmpty() && !urls.relativeUrls() && urls.trustedProxies().isEmpty()) {
+            return "";
+        }
+        return "\n  urls:     " + urls.host().orElse("from each request") + (urls.relativeUrls() ? ", relative Location" : "")
+                + ", X-Forwarded-* believed from " + (urls.trustedProxies().isEmpty() ? "nobody"
+                : String.join(", ", urls.trustedProxies()));
     }
 
     private String url() {
@@ -489,6 +502,12 @@ public class BerthRuntime {
     @ApplicationScoped
     BlobStore blobStore() {
         return new MeteredBlobStore(blobStore, metrics);
+    }
+
+    @Produces
+    PublicUrls publicUrls() {
+        BerthConfig.PublicUrls urls = config.publicUrls();
+        return new PublicUrls(urls.host(), urls.relativeUrls(), TrustedProxies.parse(urls.trustedProxies()));
     }
 
     @Produces

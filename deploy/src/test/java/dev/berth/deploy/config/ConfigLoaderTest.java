@@ -104,6 +104,38 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void publicUrlsComeFromTheRequestAndNoProxyIsTrustedByDefault() throws IOException {
+        BerthConfig defaults = ConfigLoader.load(Optional.empty(), Map.of());
+        assertThat(defaults.publicUrls()).isEqualTo(new BerthConfig.PublicUrls(Optional.empty(), false, List.of()));
+
+        BerthConfig set = ConfigLoader.load(file("""
+                http:
+                  host: https://registry.example.com/
+                  relativeurls: true
+                  trustedproxies: [10.0.0.0/8, "fd00::/8", 192.0.2.7]
+                """), Map.of());
+        assertThat(set.publicUrls()).isEqualTo(new BerthConfig.PublicUrls(Optional.of("https://registry.example.com"),
+                true, List.of("10.0.0.0/8", "fd00::/8", "192.0.2.7")));
+        assertThat(set.warnings()).noneMatch(w -> w.startsWith("http."));
+        assertThat(ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_HTTP_TRUSTEDPROXIES", "127.0.0.2, ::1"))
+                .publicUrls().trustedProxies()).containsExactly("127.0.0.2", "::1");
+    }
+
+    @Test
+    void aProxyNameOrABadHostIsRefused() {
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_HTTP_TRUSTEDPROXIES",
+                "10.0.0.0/8, proxy.internal, 10.0.0.0/40", "REGISTRY_HTTP_HOST", "registry.example.com")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("http.trustedproxies: 'proxy.internal' is no IP address or CIDR range")
+                .hasMessageContaining("http.trustedproxies: '10.0.0.0/40' is no IP address or CIDR range")
+                .hasMessageContaining("http.host: expected an absolute http or https URL");
+        for (String bad : List.of("ftp://x", "https://x/path", "https://x?q=1", "https://user@x")) {
+            assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_HTTP_HOST", bad)))
+                    .as(bad).hasMessageContaining("http.host");
+        }
+    }
+
+    @Test
     void theFilesystemStoreIsOwnerOnlyUnlessSharedOnPurpose() throws IOException {
         BerthConfig defaults = ConfigLoader.load(Optional.empty(), Map.of());
         assertThat(((BerthConfig.Driver.Filesystem) defaults.storage().driver()).shared()).isFalse();

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * One HTTP/1.1 request over a plain socket: for what Java's client will not send (any method
@@ -21,6 +22,17 @@ final class RawHttp {
 
     /** @return the response's status code */
     static int status(String from, int port, String method, String path, String... headers) {
+        return Integer.parseInt(send(from, port, method, path, headers).substring(9, 12));
+    }
+
+    /** @return the status line, and the header lines as sent, e.g. "Location: http://..." */
+    static List<String> head(String from, int port, String method, String path, String... headers) {
+        String response = send(from, port, method, path, headers);
+        int end = response.indexOf("\r\n\r\n");
+        return List.of((end < 0 ? response : response.substring(0, end)).split("\r\n"));
+    }
+
+    private static String send(String from, int port, String method, String path, String... headers) {
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
             socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
@@ -38,7 +50,7 @@ final class RawHttp {
             if (!response.startsWith("HTTP/1.1 ")) {
                 throw new AssertionError("not an HTTP response: " + response);
             }
-            return Integer.parseInt(response.substring(9, 12));
+            return response;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

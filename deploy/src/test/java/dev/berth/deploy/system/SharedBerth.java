@@ -17,6 +17,9 @@ final class SharedBerth {
     /** Small, so that clients must follow Link headers through several pages. */
     static final int MAX_PAGE = 100;
 
+    /** The one peer whose X-Forwarded-* headers count: a loopback address no other test sends from. */
+    static final String TRUSTED_PROXY = "127.0.0.3";
+
     private static BerthProcess instance;
 
     private SharedBerth() {
@@ -27,7 +30,8 @@ final class SharedBerth {
             Path work = Path.of("target", "shared-berth").toAbsolutePath();
             deleteQuietly(work);
             BerthProcess berth = BerthProcess.start(work, BerthProcess.freePort(),
-                    Map.of("REGISTRY_STORAGE_DELETE_ENABLED", "true", "REGISTRY_CATALOG_MAXENTRIES", String.valueOf(MAX_PAGE)));
+                    Map.of("REGISTRY_STORAGE_DELETE_ENABLED", "true", "REGISTRY_CATALOG_MAXENTRIES", String.valueOf(MAX_PAGE),
+                            "REGISTRY_HTTP_TRUSTEDPROXIES", TRUSTED_PROXY));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     berth.close();

@@ -113,6 +113,15 @@ class TokenAuthIT {
                 .startsWith("Bearer realm=").doesNotContain("scope=");
     }
 
+    /** Issue 12: a forged X-Forwarded-Host from an untrusted peer must not send credentials elsewhere. */
+    @Test
+    void aForgedForwardedHostDoesNotMoveTheRealm() {
+        HttpResponse<byte[]> response = registry.get("/v2/", "X-Forwarded-Host", "evil.example",
+                "X-Forwarded-Proto", "https");
+        assertThat(RegistryClient.header(response, "WWW-Authenticate"))
+                .startsWith("Bearer realm=\"" + registry.base() + "/token\"");
+    }
+
     @Test
     void tokensCarryOnlyWhatTheUserIsGranted() throws Exception {
         HttpResponse<byte[]> response = registry.get(

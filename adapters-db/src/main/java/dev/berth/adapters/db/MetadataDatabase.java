@@ -34,6 +34,11 @@ public final class MetadataDatabase implements AutoCloseable {
         this.jpa = new Jpa(entityManagerFactory);
     }
 
+    /** Seals and opens the secrets the stores keep (outside the database: a dump alone does not open them). */
+    SecretBox secrets() {
+        return settings.secrets();
+    }
+
     /** Connects, migrates the schema to the latest version, and builds the entity manager factory. */
     public static MetadataDatabase open(DatabaseSettings settings) {
         HikariDataSource dataSource = pool(settings);

@@ -24,16 +24,22 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Endpoints and delivery queues in {@code notification_endpoint} and {@code event_delivery} (V5__notifications.sql). */
+/**
+ * Endpoints and delivery queues in {@code notification_endpoint} and {@code event_delivery}
+ * (V5__notifications.sql). An endpoint's headers (they may carry credentials) and signing key are
+ * sealed with the secrets key ({@link SecretBox}), bound to the endpoint's name.
+ */
 public final class PostgresNotificationStore implements NotificationStore {
 
     private static final String SETTINGS = "id, name, url, headers, timeout_ms, threshold, backoff_ms, "
             + "ignored_media_types, ignored_actions, format, signing_key, disabled";
 
     private final Jpa jpa;
+    private final SecretBox secrets;
 
     public PostgresNotificationStore(MetadataDatabase database) {
         this.jpa = database.jpa();
+        this.secrets = database.secrets();
     }
 
     @Override
@@ -51,7 +57,7 @@ public final class PostgresNotificationStore implements NotificationStore {
                         from_configuration = EXCLUDED.from_configuration""")) {
                 upsert.setString(1, e.name());
                 upsert.setString(2, e.url().toString());
-                upsert.setArray(3, c.createArrayOf("text", headerLines(e.headers())));
+                upsert.setArray(3, c.createArrayOf("text", headerLines(e.name(), e.headers())));
                 upsert.setLong(4, e.timeout().toMillis());
                 upsert.setInt(5, e.threshold());
                 upsert.setLong(6, e.backoff().toMillis());
@@ -59,7 +65,7 @@ public final class PostgresNotificationStore implements NotificationStore {
                 upsert.setArray(8, c.createArrayOf("text",
                         e.ignoredActions().stream().map(EventAction::wireName).toArray()));
                 upsert.setString(9, e.format().name().toLowerCase(Locale.ROOT));
-                upsert.setString(10, e.signingKey().orElse(null));
+                upsert.setString(10, e.signingKey().map(key -> secrets.sealText(key, signingKeyWhere(e.name()))).orElse(null));
                 upsert.setBoolean(11, e.disabled());
                 upsert.setBoolean(12, fromConfiguration);
                 return upsert.executeUpdate();
@@ -224,24 +230,40 @@ public final class PostgresNotificationStore implements NotificationStore {
     }
 
     /** The endpoint settings in the first columns of {@link #SETTINGS}' order. */
-    private static NotificationEndpoint endpoint(ResultSet rs) throws SQLException {
+    /** @throws SecretBox.Unreadable when its headers or signing key were sealed with another secrets key */
+    private NotificationEndpoint endpoint(ResultSet rs) throws SQLException {
         Set<EventAction> actions = new LinkedHashSet<>();
         for (String action : strings(rs.getArray(9))) {
             actions.add(EventAction.parse(action));
         }
-        return new NotificationEndpoint(rs.getString(2), URI.create(rs.getString(3)), headers(strings(rs.getArray(4))),
+        String name = rs.getString(2);
+        List<String> headerLines = new ArrayList<>();
+        for (String line : strings(rs.getArray(4))) {
+            headerLines.add(secrets.openText(line, headersWhere(name)));
+        }
+        return new NotificationEndpoint(name, URI.create(rs.getString(3)), headers(headerLines),
                 Duration.ofMillis(rs.getLong(5)), rs.getInt(6), Duration.ofMillis(rs.getLong(7)),
                 new LinkedHashSet<>(strings(rs.getArray(8))), actions, EnvelopeFormat.parse(rs.getString(10)),
-                Optional.ofNullable(rs.getString(11)), rs.getBoolean(12));
+                Optional.ofNullable(rs.getString(11)).map(key -> secrets.openText(key, signingKeyWhere(name))),
+                rs.getBoolean(12));
+    }
+
+    static String headersWhere(String endpoint) {
+        return "notification_endpoint.headers name=" + endpoint;
+    }
+
+    static String signingKeyWhere(String endpoint) {
+        return "notification_endpoint.signing_key name=" + endpoint;
     }
 
     private static List<String> strings(Array array) throws SQLException {
         return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
     }
 
-    private static Object[] headerLines(Map<String, List<String>> headers) {
+    private Object[] headerLines(String endpoint, Map<String, List<String>> headers) {
         List<String> lines = new ArrayList<>();
-        headers.forEach((name, values) -> values.forEach(value -> lines.add(name + ": " + value)));
+        headers.forEach((name, values) -> values.forEach(value ->
+                lines.add(secrets.sealText(name + ": " + value, headersWhere(endpoint)))));
         return lines.toArray();
     }
 

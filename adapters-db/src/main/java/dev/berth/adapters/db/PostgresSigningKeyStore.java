@@ -3,25 +3,50 @@ package dev.berth.adapters.db;
 import dev.berth.application.port.SigningKeyStore;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
 
-/** Token signing keys in {@code signing_key}, shared by every node. */
+/**
+ * Token signing keys in {@code signing_key}, shared by every node; the private keys sealed with
+ * the secrets key ({@link SecretBox}), bound to their kid.
+ */
 public final class PostgresSigningKeyStore implements SigningKeyStore {
 
+    private static final Logger LOG = Logger.getLogger(PostgresSigningKeyStore.class.getName());
+
     private final Jpa jpa;
+    private final SecretBox secrets;
+    private final Set<String> reportedUnreadable = ConcurrentHashMap.newKeySet();
 
     public PostgresSigningKeyStore(MetadataDatabase database) {
         this.jpa = database.jpa();
+        this.secrets = database.secrets();
     }
 
+    /** Keys sealed with another secrets key are left out (and said once): a new key is made instead. */
     @Override
     public List<SigningKey> since(Instant since) {
-        return jpa.transaction(em -> Rows.of(em.createNativeQuery("""
+        List<Object[]> rows = jpa.transaction(em -> Rows.of(em.createNativeQuery("""
                         SELECT kid, algorithm, private_key, public_key, created_at FROM signing_key
                         WHERE created_at >= :since ORDER BY created_at DESC""")
-                .setParameter("since", since))
-                .map(r -> new SigningKey((String) r[0], (String) r[1], (byte[]) r[2], (byte[]) r[3], Rows.instant(r[4])))
-                .toList());
+                .setParameter("since", since)).toList());
+        List<SigningKey> keys = new ArrayList<>();
+        for (Object[] r : rows) {
+            String kid = (String) r[0];
+            try {
+                keys.add(new SigningKey(kid, (String) r[1], secrets.open((byte[]) r[2], where(kid)), (byte[]) r[3],
+                        Rows.instant(r[4])));
+            } catch (SecretBox.Unreadable e) {
+                if (reportedUnreadable.add(kid)) {
+                    LOG.warning("Token signing key left out: " + e.getMessage()
+                            + "; tokens it signed are refused, a new key signs from now on");
+                }
+            }
+        }
+        return keys;
     }
 
     @Override
@@ -31,9 +56,14 @@ public final class PostgresSigningKeyStore implements SigningKeyStore {
                         VALUES (:kid, :algorithm, :private, :public, :created)""")
                 .setParameter("kid", key.kid())
                 .setParameter("algorithm", key.algorithm())
-                .setParameter("private", key.privateKey())
+                .setParameter("private", secrets.seal(key.privateKey(), where(key.kid())))
                 .setParameter("public", key.publicKey())
                 .setParameter("created", key.createdAt())
                 .executeUpdate());
+    }
+
+    /** What a private key's sealing is bound to. */
+    static String where(String kid) {
+        return "signing_key.private_key kid=" + kid;
     }
 }

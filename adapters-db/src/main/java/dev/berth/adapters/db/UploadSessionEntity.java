@@ -26,6 +26,9 @@ public class UploadSessionEntity {
     @JoinColumn(name = "repository_id")
     private RepositoryEntity repository;
 
+    @Column(name = "started_by", nullable = false)
+    private String startedBy;
+
     @Column(name = "byte_offset", nullable = false)
     private long offset;
 
@@ -42,12 +45,14 @@ public class UploadSessionEntity {
     UploadSessionEntity(UploadSession session, RepositoryEntity repository) {
         this.id = session.id().value();
         this.repository = repository;
+        this.startedBy = session.startedBy();
         this.offset = session.offset();
         this.startedAt = session.startedAt();
         this.updatedAt = session.updatedAt();
     }
 
     UploadSession toSession() {
-        return new UploadSession(new UploadId(id), new RepositoryName(repository.name()), offset, startedAt, updatedAt);
+        return new UploadSession(new UploadId(id), new RepositoryName(repository.name()), startedBy, offset, startedAt,
+                updatedAt);
     }
 }

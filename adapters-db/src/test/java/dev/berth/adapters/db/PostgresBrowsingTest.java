@@ -100,7 +100,7 @@ class PostgresBrowsingTest {
                     WHERE r.name = 'legacy/app';
                 """);
         database = MetadataDatabase.open(new DatabaseSettings("embedded", "127.0.0.1:" + server.port(),
-                server.jdbcUrl(), server.user(), server.password(), 4));
+                server.jdbcUrl(), server.user(), server.password(), 4, SecretBox.ofBase64(SecretBox.newKey())));
         catalog = new PostgresRepositoryCatalog(database);
         catalog.browse(RepositoryFilter.ALL, RepositorySort.NAME, false, 0, 10)
                 .forEach(summary -> backfilled.put(summary.name().value(), summary));

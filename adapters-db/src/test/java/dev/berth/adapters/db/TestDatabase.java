@@ -21,7 +21,8 @@ final class TestDatabase implements AutoCloseable {
         EmbeddedPostgres server = EmbeddedPostgres.start(directory.resolve("data"), directory.resolve("binaries"), 0);
         try {
             return new TestDatabase(server, MetadataDatabase.open(new DatabaseSettings("embedded",
-                    "127.0.0.1:" + server.port(), server.jdbcUrl(), server.user(), server.password(), 10)));
+                    "127.0.0.1:" + server.port(), server.jdbcUrl(), server.user(), server.password(), 10,
+                    SecretBox.ofBase64(SecretBox.newKey()))));
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -30,6 +31,12 @@ final class TestDatabase implements AutoCloseable {
 
     MetadataDatabase database() {
         return database;
+    }
+
+    /** Another pool on the same database, sealing with {@code secrets}; the caller closes it. */
+    MetadataDatabase openWith(SecretBox secrets) {
+        return MetadataDatabase.open(new DatabaseSettings("embedded", "127.0.0.1:" + server.port(), server.jdbcUrl(),
+                server.user(), server.password(), 2, secrets));
     }
 
     /** Deletes all registry metadata; the installation row stays. */

@@ -162,22 +162,28 @@ public class RegistryServlet extends HttpServlet {
                 requireMethod(method, "POST");
                 // a mount must not reveal a blob of a repository the caller cannot pull (zot CVE-2024-39897);
                 // without "from" any repository's copy would do, so only callers who may pull everything get it
-                uploads.post(route.repository(), request, response, from -> from
+                uploads.post(route.repository(), uploader(access), request, response, from -> from
                         .map(f -> gate.allows(access, Action.PULL, f))
                         .orElse(gate.open() || access.caller().admin()));
             }
             case UPLOAD -> {
                 switch (method) {
-                    case "PATCH" -> uploads.patch(route.repository(), route.argument(), request, response);
-                    case "PUT" -> uploads.put(route.repository(), route.argument(), request, response);
-                    case "GET", "HEAD" -> uploads.status(route.repository(), route.argument(), request, response);
-                    case "DELETE" -> uploads.cancel(route.repository(), route.argument(), response);
+                    case "PATCH" -> uploads.patch(route.repository(), route.argument(), uploader(access), request, response);
+                    case "PUT" -> uploads.put(route.repository(), route.argument(), uploader(access), request, response);
+                    case "GET", "HEAD" -> uploads.status(route.repository(), route.argument(), uploader(access), request,
+                            response);
+                    case "DELETE" -> uploads.cancel(route.repository(), route.argument(), uploader(access), response);
                     default -> throw unsupported(method);
                 }
             }
             case UNKNOWN -> RegistryErrors.send(response, 404, "NOT_FOUND", "no such registry API endpoint",
                     null, head);
         }
+    }
+
+    /** Whose upload it is: the user's name (a robot's uploads are its user's), empty for anonymous callers. */
+    private static String uploader(AccessGate.Access access) {
+        return access.caller().authenticated() ? access.caller().name() : "";
     }
 
     private static void requireMethod(String method, String... allowed) {

@@ -53,7 +53,7 @@ class UploadRequests {
      * @param mayMountFrom whether the caller may mount from that repository (or from anywhere, when
      *                     empty); when not, the request starts a normal upload, as Distribution does
      */
-    void post(RepositoryName repository, HttpServletRequest request, HttpServletResponse response,
+    void post(RepositoryName repository, String user, HttpServletRequest request, HttpServletResponse response,
               Predicate<Optional<RepositoryName>> mayMountFrom) throws IOException {
         String mount = Query.parameter(request, "mount").orElse(null);
         if (mount != null) {
@@ -64,26 +64,26 @@ class UploadRequests {
                 return;
             }
         }
-        UploadSession session = startUpload.start(repository);
+        UploadSession session = startUpload.start(repository, user);
         String digestParameter = Query.parameter(request, "digest").orElse(null);
         if (digestParameter != null) {
             try {
                 Digest digest = Digest.parse(digestParameter);
-                completeUpload.complete(repository, session.id(), digest, OptionalLong.empty(),
+                completeUpload.complete(repository, session.id(), user, digest, OptionalLong.empty(),
                         declaredLength(request), request.getInputStream());
                 created(repository, digest, request, response);
                 return;
             } catch (RuntimeException | IOException e) {
                 // the client never learned this upload's location: nobody could resume or cancel it
-                cancelQuietly(repository, session.id());
+                cancelQuietly(repository, session.id(), user);
                 throw e;
             }
         }
         progress(session, request, response, 202);
     }
 
-    void patch(RepositoryName repository, String uploadId, HttpServletRequest request, HttpServletResponse response)
-            throws IOException {
+    void patch(RepositoryName repository, String uploadId, String user, HttpServletRequest request,
+               HttpServletResponse response) throws IOException {
         UploadId upload = UploadId.parse(uploadId);
         Optional<ByteRange> range = ByteRange.parseContentRange(request.getHeader("Content-Range"));
         OptionalLong declared = declaredLength(request);
@@ -93,15 +93,15 @@ class UploadRequests {
         OptionalLong size = range.isPresent() ? OptionalLong.of(range.get().length()) : declared;
         OptionalLong start = range.isPresent() ? OptionalLong.of(range.get().first()) : OptionalLong.empty();
         try {
-            UploadSession session = appendChunk.append(repository, upload, start, size, request.getInputStream());
+            UploadSession session = appendChunk.append(repository, upload, user, start, size, request.getInputStream());
             progress(session, request, response, 202);
         } catch (RangeInvalidException e) {
-            throw withUploadState(repository, upload, request, response, e);
+            throw withUploadState(repository, upload, user, request, response, e);
         }
     }
 
-    void put(RepositoryName repository, String uploadId, HttpServletRequest request, HttpServletResponse response)
-            throws IOException {
+    void put(RepositoryName repository, String uploadId, String user, HttpServletRequest request,
+             HttpServletResponse response) throws IOException {
         UploadId upload = UploadId.parse(uploadId);
         String digestParameter = Query.parameter(request, "digest").orElse(null);
         if (digestParameter == null) {
@@ -112,26 +112,27 @@ class UploadRequests {
         OptionalLong declared = range.isPresent() ? OptionalLong.of(range.get().length()) : declaredLength(request);
         OptionalLong start = range.isPresent() ? OptionalLong.of(range.get().first()) : OptionalLong.empty();
         try {
-            completeUpload.complete(repository, upload, digest, start, declared, request.getInputStream());
+            completeUpload.complete(repository, upload, user, digest, start, declared, request.getInputStream());
         } catch (RangeInvalidException e) {
-            throw withUploadState(repository, upload, request, response, e);
+            throw withUploadState(repository, upload, user, request, response, e);
         }
         created(repository, digest, request, response);
     }
 
-    void status(RepositoryName repository, String uploadId, HttpServletRequest request, HttpServletResponse response) {
-        progress(uploadStatus.status(repository, UploadId.parse(uploadId)), request, response, 204);
+    void status(RepositoryName repository, String uploadId, String user, HttpServletRequest request,
+                HttpServletResponse response) {
+        progress(uploadStatus.status(repository, UploadId.parse(uploadId), user), request, response, 204);
     }
 
-    void cancel(RepositoryName repository, String uploadId, HttpServletResponse response) {
-        cancelUpload.cancel(repository, UploadId.parse(uploadId));
+    void cancel(RepositoryName repository, String uploadId, String user, HttpServletResponse response) {
+        cancelUpload.cancel(repository, UploadId.parse(uploadId), user);
         response.setStatus(204);
         response.setContentLength(0);
     }
 
-    private void cancelQuietly(RepositoryName repository, UploadId upload) {
+    private void cancelQuietly(RepositoryName repository, UploadId upload, String user) {
         try {
-            cancelUpload.cancel(repository, upload);
+            cancelUpload.cancel(repository, upload, user);
         } catch (RegistryException alreadyGone) {
             // a digest mismatch discards the upload itself
         }
@@ -160,10 +161,11 @@ class UploadRequests {
     }
 
     /** A 416 tells the client where the upload stands, so that it can resume from there. */
-    private RegistryException withUploadState(RepositoryName repository, UploadId upload, HttpServletRequest request,
-                                              HttpServletResponse response, RangeInvalidException e) {
+    private RegistryException withUploadState(RepositoryName repository, UploadId upload, String user,
+                                              HttpServletRequest request, HttpServletResponse response,
+                                              RangeInvalidException e) {
         try {
-            uploadState(uploadStatus.status(repository, upload), request, response);
+            uploadState(uploadStatus.status(repository, upload, user), request, response);
         } catch (RegistryException gone) {
             return gone;
         }

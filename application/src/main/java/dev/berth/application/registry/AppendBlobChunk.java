@@ -24,8 +24,10 @@ public class AppendBlobChunk {
      * @param rangeStart   the chunk's first byte from Content-Range, when the client sent one
      * @param declaredSize the chunk's length from Content-Length or Content-Range, when known
      */
-    public UploadSession append(RepositoryName repository, UploadId upload, OptionalLong rangeStart,
+    /** @param user who asks (empty: anonymous); only who started the upload may append */
+    public UploadSession append(RepositoryName repository, UploadId upload, String user, OptionalLong rangeStart,
                                 OptionalLong declaredSize, InputStream data) {
-        return writer.exclusively(upload, () -> writer.append(writer.session(repository, upload), rangeStart, declaredSize, data));
+        return writer.exclusively(upload, () -> writer.append(writer.session(repository, upload, user), rangeStart,
+                declaredSize, data));
     }
 }

@@ -16,9 +16,10 @@ public class CancelBlobUpload {
         this.writer = writer;
     }
 
-    public void cancel(RepositoryName repository, UploadId upload) {
+    /** @param user who asks (empty: anonymous); only who started the upload may cancel it */
+    public void cancel(RepositoryName repository, UploadId upload, String user) {
         writer.exclusively(upload, () -> {
-            writer.discard(writer.session(repository, upload).id());
+            writer.discard(writer.session(repository, upload, user).id());
             return null;
         });
     }

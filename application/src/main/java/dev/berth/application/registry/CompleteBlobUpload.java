@@ -47,17 +47,18 @@ public class CompleteBlobUpload {
      * @param lastChunk    bytes sent with the PUT (may be empty)
      * @param rangeStart   Content-Range start of the last chunk, if sent
      * @param declaredSize length of the last chunk, if known
+     * @param user         who asks (empty: anonymous); only who started the upload may complete it
      * @return the stored blob's size
      */
-    public long complete(RepositoryName repository, UploadId upload, Digest expected, OptionalLong rangeStart,
-                         OptionalLong declaredSize, InputStream lastChunk) {
-        return writer.exclusively(upload, () -> completeExclusively(repository, upload, expected, rangeStart,
+    public long complete(RepositoryName repository, UploadId upload, String user, Digest expected,
+                         OptionalLong rangeStart, OptionalLong declaredSize, InputStream lastChunk) {
+        return writer.exclusively(upload, () -> completeExclusively(repository, upload, user, expected, rangeStart,
                 declaredSize, lastChunk));
     }
 
-    private long completeExclusively(RepositoryName repository, UploadId upload, Digest expected,
+    private long completeExclusively(RepositoryName repository, UploadId upload, String user, Digest expected,
                                      OptionalLong rangeStart, OptionalLong declaredSize, InputStream lastChunk) {
-        UploadSession session = writer.session(repository, upload);
+        UploadSession session = writer.session(repository, upload, user);
         if (declaredSize.orElse(-1) != 0) {
             session = writer.append(session, rangeStart, declaredSize, lastChunk);
         }

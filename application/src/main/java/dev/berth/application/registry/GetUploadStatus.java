@@ -17,7 +17,8 @@ public class GetUploadStatus {
         this.writer = writer;
     }
 
-    public UploadSession status(RepositoryName repository, UploadId upload) {
-        return writer.session(repository, upload);
+    /** @param user who asks (empty: anonymous); only who started the upload may see it */
+    public UploadSession status(RepositoryName repository, UploadId upload, String user) {
+        return writer.session(repository, upload, user);
     }
 }

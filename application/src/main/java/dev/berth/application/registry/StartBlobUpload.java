@@ -29,9 +29,10 @@ public class StartBlobUpload {
         this.clock = clock;
     }
 
-    public UploadSession start(RepositoryName repository) {
+    /** @param user who starts it (empty: anonymous), the only one who may then continue it */
+    public UploadSession start(RepositoryName repository, String user) {
         Instant now = clock.instant();
-        UploadSession session = new UploadSession(UploadId.random(), repository, 0, now, now);
+        UploadSession session = new UploadSession(UploadId.random(), repository, user, 0, now, now);
         transactions.run(() -> {
             catalog.ensure(repository);
             sessions.create(session);

@@ -56,8 +56,10 @@ public class UploadWriter {
         return locks.exclusively(upload, work);
     }
 
-    UploadSession session(RepositoryName repository, UploadId upload) {
-        return sessions.find(repository, upload).orElseThrow(() -> new BlobUploadUnknownException(upload.toString()));
+    /** Unknown also to anybody but who started it: another user learns not even that it exists. */
+    UploadSession session(RepositoryName repository, UploadId upload, String user) {
+        return sessions.find(repository, upload).filter(session -> session.belongsTo(user))
+                .orElseThrow(() -> new BlobUploadUnknownException(upload.toString()));
     }
 
     /**

@@ -111,6 +111,45 @@ class AdministrationUseCasesTest {
                 .isInstanceOf(DeniedException.class);
     }
 
+    /**
+     * Issue 12: what the admin UI's buttons do, called directly by a user who is no admin (as a
+     * forged UI message would): every action is refused, their own grants and admin flag included,
+     * and nothing changes.
+     */
+    @Test
+    void everyAdministrationActionRefusesAUserWhoIsNoAdminEvenOnThemselves() {
+        user("root", true);
+        user("dev", false);
+        new GrantAccess(users, users, clock).grant(caller("root"), "a", "dev", Grant.parse("dev/*:pull"));
+        CreateRobotToken.Created rootsRobot = new CreateRobotToken(users, users, users, clock)
+                .create(caller("root"), "a", "root", "ci", Grant.parseList("ci/*:pull"), Optional.empty());
+        Caller dev = caller("dev");
+        List<Runnable> actions = List.of(
+                () -> new GrantAccess(users, users, clock).grant(dev, "a", "dev", Grant.parse("*:pull,push,delete")),
+                () -> new RevokeAccess(users, users, clock).revoke(dev, "a", "root", new RepositoryPattern("*")),
+                () -> new SetUserAdmin(users, users, clock).set(dev, "a", "dev", true),
+                () -> new SetUserEnabled(users, users, clock).set(dev, "a", "root", false),
+                () -> new ChangePassword(users, hasher, users, clock).change(dev, "a", "root", "taken-over-password"),
+                () -> new CreateUser(users, hasher, users, clock).create(dev, "a", "dev2", "dev2-password", true),
+                () -> new CreateRobotToken(users, users, users, clock).create(dev, "a", "root", "mine",
+                        Grant.parseList("*:pull"), Optional.empty()),
+                () -> new RevokeRobotToken(users, users, clock).revoke(dev, "a", rootsRobot.id()),
+                () -> new SetAnonymousPull(users, users, clock).set(dev, "a", new RepositoryPattern("*"), true),
+                () -> new ListUsers(users).list(dev),
+                () -> new ListRobotTokens(users, clock).list(dev, "root"),
+                () -> new ListAuditEvents(users).recent(dev, 10));
+
+        for (Runnable action : actions) {
+            assertThatThrownBy(action::run).isInstanceOf(DeniedException.class);
+        }
+        assertThat(users.find("dev").orElseThrow().user().admin()).isFalse();
+        assertThat(users.grants("dev")).containsExactly(Grant.parse("dev/*:pull"));
+        assertThat(users.find("root").orElseThrow().user().enabled()).isTrue();
+        assertThat(users.find("dev2")).isEmpty();
+        assertThat(new ListRobotTokens(users, clock).list(caller("root"), "root")).singleElement()
+                .satisfies(token -> assertThat(token.usable()).isTrue());
+    }
+
     @Test
     void anonymousPullPatternsAreListedForAdminsOnly() {
         user("root", true);

@@ -545,7 +545,7 @@ public abstract class MetadataStoreContract {
     @Nested
     class Uploads {
 
-        private final UploadSession session = new UploadSession(UploadId.random(), APP, 0, T0, T0);
+        private final UploadSession session = new UploadSession(UploadId.random(), APP, "alice", 0, T0, T0);
 
         @Test
         void aSessionIsFoundInItsRepositoryOnly() {
@@ -618,7 +618,7 @@ public abstract class MetadataStoreContract {
         @Test
         void workThatThrowsLeavesNothingBehind() {
             RuntimeException failure = new IllegalStateException("use case failed");
-            UploadSession session = new UploadSession(UploadId.random(), OTHER, 0, T0, T0);
+            UploadSession session = new UploadSession(UploadId.random(), OTHER, "", 0, T0, T0);
 
             assertThatThrownBy(() -> transactions.run(() -> {
                 StoredManifest manifest = image("app", T0);
@@ -642,7 +642,7 @@ public abstract class MetadataStoreContract {
             manifests.put(APP, v1);
             manifests.put(APP, v2);
             tags.tag(APP, new Tag("latest"), v1.digest());
-            UploadSession session = new UploadSession(UploadId.random(), APP, 0, T0, T0);
+            UploadSession session = new UploadSession(UploadId.random(), APP, "", 0, T0, T0);
             uploads.create(session);
 
             transactions.run(() -> {
@@ -968,7 +968,7 @@ public abstract class MetadataStoreContract {
             blobs.link(APP, layer);
             blobs.link(OTHER, layer);
             manifests.put(OTHER, multi.amd64());
-            UploadSession session = new UploadSession(UploadId.random(), APP, 0, T0, T0);
+            UploadSession session = new UploadSession(UploadId.random(), APP, "", 0, T0, T0);
             uploads.create(session);
 
             List<Digest> deleted = catalog.delete(APP).orElseThrow();

@@ -69,17 +69,17 @@ class BlobUseCasesTest {
     @Test
     void chunksContinueOnAnotherNodeWithoutItsHashState() {
         byte[] content = bytes("0123456789abcdefghij");
-        UploadSession session = registry.start().start(repo);
-        registry.append(registry.writer).append(repo, session.id(), OptionalLong.of(0), OptionalLong.of(10),
+        UploadSession session = registry.start().start(repo, "");
+        registry.append(registry.writer).append(repo, session.id(), "", OptionalLong.of(0), OptionalLong.of(10),
                 in(Arrays.copyOfRange(content, 0, 10)));
         // a second node (or a restarted one) has no cached state: it hashes the stored bytes again
         UploadWriter otherNode = registry.writer(new UploadHashStates());
-        UploadSession after = registry.append(otherNode).append(repo, session.id(), OptionalLong.of(10),
+        UploadSession after = registry.append(otherNode).append(repo, session.id(), "", OptionalLong.of(10),
                 OptionalLong.empty(), in(Arrays.copyOfRange(content, 10, 20)));
         assertThat(after.offset()).isEqualTo(20);
 
         Digest digest = Digest.of(DigestAlgorithm.SHA256, content);
-        long size = registry.complete(registry.writer).complete(repo, session.id(), digest, OptionalLong.empty(),
+        long size = registry.complete(registry.writer).complete(repo, session.id(), "", digest, OptionalLong.empty(),
                 OptionalLong.of(0), in(new byte[0]));
         assertThat(size).isEqualTo(20);
         assertThat(registry.getBlob().find(repo, digest).size()).isEqualTo(20);
@@ -88,55 +88,55 @@ class BlobUseCasesTest {
     @Test
     void sha512DigestsAreVerifiedToo() {
         byte[] content = bytes("sha512 content");
-        UploadSession session = registry.start().start(repo);
+        UploadSession session = registry.start().start(repo, "");
         Digest digest = Digest.of(DigestAlgorithm.SHA512, content);
-        registry.complete(registry.writer).complete(repo, session.id(), digest, OptionalLong.empty(),
+        registry.complete(registry.writer).complete(repo, session.id(), "", digest, OptionalLong.empty(),
                 OptionalLong.of(content.length), in(content));
         assertThat(registry.getBlob().find(repo, digest).size()).isEqualTo(content.length);
     }
 
     @Test
     void outOfOrderChunkIsARangeErrorAndChangesNothing() {
-        UploadSession session = registry.start().start(repo);
-        registry.append(registry.writer).append(repo, session.id(), OptionalLong.of(0), OptionalLong.of(3), in(bytes("abc")));
+        UploadSession session = registry.start().start(repo, "");
+        registry.append(registry.writer).append(repo, session.id(), "", OptionalLong.of(0), OptionalLong.of(3), in(bytes("abc")));
 
-        assertThatThrownBy(() -> registry.append(registry.writer).append(repo, session.id(), OptionalLong.of(5),
+        assertThatThrownBy(() -> registry.append(registry.writer).append(repo, session.id(), "", OptionalLong.of(5),
                 OptionalLong.of(3), in(bytes("xyz")))).isInstanceOf(RangeInvalidException.class);
         assertThat(registry.metadata.find(repo, session.id()).orElseThrow().offset()).isEqualTo(3);
     }
 
     @Test
     void aChunkShorterThanDeclaredIsRefusedAndCanBeRetried() {
-        UploadSession session = registry.start().start(repo);
-        assertThatThrownBy(() -> registry.append(registry.writer).append(repo, session.id(), OptionalLong.of(0),
+        UploadSession session = registry.start().start(repo, "");
+        assertThatThrownBy(() -> registry.append(registry.writer).append(repo, session.id(), "", OptionalLong.of(0),
                 OptionalLong.of(10), in(bytes("abc")))).isInstanceOf(BlobUploadInvalidException.class);
         assertThat(registry.metadata.find(repo, session.id()).orElseThrow().offset()).isZero();
 
-        registry.append(registry.writer).append(repo, session.id(), OptionalLong.of(0), OptionalLong.of(4), in(bytes("abcd")));
+        registry.append(registry.writer).append(repo, session.id(), "", OptionalLong.of(0), OptionalLong.of(4), in(bytes("abcd")));
         Digest digest = Digest.of(DigestAlgorithm.SHA256, bytes("abcd"));
-        registry.complete(registry.writer).complete(repo, session.id(), digest, OptionalLong.empty(), OptionalLong.of(0),
+        registry.complete(registry.writer).complete(repo, session.id(), "", digest, OptionalLong.empty(), OptionalLong.of(0),
                 in(new byte[0]));
         assertThat(registry.getBlob().find(repo, digest).size()).isEqualTo(4);
     }
 
     @Test
     void digestMismatchDiscardsTheUploadAndStoresNothing() {
-        UploadSession session = registry.start().start(repo);
+        UploadSession session = registry.start().start(repo, "");
         Digest claimed = Digest.of(DigestAlgorithm.SHA256, bytes("something else"));
 
-        assertThatThrownBy(() -> registry.complete(registry.writer).complete(repo, session.id(), claimed,
+        assertThatThrownBy(() -> registry.complete(registry.writer).complete(repo, session.id(), "", claimed,
                 OptionalLong.empty(), OptionalLong.of(4), in(bytes("real")))).isInstanceOf(DigestInvalidException.class);
         assertThat(registry.blobs.stores(claimed)).isFalse();
         assertThat(registry.blobs.stores(Digest.of(DigestAlgorithm.SHA256, bytes("real")))).isFalse();
         assertThat(registry.blobs.uploadsInProgress()).isZero();
-        assertThatThrownBy(() -> new GetUploadStatus(registry.writer).status(repo, session.id()))
+        assertThatThrownBy(() -> new GetUploadStatus(registry.writer).status(repo, session.id(), ""))
                 .isInstanceOf(BlobUploadUnknownException.class);
         assertThatThrownBy(() -> registry.getBlob().find(repo, claimed).size()).isInstanceOf(BlobUnknownException.class);
     }
 
     @Test
     void aSecondWriterIsRefusedWhileTheFirstStreams() throws Exception {
-        UploadSession session = registry.start().start(repo);
+        UploadSession session = registry.start().start(repo, "");
         java.util.concurrent.CountDownLatch streaming = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         InputStream slow = new InputStream() {
@@ -155,48 +155,48 @@ class BlobUseCasesTest {
                 return sent < 3 ? "abc".charAt(sent++) : -1;
             }
         };
-        Thread first = Thread.ofPlatform().start(() -> registry.append(registry.writer).append(repo, session.id(),
+        Thread first = Thread.ofPlatform().start(() -> registry.append(registry.writer).append(repo, session.id(), "",
                 OptionalLong.of(0), OptionalLong.of(3), slow));
         streaming.await();
 
-        assertThatThrownBy(() -> registry.append(registry.writer).append(repo, session.id(), OptionalLong.of(0),
+        assertThatThrownBy(() -> registry.append(registry.writer).append(repo, session.id(), "", OptionalLong.of(0),
                 OptionalLong.of(3), in(bytes("xyz")))).isInstanceOf(RangeInvalidException.class);
-        assertThatThrownBy(() -> registry.complete(registry.writer).complete(repo, session.id(),
+        assertThatThrownBy(() -> registry.complete(registry.writer).complete(repo, session.id(), "",
                 Digest.of(DigestAlgorithm.SHA256, bytes("abc")), OptionalLong.empty(), OptionalLong.of(0), in(new byte[0])))
                 .isInstanceOf(RangeInvalidException.class);
         release.countDown();
         first.join();
 
         Digest digest = Digest.of(DigestAlgorithm.SHA256, bytes("abc"));
-        registry.complete(registry.writer).complete(repo, session.id(), digest, OptionalLong.empty(), OptionalLong.of(0),
+        registry.complete(registry.writer).complete(repo, session.id(), "", digest, OptionalLong.empty(), OptionalLong.of(0),
                 in(new byte[0]));
         assertThat(registry.getBlob().find(repo, digest).size()).isEqualTo(3);
     }
 
     @Test
     void aFailedChunksLeftoverTailIsNotCommitted() throws IOException {
-        UploadSession session = registry.start().start(repo);
-        registry.append(registry.writer).append(repo, session.id(), OptionalLong.of(0), OptionalLong.of(3), in(bytes("abc")));
-        assertThatThrownBy(() -> registry.append(registry.writer).append(repo, session.id(), OptionalLong.of(3),
+        UploadSession session = registry.start().start(repo, "");
+        registry.append(registry.writer).append(repo, session.id(), "", OptionalLong.of(0), OptionalLong.of(3), in(bytes("abc")));
+        assertThatThrownBy(() -> registry.append(registry.writer).append(repo, session.id(), "", OptionalLong.of(3),
                 OptionalLong.of(10), in(bytes("def")))).isInstanceOf(BlobUploadInvalidException.class);
         assertThat(registry.blobs.uploadSize(session.id())).as("the failed chunk's bytes are stored").isEqualTo(6);
 
         Digest digest = Digest.of(DigestAlgorithm.SHA256, bytes("abc"));
-        registry.complete(registry.writer).complete(repo, session.id(), digest, OptionalLong.empty(), OptionalLong.of(0),
+        registry.complete(registry.writer).complete(repo, session.id(), "", digest, OptionalLong.empty(), OptionalLong.of(0),
                 in(new byte[0]));
         assertThat(read(registry.getBlob().open(registry.getBlob().find(repo, digest), 0, 3))).isEqualTo(bytes("abc"));
     }
 
     @Test
     void bytesChangedBehindTheHashStatesBackAreNeverCommitted() throws IOException {
-        UploadSession session = registry.start().start(repo);
-        registry.append(registry.writer).append(repo, session.id(), OptionalLong.of(0), OptionalLong.of(3), in(bytes("abc")));
+        UploadSession session = registry.start().start(repo, "");
+        registry.append(registry.writer).append(repo, session.id(), "", OptionalLong.of(0), OptionalLong.of(3), in(bytes("abc")));
         // another node replaced the stored bytes with fewer after this node hashed "abc"
         registry.blobs.deleteUpload(session.id());
         registry.blobs.writeUpload(session.id(), 0, in(bytes("ab")));
         Digest checked = Digest.of(DigestAlgorithm.SHA256, bytes("abc"));
 
-        assertThatThrownBy(() -> registry.complete(registry.writer).complete(repo, session.id(), checked,
+        assertThatThrownBy(() -> registry.complete(registry.writer).complete(repo, session.id(), "", checked,
                 OptionalLong.empty(), OptionalLong.of(0), in(new byte[0]))).isInstanceOf(DigestInvalidException.class);
         assertThat(registry.blobs.stores(checked)).isFalse();
         assertThat(registry.blobs.uploadsInProgress()).as("the upload's bytes are released").isZero();
@@ -205,7 +205,7 @@ class BlobUseCasesTest {
 
     @Test
     void aWriterThatLosesARaceReleasesTheBytesSoTheWinnerCannotCommitThem() {
-        UploadSession session = registry.start().start(repo);
+        UploadSession session = registry.start().start(repo, "");
         // two nodes: each its own lock and hash states, one metadata store and one blob store
         UploadWriter nodeA = new UploadWriter(registry.metadata, registry.blobs, new UploadHashStates(),
                 new UploadLocks(), registry.clock);
@@ -219,17 +219,17 @@ class BlobUseCasesTest {
             public synchronized int read(byte[] buffer, int offset, int length) {
                 if (first) {
                     first = false;
-                    registry.append(nodeA).append(repo, session.id(), OptionalLong.of(0), OptionalLong.of(3),
+                    registry.append(nodeA).append(repo, session.id(), "", OptionalLong.of(0), OptionalLong.of(3),
                             in(bytes("abc")));
                 }
                 return super.read(buffer, offset, length);
             }
         };
-        assertThatThrownBy(() -> registry.append(nodeB).append(repo, session.id(), OptionalLong.of(0),
+        assertThatThrownBy(() -> registry.append(nodeB).append(repo, session.id(), "", OptionalLong.of(0),
                 OptionalLong.of(3), slowB)).isInstanceOf(RangeInvalidException.class);
 
         Digest hashedByA = Digest.of(DigestAlgorithm.SHA256, bytes("abc"));
-        assertThatThrownBy(() -> registry.complete(nodeA).complete(repo, session.id(), hashedByA, OptionalLong.empty(),
+        assertThatThrownBy(() -> registry.complete(nodeA).complete(repo, session.id(), "", hashedByA, OptionalLong.empty(),
                 OptionalLong.of(0), in(new byte[0]))).isInstanceOf(DigestInvalidException.class);
         assertThat(registry.blobs.stores(hashedByA)).as("B's bytes never become A's content").isFalse();
         assertThat(registry.blobs.stores(Digest.of(DigestAlgorithm.SHA256, bytes("xyz")))).isFalse();
@@ -238,11 +238,11 @@ class BlobUseCasesTest {
 
     @Test
     void theNormalPathReadsNoStoredByteTwice() {
-        UploadSession session = registry.start().start(repo);
-        registry.append(registry.writer).append(repo, session.id(), OptionalLong.of(0), OptionalLong.of(3), in(bytes("abc")));
+        UploadSession session = registry.start().start(repo, "");
+        registry.append(registry.writer).append(repo, session.id(), "", OptionalLong.of(0), OptionalLong.of(3), in(bytes("abc")));
         Digest digest = Digest.of(DigestAlgorithm.SHA256, bytes("abcdef"));
 
-        registry.complete(registry.writer).complete(repo, session.id(), digest, OptionalLong.empty(), OptionalLong.of(3),
+        registry.complete(registry.writer).complete(repo, session.id(), "", digest, OptionalLong.empty(), OptionalLong.of(3),
                 in(bytes("def")));
 
         assertThat(registry.getBlob().find(repo, digest).size()).isEqualTo(6);
@@ -252,10 +252,10 @@ class BlobUseCasesTest {
     @Test
     void aFullVolumeDiscardsTheUploadAtOnceSoTheNextPushFits() {
         registry.blobs.limitCapacityTo(10);
-        UploadSession large = registry.start().start(repo);
-        registry.append(registry.writer).append(repo, large.id(), OptionalLong.of(0), OptionalLong.of(6), in(bytes("abcdef")));
+        UploadSession large = registry.start().start(repo, "");
+        registry.append(registry.writer).append(repo, large.id(), "", OptionalLong.of(0), OptionalLong.of(6), in(bytes("abcdef")));
 
-        assertThatThrownBy(() -> registry.append(registry.writer).append(repo, large.id(), OptionalLong.of(6),
+        assertThatThrownBy(() -> registry.append(registry.writer).append(repo, large.id(), "", OptionalLong.of(6),
                 OptionalLong.of(6), in(bytes("ghijkl"))))
                 .isInstanceOf(UnavailableException.class)
                 .satisfies(e -> assertThat(((UnavailableException) e).detail())
@@ -269,17 +269,41 @@ class BlobUseCasesTest {
 
     @Test
     void uploadsBelongToTheirRepository() {
-        UploadSession session = registry.start().start(repo);
+        UploadSession session = registry.start().start(repo, "");
         RepositoryName other = RepositoryName.parse("team/other");
-        assertThatThrownBy(() -> new GetUploadStatus(registry.writer).status(other, session.id()))
+        assertThatThrownBy(() -> new GetUploadStatus(registry.writer).status(other, session.id(), ""))
                 .isInstanceOf(BlobUploadUnknownException.class);
+    }
+
+    /** Issue 12: another user with push on the repository cannot touch an upload they did not start. */
+    @Test
+    void anUploadIsOnlyItsStartersToContinueReadOrCancel() {
+        UploadSession session = registry.start().start(repo, "alice");
+        registry.append(registry.writer).append(repo, session.id(), "alice", OptionalLong.of(0), OptionalLong.of(3),
+                in(bytes("abc")));
+
+        assertThatThrownBy(() -> registry.append(registry.writer).append(repo, session.id(), "bob", OptionalLong.of(3),
+                OptionalLong.of(3), in(bytes("def")))).isInstanceOf(BlobUploadUnknownException.class);
+        assertThatThrownBy(() -> registry.complete(registry.writer).complete(repo, session.id(), "bob",
+                Digest.of(DigestAlgorithm.SHA256, bytes("abc")), OptionalLong.empty(), OptionalLong.of(0), in(new byte[0])))
+                .isInstanceOf(BlobUploadUnknownException.class);
+        assertThatThrownBy(() -> new GetUploadStatus(registry.writer).status(repo, session.id(), "bob"))
+                .isInstanceOf(BlobUploadUnknownException.class);
+        assertThatThrownBy(() -> new GetUploadStatus(registry.writer).status(repo, session.id(), ""))
+                .isInstanceOf(BlobUploadUnknownException.class);
+        assertThatThrownBy(() -> new CancelBlobUpload(registry.writer).cancel(repo, session.id(), "bob"))
+                .isInstanceOf(BlobUploadUnknownException.class);
+
+        assertThat(new GetUploadStatus(registry.writer).status(repo, session.id(), "alice").offset()).isEqualTo(3);
+        registry.complete(registry.writer).complete(repo, session.id(), "alice", Digest.of(DigestAlgorithm.SHA256, bytes("abc")),
+                OptionalLong.empty(), OptionalLong.of(0), in(new byte[0]));
     }
 
     @Test
     void cancelRemovesSessionAndBytes() {
-        UploadSession session = registry.start().start(repo);
-        registry.append(registry.writer).append(repo, session.id(), OptionalLong.empty(), OptionalLong.empty(), in(bytes("abc")));
-        new CancelBlobUpload(registry.writer).cancel(repo, session.id());
+        UploadSession session = registry.start().start(repo, "");
+        registry.append(registry.writer).append(repo, session.id(), "", OptionalLong.empty(), OptionalLong.empty(), in(bytes("abc")));
+        new CancelBlobUpload(registry.writer).cancel(repo, session.id(), "");
         assertThat(registry.blobs.uploadsInProgress()).isZero();
         assertThat(registry.metadata.find(repo, session.id())).isEmpty();
     }

@@ -142,9 +142,9 @@ final class TestRegistry {
 
     /** Uploads {@code content} in one go and returns its digest. */
     Digest push(RepositoryName repository, byte[] content) {
-        var session = start().start(repository);
+        var session = start().start(repository, "");
         Digest digest = Digest.of(DigestAlgorithm.SHA256, content);
-        complete(writer).complete(repository, session.id(), digest, OptionalLong.empty(),
+        complete(writer).complete(repository, session.id(), "", digest, OptionalLong.empty(),
                 OptionalLong.of(content.length), new ByteArrayInputStream(content));
         return digest;
     }

@@ -268,8 +268,13 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
      * PostgreSQL: external when {@code url} is set, else embedded in {@code embeddedDirectory}.
      * The password is never part of {@link #toString()}.
      */
+    /**
+     * @param secretsKey     {@code database.secrets.key}: base64 of the 32-byte key that seals the
+     *                       secrets kept in the database; when empty, {@code secretsKeyFile} holds it
+     * @param secretsKeyFile {@code database.secrets.keyfile}: made at first start when absent
+     */
     public record Database(Optional<String> url, String user, String password, int maxPoolSize,
-                           Path embeddedDirectory, int embeddedPort) {
+                           Path embeddedDirectory, int embeddedPort, Optional<String> secretsKey, Path secretsKeyFile) {
 
         public boolean embedded() {
             return url.isEmpty();

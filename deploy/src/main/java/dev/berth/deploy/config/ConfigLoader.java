@@ -229,7 +229,19 @@ public final class ConfigLoader {
         int maxPoolSize = raw.integer("database.pool.maxsize", 16, 1, 1000);
         Path embeddedDirectory = path(raw.string("database.embedded.directory", dataDirectory.resolve("postgres").toString()));
         int embeddedPort = raw.integer("database.embedded.port", 0, 0, 65535);
-        return new BerthConfig.Database(url, user, password, maxPoolSize, embeddedDirectory, embeddedPort);
+        Optional<String> secretsKey = Optional.ofNullable(raw.parsed("database.secrets.key", null,
+                "base64 of 32 random bytes (openssl rand -base64 32)", ConfigLoader::secretsKey, true));
+        Path secretsKeyFile = path(raw.string("database.secrets.keyfile", dataDirectory.resolve("secrets.key").toString()));
+        return new BerthConfig.Database(url, user, password, maxPoolSize, embeddedDirectory, embeddedPort, secretsKey,
+                secretsKeyFile);
+    }
+
+    private static String secretsKey(String text) {
+        try {
+            return java.util.Base64.getDecoder().decode(text.strip()).length == 32 ? text.strip() : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static BerthConfig.Tls tls(RawConfig raw, Path dataDirectory) {

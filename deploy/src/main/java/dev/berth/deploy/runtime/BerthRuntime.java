@@ -21,6 +21,8 @@ import dev.berth.adapters.db.PostgresManifestStore;
 import dev.berth.adapters.db.PostgresRepositoryCatalog;
 import dev.berth.adapters.db.PostgresRobotTokenStore;
 import dev.berth.adapters.db.PostgresSigningKeyStore;
+import dev.berth.adapters.db.SealPlainSecrets;
+import dev.berth.adapters.db.SecretBox;
 import dev.berth.adapters.db.PostgresTagStore;
 import dev.berth.adapters.db.PostgresUploadSessionStore;
 import dev.berth.adapters.db.PostgresUserDirectory;
@@ -184,6 +186,10 @@ public class BerthRuntime {
         }
         DatabaseSettings settings = databaseSettings();
         database = MetadataDatabase.open(settings);
+        int sealed = new SealPlainSecrets(database).run();
+        if (sealed > 0) {
+            LOG.info("Sealed " + sealed + " secrets an earlier version kept in plain text in the database");
+        }
         instance = new InstanceInfo(BerthVersion.get(), Instant.ofEpochMilli(jvmStart()),
                 launched ? config.http().toString() : "application server listener");
 
@@ -206,12 +212,15 @@ public class BerthRuntime {
                   config:   %s
                   storage:  %s %s (deletes %s)
                   database: %s %s, schema version %s, installation %s, %s
+                  secrets:  sealed with key %s (%s)
                   access:   %s%s%s""",
                 instance.version(),
                 launched ? ", listening on " + config.http() + " (" + url() + ")" : "",
                 config.source(),
                 storage.driver(), storage.location(), config.storage().deleteEnabled() ? "enabled" : "disabled",
                 db.mode(), db.location(), db.schemaVersion(), db.installationId(), durability(db),
+                settings.secrets().keyId(), config.database().secretsKey().isPresent() ? "from database.secrets.key"
+                        : config.database().secretsKeyFile(),
                 Access.describe(config.auth()),
                 launched && config.tls().enabled() ? "\n  tls:      " + config.tls() : "", publicUrlsLine());
         if (launched) {
@@ -282,13 +291,20 @@ public class BerthRuntime {
         if (!db.embedded()) {
             String url = db.url().orElseThrow();
             return new DatabaseSettings("external", url.replaceFirst("\\?.*$", ""), url, db.user(), db.password(),
-                    db.maxPoolSize());
+                    db.maxPoolSize(), secrets());
         }
         Path binaries = config.dataDirectory().resolve("run").resolve("postgres-binaries");
         embeddedPostgres = EmbeddedPostgres.start(db.embeddedDirectory(), binaries, db.embeddedPort());
         return new DatabaseSettings("embedded",
                 "127.0.0.1:" + embeddedPostgres.port() + ", data in " + embeddedPostgres.dataDirectory(),
-                embeddedPostgres.jdbcUrl(), embeddedPostgres.user(), embeddedPostgres.password(), db.maxPoolSize());
+                embeddedPostgres.jdbcUrl(), embeddedPostgres.user(), embeddedPostgres.password(), db.maxPoolSize(),
+                secrets());
+    }
+
+    /** The key that seals the secrets kept in the database: from configuration, else its key file (made once). */
+    private SecretBox secrets() {
+        BerthConfig.Database db = config.database();
+        return db.secretsKey().map(SecretBox::ofBase64).orElseGet(() -> SecretBox.keyFile(db.secretsKeyFile()));
     }
 
     /**

@@ -873,4 +873,30 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_AUDIT_RETENTION", "-1")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("audit.retention");
     }
+
+    /** Issue 12: the key that seals the database's secrets — a file in the data directory unless given. */
+    @Test
+    void theSecretsKeyComesFromItsFileUnlessGivenAndIsNeverEchoed() throws IOException {
+        BerthConfig defaults = ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_DATA_DIRECTORY", "/srv/berth"));
+        assertThat(defaults.database().secretsKey()).isEmpty();
+        assertThat(defaults.database().secretsKeyFile()).isEqualTo(Path.of("/srv/berth/secrets.key"));
+
+        String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        BerthConfig given = ConfigLoader.load(file("""
+                database:
+                  secrets:
+                    key: %s
+                    keyfile: /etc/berth/secrets.key
+                """.formatted(key)), Map.of());
+        assertThat(given.database().secretsKey()).contains(key);
+        assertThat(given.database().secretsKeyFile()).isEqualTo(Path.of("/etc/berth/secrets.key"));
+        assertThat(given.database().toString()).doesNotContain(key);
+
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(),
+                Map.of("REGISTRY_DATABASE_SECRETS_KEY", "c2hvcnQta2V5LXNlY3JldA==")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("database.secrets.key: expected base64 of 32 random bytes")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("c2hvcnQta2V5LXNlY3JldA=="));
+    }
+
 }

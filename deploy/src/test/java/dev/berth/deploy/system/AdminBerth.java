@@ -204,7 +204,8 @@ final class AdminBerth {
 
     MetadataDatabase openDatabase() {
         return MetadataDatabase.open(new DatabaseSettings("embedded", "test",
-                "jdbc:postgresql://127.0.0.1:" + databasePort + "/postgres", "postgres", BerthProcess.embeddedDatabasePassword(work), 2));
+                "jdbc:postgresql://127.0.0.1:" + databasePort + "/postgres", "postgres", BerthProcess.embeddedDatabasePassword(work), 2,
+                BerthProcess.secrets(work)));
     }
 
     /** Trusts whatever certificate Berth serves: the certificate tests switch it. */

@@ -53,13 +53,14 @@ final class AdminPages {
     static void reset(Browser browser) {
         browser.resize(1280, 800);
         browser.go("/admin/");
-        boolean signedIn = new WebDriverWait(browser.driver(), Browser.WAIT).until(d -> {
+        // a word, not a Boolean: WebDriverWait takes FALSE for "not yet" and would wait out its time
+        String state = new WebDriverWait(browser.driver(), Browser.WAIT).until(d -> {
             if (!d.findElements(By.id("signed-in-user")).isEmpty()) {
-                return Boolean.TRUE;
+                return "signed in";
             }
-            return d.findElements(By.cssSelector("vaadin-login-form")).isEmpty() ? null : Boolean.FALSE;
+            return d.findElements(By.cssSelector("vaadin-login-form")).isEmpty() ? null : "signed out";
         });
-        if (signedIn) {
+        if (state.equals("signed in")) {
             browser.signOut();
         }
     }

@@ -79,7 +79,8 @@ final class AuthBerth implements AutoCloseable {
         try {
             awaitUp(berth);
             MetadataDatabase database = MetadataDatabase.open(new DatabaseSettings("embedded", "test",
-                    "jdbc:postgresql://127.0.0.1:" + databasePort + "/postgres", "postgres", BerthProcess.embeddedDatabasePassword(work), 2));
+                    "jdbc:postgresql://127.0.0.1:" + databasePort + "/postgres", "postgres", BerthProcess.embeddedDatabasePassword(work), 2,
+                    BerthProcess.secrets(work)));
             return new AuthBerth(berth, database);
         } catch (RuntimeException | AssertionError | IOException | InterruptedException e) {
             berth.close();

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.berth.deploy.system.AuthBerth.basic;
+import static dev.berth.deploy.system.AuthBerth.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -117,6 +118,79 @@ class BasicAuthIT {
         // and nothing at all outside team-a
         assertThat(registry.get("/v2/public/nothing/tags/list", READER).statusCode()).isEqualTo(404);
         assertThat(registry.get("/v2/elsewhere/tags/list", READER).statusCode()).isEqualTo(403);
+    }
+
+    /** Issue 12: an upload is its starter's; another user with push on the same repository cannot touch it. */
+    @Test
+    void anotherUsersUploadIsUnknownToThemEvenWithPushThere() {
+        berth.createUser("carol", "carol-password", "team-a/*:pull,push");
+        String[] carol = basic("carol", "carol-password");
+        byte[] layer = "alice's half-uploaded layer".getBytes(StandardCharsets.UTF_8);
+        String digest = RegistryClient.sha256(layer);
+        HttpResponse<byte[]> started = registry.send("POST", "/v2/team-a/shared/blobs/uploads/", null, ALICE);
+        assertThat(started.statusCode()).isEqualTo(202);
+        String upload = RegistryClient.header(started, "Location");
+        String octets = "application/octet-stream";
+
+        List<HttpResponse<byte[]>> tried = List.of(
+                registry.send("PATCH", upload, layer, with(carol, "Content-Type", octets)),
+                registry.send("PUT", upload + (upload.contains("?") ? "&" : "?") + "digest=" + digest, layer,
+                        with(carol, "Content-Type", octets)),
+                registry.get(upload, carol),
+                registry.send("DELETE", upload, null, carol));
+        assertThat(tried).allSatisfy(response -> {
+            assertThat(response.statusCode()).isEqualTo(404);
+            assertThat(RegistryClient.text(response)).contains("BLOB_UPLOAD_UNKNOWN");
+        });
+
+        // alice's upload is untouched: she finishes it
+        assertThat(registry.get(upload, ALICE).statusCode()).isEqualTo(204);
+        HttpResponse<byte[]> patched = registry.send("PATCH", upload, layer, with(ALICE, "Content-Type", octets));
+        assertThat(patched.statusCode()).isEqualTo(202);
+        String next = RegistryClient.header(patched, "Location");
+        assertThat(registry.send("PUT", next + (next.contains("?") ? "&" : "?") + "digest=" + digest, null, ALICE)
+                .statusCode()).isEqualTo(201);
+        assertThat(registry.get("/v2/team-a/shared/blobs/" + digest, carol).body()).isEqualTo(layer);
+    }
+
+    /**
+     * Issue 12: every read and delete of a repository checks the caller's grants on that repository
+     * (tags, manifests, blobs, referrers), and a blob is not reachable through another repository's name.
+     */
+    @Test
+    void everyReadAndDeleteChecksTheRepositoryItNames() {
+        berth.createUser("stranger", "stranger-password", "stranger/*:pull,push,delete");
+        String[] stranger = basic("stranger", "stranger-password");
+        byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
+        String configDigest = registry.pushBlobAs("team-a/vault", config, ALICE);
+        byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest
+                + "\",\"size\":" + config.length + "},\"layers\":[]}").getBytes(StandardCharsets.UTF_8);
+        assertThat(registry.send("PUT", "/v2/team-a/vault/manifests/v1", manifest,
+                with(ALICE, "Content-Type", "application/vnd.oci.image.manifest.v1+json")).statusCode()).isEqualTo(201);
+        String manifestDigest = RegistryClient.sha256(manifest);
+        registry.pushBlobAs("stranger/own", "stranger's own".getBytes(StandardCharsets.UTF_8), stranger);
+
+        for (HttpResponse<byte[]> refused : List.of(
+                registry.get("/v2/team-a/vault/tags/list", stranger),
+                registry.get("/v2/team-a/vault/manifests/v1", stranger),
+                registry.get("/v2/team-a/vault/blobs/" + configDigest, stranger),
+                registry.get("/v2/team-a/vault/referrers/" + manifestDigest, stranger),
+                registry.send("DELETE", "/v2/team-a/vault/manifests/" + manifestDigest, null, stranger),
+                registry.send("DELETE", "/v2/team-a/vault/blobs/" + configDigest, null, stranger),
+                registry.send("DELETE", "/v2/team-a/vault/manifests/" + manifestDigest, null, READER),
+                registry.send("DELETE", "/v2/team-a/vault/manifests/v1", null, READER))) {
+            assertThat(refused.statusCode()).as(refused.request().method() + " " + refused.uri()).isEqualTo(403);
+            assertThat(RegistryClient.text(refused)).contains("DENIED");
+        }
+        // the blob through a repository the stranger may pull, where it was never pushed
+        HttpResponse<byte[]> elsewhere = registry.get("/v2/stranger/own/blobs/" + configDigest, stranger);
+        assertThat(elsewhere.statusCode()).isEqualTo(404);
+        assertThat(RegistryClient.text(elsewhere)).contains("BLOB_UNKNOWN");
+        // nothing was lost: the reader still pulls all of it
+        assertThat(registry.get("/v2/team-a/vault/manifests/v1", with(READER, "Accept",
+                "application/vnd.oci.image.manifest.v1+json")).body()).isEqualTo(manifest);
+        assertThat(registry.get("/v2/team-a/vault/blobs/" + configDigest, READER).body()).isEqualTo(config);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.berth.deploy.system;
 
+import dev.berth.adapters.db.SecretBox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -94,6 +95,11 @@ final class BerthProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("no password file of the embedded database under " + work, e);
         }
+    }
+
+    /** The key that seals the secrets in the database of a Berth running in {@code work}. */
+    static SecretBox secrets(Path work) {
+        return SecretBox.keyFile(work.resolve("berth-data/secrets.key"));
     }
 
     /**

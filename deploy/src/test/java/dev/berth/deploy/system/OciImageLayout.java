@@ -62,6 +62,19 @@ final class OciImageLayout {
         return write(OCI_MANIFEST, manifest.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A one-layer image whose config has the label {@code note} and whose manifest the annotation {@code description}. */
+    Blob annotated(String note, String description) throws IOException {
+        byte[] tar = tar("note.txt", note.getBytes(StandardCharsets.UTF_8));
+        Blob layer = write("application/vnd.oci.image.layer.v1.tar+gzip", gzip(tar));
+        String config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Labels\":{\"note\":\"" + note
+                + "\"}},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + RegistryClient.sha256(tar) + "\"]},\"history\":[]}";
+        Blob configBlob = write("application/vnd.oci.image.config.v1+json", config.getBytes(StandardCharsets.UTF_8));
+        String manifest = "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":" + configBlob.json()
+                + ",\"layers\":[" + layer.json() + "],\"annotations\":{\"org.opencontainers.image.description\":\""
+                + description + "\"}}";
+        return write(OCI_MANIFEST, manifest.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** An OCI artifact (empty config, one layer of {@code content}) whose subject is {@code subject}. */
     Blob artifact(String artifactType, Blob subject, String content) throws IOException {
         Blob empty = write("application/vnd.oci.empty.v1+json", "{}".getBytes(StandardCharsets.UTF_8));

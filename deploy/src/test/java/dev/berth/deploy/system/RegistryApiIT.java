@@ -174,8 +174,9 @@ class RegistryApiIT {
             assertThat(location).isEqualTo(registry.base() + "/v2/api/chunked/blobs/uploads/" + uuid);
             HttpResponse<byte[]> proxied = registry.send("POST", "/v2/api/chunked/blobs/uploads/", null,
                     "X-Forwarded-Proto", "https", "X-Forwarded-Host", "registry.example.com");
-            assertThat(header(proxied, "Location")).as("behind a TLS proxy clients stay on https")
-                    .startsWith("https://registry.example.com/v2/api/chunked/blobs/uploads/");
+            assertThat(header(proxied, "Location")).as("X-Forwarded-* from a peer not in http.trustedproxies are ignored"
+                    + " (ForwardedHeadersIT has the trusted proxy)")
+                    .startsWith(registry.base() + "/v2/api/chunked/blobs/uploads/");
 
             HttpResponse<byte[]> first = registry.send("PATCH", location, Arrays.copyOfRange(content, 0, 100_000),
                     "Content-Range", "0-99999", "Content-Type", "application/octet-stream");

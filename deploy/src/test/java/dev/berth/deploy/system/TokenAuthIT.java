@@ -32,6 +32,7 @@ import java.util.Map;
 
 import static dev.berth.deploy.system.AuthBerth.basic;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Berth with token auth: its own /token endpoint, docker following the Bearer challenge, and
@@ -289,6 +290,31 @@ class TokenAuthIT {
                 ("{\"alg\":\"none\",\"typ\":\"JWT\",\"kid\":\"" + kid + "\"}").getBytes(StandardCharsets.UTF_8));
         assertRejected(none + "." + genuine.split("\\.")[1] + ".");
         assertRejected("garbage");
+    }
+
+    /** Issue 12: a dump of the database does not give the token signing key away. */
+    @Test
+    void theSigningKeyIsSealedInTheDatabase() throws Exception {
+        token(BOB, "repository:team-b/app:pull");
+        List<byte[]> stored = new java.util.ArrayList<>();
+        try (java.sql.Connection connection = berth.database().dataSource().getConnection();
+             java.sql.ResultSet rows = connection.createStatement().executeQuery("SELECT private_key FROM signing_key")) {
+            while (rows.next()) {
+                stored.add(rows.getBytes(1));
+            }
+            connection.commit();
+        }
+        assertThat(stored).isNotEmpty().allSatisfy(bytes -> {
+            assertThatThrownBy(() -> KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(bytes)))
+                    .as("no private key in the clear").isInstanceOf(java.security.spec.InvalidKeySpecException.class);
+            assertThat(new String(bytes, 0, 2, StandardCharsets.US_ASCII)).isEqualTo("BS");
+        });
+        java.nio.file.Path work = java.nio.file.Path.of("target", "token-auth-berth").toAbsolutePath();
+        assertThat(java.nio.file.Files.getPosixFilePermissions(work.resolve("berth-data/secrets.key")))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        assertThat(berth.process().output()).containsPattern("secrets: +sealed with key "
+                + BerthProcess.secrets(work).keyId() + " \\(.*secrets.key\\)");
     }
 
     private static void assertRejected(String token) {

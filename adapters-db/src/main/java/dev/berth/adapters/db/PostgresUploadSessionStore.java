@@ -5,6 +5,7 @@ import dev.berth.application.port.UploadSessionStore;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.UploadId;
 
+import java.time.Instant;
 import java.util.Optional;
 
 /** Upload sessions in the {@code upload_session} table. */
@@ -36,6 +37,15 @@ public final class PostgresUploadSessionStore implements UploadSessionStore {
                 .getResultStream()
                 .findFirst()
                 .map(UploadSessionEntity::toSession));
+    }
+
+    @Override
+    public int countActive(String user, Instant since) {
+        return jpa.transaction(em -> ((Number) em.createNativeQuery("""
+                        SELECT count(*) FROM upload_session WHERE started_by = :user AND updated_at >= :since""")
+                .setParameter("user", user)
+                .setParameter("since", since)
+                .getSingleResult()).intValue());
     }
 
     @Override

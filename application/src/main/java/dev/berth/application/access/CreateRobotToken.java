@@ -42,7 +42,7 @@ public class CreateRobotToken {
         this.clock = clock;
     }
 
-    /** @throws IllegalArgumentException when there is no such user or the scope is empty */
+    /** @throws IllegalArgumentException when there is no such user, or the scope is empty or too long */
     public Created create(Caller actor, String address, String user, String description, List<Grant> scope,
                           Optional<Instant> expiresAt) {
         Administration.requireAdmin(actor);
@@ -51,6 +51,9 @@ public class CreateRobotToken {
         }
         if (scope.isEmpty()) {
             throw new IllegalArgumentException("a robot token needs a scope, e.g. ci/*:pull,push");
+        }
+        if (scope.size() > GrantAccess.MAX_GRANTS) {
+            throw new IllegalArgumentException("a robot token's scope has at most " + GrantAccess.MAX_GRANTS + " grants");
         }
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);

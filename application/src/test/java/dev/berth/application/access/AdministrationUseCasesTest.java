@@ -150,6 +150,29 @@ class AdministrationUseCasesTest {
                 .satisfies(token -> assertThat(token.usable()).isTrue());
     }
 
+    /** Issue 12: grants per user and a robot's scope are bounded; changing an existing grant stays possible. */
+    @Test
+    void aUserHasAtMost256GrantsAndARobotScopeAsMany() {
+        user("root", true);
+        user("dev", false);
+        GrantAccess grant = new GrantAccess(users, users, clock);
+        for (int i = 0; i < GrantAccess.MAX_GRANTS; i++) {
+            assertThat(grant.grant(caller("root"), "a", "dev", Grant.parse("team-" + i + "/*:pull"))).isTrue();
+        }
+        assertThatThrownBy(() -> grant.grant(caller("root"), "a", "dev", Grant.parse("one-more/*:pull")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already has 256 grants");
+        assertThat(grant.grant(caller("root"), "a", "dev", Grant.parse("team-7/*:pull,push"))).isTrue();
+        assertThat(users.grants("dev")).hasSize(GrantAccess.MAX_GRANTS).contains(Grant.parse("team-7/*:pull,push"));
+        assertThat(users.events).anyMatch(e -> e.action().equals("grant") && !e.success()
+                && e.detail().contains("one-more/*"));
+
+        List<Grant> tooWide = java.util.stream.IntStream.rangeClosed(0, GrantAccess.MAX_GRANTS)
+                .mapToObj(i -> Grant.parse("ci-" + i + "/*:pull")).toList();
+        assertThatThrownBy(() -> new CreateRobotToken(users, users, users, clock).create(caller("root"), "a", "dev",
+                "ci", tooWide, Optional.empty())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at most 256");
+    }
+
     @Test
     void anonymousPullPatternsAreListedForAdminsOnly() {
         user("root", true);

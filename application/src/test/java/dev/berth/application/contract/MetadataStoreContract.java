@@ -558,6 +558,18 @@ public abstract class MetadataStoreContract {
         }
 
         @Test
+        void activeUploadsAreCountedPerStarterSinceATime() {
+            uploads.create(session);
+            uploads.create(new UploadSession(UploadId.random(), OTHER, "alice", 0, T0, T0.plusSeconds(60)));
+            uploads.create(new UploadSession(UploadId.random(), APP, "bob", 0, T0, T0.plusSeconds(60)));
+
+            assertThat(uploads.countActive("alice", T0)).isEqualTo(2);
+            assertThat(uploads.countActive("alice", T0.plusSeconds(1))).as("moved before 'since'").isEqualTo(1);
+            assertThat(uploads.countActive("bob", T0)).isEqualTo(1);
+            assertThat(uploads.countActive("carol", T0)).isZero();
+        }
+
+        @Test
         void advanceIsACompareAndSet() {
             uploads.create(session);
             UploadSession first = session.advancedTo(100, T0.plusSeconds(1));

@@ -447,6 +447,12 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
     }
 
     @Override
+    public synchronized int countActive(String user, Instant since) {
+        return (int) state.uploads.values().stream()
+                .filter(s -> s.startedBy().equals(user) && !s.updatedAt().isBefore(since)).count();
+    }
+
+    @Override
     public synchronized boolean advance(UploadSession session, long expectedOffset) {
         UploadSession current = state.uploads.get(session.id());
         if (current == null || current.offset() != expectedOffset) {

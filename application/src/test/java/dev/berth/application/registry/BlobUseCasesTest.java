@@ -10,6 +10,7 @@ import dev.berth.domain.error.BlobUploadUnknownException;
 import dev.berth.domain.error.DigestInvalidException;
 import dev.berth.domain.error.NameUnknownException;
 import dev.berth.domain.error.RangeInvalidException;
+import dev.berth.domain.error.TooManyRequestsException;
 import dev.berth.domain.error.UnavailableException;
 import dev.berth.domain.error.UnsupportedException;
 import org.junit.jupiter.api.Test;
@@ -297,6 +298,22 @@ class BlobUseCasesTest {
         assertThat(new GetUploadStatus(registry.writer).status(repo, session.id(), "alice").offset()).isEqualTo(3);
         registry.complete(registry.writer).complete(repo, session.id(), "alice", Digest.of(DigestAlgorithm.SHA256, bytes("abc")),
                 OptionalLong.empty(), OptionalLong.of(0), in(new byte[0]));
+    }
+
+    /** Issue 12: one user's uploads in progress are bounded; given-up ones stop counting after an hour. */
+    @Test
+    void aUserHasAtMost1000UploadsInProgress() {
+        StartBlobUpload start = registry.start();
+        for (int i = 0; i < StartBlobUpload.MAX_ACTIVE_PER_USER; i++) {
+            start.start(repo, "ci");
+        }
+        assertThatThrownBy(() -> start.start(repo, "ci")).isInstanceOfSatisfying(TooManyRequestsException.class,
+                e -> assertThat(e.detail()).contains("1000 uploads in progress"));
+        assertThat(start.start(repo, "dev").startedBy()).as("another user is not held back").isEqualTo("dev");
+        assertThat(start.start(repo, "").startedBy()).as("open mode has no users to count").isEmpty();
+
+        registry.clock.advance(java.time.Duration.ofMinutes(61));
+        assertThat(start.start(repo, "ci").startedBy()).as("uploads given up an hour ago no longer count").isEqualTo("ci");
     }
 
     @Test

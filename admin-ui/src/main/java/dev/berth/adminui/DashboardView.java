@@ -19,6 +19,8 @@ import dev.berth.domain.access.Caller;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The first page after signing in. Administrators see what the registry holds and today's traffic,
@@ -64,7 +66,18 @@ public class DashboardView extends VerticalLayout {
                 row("Schema version", database.reachable() ? database.schemaVersion()
                         : "unreachable — " + database.problem(), "schema-version"),
                 row("Installation", database.installationId() == null ? "—" : database.installationId(),
-                        "installation-id")));
+                        "installation-id"),
+                row("Crash safety", durability(database.durable(), database.durability()), "database-durability")));
+    }
+
+    /** e.g. "durable (fsync on, full_page_writes on, synchronous_commit on)": what a power cut may cost. */
+    private static String durability(boolean durable, Map<String, String> settings) {
+        if (settings.isEmpty()) {
+            return "unknown";
+        }
+        return (durable ? "durable" : "NOT durable: acknowledged pushes may be lost in a crash") + " ("
+                + String.join(", ", new TreeMap<>(settings).entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).toList()) + ")";
     }
 
     private static Component section(String title, Component... rows) {

@@ -4,6 +4,8 @@ import dev.berth.application.port.BlobLinkStore;
 import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /** Blobs in the {@code blob} table, and which repository may see them in {@code repository_blob}. */
@@ -32,6 +34,17 @@ public final class PostgresBlobLinkStore implements BlobLinkStore {
             BlobEntity blob = em.find(BlobEntity.class, digest.toString());
             return blob == null ? OptionalLong.empty() : OptionalLong.of(blob.size());
         });
+    }
+
+    @Override
+    public List<StoredBlob> blobsAfter(Optional<Digest> after, int limit) {
+        // keyset on the primary key: each page is one index range, however many blobs there are
+        return jpa.transaction(em -> Rows.of(em.createNativeQuery("""
+                        SELECT digest, size FROM blob WHERE digest > :after ORDER BY digest LIMIT :limit""")
+                .setParameter("after", after.map(Digest::toString).orElse(""))
+                .setParameter("limit", limit))
+                .map(r -> new StoredBlob(Digest.parse((String) r[0]), ((Number) r[1]).longValue()))
+                .toList());
     }
 
     @Override

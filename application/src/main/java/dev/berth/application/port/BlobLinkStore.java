@@ -3,6 +3,8 @@ package dev.berth.application.port;
 import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -16,6 +18,12 @@ public interface BlobLinkStore {
 
     /** The size of content the registry has stored, in any repository. */
     OptionalLong blobSize(Digest digest);
+
+    /** Recorded blobs in digest order after {@code after}, at most {@code limit}: all of them, a page at a time. */
+    List<StoredBlob> blobsAfter(Optional<Digest> after, int limit);
+
+    record StoredBlob(Digest digest, long size) {
+    }
 
     /** Links a recorded blob to a repository (creating the repository if needed); idempotent. */
     void link(RepositoryName repository, Digest digest);

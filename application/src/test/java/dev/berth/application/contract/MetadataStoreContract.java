@@ -150,6 +150,25 @@ public abstract class MetadataStoreContract {
     class Blobs {
 
         @Test
+        void allRecordedBlobsComeOutAPageAtATimeInDigestOrder() {
+            List<Digest> recorded = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                Digest digest = digestOf("blob " + i);
+                blobs.recordBlob(digest, i);
+                recorded.add(digest);
+            }
+            recorded.sort(Comparator.comparing(Digest::toString));
+
+            List<BlobLinkStore.StoredBlob> first = blobs.blobsAfter(Optional.empty(), 3);
+            List<BlobLinkStore.StoredBlob> rest = blobs.blobsAfter(Optional.of(first.getLast().digest()), 3);
+
+            assertThat(first).extracting(BlobLinkStore.StoredBlob::digest).containsExactlyElementsOf(recorded.subList(0, 3));
+            assertThat(rest).extracting(BlobLinkStore.StoredBlob::digest).containsExactlyElementsOf(recorded.subList(3, 5));
+            assertThat(rest.getFirst().size()).isEqualTo(blobs.blobSize(rest.getFirst().digest()).getAsLong());
+            assertThat(blobs.blobsAfter(Optional.of(recorded.getLast()), 3)).isEmpty();
+        }
+
+        @Test
         void recordsTheSizeOnceForAllRepositories() {
             Digest digest = digestOf("layer");
             blobs.recordBlob(digest, 5);

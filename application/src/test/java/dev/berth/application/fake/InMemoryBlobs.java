@@ -131,6 +131,11 @@ public final class InMemoryBlobs implements BlobStore {
         return uploads.size();
     }
 
+    /** Swaps stored content for other bytes, as bit rot or a hand-edited file would. */
+    public void corrupt(Digest digest, byte[] bytes) {
+        content.replace(digest, bytes.clone());
+    }
+
     public boolean stores(Digest digest) {
         return content.containsKey(digest);
     }

@@ -220,6 +220,14 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
     }
 
     @Override
+    public synchronized List<StoredBlob> blobsAfter(Optional<Digest> after, int limit) {
+        return state.blobs.entrySet().stream()
+                .filter(e -> after.isEmpty() || e.getKey().toString().compareTo(after.get().toString()) > 0)
+                .sorted(java.util.Map.Entry.comparingByKey(java.util.Comparator.comparing(Digest::toString)))
+                .limit(limit).map(e -> new StoredBlob(e.getKey(), e.getValue())).toList();
+    }
+
+    @Override
     public void link(RepositoryName repository, Digest digest) {
         atomically(() -> {
             requireRecorded(digest);

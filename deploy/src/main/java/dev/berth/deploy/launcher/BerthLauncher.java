@@ -35,10 +35,13 @@ public final class BerthLauncher {
     private static final String RUNTIME_LOGGER = "dev.berth.deploy.runtime.BerthRuntime";
     /** Tells the application to import this htpasswd file and exit (the users command). */
     public static final String IMPORT_COMMAND_PROPERTY = "berth.command.import-htpasswd";
+    /** Tells the application to check storage against metadata and exit: "sizes", or "verify" to re-hash too. */
+    public static final String CHECK_COMMAND_PROPERTY = "berth.command.check";
     static final String USAGE = """
             Usage: java -jar berth.jar [--config FILE]
                    java -jar berth.jar serve FILE
                    java -jar berth.jar users import-htpasswd HTPASSWD [--config FILE]
+                   java -jar berth.jar check [--verify] [--config FILE]
 
             Starts the Berth container image registry. Without a file it listens on :5000 and keeps
             everything (blobs, embedded PostgreSQL) under ./berth-data. Environment variables
@@ -48,6 +51,10 @@ public final class BerthLauncher {
 
             users import-htpasswd adds the users of an htpasswd file (bcrypt entries only) to the
             database of the configured Berth and exits; with the embedded PostgreSQL, stop Berth first.
+
+            check reads every blob the metadata records and tells whether storage holds it at its
+            recorded size (--verify: and that its content still hashes to its digest); it changes
+            nothing. Exit status 0: consistent, 1: problems found (each named), 2: could not check.
             """;
 
     private BerthLauncher() {
@@ -56,10 +63,15 @@ public final class BerthLauncher {
     public static void main(String[] args) throws Exception {
         String configArgument;
         Path importFile = null;
+        String check = null;
         try {
             if (args.length > 0 && args[0].equals("users")) {
                 importFile = importFile(args);
                 args = Arrays.copyOfRange(args, 3, args.length);
+            } else if (args.length > 0 && args[0].equals("check")) {
+                boolean verify = args.length > 1 && args[1].equals("--verify");
+                check = verify ? "verify" : "sizes";
+                args = Arrays.copyOfRange(args, verify ? 2 : 1, args.length);
             }
             configArgument = configArgument(args);
         } catch (IllegalArgumentException e) {
@@ -85,9 +97,13 @@ public final class BerthLauncher {
         System.setProperty("berth.launcher", "true");
         LifecycleWatchdog.arm(config.lifecycle().startupTimeout(), config.lifecycle().shutdownTimeout());
         config.warnings().forEach(w -> System.err.println("berth: warning: configuration: " + w));
-        if (importFile != null) {
-            // the command boots Berth on a private loopback port: a running Berth keeps its own
-            System.setProperty(IMPORT_COMMAND_PROPERTY, importFile.toString());
+        if (importFile != null || check != null) {
+            // a command boots Berth on a private loopback port: a running Berth keeps its own
+            if (importFile != null) {
+                System.setProperty(IMPORT_COMMAND_PROPERTY, importFile.toString());
+            } else {
+                System.setProperty(CHECK_COMMAND_PROPERTY, check);
+            }
             startPayara(payaraArguments(config, new HttpAddress("127.0.0.1", freeLoopbackPort())));
             return;
         }

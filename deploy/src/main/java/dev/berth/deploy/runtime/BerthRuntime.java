@@ -241,6 +241,7 @@ public class BerthRuntime {
                     ************************************************************************""");
         }
         Access.runCommand(config, database, passwordHasher, clock);
+        CheckCommand.runIfAsked(database, blobStore);
         warnDailyAboutCertificateExpiry();
         if (!launched) {
             System.setProperty(READY_PROPERTY, "true");

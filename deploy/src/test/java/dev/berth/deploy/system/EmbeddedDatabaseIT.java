@@ -88,6 +88,8 @@ class EmbeddedDatabaseIT {
                 assertThat(browser.waitFor(By.id("storage-location")).getText()).isEqualTo(data.resolve("registry").toString());
                 assertThat(browser.waitFor(By.id("database-mode")).getText()).isEqualTo("embedded");
                 assertThat(browser.waitFor(By.id("schema-version")).getText()).isEqualTo(LatestMigration.version());
+                assertThat(browser.waitFor(By.id("database-durability")).getText())
+                        .isEqualTo("durable (fsync on, full_page_writes on, synchronous_commit on)");
                 browser.screenshot("admin-dashboard");
             }
 

@@ -1,0 +1,45 @@
+package dev.berth.deploy.runtime;
+
+import dev.berth.adapters.db.MetadataDatabase;
+import dev.berth.adapters.db.PostgresBlobLinkStore;
+import dev.berth.application.port.BlobStore;
+import dev.berth.application.system.CheckStorage;
+import dev.berth.deploy.launcher.BerthLauncher;
+
+/**
+ * {@code berth.jar check [--verify]}: Berth boots (database and storage as configured), checks
+ * every recorded blob against storage, prints each problem, and exits 0 when consistent, 1 when
+ * not, 2 when the check could not run.
+ */
+final class CheckCommand {
+
+    private CheckCommand() {
+    }
+
+    static void runIfAsked(MetadataDatabase database, BlobStore storage) {
+        String mode = System.getProperty(BerthLauncher.CHECK_COMMAND_PROPERTY);
+        if (mode == null) {
+            return;
+        }
+        boolean verify = mode.equals("verify");
+        int status;
+        try {
+            System.out.println("berth: checking " + storage.driverName() + " " + storage.location() + " against the metadata"
+                    + (verify ? ", re-hashing every blob" : "") + " ...");
+            CheckStorage.Report report = new CheckStorage(new PostgresBlobLinkStore(database), storage).check(verify);
+            report.problems().forEach(p -> System.out.println("berth: " + p.digest() + ": " + p.what()));
+            if (report.problemCount() > report.problems().size()) {
+                System.out.println("berth: ... and " + (report.problemCount() - report.problems().size()) + " more");
+            }
+            System.out.println("berth: checked " + report.blobs() + " blobs (" + report.bytes() + " bytes), "
+                    + (verify ? "sizes and digests" : "sizes") + ": "
+                    + (report.consistent() ? "consistent" : report.problemCount() + " problems"));
+            status = report.consistent() ? 0 : 1;
+        } catch (RuntimeException e) {
+            System.out.println("berth: the check could not run: " + e.getMessage());
+            status = 2;
+        }
+        int exit = status;
+        Thread.ofPlatform().name("berth-command-exit").start(() -> System.exit(exit));
+    }
+}

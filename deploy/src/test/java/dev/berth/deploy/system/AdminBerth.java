@@ -36,11 +36,9 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * One packaged Berth for all admin UI tests of a run, as an operator would run it: HTTPS with its
@@ -73,7 +71,7 @@ final class AdminBerth {
     static synchronized AdminBerth get() throws Exception {
         if (instance == null) {
             Path work = Path.of("target", "admin-berth").toAbsolutePath();
-            deleteQuietly(work);
+            WorkDirectories.deleteQuietly(work);
             int databasePort = BerthProcess.freePort();
             BerthProcess berth = BerthProcess.start(work, BerthProcess.freePort(), Map.of(
                     "REGISTRY_HTTP_TLS_MANAGED", "true",
@@ -227,16 +225,5 @@ final class AdminBerth {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, new TrustManager[]{anything}, new SecureRandom());
         return context;
-    }
-
-    private static void deleteQuietly(Path directory) {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // leftovers of an earlier run are harmless
-        }
     }
 }

@@ -27,13 +27,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * A packaged Berth with access control on, for the auth tests of one class, and the admin use
@@ -61,7 +59,7 @@ final class AuthBerth implements AutoCloseable {
     /** @param env the access configuration (REGISTRY_AUTH... variables) */
     static AuthBerth start(String name, Map<String, String> env) throws IOException, InterruptedException {
         Path work = Path.of("target", name).toAbsolutePath();
-        deleteQuietly(work);
+        WorkDirectories.deleteQuietly(work);
         int databasePort = BerthProcess.freePort();
         Map<String, String> all = new HashMap<>(env);
         all.put("REGISTRY_DATABASE_EMBEDDED_PORT", String.valueOf(databasePort));
@@ -181,17 +179,6 @@ final class AuthBerth implements AutoCloseable {
         System.arraycopy(headers, 0, all, 0, headers.length);
         System.arraycopy(more, 0, all, headers.length, more.length);
         return all;
-    }
-
-    private static void deleteQuietly(Path directory) {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // leftovers of an earlier run are harmless
-        }
     }
 
     @Override

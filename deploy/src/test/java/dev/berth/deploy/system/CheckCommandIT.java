@@ -8,9 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,7 +24,7 @@ class CheckCommandIT {
     @Test
     void namesMissingAndRottenBlobsAndExitsByWhatItFound() throws Exception {
         Path work = Path.of("target", "check-command").toAbsolutePath();
-        deleteQuietly(work);
+        WorkDirectories.deleteQuietly(work);
         Files.createDirectories(work);
         Map<String, String> env = Map.of();
         String kept;
@@ -57,17 +55,6 @@ class CheckCommandIT {
                     .contains("berth: " + rotten + ": content hashes to sha256:")
                     .doesNotContain("berth: " + kept + ":")
                     .contains("berth: checked 3 blobs (").contains("sizes and digests: 2 problems");
-        }
-    }
-
-    private static void deleteQuietly(Path directory) {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException ignored) {
-            // leftovers of an earlier run are harmless
         }
     }
 }

@@ -6,9 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static dev.berth.deploy.system.AuthBerth.basic;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,7 +25,7 @@ class ImportHtpasswdCommandIT {
     @Test
     void weakEntriesRefuseTheFileWholeAndBcryptEntriesLogInAfterTheImport() throws Exception {
         Path work = Path.of("target", "import-htpasswd-command").toAbsolutePath();
-        deleteQuietly(work);
+        WorkDirectories.deleteQuietly(work);
         Files.createDirectories(work);
         BcryptPasswordHasher hasher = new BcryptPasswordHasher(5);
         Map<String, String> env = Map.of("REGISTRY_AUTH", "htpasswd", "BERTH_ADMIN_PASSWORD", AuthBerth.ADMIN_PASSWORD);
@@ -68,17 +66,6 @@ class ImportHtpasswdCommandIT {
             // nothing of the refused file, not even its bcrypt entry
             assertThat(registry.get("/v2/", basic("zed", "zed-password")).statusCode()).isEqualTo(401);
             berth.stop();
-        }
-    }
-
-    private static void deleteQuietly(Path directory) {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException ignored) {
-            // leftovers of an earlier run are harmless
         }
     }
 }

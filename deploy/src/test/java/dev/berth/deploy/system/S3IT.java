@@ -37,7 +37,7 @@ class S3IT {
     @BeforeAll
     static void start() throws Exception {
         Path root = Path.of("target", "s3-it").toAbsolutePath();
-        deleteQuietly(root);
+        WorkDirectories.deleteQuietly(root);
         s3 = S3ProxyServer.start(root.resolve("bucket"), null);
         s3.createBucket(BUCKET);
         berth = BerthProcess.start(root.resolve("berth"), BerthProcess.freePort(), s3Environment(S3ProxyServer.SECRET_KEY));
@@ -177,14 +177,5 @@ class S3IT {
         System.arraycopy(first, 0, all, 0, first.length);
         System.arraycopy(rest, 0, all, first.length, rest.length);
         return all;
-    }
-
-    private static void deleteQuietly(Path directory) throws java.io.IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (var paths = Files.walk(directory)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }

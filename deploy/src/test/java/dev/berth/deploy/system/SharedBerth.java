@@ -3,9 +3,7 @@ package dev.berth.deploy.system;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * One packaged Berth for all API tests of a run (Payara boots in tens of seconds): deletes
@@ -28,7 +26,7 @@ final class SharedBerth {
     static synchronized BerthProcess get() throws IOException, InterruptedException {
         if (instance == null) {
             Path work = Path.of("target", "shared-berth").toAbsolutePath();
-            deleteQuietly(work);
+            WorkDirectories.deleteQuietly(work);
             BerthProcess berth = BerthProcess.start(work, BerthProcess.freePort(),
                     Map.of("REGISTRY_STORAGE_DELETE_ENABLED", "true", "REGISTRY_CATALOG_MAXENTRIES", String.valueOf(MAX_PAGE),
                             "REGISTRY_HTTP_TRUSTEDPROXIES", TRUSTED_PROXY));
@@ -43,16 +41,5 @@ final class SharedBerth {
             instance = berth;
         }
         return instance;
-    }
-
-    private static void deleteQuietly(Path directory) {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // leftovers of an earlier run are harmless
-        }
     }
 }

@@ -13,14 +13,13 @@ import dev.berth.application.browse.RegistryStatistics;
 import dev.berth.application.browse.RepositoryQuery;
 import dev.berth.application.browse.RepositorySort;
 import dev.berth.application.browse.ShowRegistryStatistics;
+import dev.berth.application.system.DatabaseStatus;
 import dev.berth.application.system.DescribeSystem;
 import dev.berth.application.system.SystemOverview;
 import dev.berth.domain.access.Caller;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The first page after signing in. Administrators see what the registry holds and today's traffic,
@@ -67,17 +66,16 @@ public class DashboardView extends VerticalLayout {
                         : "unreachable — " + database.problem(), "schema-version"),
                 row("Installation", database.installationId() == null ? "—" : database.installationId(),
                         "installation-id"),
-                row("Crash safety", durability(database.durable(), database.durability()), "database-durability")));
+                row("Crash safety", durability(database), "database-durability")));
     }
 
     /** e.g. "durable (fsync on, full_page_writes on, synchronous_commit on)": what a power cut may cost. */
-    private static String durability(boolean durable, Map<String, String> settings) {
-        if (settings.isEmpty()) {
+    private static String durability(DatabaseStatus.DatabaseReport database) {
+        if (database.durability().isEmpty()) {
             return "unknown";
         }
-        return (durable ? "durable" : "NOT durable: acknowledged pushes may be lost in a crash") + " ("
-                + String.join(", ", new TreeMap<>(settings).entrySet().stream()
-                .map(e -> e.getKey() + " " + e.getValue()).toList()) + ")";
+        return (database.durable() ? "durable" : "NOT durable: acknowledged pushes may be lost in a crash") + " ("
+                + database.durabilitySettings() + ")";
     }
 
     private static Component section(String title, Component... rows) {

@@ -1,6 +1,8 @@
 package dev.berth.application.system;
 
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /** Port: what the metadata database is and whether it answers. Implemented by the PostgreSQL adapter. */
 public interface DatabaseStatus {
@@ -30,6 +32,12 @@ public interface DatabaseStatus {
         /** Every crash-safety setting reported, and each "on". */
         public boolean durable() {
             return !durability.isEmpty() && durability.values().stream().allMatch("on"::equals);
+        }
+
+        /** The settings by name, e.g. "fsync on, full_page_writes on, synchronous_commit on". */
+        public String durabilitySettings() {
+            return new TreeMap<>(durability).entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                    .collect(Collectors.joining(", "));
         }
     }
 }

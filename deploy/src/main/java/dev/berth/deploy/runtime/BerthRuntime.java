@@ -99,7 +99,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -250,8 +249,7 @@ public class BerthRuntime {
 
     /** e.g. "durable (fsync on, synchronous_commit on, full_page_writes on)"; a database that is not is a warning. */
     private static String durability(DatabaseStatus.DatabaseReport db) {
-        String settings = new TreeMap<>(db.durability()).entrySet().stream()
-                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+        String settings = db.durabilitySettings();
         if (!db.durable()) {
             LOG.warning("The metadata database does not run durably (" + settings + "): pushes acknowledged"
                     + " before a crash or power loss may be lost");

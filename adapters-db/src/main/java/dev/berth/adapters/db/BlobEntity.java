@@ -5,6 +5,8 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import java.time.Instant;
+
 /** Stored content, one row per digest; see V2__registry.sql. Rows are created by native upserts only. */
 @Entity
 @Table(name = "blob")
@@ -16,11 +18,19 @@ public class BlobEntity {
     @Column(nullable = false)
     private long size;
 
+    /** Set by check --repair when storage lost the content; see V12__blob_missing.sql. */
+    @Column(name = "missing_since")
+    private Instant missingSince;
+
     protected BlobEntity() {
         // for JPA
     }
 
     public long size() {
         return size;
+    }
+
+    public boolean missing() {
+        return missingSince != null;
     }
 }

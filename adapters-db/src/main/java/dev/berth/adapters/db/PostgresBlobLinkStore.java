@@ -19,10 +19,10 @@ public final class PostgresBlobLinkStore implements BlobLinkStore {
 
     @Override
     public void recordBlob(Digest digest, long size) {
-        // same digest, same content: a second record of it has nothing to add
+        // same digest, same content: a second record of it has nothing to add but that the content is back
         jpa.transaction(em -> em.createNativeQuery("""
                         INSERT INTO blob (digest, size) VALUES (:digest, :size)
-                        ON CONFLICT (digest) DO NOTHING""")
+                        ON CONFLICT (digest) DO UPDATE SET missing_since = NULL WHERE blob.missing_since IS NOT NULL""")
                 .setParameter("digest", digest.toString())
                 .setParameter("size", size)
                 .executeUpdate());
@@ -32,18 +32,26 @@ public final class PostgresBlobLinkStore implements BlobLinkStore {
     public OptionalLong blobSize(Digest digest) {
         return jpa.transaction(em -> {
             BlobEntity blob = em.find(BlobEntity.class, digest.toString());
-            return blob == null ? OptionalLong.empty() : OptionalLong.of(blob.size());
+            return blob == null || blob.missing() ? OptionalLong.empty() : OptionalLong.of(blob.size());
         });
+    }
+
+    @Override
+    public void markMissing(Digest digest) {
+        jpa.transaction(em -> em.createNativeQuery("""
+                        UPDATE blob SET missing_since = now() WHERE digest = :digest AND missing_since IS NULL""")
+                .setParameter("digest", digest.toString())
+                .executeUpdate());
     }
 
     @Override
     public List<StoredBlob> blobsAfter(Optional<Digest> after, int limit) {
         // keyset on the primary key: each page is one index range, however many blobs there are
         return jpa.transaction(em -> Rows.of(em.createNativeQuery("""
-                        SELECT digest, size FROM blob WHERE digest > :after ORDER BY digest LIMIT :limit""")
+                        SELECT digest, size, missing_since IS NOT NULL FROM blob WHERE digest > :after ORDER BY digest LIMIT :limit""")
                 .setParameter("after", after.map(Digest::toString).orElse(""))
                 .setParameter("limit", limit))
-                .map(r -> new StoredBlob(Digest.parse((String) r[0]), ((Number) r[1]).longValue()))
+                .map(r -> new StoredBlob(Digest.parse((String) r[0]), ((Number) r[1]).longValue(), (Boolean) r[2]))
                 .toList());
     }
 
@@ -61,7 +69,8 @@ public final class PostgresBlobLinkStore implements BlobLinkStore {
     public OptionalLong linkedSize(RepositoryName repository, Digest digest) {
         return jpa.transaction(em -> em.createQuery("""
                         SELECT l.blob.size FROM BlobLinkEntity l
-                        WHERE l.repository.name = :repository AND l.blob.digest = :digest""", Long.class)
+                        WHERE l.repository.name = :repository AND l.blob.digest = :digest
+                          AND l.blob.missingSince IS NULL""", Long.class)
                 .setParameter("repository", repository.value())
                 .setParameter("digest", digest.toString())
                 .getResultStream()

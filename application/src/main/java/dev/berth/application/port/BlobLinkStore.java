@@ -13,22 +13,37 @@ import java.util.OptionalLong;
  */
 public interface BlobLinkStore {
 
-    /** Records stored content and its size; idempotent. Call only after the bytes are committed. */
+    /**
+     * Records stored content and its size; idempotent. Call only after the bytes are committed. Clears
+     * a {@linkplain #markMissing missing} mark: the content is in storage again.
+     */
     void recordBlob(Digest digest, long size);
 
-    /** The size of content the registry has stored, in any repository. */
+    /** The size of content the registry has stored, in any repository; empty when marked missing. */
     OptionalLong blobSize(Digest digest);
 
-    /** Recorded blobs in digest order after {@code after}, at most {@code limit}: all of them, a page at a time. */
+    /**
+     * Recorded blobs in digest order after {@code after}, at most {@code limit}: all of them, a page at
+     * a time, those marked missing included.
+     */
     List<StoredBlob> blobsAfter(Optional<Digest> after, int limit);
 
-    record StoredBlob(Digest digest, long size) {
+    /** @param markedMissing whether {@link #markMissing} set it apart (until the content is recorded again) */
+    record StoredBlob(Digest digest, long size, boolean markedMissing) {
     }
+
+    /**
+     * The content of a recorded blob is gone from storage ({@code check --repair}): until it is
+     * {@linkplain #recordBlob recorded} again, the blob counts as unknown to every repository, so
+     * clients push it again instead of being told it exists. Its links and the manifests that
+     * reference it stay. No-op when the blob is not recorded.
+     */
+    void markMissing(Digest digest);
 
     /** Links a recorded blob to a repository (creating the repository if needed); idempotent. */
     void link(RepositoryName repository, Digest digest);
 
-    /** The blob's size when it is linked to the repository, else empty. */
+    /** The blob's size when it is linked to the repository (and not marked missing), else empty. */
     OptionalLong linkedSize(RepositoryName repository, Digest digest);
 
     /** @return whether a link was removed */

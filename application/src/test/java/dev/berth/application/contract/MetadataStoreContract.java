@@ -180,6 +180,25 @@ public abstract class MetadataStoreContract {
         }
 
         @Test
+        void aBlobMarkedMissingIsUnknownUntilRecordedAgain() {
+            Digest digest = recordedBlob("layer");
+            blobs.link(APP, digest);
+
+            blobs.markMissing(digest);
+            blobs.markMissing(digestOf("never recorded"));
+
+            assertThat(blobs.blobSize(digest)).isEmpty();
+            assertThat(blobs.linkedSize(APP, digest)).isEmpty();
+            assertThat(blobs.blobsAfter(Optional.empty(), 10)).containsExactly(new BlobLinkStore.StoredBlob(digest, 5, true));
+            assertThat(blobs.usage(APP).blobs()).as("the link stays").isEqualTo(1);
+
+            blobs.recordBlob(digest, 5);
+
+            assertThat(blobs.linkedSize(APP, digest)).hasValue(5);
+            assertThat(blobs.blobsAfter(Optional.empty(), 10)).containsExactly(new BlobLinkStore.StoredBlob(digest, 5, false));
+        }
+
+        @Test
         void aLinkMakesTheBlobVisibleInThatRepositoryOnly() {
             Digest digest = recordedBlob("layer");
             blobs.link(APP, digest);

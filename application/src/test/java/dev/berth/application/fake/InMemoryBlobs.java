@@ -136,6 +136,11 @@ public final class InMemoryBlobs implements BlobStore {
         content.replace(digest, bytes.clone());
     }
 
+    /** Puts content back by hand, as an operator restoring a file from a backup would. */
+    public void restore(Digest digest, byte[] bytes) {
+        content.put(digest, bytes.clone());
+    }
+
     public boolean stores(Digest digest) {
         return content.containsKey(digest);
     }

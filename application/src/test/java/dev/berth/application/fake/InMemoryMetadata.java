@@ -211,12 +211,20 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
     @Override
     public synchronized void recordBlob(Digest digest, long size) {
         state.blobs.putIfAbsent(digest, size);
+        state.missing.remove(digest);
     }
 
     @Override
     public synchronized OptionalLong blobSize(Digest digest) {
         Long size = state.blobs.get(digest);
-        return size == null ? OptionalLong.empty() : OptionalLong.of(size);
+        return size == null || state.missing.contains(digest) ? OptionalLong.empty() : OptionalLong.of(size);
+    }
+
+    @Override
+    public synchronized void markMissing(Digest digest) {
+        if (state.blobs.containsKey(digest)) {
+            state.missing.add(digest);
+        }
     }
 
     @Override
@@ -224,7 +232,7 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
         return state.blobs.entrySet().stream()
                 .filter(e -> after.isEmpty() || e.getKey().toString().compareTo(after.get().toString()) > 0)
                 .sorted(java.util.Map.Entry.comparingByKey(java.util.Comparator.comparing(Digest::toString)))
-                .limit(limit).map(e -> new StoredBlob(e.getKey(), e.getValue())).toList();
+                .limit(limit).map(e -> new StoredBlob(e.getKey(), e.getValue(), state.missing.contains(e.getKey()))).toList();
     }
 
     @Override
@@ -512,6 +520,7 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
     private static final class State {
         final TreeSet<String> repositories;
         final Map<Digest, Long> blobs;
+        final Set<Digest> missing;
         final Set<Link> links;
         final LinkedHashMap<ManifestKey, StoredManifest> manifests;
         final Map<TagKey, TagValue> tags;
@@ -520,16 +529,17 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
         final Map<ActivityKey, Long> activity;
 
         State() {
-            this(new TreeSet<>(), new HashMap<>(), new HashSet<>(), new LinkedHashMap<>(), new HashMap<>(),
+            this(new TreeSet<>(), new HashMap<>(), new HashSet<>(), new HashSet<>(), new LinkedHashMap<>(), new HashMap<>(),
                     new HashMap<>(), new HashMap<>(), new HashMap<>());
         }
 
-        private State(TreeSet<String> repositories, Map<Digest, Long> blobs, Set<Link> links,
+        private State(TreeSet<String> repositories, Map<Digest, Long> blobs, Set<Digest> missing, Set<Link> links,
                       LinkedHashMap<ManifestKey, StoredManifest> manifests, Map<TagKey, TagValue> tags,
                       Map<UploadId, UploadSession> uploads, Map<String, Instant> lastPush,
                       Map<ActivityKey, Long> activity) {
             this.repositories = repositories;
             this.blobs = blobs;
+            this.missing = missing;
             this.links = links;
             this.manifests = manifests;
             this.tags = tags;
@@ -539,7 +549,7 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
         }
 
         State copy() {
-            return new State(new TreeSet<>(repositories), new HashMap<>(blobs), new HashSet<>(links),
+            return new State(new TreeSet<>(repositories), new HashMap<>(blobs), new HashSet<>(missing), new HashSet<>(links),
                     new LinkedHashMap<>(manifests), new HashMap<>(tags), new HashMap<>(uploads),
                     new HashMap<>(lastPush), new HashMap<>(activity));
         }

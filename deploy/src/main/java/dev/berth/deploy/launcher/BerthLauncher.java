@@ -35,13 +35,16 @@ public final class BerthLauncher {
     private static final String RUNTIME_LOGGER = "dev.berth.deploy.runtime.BerthRuntime";
     /** Tells the application to import this htpasswd file and exit (the users command). */
     public static final String IMPORT_COMMAND_PROPERTY = "berth.command.import-htpasswd";
-    /** Tells the application to check storage against metadata and exit: "sizes", or "verify" to re-hash too. */
+    /**
+     * Tells the application to check storage against metadata and exit: "sizes", or "verify" to
+     * re-hash too; either followed by ",repair" to repair what it finds.
+     */
     public static final String CHECK_COMMAND_PROPERTY = "berth.command.check";
     static final String USAGE = """
             Usage: java -jar berth.jar [--config FILE]
                    java -jar berth.jar serve FILE
                    java -jar berth.jar users import-htpasswd HTPASSWD [--config FILE]
-                   java -jar berth.jar check [--verify] [--config FILE]
+                   java -jar berth.jar check [--verify] [--repair] [--config FILE]
 
             Starts the Berth container image registry. Without a file it listens on :5000 and keeps
             everything (blobs, embedded PostgreSQL) under ./berth-data. Environment variables
@@ -53,8 +56,10 @@ public final class BerthLauncher {
             database of the configured Berth and exits; with the embedded PostgreSQL, stop Berth first.
 
             check reads every blob the metadata records and tells whether storage holds it at its
-            recorded size (--verify: and that its content still hashes to its digest); it changes
-            nothing. Exit status 0: consistent, 1: problems found (each named), 2: could not check.
+            recorded size (--verify: and that its content still hashes to its digest). It changes
+            nothing, unless --repair: lost or wrong content is then marked missing (wrong bytes
+            removed), so that clients push it again. Exit status 0: consistent, 1: problems found
+            (each named), 2: could not check.
             """;
 
     private BerthLauncher() {
@@ -69,9 +74,11 @@ public final class BerthLauncher {
                 importFile = importFile(args);
                 args = Arrays.copyOfRange(args, 3, args.length);
             } else if (args.length > 0 && args[0].equals("check")) {
-                boolean verify = args.length > 1 && args[1].equals("--verify");
-                check = verify ? "verify" : "sizes";
-                args = Arrays.copyOfRange(args, verify ? 2 : 1, args.length);
+                List<String> rest = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
+                boolean verify = rest.remove("--verify");
+                boolean repair = rest.remove("--repair");
+                check = (verify ? "verify" : "sizes") + (repair ? ",repair" : "");
+                args = rest.toArray(String[]::new);
             }
             configArgument = configArgument(args);
         } catch (IllegalArgumentException e) {

@@ -7,9 +7,9 @@ import dev.berth.application.system.CheckStorage;
 import dev.berth.deploy.launcher.BerthLauncher;
 
 /**
- * {@code berth.jar check [--verify]}: Berth boots (database and storage as configured), checks
- * every recorded blob against storage, prints each problem, and exits 0 when consistent, 1 when
- * not, 2 when the check could not run.
+ * {@code berth.jar check [--verify] [--repair]}: Berth boots (database and storage as configured),
+ * checks every recorded blob against storage, prints each problem (and what the repair did), and
+ * exits 0 when consistent, 1 when not, 2 when the check could not run.
  */
 final class CheckCommand {
 
@@ -21,19 +21,22 @@ final class CheckCommand {
         if (mode == null) {
             return;
         }
-        boolean verify = mode.equals("verify");
+        boolean verify = mode.startsWith("verify");
+        boolean repair = mode.endsWith(",repair");
         int status;
         try {
             System.out.println("berth: checking " + storage.driverName() + " " + storage.location() + " against the metadata"
-                    + (verify ? ", re-hashing every blob" : "") + " ...");
-            CheckStorage.Report report = new CheckStorage(new PostgresBlobLinkStore(database), storage).check(verify);
+                    + (verify ? ", re-hashing every blob" : "") + (repair ? ", repairing" : "") + " ...");
+            CheckStorage.Report report = new CheckStorage(new PostgresBlobLinkStore(database), storage)
+                    .check(verify, repair);
             report.problems().forEach(p -> System.out.println("berth: " + p.digest() + ": " + p.what()));
             if (report.problemCount() > report.problems().size()) {
                 System.out.println("berth: ... and " + (report.problemCount() - report.problems().size()) + " more");
             }
             System.out.println("berth: checked " + report.blobs() + " blobs (" + report.bytes() + " bytes), "
                     + (verify ? "sizes and digests" : "sizes") + ": "
-                    + (report.consistent() ? "consistent" : report.problemCount() + " problems"));
+                    + (report.consistent() ? "consistent" : report.problemCount() + " problems")
+                    + (repair ? ", " + report.repairedCount() + " repaired" : ""));
             status = report.consistent() ? 0 : 1;
         } catch (RuntimeException e) {
             System.out.println("berth: the check could not run: " + e.getMessage());

@@ -8,6 +8,7 @@ import dev.berth.application.port.NotificationStore;
 
 import java.net.URI;
 import java.sql.Array;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -173,14 +174,7 @@ public final class PostgresNotificationStore implements NotificationStore {
     @Override
     public void delivered(Claim claim, String status, Instant now) {
         jpa.jdbc(c -> {
-            try (PreparedStatement done = c.prepareStatement(
-                    "UPDATE event_delivery SET delivered_at = ? WHERE endpoint_id = ? AND event_id = ANY (?)")) {
-                done.setTimestamp(1, Timestamp.from(now));
-                done.setLong(2, claim.endpointId());
-                done.setArray(3, c.createArrayOf("bigint",
-                        claim.events().stream().map(QueuedEvent::id).toArray()));
-                done.executeUpdate();
-            }
+            attempted(c, claim, "delivered_at = ?, ", status, now);
             try (PreparedStatement endpoint = c.prepareStatement("""
                     UPDATE notification_endpoint SET consecutive_failures = 0, delivered = delivered + ?,
                         last_status = ?, last_attempt_at = ?, last_success_at = ?, next_attempt_at = ?
@@ -199,15 +193,94 @@ public final class PostgresNotificationStore implements NotificationStore {
     @Override
     public void failed(Claim claim, String status, Instant now, Instant nextAttempt) {
         jpa.jdbc(c -> {
+            attempted(c, claim, "", status, now);
             try (PreparedStatement endpoint = c.prepareStatement("""
                     UPDATE notification_endpoint SET consecutive_failures = consecutive_failures + 1,
                         total_failures = total_failures + 1, last_status = ?, last_attempt_at = ?, next_attempt_at = ?
                     WHERE id = ?""")) {
-                endpoint.setString(1, status.length() > 500 ? status.substring(0, 500) : status);
+                endpoint.setString(1, bounded(status));
                 endpoint.setTimestamp(2, Timestamp.from(now));
                 endpoint.setTimestamp(3, Timestamp.from(nextAttempt));
                 endpoint.setLong(4, claim.endpointId());
                 return endpoint.executeUpdate();
+            }
+        });
+    }
+
+    /** Each claimed delivery records the attempt; {@code delivered} sets more columns when it succeeded. */
+    private static void attempted(Connection c, Claim claim, String delivered, String status, Instant now)
+            throws SQLException {
+        try (PreparedStatement update = c.prepareStatement("UPDATE event_delivery SET " + delivered
+                + "attempts = attempts + 1, last_attempt_at = ?, last_status = ? "
+                + "WHERE endpoint_id = ? AND event_id = ANY (?)")) {
+            int i = 1;
+            if (!delivered.isEmpty()) {
+                update.setTimestamp(i++, Timestamp.from(now));
+            }
+            update.setTimestamp(i++, Timestamp.from(now));
+            update.setString(i++, bounded(status));
+            update.setLong(i++, claim.endpointId());
+            update.setArray(i, c.createArrayOf("bigint", claim.events().stream().map(QueuedEvent::id).toArray()));
+            update.executeUpdate();
+        }
+    }
+
+    /** An error text can be long (a stack of causes); the page and the log need its start. */
+    private static String bounded(String status) {
+        return status.length() > 500 ? status.substring(0, 500) : status;
+    }
+
+    @Override
+    public List<DeliveryRecord> deliveries(String endpoint, int offset, int limit) {
+        return jpa.jdbc(c -> {
+            // the primary key (endpoint_id, event_id) serves the order, so a page costs its rows only
+            try (PreparedStatement query = c.prepareStatement("""
+                    SELECT ev.id, ev.created_at, ev.payload, d.attempts, d.last_attempt_at, d.last_status,
+                           d.delivered_at, CASE WHEN e.disabled THEN NULL ELSE e.next_attempt_at END
+                    FROM notification_endpoint e
+                    JOIN event_delivery d ON d.endpoint_id = e.id
+                    JOIN event ev ON ev.id = d.event_id
+                    WHERE e.name = ?
+                    ORDER BY d.event_id DESC OFFSET ? LIMIT ?""")) {
+                query.setString(1, endpoint);
+                query.setInt(2, offset);
+                query.setInt(3, limit);
+                try (ResultSet rs = query.executeQuery()) {
+                    List<DeliveryRecord> page = new ArrayList<>();
+                    while (rs.next()) {
+                        page.add(new DeliveryRecord(rs.getLong(1), instant(rs, 2), rs.getString(3), rs.getInt(4),
+                                instant(rs, 5), rs.getString(6), instant(rs, 7), instant(rs, 8)));
+                    }
+                    return page;
+                }
+            }
+        });
+    }
+
+    @Override
+    public long countDeliveries(String endpoint) {
+        return jpa.jdbc(c -> {
+            try (PreparedStatement query = c.prepareStatement("""
+                    SELECT count(*) FROM event_delivery d JOIN notification_endpoint e ON e.id = d.endpoint_id
+                    WHERE e.name = ?""")) {
+                query.setString(1, endpoint);
+                try (ResultSet rs = query.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean attemptNow(String endpoint, Instant now) {
+        return jpa.jdbc(c -> {
+            // waits for a delivery in flight (it holds the row) and then, if that one failed, undoes its pause
+            try (PreparedStatement update = c.prepareStatement(
+                    "UPDATE notification_endpoint SET next_attempt_at = LEAST(next_attempt_at, ?) WHERE name = ?")) {
+                update.setTimestamp(1, Timestamp.from(now));
+                update.setString(2, endpoint);
+                return update.executeUpdate() > 0;
             }
         });
     }

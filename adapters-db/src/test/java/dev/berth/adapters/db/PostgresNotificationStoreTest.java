@@ -5,6 +5,7 @@ import dev.berth.application.event.EnvelopeFormat;
 import dev.berth.application.event.EventAction;
 import dev.berth.application.event.NotificationEndpoint;
 import dev.berth.application.port.NotificationStore.Claim;
+import dev.berth.application.port.NotificationStore.DeliveryRecord;
 import dev.berth.application.port.NotificationStore.QueuedEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +17,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,9 +59,14 @@ class PostgresNotificationStoreTest {
     }
 
     private static NotificationEndpoint endpoint(String name, Set<String> ignoredTypes, Set<EventAction> ignoredActions) {
+        return endpoint(name, ignoredTypes, ignoredActions, false);
+    }
+
+    private static NotificationEndpoint endpoint(String name, Set<String> ignoredTypes, Set<EventAction> ignoredActions,
+                                                 boolean disabled) {
         return new NotificationEndpoint(name, URI.create("http://127.0.0.1:1/" + name),
                 Map.of("Authorization", List.of("Bearer x")), Duration.ofSeconds(1), 3, Duration.ofSeconds(2),
-                ignoredTypes, ignoredActions, EnvelopeFormat.V1, Optional.of("0123456789abcdef"), false);
+                ignoredTypes, ignoredActions, EnvelopeFormat.V1, Optional.of("0123456789abcdef"), disabled);
     }
 
     private static Instant later() {
@@ -132,6 +139,57 @@ class PostgresNotificationStoreTest {
 
         assertThat(store.pruneDelivered(Instant.now().plusSeconds(5))).isEqualTo(1);
         assertThat(json(store.claim("one", later(), 10))).as("pending events stay").containsExactly("{\"n\":2}");
+    }
+
+    /** Issue 13: the deliveries page reads each delivery's attempts, and Retry now brings the next attempt forward. */
+    @Test
+    void eachDeliveryKeepsItsAttemptsAndStatusAndRetryMakesTheQueueDueInItsOrder() {
+        store.save(endpoint("one", Set.of(), Set.of()), false);
+        for (int n = 1; n <= 3; n++) {
+            outbox.add(EventAction.PUSH, null, "{\"n\":" + n + "}");
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS).plusSeconds(1);
+        Instant inAnHour = now.plusSeconds(3600);
+        Claim firstTwo = transactions.inTransaction(() -> store.claim("one", now, 2)).orElseThrow();
+        store.failed(firstTwo, "ConnectException: Connection refused", now, inAnHour);
+
+        List<DeliveryRecord> failed = store.deliveries("one", 0, 10);
+        assertThat(failed).extracting(DeliveryRecord::json).as("newest first")
+                .containsExactly("{\"n\":3}", "{\"n\":2}", "{\"n\":1}");
+        assertThat(failed).extracting(DeliveryRecord::attempts).containsExactly(0, 1, 1);
+        assertThat(failed).extracting(DeliveryRecord::lastStatus)
+                .containsExactly(null, "ConnectException: Connection refused", "ConnectException: Connection refused");
+        assertThat(failed.get(1).lastAttemptAt()).isEqualTo(now);
+        assertThat(failed).extracting(DeliveryRecord::nextAttemptAt).containsOnly(inAnHour);
+        assertThat(failed).extracting(DeliveryRecord::deliveredAt).containsOnlyNulls();
+        assertThat(store.deliveries("one", 1, 1)).extracting(DeliveryRecord::json).containsExactly("{\"n\":2}");
+        assertThat(store.countDeliveries("one")).isEqualTo(3);
+        assertThat(store.deliveries("ghost", 0, 10)).isEmpty();
+        assertThat(store.countDeliveries("ghost")).isZero();
+
+        Instant retried = now.plusSeconds(5);
+        assertThat(store.attemptNow("one", retried)).isTrue();
+        assertThat(store.attemptNow("one", retried.plusSeconds(7200))).as("never postpones").isTrue();
+        assertThat(store.attemptNow("ghost", retried)).isFalse();
+        assertThat(store.due(retried)).containsExactly("one");
+        Claim all = transactions.inTransaction(() -> store.claim("one", retried, 10)).orElseThrow();
+        assertThat(json(Optional.of(all))).as("oldest first, as before").containsExactly("{\"n\":1}", "{\"n\":2}", "{\"n\":3}");
+        store.delivered(all, "202", retried);
+
+        List<DeliveryRecord> delivered = store.deliveries("one", 0, 10);
+        assertThat(delivered).extracting(DeliveryRecord::attempts).containsExactly(1, 2, 2);
+        assertThat(delivered).extracting(DeliveryRecord::lastStatus).containsOnly("202");
+        assertThat(delivered).extracting(DeliveryRecord::deliveredAt).containsOnly(retried);
+        assertThat(store.statuses().getFirst().consecutiveFailures()).isZero();
+    }
+
+    @Test
+    void aDisabledEndpointsWaitingDeliveriesHaveNoNextAttempt() {
+        store.save(endpoint("paused", Set.of(), Set.of()), false);
+        outbox.add(EventAction.PUSH, null, "{\"n\":1}");
+        store.save(endpoint("paused", Set.of(), Set.of(), true), false);
+        assertThat(store.deliveries("paused", 0, 10)).singleElement()
+                .satisfies(d -> assertThat(d.nextAttemptAt()).isNull());
     }
 
     @Test

@@ -42,9 +42,13 @@ public record NotificationEndpoint(String name, URI url, Map<String, List<String
         ignoredActions = Set.copyOf(ignoredActions);
     }
 
+    /** The URL without user info, query and fragment, which may carry credentials: for logs and pages. */
+    public String shownUrl() {
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort()) + url.getPath();
+    }
+
     @Override
     public String toString() {
-        return "NotificationEndpoint[" + name + " " + url.getScheme() + "://" + url.getHost()
-                + (url.getPort() < 0 ? "" : ":" + url.getPort()) + url.getPath() + (disabled ? ", disabled" : "") + "]";
+        return "NotificationEndpoint[" + name + " " + shownUrl() + (disabled ? ", disabled" : "") + "]";
     }
 }

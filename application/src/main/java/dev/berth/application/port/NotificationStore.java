@@ -34,10 +34,30 @@ public interface NotificationStore {
      */
     Optional<Claim> claim(String name, Instant now, int max);
 
-    /** The claimed events went out: they leave the queue and the failure count restarts. */
+    /**
+     * The claimed events went out: they leave the queue and the failure count restarts. Each
+     * delivery keeps its attempt count and the status, for the deliveries page.
+     */
     void delivered(Claim claim, String status, Instant now);
 
+    /** The endpoint waits until {@code nextAttempt}; each claimed delivery records the attempt and its error. */
     void failed(Claim claim, String status, Instant now, Instant nextAttempt);
+
+    /**
+     * One page of an endpoint's deliveries, newest event first: those waiting and those delivered
+     * within the retention. Empty for an unknown endpoint.
+     */
+    List<DeliveryRecord> deliveries(String endpoint, int offset, int limit);
+
+    long countDeliveries(String endpoint);
+
+    /**
+     * Brings the endpoint's next attempt forward to {@code now} (never later than it was): the
+     * delivery worker then sends its queue, oldest first, at its next poll.
+     *
+     * @return false when there is no such endpoint
+     */
+    boolean attemptNow(String endpoint, Instant now);
 
     /** Deletes delivery records and events delivered before {@code cutoff}; returns how many events went. */
     long pruneDelivered(Instant cutoff);
@@ -46,5 +66,18 @@ public interface NotificationStore {
     }
 
     record QueuedEvent(long id, String json) {
+    }
+
+    /**
+     * One event for one endpoint, as stored.
+     *
+     * @param json          the event in its stored form (see {@code EventJson})
+     * @param lastStatus    HTTP status of its last attempt, or the error that prevented one; null before any
+     * @param deliveredAt   null while it waits
+     * @param nextAttemptAt the endpoint's next attempt while it waits (its whole queue waits for it); null
+     *                      when delivered or the endpoint is disabled
+     */
+    record DeliveryRecord(long eventId, Instant queuedAt, String json, int attempts, Instant lastAttemptAt,
+                          String lastStatus, Instant deliveredAt, Instant nextAttemptAt) {
     }
 }

@@ -1,5 +1,11 @@
 package dev.berth.application.access;
 
+import dev.berth.application.event.EnvelopeFormat;
+import dev.berth.application.event.ListDeliveries;
+import dev.berth.application.event.ListNotificationEndpoints;
+import dev.berth.application.event.NotificationEndpoint;
+import dev.berth.application.event.RetryDeliveries;
+import dev.berth.application.fake.InMemoryNotifications;
 import dev.berth.application.fake.InMemoryUsers;
 import dev.berth.application.port.AuditLog;
 import dev.berth.domain.access.Caller;
@@ -9,12 +15,15 @@ import dev.berth.domain.access.User;
 import dev.berth.domain.error.DeniedException;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -123,6 +132,12 @@ class AdministrationUseCasesTest {
         new GrantAccess(users, users, clock).grant(caller("root"), "a", "dev", Grant.parse("dev/*:pull"));
         CreateRobotToken.Created rootsRobot = new CreateRobotToken(users, users, users, clock)
                 .create(caller("root"), "a", "root", "ci", Grant.parseList("ci/*:pull"), Optional.empty());
+        InMemoryNotifications notifications = new InMemoryNotifications();
+        notifications.save(new NotificationEndpoint("ci", URI.create("http://ci.example/"), Map.of(),
+                Duration.ofSeconds(1), 1, Duration.ofHours(1), Set.of(), Set.of(), EnvelopeFormat.V2,
+                Optional.empty(), false), false);
+        notifications.queue("{\"action\":\"push\"}", NOW);
+        notifications.failed(notifications.claim("ci", NOW, 10).orElseThrow(), "500", NOW, NOW.plusSeconds(3600));
         Caller dev = caller("dev");
         List<Runnable> actions = List.of(
                 () -> new GrantAccess(users, users, clock).grant(dev, "a", "dev", Grant.parse("*:pull,push,delete")),
@@ -137,7 +152,11 @@ class AdministrationUseCasesTest {
                 () -> new SetAnonymousPull(users, users, clock).set(dev, "a", new RepositoryPattern("*"), true),
                 () -> new ListUsers(users).list(dev),
                 () -> new ListRobotTokens(users, clock).list(dev, "root"),
-                () -> new ListAuditEvents(users).recent(dev, 10));
+                () -> new ListAuditEvents(users).recent(dev, 10),
+                () -> new ListNotificationEndpoints(notifications).list(dev),
+                () -> new ListDeliveries(notifications).page(dev, "ci", 0, 10),
+                () -> new ListDeliveries(notifications).count(dev, "ci"),
+                () -> new RetryDeliveries(notifications, users, clock).retry(dev, "a", "ci"));
 
         for (Runnable action : actions) {
             assertThatThrownBy(action::run).isInstanceOf(DeniedException.class);
@@ -148,6 +167,8 @@ class AdministrationUseCasesTest {
         assertThat(users.find("dev2")).isEmpty();
         assertThat(new ListRobotTokens(users, clock).list(caller("root"), "root")).singleElement()
                 .satisfies(token -> assertThat(token.usable()).isTrue());
+        assertThat(notifications.statuses().getFirst().nextAttemptAt()).as("still paused").isEqualTo(NOW.plusSeconds(3600));
+        assertThat(users.events).noneMatch(e -> e.action().equals("retry-deliveries"));
     }
 
     /** Issue 12: grants per user and a robot's scope are bounded; changing an existing grant stays possible. */

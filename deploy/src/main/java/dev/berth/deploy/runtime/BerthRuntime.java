@@ -29,6 +29,7 @@ import dev.berth.adapters.db.PostgresUserDirectory;
 import dev.berth.adapters.http.security.BcryptPasswordHasher;
 import dev.berth.adapters.http.security.JwtTokenService;
 import dev.berth.application.access.AccessSettings;
+import dev.berth.application.access.Administration;
 import dev.berth.application.access.AuditRetention;
 import dev.berth.application.access.PruneAuditLog;
 import dev.berth.application.access.PruneLoginFailures;
@@ -392,7 +393,7 @@ public class BerthRuntime {
     private static Map<Metrics.Labels, Double> webhookGauge(ListNotificationEndpoints endpoints,
                                                             ToDoubleFunction<EndpointStatus> value) {
         Map<Metrics.Labels, Double> values = new LinkedHashMap<>();
-        endpoints.list().forEach(s -> values.put(Metrics.Labels.of("endpoint", s.endpoint().name()),
+        endpoints.list(Administration.SYSTEM).forEach(s -> values.put(Metrics.Labels.of("endpoint", s.endpoint().name()),
                 value.applyAsDouble(s)));
         return values;
     }

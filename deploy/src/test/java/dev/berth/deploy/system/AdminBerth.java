@@ -3,6 +3,7 @@ package dev.berth.deploy.system;
 import dev.berth.adapters.db.DatabaseSettings;
 import dev.berth.adapters.db.MetadataDatabase;
 import dev.berth.adapters.db.PostgresAuditLog;
+import dev.berth.adapters.db.PostgresNotificationStore;
 import dev.berth.adapters.db.PostgresRobotTokenStore;
 import dev.berth.adapters.db.PostgresUserDirectory;
 import dev.berth.adapters.http.security.BcryptPasswordHasher;
@@ -10,6 +11,8 @@ import dev.berth.application.access.CreateRobotToken;
 import dev.berth.application.access.CreateUser;
 import dev.berth.application.access.GrantAccess;
 import dev.berth.application.access.ListAuditEvents;
+import dev.berth.application.event.NotificationEndpoint;
+import dev.berth.application.event.RemoveNotificationEndpoint;
 import dev.berth.application.port.AuditLog;
 import dev.berth.domain.access.Caller;
 import dev.berth.domain.access.Grant;
@@ -190,6 +193,23 @@ final class AdminBerth {
             return new CreateRobotToken(new PostgresUserDirectory(database), new PostgresRobotTokenStore(database),
                     new PostgresAuditLog(database), Clock.systemUTC()).create(admin, "test", user, "ci",
                     Grant.parseList(scope), Optional.empty());
+        }
+    }
+
+    /**
+     * A webhook endpoint added while Berth runs, as a run-time endpoint (a restart keeps it). The
+     * shared Berth booted without a configuration file, and no admin use case adds endpoints; the
+     * store is the way in, as the configuration seeding uses it.
+     */
+    void addWebhook(NotificationEndpoint endpoint) {
+        try (MetadataDatabase database = openDatabase()) {
+            new PostgresNotificationStore(database).save(endpoint, false);
+        }
+    }
+
+    void removeWebhook(String name) {
+        try (MetadataDatabase database = openDatabase()) {
+            new RemoveNotificationEndpoint(new PostgresNotificationStore(database)).remove(name);
         }
     }
 

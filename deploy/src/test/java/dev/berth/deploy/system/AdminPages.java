@@ -20,9 +20,13 @@ final class AdminPages {
                 .map(WebElement::getText).filter(t -> t.contains(text)).findFirst().orElse(null));
     }
 
-    /** Clicks an element after scrolling it to the middle of the window, clear of the notifications at the bottom. */
+    /**
+     * Clicks an element after scrolling it to the middle of the window, clear of the notifications at
+     * the bottom; it may be out of view at first (scrolled past), where Selenium takes it for hidden.
+     */
     static void click(Browser browser, By locator) {
-        browser.script("arguments[0].scrollIntoView({block: 'center'})", browser.waitFor(locator));
+        browser.script("arguments[0].scrollIntoView({block: 'center'})", new WebDriverWait(browser.driver(),
+                Browser.WAIT).until(ExpectedConditions.presenceOfElementLocated(locator)));
         browser.click(locator);
     }
 
@@ -43,6 +47,24 @@ final class AdminPages {
     static List<String> cells(Browser browser, String gridId) {
         return browser.waitFor(By.id(gridId)).findElements(By.cssSelector("vaadin-grid-cell-content")).stream()
                 .map(WebElement::getText).toList();
+    }
+
+    /**
+     * A grid's rows as shown, top first, each as "| cell | cell | … |"; rows whose data is still
+     * loading are left out. Read through the grid's shadow DOM: its cells' light-DOM order is that of
+     * its reused row elements, not necessarily that of the rows on screen.
+     */
+    @SuppressWarnings("unchecked")
+    static List<String> rows(Browser browser, String gridId) {
+        return (List<String>) browser.script("""
+                const grid = arguments[0];
+                return [...grid.shadowRoot.querySelectorAll('#items tr')]
+                    .filter(tr => !tr.hidden && !tr.hasAttribute('loading') && tr.index < grid.size)
+                    .sort((a, b) => a.index - b.index)
+                    .map(tr => '| ' + [...tr.querySelectorAll('td')].map(td => {
+                        const slot = td.querySelector('slot');
+                        return slot ? slot.assignedNodes().map(n => n.textContent).join('').trim() : '';
+                    }).join(' | ') + ' |');""", browser.waitFor(By.id(gridId)));
     }
 
     static void waitUntilGone(Browser browser, By locator) {

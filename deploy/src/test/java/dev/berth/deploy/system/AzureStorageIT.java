@@ -5,6 +5,7 @@ import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import dev.berth.adapters.storage.testserver.Azurite;
+import dev.berth.adapters.storage.testserver.FaultProxy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,13 +20,16 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The packaged Berth with its blobs in Azure Blob Storage (Azurite on loopback): skopeo pushes an
- * image and pulls it back byte for byte, and the layers are blobs in the container.
+ * The packaged Berth with its blobs in Azure Blob Storage (Azurite on loopback, through a
+ * fault-injecting proxy that passes everything through unless a test says otherwise): skopeo pushes
+ * an image and pulls it back byte for byte, and the layers are blobs in the container; Azure
+ * throttling (503 ServerBusy) gives the registry's 503 and recovers without a restart.
  */
 class AzureStorageIT {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
     private static Azurite azurite;
+    private static FaultProxy proxy;
     private static BlobContainerClient container;
     private static BerthProcess berth;
 
@@ -38,13 +42,16 @@ class AzureStorageIT {
         container = new BlobServiceClientBuilder().endpoint(azurite.serviceUrl().toString())
                 .credential(new StorageSharedKeyCredential(Azurite.ACCOUNT, Azurite.KEY)).buildClient()
                 .createBlobContainer("berth");
+        proxy = FaultProxy.start(azurite.serviceUrl(), FaultProxy.Dialect.AZURE);
         Path data = Path.of("target", "azure-berth").toAbsolutePath();
+        // Azurite starts empty: metadata left by an earlier run would name blobs it no longer holds
+        WorkDirectories.deleteQuietly(data);
         berth = BerthProcess.start(data, BerthProcess.freePort(), Map.of(
                 "REGISTRY_STORAGE", "azure",
                 "REGISTRY_STORAGE_AZURE_ACCOUNTNAME", Azurite.ACCOUNT,
                 "REGISTRY_STORAGE_AZURE_ACCOUNTKEY", Azurite.KEY,
                 "REGISTRY_STORAGE_AZURE_CONTAINER", "berth",
-                "REGISTRY_STORAGE_AZURE_SERVICEURL", azurite.serviceUrl().toString(),
+                "REGISTRY_STORAGE_AZURE_SERVICEURL", proxy.proxied(azurite.serviceUrl()).toString(),
                 "REGISTRY_STORAGE_AZURE_ROOTDIRECTORY", "registry"));
         berth.awaitReady();
     }
@@ -56,6 +63,9 @@ class AzureStorageIT {
                 berth.stop();
             }
         } finally {
+            if (proxy != null) {
+                proxy.close();
+            }
             if (azurite != null) {
                 azurite.close();
             }
@@ -92,5 +102,15 @@ class AzureStorageIT {
         assertThat(stored).noneMatch(name -> name.startsWith("registry/uploads/"));
         assertThat(Files.readString(pulled.root().resolve("index.json"))).contains(image.digest());
         assertThat(berth.get("/health/ready").body()).contains("azure");
+    }
+
+    @Test
+    void azureThrottlingEverythingGivesTheRegistrys503AndTheSameBerthRecovers() throws Exception {
+        StorageFaults.outageAnswersUnavailableAndTheSameBerthRecovers(berth, proxy, "azure/outage");
+    }
+
+    @Test
+    void aFewAzureErrorsAreRetriedAndThePushSucceeds() throws Exception {
+        StorageFaults.transientErrorsAreRetriedAndThePushSucceeds(berth, proxy, "azure/transient");
     }
 }

@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * restart, recovers from being killed, and leaves no postgres process behind when stopped. And the
  * faults found on the packaged jar: the embedded PostgreSQL runs durably, comes back by itself when
  * its postmaster is killed, stops when Berth is killed, starts over an empty postmaster.pid and
- * broken binaries; a full storage volume gives a failed upload's bytes back at once.
+ * broken binaries; a full storage volume gives a failed upload's bytes back at once; a storage
+ * volume turned read-only refuses pushes with 503 and serves pulls until it is writable again.
  */
 class EmbeddedDatabaseIT {
 
@@ -111,6 +112,7 @@ class EmbeddedDatabaseIT {
             postmasterKilledMidTraffic(berth, data, acknowledged);
             if (smallVolume) {
                 fullVolumeReleasesTheFailedUpload(berth, work, storage);
+                readOnlyVolumeAnswersUnavailableAndRecovers(berth, work, storage);
             }
 
             assertThat(berth.output())
@@ -302,6 +304,52 @@ class EmbeddedDatabaseIT {
         byte[] small = "fits again".getBytes(StandardCharsets.UTF_8);
         assertThat(new RegistryClient(berth).send("POST",
                 "/v2/fault/disk/blobs/uploads/?digest=" + RegistryClient.sha256(small), small).statusCode()).isEqualTo(201);
+    }
+
+    /**
+     * The storage volume turns read-only under the running Berth (what Linux does after I/O errors):
+     * pushes get 503 UNAVAILABLE and leave no blob, pulls go on, readiness reports the storage down;
+     * remounted read-write, the same Berth takes the same push.
+     */
+    private static void readOnlyVolumeAnswersUnavailableAndRecovers(BerthProcess berth, Path work, Path storage)
+            throws Exception {
+        RegistryClient client = new RegistryClient(berth);
+        byte[] stored = OciImageLayout.randomBytes(100_000, 51);
+        String storedDigest = client.pushBlob("fault/readonly", stored);
+        byte[] layer = OciImageLayout.randomBytes(20_000, 52);
+        String digest = RegistryClient.sha256(layer);
+
+        remount(work, storage, "ro");
+        try {
+            HttpResponse<byte[]> start = client.send("POST", "/v2/fault/readonly/blobs/uploads/", null);
+            assertThat(start.statusCode()).isEqualTo(202);
+            String upload = RegistryClient.header(start, "Location");
+            StorageFaults.assertUnavailable(() -> client.send("PATCH", upload, layer));
+            StorageFaults.assertUnavailable(() -> client.send("POST", "/v2/fault/readonly/blobs/uploads/?digest="
+                    + digest, layer));
+            assertThat(client.head("/v2/fault/readonly/blobs/" + digest).statusCode()).isEqualTo(404);
+            assertThat(StorageFaults.pullBlob(client, "fault/readonly", storedDigest)).as("pulls go on").isEqualTo(stored);
+            assertThat(StorageFaults.awaitStorage(berth, "DOWN").body()).contains("the storage does not accept writes");
+        } finally {
+            remount(work, storage, "rw");
+        }
+
+        StorageFaults.awaitStorage(berth, "UP");
+        assertThat(client.pushBlob("fault/readonly", layer)).isEqualTo(digest);
+        assertThat(StorageFaults.pullBlob(client, "fault/readonly", digest)).isEqualTo(layer);
+    }
+
+    /** Remounting read-only fails while a file is open for writing (the storage probe's, for a moment): tried again. */
+    private static void remount(Path work, Path volume, String mode) throws Exception {
+        Commands.Result result = null;
+        for (int attempt = 0; attempt < 20 && (result == null || result.exitCode() != 0); attempt++) {
+            if (result != null) {
+                Thread.sleep(100);
+            }
+            result = Commands.run(work, Duration.ofSeconds(30), Map.of(), "mount", "-o", "remount," + mode,
+                    volume.toString());
+        }
+        assertThat(result.exitCode()).as(result.output()).isZero();
     }
 
     /**

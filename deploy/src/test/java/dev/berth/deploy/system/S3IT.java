@@ -1,6 +1,7 @@
 package dev.berth.deploy.system;
 
 import dev.berth.adapters.storage.s3.S3ProxyServer;
+import dev.berth.adapters.storage.testserver.FaultProxy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,14 +20,17 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One Berth storing into S3 (S3Proxy in this JVM, loopback, path-style): real clients push and pull
- * through pull redirects, and a Berth with wrong credentials refuses to start.
+ * One Berth storing into S3 (S3Proxy in this JVM, loopback, path-style), through a fault-injecting
+ * proxy that passes everything through unless a test says otherwise: real clients push and pull
+ * through pull redirects, S3 failing gives the registry's 503 and recovers without a restart, and a
+ * Berth with wrong credentials refuses to start.
  */
 class S3IT {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
     private static final String BUCKET = "berth-it";
     private static S3ProxyServer s3;
+    private static FaultProxy proxy;
     private static BerthProcess berth;
     private static RegistryClient registry;
     private static String host;
@@ -40,6 +44,7 @@ class S3IT {
         WorkDirectories.deleteQuietly(root);
         s3 = S3ProxyServer.start(root.resolve("bucket"), null);
         s3.createBucket(BUCKET);
+        proxy = FaultProxy.start(s3.endpoint(), FaultProxy.Dialect.S3);
         berth = BerthProcess.start(root.resolve("berth"), BerthProcess.freePort(), s3Environment(S3ProxyServer.SECRET_KEY));
         berth.awaitReady();
         registry = new RegistryClient(berth);
@@ -51,6 +56,9 @@ class S3IT {
         if (berth != null) {
             berth.close();
         }
+        if (proxy != null) {
+            proxy.close();
+        }
         if (s3 != null) {
             s3.close();
         }
@@ -61,7 +69,7 @@ class S3IT {
         env.put("REGISTRY_STORAGE", "s3");
         env.put("REGISTRY_STORAGE_S3_BUCKET", BUCKET);
         env.put("REGISTRY_STORAGE_S3_REGION", "us-east-1");
-        env.put("REGISTRY_STORAGE_S3_REGIONENDPOINT", s3.endpoint().toString());
+        env.put("REGISTRY_STORAGE_S3_REGIONENDPOINT", proxy.endpoint().toString());
         env.put("REGISTRY_STORAGE_S3_FORCEPATHSTYLE", "true");
         env.put("REGISTRY_STORAGE_S3_ACCESSKEY", S3ProxyServer.ACCESS_KEY);
         env.put("REGISTRY_STORAGE_S3_SECRETKEY", secretKey);
@@ -109,7 +117,7 @@ class S3IT {
         assertThat(get.statusCode()).isEqualTo(307);
         assertThat(get.headers().firstValue("Docker-Content-Digest")).hasValue(digest);
         URI location = URI.create(get.headers().firstValue("Location").orElseThrow());
-        assertThat(location.getPort()).isEqualTo(s3.port());
+        assertThat(location.getPort()).as("S3's endpoint as Berth knows it").isEqualTo(proxy.endpoint().getPort());
         assertThat(location.getPath()).isEqualTo("/" + BUCKET + "/registry/blobs/sha256/" + digest.substring(7, 9) + "/"
                 + digest.substring(7));
         assertThat(head.statusCode()).as("HEAD answers here").isEqualTo(200);
@@ -165,11 +173,21 @@ class S3IT {
         try (BerthProcess wrong = BerthProcess.start(work, BerthProcess.freePort(), s3Environment("not-the-secret"))) {
             assertThat(wrong.awaitExit(BerthProcess.READY_TIMEOUT)).isNotZero();
             assertThat(wrong.output())
-                    .contains("Berth cannot start: storage s3 at s3://" + BUCKET + "/registry at " + s3.endpoint()
+                    .contains("Berth cannot start: storage s3 at s3://" + BUCKET + "/registry at " + proxy.endpoint()
                             + " does not accept writes")
                     .contains("S3 answered 403 SignatureDoesNotMatch")
                     .doesNotContain("not-the-secret");
         }
+    }
+
+    @Test
+    void s3AnsweringOnly503GivesTheRegistrys503AndTheSameBerthRecovers() throws Exception {
+        StorageFaults.outageAnswersUnavailableAndTheSameBerthRecovers(berth, proxy, "s3/outage");
+    }
+
+    @Test
+    void aFewS3ErrorsAreRetriedAndThePushSucceeds() throws Exception {
+        StorageFaults.transientErrorsAreRetriedAndThePushSucceeds(berth, proxy, "s3/transient");
     }
 
     private static String[] concat(String[] first, String... rest) {

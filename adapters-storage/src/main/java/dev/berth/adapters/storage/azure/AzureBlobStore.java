@@ -3,6 +3,7 @@ package dev.berth.adapters.storage.azure;
 import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.rest.Response;
 import com.azure.core.util.BinaryData;
+import com.azure.core.util.HttpClientOptions;
 import com.azure.core.util.polling.LongRunningOperationStatus;
 import com.azure.core.util.polling.PollResponse;
 import com.azure.storage.blob.BlobClient;
@@ -84,6 +85,10 @@ public final class AzureBlobStore implements BlobStore {
 
     private static final Duration COPY_POLL = Duration.ofMillis(100);
 
+    /** As the SDK's own default, but stated here rather than left to AZURE_REQUEST_*_TIMEOUT variables. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
     private final BlobContainerClient container;
     private final String containerName;
     private final String accountName;
@@ -95,6 +100,16 @@ public final class AzureBlobStore implements BlobStore {
      */
     public AzureBlobStore(URI serviceUrl, String accountName, String accountKey, String container,
                           String rootDirectory) {
+        this(serviceUrl, accountName, accountKey, container, rootDirectory, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * @param timeout how long Azure may stay silent (before its answer, between its bytes, or not
+     *                taking Berth's) before that attempt fails and is retried: a store that hangs fails
+     *                the call within the attempts' total instead of holding the client's request forever
+     */
+    public AzureBlobStore(URI serviceUrl, String accountName, String accountKey, String container,
+                          String rootDirectory, Duration timeout) {
         this.accountName = accountName;
         this.containerName = container;
         this.prefix = KeyLayout.normalizePrefix(rootDirectory);
@@ -104,6 +119,8 @@ public final class AzureBlobStore implements BlobStore {
                 // a few quick retries: the SDK's default backs off for a minute before an unreachable store fails
                 .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 4, (Duration) null,
                         Duration.ofMillis(200), Duration.ofSeconds(2), null))
+                .clientOptions(new HttpClientOptions().setConnectTimeout(CONNECT_TIMEOUT).setResponseTimeout(timeout)
+                        .setReadTimeout(timeout).setWriteTimeout(timeout))
                 .buildClient()
                 .getBlobContainerClient(container);
     }

@@ -22,14 +22,12 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -191,26 +189,7 @@ public final class S3BlobStore implements BlobStore {
             throw new IllegalStateException("offset " + offset + " is beyond the " + size + " bytes of upload "
                     + upload);
         }
-        List<Part> rest = row.stream().filter(p -> p.end() > offset).toList();
-        Iterator<Part> next = rest.iterator();
-        // opened one part at a time, as the reader gets there
-        return new SequenceInputStream(new Enumeration<>() {
-            @Override
-            public boolean hasMoreElements() {
-                return next.hasNext();
-            }
-
-            @Override
-            public InputStream nextElement() {
-                Part part = next.next();
-                long from = Math.max(0, offset - part.offset());
-                try {
-                    return call(() -> get(part.key(), from, part.size() - from));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        });
+        return concatenation(row.stream().filter(p -> p.end() > offset).toList(), offset);
     }
 
     @Override
@@ -278,7 +257,7 @@ public final class S3BlobStore implements BlobStore {
                     long length = parts.stream().mapToLong(Part::size).sum();
                     etag = s3.uploadPart(b -> b.bucket(settings.bucket()).key(target).uploadId(multipart)
                                     .partNumber(number).contentLength(length),
-                            RequestBody.fromContentProvider(() -> concatenation(parts), length,
+                            RequestBody.fromContentProvider(() -> concatenation(parts, 0), length,
                                     "application/octet-stream")).eTag();
                 }
                 done.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
@@ -295,24 +274,15 @@ public final class S3BlobStore implements BlobStore {
         }
     }
 
-    private InputStream concatenation(List<Part> parts) {
-        Iterator<Part> next = parts.iterator();
-        return new SequenceInputStream(new Enumeration<>() {
-            @Override
-            public boolean hasMoreElements() {
-                return next.hasNext();
-            }
-
-            @Override
-            public InputStream nextElement() {
-                Part part = next.next();
-                try {
-                    return get(part.key(), 0, part.size());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        });
+    /**
+     * The upload's bytes in {@code parts} from {@code offset}, each part fetched only when the reader
+     * gets to it; a part that cannot be fetched fails the read with the IOException the port promises.
+     */
+    private InputStream concatenation(List<Part> parts, long offset) {
+        return new PartsInputStream(parts.stream().<PartsInputStream.Opener>map(part -> () -> {
+            long from = Math.max(0, offset - part.offset());
+            return call(() -> get(part.key(), from, part.size() - from));
+        }).iterator());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.berth.adapters.storage.s3;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -19,17 +20,25 @@ import java.util.Optional;
  * @param skipVerify    accept any TLS certificate (test setups only)
  * @param storageClass  the storage class of committed content, or empty for the bucket's default
  * @param chunkedUpload whether request bodies may use aws-chunked signing (off for stores that lack it, like OSS)
+ * @param readTimeout   how long the store may stay silent while Berth waits for an answer (or its next
+ *                      bytes) before that attempt fails and is retried: a store that hangs fails the
+ *                      call within the attempts' total instead of holding the client's request forever
  */
 public record S3Settings(String driverName, String bucket, String region, Optional<URI> endpoint, boolean pathStyle,
                          Optional<String> accessKey, Optional<String> secretKey, boolean encrypt,
                          Optional<String> kmsKeyId, long chunkSize, String prefix, boolean skipVerify,
-                         Optional<String> storageClass, boolean chunkedUpload) {
+                         Optional<String> storageClass, boolean chunkedUpload, Duration readTimeout) {
 
     /** S3's smallest multipart part (but the last). */
     public static final long MIN_CHUNK_SIZE = 5L << 20;
     /** S3's largest part and largest single copy. */
     public static final long MAX_CHUNK_SIZE = 5L << 30;
     public static final long DEFAULT_CHUNK_SIZE = 10L << 20;
+    /**
+     * Long, because S3 may think for minutes about a large CompleteMultipartUpload or copy (it sends
+     * keep-alive whitespace meanwhile; compatible stores may not).
+     */
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMinutes(2);
 
     public S3Settings {
         Objects.requireNonNull(bucket, "bucket");
@@ -40,6 +49,18 @@ public record S3Settings(String driverName, String bucket, String region, Option
         if (accessKey.isPresent() != secretKey.isPresent()) {
             throw new IllegalArgumentException("give both the access key and the secret key, or neither");
         }
+        if (readTimeout.isNegative() || readTimeout.isZero()) {
+            throw new IllegalArgumentException("the read timeout must be positive: " + readTimeout);
+        }
+    }
+
+    /** With the {@link #DEFAULT_READ_TIMEOUT}. */
+    public S3Settings(String driverName, String bucket, String region, Optional<URI> endpoint, boolean pathStyle,
+                      Optional<String> accessKey, Optional<String> secretKey, boolean encrypt,
+                      Optional<String> kmsKeyId, long chunkSize, String prefix, boolean skipVerify,
+                      Optional<String> storageClass, boolean chunkedUpload) {
+        this(driverName, bucket, region, endpoint, pathStyle, accessKey, secretKey, encrypt, kmsKeyId, chunkSize, prefix,
+                skipVerify, storageClass, chunkedUpload, DEFAULT_READ_TIMEOUT);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.berth.adapters.storage.filesystem;
 
 import dev.berth.adapters.storage.contract.BlobStoreContract;
 import dev.berth.adapters.storage.contract.PseudoRandomBytes;
+import dev.berth.adapters.storage.contract.StoredBlobs;
 import dev.berth.application.port.BlobStore;
 import dev.berth.domain.Digest;
 import dev.berth.domain.DigestAlgorithm;
@@ -97,7 +98,7 @@ class FilesystemBlobStoreTest extends BlobStoreContract {
     @Test
     void createsEverythingOwnerOnlyByDefault() throws IOException {
         Path registry = root.resolve("registry");
-        Digest digest = pushTo(new FilesystemBlobStore(registry), CONTENT);
+        Digest digest = StoredBlobs.push(new FilesystemBlobStore(registry), CONTENT);
         UploadId inProgress = UploadId.random();
         new FilesystemBlobStore(registry).writeUpload(inProgress, 0, new ByteArrayInputStream(CONTENT));
 
@@ -110,7 +111,7 @@ class FilesystemBlobStoreTest extends BlobStoreContract {
     @Test
     void aStoreSharedOnPurposeIsReadableByTheGroupOnly() throws IOException {
         Path registry = root.resolve("shared");
-        pushTo(new FilesystemBlobStore(registry, true), CONTENT);
+        StoredBlobs.push(new FilesystemBlobStore(registry, true), CONTENT);
         new FilesystemBlobStore(registry, true).writeUpload(UploadId.random(), 0, new ByteArrayInputStream(CONTENT));
 
         // the umask may take more away, never give: at most group read, nothing for others
@@ -123,14 +124,6 @@ class FilesystemBlobStoreTest extends BlobStoreContract {
                         .isEqualTo(Files.isDirectory(path) ? "rwx" : "rw-");
             }
         }
-    }
-
-    private static Digest pushTo(FilesystemBlobStore store, byte[] content) throws IOException {
-        UploadId upload = UploadId.random();
-        store.writeUpload(upload, 0, new ByteArrayInputStream(content));
-        Digest digest = Digest.of(DigestAlgorithm.SHA256, content);
-        store.commitUpload(upload, digest);
-        return digest;
     }
 
     /** Every directory from {@code top} down has {@code directories}, every file {@code files}. */

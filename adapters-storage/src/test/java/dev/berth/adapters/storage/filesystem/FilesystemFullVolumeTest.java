@@ -3,19 +3,14 @@ package dev.berth.adapters.storage.filesystem;
 import dev.berth.adapters.storage.contract.PseudoRandomBytes;
 import dev.berth.application.port.StorageFullException;
 import dev.berth.domain.UploadId;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The filesystem driver on a real, small volume (a 4 MiB tmpfs; mounting needs root, as here and in
@@ -25,28 +20,12 @@ class FilesystemFullVolumeTest {
 
     private static final long VOLUME = 4L << 20;
 
-    @TempDir
-    Path directory;
-    private Path volume;
-    private boolean mounted;
-
-    @BeforeEach
-    void mountSmallVolume() throws Exception {
-        volume = Files.createDirectories(directory.resolve("volume"));
-        mounted = run("mount", "-t", "tmpfs", "-o", "size=" + VOLUME, "berth-test-full", volume.toString()) == 0;
-        assumeTrue(mounted, "mounting a tmpfs needs root");
-    }
-
-    @AfterEach
-    void unmount() throws Exception {
-        if (mounted) {
-            run("umount", volume.toString());
-        }
-    }
+    @RegisterExtension
+    final TmpfsVolume volume = new TmpfsVolume(VOLUME);
 
     @Test
     void aWriteThatRunsOutOfSpaceReleasesItsBytesAndNamesTheCause() throws IOException {
-        FilesystemBlobStore store = new FilesystemBlobStore(volume.resolve("registry"));
+        FilesystemBlobStore store = new FilesystemBlobStore(volume.path().resolve("registry"));
         UploadId large = UploadId.random();
 
         assertThatThrownBy(() -> store.writeUpload(large, 0, stream(2 * VOLUME)))
@@ -68,11 +47,5 @@ class FilesystemFullVolumeTest {
 
     private static ByteArrayInputStream stream(long size) {
         return new ByteArrayInputStream(new PseudoRandomBytes(7).bytes(0, (int) size));
-    }
-
-    private static int run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getInputStream().readAllBytes();
-        return process.waitFor();
     }
 }

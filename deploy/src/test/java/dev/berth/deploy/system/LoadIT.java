@@ -67,7 +67,8 @@ class LoadIT {
         List<Thread> clients = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
             Random random = new Random(seed + c);
-            RegistryClient registry = new RegistryClient(berth);
+            // HTTP/1.1 as docker speaks it; the JDK's h2c upgrade met protocol errors (reliability.md)
+            RegistryClient registry = RegistryClient.http11(berth);
             clients.add(Thread.ofPlatform().name("load-client-" + c).start(() -> {
                 while (System.nanoTime() < end && unexpected.size() < 20) {
                     try {

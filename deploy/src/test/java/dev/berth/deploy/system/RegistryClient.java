@@ -21,10 +21,27 @@ final class RegistryClient {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
+    /** As docker, containerd and other Go clients speak to a plain-HTTP registry: HTTP/1.1, no h2c upgrade. */
+    private static final HttpClient HTTP_1_1 = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
     private final String base;
+    private final HttpClient http;
 
     RegistryClient(BerthProcess berth) {
+        this(berth, HTTP);
+    }
+
+    private RegistryClient(BerthProcess berth, HttpClient http) {
         this.base = "http://127.0.0.1:" + berth.port();
+        this.http = http;
+    }
+
+    static RegistryClient http11(BerthProcess berth) {
+        return new RegistryClient(berth, HTTP_1_1);
     }
 
     String base() {
@@ -48,7 +65,7 @@ final class RegistryClient {
             request.header(headers[i], headers[i + 1]);
         }
         try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package dev.berth.application.access;
 
 import dev.berth.application.fake.InMemoryUsers;
+import dev.berth.application.fake.PlainPasswordHasher;
 import dev.berth.application.port.AuditLog;
 import dev.berth.domain.access.Caller;
 import dev.berth.domain.access.Grant;
@@ -26,7 +27,7 @@ class AdministrationUseCasesTest {
 
     private final InMemoryUsers users = new InMemoryUsers();
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    private final AccessUseCasesTest.PlainHasher hasher = new AccessUseCasesTest.PlainHasher();
+    private final PlainPasswordHasher hasher = new PlainPasswordHasher();
 
     private Caller caller(String name) {
         return new Caller(Optional.of(users.find(name).orElseThrow().user()), List.of(), Optional.empty());

@@ -6,18 +6,21 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A single byte range of a blob: from {@code Range: bytes=a-b}, {@code bytes=a-} or {@code bytes=-n}. */
-record ByteRange(long first, long last) {
+/**
+ * A single byte range of a blob: from {@code Range: bytes=a-b}, {@code bytes=a-} or {@code bytes=-n}.
+ * Public for its fuzz harness (dev.berth.adapters.http.fuzz); nothing outside this adapter uses it.
+ */
+public record ByteRange(long first, long last) {
 
     private static final Pattern RANGE = Pattern.compile("^bytes=(\\d{0,19})-(\\d{0,19})$");
     private static final Pattern CONTENT_RANGE = Pattern.compile("^(?:bytes )?(\\d{1,19})-(\\d{1,19})$");
 
-    long length() {
+    public long length() {
         return last - first + 1;
     }
 
     /** Thrown for a syntactically fine range that lies outside the blob: 416. */
-    static final class Unsatisfiable extends Exception {
+    public static final class Unsatisfiable extends Exception {
         Unsatisfiable() {
             super(null, null, false, false);
         }
@@ -27,7 +30,7 @@ record ByteRange(long first, long last) {
      * @return empty when there is no header or it is not a single byte range (then the whole blob
      * is served, as RFC 9110 allows)
      */
-    static Optional<ByteRange> parse(String header, long size) throws Unsatisfiable {
+    public static Optional<ByteRange> parse(String header, long size) throws Unsatisfiable {
         if (header == null) {
             return Optional.empty();
         }
@@ -55,7 +58,7 @@ record ByteRange(long first, long last) {
     }
 
     /** A chunk's Content-Range for uploads: {@code a-b} (Distribution's form) or {@code bytes a-b}. */
-    static Optional<ByteRange> parseContentRange(String header) {
+    public static Optional<ByteRange> parseContentRange(String header) {
         if (header == null || header.isBlank()) {
             return Optional.empty();
         }
@@ -68,6 +71,10 @@ record ByteRange(long first, long last) {
             long last = Long.parseLong(m.group(2));
             if (last < first) {
                 throw new RangeInvalidException("Content-Range ends before it starts");
+            }
+            if (last - first == Long.MAX_VALUE) {
+                // 0-9223372036854775807: its length overflows to a negative chunk size
+                throw new RangeInvalidException("Content-Range out of range");
             }
             return Optional.of(new ByteRange(first, last));
         } catch (NumberFormatException e) {

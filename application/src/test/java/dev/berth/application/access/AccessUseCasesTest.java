@@ -2,7 +2,7 @@ package dev.berth.application.access;
 
 import dev.berth.application.fake.InMemoryMetadata;
 import dev.berth.application.fake.InMemoryUsers;
-import dev.berth.application.port.PasswordHasher;
+import dev.berth.application.fake.PlainPasswordHasher;
 import dev.berth.application.port.TokenService;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.access.Action;
@@ -30,24 +30,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AccessUseCasesTest {
 
-    /** Not bcrypt: a readable stand-in with the same contract. */
-    static final class PlainHasher implements PasswordHasher {
-        @Override
-        public String hash(String password) {
-            return "$2y$plain$" + password;
-        }
-
-        @Override
-        public boolean verify(String password, String hash) {
-            return hash.equals(hash(password));
-        }
-
-        @Override
-        public boolean supports(String hash) {
-            return hash.startsWith("$2");
-        }
-    }
-
     /** Tokens are keys into a map: only what this service issued verifies. */
     static final class MapTokens implements TokenService {
         final Map<String, Claims> issued = new HashMap<>();
@@ -66,7 +48,7 @@ class AccessUseCasesTest {
     }
 
     private final InMemoryUsers users = new InMemoryUsers();
-    private final PlainHasher hasher = new PlainHasher();
+    private final PlainPasswordHasher hasher = new PlainPasswordHasher();
     private final MapTokens tokens = new MapTokens();
     private final Clock clock = Clock.fixed(Instant.parse("2026-11-27T10:00:00Z"), ZoneOffset.UTC);
     private final AccessSettings settings = new AccessSettings(AccessSettings.Mode.BASIC, "Berth", "berth",

@@ -7,6 +7,7 @@ import dev.berth.application.event.NotificationEndpoint;
 import dev.berth.application.event.RetryDeliveries;
 import dev.berth.application.fake.InMemoryNotifications;
 import dev.berth.application.fake.InMemoryUsers;
+import dev.berth.application.fake.PlainPasswordHasher;
 import dev.berth.application.port.AuditLog;
 import dev.berth.domain.access.Caller;
 import dev.berth.domain.access.Grant;
@@ -35,7 +36,7 @@ class AdministrationUseCasesTest {
 
     private final InMemoryUsers users = new InMemoryUsers();
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    private final AccessUseCasesTest.PlainHasher hasher = new AccessUseCasesTest.PlainHasher();
+    private final PlainPasswordHasher hasher = new PlainPasswordHasher();
 
     private Caller caller(String name) {
         return new Caller(Optional.of(users.find(name).orElseThrow().user()), List.of(), Optional.empty());

@@ -2,6 +2,7 @@ package dev.berth.application.access;
 
 import dev.berth.application.fake.InMemoryUsers;
 import dev.berth.application.fake.MutableClock;
+import dev.berth.application.fake.PlainPasswordHasher;
 import dev.berth.application.port.AuditLog;
 import dev.berth.domain.access.User;
 import dev.berth.domain.error.TooManyRequestsException;
@@ -26,7 +27,7 @@ class AuditBoundsTest {
     private final AccessSettings settings = new AccessSettings(AccessSettings.Mode.BASIC, "Berth", "berth",
             Duration.ofMinutes(5), Duration.ofHours(1), 3, 10, WINDOW, List.of());
     private final AuthenticateCaller authenticate = new AuthenticateCaller(users, users,
-            new AccessUseCasesTest.PlainHasher(), users, users, new AccessUseCasesTest.MapTokens(),
+            new PlainPasswordHasher(), users, users, new AccessUseCasesTest.MapTokens(),
             new VerifiedPasswords(), settings, clock);
 
     private static String longName(int i) {

@@ -12,7 +12,10 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,6 +46,9 @@ public final class ConfigLoader {
             "middleware", "reporting", "redis", "health", "proxy", "validation",
             "compatibility");
     private static final long MAX_FILE_BYTES = 1024 * 1024;
+    /** Far beyond any real configuration, far short of what aliases make of a small file ("billion laughs"). */
+    private static final int MAX_VALUES = 100_000;
+    private static final int MAX_DEPTH = 64;
 
     private ConfigLoader() {
     }
@@ -70,7 +76,7 @@ public final class ConfigLoader {
                 LogLevel::parse, false);
         HttpAddress http = raw.parsed("http.addr", new HttpAddress("", 5000),
                 "[host]:port with a port from 1 to 65535, e.g. :5000 or 127.0.0.1:5000", HttpAddress::parse, false);
-        Path dataDirectory = path(raw.string("data.directory", "berth-data"));
+        Path dataDirectory = raw.path("data.directory", RawConfig.absolutePath("berth-data"));
 
         BerthConfig.Storage storage = storage(raw, dataDirectory);
         BerthConfig.Database database = database(raw, dataDirectory);
@@ -142,7 +148,7 @@ public final class ConfigLoader {
         if (realm.contains("\"")) {
             raw.problem("auth realm: must not contain a double quote");
         }
-        Optional<Path> htpasswdPath = raw.string("auth.htpasswd.path").map(ConfigLoader::path);
+        Optional<Path> htpasswdPath = raw.path("auth.htpasswd.path");
         List<String> grants = words(raw, "auth.htpasswd.grant", "*:pull,push,delete", GRANT,
                 "grants such as '*:pull,push' or 'team-a/*:pull', separated by spaces");
         String service = raw.string("auth.token.service", "berth");
@@ -154,8 +160,8 @@ public final class ConfigLoader {
         int userFailures = raw.integer("auth.throttle.userfailures", 5, 1, 1_000_000);
         int addressFailures = raw.integer("auth.throttle.addressfailures", 50, 1, 1_000_000);
         int window = raw.integer("auth.throttle.window", 300, 1, 86_400);
-        Optional<Path> bundle = raw.string("auth.token.rootcertbundle").map(ConfigLoader::path);
-        Optional<Path> jwks = raw.string("auth.token.jwks").map(ConfigLoader::path);
+        Optional<Path> bundle = raw.path("auth.token.rootcertbundle");
+        Optional<Path> jwks = raw.path("auth.token.jwks");
         if (bundle.isPresent() || jwks.isPresent()) {
             externalIssuer(raw, token, bundle, jwks);
         }
@@ -227,11 +233,11 @@ public final class ConfigLoader {
         String user = raw.string("database.user", "postgres");
         String password = raw.string("database.password", "");
         int maxPoolSize = raw.integer("database.pool.maxsize", 16, 1, 1000);
-        Path embeddedDirectory = path(raw.string("database.embedded.directory", dataDirectory.resolve("postgres").toString()));
+        Path embeddedDirectory = raw.path("database.embedded.directory", dataDirectory.resolve("postgres"));
         int embeddedPort = raw.integer("database.embedded.port", 0, 0, 65535);
         Optional<String> secretsKey = Optional.ofNullable(raw.parsed("database.secrets.key", null,
                 "base64 of 32 random bytes (openssl rand -base64 32)", ConfigLoader::secretsKey, true));
-        Path secretsKeyFile = path(raw.string("database.secrets.keyfile", dataDirectory.resolve("secrets.key").toString()));
+        Path secretsKeyFile = raw.path("database.secrets.keyfile", dataDirectory.resolve("secrets.key"));
         return new BerthConfig.Database(url, user, password, maxPoolSize, embeddedDirectory, embeddedPort, secretsKey,
                 secretsKeyFile);
     }
@@ -245,13 +251,13 @@ public final class ConfigLoader {
     }
 
     private static BerthConfig.Tls tls(RawConfig raw, Path dataDirectory) {
-        Optional<Path> certificate = raw.string("http.tls.certificate").map(ConfigLoader::path);
-        Optional<Path> key = raw.string("http.tls.key").map(ConfigLoader::path);
+        Optional<Path> certificate = raw.path("http.tls.certificate");
+        Optional<Path> key = raw.path("http.tls.key");
         String keyPassphrase = raw.string("http.tls.keypassphrase", "");
         boolean managed = raw.bool("http.tls.managed", false);
         // each name is checked when the certificate is made, before Payara boots
         List<String> hostnames = raw.list("http.tls.hostnames");
-        Path directory = path(raw.string("http.tls.directory", dataDirectory.resolve("tls").toString()));
+        Path directory = raw.path("http.tls.directory", dataDirectory.resolve("tls"));
         String minimum = raw.parsed("http.tls.minimumtls", "tls1.2",
                 "tls1.2 or tls1.3 (Berth never offers TLS 1.0 or 1.1)",
                 text -> switch (text.toLowerCase(java.util.Locale.ROOT)) {
@@ -351,10 +357,6 @@ public final class ConfigLoader {
         return NOT_YET_SUPPORTED.stream().anyMatch(p -> key.equals(p) || key.startsWith(p + "."));
     }
 
-    private static Path path(String text) {
-        return Path.of(text).toAbsolutePath().normalize();
-    }
-
     private static Map<String, Object> readYaml(Path file) {
         try {
             if (!Files.isRegularFile(file)) {
@@ -374,14 +376,48 @@ public final class ConfigLoader {
                 if (!(tree instanceof Map<?, ?> map)) {
                     throw new ConfigException(List.of("configuration file " + file + ": expected a YAML mapping at the top"));
                 }
+                tooLarge(tree).ifPresent(problem -> {
+                    throw new ConfigException(List.of("configuration file " + file + " " + problem));
+                });
                 @SuppressWarnings("unchecked")
                 Map<String, Object> result = (Map<String, Object>) map;
                 return result;
             }
         } catch (IOException e) {
             throw new ConfigException(List.of("configuration file " + file + " cannot be read: " + e.getMessage()));
-        } catch (YAMLException e) {
+        } catch (YAMLException | IllegalArgumentException e) {
+            // SnakeYAML lets some errors out unwrapped: "!!binary =AEC" (not base64) throws IllegalArgumentException
             throw new ConfigException(List.of("configuration file " + file + " is not valid YAML: " + e.getMessage()));
         }
+    }
+
+    /**
+     * Why the YAML tree is too large or too deep to read, if it is. SnakeYAML bounds the aliases in
+     * the file, not what they expand to, and lets an alias stand within its own anchor (a tree
+     * without end): either would exhaust the loader, which walks and prints the values.
+     */
+    private static Optional<String> tooLarge(Object tree) {
+        record Node(Object value, int depth) {
+        }
+        Deque<Node> pending = new ArrayDeque<>(List.of(new Node(tree, 0)));
+        int values = 0;
+        while (!pending.isEmpty()) {
+            Node node = pending.pop();
+            if (++values > MAX_VALUES) {
+                return Optional.of("holds more than " + MAX_VALUES + " values once its YAML aliases are expanded");
+            }
+            if (node.depth() > MAX_DEPTH) {
+                return Optional.of("nests deeper than " + MAX_DEPTH + " levels (a YAML alias within its own anchor?)");
+            }
+            if (node.value() instanceof Map<?, ?> map) {
+                map.forEach((k, v) -> {
+                    pending.push(new Node(k, node.depth() + 1));
+                    pending.push(new Node(v, node.depth() + 1));
+                });
+            } else if (node.value() instanceof Collection<?> items) {
+                items.forEach(item -> pending.push(new Node(item, node.depth() + 1)));
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -1,5 +1,7 @@
 package dev.berth.deploy.config;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -90,6 +92,24 @@ final class RawConfig {
         }
         return string(key).map(text -> java.util.Arrays.stream(text.split(",")).map(String::trim)
                 .filter(t -> !t.isEmpty()).toList()).orElse(List.of());
+    }
+
+    /** A file or directory, absolute and normalized; a problem when the text names none (a NUL in it). */
+    Optional<Path> path(String key) {
+        return Optional.ofNullable(parsed(key, null, "a file path", RawConfig::absolutePath, false));
+    }
+
+    Path path(String key, Path defaultPath) {
+        return path(key).orElse(defaultPath);
+    }
+
+    /** @return null for a text that is no path */
+    static Path absolutePath(String text) {
+        try {
+            return Path.of(text).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            return null;
+        }
     }
 
     String string(String key, String defaultValue) {

@@ -33,9 +33,8 @@ final class StorageDrivers {
     static BerthConfig.Driver read(String driver, RawConfig raw, Path dataDirectory) {
         raw.markRead("storage." + driver);
         return switch (driver) {
-            case "filesystem" -> new BerthConfig.Driver.Filesystem(Path.of(raw.string("storage.filesystem.rootdirectory",
-                    dataDirectory.resolve("registry").toString())).toAbsolutePath().normalize(),
-                    raw.bool("storage.filesystem.shared", false));
+            case "filesystem" -> new BerthConfig.Driver.Filesystem(raw.path("storage.filesystem.rootdirectory",
+                    dataDirectory.resolve("registry")), raw.bool("storage.filesystem.shared", false));
             case "inmemory" -> new BerthConfig.Driver.InMemory();
             case "s3" -> s3(raw);
             case "oss" -> oss(raw);
@@ -53,11 +52,13 @@ final class StorageDrivers {
     /** Distribution's {@code storage.s3} options. */
     private static BerthConfig.Driver s3(RawConfig raw) {
         String bucket = required(raw, "storage.s3.bucket");
-        Optional<String> region = raw.string("storage.s3.region");
+        // part of a host name when Berth names AWS's endpoint itself
+        Optional<String> region = Optional.ofNullable(raw.parsed("storage.s3.region", null,
+                "an AWS region such as eu-west-1", text -> text.matches("[A-Za-z0-9._-]+") ? text : null, false));
         boolean secure = raw.bool("storage.s3.secure", true);
         Optional<URI> endpoint = raw.string("storage.s3.regionendpoint").flatMap(e -> endpoint(raw,
                 "storage.s3.regionendpoint", e, secure));
-        if (region.isEmpty() && endpoint.isEmpty()) {
+        if (region.isEmpty() && endpoint.isEmpty() && raw.string("storage.s3.region").isEmpty()) {
             raw.problem("storage.s3.region: required (an AWS region such as eu-west-1), unless storage.s3.regionendpoint is set");
         }
         if (endpoint.isEmpty() && !secure) {
@@ -111,7 +112,8 @@ final class StorageDrivers {
         String withScheme = text.contains("://") ? text : (secure ? "https://" : "http://") + text;
         try {
             URI uri = new URI(withScheme);
-            if ((uri.getScheme().equals("http") || uri.getScheme().equals("https")) && uri.getHost() != null
+            // "/x://y" contains "://" but is a relative URI: no scheme
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
                     && (uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/"))) {
                 return Optional.of(uri);
             }

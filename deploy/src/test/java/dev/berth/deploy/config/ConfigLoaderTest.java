@@ -299,6 +299,33 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aliasesThatExpandWithoutEndAreRefusedBeforeTheyAreRead() throws IOException {
+        // 50 aliases (SnakeYAML's bound) doubling 24 times: 2^25 values from a 600-byte file
+        StringBuilder laughs = new StringBuilder("a0: &a0 [x, x]\n");
+        for (int i = 1; i < 25; i++) {
+            laughs.append("a").append(i).append(": &a").append(i).append(" [*a").append(i - 1).append(", *a")
+                    .append(i - 1).append("]\n");
+        }
+        Map<String, String> refusals = Map.of(
+                laughs.toString(), "holds more than 100000 values once its YAML aliases are expanded",
+                "storage: &s {filesystem: *s}\n", "nests deeper than 64 levels (a YAML alias within its own anchor?)");
+        for (Map.Entry<String, String> refused : refusals.entrySet()) {
+            Optional<Path> yaml = file(refused.getKey());
+            assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of())).hasMessageContaining(refused.getValue());
+        }
+    }
+
+    @Test
+    void aPathWithANulCharacterIsNamedNotThrown() throws IOException {
+        Optional<Path> nul = file("data:\n  directory: \"/srv/a\\0b\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(nul, Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("data.directory: expected a file path");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY",
+                "/srv/\0/registry")))
+                .hasMessageContaining("storage.filesystem.rootdirectory: expected a file path");
+    }
+
+    @Test
     void explicitPathWinsOverEnvironment() {
         assertThat(ConfigLoader.locate("/etc/berth/a.yml", Map.of(ConfigLoader.PATH_ENV, "/etc/berth/b.yml")))
                 .contains(Path.of("/etc/berth/a.yml"));
@@ -828,6 +855,14 @@ class ConfigLoaderTest {
                 .hasMessageContaining("storage.s3.storageclass: expected one of")
                 .hasMessageContaining("storage.s3.forcepathstyle: expected true or false")
                 .message().doesNotContain("very-secret-key");
+        // once an IllegalArgumentException and a NullPointerException (found by ConfigFuzzTest)
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_STORAGE", "s3",
+                "REGISTRY_STORAGE_S3_BUCKET", "b", "REGISTRY_STORAGE_S3_REGION", "eu west", "REGISTRY_STORAGE_S3_SECURE", "false")))
+                .hasMessageContaining("storage.s3.region: expected an AWS region such as eu-west-1, found 'eu west'")
+                .message().doesNotContain("storage.s3.region: required");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_STORAGE", "s3",
+                "REGISTRY_STORAGE_S3_BUCKET", "b", "REGISTRY_STORAGE_S3_REGIONENDPOINT", "/x://y")))
+                .hasMessageContaining("storage.s3.regionendpoint: expected an http(s) URL");
     }
 
     @Test

@@ -20,7 +20,9 @@ public record Scope(String type, String name, Set<String> actions) {
     /** @return the scopes in a space-separated list; malformed entries are skipped, as Distribution does */
     public static List<Scope> parseList(String text) {
         List<Scope> scopes = new ArrayList<>();
-        for (String part : text.trim().split("\\s+")) {
+        // split at spaces and control characters alike (trim() dropped these at the ends only): no scope
+        // holds one, so that a scope prints as text that parses back to it
+        for (String part : text.split("[\\x00-\\x20]+")) {
             int first = part.indexOf(':');
             int last = part.lastIndexOf(':');
             if (first <= 0 || last <= first + 1 || last == part.length() - 1) {
@@ -31,7 +33,12 @@ public record Scope(String type, String name, Set<String> actions) {
             if (type.startsWith("repository(")) {
                 type = "repository";
             }
-            scopes.add(new Scope(type, part.substring(first + 1, last), Set.of(part.substring(last + 1).split(","))));
+            // "pull,pull" and "pull,,push" are what a client means, not an error; ":," asks for nothing
+            Set<String> actions = new LinkedHashSet<>(List.of(part.substring(last + 1).split(",")));
+            actions.remove("");
+            if (!actions.isEmpty()) {
+                scopes.add(new Scope(type, part.substring(first + 1, last), actions));
+            }
         }
         return scopes;
     }

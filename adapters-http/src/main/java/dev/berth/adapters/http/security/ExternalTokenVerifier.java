@@ -156,12 +156,11 @@ public final class ExternalTokenVerifier {
 
     /** @return the token's claims, marked external; empty for anything not signed as described above */
     public Optional<TokenService.Claims> verify(String token, Instant now) {
-        SignedJWT jwt;
-        try {
-            jwt = SignedJWT.parse(token);
-        } catch (ParseException | RuntimeException e) {
-            return Optional.empty(); // not a JWS, "alg": "none" included
+        Optional<SignedJWT> parsed = JwtTokenService.parseExactly(token);
+        if (parsed.isEmpty()) {
+            return Optional.empty();
         }
+        SignedJWT jwt = parsed.get();
         JWSHeader header = jwt.getHeader();
         if (!ALGORITHMS.contains(header.getAlgorithm()) || header.getCriticalParams() != null) {
             return Optional.empty();

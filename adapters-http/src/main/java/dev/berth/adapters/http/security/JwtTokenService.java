@@ -6,6 +6,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.berth.application.port.SigningKeyStore;
@@ -36,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Berth's tokens: JWS compact, ES256 (P-256), with the Docker token specification's claims
@@ -49,6 +51,8 @@ public final class JwtTokenService implements TokenService {
 
     public static final String ALGORITHM = "ES256";
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(10);
+    /** JWS compact serialization: three base64url parts without padding. */
+    private static final Pattern COMPACT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
     /** How often an unknown kid may make this node reload the keys (another node may just have rotated). */
     private static final Duration RELOAD_AT_MOST_EVERY = Duration.ofSeconds(5);
 
@@ -116,12 +120,11 @@ public final class JwtTokenService implements TokenService {
 
     @Override
     public Optional<Claims> verify(String token, Instant now) {
-        SignedJWT jwt;
-        try {
-            jwt = SignedJWT.parse(token);
-        } catch (ParseException | RuntimeException e) {
-            return Optional.empty(); // not a JWS at all, "alg": "none" included
+        Optional<SignedJWT> parsed = parseExactly(token);
+        if (parsed.isEmpty()) {
+            return Optional.empty();
         }
+        SignedJWT jwt = parsed.get();
         JWSHeader header = jwt.getHeader();
         if (!JWSAlgorithm.ES256.equals(header.getAlgorithm()) || header.getKeyID() == null
                 || header.getCriticalParams() != null) {
@@ -160,6 +163,26 @@ public final class JwtTokenService implements TokenService {
         return Optional.of(new Claims(set.getSubject(), access(set), issued.toInstant(), expires.toInstant(),
                 "refresh".equals(use), false, Optional.ofNullable(robot).map(UUID::fromString),
                 stamp == null ? Claims.NO_STAMP : stamp));
+    }
+
+    /**
+     * The token as a JWS in compact form, exactly as its signer wrote it; empty for anything else,
+     * {@code "alg": "none"} included. Nimbus trims the text, skips characters outside base64url and
+     * ignores the spare bits of a part's last character: without these checks a signed token would
+     * have many spellings that verify.
+     */
+    static Optional<SignedJWT> parseExactly(String token) {
+        if (token == null || !COMPACT.matcher(token).matches()) {
+            return Optional.empty();
+        }
+        try {
+            SignedJWT jwt = SignedJWT.parse(token);
+            String signature = jwt.getSignature().toString();
+            return Base64URL.encode(jwt.getSignature().decode()).toString().equals(signature)
+                    ? Optional.of(jwt) : Optional.empty();
+        } catch (ParseException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** The Docker token specification's {@code access} claim; malformed entries grant nothing. */

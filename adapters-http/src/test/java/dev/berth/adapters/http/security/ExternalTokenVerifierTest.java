@@ -130,6 +130,18 @@ class ExternalTokenVerifierTest {
     }
 
     @Test
+    void aSignedTokenVerifiesOnlyAsItsIssuerWroteIt() throws Exception {
+        ExternalTokenVerifier verifier = verifier();
+        String genuine = sign(JWSAlgorithm.RS256, JWKS_RSA.getPrivate(), h -> h.keyID("jwks-rsa"));
+        String cut = genuine.substring(0, genuine.length() - 20);
+        assertThat(verifier.verify(genuine, NOW)).isPresent();
+        // Nimbus alone would trim, skip the "!" and accept padding
+        for (String respelled : List.of("\t" + genuine, genuine + " ", genuine + "==", cut + "!" + genuine.substring(cut.length()))) {
+            assertThat(verifier.verify(respelled, NOW)).as(respelled).isEmpty();
+        }
+    }
+
+    @Test
     void wrongIssuerAudienceOrTimeIsRefused() throws Exception {
         ExternalTokenVerifier verifier = verifier();
         PrivateKey key = JWKS_EC.getPrivate();

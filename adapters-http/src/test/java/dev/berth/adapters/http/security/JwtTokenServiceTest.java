@@ -8,6 +8,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
+import dev.berth.application.fake.InMemorySigningKeys;
 import dev.berth.application.port.SigningKeyStore;
 import dev.berth.application.port.TokenService;
 import dev.berth.domain.access.Scope;
@@ -20,9 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
@@ -33,23 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class JwtTokenServiceTest {
 
-    static final class MemoryKeys implements SigningKeyStore {
-        final List<SigningKey> keys = new ArrayList<>();
-
-        @Override
-        public synchronized List<SigningKey> since(Instant since) {
-            return keys.stream().filter(k -> !k.createdAt().isBefore(since))
-                    .sorted(Comparator.comparing(SigningKey::createdAt).reversed()).toList();
-        }
-
-        @Override
-        public synchronized void add(SigningKey key) {
-            keys.add(key);
-        }
-    }
-
     private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
-    private final MemoryKeys store = new MemoryKeys();
+    private final InMemorySigningKeys store = new InMemorySigningKeys();
     private final Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
     private final JwtTokenService tokens = new JwtTokenService(store, "berth", "berth-registry", Duration.ofDays(7),
             Duration.ofDays(1), clock);
@@ -136,6 +120,21 @@ class JwtTokenServiceTest {
                 .build();
         String payload = Base64.getUrlEncoder().withoutPadding().encodeToString(widened.toString().getBytes());
         assertThat(tokens.verify(parts[0] + "." + payload + "." + parts[2], T0)).isEmpty();
+    }
+
+    @Test
+    void aSignedTokenVerifiesOnlyAsItsSignerWroteIt() {
+        String genuine = tokens.sign(claims);
+        String base64url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        // the signature's 64 bytes are 86 characters, the last of which carries 4 spare bits
+        char spareBitFlipped = base64url.charAt(base64url.indexOf(genuine.charAt(genuine.length() - 1)) ^ 1);
+        String cut = genuine.substring(0, genuine.length() - 20);
+        assertThat(tokens.verify(genuine, T0)).isPresent();
+        for (String respelled : List.of(" " + genuine, genuine + "\n", genuine + "==",
+                cut + "!" + genuine.substring(cut.length()),
+                genuine.substring(0, genuine.length() - 1) + spareBitFlipped)) {
+            assertThat(tokens.verify(respelled, T0)).as(respelled).isEmpty();
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.ReadChannel;
 import com.google.cloud.WriteChannel;
+import com.google.cloud.http.HttpTransportOptions;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
@@ -65,6 +66,11 @@ public final class GcsBlobStore implements BlobStore {
     private static final int COPY_BUFFER = 1 << 20;
     private static final Pattern PART = Pattern.compile("[0-9a-f]{16}");
     private static final String ACCUMULATOR = "composed";
+    /** How long the client waits for GCS to answer, and between the bytes of an answer (the library's own: 20 s). */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** Tries of a request that GCS answers 408, 429, 5xx, or that fails with an I/O error or a timeout. */
+    static final int ATTEMPTS = 4;
 
     private final Storage storage;
     private final String bucket;
@@ -92,10 +98,24 @@ public final class GcsBlobStore implements BlobStore {
      */
     public static GcsBlobStore open(String bucket, Optional<String> credentialsJson, Optional<URI> endpoint,
                                     String rootDirectory, int chunkSize) {
-        // a few quick retries: the default backs off for 50 s before an unreachable store fails
-        StorageOptions.Builder options = StorageOptions.http().setRetrySettings(StorageOptions.getDefaultRetrySettings()
-                .toBuilder().setMaxAttempts(4).setInitialRetryDelayDuration(Duration.ofMillis(200))
-                .setMaxRetryDelayDuration(Duration.ofSeconds(2)).build());
+        return open(bucket, credentialsJson, endpoint, rootDirectory, chunkSize, DEFAULT_TIMEOUT);
+    }
+
+    /** @param timeout {@link #DEFAULT_TIMEOUT}, shorter in tests of a store that stops answering */
+    static GcsBlobStore open(String bucket, Optional<String> credentialsJson, Optional<URI> endpoint,
+                             String rootDirectory, int chunkSize, Duration timeout) {
+        // a few quick retries (the library's default backs off for 50 s before an unreachable store
+        // fails), each waiting a random time up to 0.2, 0.4, 0.8 s (gax's full jitter); the total
+        // budget lets every attempt run to its timeout
+        StorageOptions.Builder options = StorageOptions.http()
+                .setTransportOptions(HttpTransportOptions.newBuilder()
+                        .setConnectTimeout((int) CONNECT_TIMEOUT.toMillis())
+                        .setReadTimeout((int) timeout.toMillis()).build())
+                .setRetrySettings(StorageOptions.getDefaultRetrySettings().toBuilder()
+                        .setMaxAttempts(ATTEMPTS).setInitialRetryDelayDuration(Duration.ofMillis(200))
+                        .setRetryDelayMultiplier(2.0).setMaxRetryDelayDuration(Duration.ofSeconds(2))
+                        .setTotalTimeoutDuration(timeout.plus(CONNECT_TIMEOUT).multipliedBy(ATTEMPTS)
+                                .plusSeconds(10)).build());
         if (credentialsJson.isPresent()) {
             try {
                 options.setCredentials(GoogleCredentials.fromStream(

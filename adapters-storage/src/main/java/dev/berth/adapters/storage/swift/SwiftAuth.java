@@ -21,7 +21,6 @@ final class SwiftAuth {
 
     /** Renew this long before expiry, so a long chunk upload does not start with a dying token. */
     private static final Duration RENEW_BEFORE = Duration.ofMinutes(5);
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     record Session(String token, URI storageUrl, Instant expires) {
         @Override
@@ -33,12 +32,15 @@ final class SwiftAuth {
     private final SwiftOptions options;
     private final HttpClient http;
     private final Clock clock;
+    private final Duration timeout;
     private Session session;
 
-    SwiftAuth(SwiftOptions options, HttpClient http, Clock clock) {
+    /** @param timeout how long one request may wait for Swift's answer */
+    SwiftAuth(SwiftOptions options, HttpClient http, Clock clock, Duration timeout) {
         this.options = options;
         this.http = http;
         this.clock = clock;
+        this.timeout = timeout;
     }
 
     synchronized Session session() throws IOException {
@@ -153,15 +155,28 @@ final class SwiftAuth {
         return clock.instant().plus(Duration.ofHours(1));
     }
 
+    /** Sends the request (its body is bytes), again after a server error or an I/O error, as {@link SwiftRetries} says. */
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException {
+        HttpRequest built = request.timeout(timeout).build();
         HttpResponse<String> response;
-        try {
-            response = http.send(request.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while authenticating to Swift", e);
-        } catch (IOException e) {
-            throw new IOException("cannot reach the Swift auth URL " + options.authUrl() + ": " + e, e);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                response = http.send(built, HttpResponse.BodyHandlers.ofString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while authenticating to Swift", e);
+            } catch (IOException e) {
+                if (attempt < SwiftRetries.ATTEMPTS) {
+                    SwiftRetries.backoff(attempt);
+                    continue;
+                }
+                throw new IOException("cannot reach the Swift auth URL " + options.authUrl() + " (" + attempt
+                        + " attempts): " + e, e);
+            }
+            if (!SwiftRetries.retryable(response.statusCode()) || attempt == SwiftRetries.ATTEMPTS) {
+                break;
+            }
+            SwiftRetries.backoff(attempt);
         }
         int status = response.statusCode();
         if (status == 401 || status == 403) {

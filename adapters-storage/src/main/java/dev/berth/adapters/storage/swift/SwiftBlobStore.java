@@ -24,6 +24,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.security.GeneralSecurityException;
@@ -47,6 +48,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -79,7 +84,11 @@ public final class SwiftBlobStore implements BlobStore {
     private static final String UPLOAD_OWNER = "X-Object-Meta-Berth-Upload";
     private static final Pattern SEGMENT_NAME = Pattern.compile("\\d{20}");
     private static final int LISTING_LIMIT = 1000;
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * How long a request waits for Swift's answer; for a segment upload that streams a client's body,
+     * how long it may go without progress (neither a byte taken from the body nor an answer).
+     */
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
     /** How often a commit re-reads a listing that lags behind the marker (eventual consistency). */
     private static final int LISTING_RETRIES = 10;
     private static final System.Logger LOG = System.getLogger(SwiftBlobStore.class.getName());
@@ -89,18 +98,21 @@ public final class SwiftBlobStore implements BlobStore {
     private final HttpClient http;
     private final SwiftAuth auth;
     private final Clock clock;
+    private final Duration timeout;
     private volatile boolean containerReady;
     private volatile boolean tempUrlKeyReady;
     private volatile int maxManifestSegments;
 
     public SwiftBlobStore(SwiftOptions options) {
-        this(options, Clock.systemUTC());
+        this(options, Clock.systemUTC(), TIMEOUT);
     }
 
-    SwiftBlobStore(SwiftOptions options, Clock clock) {
+    /** @param timeout {@link #TIMEOUT}, shorter in tests of a store that stops answering */
+    SwiftBlobStore(SwiftOptions options, Clock clock, Duration timeout) {
         this.options = options;
         this.prefix = KeyLayout.normalizePrefix(options.prefix());
         this.clock = clock;
+        this.timeout = timeout;
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(30))
@@ -109,7 +121,7 @@ public final class SwiftBlobStore implements BlobStore {
             builder.sslContext(trustingEveryone());
         }
         this.http = builder.build();
-        this.auth = new SwiftAuth(options, http, clock);
+        this.auth = new SwiftAuth(options, http, clock, timeout);
     }
 
     @Override
@@ -223,9 +235,10 @@ public final class SwiftBlobStore implements BlobStore {
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(manifest)), HttpResponse.BodyHandlers.ofString());
         expect(put, "committing upload " + upload + " as " + digest, 201, 412);
-        // 412: a concurrent push committed the same content first; ours is surplus. After a 201 a
-        // push that passed the same check at the same instant may still have replaced our manifest.
-        if (put.statusCode() == 412 || !owner(digest).equals(Optional.of(upload.toString()))) {
+        // 412: a concurrent push committed the same content first, and ours is surplus, or our own
+        // manifest is there from an attempt whose answer was lost. After a 201 a push that passed the
+        // same check at the same instant may still have replaced our manifest. The owner tells.
+        if (!owner(digest).equals(Optional.of(upload.toString()))) {
             deleteUpload(upload);
         } else {
             deleteObject(markerKey(upload));
@@ -355,13 +368,13 @@ public final class SwiftBlobStore implements BlobStore {
     /** Stores up to chunksize bytes of {@code in} as the segment at {@code offset}; returns how many. */
     private long putSegment(UploadId upload, long offset, InputStream in) throws IOException {
         CountingStream body = new CountingStream(in, options.chunkSize());
-        // Expect: 100-continue lets Swift refuse a stale token before any byte is consumed, so the
-        // request can be retried after re-authenticating
+        // Expect: 100-continue lets Swift refuse the request (a stale token, a server error) before
+        // any byte of the client's body is consumed, so it can be sent again; once a byte went, not
         HttpResponse<String> put = send(url -> objectRequest(url, segmentKey(upload, offset), "")
                 .expectContinue(true)
                 .header("Content-Type", "application/octet-stream")
                 .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> body)), HttpResponse.BodyHandlers.ofString(),
-                () -> body.count == 0, false);
+                () -> body.count == 0, body);
         expect(put, "writing upload " + upload + " at offset " + offset, 201);
         return body.count;
     }
@@ -378,11 +391,12 @@ public final class SwiftBlobStore implements BlobStore {
                 // rewritten from its own first bytes, streamed: Swift keeps serving the old
                 // version to this GET while the new one is written
                 try (InputStream head = get(key, 0, keep)) {
+                    CountingStream body = new CountingStream(head, keep);
                     HttpResponse<String> put = send(url -> objectRequest(url, key, "")
                             .header("Content-Type", "application/octet-stream")
                             .PUT(HttpRequest.BodyPublishers.fromPublisher(
-                                    HttpRequest.BodyPublishers.ofInputStream(() -> head), keep)),
-                            HttpResponse.BodyHandlers.ofString(), () -> false, false);
+                                    HttpRequest.BodyPublishers.ofInputStream(() -> body), keep)),
+                            HttpResponse.BodyHandlers.ofString(), () -> false, body);
                     expect(put, "shortening upload " + upload + " to " + offset + " bytes", 201);
                 }
             }
@@ -475,7 +489,7 @@ public final class SwiftBlobStore implements BlobStore {
             int v1 = path.indexOf("/v1/");
             URI info = storage.resolve((v1 < 0 ? "" : path.substring(0, v1)) + "/info");
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(info).timeout(TIMEOUT).GET().build(),
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(info).timeout(timeout).GET().build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200 && Json.object(Json.parse(response.body()), "info").get("slo")
                         instanceof Map<?, ?> slo && slo.get("max_manifest_segments") instanceof Number n) {
@@ -533,10 +547,10 @@ public final class SwiftBlobStore implements BlobStore {
             return;
         }
         HttpResponse<String> head = send(url -> HttpRequest.newBuilder(containerUri(url, ""))
-                .timeout(TIMEOUT).method("HEAD", HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofString());
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofString());
         if (head.statusCode() == 404) {
             HttpResponse<String> put = send(url -> HttpRequest.newBuilder(containerUri(url, ""))
-                    .timeout(TIMEOUT).PUT(HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofString());
+                    .PUT(HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofString());
             if (put.statusCode() != 201 && put.statusCode() != 202) {
                 throw new IOException("Swift container '" + options.container() + "' does not exist and user "
                         + options.username() + " may not create it (" + put.statusCode() + ")");
@@ -559,10 +573,10 @@ public final class SwiftBlobStore implements BlobStore {
         boolean onContainer = options.tempUrlContainerKey();
         String header = onContainer ? "X-Container-Meta-Temp-URL-Key" : "X-Account-Meta-Temp-URL-Key";
         HttpResponse<String> head = send(url -> HttpRequest.newBuilder(onContainer ? containerUri(url, "") : url)
-                .timeout(TIMEOUT).method("HEAD", HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofString());
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofString());
         if (!head.headers().firstValue(header).equals(Optional.of(options.secretKey()))) {
             HttpResponse<String> post = send(url -> HttpRequest.newBuilder(onContainer ? containerUri(url, "") : url)
-                    .timeout(TIMEOUT).header(header, options.secretKey())
+                    .header(header, options.secretKey())
                     .POST(HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofString());
             if (post.statusCode() / 100 != 2) {
                 // a user who is not the account's owner may neither see nor set the key
@@ -637,7 +651,7 @@ public final class SwiftBlobStore implements BlobStore {
                 String query = "format=json&limit=" + LISTING_LIMIT + "&prefix=" + encode(keyPrefix)
                         + (oneLevel ? "&delimiter=%2F" : "") + "&marker=" + encode(marker);
                 HttpResponse<String> response = send(url -> HttpRequest.newBuilder(containerUri(url, query))
-                        .timeout(TIMEOUT).GET(), HttpResponse.BodyHandlers.ofString());
+                        .GET(), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 404 || response.statusCode() == 204) {
                     return List.of();
                 }
@@ -680,36 +694,91 @@ public final class SwiftBlobStore implements BlobStore {
         expect(response, "deleting " + key, 204, 404);
     }
 
+    /** Sends a request without a body, or with one held as bytes: it may be sent again. */
     private <T> HttpResponse<T> send(Request request, HttpResponse.BodyHandler<T> handler) throws IOException {
-        return send(request, handler, () -> true, true);
+        return send(request, handler, () -> true, null);
     }
 
-    /** Sends with the current token; once more with a new token when Swift refuses it and the body allows. */
+    /**
+     * Sends with the current token; once more with a new token when Swift refuses it, and up to
+     * {@link SwiftRetries#ATTEMPTS} times in all after server errors, rate limits and I/O errors
+     * (timeouts included), as long as {@code replayable} says the body can be sent again. After the
+     * last attempt, Swift's answer is returned for the caller to name, or the I/O error thrown.
+     *
+     * @param streamed null for a request bounded by {@link #timeout}; for one that streams a body of
+     *                 unknown duration, the body, which must not go {@link #timeout} without progress
+     */
     private <T> HttpResponse<T> send(Request request, HttpResponse.BodyHandler<T> handler, BooleanSupplier replayable,
-                                     boolean bounded) throws IOException {
+                                     CountingStream streamed) throws IOException {
+        boolean reauthenticated = false;
         for (int attempt = 1; ; attempt++) {
             SwiftAuth.Session session = auth.session();
             HttpRequest.Builder builder = request.build(session.storageUrl()).header("X-Auth-Token", session.token());
-            if (bounded) {
-                builder.timeout(TIMEOUT);
-            }
             HttpResponse<T> response;
             try {
-                response = http.send(builder.build(), handler);
+                response = streamed == null ? http.send(builder.timeout(timeout).build(), handler)
+                        : sendWatched(builder.build(), handler, streamed);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while talking to Swift", e);
-            }
-            if (response.statusCode() == 401) {
-                auth.invalidate(session);
-                if (attempt == 1 && replayable.getAsBoolean()) {
-                    if (response.body() instanceof InputStream body) {
-                        body.close();
-                    }
+            } catch (IOException e) {
+                if (attempt < SwiftRetries.ATTEMPTS && replayable.getAsBoolean()) {
+                    SwiftRetries.backoff(attempt);
                     continue;
                 }
+                throw new IOException("Swift did not answer (" + attempt + (attempt == 1 ? " attempt" : " attempts")
+                        + "): " + e, e);
             }
-            return response;
+            int status = response.statusCode();
+            boolean again;
+            if (status == 401) {
+                auth.invalidate(session);
+                again = !reauthenticated && replayable.getAsBoolean();
+                reauthenticated = true;
+            } else {
+                again = SwiftRetries.retryable(status) && attempt < SwiftRetries.ATTEMPTS && replayable.getAsBoolean();
+                if (again) {
+                    SwiftRetries.backoff(attempt);
+                }
+            }
+            if (!again) {
+                return response;
+            }
+            if (response.body() instanceof InputStream body) {
+                body.close();
+            }
+        }
+    }
+
+    /**
+     * Sends a request whose body streams for as long as its source takes, and gives up once neither a
+     * byte was taken from the body nor an answer came for {@link #timeout}: a long upload that moves
+     * is never cut off, one that stalls does not hang.
+     */
+    private <T> HttpResponse<T> sendWatched(HttpRequest request, HttpResponse.BodyHandler<T> handler,
+                                            CountingStream body) throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<T>> answer = http.sendAsync(request, handler);
+        long poll = Math.max(10, Math.min(1000, timeout.toMillis() / 4));
+        try {
+            while (true) {
+                try {
+                    return answer.get(poll, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    if (System.nanoTime() - body.lastProgress >= timeout.toNanos()) {
+                        answer.cancel(true);
+                        throw new HttpTimeoutException("no progress for " + timeout.toSeconds() + " s sending "
+                                + request.method() + " " + request.uri().getRawPath());
+                    }
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            answer.cancel(true);
+            throw e;
         }
     }
 
@@ -840,6 +909,8 @@ public final class SwiftBlobStore implements BlobStore {
         private final InputStream in;
         private final long limit;
         private volatile long count;
+        /** {@link System#nanoTime()} of the last byte read, or of the start. */
+        private volatile long lastProgress = System.nanoTime();
 
         CountingStream(InputStream in, long limit) {
             this.in = in;
@@ -854,6 +925,7 @@ public final class SwiftBlobStore implements BlobStore {
             int b = in.read();
             if (b >= 0) {
                 count++;
+                lastProgress = System.nanoTime();
             }
             return b;
         }
@@ -866,6 +938,7 @@ public final class SwiftBlobStore implements BlobStore {
             int n = in.read(buffer, offset, (int) Math.min(length, limit - count));
             if (n > 0) {
                 count += n;
+                lastProgress = System.nanoTime();
             }
             return n;
         }

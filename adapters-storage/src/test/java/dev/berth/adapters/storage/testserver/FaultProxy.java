@@ -27,26 +27,29 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * An HTTP/1.1 proxy on 127.0.0.1 in front of one storage server (S3Proxy, Azurite) that passes
+ * An HTTP/1.1 proxy on 127.0.0.1 in front of one storage server (S3Proxy, Azurite, Swift) that passes
  * requests through, answers them with a server error itself, or answers late, as a test asks:
  * {@link #passThrough()}, {@link #failAll(int)}, {@link #failNext(int, int, Predicate)},
- * {@link #failWhere(int, Predicate)}, {@link #delayAnswers(Duration)}. It records every request
+ * {@link #failWhere(int, Predicate)}, {@link #delayAnswers(Duration)}, {@link #delayAnswers(Duration, Predicate)}.
+ * It records every request
  * with what it was answered and when it came, so a test sees the client's retries and their back-off.
  *
  * <p>Injected errors are worded as the imitated service words them: S3's {@code SlowDown} (503) and
  * {@code InternalError} (500), Azure Storage's {@code ServerBusy} (503, with {@code x-ms-error-code})
- * and {@code InternalError} (500). Neither service sends {@code Retry-After} with them, so neither
- * does this proxy. A request that expects {@code 100-continue} is refused before its body, as both
+ * and {@code InternalError} (500), Swift's proxy server's HTML pages (with {@code X-Trans-Id}).
+ * None of them sends {@code Retry-After} with these, so neither does this proxy. A request that expects {@code 100-continue} is refused before its body, as both
  * services do, and the connection is then closed; passed through, it is told to continue by the proxy.
  *
  * <p>Each request goes to the server over a connection of its own (the proxy holds no idle upstream
  * connections that the server could close under it); the bytes of requests and answers are passed
- * on unchanged, so signatures over the {@code Host} header still hold.
+ * on unchanged, so signatures over the {@code Host} header still hold. One exception: Swift's auth
+ * answer names the storage URL its clients go to next ({@code X-Storage-Url}, the server's own
+ * address), which the proxy points back at itself, so that the client's storage requests pass it too.
  */
 public final class FaultProxy implements AutoCloseable {
 
     /** Whose error answers to imitate. */
-    public enum Dialect { S3, AZURE }
+    public enum Dialect { S3, AZURE, SWIFT }
 
     /** A request as the proxy received it; header names in lower case. */
     public record Request(String method, String target, Map<String, String> headers) {
@@ -67,6 +70,10 @@ public final class FaultProxy implements AutoCloseable {
 
         boolean injects(Request request) {
             return status != 0 && which.test(request) && (remaining == null || remaining.getAndDecrement() > 0);
+        }
+
+        Duration delayOf(Request request) {
+            return which.test(request) ? delay : Duration.ZERO;
         }
     }
 
@@ -131,7 +138,12 @@ public final class FaultProxy implements AutoCloseable {
 
     /** Every request passes through, and each answer is held back {@code delay} before it goes to the client. */
     public void delayAnswers(Duration delay) {
-        mode = new Mode(0, request -> false, null, delay);
+        delayAnswers(delay, request -> true);
+    }
+
+    /** Every request passes through, and the answers to those that {@code which} matches are held back {@code delay}. */
+    public void delayAnswers(Duration delay, Predicate<Request> which) {
+        mode = new Mode(0, which, null, delay);
     }
 
     /**
@@ -183,7 +195,6 @@ public final class FaultProxy implements AutoCloseable {
             if (!expectsContinue) {
                 Body.transfer(head.fields(), fromClient, OutputStream.nullOutputStream(), false);
             }
-            sleep(current.delay());
             injected.incrementAndGet();
             exchanges.add(new Exchange(arrived, request, current.status(), true));
             toClient.write(fault(current.status(), bodiless, expectsContinue));
@@ -207,9 +218,9 @@ public final class FaultProxy implements AutoCloseable {
                     throw new EOFException("the storage server closed the connection without an answer");
                 }
             } while (answer.status() / 100 == 1);
-            sleep(current.delay());
+            sleep(current.delayOf(request));
             exchanges.add(new Exchange(arrived, request, answer.status(), false));
-            answer.write(toClient, field -> true);
+            (dialect == Dialect.SWIFT ? answer.storageUrlTo(endpoint()) : answer).write(toClient, field -> true);
             boolean keepsOpen = true;
             if (!bodiless && answer.status() != 204 && answer.status() != 304) {
                 keepsOpen = Body.transfer(answer.fields(), fromStore, toClient, true);
@@ -224,22 +235,28 @@ public final class FaultProxy implements AutoCloseable {
         String code = switch (dialect) {
             case S3 -> busy ? "SlowDown" : "InternalError";
             case AZURE -> busy ? "ServerBusy" : "InternalError";
+            case SWIFT -> busy ? "Service Unavailable" : "Internal Error";
         };
         String message = switch (dialect) {
             case S3 -> busy ? "Please reduce your request rate." : "We encountered an internal error. Please try again.";
             case AZURE -> busy ? "The server is busy." : "The server encountered an internal error. Please retry the request.";
+            case SWIFT -> busy ? "The server is currently unavailable. Please try again at a later time."
+                    : "The server has either erred or is incapable of performing the requested operation.";
         };
         String id = "berth-fault-" + injected.get();
-        byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>" + message
+        byte[] body = (dialect == Dialect.SWIFT ? "<html><h1>" + code + "</h1><p>" + message + "</p></html>"
+                : "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>" + message
                 + "</Message><RequestId>" + id + "</RequestId></Error>").getBytes(StandardCharsets.UTF_8);
         StringBuilder answer = new StringBuilder("HTTP/1.1 ").append(status)
                 .append(busy ? " Service Unavailable" : " Internal Server Error").append("\r\n")
-                .append("Content-Type: application/xml\r\n")
+                .append(dialect == Dialect.SWIFT ? "Content-Type: text/html; charset=UTF-8\r\n"
+                        : "Content-Type: application/xml\r\n")
                 .append("Content-Length: ").append(body.length).append("\r\n");
         switch (dialect) {
             case S3 -> answer.append("x-amz-request-id: ").append(id).append("\r\n");
             case AZURE -> answer.append("x-ms-error-code: ").append(code).append("\r\nx-ms-request-id: ").append(id)
                     .append("\r\n");
+            case SWIFT -> answer.append("X-Trans-Id: ").append(id).append("\r\n");
         }
         if (close) {
             answer.append("Connection: close\r\n");
@@ -314,6 +331,21 @@ public final class FaultProxy implements AutoCloseable {
 
         boolean closes() {
             return "close".equalsIgnoreCase(value(fields, "connection"));
+        }
+
+        /** This head with an {@code X-Storage-Url} (Swift's auth answer) on {@code proxy}'s scheme, host and port. */
+        Head storageUrlTo(URI proxy) {
+            List<Field> changed = new ArrayList<>();
+            for (Field field : fields) {
+                if (field.name().equals("x-storage-url")) {
+                    URI url = URI.create(field.line().substring(field.line().indexOf(':') + 1).trim());
+                    String proxied = proxy.resolve(url.getRawPath()).toString();
+                    changed.add(new Field(field.name(), "X-Storage-Url: " + proxied));
+                } else {
+                    changed.add(field);
+                }
+            }
+            return new Head(start, changed);
         }
 
         void write(OutputStream out, Predicate<Field> keep) throws IOException {

@@ -72,7 +72,7 @@ final class TestRegistry {
     }
 
     CompleteBlobUpload complete(UploadWriter w) {
-        return new CompleteBlobUpload(w, blobs, metadata, metadata, events());
+        return new CompleteBlobUpload(w, blobs, metadata, metadata, events(), metadata);
     }
 
     RepositoryGuard guard() {

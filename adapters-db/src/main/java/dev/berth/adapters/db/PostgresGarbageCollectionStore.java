@@ -95,7 +95,7 @@ public final class PostgresGarbageCollectionStore implements GarbageCollectionSt
     }
 
     @Override
-    public Verdict reviewManifest(QueuedManifest manifest, Instant dueBefore, boolean dryRun) {
+    public Verdict reviewManifest(QueuedManifest manifest, Instant dueBefore, boolean deleteUntagged, boolean dryRun) {
         return jpa.transaction(em -> {
             Long repositoryId = (Long) em.createNativeQuery("SELECT id FROM repository WHERE name = :name", Long.class)
                     .setParameter("name", manifest.repository().value()).getSingleResultOrNull();
@@ -106,7 +106,7 @@ public final class PostgresGarbageCollectionStore implements GarbageCollectionSt
             Object[] row = (Object[]) em.createNativeQuery("""
                             SELECT id, subject FROM manifest WHERE repository_id = :r AND digest = :d FOR UPDATE""")
                     .setParameter("r", repositoryId).setParameter("d", d).getSingleResultOrNull();
-            String entry = (String) em.createNativeQuery(dryRun
+            String entry = (String) em.createNativeQuery(dryRun || !deleteUntagged
                             ? "SELECT reason FROM gc_manifest_review WHERE repository_id = :r AND digest = :d AND queued_at <= :due"
                             : """
                               DELETE FROM gc_manifest_review WHERE repository_id = :r AND digest = :d AND queued_at <= :due
@@ -116,18 +116,23 @@ public final class PostgresGarbageCollectionStore implements GarbageCollectionSt
             if (entry == null) {
                 return Verdict.NOT_DUE;
             }
-            if (row == null) {
-                return Verdict.GONE;
-            }
-            boolean kept = (Boolean) em.createNativeQuery("""
+            boolean kept = row != null && (Boolean) em.createNativeQuery("""
                             SELECT EXISTS (SELECT 1 FROM tag WHERE repository_id = :r AND manifest_digest = :d)
                                 OR EXISTS (SELECT 1 FROM manifest_child WHERE repository_id = :r AND digest = :d)
                                 OR EXISTS (SELECT 1 FROM manifest WHERE repository_id = :r AND digest = :subject)""")
                     .setParameter("r", repositoryId).setParameter("d", d)
-                    .setParameter("subject", row[1] == null ? "" : (String) row[1])
+                    .setParameter("subject", row[1] == null ? "" : row[1])
                     .getSingleResult();
-            if (kept) {
-                return Verdict.KEPT;
+            if (kept || row == null) {
+                if (!deleteUntagged && !dryRun) {
+                    em.createNativeQuery("DELETE FROM gc_manifest_review WHERE repository_id = :r AND digest = :d AND queued_at <= :due")
+                            .setParameter("r", repositoryId).setParameter("d", d).setParameter("due", dueBefore)
+                            .executeUpdate();
+                }
+                return kept ? Verdict.KEPT : Verdict.GONE;
+            }
+            if (!deleteUntagged) {
+                return Verdict.NOT_DUE;
             }
             if (!dryRun) {
                 // its layers, children and referrers are queued by the triggers as it goes

@@ -73,9 +73,8 @@ public class CollectGarbage {
         }
         Instant due = started.minus(settings.reviewAfter());
         Tally tally = new Tally();
-        if (deleteUntagged) {
-            reviewManifests(due, dryRun, startedBy, tally);
-        }
+        // also without the untagged policy: entries of manifests kept or gone leave the queue
+        reviewManifests(due, deleteUntagged, dryRun, startedBy, tally);
         reviewBlobs(due, dryRun, startedBy, tally);
         if (!dryRun) {
             deletePending(startedBy, tally);
@@ -90,7 +89,7 @@ public class CollectGarbage {
         return run;
     }
 
-    private void reviewManifests(Instant due, boolean dryRun, String startedBy, Tally tally) {
+    private void reviewManifests(Instant due, boolean deleteUntagged, boolean dryRun, String startedBy, Tally tally) {
         Optional<QueuedManifest> after = Optional.empty();
         for (List<QueuedManifest> page = store.dueManifests(due, after, BATCH); !page.isEmpty();
              page = store.dueManifests(due, after, BATCH)) {
@@ -98,7 +97,7 @@ public class CollectGarbage {
                 if (stopping()) {
                     return;
                 }
-                if (store.reviewManifest(manifest, due, dryRun) == Verdict.COLLECTED) {
+                if (store.reviewManifest(manifest, due, deleteUntagged, dryRun) == Verdict.COLLECTED) {
                     tally.manifests++;
                     if (!dryRun) {
                         audited(startedBy, manifest.repository().value() + "@" + manifest.digest(),

@@ -43,11 +43,12 @@ public interface GarbageCollectionStore {
     enum Verdict { NOT_DUE, GONE, KEPT, COLLECTED }
 
     /**
-     * Reviews a due manifest under a lock on its row: deleted when no tag names it, no index lists
-     * it and it is no referrer of a manifest that is kept. Its layers, children and referrers are
-     * queued in turn.
+     * Reviews a due manifest under a lock on its row: when no tag names it, no index lists it and it
+     * is no referrer of a manifest that is kept, it is deleted if {@code deleteUntagged}, its layers,
+     * children and referrers queued in turn; else its entry stays for a run that deletes untagged
+     * manifests ({@link Verdict#NOT_DUE}). Entries of manifests that are kept or gone leave the queue.
      */
-    Verdict reviewManifest(QueuedManifest manifest, Instant dueBefore, boolean dryRun);
+    Verdict reviewManifest(QueuedManifest manifest, Instant dueBefore, boolean deleteUntagged, boolean dryRun);
 
     /** Condemned content whose bytes are still to delete (also after a crash mid-run), oldest first. */
     List<Condemned> pendingDeletions(int limit);

@@ -218,11 +218,27 @@ public abstract class GarbageCollectionStoreContract {
         assertThat(gc.dueManifests(DUE, Optional.empty(), 10)).extracting(QueuedManifest::digest)
                 .contains(tagged.digest(), untagged.digest(), child.digest(), index.digest(), signature.digest());
         for (QueuedManifest queued : gc.dueManifests(DUE, Optional.empty(), 10)) {
-            Verdict verdict = gc.reviewManifest(queued, DUE, false);
+            Verdict verdict = gc.reviewManifest(queued, DUE, true, false);
             assertThat(verdict).isEqualTo(queued.digest().equals(untagged.digest()) ? Verdict.COLLECTED : Verdict.KEPT);
         }
         assertThat(ports.manifests().exists(APP, untagged.digest())).isFalse();
         assertThat(gc.dueBlobs(DUE, Optional.empty(), 10)).containsAll(untagged.blobs());
+    }
+
+    @Test
+    void withoutTheUntaggedPolicyAnUntaggedManifestStaysQueuedAndKeptOnesLeaveTheQueue() {
+        StoredManifest tagged = image(APP, "tagged");
+        StoredManifest untagged = image(APP, "untagged");
+        ports.manifests().put(APP, tagged);
+        ports.manifests().put(APP, untagged);
+        ports.tags().tag(APP, new Tag("latest"), tagged.digest());
+
+        assertThat(gc.reviewManifest(new QueuedManifest(APP, tagged.digest()), DUE, false, false)).isEqualTo(Verdict.KEPT);
+        assertThat(gc.reviewManifest(new QueuedManifest(APP, untagged.digest()), DUE, false, false))
+                .isEqualTo(Verdict.NOT_DUE);
+
+        assertThat(dueManifests()).containsExactly(untagged.digest());
+        assertThat(ports.manifests().exists(APP, untagged.digest())).isTrue();
     }
 
     @Test
@@ -240,9 +256,9 @@ public abstract class GarbageCollectionStoreContract {
         ports.tags().tag(APP, new Tag("latest"), second.digest());
         assertThat(dueManifests()).containsExactly(first.digest());
 
-        assertThat(gc.reviewManifest(new QueuedManifest(APP, first.digest()), DUE, false)).isEqualTo(Verdict.COLLECTED);
+        assertThat(gc.reviewManifest(new QueuedManifest(APP, first.digest()), DUE, true, false)).isEqualTo(Verdict.COLLECTED);
         assertThat(dueManifests()).containsExactly(signature.digest());
-        assertThat(gc.reviewManifest(new QueuedManifest(APP, signature.digest()), DUE, false)).isEqualTo(Verdict.COLLECTED);
+        assertThat(gc.reviewManifest(new QueuedManifest(APP, signature.digest()), DUE, true, false)).isEqualTo(Verdict.COLLECTED);
     }
 
     @Test
@@ -325,7 +341,7 @@ public abstract class GarbageCollectionStoreContract {
     }
 
     private void drainManifestQueue() {
-        gc.dueManifests(DUE, Optional.empty(), 1000).forEach(m -> gc.reviewManifest(m, DUE, false));
+        gc.dueManifests(DUE, Optional.empty(), 1000).forEach(m -> gc.reviewManifest(m, DUE, true, false));
     }
 
     private static void await(CyclicBarrier barrier) {

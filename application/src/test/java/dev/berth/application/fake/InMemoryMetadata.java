@@ -592,17 +592,18 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
     }
 
     @Override
-    public synchronized Verdict reviewManifest(QueuedManifest queuedManifest, Instant dueBefore, boolean dryRun) {
+    public synchronized Verdict reviewManifest(QueuedManifest queuedManifest, Instant dueBefore, boolean deleteUntagged,
+                                               boolean dryRun) {
         ManifestKey key = new ManifestKey(queuedManifest.repository(), queuedManifest.digest());
         Queued queued = state.gc.manifestQueue.get(key);
         if (queued == null || queued.at().isAfter(dueBefore)) {
             return Verdict.NOT_DUE;
         }
-        if (!dryRun) {
-            state.gc.manifestQueue.remove(key);
-        }
         StoredManifest manifest = state.manifests.get(key);
         if (manifest == null) {
+            if (!dryRun) {
+                state.gc.manifestQueue.remove(key);
+            }
             return Verdict.GONE;
         }
         boolean tagged = state.tags.entrySet().stream().anyMatch(t -> t.getKey().repository().equals(key.repository())
@@ -610,9 +611,16 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
         boolean subjectKept = manifest.subject() != null
                 && state.manifests.containsKey(new ManifestKey(key.repository(), manifest.subject()));
         if (tagged || isChildOfAnother(key.repository(), key.digest()) || subjectKept) {
+            if (!dryRun) {
+                state.gc.manifestQueue.remove(key);
+            }
             return Verdict.KEPT;
         }
+        if (!deleteUntagged) {
+            return Verdict.NOT_DUE;
+        }
         if (!dryRun) {
+            state.gc.manifestQueue.remove(key);
             state.manifests.remove(key);
             queueDeleted(key.repository(), manifest);
         }

@@ -10,6 +10,8 @@ import dev.berth.application.port.GarbageCollectionStore.QueuedManifest;
 import dev.berth.application.port.GarbageCollectionStore.Run;
 import dev.berth.application.port.GarbageCollectionStore.Verdict;
 import dev.berth.domain.Digest;
+import dev.berth.domain.access.Caller;
+import dev.berth.domain.error.DeniedException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -31,7 +34,8 @@ import java.util.stream.Stream;
  * (and of what a crashed run condemned), then sweeps storage for orphans: content with no blob row,
  * older than the grace period. Every deletion is audited with its reason. Nothing is deleted while
  * the registry is read-only. The database row always goes first and the bytes after, so a crash in
- * between leaves bytes the next run deletes, never a row without bytes.
+ * between leaves bytes the next run deletes, never a row without bytes. One run at a time across
+ * nodes: a run first takes the collector's lease in the metadata database.
  */
 public class CollectGarbage {
 
@@ -40,6 +44,11 @@ public class CollectGarbage {
     private static final int BATCH = 500;
     /** How long a finished deletion is remembered for uploads completing for the same digest. */
     static final Duration DELETIONS_REMEMBERED = Duration.ofDays(1);
+    /**
+     * How long the lease lasts unless renewed, which a run does between batches: a node that dies
+     * mid-run blocks the others this long at most.
+     */
+    public static final Duration LEASE = Duration.ofMinutes(2);
 
     private final GarbageCollectionStore store;
     private final BlobStore blobs;
@@ -47,23 +56,71 @@ public class CollectGarbage {
     private final GarbageCollectionSettings settings;
     private final BooleanSupplier readOnly;
     private final Clock clock;
+    private final String node;
+    private final Consumer<Run> finished;
 
+    /**
+     * @param node     this node's name in the lease
+     * @param finished told of every run that ends (metrics)
+     */
     public CollectGarbage(GarbageCollectionStore store, BlobStore blobs, AuditLog audit,
-                          GarbageCollectionSettings settings, BooleanSupplier readOnly, Clock clock) {
+                          GarbageCollectionSettings settings, BooleanSupplier readOnly, Clock clock, String node,
+                          Consumer<Run> finished) {
         this.store = store;
         this.blobs = blobs;
         this.audit = audit;
         this.settings = settings;
         this.readOnly = readOnly;
         this.clock = clock;
+        this.node = node;
+        this.finished = finished;
+    }
+
+    /** An administrator's "run now": the configured policy, for real. */
+    public Optional<Run> collectNow(Caller caller) {
+        if (!caller.admin()) {
+            throw new DeniedException(caller.name() + " is not an administrator");
+        }
+        return collect(caller.name(), false, settings.deleteUntagged());
     }
 
     /**
      * @param startedBy      who asked, as the audit log names it: {@code system}, or an admin's name
      * @param dryRun         count what would be freed, change nothing
      * @param deleteUntagged the untagged policy for this run (the setting, or the command's flag)
+     * @return the run, or empty when another node is collecting now
      */
-    public Run collect(String startedBy, boolean dryRun, boolean deleteUntagged) {
+    public Optional<Run> collect(String startedBy, boolean dryRun, boolean deleteUntagged) {
+        if (!store.tryLease(node, clock.instant(), LEASE)) {
+            return Optional.empty();
+        }
+        try {
+            Run run = collectUnderLease(startedBy, dryRun, deleteUntagged);
+            finished.accept(run);
+            return Optional.of(run);
+        } finally {
+            release();
+        }
+    }
+
+    /** Also when the worker is being stopped: an interrupted thread gets no database connection. */
+    private void release() {
+        boolean interrupted = Thread.interrupted();
+        try {
+            store.releaseLease(node);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Renews the lease between batches; a run that lost it (paused past its end) stops. */
+    private boolean leaseLost() {
+        return !store.tryLease(node, clock.instant(), LEASE);
+    }
+
+    private Run collectUnderLease(String startedBy, boolean dryRun, boolean deleteUntagged) {
         Instant started = clock.instant();
         if (readOnly.getAsBoolean()) {
             Run run = new Run(started, started, startedBy, dryRun, 0, 0, 0, 0, 0, 0,
@@ -106,6 +163,9 @@ public class CollectGarbage {
                 }
             }
             after = Optional.of(page.getLast());
+            if (leaseLost()) {
+                return;
+            }
         }
     }
 
@@ -127,6 +187,9 @@ public class CollectGarbage {
                 }
             }
             after = Optional.of(page.getLast());
+            if (leaseLost()) {
+                return;
+            }
         }
     }
 
@@ -160,7 +223,7 @@ public class CollectGarbage {
                     failed.add(condemned);
                 }
             }
-            if (!progress) {
+            if (!progress || leaseLost()) {
                 return;
             }
         }
@@ -176,6 +239,9 @@ public class CollectGarbage {
                 if (batch.size() == BATCH || !it.hasNext()) {
                     List<Digest> unrecorded = store.unrecorded(List.copyOf(batch));
                     batch.clear();
+                    if (leaseLost()) {
+                        return;
+                    }
                     if (unrecorded.isEmpty()) {
                         continue;
                     }

@@ -9,7 +9,10 @@ import dev.berth.domain.Digest;
 import dev.berth.domain.DigestAlgorithm;
 import dev.berth.domain.Reference;
 import dev.berth.domain.RepositoryName;
+import dev.berth.domain.access.Caller;
+import dev.berth.domain.access.User;
 import dev.berth.domain.error.BlobUnknownException;
+import dev.berth.domain.error.DeniedException;
 import dev.berth.domain.error.ManifestBlobUnknownException;
 import dev.berth.domain.manifest.MediaType;
 import org.junit.jupiter.api.Test;
@@ -18,6 +21,8 @@ import java.io.ByteArrayInputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 import static dev.berth.application.registry.TestRegistry.bytes;
@@ -32,6 +37,7 @@ class GarbageCollectionUseCasesTest {
     private final RepositoryName repo = new RepositoryName("team/app");
     private final GarbageCollectionSettings settings = new GarbageCollectionSettings(true, Duration.ofMinutes(5), DAY,
             false, Duration.ofHours(1));
+    private final Caller admin = new Caller(Optional.of(new User("root", true, true)), List.of(), Optional.empty());
     private boolean readOnly;
     private final CollectGarbage collect = registry.collectGarbage(settings, () -> readOnly);
 
@@ -42,9 +48,9 @@ class GarbageCollectionUseCasesTest {
         Digest deleted = put("v2", image("deleted", shared));
         registry.deleteManifest().delete(repo, deleted);
 
-        assertThat(collect.collect("system", false, false).blobsFreed()).as("within the delay").isZero();
+        assertThat(collect.collect("system", false, false).orElseThrow().blobsFreed()).as("within the delay").isZero();
         registry.clock.advance(DAY.plusSeconds(1));
-        Run run = collect.collect("system", false, false);
+        Run run = collect.collect("system", false, false).orElseThrow();
 
         assertThat(run.blobsFreed()).isEqualTo(2);
         assertThat(run.bytesFreed()).isEqualTo(bytes("{\"seed\":\"deleted\"}").length + bytes("layer deleted").length);
@@ -65,7 +71,7 @@ class GarbageCollectionUseCasesTest {
         Digest abandoned = registry.push(repo, bytes("abandoned upload"));
         registry.clock.advance(DAY.plusSeconds(1));
 
-        Run run = collect.collect("system", false, false);
+        Run run = collect.collect("system", false, false).orElseThrow();
 
         assertThat(run.blobsFreed()).isEqualTo(1);
         assertThatThrownBy(() -> registry.getBlob().find(repo, abandoned)).isInstanceOf(BlobUnknownException.class);
@@ -77,13 +83,13 @@ class GarbageCollectionUseCasesTest {
         Digest abandoned = registry.push(repo, bytes("abandoned upload"));
         registry.clock.advance(DAY.plusSeconds(1));
 
-        Run dry = collect.collect("system", true, false);
+        Run dry = collect.collect("system", true, false).orElseThrow();
 
         assertThat(dry.blobsFreed()).isEqualTo(1);
         assertThat(dry.bytesFreed()).isEqualTo(bytes("abandoned upload").length);
         assertThat(registry.blobs.stores(abandoned)).isTrue();
         assertThat(registry.getBlob().find(repo, abandoned).size()).isEqualTo(bytes("abandoned upload").length);
-        assertThat(collect.collect("system", false, false).blobsFreed()).isEqualTo(1);
+        assertThat(collect.collect("system", false, false).orElseThrow().blobsFreed()).isEqualTo(1);
     }
 
     @Test
@@ -92,12 +98,12 @@ class GarbageCollectionUseCasesTest {
         registry.clock.advance(DAY.plusSeconds(1));
         readOnly = true;
 
-        Run run = collect.collect("system", false, false);
+        Run run = collect.collect("system", false, false).orElseThrow();
 
         assertThat(run.skipped()).hasValue("the registry is read-only");
         assertThat(registry.blobs.stores(abandoned)).isTrue();
         readOnly = false;
-        assertThat(collect.collect("system", false, false).blobsFreed()).isEqualTo(1);
+        assertThat(collect.collect("system", false, false).orElseThrow().blobsFreed()).isEqualTo(1);
     }
 
     @Test
@@ -106,13 +112,13 @@ class GarbageCollectionUseCasesTest {
         put("latest", image("second", null));
         registry.clock.advance(DAY.plusSeconds(1));
 
-        assertThat(collect.collect("system", false, false).manifestsFreed()).isZero();
+        assertThat(collect.collect("system", false, false).orElseThrow().manifestsFreed()).isZero();
         assertThat(registry.getManifest().get(repo, first, java.util.Set.of()).payload()).isNotEmpty();
-        Run run = collect.collect("system", false, true);
+        Run run = collect.collect("system", false, true).orElseThrow();
         assertThat(run.manifestsFreed()).isEqualTo(1);
         assertThat(run.blobsFreed()).as("its layers are queued now, due a delay later").isZero();
         registry.clock.advance(DAY.plusSeconds(1));
-        assertThat(collect.collect("system", false, true).blobsFreed()).isEqualTo(2);
+        assertThat(collect.collect("system", false, true).orElseThrow().blobsFreed()).isEqualTo(2);
         assertThat(registry.blobs.stores(digest("layer first"))).isFalse();
         assertThat(registry.blobs.stores(digest("layer second"))).isTrue();
     }
@@ -125,9 +131,9 @@ class GarbageCollectionUseCasesTest {
         Digest recorded = registry.push(repo, bytes("recorded"));
         put("v1", image("referenced", recorded));
 
-        assertThat(collect.collect("system", false, false).orphansFreed()).as("first seen now").isZero();
+        assertThat(collect.collect("system", false, false).orElseThrow().orphansFreed()).as("first seen now").isZero();
         registry.clock.advance(Duration.ofMinutes(61));
-        Run run = collect.collect("system", false, false);
+        Run run = collect.collect("system", false, false).orElseThrow();
 
         assertThat(run.orphansFreed()).isEqualTo(1);
         assertThat(run.orphanBytes()).isEqualTo(orphan.length);
@@ -159,11 +165,21 @@ class GarbageCollectionUseCasesTest {
     }
 
     @Test
+    void oneRunAtATimeAndOnlyAdministratorsRunItFromTheAdminUi() {
+        registry.metadata.tryLease("node-2", registry.clock.instant(), Duration.ofMinutes(1));
+        assertThat(collect.collect("system", false, false)).as("another node collects").isEmpty();
+        registry.metadata.releaseLease("node-2");
+
+        assertThatThrownBy(() -> collect.collectNow(Caller.anonymous(List.of()))).isInstanceOf(DeniedException.class);
+        assertThat(collect.collectNow(admin).orElseThrow().startedBy()).isEqualTo("root");
+    }
+
+    @Test
     void aManifestPushedAfterItsLayerWasCollectedIsRefusedAsMissingContent() {
         Digest layer = registry.push(repo, bytes("layer late"));
         String manifest = image("late", layer);
         registry.clock.advance(DAY.plusSeconds(1));
-        collect.collect("system", false, false);
+        collect.collect("system", false, false).orElseThrow();
 
         assertThatThrownBy(() -> put("v1", manifest)).isInstanceOf(ManifestBlobUnknownException.class);
     }
@@ -180,7 +196,7 @@ class GarbageCollectionUseCasesTest {
                         throw e.getCause();
                     }
                     if (method.getName().equals("commitUpload")) {
-                        collect.collect("system", false, false);
+                        collect.collect("system", false, false).orElseThrow();
                     }
                     return result;
                 });

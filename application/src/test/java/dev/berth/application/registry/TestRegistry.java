@@ -144,7 +144,7 @@ final class TestRegistry {
     }
 
     CollectGarbage collectGarbage(GarbageCollectionSettings settings, BooleanSupplier readOnly) {
-        return new CollectGarbage(metadata, blobs, users, settings, readOnly, clock);
+        return new CollectGarbage(metadata, blobs, users, settings, readOnly, clock, "node-1", run -> { });
     }
 
     /** Uploads {@code content} in one go and returns its digest. */

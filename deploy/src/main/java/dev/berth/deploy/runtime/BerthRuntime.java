@@ -149,6 +149,8 @@ public class BerthRuntime {
     private ScheduledStorageStatus storageStatus;
     private Housekeeping housekeeping;
     private GarbageCollectionWorker garbageCollection;
+    /** This node's name in the garbage collector's lease. */
+    private String gcNode;
     static final Duration ACTIVITY_FLUSH = Duration.ofSeconds(10);
     /** Held: a logger nobody references may be collected, and its level with it. */
     private static final Logger ACCESS_LOG = Logger.getLogger(ObservabilityFilter.ACCESS_LOGGER);
@@ -210,11 +212,11 @@ public class BerthRuntime {
         startCountingActivity();
         housekeeping = new Housekeeping(storageStatus, new PruneLoginFailures(loginFailures(), accessSettings(), clock),
                 new PruneAuditLog(auditLog(), auditRetention(), clock));
-        garbageCollection = new GarbageCollectionWorker(collectGarbage(), garbageCollectionStore(), metrics, clock,
-                hostName() + "/" + UUID.randomUUID(), config.gc().deleteUntagged());
-        boolean command = GarbageCollectionCommand.asked();
-        if (config.gc().enabled() && !command) {
-            garbageCollection.every(config.gc().interval());
+        gcNode = hostName() + "/" + UUID.randomUUID();
+        GarbageCollectionWorker.registerGauges(metrics, garbageCollectionStore(), clock);
+        if (config.gc().enabled() && !GarbageCollectionCommand.asked()) {
+            garbageCollection = GarbageCollectionWorker.every(config.gc().interval(), collectGarbage(),
+                    config.gc().deleteUntagged());
         }
 
         DatabaseStatus.DatabaseReport db = new PostgresDatabaseStatus(database).report();
@@ -253,7 +255,7 @@ public class BerthRuntime {
         }
         Access.runCommand(config, database, passwordHasher, clock);
         CheckCommand.runIfAsked(database, blobStore);
-        GarbageCollectionCommand.runIfAsked(garbageCollection, config.gc());
+        GarbageCollectionCommand.runIfAsked(collectGarbage(), garbageCollectionStore(), config.gc());
         warnDailyAboutCertificateExpiry();
         if (!launched) {
             System.setProperty(READY_PROPERTY, "true");
@@ -564,11 +566,12 @@ public class BerthRuntime {
      * Nothing is deleted while the registry is read-only: {@code storage.maintenance.readonly} is not
      * read by this version yet, so the supplier answers false until read-only mode is connected here.
      */
-    private CollectGarbage collectGarbage() {
+    @Produces
+    CollectGarbage collectGarbage() {
         BerthConfig.Gc gc = config.gc();
         return new CollectGarbage(garbageCollectionStore(), new MeteredBlobStore(blobStore, metrics), auditLog(),
                 new GarbageCollectionSettings(gc.enabled(), gc.interval(), gc.reviewAfter(), gc.deleteUntagged(),
-                        gc.orphanGrace()), () -> false, clock);
+                        gc.orphanGrace()), () -> false, clock, gcNode, run -> GarbageCollectionWorker.count(metrics, run));
     }
 
     @Produces

@@ -1,5 +1,7 @@
 package dev.berth.deploy.runtime;
 
+import dev.berth.application.gc.CollectGarbage;
+import dev.berth.application.port.GarbageCollectionStore;
 import dev.berth.application.port.GarbageCollectionStore.Run;
 import dev.berth.deploy.config.BerthConfig;
 import dev.berth.deploy.launcher.BerthLauncher;
@@ -24,7 +26,7 @@ final class GarbageCollectionCommand {
         return System.getProperty(BerthLauncher.GC_COMMAND_PROPERTY) != null;
     }
 
-    static void runIfAsked(GarbageCollectionWorker worker, BerthConfig.Gc settings) {
+    static void runIfAsked(CollectGarbage collect, GarbageCollectionStore store, BerthConfig.Gc settings) {
         String mode = System.getProperty(BerthLauncher.GC_COMMAND_PROPERTY);
         if (mode == null) {
             return;
@@ -36,9 +38,17 @@ final class GarbageCollectionCommand {
             System.out.println("berth: collecting garbage" + (dryRun ? " (dry run: deleting nothing)" : "")
                     + ", reviewing what was queued " + text(settings.reviewAfter()) + " ago or earlier"
                     + (untagged ? ", untagged manifests included" : "") + " ...");
-            Optional<Run> done = worker.run("system", dryRun, untagged);
+            Optional<Run> done = collect.collect("system", dryRun, untagged);
+            // a node collecting now, or one that died holding the lease: wait for it, as long as a lease lasts
+            for (long waited = 0; done.isEmpty() && waited < CollectGarbage.LEASE.toSeconds(); waited += 5) {
+                if (waited == 0) {
+                    System.out.println("berth: another Berth node is collecting garbage; waiting for it to finish ...");
+                }
+                Thread.sleep(5_000);
+                done = collect.collect("system", dryRun, untagged);
+            }
             if (done.isEmpty()) {
-                System.out.println("berth: another Berth node is collecting garbage now; try again later");
+                System.out.println("berth: another Berth node is still collecting garbage; try again later");
                 status = 2;
             } else if (done.get().skipped().isPresent()) {
                 System.out.println("berth: nothing collected: " + done.get().skipped().get());
@@ -48,7 +58,7 @@ final class GarbageCollectionCommand {
                 System.out.println("berth: " + (dryRun ? "would free " : "freed ") + GarbageCollectionWorker.describe(run)
                         + "; " + (run.bytesFreed() + run.orphanBytes()) + " bytes in all, in "
                         + Duration.between(run.startedAt(), run.finishedAt()).toMillis() + " ms");
-                long left = worker.pendingDeletions();
+                long left = store.queueStatus().pendingDeletions();
                 if (!dryRun && left > 0) {
                     System.out.println("berth: " + left + " condemned blobs could not be deleted from storage; the next run retries");
                 }
@@ -56,6 +66,9 @@ final class GarbageCollectionCommand {
             }
         } catch (RuntimeException e) {
             System.out.println("berth: garbage collection could not run: " + e.getMessage());
+            status = 2;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             status = 2;
         }
         int exit = status;

@@ -8,36 +8,32 @@ import dev.berth.application.port.GarbageCollectionStore.Run;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * Runs garbage collection on a schedule, on one node at a time: each node tries to take the lease in
- * PostgreSQL when its interval is over, and only the holder runs. A holder that dies loses the lease
- * when it expires. Also counts what runs (scheduled, command, admin UI) freed, for /metrics.
+ * Runs garbage collection on a schedule. Every node's worker tries when its interval is over; the
+ * collector's lease in PostgreSQL lets one node run at a time (see {@link CollectGarbage}). Also
+ * counts what every run (scheduled, command, admin UI) freed, for /metrics.
  */
 final class GarbageCollectionWorker implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(GarbageCollectionWorker.class.getName());
-    /** Longer than any run should take; a crashed holder blocks the others this long at most. */
-    static final Duration LEASE = Duration.ofHours(1);
 
-    private final CollectGarbage collect;
-    private final GarbageCollectionStore store;
-    private final Metrics metrics;
-    private final Clock clock;
-    private final String node;
-    private final boolean deleteUntagged;
     private final Schedule schedule = new Schedule("berth-garbage-collection");
 
-    GarbageCollectionWorker(CollectGarbage collect, GarbageCollectionStore store, Metrics metrics, Clock clock,
-                            String node, boolean deleteUntagged) {
-        this.collect = collect;
-        this.store = store;
-        this.metrics = metrics;
-        this.clock = clock;
-        this.node = node;
-        this.deleteUntagged = deleteUntagged;
+    private GarbageCollectionWorker() {
+    }
+
+    /** Starts the schedule: the first run one interval after start. */
+    static GarbageCollectionWorker every(Duration interval, CollectGarbage collect, boolean deleteUntagged) {
+        GarbageCollectionWorker worker = new GarbageCollectionWorker();
+        worker.schedule.every(interval, interval, "Collecting garbage",
+                () -> collect.collect("system", false, deleteUntagged));
+        return worker;
+    }
+
+    /** The queue gauges, read from the database at each scrape. */
+    static void registerGauges(Metrics metrics, GarbageCollectionStore store, Clock clock) {
         metrics.gauge("berth_gc_queue_length", "Entries waiting for garbage collection review (all nodes), by queue",
                 () -> {
                     GarbageCollectionStore.QueueStatus status = store.queueStatus();
@@ -50,35 +46,8 @@ final class GarbageCollectionWorker implements AutoCloseable {
                         .map(t -> Duration.between(t, clock.instant()).toMillis() / 1000.0).orElse(0.0)));
     }
 
-    /** Starts the schedule: the first run one interval after start. */
-    GarbageCollectionWorker every(Duration interval) {
-        schedule.every(interval, interval, "Collecting garbage", this::runIfLeader);
-        return this;
-    }
-
-    private void runIfLeader() {
-        run("system", false, deleteUntagged);
-    }
-
-    /**
-     * One run under the lease, from the schedule, the command or the admin UI.
-     *
-     * @return the run, or empty when another node runs one now
-     */
-    Optional<Run> run(String startedBy, boolean dryRun, boolean untagged) {
-        if (!store.tryLease(node, clock.instant(), LEASE)) {
-            return Optional.empty();
-        }
-        try {
-            Run run = collect.collect(startedBy, dryRun, untagged);
-            count(run);
-            return Optional.of(run);
-        } finally {
-            store.releaseLease(node);
-        }
-    }
-
-    private void count(Run run) {
+    /** Counts a finished run. */
+    static void count(Metrics metrics, Run run) {
         Metrics.Labels none = Metrics.Labels.of();
         metrics.count("berth_gc_runs_total", "Garbage collection runs, by result",
                 Metrics.Labels.of("result", run.skipped().isPresent() ? "skipped" : run.dryRun() ? "dry-run" : "done"), 1);
@@ -108,11 +77,6 @@ final class GarbageCollectionWorker implements AutoCloseable {
         return run.blobsFreed() + " blobs (" + run.bytesFreed() + " bytes), " + run.orphansFreed() + " orphans ("
                 + run.orphanBytes() + " bytes), " + run.manifestsFreed() + " untagged manifests, of "
                 + run.blobsReviewed() + " blobs reviewed";
-    }
-
-    /** Condemned content whose bytes are still in storage. */
-    long pendingDeletions() {
-        return store.queueStatus().pendingDeletions();
     }
 
     @Override

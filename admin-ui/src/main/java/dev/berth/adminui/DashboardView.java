@@ -13,6 +13,7 @@ import dev.berth.application.browse.RegistryStatistics;
 import dev.berth.application.browse.RepositoryQuery;
 import dev.berth.application.browse.RepositorySort;
 import dev.berth.application.browse.ShowRegistryStatistics;
+import dev.berth.application.maintenance.MaintenanceMode;
 import dev.berth.application.system.DatabaseStatus;
 import dev.berth.application.system.DescribeSystem;
 import dev.berth.application.system.SystemOverview;
@@ -31,7 +32,7 @@ public class DashboardView extends VerticalLayout {
 
     @Inject
     public DashboardView(DescribeSystem describeSystem, ShowRegistryStatistics statistics, BrowseRepositories browse,
-                         AdminSession session) {
+                         AdminSession session, MaintenanceMode mode) {
         Caller caller = session.caller();
         SystemOverview overview = describeSystem.describe();
         add(new H1("Berth " + overview.version()));
@@ -58,7 +59,9 @@ public class DashboardView extends VerticalLayout {
         add(section("Storage",
                 row("Driver", storage.driver(), "storage-driver"),
                 row("Location", storage.location(), "storage-location"),
-                row("Writable", storage.writable() ? "yes" : "no — " + storage.problem(), "storage-writable")));
+                row("Writable", storage.writable() ? "yes" : "no — " + storage.problem(), "storage-writable"),
+                row("Read-only mode", mode.readOnly() ? "on: pushes and deletions are refused" : "off",
+                        "storage-read-only")));
         add(section("Database",
                 row("Mode", database.mode(), "database-mode"),
                 row("Location", database.location(), "database-location"),

@@ -3,6 +3,7 @@ package dev.berth.application.system;
 import dev.berth.application.maintenance.MaintenanceMode;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,10 +25,14 @@ public class CheckHealth {
 
     private final StorageStatus storage;
     private final DatabaseStatus database;
-    private final MaintenanceMode mode;
+    private final Provider<MaintenanceMode> mode;
 
+    /**
+     * @param mode looked up at each check: the health checks are made while the application deploys,
+     *             before the configuration that the maintenance mode reads is loaded
+     */
     @Inject
-    public CheckHealth(StorageStatus storage, DatabaseStatus database, MaintenanceMode mode) {
+    public CheckHealth(StorageStatus storage, DatabaseStatus database, Provider<MaintenanceMode> mode) {
         this.storage = storage;
         this.database = database;
         this.mode = mode;
@@ -65,7 +70,7 @@ public class CheckHealth {
 
     private String readOnly() {
         try {
-            return String.valueOf(mode.readOnly());
+            return String.valueOf(mode.get().readOnly());
         } catch (RuntimeException e) {
             // the database check says why
             return "unknown";

@@ -4,6 +4,7 @@ import dev.berth.application.fake.InMemoryMaintenance;
 import dev.berth.application.fake.MutableClock;
 import dev.berth.application.maintenance.MaintenanceMode;
 import dev.berth.application.maintenance.MaintenanceSettings;
+import jakarta.inject.Provider;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -22,7 +23,7 @@ class SystemUseCasesTest {
     private static final Instant STARTED = Instant.parse("2026-11-27T10:00:00Z");
     private final InstanceInfo instance = new InstanceInfo("1.2.3", STARTED, "127.0.0.1:5000");
     private final Clock clock = Clock.fixed(STARTED.plusSeconds(3725), ZoneOffset.UTC);
-    private static final MaintenanceMode WRITABLE = new MaintenanceMode(new InMemoryMaintenance(),
+    private static final Provider<MaintenanceMode> WRITABLE = () -> new MaintenanceMode(new InMemoryMaintenance(),
             MaintenanceSettings.DEFAULTS);
 
     private static StorageStatus storage(boolean writable) {
@@ -74,7 +75,7 @@ class SystemUseCasesTest {
     void healthSaysWhetherTheRegistryIsReadOnlyAndStaysHealthy() {
         InMemoryMaintenance switched = new InMemoryMaintenance();
         CheckHealth health = new CheckHealth(storage(true), database(true),
-                new MaintenanceMode(switched, MaintenanceSettings.DEFAULTS));
+                () -> new MaintenanceMode(switched, MaintenanceSettings.DEFAULTS));
         assertThat(health.storage().details()).containsEntry("readOnly", "false");
         switched.setReadOnly(true);
         assertThat(health.storage().details()).containsEntry("readOnly", "true");

@@ -26,14 +26,17 @@ class AdminMaintenanceIT {
 
     private static AdminBerth berth;
     private static Browser browser;
-    private static OciImageLayout layout;
+    /** One tag per layout: tag() writes the layout's whole index. */
+    private static OciImageLayout one;
+    private static OciImageLayout two;
 
     @BeforeAll
     static void start() throws Exception {
         berth = AdminBerth.get();
-        layout = OciImageLayout.create(berth.work().resolve("maintenance-it-layout"));
-        layout.tag(layout.image("amd64", 1401, 10_000), "one");
-        layout.tag(layout.image("amd64", 1402, 10_000), "two");
+        one = OciImageLayout.create(berth.work().resolve("maintenance-it-one"));
+        one.tag(one.image("amd64", 1401, 10_000), "one");
+        two = OciImageLayout.create(berth.work().resolve("maintenance-it-two"));
+        two.tag(two.image("amd64", 1402, 10_000), "two");
         browser = Browser.open(berth.base(), berth.work());
     }
 
@@ -56,7 +59,8 @@ class AdminMaintenanceIT {
     }
 
     private static Commands.Result push(String layoutTag, String reference) throws Exception {
-        return berth.push(layout, layoutTag, reference, AdminBerth.ADMIN, AdminBerth.ADMIN_PASSWORD);
+        return berth.push(layoutTag.equals("one") ? one : two, layoutTag, reference, AdminBerth.ADMIN,
+                AdminBerth.ADMIN_PASSWORD);
     }
 
     private static void openMaintenance() {

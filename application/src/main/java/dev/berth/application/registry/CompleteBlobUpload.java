@@ -5,9 +5,11 @@ import dev.berth.application.port.BlobLinkStore;
 import dev.berth.application.port.BlobStore;
 import dev.berth.application.port.Transactions;
 import dev.berth.application.port.UploadSession;
+import dev.berth.application.usage.QuotaGuard;
 import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.UploadId;
+import dev.berth.domain.error.DeniedException;
 import dev.berth.domain.error.DigestInvalidException;
 import dev.berth.domain.error.UnavailableException;
 import jakarta.enterprise.context.Dependent;
@@ -32,15 +34,17 @@ public class CompleteBlobUpload {
     private final BlobLinkStore links;
     private final Transactions transactions;
     private final RegistryEvents events;
+    private final QuotaGuard quotas;
 
     @Inject
     public CompleteBlobUpload(UploadWriter writer, BlobStore blobs, BlobLinkStore links, Transactions transactions,
-                              RegistryEvents events) {
+                              RegistryEvents events, QuotaGuard quotas) {
         this.writer = writer;
         this.blobs = blobs;
         this.links = links;
         this.transactions = transactions;
         this.events = events;
+        this.quotas = quotas;
     }
 
     /**
@@ -68,18 +72,39 @@ public class CompleteBlobUpload {
             throw new DigestInvalidException("the uploaded content has digest " + stored.digest() + ", not "
                     + expected);
         }
+        long size = stored.size();
+        if (quotas.limits(repository)) {
+            // checked under the namespace's lock, and committed to storage only once admitted: a refused
+            // push leaves neither a blob nor its upload's bytes behind
+            try {
+                transactions.run(() -> {
+                    quotas.admitBlob(repository, expected, size);
+                    commit(upload, expected);
+                    keep(repository, upload, expected, size);
+                });
+            } catch (DeniedException e) {
+                writer.discard(upload);
+                throw e;
+            }
+            return size;
+        }
+        commit(upload, expected);
+        transactions.run(() -> keep(repository, upload, expected, size));
+        return size;
+    }
+
+    private void commit(UploadId upload, Digest expected) {
         try {
             blobs.commitUpload(upload, expected);
         } catch (IOException e) {
             throw new UnavailableException("storage commit failed", e);
         }
-        long size = stored.size();
-        transactions.run(() -> {
-            links.recordBlob(expected, size);
-            links.link(repository, expected);
-            writer.discard(upload);
-            events.blobPushed(repository, expected, size);
-        });
-        return size;
+    }
+
+    private void keep(RepositoryName repository, UploadId upload, Digest digest, long size) {
+        links.recordBlob(digest, size);
+        links.link(repository, digest);
+        writer.discard(upload);
+        events.blobPushed(repository, digest, size);
     }
 }

@@ -7,6 +7,7 @@ import dev.berth.application.port.RepositoryCatalog;
 import dev.berth.application.port.StoredManifest;
 import dev.berth.application.port.TagStore;
 import dev.berth.application.port.Transactions;
+import dev.berth.application.usage.QuotaGuard;
 import dev.berth.domain.Digest;
 import dev.berth.domain.DigestAlgorithm;
 import dev.berth.domain.Reference;
@@ -41,13 +42,16 @@ public class PutManifest {
     private final TagStore tags;
     private final BlobLinkStore links;
     private final Transactions transactions;
+    private final QuotaGuard quotas;
     private final RegistrySettings settings;
     private final Clock clock;
     private final RegistryEvents events;
 
     @Inject
     public PutManifest(RepositoryCatalog catalog, ManifestStore manifests, TagStore tags, BlobLinkStore links,
-                       Transactions transactions, RegistrySettings settings, Clock clock, RegistryEvents events) {
+                       Transactions transactions, RegistrySettings settings, Clock clock, RegistryEvents events,
+                       QuotaGuard quotas) {
+        this.quotas = quotas;
         this.catalog = catalog;
         this.manifests = manifests;
         this.tags = tags;
@@ -73,6 +77,10 @@ public class PutManifest {
                 parsed.subject() == null ? null : parsed.subject().digest(), parsed.annotations(),
                 digests(storedBlobs(repository, parsed)), digests(parsed.referencedManifests()), clock.instant());
         transactions.run(() -> {
+            if (!catalog.exists(repository)) {
+                quotas.admitRepository(repository);
+            }
+            quotas.admitManifest(repository, manifests.exists(repository, digest) ? 0 : payload.length);
             catalog.ensure(repository);
             manifests.put(repository, stored);
             if (reference instanceof Tag tag) {

@@ -2,6 +2,7 @@ package dev.berth.application.registry;
 
 import dev.berth.application.port.RepositoryCatalog;
 import dev.berth.application.port.Transactions;
+import dev.berth.application.usage.QuotaGuard;
 import dev.berth.application.port.UploadSession;
 import dev.berth.application.port.UploadSessionStore;
 import dev.berth.domain.RepositoryName;
@@ -29,10 +30,13 @@ public class StartBlobUpload {
     private final RepositoryCatalog catalog;
     private final UploadSessionStore sessions;
     private final Transactions transactions;
+    private final QuotaGuard quotas;
     private final Clock clock;
 
     @Inject
-    public StartBlobUpload(RepositoryCatalog catalog, UploadSessionStore sessions, Transactions transactions, Clock clock) {
+    public StartBlobUpload(RepositoryCatalog catalog, UploadSessionStore sessions, Transactions transactions, Clock clock,
+                           QuotaGuard quotas) {
+        this.quotas = quotas;
         this.catalog = catalog;
         this.sessions = sessions;
         this.transactions = transactions;
@@ -51,6 +55,9 @@ public class StartBlobUpload {
         }
         UploadSession session = new UploadSession(UploadId.random(), repository, user, 0, now, now);
         transactions.run(() -> {
+            if (!catalog.exists(repository)) {
+                quotas.admitRepository(repository);
+            }
             catalog.ensure(repository);
             sessions.create(session);
         });

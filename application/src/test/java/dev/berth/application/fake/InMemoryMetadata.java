@@ -12,10 +12,15 @@ import dev.berth.application.port.Referrer;
 import dev.berth.application.port.RepositoryCatalog;
 import dev.berth.application.port.RepositoryFilter;
 import dev.berth.application.port.StoredManifest;
+import dev.berth.application.port.StorageUsageStore;
 import dev.berth.application.port.TagStore;
 import dev.berth.application.port.Transactions;
 import dev.berth.application.port.UploadSession;
 import dev.berth.application.port.UploadSessionStore;
+import dev.berth.application.usage.NamespaceUsage;
+import dev.berth.application.usage.Quota;
+import dev.berth.application.usage.QuotaGuard;
+import dev.berth.application.usage.RegistryUsage;
 import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.Tag;
@@ -49,7 +54,7 @@ import java.util.stream.Stream;
  * Tags are timestamped by its clock, as PostgreSQL's {@code now()} does.
  */
 public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore, ManifestStore, TagStore,
-        UploadSessionStore, Transactions, ActivityStore {
+        UploadSessionStore, Transactions, ActivityStore, StorageUsageStore {
 
     private static final List<MediaType> INDEX_TYPES = List.of(MediaType.OCI_INDEX_V1,
             MediaType.DOCKER_MANIFEST_LIST_V2);
@@ -495,6 +500,70 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
         return state.activity.getOrDefault(new ActivityKey(day, action), 0L);
     }
 
+    // --- StorageUsageStore: computed from everything, as a fake may; PostgreSQL keeps the numbers instead
+
+    @Override
+    public synchronized RegistryUsage registry() {
+        Set<Digest> linked = new HashSet<>();
+        state.links.forEach(link -> linked.add(link.digest()));
+        return new RegistryUsage(namespaceUsages().filter(n -> n.repositories() > 0).count(),
+                state.repositories.size(), linked.size(), linked.stream().mapToLong(state.blobs::get).sum(),
+                state.manifests.values().stream().mapToLong(StoredManifest::size).sum());
+    }
+
+    @Override
+    public synchronized List<NamespaceUsage> largest(int offset, int limit) {
+        return namespaceUsages().sorted(Comparator.comparingLong(NamespaceUsage::storedBytes).reversed()
+                        .thenComparing(NamespaceUsage::namespace, Comparator.reverseOrder()))
+                .skip(offset).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized long countNamespaces() {
+        return namespaceUsages().count();
+    }
+
+    @Override
+    public synchronized Optional<NamespaceUsage> namespace(String namespace) {
+        return namespaceUsages().filter(n -> n.namespace().equals(namespace)).findFirst();
+    }
+
+    @Override
+    public synchronized void setQuota(String namespace, Quota quota) {
+        state.quotas.put(namespace, quota);
+    }
+
+    @Override
+    public synchronized Optional<NamespaceUsage> lockQuota(String namespace) {
+        return namespace(namespace).filter(n -> n.quotaBytes().isPresent() || n.quotaRepositories().isPresent());
+    }
+
+    @Override
+    public synchronized boolean holds(String namespace, Digest digest) {
+        return state.links.stream().anyMatch(link -> link.digest().equals(digest)
+                && QuotaGuard.namespaceOf(link.repository()).equals(namespace));
+    }
+
+    /** Namespaces with repositories or a quota (one set, even if it is none now). */
+    private Stream<NamespaceUsage> namespaceUsages() {
+        Set<String> namespaces = new TreeSet<>(state.quotas.keySet());
+        state.repositories.forEach(name -> namespaces.add(QuotaGuard.namespaceOf(new RepositoryName(name))));
+        return namespaces.stream().map(namespace -> {
+            Set<Digest> linked = new HashSet<>();
+            state.links.stream().filter(link -> QuotaGuard.namespaceOf(link.repository()).equals(namespace))
+                    .forEach(link -> linked.add(link.digest()));
+            long repositories = state.repositories.stream()
+                    .filter(name -> QuotaGuard.namespaceOf(new RepositoryName(name)).equals(namespace)).count();
+            long manifestBytes = state.manifests.entrySet().stream()
+                    .filter(m -> QuotaGuard.namespaceOf(m.getKey().repository()).equals(namespace))
+                    .mapToLong(m -> m.getValue().size()).sum();
+            Quota quota = state.quotas.getOrDefault(namespace, Quota.NONE);
+            return new NamespaceUsage(namespace, repositories, linked.size(),
+                    linked.stream().mapToLong(state.blobs::get).sum(), manifestBytes, quota.maxBytes(),
+                    quota.maxRepositories());
+        });
+    }
+
     private void requireRecorded(Digest digest) {
         if (!state.blobs.containsKey(digest)) {
             throw new IllegalStateException("Blob " + digest + " was never recorded");
@@ -527,16 +596,17 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
         final Map<UploadId, UploadSession> uploads;
         final Map<String, Instant> lastPush;
         final Map<ActivityKey, Long> activity;
+        final Map<String, Quota> quotas;
 
         State() {
             this(new TreeSet<>(), new HashMap<>(), new HashSet<>(), new HashSet<>(), new LinkedHashMap<>(), new HashMap<>(),
-                    new HashMap<>(), new HashMap<>(), new HashMap<>());
+                    new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>());
         }
 
         private State(TreeSet<String> repositories, Map<Digest, Long> blobs, Set<Digest> missing, Set<Link> links,
                       LinkedHashMap<ManifestKey, StoredManifest> manifests, Map<TagKey, TagValue> tags,
                       Map<UploadId, UploadSession> uploads, Map<String, Instant> lastPush,
-                      Map<ActivityKey, Long> activity) {
+                      Map<ActivityKey, Long> activity, Map<String, Quota> quotas) {
             this.repositories = repositories;
             this.blobs = blobs;
             this.missing = missing;
@@ -546,12 +616,13 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
             this.uploads = uploads;
             this.lastPush = lastPush;
             this.activity = activity;
+            this.quotas = quotas;
         }
 
         State copy() {
             return new State(new TreeSet<>(repositories), new HashMap<>(blobs), new HashSet<>(missing), new HashSet<>(links),
                     new LinkedHashMap<>(manifests), new HashMap<>(tags), new HashMap<>(uploads),
-                    new HashMap<>(lastPush), new HashMap<>(activity));
+                    new HashMap<>(lastPush), new HashMap<>(activity), new HashMap<>(quotas));
         }
     }
 }

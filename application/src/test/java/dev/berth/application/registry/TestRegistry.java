@@ -10,6 +10,7 @@ import dev.berth.application.browse.ShowRegistryStatistics;
 import dev.berth.application.event.ActivityCounter;
 import dev.berth.application.event.EventSource;
 import dev.berth.application.event.RegistryEvents;
+import dev.berth.application.usage.QuotaGuard;
 import dev.berth.application.fake.InMemoryBlobs;
 import dev.berth.application.fake.InMemoryMetadata;
 import dev.berth.application.fake.InMemoryUsers;
@@ -64,7 +65,7 @@ final class TestRegistry {
     }
 
     StartBlobUpload start() {
-        return new StartBlobUpload(metadata, metadata, metadata, clock);
+        return new StartBlobUpload(metadata, metadata, metadata, clock, quotas());
     }
 
     AppendBlobChunk append(UploadWriter w) {
@@ -72,7 +73,11 @@ final class TestRegistry {
     }
 
     CompleteBlobUpload complete(UploadWriter w) {
-        return new CompleteBlobUpload(w, blobs, metadata, metadata, events());
+        return new CompleteBlobUpload(w, blobs, metadata, metadata, events(), quotas());
+    }
+
+    QuotaGuard quotas() {
+        return new QuotaGuard(metadata);
     }
 
     RepositoryGuard guard() {
@@ -84,7 +89,7 @@ final class TestRegistry {
     }
 
     MountBlob mount() {
-        return new MountBlob(metadata, metadata, events());
+        return new MountBlob(metadata, metadata, metadata, events(), quotas());
     }
 
     DeleteBlob deleteBlob() {
@@ -92,7 +97,7 @@ final class TestRegistry {
     }
 
     PutManifest putManifest() {
-        return new PutManifest(metadata, metadata, metadata, metadata, metadata, settings, clock, events());
+        return new PutManifest(metadata, metadata, metadata, metadata, metadata, settings, clock, events(), quotas());
     }
 
     GetManifest getManifest() {

@@ -10,4 +10,12 @@ public final class DeniedException extends RegistryException {
     public DeniedException(String detail) {
         super("DENIED", "requested access to the resource is denied", detail, null);
     }
+
+    /**
+     * A refusal whose reason the client must show: docker, podman and skopeo print the message, not
+     * the detail (a quota refusal names the quota here, as Harbor's does).
+     */
+    public DeniedException(String message, String detail) {
+        super("DENIED", message, detail, null);
+    }
 }

@@ -150,3 +150,11 @@ CREATE TABLE retention_policy (
     created_at         TIMESTAMPTZ NOT NULL
 );
 
+
+-- When the scheduled retention last started, on whichever node: a node claims a run with one
+-- conditional UPDATE, so exactly one node runs it per interval.
+CREATE TABLE retention_run (
+    singleton       BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (singleton),
+    last_started_at TIMESTAMPTZ
+);
+INSERT INTO retention_run (last_started_at) VALUES (NULL);

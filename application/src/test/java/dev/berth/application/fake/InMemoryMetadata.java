@@ -12,11 +12,14 @@ import dev.berth.application.port.Referrer;
 import dev.berth.application.port.RepositoryCatalog;
 import dev.berth.application.port.RepositoryFilter;
 import dev.berth.application.port.StoredManifest;
+import dev.berth.application.port.RetentionStore;
 import dev.berth.application.port.StorageUsageStore;
 import dev.berth.application.port.TagStore;
 import dev.berth.application.port.Transactions;
 import dev.berth.application.port.UploadSession;
 import dev.berth.application.port.UploadSessionStore;
+import dev.berth.application.retention.RetainedTag;
+import dev.berth.application.retention.RetentionPolicy;
 import dev.berth.application.usage.NamespaceUsage;
 import dev.berth.application.usage.Quota;
 import dev.berth.application.usage.QuotaGuard;
@@ -28,6 +31,7 @@ import dev.berth.domain.UploadId;
 import dev.berth.domain.manifest.MediaType;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
@@ -54,7 +58,7 @@ import java.util.stream.Stream;
  * Tags are timestamped by its clock, as PostgreSQL's {@code now()} does.
  */
 public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore, ManifestStore, TagStore,
-        UploadSessionStore, Transactions, ActivityStore, StorageUsageStore {
+        UploadSessionStore, Transactions, ActivityStore, StorageUsageStore, RetentionStore {
 
     private static final List<MediaType> INDEX_TYPES = List.of(MediaType.OCI_INDEX_V1,
             MediaType.DOCKER_MANIFEST_LIST_V2);
@@ -177,6 +181,7 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
             }));
             state.manifests.keySet().removeIf(key -> key.repository().equals(name));
             state.tags.keySet().removeIf(key -> key.repository().equals(name));
+            state.pulls.keySet().retainAll(state.tags.keySet());
             state.links.removeIf(link -> link.repository().equals(name));
             state.uploads.values().removeIf(session -> session.repository().equals(name));
             state.lastPush.remove(name.value());
@@ -319,6 +324,7 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
             }
             state.tags.entrySet().removeIf(tag -> tag.getKey().repository().equals(repository)
                     && tag.getValue().digest().equals(digest));
+            state.pulls.keySet().retainAll(state.tags.keySet());
             return true;
         });
     }
@@ -400,6 +406,7 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
 
     @Override
     public synchronized boolean untag(RepositoryName repository, Tag tag) {
+        state.pulls.remove(new TagKey(repository, tag.value()));
         return state.tags.remove(new TagKey(repository, tag.value())) != null;
     }
 
@@ -564,6 +571,70 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
         });
     }
 
+    // --- RetentionStore
+
+    @Override
+    public synchronized List<RetentionPolicy> policies() {
+        return List.copyOf(state.policies.values());
+    }
+
+    @Override
+    public synchronized RetentionPolicy add(RetentionPolicy policy, Instant at) {
+        if (state.policies.values().stream().anyMatch(p -> p.repositories().equals(policy.repositories()))) {
+            throw new IllegalArgumentException("repositories " + policy.repositories().value()
+                    + " have a retention policy already");
+        }
+        long id = state.policies.isEmpty() ? 1 : state.policies.lastKey() + 1;
+        RetentionPolicy stored = new RetentionPolicy(id, policy.repositories(), policy.keepLast(), policy.keepMatching(),
+                policy.keepPulledDays());
+        state.policies.put(id, stored);
+        return stored;
+    }
+
+    @Override
+    public synchronized boolean remove(long id) {
+        return state.policies.remove(id) != null;
+    }
+
+    @Override
+    public synchronized List<RetainedTag> tags(RepositoryName repository) {
+        return state.tags.entrySet().stream().filter(e -> e.getKey().repository().equals(repository))
+                .sorted(Map.Entry.comparingByKey(Comparator.comparing(TagKey::name)))
+                .map(e -> new RetainedTag(new Tag(e.getKey().name()), e.getValue().digest(), e.getValue().taggedAt(),
+                        Optional.ofNullable(state.pulls.get(e.getKey()))))
+                .toList();
+    }
+
+    @Override
+    public synchronized void pulled(Map<TagRef, Instant> pulls) {
+        pulls.forEach((ref, at) -> {
+            TagKey key = new TagKey(ref.repository(), ref.tag().value());
+            if (state.tags.containsKey(key)) {
+                state.pulls.merge(key, at, (a, b) -> a.isAfter(b) ? a : b);
+            }
+        });
+    }
+
+    @Override
+    public synchronized boolean lockTag(RepositoryName repository, Tag tag, Digest digest) {
+        // transactions are serial here: nothing to lock, only to check
+        return resolve(repository, tag).map(digest::equals).orElse(false);
+    }
+
+    @Override
+    public synchronized boolean lockManifest(RepositoryName repository, Digest digest) {
+        return exists(repository, digest);
+    }
+
+    @Override
+    public synchronized boolean claimRun(Instant now, Duration interval) {
+        if (!state.retentionRuns.isEmpty() && state.retentionRuns.getLast().isAfter(now.minus(interval))) {
+            return false;
+        }
+        state.retentionRuns.add(now);
+        return true;
+    }
+
     private void requireRecorded(Digest digest) {
         if (!state.blobs.containsKey(digest)) {
             throw new IllegalStateException("Blob " + digest + " was never recorded");
@@ -597,16 +668,21 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
         final Map<String, Instant> lastPush;
         final Map<ActivityKey, Long> activity;
         final Map<String, Quota> quotas;
+        final Map<TagKey, Instant> pulls;
+        final TreeMap<Long, RetentionPolicy> policies;
+        final List<Instant> retentionRuns;
 
         State() {
             this(new TreeSet<>(), new HashMap<>(), new HashSet<>(), new HashSet<>(), new LinkedHashMap<>(), new HashMap<>(),
-                    new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>());
+                    new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new TreeMap<>(),
+                    new ArrayList<>());
         }
 
         private State(TreeSet<String> repositories, Map<Digest, Long> blobs, Set<Digest> missing, Set<Link> links,
                       LinkedHashMap<ManifestKey, StoredManifest> manifests, Map<TagKey, TagValue> tags,
                       Map<UploadId, UploadSession> uploads, Map<String, Instant> lastPush,
-                      Map<ActivityKey, Long> activity, Map<String, Quota> quotas) {
+                      Map<ActivityKey, Long> activity, Map<String, Quota> quotas, Map<TagKey, Instant> pulls,
+                      TreeMap<Long, RetentionPolicy> policies, List<Instant> retentionRuns) {
             this.repositories = repositories;
             this.blobs = blobs;
             this.missing = missing;
@@ -617,12 +693,16 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
             this.lastPush = lastPush;
             this.activity = activity;
             this.quotas = quotas;
+            this.pulls = pulls;
+            this.policies = policies;
+            this.retentionRuns = retentionRuns;
         }
 
         State copy() {
             return new State(new TreeSet<>(repositories), new HashMap<>(blobs), new HashSet<>(missing), new HashSet<>(links),
                     new LinkedHashMap<>(manifests), new HashMap<>(tags), new HashMap<>(uploads),
-                    new HashMap<>(lastPush), new HashMap<>(activity), new HashMap<>(quotas));
+                    new HashMap<>(lastPush), new HashMap<>(activity), new HashMap<>(quotas), new HashMap<>(pulls),
+                    new TreeMap<>(policies), new ArrayList<>(retentionRuns));
         }
     }
 }

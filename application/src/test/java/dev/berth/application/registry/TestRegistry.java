@@ -10,6 +10,9 @@ import dev.berth.application.browse.ShowRegistryStatistics;
 import dev.berth.application.event.ActivityCounter;
 import dev.berth.application.event.EventSource;
 import dev.berth.application.event.RegistryEvents;
+import dev.berth.application.retention.ApplyRetention;
+import dev.berth.application.retention.PlanRetention;
+import dev.berth.application.retention.TagPulls;
 import dev.berth.application.usage.QuotaGuard;
 import dev.berth.application.fake.InMemoryBlobs;
 import dev.berth.application.fake.InMemoryMetadata;
@@ -38,6 +41,8 @@ final class TestRegistry {
     final InMemoryUsers users = new InMemoryUsers();
     /** One per JVM in production: shared by every use case here. */
     final ActivityCounter activity = new ActivityCounter(metadata, clock);
+    /** One per JVM in production, like the activity counter. */
+    final TagPulls tagPulls = new TagPulls(metadata, clock);
 
     TestRegistry(boolean deleteEnabled, int maxPageSize, boolean redirectBlobs) {
         settings = new RegistrySettings(deleteEnabled, 64 * 1024, maxPageSize, redirectBlobs);
@@ -101,7 +106,7 @@ final class TestRegistry {
     }
 
     GetManifest getManifest() {
-        return new GetManifest(metadata, guard(), events());
+        return new GetManifest(metadata, guard(), events(), tagPulls);
     }
 
     DeleteManifest deleteManifest() {
@@ -139,6 +144,15 @@ final class TestRegistry {
     DeleteImages deleteImages() {
         return new DeleteImages(deleteManifest(), metadata, guard(), metadata, events(),
                 new RecordActivity(users, clock));
+    }
+
+    PlanRetention planRetention() {
+        return new PlanRetention(metadata, metadata, metadata, clock);
+    }
+
+    ApplyRetention applyRetention() {
+        return new ApplyRetention(planRetention(), metadata, metadata, metadata, deleteImages(), guard(), metadata,
+                users, clock);
     }
 
     ShowRegistryStatistics showStatistics() {

@@ -45,6 +45,8 @@ public class MainLayout extends AppLayout {
             nav.addItem(new SideNavItem("Audit log", "audit", VaadinIcon.LIST.create()));
             nav.addItem(new SideNavItem("Certificates", "certificates", VaadinIcon.LOCK.create()));
             nav.addItem(new SideNavItem("Notifications", "notifications", VaadinIcon.BELL.create()));
+            nav.addItem(new SideNavItem("Storage usage", "usage", VaadinIcon.PIE_BAR_CHART.create()));
+            nav.addItem(new SideNavItem("Retention", "retention", VaadinIcon.TRASH.create()));
         }
         addToDrawer(nav);
     }

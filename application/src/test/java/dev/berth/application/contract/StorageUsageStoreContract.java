@@ -164,6 +164,9 @@ public abstract class StorageUsageStoreContract {
         usage.setQuota("team", Quota.NONE);
         assertThat(usage.lockQuota("team")).isEmpty();
         assertThat(usage.namespace("team").orElseThrow().quotaBytes()).isEmpty();
+        usage.setQuota("future", Quota.NONE);
+        assertThat(usage.namespace("future")).as("no repository and no quota: no namespace").isEmpty();
+        assertThat(usage.largest(0, 10)).extracting(NamespaceUsage::namespace).containsExactly("team");
     }
 
     @Test

@@ -551,7 +551,7 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
                 && QuotaGuard.namespaceOf(link.repository()).equals(namespace));
     }
 
-    /** Namespaces with repositories or a quota (one set, even if it is none now). */
+    /** Namespaces with repositories or a quota. */
     private Stream<NamespaceUsage> namespaceUsages() {
         Set<String> namespaces = new TreeSet<>(state.quotas.keySet());
         state.repositories.forEach(name -> namespaces.add(QuotaGuard.namespaceOf(new RepositoryName(name))));
@@ -568,7 +568,7 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
             return new NamespaceUsage(namespace, repositories, linked.size(),
                     linked.stream().mapToLong(state.blobs::get).sum(), manifestBytes, quota.maxBytes(),
                     quota.maxRepositories());
-        });
+        }).filter(n -> n.repositories() > 0 || n.quotaBytes().isPresent() || n.quotaRepositories().isPresent());
     }
 
     // --- RetentionStore

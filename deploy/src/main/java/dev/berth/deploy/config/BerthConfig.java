@@ -13,13 +13,11 @@ import java.util.Set;
  *
  * @param file     the YAML file read, if any
  * @param warnings what an operator should fix but what does not stop start-up
- * @param h2c      {@code http.h2c.enabled}: HTTP/2 without TLS (an h2c upgrade) on the plain listener; off as in
- *                 Distribution, so plain-HTTP clients speak HTTP/1.1 (HTTP/2 over TLS is not affected)
  */
 public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress http, Path dataDirectory,
                           Storage storage, Database database, int maxPageSize, Auth auth, List<String> warnings, Tls tls,
                           Notifications notifications, Observability observability, Audit audit,
-                          Lifecycle lifecycle, PublicUrls publicUrls, boolean h2c) {
+                          Lifecycle lifecycle, PublicUrls publicUrls) {
 
     public BerthConfig {
         warnings = List.copyOf(warnings);

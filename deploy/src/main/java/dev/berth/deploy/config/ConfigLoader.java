@@ -42,7 +42,7 @@ public final class ConfigLoader {
             "storage.maintenance", "storage.cache", "storage.tag",
             "http.prefix", "http.secret", "http.tls.clientcas", "http.tls.letsencrypt",
             "http.tls.ciphersuites", "http.debug.addr", "http.headers", "http.http2",
-            "http.net", "http.draintimeout",
+            "http.h2c", "http.net", "http.draintimeout",
             "middleware", "reporting", "redis", "health", "proxy", "validation",
             "compatibility");
     private static final long MAX_FILE_BYTES = 1024 * 1024;
@@ -97,7 +97,6 @@ public final class ConfigLoader {
                 raw.parsed("shutdown.timeout", Duration.ofSeconds(30), "seconds, or a duration such as 90s or 5m",
                         ConfigLoader::seconds, false));
         BerthConfig.PublicUrls publicUrls = publicUrls(raw);
-        boolean h2c = raw.bool("http.h2c.enabled", false);
 
         if (!raw.problems().isEmpty()) {
             throw new ConfigException(raw.problems());
@@ -111,7 +110,7 @@ public final class ConfigLoader {
             warnings.add(name + ": environment variable matches no configuration key; ignored");
         }
         return new BerthConfig(file, logLevel, http, dataDirectory, storage, database, maxPageSize, auth, warnings, tls,
-                notifications, observability, audit, lifecycle, publicUrls, h2c);
+                notifications, observability, audit, lifecycle, publicUrls);
     }
 
     /** Whole seconds ({@code 180}) or a Go duration ({@code 3m}); null when neither or not positive. */

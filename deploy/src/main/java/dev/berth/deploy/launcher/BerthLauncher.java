@@ -233,10 +233,6 @@ public final class BerthLauncher {
     static String preBootCommands(BerthConfig config, HttpAddress http) {
         return "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address="
                 + http.bindAddress() + "\n"
-                // h2c only when asked for, as Distribution: Go clients speak HTTP/1.1 to a plain-HTTP
-                // registry, and the JDK client's h2c upgrades met protocol errors under load (reliability.md)
-                + "set configs.config.server-config.network-config.protocols.protocol.http-listener.http.http2-enabled="
-                + config.h2c() + "\n"
                 + "set configs.config.server-config.hazelcast-config-specific-configuration.enabled=false\n"
                 // Payara's MicroProfile Metrics would own /metrics: Berth serves its own there
                 + "set configs.config.server-config.microprofile-metrics-configuration.enabled=false\n";

@@ -122,19 +122,6 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void h2cIsOffUnlessEnabledAsInDistribution() throws IOException {
-        assertThat(ConfigLoader.load(Optional.empty(), Map.of()).h2c()).isFalse();
-        BerthConfig set = ConfigLoader.load(file("""
-                http:
-                  h2c:
-                    enabled: true
-                """), Map.of());
-        assertThat(set.h2c()).isTrue();
-        assertThat(set.warnings()).isEmpty();
-        assertThat(ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_HTTP_H2C_ENABLED", "true")).h2c()).isTrue();
-    }
-
-    @Test
     void aProxyNameOrABadHostIsRefused() {
         assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_HTTP_TRUSTEDPROXIES",
                 "10.0.0.0/8, proxy.internal, 10.0.0.0/40", "REGISTRY_HTTP_HOST", "registry.example.com")))

@@ -30,6 +30,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NotificationsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /**
+     * How long the receiver is down: 3 s in the test run; {@code -Dberth.notify.outage=PT5M} for the
+     * issue's minutes. Deliveries back off, doubling up to 10 minutes, so the wait afterwards grows with it.
+     */
+    private static final Duration OUTAGE = Duration.parse(System.getProperty("berth.notify.outage", "PT3S"));
     /** Two boots, one after a SIGKILL (embedded PostgreSQL recovers): generous on a shared 2-core machine. */
     private static final Duration BOOT = Duration.ofMinutes(8);
     private static final String SIGNING_KEY = "a-signing-key-of-the-test";
@@ -170,9 +175,9 @@ class NotificationsIT {
                 for (int i = 0; i < 5; i++) {
                     putManifest(registry, "hooks/order", "t" + i);
                 }
-                Thread.sleep(3000);
+                Thread.sleep(OUTAGE.toMillis());
                 main.up();
-                awaitTags(main, "hooks/order", List.of("t0", "t1", "t2", "t3", "t4"));
+                awaitTags(main, "hooks/order", List.of("t0", "t1", "t2", "t3", "t4"), WAIT.plus(OUTAGE));
                 assertThat(main.received().size() - before).isLessThan(40);
 
                 // undelivered when Berth is killed: delivered after the restart
@@ -212,8 +217,13 @@ class NotificationsIT {
 
     /** Waits for the manifest pushes of {@code tags} and checks they arrived in push order, each once. */
     private static void awaitTags(WebhookReceiver receiver, String repository, List<String> tags) throws InterruptedException {
+        awaitTags(receiver, repository, tags, WAIT);
+    }
+
+    private static void awaitTags(WebhookReceiver receiver, String repository, List<String> tags, Duration wait)
+            throws InterruptedException {
         receiver.await(e -> tags.getLast().equals(text(e, "target", "tag"))
-                && repository.equals(text(e, "target", "repository")), WAIT);
+                && repository.equals(text(e, "target", "repository")), wait);
         List<String> arrived = receiver.received().stream()
                 .filter(e -> "push".equals(text(e, "action")) && repository.equals(text(e, "target", "repository"))
                         && text(e, "target", "tag") != null)

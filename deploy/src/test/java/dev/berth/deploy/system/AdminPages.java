@@ -1,6 +1,7 @@
 package dev.berth.deploy.system;
 
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -56,7 +57,9 @@ final class AdminPages {
      */
     @SuppressWarnings("unchecked")
     static List<String> rows(Browser browser, String gridId) {
-        return (List<String>) browser.script("""
+        // a refresh may replace the grid between finding it and reading it: read the new one then
+        return new WebDriverWait(browser.driver(), Browser.WAIT).ignoring(StaleElementReferenceException.class)
+                .until(d -> (List<String>) browser.script("""
                 const grid = arguments[0];
                 return [...grid.shadowRoot.querySelectorAll('#items tr')]
                     .filter(tr => !tr.hidden && !tr.hasAttribute('loading') && tr.index < grid.size)
@@ -64,7 +67,7 @@ final class AdminPages {
                     .map(tr => '| ' + [...tr.querySelectorAll('td')].map(td => {
                         const slot = td.querySelector('slot');
                         return slot ? slot.assignedNodes().map(n => n.textContent).join('').trim() : '';
-                    }).join(' | ') + ' |');""", browser.waitFor(By.id(gridId)));
+                    }).join(' | ') + ' |');""", browser.waitFor(By.id(gridId))));
     }
 
     static void waitUntilGone(Browser browser, By locator) {

@@ -52,6 +52,9 @@ import java.util.Optional;
  */
 final class AdminBerth {
 
+    /** Held by each admin UI test class: they share this Berth's users, repositories and settings. */
+    static final String LOCK = "admin-berth";
+
     static final String ADMIN = "admin";
     static final String ADMIN_PASSWORD = "admin-ui-password-1";
     static final Duration TIMEOUT = Duration.ofMinutes(5);

@@ -1,5 +1,6 @@
 package dev.berth.deploy.system;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import dev.berth.adapters.http.tls.BouncyCastleCertificateIssuer;
 import dev.berth.adapters.http.tls.BouncyCastlePemCodec;
 import dev.berth.application.tls.CertificateIssuer;
@@ -27,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * activated, and served to the next TLS connection without a restart; Berth's CA is offered for
  * download. Each test leaves another certificate served: none relies on the one before.
  */
+@ResourceLock(AdminBerth.LOCK)
 class AdminCertificatesIT {
 
     private static AdminBerth berth;

@@ -1,5 +1,6 @@
 package dev.berth.deploy.system;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (framing, scripts' origins, referrers, the session cookie), Vaadin's CSRF check left on, and
  * HTML in image metadata shown as text, never run.
  */
+@ResourceLock(AdminBerth.LOCK)
 class AdminHardeningIT {
 
     private static final String PAYLOAD = "<img src=x onerror=window.__xss=1><b>bold</b>";

@@ -1,5 +1,6 @@
 package dev.berth.deploy.system;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import dev.berth.application.event.EnvelopeFormat;
 import dev.berth.application.event.EventAction;
 import dev.berth.application.event.NotificationEndpoint;
@@ -32,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * once, in order. The endpoint waits an hour after its first failure, so only Retry now can deliver
  * within the test. Names start with ui-hooks so that other tests of the shared Berth are not touched.
  */
+@ResourceLock(AdminBerth.LOCK)
 class AdminNotificationsIT {
 
     private static final String ENDPOINT = "ui-hooks";

@@ -1,5 +1,6 @@
 package dev.berth.deploy.system;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Browsing and deleting images in a real Chromium, on a Berth holding 100 000 repositories besides
  * the images a real client (skopeo) pushed.
  */
+@ResourceLock(AdminBerth.LOCK)
 class AdminRepositoriesIT {
 
     private static final int BULK = 100_000;

@@ -1,5 +1,6 @@
 package dev.berth.deploy.system;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import dev.berth.application.access.CreateRobotToken;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,6 +11,7 @@ import org.openqa.selenium.Keys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Signing in and out of the admin UI in a real Chromium, with the registry's own users. */
+@ResourceLock(AdminBerth.LOCK)
 class AdminSignInIT {
 
     private static AdminBerth berth;

@@ -1,5 +1,6 @@
 package dev.berth.deploy.system;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import dev.berth.adapters.db.MetadataDatabase;
 import dev.berth.adapters.db.PostgresAuditLog;
 import dev.berth.adapters.db.PostgresUserDirectory;
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * tokens made there work until revoked there, non-admins are turned away, and the audit page
  * shows who did it. Names start with ui- so that other tests of the shared Berth are not touched.
  */
+@ResourceLock(AdminBerth.LOCK)
 class AdminUsersIT {
 
     private static final String PASSWORD = "ui-password-1";

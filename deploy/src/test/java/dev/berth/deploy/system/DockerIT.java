@@ -1,5 +1,6 @@
 package dev.berth.deploy.system;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The users' own workflow with Debian's Docker engine (started here on a private socket, vfs
  * storage, no networking of its own): docker load, tag, push to Berth, remove, pull back.
  */
+@ResourceLock(SharedBerth.LOCK)
 class DockerIT {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(5);

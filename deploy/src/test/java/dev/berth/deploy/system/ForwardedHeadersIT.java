@@ -1,5 +1,6 @@
 package dev.berth.deploy.system;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -14,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * client's next request (and its credentials) elsewhere, nor a forged X-Forwarded-For hide who
  * sent a request from the access log.
  */
+@ResourceLock(SharedBerth.LOCK)
 class ForwardedHeadersIT {
 
     private static final String[] FORGED = {"X-Forwarded-Host", "evil.example", "X-Forwarded-Proto", "https",

@@ -1,5 +1,6 @@
 package dev.berth.deploy.system;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import com.google.cloud.tools.jib.api.Containerizer;
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.Jib;
@@ -19,6 +20,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Jib, a real registry client in Java, builds and pushes an image to Berth; every blob reads back intact. */
+@ResourceLock(SharedBerth.LOCK)
 class JibIT {
 
     @TempDir

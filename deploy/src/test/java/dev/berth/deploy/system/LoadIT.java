@@ -1,5 +1,6 @@
 package dev.berth.deploy.system;
 
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -38,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code target/load-report/samples.csv} and plotted in {@code target/load-report/load.svg}; open
  * files must stay bounded.
  */
+@Isolated("it loads the machine, and measures Berth's memory and errors under that load only")
 class LoadIT {
 
     private static final int CLIENTS = 32;

@@ -1,5 +1,6 @@
 package dev.berth.deploy.system;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every endpoint of the registry API against the packaged berth.jar, over real HTTP: the happy
  * paths byte for byte, and each error path with its status, error code and headers.
  */
+@ResourceLock(SharedBerth.LOCK)
 class RegistryApiIT {
 
     static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";

@@ -1,5 +1,6 @@
 package dev.berth.deploy.system;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Issue 12, resource limits: a request's header section is bounded, whatever header carries the
  * bulk (a padding header, a bearer token), and one such request costs the server nothing lasting.
  */
+@ResourceLock(SharedBerth.LOCK)
 class RequestLimitsIT {
 
     private static final String HUGE = "x".repeat(64 * 1024);

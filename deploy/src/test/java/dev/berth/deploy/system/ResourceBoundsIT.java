@@ -1,5 +1,6 @@
 package dev.berth.deploy.system;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * On the shared Berth (open, metrics open): what anonymous clients send must not grow Berth's
  * memory or cost storage operations per request.
  */
+@ResourceLock(SharedBerth.LOCK)
 class ResourceBoundsIT {
 
     private static final String STORAGE_WRITES =

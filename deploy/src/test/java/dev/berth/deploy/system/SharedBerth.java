@@ -3,6 +3,7 @@ package dev.berth.deploy.system;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,6 +12,12 @@ import java.util.Map;
  * artifacts), loopback. Stopped by SIGTERM when the test JVM exits.
  */
 final class SharedBerth {
+
+    /**
+     * Held by each test class that uses the shared Berth: the system tests run two classes at a time
+     * (deploy/pom.xml), and those that share one Berth see each other's repositories and logs.
+     */
+    static final String LOCK = "shared-berth";
 
     /** Small, so that clients must follow Link headers through several pages. */
     static final int MAX_PAGE = 100;
@@ -27,7 +34,8 @@ final class SharedBerth {
         if (instance == null) {
             Path work = Path.of("target", "shared-berth").toAbsolutePath();
             WorkDirectories.deleteQuietly(work);
-            BerthProcess berth = BerthProcess.start(work, BerthProcess.freePort(),
+            // the JVM's default JIT: LoadIT measures this instance
+            BerthProcess berth = BerthProcess.start(List.of(), work, BerthProcess.freePort(),
                     Map.of("REGISTRY_STORAGE_DELETE_ENABLED", "true", "REGISTRY_CATALOG_MAXENTRIES", String.valueOf(MAX_PAGE),
                             "REGISTRY_HTTP_TRUSTEDPROXIES", TRUSTED_PROXY));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

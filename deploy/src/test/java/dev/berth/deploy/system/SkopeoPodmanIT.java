@@ -1,5 +1,6 @@
 package dev.berth.deploy.system;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Real clients from Debian against the packaged Berth: skopeo pushes and pulls back a multi-layer
  * image byte for byte and a multi-arch index; podman pulls a non-default platform and pushes.
  */
+@ResourceLock(SharedBerth.LOCK)
 class SkopeoPodmanIT {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(5);

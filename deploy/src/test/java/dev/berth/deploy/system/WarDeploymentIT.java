@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -32,9 +33,11 @@ class WarDeploymentIT {
                         + "set configs.config.server-config.hazelcast-config-specific-configuration.enabled=false\n");
         Path data = work.resolve("registry-data");
 
-        List<String> command = List.of(BerthProcess.javaExecutable(), "-jar", payara.toString(),
+        List<String> command = new ArrayList<>(List.of(BerthProcess.javaExecutable()));
+        command.addAll(BerthProcess.QUICK_BOOT);
+        command.addAll(List.of("-jar", payara.toString(),
                 "--nohazelcast", "--port", String.valueOf(port), "--prebootcommandfile", preBoot.toString(),
-                "--deploy", war.toString(), "--contextroot", "/");
+                "--deploy", war.toString(), "--contextroot", "/"));
         try (BerthProcess server = BerthProcess.run(command, work, port, Map.of("REGISTRY_DATA_DIRECTORY", data.toString()))) {
             server.awaitReady();
             assertThat(server.get("/v2/").headers().firstValue("Docker-Distribution-API-Version")).contains("registry/2.0");

@@ -1,6 +1,7 @@
 package dev.berth.adminui;
 
 import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.H2;
@@ -13,6 +14,9 @@ import dev.berth.application.browse.RegistryStatistics;
 import dev.berth.application.browse.RepositoryQuery;
 import dev.berth.application.browse.RepositorySort;
 import dev.berth.application.browse.ShowRegistryStatistics;
+import dev.berth.application.gc.CollectGarbage;
+import dev.berth.application.gc.ShowGarbageCollection;
+import dev.berth.application.port.GarbageCollectionStore.Run;
 import dev.berth.application.system.DatabaseStatus;
 import dev.berth.application.system.DescribeSystem;
 import dev.berth.application.system.SystemOverview;
@@ -20,6 +24,7 @@ import dev.berth.domain.access.Caller;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The first page after signing in. Administrators see what the registry holds and today's traffic,
@@ -31,6 +36,7 @@ public class DashboardView extends VerticalLayout {
 
     @Inject
     public DashboardView(DescribeSystem describeSystem, ShowRegistryStatistics statistics, BrowseRepositories browse,
+                         ShowGarbageCollection showGarbageCollection, CollectGarbage collectGarbage,
                          AdminSession session) {
         Caller caller = session.caller();
         SystemOverview overview = describeSystem.describe();
@@ -67,6 +73,48 @@ public class DashboardView extends VerticalLayout {
                 row("Installation", database.installationId() == null ? "—" : database.installationId(),
                         "installation-id"),
                 row("Crash safety", durability(database), "database-durability")));
+        add(garbageCollection(showGarbageCollection, collectGarbage, caller));
+    }
+
+    /** The last run, the queues, and "run now" (deploy/docs/garbage-collection.md). */
+    private static Component garbageCollection(ShowGarbageCollection show, CollectGarbage collect, Caller caller) {
+        ShowGarbageCollection.Status status = show.show(caller);
+        Component last = row("Last run", lastRun(status.lastRun()), "gc-last-run");
+        Component queue = row("Waiting for review", status.queue().blobs() + " blobs, " + status.queue().manifests()
+                + " manifests; " + status.queue().pendingDeletions() + " blobs condemned", "gc-queue");
+        Button run = new Button("Run garbage collection now");
+        run.setId("gc-run-now");
+        run.setDisableOnClick(true);
+        run.addClickListener(click -> {
+            try {
+                Optional<Run> done = collect.collectNow(caller);
+                if (done.isEmpty()) {
+                    Feedback.failed("Another Berth node is collecting garbage now; try again later");
+                } else {
+                    ((Span) last.getChildren().toList().get(1)).setText(lastRun(done));
+                    Feedback.done("Garbage collection " + (done.get().skipped().isPresent() ? "skipped" : "done"));
+                }
+            } catch (RuntimeException e) {
+                Feedback.failed("Garbage collection failed: " + e.getMessage());
+            } finally {
+                run.setEnabled(true);
+            }
+        });
+        return section("Garbage collection", last, queue, run);
+    }
+
+    private static String lastRun(Optional<Run> run) {
+        if (run.isEmpty()) {
+            return "never";
+        }
+        Run r = run.get();
+        if (r.skipped().isPresent()) {
+            return r.finishedAt() + ": skipped, " + r.skipped().get();
+        }
+        return r.finishedAt() + " by " + r.startedBy() + (r.dryRun() ? ", dry run: would free " : ": freed ")
+                + r.blobsFreed() + " blobs (" + Format.bytes(r.bytesFreed()) + "), " + r.orphansFreed() + " orphans ("
+                + Format.bytes(r.orphanBytes()) + "), " + r.manifestsFreed() + " untagged manifests in "
+                + Duration.between(r.startedAt(), r.finishedAt()).toMillis() + " ms";
     }
 
     /** e.g. "durable (fsync on, full_page_writes on, synchronous_commit on)": what a power cut may cost. */

@@ -6,6 +6,7 @@ import dev.berth.application.port.StoredManifest;
 import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.Tag;
+import dev.berth.domain.error.ManifestBlobUnknownException;
 import dev.berth.domain.manifest.MediaType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;
@@ -51,12 +52,16 @@ public final class PostgresManifestStore implements ManifestStore {
     public void put(RepositoryName repository, StoredManifest manifest) {
         jpa.transaction(em -> {
             long repositoryId = PostgresRepositoryCatalog.ensureId(em, repository);
-            // a concurrent push of the same digest waits here for the first, then inserts nothing
+            lockReferenced(em, repositoryId, manifest);
+            // a concurrent push of the same digest waits here for the first, then inserts nothing; an
+            // existing row is locked (the update changes nothing), so that garbage collection cannot
+            // delete it before the tag this push may set
             Long manifestId = (Long) em.createNativeQuery("""
                             INSERT INTO manifest (repository_id, digest, media_type, payload, artifact_type, subject,
                                                   pushed_at)
                             VALUES (:repository, :digest, :mediaType, :payload, :artifactType, :subject, :pushedAt)
-                            ON CONFLICT (repository_id, digest) DO NOTHING RETURNING id""", Long.class)
+                            ON CONFLICT (repository_id, digest) DO UPDATE SET digest = EXCLUDED.digest WHERE false
+                            RETURNING id""", Long.class)
                     .setParameter("repository", repositoryId)
                     .setParameter("digest", manifest.digest().toString())
                     .setParameter("mediaType", manifest.mediaType().toString())
@@ -70,6 +75,36 @@ public final class PostgresManifestStore implements ManifestStore {
             }
             return null;
         });
+    }
+
+    /**
+     * Locks the blobs and child manifests the manifest references, so that garbage collection, which
+     * decides under a lock on the same rows, cannot delete them before this push commits; one that it
+     * deleted already makes the push fail as missing content, which the client may push again.
+     */
+    @SuppressWarnings("unchecked")
+    private static void lockReferenced(EntityManager em, long repositoryId, StoredManifest manifest) {
+        if (!manifest.blobs().isEmpty()) {
+            List<String> present = em.createNativeQuery("""
+                            SELECT digest FROM blob WHERE digest = ANY(:digests)
+                            ORDER BY digest FOR KEY SHARE""")
+                    .setParameter("digests", strings(manifest.blobs()))
+                    .getResultList();
+            manifest.blobs().stream().filter(d -> !present.contains(d.toString())).findFirst().ifPresent(d -> {
+                throw new ManifestBlobUnknownException(d.toString());
+            });
+        }
+        if (!manifest.children().isEmpty()) {
+            List<String> present = em.createNativeQuery("""
+                            SELECT digest FROM manifest WHERE repository_id = :repository AND digest = ANY(:digests)
+                            ORDER BY digest FOR KEY SHARE""")
+                    .setParameter("repository", repositoryId)
+                    .setParameter("digests", strings(manifest.children()))
+                    .getResultList();
+            manifest.children().stream().filter(d -> !present.contains(d.toString())).findFirst().ifPresent(d -> {
+                throw new ManifestBlobUnknownException(d.toString());
+            });
+        }
     }
 
     private static void insertSideRows(EntityManager em, long manifestId, long repositoryId, StoredManifest manifest) {

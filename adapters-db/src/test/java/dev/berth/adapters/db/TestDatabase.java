@@ -45,6 +45,9 @@ final class TestDatabase implements AutoCloseable {
              Statement statement = connection.createStatement()) {
             // every other registry table references one of the first two
             statement.execute("TRUNCATE repository, blob, daily_activity CASCADE");
+            // garbage collection's queues reference nothing
+            statement.execute("TRUNCATE gc_blob_review, gc_manifest_review, gc_blob_deletion, gc_orphan_candidate, gc_run");
+            statement.execute("UPDATE gc_lease SET holder = NULL, until = NULL");
             connection.commit();
         }
     }

@@ -3,11 +3,13 @@ package dev.berth.application.registry;
 import dev.berth.application.event.RegistryEvents;
 import dev.berth.application.port.BlobLinkStore;
 import dev.berth.application.port.BlobStore;
+import dev.berth.application.port.GarbageCollectionStore;
 import dev.berth.application.port.Transactions;
 import dev.berth.application.port.UploadSession;
 import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.UploadId;
+import dev.berth.domain.error.BlobUnknownException;
 import dev.berth.domain.error.DigestInvalidException;
 import dev.berth.domain.error.UnavailableException;
 import jakarta.enterprise.context.Dependent;
@@ -32,15 +34,17 @@ public class CompleteBlobUpload {
     private final BlobLinkStore links;
     private final Transactions transactions;
     private final RegistryEvents events;
+    private final GarbageCollectionStore collector;
 
     @Inject
     public CompleteBlobUpload(UploadWriter writer, BlobStore blobs, BlobLinkStore links, Transactions transactions,
-                              RegistryEvents events) {
+                              RegistryEvents events, GarbageCollectionStore collector) {
         this.writer = writer;
         this.blobs = blobs;
         this.links = links;
         this.transactions = transactions;
         this.events = events;
+        this.collector = collector;
     }
 
     /**
@@ -74,12 +78,32 @@ public class CompleteBlobUpload {
             throw new UnavailableException("storage commit failed", e);
         }
         long size = stored.size();
-        transactions.run(() -> {
+        boolean recorded = transactions.inTransaction(() -> {
+            // commitUpload discards the upload when the content exists: garbage collection may have
+            // deleted those very bytes since. Under the guard no deletion of this digest runs, and a
+            // recent one means storage must be asked (deploy/docs/garbage-collection.md)
+            if (collector.guardRecreation(expected) && !stored(expected)) {
+                return false;
+            }
             links.recordBlob(expected, size);
             links.link(repository, expected);
             writer.discard(upload);
             events.blobPushed(repository, expected, size);
+            return true;
         });
+        if (!recorded) {
+            writer.discard(upload);
+            throw new BlobUnknownException(expected + ": garbage collection deleted this content while the upload"
+                    + " completed; upload it again");
+        }
         return size;
+    }
+
+    private boolean stored(Digest digest) {
+        try {
+            return blobs.size(digest).isPresent();
+        } catch (IOException e) {
+            throw new UnavailableException("storage could not be read", e);
+        }
     }
 }

@@ -7,6 +7,7 @@ import dev.berth.application.browse.TagSort;
 import dev.berth.application.event.EventAction;
 import dev.berth.application.port.ActivityStore;
 import dev.berth.application.port.BlobLinkStore;
+import dev.berth.application.port.GarbageCollectionStore;
 import dev.berth.application.port.ManifestStore;
 import dev.berth.application.port.Referrer;
 import dev.berth.application.port.RepositoryCatalog;
@@ -20,9 +21,12 @@ import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.Tag;
 import dev.berth.domain.UploadId;
+import dev.berth.domain.error.ManifestBlobUnknownException;
 import dev.berth.domain.manifest.MediaType;
 
+import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
@@ -49,7 +53,7 @@ import java.util.stream.Stream;
  * Tags are timestamped by its clock, as PostgreSQL's {@code now()} does.
  */
 public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore, ManifestStore, TagStore,
-        UploadSessionStore, Transactions, ActivityStore {
+        UploadSessionStore, Transactions, ActivityStore, GarbageCollectionStore {
 
     private static final List<MediaType> INDEX_TYPES = List.of(MediaType.OCI_INDEX_V1,
             MediaType.DOCKER_MANIFEST_LIST_V2);
@@ -170,8 +174,14 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
                     deleted.add(key.digest());
                 }
             }));
+            state.manifests.forEach((key, manifest) -> {
+                if (key.repository().equals(name)) {
+                    manifest.blobs().forEach(blob -> queueBlob(blob, "manifest deleted"));
+                }
+            });
             state.manifests.keySet().removeIf(key -> key.repository().equals(name));
             state.tags.keySet().removeIf(key -> key.repository().equals(name));
+            state.links.stream().filter(link -> link.repository().equals(name)).forEach(link -> queueBlob(link.digest(), "unlinked"));
             state.links.removeIf(link -> link.repository().equals(name));
             state.uploads.values().removeIf(session -> session.repository().equals(name));
             state.lastPush.remove(name.value());
@@ -240,6 +250,7 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
         atomically(() -> {
             requireRecorded(digest);
             ensure(repository);
+            queueBlob(digest, "uploaded or mounted, not yet referenced");
             return state.links.add(new Link(repository, digest));
         });
     }
@@ -251,7 +262,11 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
 
     @Override
     public synchronized boolean unlink(RepositoryName repository, Digest digest) {
-        return state.links.remove(new Link(repository, digest));
+        boolean removed = state.links.remove(new Link(repository, digest));
+        if (removed) {
+            queueBlob(digest, "unlinked");
+        }
+        return removed;
     }
 
     @Override
@@ -275,14 +290,17 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
             if (state.manifests.containsKey(key)) {
                 return null;
             }
-            manifest.blobs().forEach(this::requireRecorded);
+            manifest.blobs().stream().filter(blob -> !state.blobs.containsKey(blob)).findFirst().ifPresent(blob -> {
+                throw new ManifestBlobUnknownException(blob.toString());
+            });
             for (Digest child : manifest.children()) {
                 if (!state.manifests.containsKey(new ManifestKey(repository, child))) {
-                    throw new IllegalStateException("No manifest " + child + " in " + repository + " to list as a child");
+                    throw new ManifestBlobUnknownException(child.toString());
                 }
             }
             ensure(repository);
             state.manifests.put(key, manifest);
+            queueManifest(key, "pushed");
             pushed(repository, manifest.pushedAt());
             return null;
         });
@@ -309,9 +327,11 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
             if (isChildOfAnother(repository, digest)) {
                 throw new IllegalStateException("Manifest " + digest + " in " + repository + " is listed by an index");
             }
-            if (state.manifests.remove(new ManifestKey(repository, digest)) == null) {
+            StoredManifest removed = state.manifests.remove(new ManifestKey(repository, digest));
+            if (removed == null) {
                 return false;
             }
+            queueDeleted(repository, removed);
             state.tags.entrySet().removeIf(tag -> tag.getKey().repository().equals(repository)
                     && tag.getValue().digest().equals(digest));
             return true;
@@ -371,7 +391,11 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
             Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
             lastTagTime = now.isAfter(lastTagTime) ? now : lastTagTime.plus(1, ChronoUnit.MICROS);
             pushed(repository, lastTagTime);
-            return state.tags.put(new TagKey(repository, tag.value()), new TagValue(manifest, lastTagTime));
+            TagValue before = state.tags.put(new TagKey(repository, tag.value()), new TagValue(manifest, lastTagTime));
+            if (before != null && !before.digest().equals(manifest)) {
+                queueManifest(new ManifestKey(repository, before.digest()), "tag moved");
+            }
+            return before;
         });
     }
 
@@ -395,7 +419,11 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
 
     @Override
     public synchronized boolean untag(RepositoryName repository, Tag tag) {
-        return state.tags.remove(new TagKey(repository, tag.value())) != null;
+        TagValue removed = state.tags.remove(new TagKey(repository, tag.value()));
+        if (removed != null) {
+            queueManifest(new ManifestKey(repository, removed.digest()), "tag deleted");
+        }
+        return removed != null;
     }
 
     @Override
@@ -495,6 +523,210 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
         return state.activity.getOrDefault(new ActivityKey(day, action), 0L);
     }
 
+
+    // --- GarbageCollectionStore: the queueing the V14 triggers do in PostgreSQL is done by the mutators above
+
+    private void queueBlob(Digest digest, String reason) {
+        state.gc.blobQueue.put(digest, new Queued(clock.instant(), reason));
+    }
+
+    private void queueManifest(ManifestKey key, String reason) {
+        state.gc.manifestQueue.put(key, new Queued(clock.instant(), reason));
+    }
+
+    /** What PostgreSQL's cascades and triggers queue when a manifest goes. */
+    private void queueDeleted(RepositoryName repository, StoredManifest removed) {
+        removed.blobs().forEach(blob -> queueBlob(blob, "manifest deleted"));
+        removed.children().forEach(child -> queueManifest(new ManifestKey(repository, child), "index deleted"));
+        state.manifests.forEach((key, manifest) -> {
+            if (key.repository().equals(repository) && removed.digest().equals(manifest.subject())) {
+                queueManifest(key, "subject deleted");
+            }
+        });
+    }
+
+    @Override
+    public synchronized List<Digest> dueBlobs(Instant dueBefore, Optional<Digest> after, int limit) {
+        return state.gc.blobQueue.entrySet().stream()
+                .filter(e -> !e.getValue().at().isAfter(dueBefore))
+                .map(Map.Entry::getKey)
+                .filter(d -> after.isEmpty() || d.toString().compareTo(after.get().toString()) > 0)
+                .sorted(Comparator.comparing(Digest::toString)).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized List<QueuedManifest> dueManifests(Instant dueBefore, Optional<QueuedManifest> after, int limit) {
+        Comparator<QueuedManifest> order = Comparator.comparing((QueuedManifest m) -> m.repository().value())
+                .thenComparing(m -> m.digest().toString());
+        return state.gc.manifestQueue.entrySet().stream()
+                .filter(e -> !e.getValue().at().isAfter(dueBefore))
+                .map(e -> new QueuedManifest(e.getKey().repository(), e.getKey().digest()))
+                .filter(m -> state.repositories.contains(m.repository().value()))
+                .filter(m -> after.isEmpty() || order.compare(m, after.get()) > 0)
+                .sorted(order).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized BlobVerdict reviewBlob(Digest digest, Instant dueBefore, boolean dryRun) {
+        Queued queued = state.gc.blobQueue.get(digest);
+        if (queued == null || queued.at().isAfter(dueBefore)) {
+            return new BlobVerdict(Verdict.NOT_DUE, 0, "");
+        }
+        if (!dryRun) {
+            state.gc.blobQueue.remove(digest);
+        }
+        Long size = state.blobs.get(digest);
+        if (size == null) {
+            return new BlobVerdict(Verdict.GONE, 0, queued.reason());
+        }
+        if (state.manifests.values().stream().anyMatch(m -> m.blobs().contains(digest))) {
+            return new BlobVerdict(Verdict.KEPT, size, queued.reason());
+        }
+        if (!dryRun) {
+            state.links.removeIf(link -> link.digest().equals(digest));
+            state.blobs.remove(digest);
+            state.missing.remove(digest);
+            state.gc.deletions.put(digest, new Deletion(size, "unreferenced (" + queued.reason() + ")", clock.instant(), null));
+        }
+        return new BlobVerdict(Verdict.COLLECTED, size, queued.reason());
+    }
+
+    @Override
+    public synchronized Verdict reviewManifest(QueuedManifest queuedManifest, Instant dueBefore, boolean deleteUntagged,
+                                               boolean dryRun) {
+        ManifestKey key = new ManifestKey(queuedManifest.repository(), queuedManifest.digest());
+        Queued queued = state.gc.manifestQueue.get(key);
+        if (queued == null || queued.at().isAfter(dueBefore)) {
+            return Verdict.NOT_DUE;
+        }
+        StoredManifest manifest = state.manifests.get(key);
+        if (manifest == null) {
+            if (!dryRun) {
+                state.gc.manifestQueue.remove(key);
+            }
+            return Verdict.GONE;
+        }
+        boolean tagged = state.tags.entrySet().stream().anyMatch(t -> t.getKey().repository().equals(key.repository())
+                && t.getValue().digest().equals(key.digest()));
+        boolean subjectKept = manifest.subject() != null
+                && state.manifests.containsKey(new ManifestKey(key.repository(), manifest.subject()));
+        if (tagged || isChildOfAnother(key.repository(), key.digest()) || subjectKept) {
+            if (!dryRun) {
+                state.gc.manifestQueue.remove(key);
+            }
+            return Verdict.KEPT;
+        }
+        if (!deleteUntagged) {
+            return Verdict.NOT_DUE;
+        }
+        if (!dryRun) {
+            state.gc.manifestQueue.remove(key);
+            state.manifests.remove(key);
+            queueDeleted(key.repository(), manifest);
+        }
+        return Verdict.COLLECTED;
+    }
+
+    @Override
+    public synchronized List<Condemned> pendingDeletions(int limit) {
+        return state.gc.deletions.entrySet().stream().filter(e -> e.getValue().bytesDeletedAt() == null)
+                .sorted(Comparator.comparing((Map.Entry<Digest, Deletion> e) -> e.getValue().condemnedAt())
+                        .thenComparing(e -> e.getKey().toString()))
+                .limit(limit)
+                .map(e -> new Condemned(e.getKey(), e.getValue().size(), e.getValue().reason())).toList();
+    }
+
+    @Override
+    public synchronized boolean deleteContent(Digest digest, ContentDeleter deleter) throws IOException {
+        Deletion deletion = state.gc.deletions.get(digest);
+        if (deletion == null || deletion.bytesDeletedAt() != null) {
+            return false;
+        }
+        if (state.blobs.containsKey(digest)) {
+            state.gc.deletions.remove(digest);
+            return false;
+        }
+        deleter.delete(digest);
+        state.gc.deletions.put(digest, new Deletion(deletion.size(), deletion.reason(), deletion.condemnedAt(),
+                clock.instant()));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean guardRecreation(Digest digest) {
+        Deletion deletion = state.gc.deletions.get(digest);
+        return deletion != null && deletion.bytesDeletedAt() != null;
+    }
+
+    @Override
+    public synchronized List<Digest> unrecorded(List<Digest> digests) {
+        return digests.stream().filter(d -> !state.blobs.containsKey(d))
+                .filter(d -> !state.gc.deletions.containsKey(d) || state.gc.deletions.get(d).bytesDeletedAt() != null)
+                .sorted(Comparator.comparing(Digest::toString)).toList();
+    }
+
+    @Override
+    public synchronized List<Digest> noteOrphans(List<Digest> digests, Instant now, Instant firstSeenBefore) {
+        digests.forEach(d -> state.gc.orphans.merge(d, new Instant[] {now, now}, (old, fresh) -> new Instant[] {old[0], now}));
+        return digests.stream().filter(d -> !state.gc.orphans.get(d)[0].isAfter(firstSeenBefore))
+                .sorted(Comparator.comparing(Digest::toString)).toList();
+    }
+
+    @Override
+    public synchronized void forgetOrphansNotSeenSince(Instant before) {
+        state.gc.orphans.values().removeIf(seen -> seen[1].isBefore(before));
+    }
+
+    @Override
+    public synchronized boolean condemnOrphan(Digest digest, long size) {
+        state.gc.orphans.remove(digest);
+        if (state.blobs.containsKey(digest)) {
+            return false;
+        }
+        state.gc.deletions.put(digest, new Deletion(size, ORPHAN_REASON, clock.instant(), null));
+        return true;
+    }
+
+    @Override
+    public synchronized void pruneDeletions(Instant before) {
+        state.gc.deletions.values().removeIf(d -> d.bytesDeletedAt() != null && d.bytesDeletedAt().isBefore(before));
+    }
+
+    @Override
+    public synchronized QueueStatus queueStatus() {
+        Optional<Instant> oldest = Stream.concat(state.gc.blobQueue.values().stream(), state.gc.manifestQueue.values().stream())
+                .map(Queued::at).min(Comparator.naturalOrder());
+        return new QueueStatus(state.gc.blobQueue.size(), state.gc.manifestQueue.size(),
+                pendingDeletions(Integer.MAX_VALUE).size(), oldest);
+    }
+
+    @Override
+    public synchronized boolean tryLease(String holder, Instant now, Duration length) {
+        if (state.gc.leaseHolder != null && !state.gc.leaseHolder.equals(holder) && !state.gc.leaseUntil.isBefore(now)) {
+            return false;
+        }
+        state.gc.leaseHolder = holder;
+        state.gc.leaseUntil = now.plus(length);
+        return true;
+    }
+
+    @Override
+    public synchronized void releaseLease(String holder) {
+        if (holder.equals(state.gc.leaseHolder)) {
+            state.gc.leaseHolder = null;
+        }
+    }
+
+    @Override
+    public synchronized void recordRun(Run run) {
+        state.gc.runs.add(run);
+    }
+
+    @Override
+    public synchronized Optional<Run> lastRun() {
+        return state.gc.runs.isEmpty() ? Optional.empty() : Optional.of(state.gc.runs.getLast());
+    }
+
     private void requireRecorded(Digest digest) {
         if (!state.blobs.containsKey(digest)) {
             throw new IllegalStateException("Blob " + digest + " was never recorded");
@@ -516,6 +748,36 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
     private record ActivityKey(LocalDate day, EventAction action) {
     }
 
+    private record Queued(Instant at, String reason) {
+    }
+
+    private record Deletion(long size, String reason, Instant condemnedAt, Instant bytesDeletedAt) {
+    }
+
+    /** The garbage collector's tables. */
+    private static final class Gc {
+        final Map<Digest, Queued> blobQueue = new HashMap<>();
+        final Map<ManifestKey, Queued> manifestQueue = new HashMap<>();
+        final Map<Digest, Deletion> deletions = new HashMap<>();
+        /** first seen, last seen */
+        final Map<Digest, Instant[]> orphans = new HashMap<>();
+        final List<Run> runs = new ArrayList<>();
+        String leaseHolder;
+        Instant leaseUntil;
+
+        Gc copy() {
+            Gc copy = new Gc();
+            copy.blobQueue.putAll(blobQueue);
+            copy.manifestQueue.putAll(manifestQueue);
+            copy.deletions.putAll(deletions);
+            copy.orphans.putAll(orphans);
+            copy.runs.addAll(runs);
+            copy.leaseHolder = leaseHolder;
+            copy.leaseUntil = leaseUntil;
+            return copy;
+        }
+    }
+
     /** Collections of immutable values, so that a shallow copy is a snapshot. */
     private static final class State {
         final TreeSet<String> repositories;
@@ -527,6 +789,7 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
         final Map<UploadId, UploadSession> uploads;
         final Map<String, Instant> lastPush;
         final Map<ActivityKey, Long> activity;
+        Gc gc = new Gc();
 
         State() {
             this(new TreeSet<>(), new HashMap<>(), new HashSet<>(), new HashSet<>(), new LinkedHashMap<>(), new HashMap<>(),
@@ -549,9 +812,11 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
         }
 
         State copy() {
-            return new State(new TreeSet<>(repositories), new HashMap<>(blobs), new HashSet<>(missing), new HashSet<>(links),
+            State copy = new State(new TreeSet<>(repositories), new HashMap<>(blobs), new HashSet<>(missing), new HashSet<>(links),
                     new LinkedHashMap<>(manifests), new HashMap<>(tags), new HashMap<>(uploads),
                     new HashMap<>(lastPush), new HashMap<>(activity));
+            copy.gc = gc.copy();
+            return copy;
         }
     }
 }

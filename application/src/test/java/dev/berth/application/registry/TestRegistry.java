@@ -15,6 +15,8 @@ import dev.berth.application.fake.InMemoryMetadata;
 import dev.berth.application.fake.InMemoryUsers;
 import dev.berth.application.fake.MutableClock;
 import dev.berth.application.fake.RecordingOutbox;
+import dev.berth.application.gc.CollectGarbage;
+import dev.berth.application.gc.GarbageCollectionSettings;
 import dev.berth.domain.Digest;
 import dev.berth.domain.DigestAlgorithm;
 import dev.berth.domain.RepositoryName;
@@ -23,6 +25,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.OptionalLong;
+import java.util.function.BooleanSupplier;
 
 /** Every registry use case wired to in-memory ports and a fixed clock, as the composition root would. */
 final class TestRegistry {
@@ -72,7 +75,7 @@ final class TestRegistry {
     }
 
     CompleteBlobUpload complete(UploadWriter w) {
-        return new CompleteBlobUpload(w, blobs, metadata, metadata, events());
+        return new CompleteBlobUpload(w, blobs, metadata, metadata, events(), metadata);
     }
 
     RepositoryGuard guard() {
@@ -138,6 +141,10 @@ final class TestRegistry {
 
     ShowRegistryStatistics showStatistics() {
         return new ShowRegistryStatistics(metadata, activity);
+    }
+
+    CollectGarbage collectGarbage(GarbageCollectionSettings settings, BooleanSupplier readOnly) {
+        return new CollectGarbage(metadata, blobs, users, settings, readOnly, clock, "node-1", run -> { });
     }
 
     /** Uploads {@code content} in one go and returns its digest. */

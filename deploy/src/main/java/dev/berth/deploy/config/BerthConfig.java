@@ -17,7 +17,7 @@ import java.util.Set;
 public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress http, Path dataDirectory,
                           Storage storage, Database database, int maxPageSize, Auth auth, List<String> warnings, Tls tls,
                           Notifications notifications, Observability observability, Audit audit,
-                          Lifecycle lifecycle, PublicUrls publicUrls) {
+                          Lifecycle lifecycle, PublicUrls publicUrls, Gc gc) {
 
     public BerthConfig {
         warnings = List.copyOf(warnings);
@@ -44,6 +44,19 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
         public PublicUrls {
             trustedProxies = List.copyOf(trustedProxies);
         }
+    }
+
+    /**
+     * Online garbage collection ({@code gc.*}; deploy/docs/garbage-collection.md).
+     *
+     * @param enabled        {@code gc.enabled}: whether the background worker runs
+     * @param interval       {@code gc.interval}: pause between the end of a run and the next
+     * @param reviewAfter    {@code gc.reviewafter}: how long queued content waits before review (may be 0s)
+     * @param deleteUntagged {@code gc.deleteuntagged}: delete manifests no tag and no index references
+     * @param orphanGrace    {@code gc.orphangrace}: how long content without a blob row stays before it goes
+     */
+    public record Gc(boolean enabled, Duration interval, Duration reviewAfter, boolean deleteUntagged,
+                     Duration orphanGrace) {
     }
 
     /** Where configuration came from, for the start-up log. */

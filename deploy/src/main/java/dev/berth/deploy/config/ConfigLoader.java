@@ -97,6 +97,7 @@ public final class ConfigLoader {
                 raw.parsed("shutdown.timeout", Duration.ofSeconds(30), "seconds, or a duration such as 90s or 5m",
                         ConfigLoader::seconds, false));
         BerthConfig.PublicUrls publicUrls = publicUrls(raw);
+        BerthConfig.Gc gc = gc(raw);
 
         if (!raw.problems().isEmpty()) {
             throw new ConfigException(raw.problems());
@@ -110,7 +111,7 @@ public final class ConfigLoader {
             warnings.add(name + ": environment variable matches no configuration key; ignored");
         }
         return new BerthConfig(file, logLevel, http, dataDirectory, storage, database, maxPageSize, auth, warnings, tls,
-                notifications, observability, audit, lifecycle, publicUrls);
+                notifications, observability, audit, lifecycle, publicUrls, gc);
     }
 
     /** Whole seconds ({@code 180}) or a Go duration ({@code 3m}); null when neither or not positive. */
@@ -120,6 +121,22 @@ public final class ConfigLoader {
             return seconds > 0 ? Duration.ofSeconds(seconds) : null;
         }
         return DurationText.parse(text);
+    }
+
+    private static final String DURATION = "a duration such as 30s, 15m or 24h";
+
+    /** gc.*: defaults as GitLab's online collector (a day's delay) and Distribution's (untagged manifests stay). */
+    private static BerthConfig.Gc gc(RawConfig raw) {
+        return new BerthConfig.Gc(raw.bool("gc.enabled", true),
+                raw.parsed("gc.interval", Duration.ofMinutes(5), DURATION, DurationText::parse, false),
+                raw.parsed("gc.reviewafter", Duration.ofHours(24), DURATION + ", or 0s", ConfigLoader::delay, false),
+                raw.bool("gc.deleteuntagged", false),
+                raw.parsed("gc.orphangrace", Duration.ofHours(1), DURATION + ", or 0s", ConfigLoader::delay, false));
+    }
+
+    /** A Go duration, or zero. */
+    private static Duration delay(String text) {
+        return text.trim().matches("0+(\\.0+)?(ns|us|µs|ms|s|m|h)?") ? Duration.ZERO : DurationText.parse(text);
     }
 
     /** auth.* sections: Distribution's providers and Berth's own settings. */

@@ -40,11 +40,14 @@ public final class BerthLauncher {
      * re-hash too; either followed by ",repair" to repair what it finds.
      */
     public static final String CHECK_COMMAND_PROPERTY = "berth.command.check";
+    /** Tells the application to collect garbage once and exit: "run" or "dry-run", then ",delete-untagged" if asked. */
+    public static final String GC_COMMAND_PROPERTY = "berth.command.gc";
     static final String USAGE = """
             Usage: java -jar berth.jar [--config FILE]
                    java -jar berth.jar serve FILE
                    java -jar berth.jar users import-htpasswd HTPASSWD [--config FILE]
                    java -jar berth.jar check [--verify] [--repair] [--config FILE]
+                   java -jar berth.jar gc [--dry-run] [--delete-untagged] [--config FILE]
 
             Starts the Berth container image registry. Without a file it listens on :5000 and keeps
             everything (blobs, embedded PostgreSQL) under ./berth-data. Environment variables
@@ -60,6 +63,13 @@ public final class BerthLauncher {
             nothing, unless --repair: lost or wrong content is then marked missing (wrong bytes
             removed), so that clients push it again. Exit status 0: consistent, 1: problems found
             (each named), 2: could not check.
+
+            gc runs one garbage collection now: it reviews the queued blobs and manifests due after
+            gc.reviewafter (set REGISTRY_GC_REVIEWAFTER=0s to review everything queued), deletes what
+            nothing references, sweeps orphans older than gc.orphangrace, and prints the counts and
+            bytes freed (--dry-run: what it would free, deleting nothing; --delete-untagged: also
+            manifests no tag and no index references). Exit status 0: done, 1: some content could not
+            be deleted (the next run retries), 2: could not run.
             """;
 
     private BerthLauncher() {
@@ -69,6 +79,7 @@ public final class BerthLauncher {
         String configArgument;
         Path importFile = null;
         String check = null;
+        String gc = null;
         try {
             if (args.length > 0 && args[0].equals("users")) {
                 importFile = importFile(args);
@@ -78,6 +89,12 @@ public final class BerthLauncher {
                 boolean verify = rest.remove("--verify");
                 boolean repair = rest.remove("--repair");
                 check = (verify ? "verify" : "sizes") + (repair ? ",repair" : "");
+                args = rest.toArray(String[]::new);
+            } else if (args.length > 0 && args[0].equals("gc")) {
+                List<String> rest = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
+                boolean dryRun = rest.remove("--dry-run");
+                boolean untagged = rest.remove("--delete-untagged");
+                gc = (dryRun ? "dry-run" : "run") + (untagged ? ",delete-untagged" : "");
                 args = rest.toArray(String[]::new);
             }
             configArgument = configArgument(args);
@@ -104,10 +121,12 @@ public final class BerthLauncher {
         System.setProperty("berth.launcher", "true");
         LifecycleWatchdog.arm(config.lifecycle().startupTimeout(), config.lifecycle().shutdownTimeout());
         config.warnings().forEach(w -> System.err.println("berth: warning: configuration: " + w));
-        if (importFile != null || check != null) {
+        if (importFile != null || check != null || gc != null) {
             // a command boots Berth on a private loopback port: a running Berth keeps its own
             if (importFile != null) {
                 System.setProperty(IMPORT_COMMAND_PROPERTY, importFile.toString());
+            } else if (gc != null) {
+                System.setProperty(GC_COMMAND_PROPERTY, gc);
             } else {
                 System.setProperty(CHECK_COMMAND_PROPERTY, check);
             }

@@ -6,6 +6,7 @@ import dev.berth.adapters.db.JpaTransactions;
 import dev.berth.adapters.db.MetadataDatabase;
 import dev.berth.adapters.db.PostgresActivityStore;
 import dev.berth.adapters.db.PostgresAuditLog;
+import dev.berth.adapters.db.PostgresGarbageCollectionStore;
 import dev.berth.adapters.db.PostgresBlobLinkStore;
 import dev.berth.adapters.db.PostgresDatabaseStatus;
 import dev.berth.adapters.db.PostgresLoginFailures;
@@ -33,7 +34,10 @@ import dev.berth.application.access.Administration;
 import dev.berth.application.access.AuditRetention;
 import dev.berth.application.access.PruneAuditLog;
 import dev.berth.application.access.PruneLoginFailures;
+import dev.berth.application.gc.CollectGarbage;
+import dev.berth.application.gc.GarbageCollectionSettings;
 import dev.berth.application.port.AuditLog;
+import dev.berth.application.port.GarbageCollectionStore;
 import dev.berth.adapters.http.tls.BouncyCastleCertificateIssuer;
 import dev.berth.adapters.http.tls.BouncyCastlePemCodec;
 import dev.berth.adapters.http.tls.FileCertificateStore;
@@ -144,6 +148,9 @@ public class BerthRuntime {
     private ScheduledExecutorService activityFlush;
     private ScheduledStorageStatus storageStatus;
     private Housekeeping housekeeping;
+    private GarbageCollectionWorker garbageCollection;
+    /** This node's name in the garbage collector's lease. */
+    private String gcNode;
     static final Duration ACTIVITY_FLUSH = Duration.ofSeconds(10);
     /** Held: a logger nobody references may be collected, and its level with it. */
     private static final Logger ACCESS_LOG = Logger.getLogger(ObservabilityFilter.ACCESS_LOGGER);
@@ -205,6 +212,12 @@ public class BerthRuntime {
         startCountingActivity();
         housekeeping = new Housekeeping(storageStatus, new PruneLoginFailures(loginFailures(), accessSettings(), clock),
                 new PruneAuditLog(auditLog(), auditRetention(), clock));
+        gcNode = hostName() + "/" + UUID.randomUUID();
+        GarbageCollectionWorker.registerGauges(metrics, garbageCollectionStore(), clock);
+        if (config.gc().enabled() && !GarbageCollectionCommand.asked()) {
+            garbageCollection = GarbageCollectionWorker.every(config.gc().interval(), collectGarbage(),
+                    config.gc().deleteUntagged());
+        }
 
         DatabaseStatus.DatabaseReport db = new PostgresDatabaseStatus(database).report();
         String summary = String.format("""
@@ -242,6 +255,7 @@ public class BerthRuntime {
         }
         Access.runCommand(config, database, passwordHasher, clock);
         CheckCommand.runIfAsked(database, blobStore);
+        GarbageCollectionCommand.runIfAsked(collectGarbage(), garbageCollectionStore(), config.gc());
         warnDailyAboutCertificateExpiry();
         if (!launched) {
             System.setProperty(READY_PROPERTY, "true");
@@ -448,6 +462,10 @@ public class BerthRuntime {
 
     @PreDestroy
     void stop() {
+        if (garbageCollection != null) {
+            garbageCollection.close();
+            garbageCollection = null;
+        }
         if (housekeeping != null) {
             housekeeping.close();
             housekeeping = null;
@@ -536,6 +554,24 @@ public class BerthRuntime {
     @ApplicationScoped
     RepositoryCatalog repositoryCatalog() {
         return new PostgresRepositoryCatalog(database);
+    }
+
+    @Produces
+    @ApplicationScoped
+    GarbageCollectionStore garbageCollectionStore() {
+        return new PostgresGarbageCollectionStore(database);
+    }
+
+    /**
+     * Nothing is deleted while the registry is read-only: {@code storage.maintenance.readonly} is not
+     * read by this version yet, so the supplier answers false until read-only mode is connected here.
+     */
+    @Produces
+    CollectGarbage collectGarbage() {
+        BerthConfig.Gc gc = config.gc();
+        return new CollectGarbage(garbageCollectionStore(), new MeteredBlobStore(blobStore, metrics), auditLog(),
+                new GarbageCollectionSettings(gc.enabled(), gc.interval(), gc.reviewAfter(), gc.deleteUntagged(),
+                        gc.orphanGrace()), () -> false, clock, gcNode, run -> GarbageCollectionWorker.count(metrics, run));
     }
 
     @Produces

@@ -17,6 +17,7 @@ import dev.berth.application.browse.ShowRegistryStatistics;
 import dev.berth.application.gc.CollectGarbage;
 import dev.berth.application.gc.ShowGarbageCollection;
 import dev.berth.application.port.GarbageCollectionStore.Run;
+import dev.berth.application.maintenance.MaintenanceMode;
 import dev.berth.application.system.DatabaseStatus;
 import dev.berth.application.system.DescribeSystem;
 import dev.berth.application.system.SystemOverview;
@@ -37,7 +38,7 @@ public class DashboardView extends VerticalLayout {
     @Inject
     public DashboardView(DescribeSystem describeSystem, ShowRegistryStatistics statistics, BrowseRepositories browse,
                          ShowGarbageCollection showGarbageCollection, CollectGarbage collectGarbage,
-                         AdminSession session) {
+                         AdminSession session, MaintenanceMode mode) {
         Caller caller = session.caller();
         SystemOverview overview = describeSystem.describe();
         add(new H1("Berth " + overview.version()));
@@ -64,7 +65,9 @@ public class DashboardView extends VerticalLayout {
         add(section("Storage",
                 row("Driver", storage.driver(), "storage-driver"),
                 row("Location", storage.location(), "storage-location"),
-                row("Writable", storage.writable() ? "yes" : "no — " + storage.problem(), "storage-writable")));
+                row("Writable", storage.writable() ? "yes" : "no — " + storage.problem(), "storage-writable"),
+                row("Read-only mode", mode.readOnly() ? "on: pushes and deletions are refused" : "off",
+                        "storage-read-only")));
         add(section("Database",
                 row("Mode", database.mode(), "database-mode"),
                 row("Location", database.location(), "database-location"),

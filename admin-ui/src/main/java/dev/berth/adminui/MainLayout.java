@@ -45,6 +45,7 @@ public class MainLayout extends AppLayout {
             nav.addItem(new SideNavItem("Audit log", "audit", VaadinIcon.LIST.create()));
             nav.addItem(new SideNavItem("Certificates", "certificates", VaadinIcon.LOCK.create()));
             nav.addItem(new SideNavItem("Notifications", "notifications", VaadinIcon.BELL.create()));
+            nav.addItem(new SideNavItem("Maintenance", "maintenance", VaadinIcon.WRENCH.create()));
         }
         addToDrawer(nav);
     }

@@ -6,6 +6,7 @@ import dev.berth.domain.RepositoryName;
 import dev.berth.domain.UploadId;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** Upload sessions in the {@code upload_session} table. */
@@ -66,5 +67,35 @@ public final class PostgresUploadSessionStore implements UploadSessionStore {
         return jpa.transaction(em -> em.createQuery("DELETE FROM UploadSessionEntity u WHERE u.id = :id")
                 .setParameter("id", id.value())
                 .executeUpdate() > 0);
+    }
+
+    @Override
+    public List<UploadSession> updatedBefore(Instant cutoff, Optional<UploadId> after, int limit) {
+        return jpa.transaction(em -> em.createQuery("""
+                        SELECT u FROM UploadSessionEntity u JOIN FETCH u.repository
+                        WHERE u.updatedAt < :cutoff AND (:after IS NULL OR u.id > :after) ORDER BY u.id""",
+                        UploadSessionEntity.class)
+                .setParameter("cutoff", cutoff)
+                .setParameter("after", after.map(UploadId::value).orElse(null))
+                .setMaxResults(limit)
+                .getResultStream()
+                .map(UploadSessionEntity::toSession)
+                .toList());
+    }
+
+    @Override
+    public boolean deleteIfUpdatedBefore(UploadId id, Instant cutoff) {
+        return jpa.transaction(em -> em.createQuery(
+                        "DELETE FROM UploadSessionEntity u WHERE u.id = :id AND u.updatedAt < :cutoff")
+                .setParameter("id", id.value())
+                .setParameter("cutoff", cutoff)
+                .executeUpdate() > 0);
+    }
+
+    @Override
+    public boolean exists(UploadId id) {
+        return jpa.transaction(em -> !em.createQuery("SELECT 1 FROM UploadSessionEntity u WHERE u.id = :id")
+                .setParameter("id", id.value())
+                .getResultList().isEmpty());
     }
 }

@@ -4,6 +4,9 @@ import dev.berth.application.event.ActivityCounter;
 import dev.berth.application.event.EventSource;
 import dev.berth.application.event.RegistryEvents;
 import dev.berth.application.fake.InMemoryBlobs;
+import dev.berth.application.fake.InMemoryMaintenance;
+import dev.berth.application.maintenance.MaintenanceMode;
+import dev.berth.application.maintenance.MaintenanceSettings;
 import dev.berth.application.fake.InMemoryMetadata;
 import dev.berth.application.fake.RecordingOutbox;
 import dev.berth.application.registry.DeleteBlob;
@@ -60,7 +63,8 @@ class BlobRequestsTest {
                 new EventSource("node-1:5000", "instance-1"), Clock.systemUTC(),
                 new ActivityCounter(metadata, Clock.systemUTC()));
         return new BlobRequests(new GetBlob(metadata, blobs, guard, settings, events),
-                new DeleteBlob(metadata, guard, metadata, events));
+                new DeleteBlob(metadata, guard, metadata, events,
+                        new MaintenanceMode(new InMemoryMaintenance(), MaintenanceSettings.DEFAULTS)));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.berth.application.browse;
 
+import dev.berth.application.maintenance.ImmutableTags;
+import dev.berth.application.maintenance.MaintenanceMode;
 import dev.berth.application.access.RecordActivity;
 import dev.berth.application.event.RegistryEvents;
 import dev.berth.application.port.RepositoryCatalog;
@@ -31,10 +33,15 @@ public class DeleteImages {
     private final Transactions transactions;
     private final RegistryEvents events;
     private final RecordActivity audit;
+    private final MaintenanceMode mode;
+    private final ImmutableTags immutable;
 
     @Inject
     public DeleteImages(DeleteManifest deleteManifest, RepositoryCatalog catalog, RepositoryGuard guard,
-                        Transactions transactions, RegistryEvents events, RecordActivity audit) {
+                        Transactions transactions, RegistryEvents events, RecordActivity audit, MaintenanceMode mode,
+                        ImmutableTags immutable) {
+        this.mode = mode;
+        this.immutable = immutable;
         this.deleteManifest = deleteManifest;
         this.catalog = catalog;
         this.guard = guard;
@@ -76,7 +83,9 @@ public class DeleteImages {
     public void repository(Caller caller, String address, RepositoryName repository) {
         BrowseAccess.require(caller, Action.DELETE, repository);
         guard.requireDeletesEnabled();
+        mode.requireWritable();
         transactions.run(() -> {
+            immutable.requireDeletable(repository);
             List<Digest> deleted = catalog.delete(repository)
                     .orElseThrow(() -> new NameUnknownException(repository.toString()));
             deleted.forEach(digest -> events.manifestDeleted(repository, digest));

@@ -4,6 +4,7 @@ import dev.berth.domain.RepositoryName;
 import dev.berth.domain.UploadId;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** Port: upload sessions in the metadata store. */
@@ -26,4 +27,13 @@ public interface UploadSessionStore {
 
     /** @return whether the session existed */
     boolean delete(UploadId id);
+
+    /** Sessions last moved before {@code cutoff}, by id after {@code after}, at most {@code limit}: abandoned ones. */
+    List<UploadSession> updatedBefore(Instant cutoff, Optional<UploadId> after, int limit);
+
+    /** Deletes the session only if it has not moved since {@code cutoff}. @return whether it did */
+    boolean deleteIfUpdatedBefore(UploadId id, Instant cutoff);
+
+    /** Whether a session with this id exists, in any repository. */
+    boolean exists(UploadId id);
 }

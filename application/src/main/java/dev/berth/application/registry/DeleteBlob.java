@@ -1,5 +1,6 @@
 package dev.berth.application.registry;
 
+import dev.berth.application.maintenance.MaintenanceMode;
 import dev.berth.application.event.RegistryEvents;
 import dev.berth.application.port.BlobLinkStore;
 import dev.berth.application.port.Transactions;
@@ -20,9 +21,12 @@ public class DeleteBlob {
     private final RepositoryGuard guard;
     private final Transactions transactions;
     private final RegistryEvents events;
+    private final MaintenanceMode mode;
 
     @Inject
-    public DeleteBlob(BlobLinkStore links, RepositoryGuard guard, Transactions transactions, RegistryEvents events) {
+    public DeleteBlob(BlobLinkStore links, RepositoryGuard guard, Transactions transactions, RegistryEvents events,
+                      MaintenanceMode mode) {
+        this.mode = mode;
         this.links = links;
         this.guard = guard;
         this.transactions = transactions;
@@ -31,6 +35,7 @@ public class DeleteBlob {
 
     public void delete(RepositoryName repository, Digest digest) {
         guard.requireDeletesEnabled();
+        mode.requireWritable();
         boolean unlinked = transactions.inTransaction(() -> {
             boolean removed = links.unlink(repository, digest);
             if (removed) {

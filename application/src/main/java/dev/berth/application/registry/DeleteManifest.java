@@ -1,5 +1,7 @@
 package dev.berth.application.registry;
 
+import dev.berth.application.maintenance.ImmutableTags;
+import dev.berth.application.maintenance.MaintenanceMode;
 import dev.berth.application.event.RegistryEvents;
 import dev.berth.application.port.ManifestStore;
 import dev.berth.application.port.TagStore;
@@ -26,10 +28,14 @@ public class DeleteManifest {
     private final RepositoryGuard guard;
     private final Transactions transactions;
     private final RegistryEvents events;
+    private final MaintenanceMode mode;
+    private final ImmutableTags immutable;
 
     @Inject
     public DeleteManifest(ManifestStore manifests, TagStore tags, RepositoryGuard guard, Transactions transactions,
-                          RegistryEvents events) {
+                          RegistryEvents events, MaintenanceMode mode, ImmutableTags immutable) {
+        this.mode = mode;
+        this.immutable = immutable;
         this.manifests = manifests;
         this.tags = tags;
         this.guard = guard;
@@ -39,8 +45,10 @@ public class DeleteManifest {
 
     public void delete(RepositoryName repository, Reference reference) {
         guard.requireDeletesEnabled();
+        mode.requireWritable();
         boolean deleted = transactions.inTransaction(() -> switch (reference) {
             case Tag tag -> {
+                immutable.requireDeletable(repository, tag);
                 boolean untagged = tags.untag(repository, tag);
                 if (untagged) {
                     events.tagDeleted(repository, tag);
@@ -52,6 +60,7 @@ public class DeleteManifest {
                     // an index would point at nothing: its platform images go after it, not before
                     throw new UnsupportedException("an index in this repository lists " + digest + "; delete the index first");
                 }
+                immutable.requireDeletable(repository, digest);
                 boolean removed = manifests.delete(repository, digest);
                 if (removed) {
                     events.manifestDeleted(repository, digest);

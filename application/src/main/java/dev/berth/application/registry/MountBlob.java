@@ -1,5 +1,6 @@
 package dev.berth.application.registry;
 
+import dev.berth.application.maintenance.MaintenanceMode;
 import dev.berth.application.event.RegistryEvents;
 import dev.berth.application.port.BlobLinkStore;
 import dev.berth.application.port.Transactions;
@@ -21,9 +22,11 @@ public class MountBlob {
     private final BlobLinkStore links;
     private final Transactions transactions;
     private final RegistryEvents events;
+    private final MaintenanceMode mode;
 
     @Inject
-    public MountBlob(BlobLinkStore links, Transactions transactions, RegistryEvents events) {
+    public MountBlob(BlobLinkStore links, Transactions transactions, RegistryEvents events, MaintenanceMode mode) {
+        this.mode = mode;
         this.links = links;
         this.transactions = transactions;
         this.events = events;
@@ -35,6 +38,7 @@ public class MountBlob {
      * @return the mounted blob's size
      */
     public OptionalLong mount(RepositoryName repository, Digest digest, Optional<RepositoryName> from) {
+        mode.requireWritable();
         OptionalLong size = from.isPresent() ? links.linkedSize(from.get(), digest) : links.blobSize(digest);
         if (size.isPresent()) {
             transactions.run(() -> {

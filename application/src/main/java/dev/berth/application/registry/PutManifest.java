@@ -1,5 +1,7 @@
 package dev.berth.application.registry;
 
+import dev.berth.application.maintenance.ImmutableTags;
+import dev.berth.application.maintenance.MaintenanceMode;
 import dev.berth.application.event.RegistryEvents;
 import dev.berth.application.port.BlobLinkStore;
 import dev.berth.application.port.ManifestStore;
@@ -44,10 +46,15 @@ public class PutManifest {
     private final RegistrySettings settings;
     private final Clock clock;
     private final RegistryEvents events;
+    private final MaintenanceMode mode;
+    private final ImmutableTags immutable;
 
     @Inject
     public PutManifest(RepositoryCatalog catalog, ManifestStore manifests, TagStore tags, BlobLinkStore links,
-                       Transactions transactions, RegistrySettings settings, Clock clock, RegistryEvents events) {
+                       Transactions transactions, RegistrySettings settings, Clock clock, RegistryEvents events,
+                       MaintenanceMode mode, ImmutableTags immutable) {
+        this.mode = mode;
+        this.immutable = immutable;
         this.catalog = catalog;
         this.manifests = manifests;
         this.tags = tags;
@@ -59,6 +66,7 @@ public class PutManifest {
     }
 
     public PushedManifest put(RepositoryName repository, Reference reference, MediaType contentType, byte[] payload) {
+        mode.requireWritable();
         if (payload.length > settings.maxManifestBytes()) {
             throw new ManifestInvalidException("manifest larger than " + settings.maxManifestBytes() + " bytes");
         }
@@ -73,6 +81,10 @@ public class PutManifest {
                 parsed.subject() == null ? null : parsed.subject().digest(), parsed.annotations(),
                 digests(storedBlobs(repository, parsed)), digests(parsed.referencedManifests()), clock.instant());
         transactions.run(() -> {
+            if (reference instanceof Tag tag) {
+                // inside the transaction: the tag's current digest is the one it would move from
+                immutable.requireMovable(repository, tag, digest);
+            }
             catalog.ensure(repository);
             manifests.put(repository, stored);
             if (reference instanceof Tag tag) {

@@ -1,5 +1,6 @@
 package dev.berth.application.registry;
 
+import dev.berth.application.maintenance.MaintenanceMode;
 import dev.berth.application.port.RepositoryCatalog;
 import dev.berth.application.port.Transactions;
 import dev.berth.application.port.UploadSession;
@@ -30,9 +31,12 @@ public class StartBlobUpload {
     private final UploadSessionStore sessions;
     private final Transactions transactions;
     private final Clock clock;
+    private final MaintenanceMode mode;
 
     @Inject
-    public StartBlobUpload(RepositoryCatalog catalog, UploadSessionStore sessions, Transactions transactions, Clock clock) {
+    public StartBlobUpload(RepositoryCatalog catalog, UploadSessionStore sessions, Transactions transactions, Clock clock,
+                           MaintenanceMode mode) {
+        this.mode = mode;
         this.catalog = catalog;
         this.sessions = sessions;
         this.transactions = transactions;
@@ -44,6 +48,7 @@ public class StartBlobUpload {
      * @throws TooManyRequestsException when the user has {@link #MAX_ACTIVE_PER_USER} uploads in progress
      */
     public UploadSession start(RepositoryName repository, String user) {
+        mode.requireWritable();
         Instant now = clock.instant();
         if (!user.isEmpty() && sessions.countActive(user, now.minus(ACTIVE)) >= MAX_ACTIVE_PER_USER) {
             throw new TooManyRequestsException("'" + user + "' has " + MAX_ACTIVE_PER_USER

@@ -1,5 +1,6 @@
 package dev.berth.application.registry;
 
+import dev.berth.application.maintenance.MaintenanceMode;
 import dev.berth.application.port.BlobStore;
 import dev.berth.application.port.StorageFullException;
 import dev.berth.application.port.UploadSession;
@@ -40,10 +41,12 @@ public class UploadWriter {
     private final UploadHashStates hashStates;
     private final UploadLocks locks;
     private final Clock clock;
+    private final MaintenanceMode mode;
 
     @Inject
     public UploadWriter(UploadSessionStore sessions, BlobStore blobs, UploadHashStates hashStates, UploadLocks locks,
-                        Clock clock) {
+                        Clock clock, MaintenanceMode mode) {
+        this.mode = mode;
         this.sessions = sessions;
         this.blobs = blobs;
         this.hashStates = hashStates;
@@ -51,8 +54,13 @@ public class UploadWriter {
         this.clock = clock;
     }
 
-    /** Runs {@code work} as the upload's only writer; the session is read inside, never before. */
+    /**
+     * Runs {@code work} as the upload's only writer; the session is read inside, never before.
+     *
+     * @throws dev.berth.domain.error.UnsupportedException in read-only mode
+     */
     <T> T exclusively(UploadId upload, Supplier<T> work) {
+        mode.requireWritable();
         return locks.exclusively(upload, work);
     }
 

@@ -1,7 +1,9 @@
 package dev.berth.application.system;
 
+import dev.berth.application.maintenance.MaintenanceMode;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,11 +25,17 @@ public class CheckHealth {
 
     private final StorageStatus storage;
     private final DatabaseStatus database;
+    private final Provider<MaintenanceMode> mode;
 
+    /**
+     * @param mode looked up at each check: the health checks are made while the application deploys,
+     *             before the configuration that the maintenance mode reads is loaded
+     */
     @Inject
-    public CheckHealth(StorageStatus storage, DatabaseStatus database) {
+    public CheckHealth(StorageStatus storage, DatabaseStatus database, Provider<MaintenanceMode> mode) {
         this.storage = storage;
         this.database = database;
+        this.mode = mode;
     }
 
     public HealthReport check() {
@@ -52,10 +60,21 @@ public class CheckHealth {
         StorageStatus.StorageReport st = storage.report();
         Map<String, String> details = new LinkedHashMap<>();
         details.put("driver", st.driver());
+        // healthy either way: a read-only registry serves pulls, and load balancers must keep sending them
+        details.put("readOnly", readOnly());
         if (!st.writable()) {
             details.put("problem", STORAGE_DOWN);
         }
         return new HealthReport.Check("storage", st.writable(), details, Optional.ofNullable(st.problem()));
+    }
+
+    private String readOnly() {
+        try {
+            return String.valueOf(mode.get().readOnly());
+        } catch (RuntimeException e) {
+            // the database check says why
+            return "unknown";
+        }
     }
 
     private static void putIfPresent(Map<String, String> map, String key, String value) {

@@ -44,6 +44,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -620,6 +621,33 @@ public abstract class MetadataStoreContract {
             UploadSession second = first.advancedTo(200, T0.plusSeconds(3));
             assertThat(uploads.advance(second, 100)).isTrue();
             assertThat(uploads.find(APP, session.id())).hasValue(second);
+        }
+
+        @Test
+        void sessionsLastMovedBeforeACutoffArePagedByIdAndDeletedOnlyIfStillUntouched() {
+            List<UploadSession> old = IntStream.range(0, 5)
+                    .mapToObj(i -> new UploadSession(UploadId.random(), i % 2 == 0 ? APP : OTHER, "", i, T0, T0.plusSeconds(i)))
+                    .toList();
+            old.forEach(uploads::create);
+            UploadSession fresh = new UploadSession(UploadId.random(), APP, "", 0, T0, T0.plusSeconds(100));
+            uploads.create(fresh);
+            Instant cutoff = T0.plusSeconds(50);
+
+            List<UploadSession> first = uploads.updatedBefore(cutoff, Optional.empty(), 3);
+            List<UploadSession> rest = uploads.updatedBefore(cutoff, Optional.of(first.getLast().id()), 3);
+            assertThat(first).hasSize(3);
+            assertThat(Stream.concat(first.stream(), rest.stream()).toList())
+                    .as("every old session once, none fresh").containsExactlyInAnyOrderElementsOf(old);
+
+            UploadSession moved = old.getFirst().advancedTo(10, T0.plusSeconds(60));
+            assertThat(uploads.advance(moved, 0)).isTrue();
+            assertThat(uploads.deleteIfUpdatedBefore(moved.id(), cutoff)).as("moved since the listing").isFalse();
+            assertThat(uploads.deleteIfUpdatedBefore(old.get(1).id(), cutoff)).isTrue();
+            assertThat(uploads.deleteIfUpdatedBefore(old.get(1).id(), cutoff)).isFalse();
+            assertThat(uploads.exists(moved.id())).isTrue();
+            assertThat(uploads.exists(old.get(1).id())).isFalse();
+            assertThat(uploads.exists(fresh.id())).as("in any repository").isTrue();
+            assertThat(uploads.exists(UploadId.random())).isFalse();
         }
 
         @Test

@@ -12,7 +12,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import java.nio.file.NoSuchFileException;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,18 @@ public final class InMemoryBlobs implements BlobStore {
 
     private final Map<UploadId, byte[]> uploads = new ConcurrentHashMap<>();
     private final Map<Digest, byte[]> content = new ConcurrentHashMap<>();
+    private final Map<UploadId, Instant> lastWrites = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    /** Uploads' last writes are the epoch. */
+    public InMemoryBlobs() {
+        this(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
+    }
+
+    /** @param clock when uploads are written, as {@link #listUploads()} reports it */
+    public InMemoryBlobs(Clock clock) {
+        this.clock = clock;
+    }
 
     @Override
     public String driverName() {
@@ -51,6 +65,7 @@ public final class InMemoryBlobs implements BlobStore {
         byte[] next = Arrays.copyOf(current, (int) offset + added.length);
         System.arraycopy(added, 0, next, (int) offset, added.length);
         uploads.put(upload, next);
+        lastWrites.put(upload, clock.instant());
         return next.length;
     }
 
@@ -105,7 +120,8 @@ public final class InMemoryBlobs implements BlobStore {
     @Override
     public Stream<StoredUpload> listUploads() {
         return uploads.entrySet().stream()
-                .map(e -> new StoredUpload(e.getKey(), e.getValue().length, Instant.EPOCH)).toList().stream();
+                .map(e -> new StoredUpload(e.getKey(), e.getValue().length,
+                        lastWrites.getOrDefault(e.getKey(), Instant.EPOCH))).toList().stream();
     }
 
     private final AtomicInteger uploadReads = new AtomicInteger();

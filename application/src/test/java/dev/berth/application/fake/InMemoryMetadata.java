@@ -511,6 +511,27 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
         return state.uploads.remove(id) != null;
     }
 
+    /** By the id's text: the order of PostgreSQL's uuid type. */
+    @Override
+    public synchronized List<UploadSession> updatedBefore(Instant cutoff, Optional<UploadId> after, int limit) {
+        return state.uploads.values().stream()
+                .filter(s -> s.updatedAt().isBefore(cutoff))
+                .filter(s -> after.isEmpty() || s.id().toString().compareTo(after.get().toString()) > 0)
+                .sorted(Comparator.comparing(s -> s.id().toString()))
+                .limit(limit).toList();
+    }
+
+    @Override
+    public synchronized boolean deleteIfUpdatedBefore(UploadId id, Instant cutoff) {
+        UploadSession current = state.uploads.get(id);
+        return current != null && current.updatedAt().isBefore(cutoff) && state.uploads.remove(id) != null;
+    }
+
+    @Override
+    public synchronized boolean exists(UploadId id) {
+        return state.uploads.containsKey(id);
+    }
+
     // --- ActivityStore
 
     @Override

@@ -209,9 +209,9 @@ class BlobUseCasesTest {
         UploadSession session = registry.start().start(repo, "");
         // two nodes: each its own lock and hash states, one metadata store and one blob store
         UploadWriter nodeA = new UploadWriter(registry.metadata, registry.blobs, new UploadHashStates(),
-                new UploadLocks(), registry.clock);
+                new UploadLocks(), registry.clock, registry.mode());
         UploadWriter nodeB = new UploadWriter(registry.metadata, registry.blobs, new UploadHashStates(),
-                new UploadLocks(), registry.clock);
+                new UploadLocks(), registry.clock, registry.mode());
         // B reads the session at offset 0 and streams "xyz"; while it streams, A writes "abc" at 0 and advances
         InputStream slowB = new ByteArrayInputStream(bytes("xyz")) {
             private boolean first = true;

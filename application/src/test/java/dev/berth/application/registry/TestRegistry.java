@@ -11,6 +11,10 @@ import dev.berth.application.event.ActivityCounter;
 import dev.berth.application.event.EventSource;
 import dev.berth.application.event.RegistryEvents;
 import dev.berth.application.fake.InMemoryBlobs;
+import dev.berth.application.fake.InMemoryMaintenance;
+import dev.berth.application.maintenance.ImmutableTags;
+import dev.berth.application.maintenance.MaintenanceMode;
+import dev.berth.application.maintenance.MaintenanceSettings;
 import dev.berth.application.fake.InMemoryMetadata;
 import dev.berth.application.fake.InMemoryUsers;
 import dev.berth.application.fake.MutableClock;
@@ -33,7 +37,9 @@ final class TestRegistry {
     /** Stands still unless a test moves it. */
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
     final InMemoryMetadata metadata = new InMemoryMetadata(clock);
-    final InMemoryBlobs blobs = new InMemoryBlobs();
+    final InMemoryBlobs blobs = new InMemoryBlobs(clock);
+    /** Read-only switch, immutable tag rules and scheduled runs. */
+    final InMemoryMaintenance maintenance = new InMemoryMaintenance();
     final RegistrySettings settings;
     final RecordingOutbox outbox = new RecordingOutbox();
     /** The audit log. */
@@ -55,7 +61,7 @@ final class TestRegistry {
 
     /** A writer with its own hash-state cache: a second writer behaves like another node or a restart. */
     UploadWriter writer(UploadHashStates states) {
-        return new UploadWriter(metadata, blobs, states, locks, clock);
+        return new UploadWriter(metadata, blobs, states, locks, clock, mode());
     }
 
     final UploadLocks locks = new UploadLocks();
@@ -67,7 +73,7 @@ final class TestRegistry {
     }
 
     StartBlobUpload start() {
-        return new StartBlobUpload(metadata, metadata, metadata, clock);
+        return new StartBlobUpload(metadata, metadata, metadata, clock, mode());
     }
 
     AppendBlobChunk append(UploadWriter w) {
@@ -76,6 +82,14 @@ final class TestRegistry {
 
     CompleteBlobUpload complete(UploadWriter w) {
         return new CompleteBlobUpload(w, blobs, metadata, metadata, events(), metadata);
+    }
+
+    MaintenanceMode mode() {
+        return new MaintenanceMode(maintenance, MaintenanceSettings.DEFAULTS);
+    }
+
+    ImmutableTags immutableTags() {
+        return new ImmutableTags(maintenance, metadata);
     }
 
     RepositoryGuard guard() {
@@ -87,15 +101,16 @@ final class TestRegistry {
     }
 
     MountBlob mount() {
-        return new MountBlob(metadata, metadata, events());
+        return new MountBlob(metadata, metadata, events(), mode());
     }
 
     DeleteBlob deleteBlob() {
-        return new DeleteBlob(metadata, guard(), metadata, events());
+        return new DeleteBlob(metadata, guard(), metadata, events(), mode());
     }
 
     PutManifest putManifest() {
-        return new PutManifest(metadata, metadata, metadata, metadata, metadata, settings, clock, events());
+        return new PutManifest(metadata, metadata, metadata, metadata, metadata, settings, clock, events(), mode(),
+                immutableTags());
     }
 
     GetManifest getManifest() {
@@ -103,7 +118,7 @@ final class TestRegistry {
     }
 
     DeleteManifest deleteManifest() {
-        return new DeleteManifest(metadata, metadata, guard(), metadata, events());
+        return new DeleteManifest(metadata, metadata, guard(), metadata, events(), mode(), immutableTags());
     }
 
     ListTags listTags() {
@@ -136,7 +151,7 @@ final class TestRegistry {
 
     DeleteImages deleteImages() {
         return new DeleteImages(deleteManifest(), metadata, guard(), metadata, events(),
-                new RecordActivity(users, clock));
+                new RecordActivity(users, clock), mode(), immutableTags());
     }
 
     ShowRegistryStatistics showStatistics() {

@@ -1,6 +1,10 @@
 package dev.berth.application.system;
 
+import dev.berth.application.fake.InMemoryMaintenance;
 import dev.berth.application.fake.MutableClock;
+import dev.berth.application.maintenance.MaintenanceMode;
+import dev.berth.application.maintenance.MaintenanceSettings;
+import jakarta.inject.Provider;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -19,6 +23,8 @@ class SystemUseCasesTest {
     private static final Instant STARTED = Instant.parse("2026-11-27T10:00:00Z");
     private final InstanceInfo instance = new InstanceInfo("1.2.3", STARTED, "127.0.0.1:5000");
     private final Clock clock = Clock.fixed(STARTED.plusSeconds(3725), ZoneOffset.UTC);
+    private static final Provider<MaintenanceMode> WRITABLE = () -> new MaintenanceMode(new InMemoryMaintenance(),
+            MaintenanceSettings.DEFAULTS);
 
     private static StorageStatus storage(boolean writable) {
         return () -> new StorageStatus.StorageReport("filesystem", "/data/registry", writable,
@@ -51,10 +57,10 @@ class SystemUseCasesTest {
 
     @Test
     void healthyOnlyWhenDatabaseAndStorageAreUp() {
-        assertThat(new CheckHealth(storage(true), database(true)).check().healthy()).isTrue();
-        assertThat(new CheckHealth(storage(false), database(true)).check().healthy()).isFalse();
+        assertThat(new CheckHealth(storage(true), database(true), WRITABLE).check().healthy()).isTrue();
+        assertThat(new CheckHealth(storage(false), database(true), WRITABLE).check().healthy()).isFalse();
 
-        HealthReport down = new CheckHealth(storage(true), database(false)).check();
+        HealthReport down = new CheckHealth(storage(true), database(false), WRITABLE).check();
         assertThat(down.healthy()).isFalse();
         assertThat(down.checks()).filteredOn(HealthReport.Check::name, "database")
                 .singleElement()
@@ -63,6 +69,17 @@ class SystemUseCasesTest {
                             .doesNotContainKey("schemaVersion");
                     assertThat(c.cause()).contains("connection refused");
                 });
+    }
+
+    @Test
+    void healthSaysWhetherTheRegistryIsReadOnlyAndStaysHealthy() {
+        InMemoryMaintenance switched = new InMemoryMaintenance();
+        CheckHealth health = new CheckHealth(storage(true), database(true),
+                () -> new MaintenanceMode(switched, MaintenanceSettings.DEFAULTS));
+        assertThat(health.storage().details()).containsEntry("readOnly", "false");
+        switched.setReadOnly(true);
+        assertThat(health.storage().details()).containsEntry("readOnly", "true");
+        assertThat(health.check().healthy()).isTrue();
     }
 
     @Test
@@ -75,7 +92,7 @@ class SystemUseCasesTest {
             return storage(writable.get()).report();
         };
         ScheduledStorageStatus scheduled = new ScheduledStorageStatus(probe, Duration.ofSeconds(10), now);
-        CheckHealth health = new CheckHealth(scheduled, database(true));
+        CheckHealth health = new CheckHealth(scheduled, database(true), WRITABLE);
         assertThat(health.storage().up()).as("not probed yet").isFalse();
 
         scheduled.probe();
@@ -104,7 +121,7 @@ class SystemUseCasesTest {
 
     @Test
     void healthShowsWhetherTheDatabaseRunsDurably() {
-        HealthReport.Check database = new CheckHealth(storage(true), database(true)).database();
+        HealthReport.Check database = new CheckHealth(storage(true), database(true), WRITABLE).database();
 
         assertThat(database.details()).containsEntry("fsync", "on").containsEntry("synchronous_commit", "on")
                 .containsEntry("full_page_writes", "on");

@@ -124,11 +124,24 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
      * @param redirect whether blob GETs answer with a redirect to the driver's direct URL
      *                 ({@code storage.redirect.disable: false}) when the driver can make one
      */
-    public record Storage(Driver driver, boolean deleteEnabled, boolean redirect) {
+    public record Storage(Driver driver, boolean deleteEnabled, boolean redirect, Maintenance maintenance) {
 
         public String driverName() {
             return driver.name();
         }
+    }
+
+    /**
+     * {@code storage.maintenance}, as Distribution's: upload purging and read-only mode.
+     *
+     * @param readOnly      {@code readonly.enabled}: writes refused, whatever the admin switch says
+     * @param purgeUploads  {@code uploadpurging.enabled}
+     * @param purgeAge      {@code uploadpurging.age}: uploads untouched this long are removed
+     * @param purgeInterval {@code uploadpurging.interval}: how often (one node of the registry) purges
+     * @param purgeDryRun   {@code uploadpurging.dryrun}: log what would go, remove nothing
+     */
+    public record Maintenance(boolean readOnly, boolean purgeUploads, Duration purgeAge, Duration purgeInterval,
+                              boolean purgeDryRun) {
     }
 
     /** One driver's settings; {@link StorageDrivers} reads them from {@code storage.<name>.*}. */

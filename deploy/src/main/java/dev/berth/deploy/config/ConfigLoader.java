@@ -39,7 +39,7 @@ public final class ConfigLoader {
     /** Distribution sections Berth knows but does not implement yet: a warning, not an error. */
     private static final List<String> NOT_YET_SUPPORTED = List.of(
             "log.fields", "log.hooks", "log.reportcaller", "loglevel",
-            "storage.maintenance", "storage.cache", "storage.tag",
+            "storage.cache", "storage.tag",
             "http.prefix", "http.secret", "http.tls.clientcas", "http.tls.letsencrypt",
             "http.tls.ciphersuites", "http.debug.addr", "http.headers", "http.http2",
             "http.h2c", "http.net", "http.draintimeout",
@@ -239,7 +239,22 @@ public final class ConfigLoader {
         boolean deleteEnabled = raw.bool("storage.delete.enabled", false);
         // as Distribution: redirects are on unless disabled, and only drivers with direct URLs redirect
         boolean redirect = !raw.bool("storage.redirect.disable", false);
-        return new BerthConfig.Storage(settings, deleteEnabled, redirect);
+        return new BerthConfig.Storage(settings, deleteEnabled, redirect, maintenance(raw));
+    }
+
+    /** Distribution's storage.maintenance; {@code readonly: true} is taken for {@code readonly: {enabled: true}}. */
+    private static BerthConfig.Maintenance maintenance(RawConfig raw) {
+        boolean readOnly = raw.string("storage.maintenance.readonly").isPresent()
+                ? raw.bool("storage.maintenance.readonly", false)
+                : raw.bool("storage.maintenance.readonly.enabled", false);
+        String duration = "a duration such as 168h, 30m or 90s";
+        return new BerthConfig.Maintenance(readOnly,
+                raw.bool("storage.maintenance.uploadpurging.enabled", true),
+                raw.parsed("storage.maintenance.uploadpurging.age", Duration.ofHours(168), duration,
+                        DurationText::parse, false),
+                raw.parsed("storage.maintenance.uploadpurging.interval", Duration.ofHours(24), duration,
+                        DurationText::parse, false),
+                raw.bool("storage.maintenance.uploadpurging.dryrun", false));
     }
 
     private static BerthConfig.Database database(RawConfig raw, Path dataDirectory) {

@@ -18,6 +18,7 @@ import dev.berth.adapters.http.TrustedProxies;
 import dev.berth.adapters.http.JdkWebhookSender;
 import dev.berth.adapters.http.Metrics;
 import dev.berth.adapters.http.ObservabilityFilter;
+import dev.berth.adapters.db.PostgresMaintenanceStore;
 import dev.berth.adapters.db.PostgresManifestStore;
 import dev.berth.adapters.db.PostgresRepositoryCatalog;
 import dev.berth.adapters.db.PostgresRobotTokenStore;
@@ -58,6 +59,10 @@ import dev.berth.application.port.NotificationStore;
 import dev.berth.application.port.WebhookSender;
 import dev.berth.application.port.BlobStore;
 import dev.berth.application.port.LoginFailures;
+import dev.berth.application.maintenance.MaintenanceMode;
+import dev.berth.application.maintenance.MaintenanceSettings;
+import dev.berth.application.maintenance.PurgeAbandonedUploads;
+import dev.berth.application.port.MaintenanceStore;
 import dev.berth.application.port.ManifestStore;
 import dev.berth.application.port.PasswordHasher;
 import dev.berth.application.port.RepositoryCatalog;
@@ -151,6 +156,7 @@ public class BerthRuntime {
     private GarbageCollectionWorker garbageCollection;
     /** This node's name in the garbage collector's lease. */
     private String gcNode;
+    private UploadPurging uploadPurging;
     static final Duration ACTIVITY_FLUSH = Duration.ofSeconds(10);
     /** Held: a logger nobody references may be collected, and its level with it. */
     private static final Logger ACCESS_LOG = Logger.getLogger(ObservabilityFilter.ACCESS_LOGGER);
@@ -218,6 +224,12 @@ public class BerthRuntime {
             garbageCollection = GarbageCollectionWorker.every(config.gc().interval(), collectGarbage(),
                     config.gc().deleteUntagged());
         }
+        MaintenanceSettings maintenance = maintenanceSettings();
+        if (maintenance.purgeUploads()) {
+            uploadPurging = new UploadPurging(new PurgeAbandonedUploads(uploadSessionStore(), blobStore(),
+                    maintenanceStore(), new MaintenanceMode(maintenanceStore(), maintenance), maintenance, clock),
+                    maintenance.purgeInterval(), metrics);
+        }
 
         DatabaseStatus.DatabaseReport db = new PostgresDatabaseStatus(database).report();
         String summary = String.format("""
@@ -225,6 +237,7 @@ public class BerthRuntime {
                   config:   %s
                   storage:  %s %s (deletes %s)
                   database: %s %s, schema version %s, installation %s, %s
+                  maintenance: %s
                   secrets:  sealed with key %s (%s)
                   access:   %s%s%s""",
                 instance.version(),
@@ -232,6 +245,7 @@ public class BerthRuntime {
                 config.source(),
                 storage.driver(), storage.location(), config.storage().deleteEnabled() ? "enabled" : "disabled",
                 db.mode(), db.location(), db.schemaVersion(), db.installationId(), durability(db),
+                maintenanceLine(maintenance),
                 settings.secrets().keyId(), config.database().secretsKey().isPresent() ? "from database.secrets.key"
                         : config.database().secretsKeyFile(),
                 Access.describe(config.auth()),
@@ -270,6 +284,25 @@ public class BerthRuntime {
                     + " before a crash or power loss may be lost");
         }
         return (db.durable() ? "durable" : "NOT durable") + " (" + settings + ")";
+    }
+
+    /** e.g. "read-only (storage.maintenance.readonly), uploads untouched for 168h purged every 24h". */
+    private String maintenanceLine(MaintenanceSettings maintenance) {
+        String mode = maintenance.readOnlyForced() ? "read-only (storage.maintenance.readonly)"
+                : new PostgresMaintenanceStore(database).readOnly() ? "read-only (admin switch)" : "writable";
+        String purging = !maintenance.purgeUploads() ? "upload purging off"
+                : "uploads untouched for " + goDuration(maintenance.purgeAge()) + " purged every "
+                + goDuration(maintenance.purgeInterval()) + (maintenance.purgeDryRun() ? " (dry run)" : "");
+        return mode + ", " + purging;
+    }
+
+    /** As the configuration writes it: 168h, 30m, 2s. */
+    private static String goDuration(Duration d) {
+        long seconds = d.toSeconds();
+        if (seconds == 0 || d.toNanosPart() % 1_000_000 != 0 || d.toMillis() % 1000 != 0) {
+            return d.toMillis() + "ms";
+        }
+        return seconds % 3600 == 0 ? seconds / 3600 + "h" : seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
     }
 
     /** Only when set: where URLs point and whose X-Forwarded-* headers count. */
@@ -470,6 +503,10 @@ public class BerthRuntime {
             housekeeping.close();
             housekeeping = null;
         }
+        if (uploadPurging != null) {
+            uploadPurging.close();
+            uploadPurging = null;
+        }
         if (daily != null) {
             daily.shutdownNow();
             daily = null;
@@ -571,7 +608,7 @@ public class BerthRuntime {
         BerthConfig.Gc gc = config.gc();
         return new CollectGarbage(garbageCollectionStore(), new MeteredBlobStore(blobStore, metrics), auditLog(),
                 new GarbageCollectionSettings(gc.enabled(), gc.interval(), gc.reviewAfter(), gc.deleteUntagged(),
-                        gc.orphanGrace()), () -> false, clock, gcNode, run -> GarbageCollectionWorker.count(metrics, run));
+                        gc.orphanGrace()), new MaintenanceMode(maintenanceStore(), maintenanceSettings())::readOnly, clock, gcNode, run -> GarbageCollectionWorker.count(metrics, run));
     }
 
     @Produces
@@ -596,6 +633,18 @@ public class BerthRuntime {
     @ApplicationScoped
     UploadSessionStore uploadSessionStore() {
         return new PostgresUploadSessionStore(database);
+    }
+
+    @Produces
+    @ApplicationScoped
+    MaintenanceStore maintenanceStore() {
+        return new PostgresMaintenanceStore(database);
+    }
+
+    @Produces
+    MaintenanceSettings maintenanceSettings() {
+        BerthConfig.Maintenance m = config.storage().maintenance();
+        return new MaintenanceSettings(m.readOnly(), m.purgeUploads(), m.purgeAge(), m.purgeInterval(), m.purgeDryRun());
     }
 
     @Produces

@@ -44,6 +44,53 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void storageMaintenanceIsDistributionsWithItsDefaultsMapAndScalarForms() throws IOException {
+        assertThat(ConfigLoader.load(Optional.empty(), Map.of()).storage().maintenance()).isEqualTo(
+                new BerthConfig.Maintenance(false, true, Duration.ofHours(168), Duration.ofHours(24), false));
+
+        BerthConfig config = ConfigLoader.load(file("""
+                storage:
+                  maintenance:
+                    uploadpurging:
+                      enabled: true
+                      age: 2s
+                      interval: 1m30s
+                      dryrun: true
+                    readonly:
+                      enabled: true
+                """), Map.of());
+        assertThat(config.storage().maintenance()).isEqualTo(
+                new BerthConfig.Maintenance(true, true, Duration.ofSeconds(2), Duration.ofSeconds(90), true));
+        assertThat(config.warnings()).isEmpty();
+
+        assertThat(ConfigLoader.load(file("""
+                storage:
+                  maintenance:
+                    readonly: true
+                """), Map.of()).storage().maintenance().readOnly()).isTrue();
+        BerthConfig fromEnvironment = ConfigLoader.load(Optional.empty(), Map.of(
+                "REGISTRY_STORAGE_MAINTENANCE_READONLY_ENABLED", "true",
+                "REGISTRY_STORAGE_MAINTENANCE_UPLOADPURGING_ENABLED", "false",
+                "REGISTRY_STORAGE_MAINTENANCE_UPLOADPURGING_AGE", "72h"));
+        assertThat(fromEnvironment.storage().maintenance()).isEqualTo(
+                new BerthConfig.Maintenance(true, false, Duration.ofHours(72), Duration.ofHours(24), false));
+        assertThat(fromEnvironment.warnings()).isEmpty();
+
+        Optional<Path> wrong = file("""
+                storage:
+                  maintenance:
+                    uploadpurging:
+                      age: a week
+                    readonly:
+                      enabled: perhaps
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(wrong, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("storage.maintenance.uploadpurging.age: expected a duration such as 168h")
+                .hasMessageContaining("storage.maintenance.readonly.enabled: expected true or false, found 'perhaps'");
+    }
+
+    @Test
     void readsDistributionShapedFile() throws IOException {
         BerthConfig config = ConfigLoader.load(file("""
                 version: 0.1

@@ -10,4 +10,13 @@ public final class DeniedException extends RegistryException {
     public DeniedException(String detail) {
         super("DENIED", "requested access to the resource is denied", detail, null);
     }
+
+    /** Denied by a rule rather than by access: {@code message} names the rule, as clients print only the message. */
+    public static DeniedException byRule(String message) {
+        return new DeniedException(message, null);
+    }
+
+    private DeniedException(String message, String detail) {
+        super("DENIED", message, detail, null);
+    }
 }

@@ -10,4 +10,14 @@ public final class UnsupportedException extends RegistryException {
     public UnsupportedException(String detail) {
         super("UNSUPPORTED", "the operation is unsupported", detail, null);
     }
+
+    private UnsupportedException(String message, String detail) {
+        super("UNSUPPORTED", message, detail, null);
+    }
+
+    /** Writes while the registry is in read-only maintenance mode: the message says so, as clients print only it. */
+    public static UnsupportedException readOnly() {
+        return new UnsupportedException("registry is in read-only mode",
+                "writes are refused until an administrator turns read-only mode off");
+    }
 }

@@ -46,6 +46,8 @@ public class MainLayout extends AppLayout {
             nav.addItem(new SideNavItem("Certificates", "certificates", VaadinIcon.LOCK.create()));
             nav.addItem(new SideNavItem("Notifications", "notifications", VaadinIcon.BELL.create()));
             nav.addItem(new SideNavItem("Maintenance", "maintenance", VaadinIcon.WRENCH.create()));
+            nav.addItem(new SideNavItem("Storage usage", "usage", VaadinIcon.PIE_BAR_CHART.create()));
+            nav.addItem(new SideNavItem("Retention", "retention", VaadinIcon.TRASH.create()));
         }
         addToDrawer(nav);
     }

@@ -44,7 +44,11 @@ final class TestDatabase implements AutoCloseable {
         try (Connection connection = database.dataSource().getConnection();
              Statement statement = connection.createStatement()) {
             // every other registry table references one of the first two
-            statement.execute("TRUNCATE repository, blob, daily_activity CASCADE");
+            statement.execute("TRUNCATE repository, blob, daily_activity, namespace_blob, namespace_usage,"
+                    + " retention_policy CASCADE");
+            statement.execute("UPDATE retention_run SET last_started_at = NULL");
+            // TRUNCATE fires no trigger: the registry's usage goes back to none by hand
+            statement.execute("UPDATE registry_usage SET blob_count = 0, blob_bytes = 0");
             // garbage collection's queues reference nothing
             statement.execute("TRUNCATE gc_blob_review, gc_manifest_review, gc_blob_deletion, gc_orphan_candidate, gc_run");
             statement.execute("UPDATE gc_lease SET holder = NULL, until = NULL");

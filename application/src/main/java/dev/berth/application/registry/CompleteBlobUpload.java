@@ -6,10 +6,12 @@ import dev.berth.application.port.BlobStore;
 import dev.berth.application.port.GarbageCollectionStore;
 import dev.berth.application.port.Transactions;
 import dev.berth.application.port.UploadSession;
+import dev.berth.application.usage.QuotaGuard;
 import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.UploadId;
 import dev.berth.domain.error.BlobUnknownException;
+import dev.berth.domain.error.DeniedException;
 import dev.berth.domain.error.DigestInvalidException;
 import dev.berth.domain.error.UnavailableException;
 import jakarta.enterprise.context.Dependent;
@@ -35,16 +37,18 @@ public class CompleteBlobUpload {
     private final Transactions transactions;
     private final RegistryEvents events;
     private final GarbageCollectionStore collector;
+    private final QuotaGuard quotas;
 
     @Inject
     public CompleteBlobUpload(UploadWriter writer, BlobStore blobs, BlobLinkStore links, Transactions transactions,
-                              RegistryEvents events, GarbageCollectionStore collector) {
+                              RegistryEvents events, GarbageCollectionStore collector, QuotaGuard quotas) {
         this.writer = writer;
         this.blobs = blobs;
         this.links = links;
         this.transactions = transactions;
         this.events = events;
         this.collector = collector;
+        this.quotas = quotas;
     }
 
     /**
@@ -72,31 +76,54 @@ public class CompleteBlobUpload {
             throw new DigestInvalidException("the uploaded content has digest " + stored.digest() + ", not "
                     + expected);
         }
-        try {
-            blobs.commitUpload(upload, expected);
-        } catch (IOException e) {
-            throw new UnavailableException("storage commit failed", e);
-        }
         long size = stored.size();
-        boolean recorded = transactions.inTransaction(() -> {
-            // commitUpload discards the upload when the content exists: garbage collection may have
-            // deleted those very bytes since. Under the guard no deletion of this digest runs, and a
-            // recent one means storage must be asked (deploy/docs/garbage-collection.md)
-            if (collector.guardRecreation(expected) && !stored(expected)) {
-                return false;
+        boolean recorded;
+        if (quotas.limits(repository)) {
+            // checked under the namespace's lock, and committed to storage only once admitted: a refused
+            // push leaves neither a blob nor its upload's bytes behind
+            try {
+                recorded = transactions.inTransaction(() -> {
+                    quotas.admitBlob(repository, expected, size);
+                    commit(upload, expected);
+                    return keep(repository, upload, expected, size);
+                });
+            } catch (DeniedException e) {
+                writer.discard(upload);
+                throw e;
             }
-            links.recordBlob(expected, size);
-            links.link(repository, expected);
-            writer.discard(upload);
-            events.blobPushed(repository, expected, size);
-            return true;
-        });
+        } else {
+            commit(upload, expected);
+            recorded = transactions.inTransaction(() -> keep(repository, upload, expected, size));
+        }
         if (!recorded) {
             writer.discard(upload);
             throw new BlobUnknownException(expected + ": garbage collection deleted this content while the upload"
                     + " completed; upload it again");
         }
         return size;
+    }
+
+    private void commit(UploadId upload, Digest expected) {
+        try {
+            blobs.commitUpload(upload, expected);
+        } catch (IOException e) {
+            throw new UnavailableException("storage commit failed", e);
+        }
+    }
+
+    /** False when garbage collection may have deleted the content that this commit found already stored. */
+    private boolean keep(RepositoryName repository, UploadId upload, Digest digest, long size) {
+        // commitUpload discards the upload when the content exists: garbage collection may have
+        // deleted those very bytes since. Under the guard no deletion of this digest runs, and a
+        // recent one means storage must be asked (deploy/docs/garbage-collection.md)
+        if (collector.guardRecreation(digest) && !stored(digest)) {
+            return false;
+        }
+        links.recordBlob(digest, size);
+        links.link(repository, digest);
+        writer.discard(upload);
+        events.blobPushed(repository, digest, size);
+        return true;
     }
 
     private boolean stored(Digest digest) {

@@ -3,6 +3,7 @@ package dev.berth.application.registry;
 import dev.berth.application.event.RegistryEvents;
 import dev.berth.application.port.ManifestStore;
 import dev.berth.application.port.StoredManifest;
+import dev.berth.application.retention.TagPulls;
 import dev.berth.domain.Digest;
 import dev.berth.domain.Reference;
 import dev.berth.domain.RepositoryName;
@@ -33,12 +34,14 @@ public class GetManifest {
     private final ManifestStore manifests;
     private final RepositoryGuard guard;
     private final RegistryEvents events;
+    private final TagPulls tagPulls;
 
     @Inject
-    public GetManifest(ManifestStore manifests, RepositoryGuard guard, RegistryEvents events) {
+    public GetManifest(ManifestStore manifests, RepositoryGuard guard, RegistryEvents events, TagPulls tagPulls) {
         this.manifests = manifests;
         this.guard = guard;
         this.events = events;
+        this.tagPulls = tagPulls;
     }
 
     /** {@link #get}, for a client that downloads the manifest (GET, not HEAD): records the pull. */
@@ -47,6 +50,9 @@ public class GetManifest {
         events.manifestPulled(repository, manifest.digest(), manifest.mediaType(), manifest.payload().length,
                 reference instanceof Tag tag ? tag : null,
                 PutManifest.references(ManifestParser.parse(manifest.payload(), manifest.mediaType())));
+        if (reference instanceof Tag tag) {
+            tagPulls.pulled(repository, tag);
+        }
         return manifest;
     }
 

@@ -3,7 +3,9 @@ package dev.berth.application.registry;
 import dev.berth.application.maintenance.MaintenanceMode;
 import dev.berth.application.event.RegistryEvents;
 import dev.berth.application.port.BlobLinkStore;
+import dev.berth.application.port.RepositoryCatalog;
 import dev.berth.application.port.Transactions;
+import dev.berth.application.usage.QuotaGuard;
 import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
 import jakarta.enterprise.context.Dependent;
@@ -20,16 +22,21 @@ import java.util.OptionalLong;
 public class MountBlob {
 
     private final BlobLinkStore links;
+    private final RepositoryCatalog catalog;
     private final Transactions transactions;
     private final RegistryEvents events;
     private final MaintenanceMode mode;
+    private final QuotaGuard quotas;
 
     @Inject
-    public MountBlob(BlobLinkStore links, Transactions transactions, RegistryEvents events, MaintenanceMode mode) {
+    public MountBlob(BlobLinkStore links, RepositoryCatalog catalog, Transactions transactions, RegistryEvents events,
+                     MaintenanceMode mode, QuotaGuard quotas) {
         this.mode = mode;
+        this.catalog = catalog;
         this.links = links;
         this.transactions = transactions;
         this.events = events;
+        this.quotas = quotas;
     }
 
     /**
@@ -42,6 +49,10 @@ public class MountBlob {
         OptionalLong size = from.isPresent() ? links.linkedSize(from.get(), digest) : links.blobSize(digest);
         if (size.isPresent()) {
             transactions.run(() -> {
+                if (!catalog.exists(repository)) {
+                    quotas.admitRepository(repository);
+                }
+                quotas.admitBlob(repository, digest, size.getAsLong());
                 links.link(repository, digest);
                 events.blobMounted(repository, digest, size.getAsLong(), from.orElse(null));
             });

@@ -9,6 +9,7 @@ import dev.berth.application.port.RepositoryCatalog;
 import dev.berth.application.port.StoredManifest;
 import dev.berth.application.port.TagStore;
 import dev.berth.application.port.Transactions;
+import dev.berth.application.usage.QuotaGuard;
 import dev.berth.domain.Digest;
 import dev.berth.domain.DigestAlgorithm;
 import dev.berth.domain.Reference;
@@ -43,6 +44,7 @@ public class PutManifest {
     private final TagStore tags;
     private final BlobLinkStore links;
     private final Transactions transactions;
+    private final QuotaGuard quotas;
     private final RegistrySettings settings;
     private final Clock clock;
     private final RegistryEvents events;
@@ -52,9 +54,10 @@ public class PutManifest {
     @Inject
     public PutManifest(RepositoryCatalog catalog, ManifestStore manifests, TagStore tags, BlobLinkStore links,
                        Transactions transactions, RegistrySettings settings, Clock clock, RegistryEvents events,
-                       MaintenanceMode mode, ImmutableTags immutable) {
+                       MaintenanceMode mode, ImmutableTags immutable, QuotaGuard quotas) {
         this.mode = mode;
         this.immutable = immutable;
+        this.quotas = quotas;
         this.catalog = catalog;
         this.manifests = manifests;
         this.tags = tags;
@@ -85,6 +88,10 @@ public class PutManifest {
                 // inside the transaction: the tag's current digest is the one it would move from
                 immutable.requireMovable(repository, tag, digest);
             }
+            if (!catalog.exists(repository)) {
+                quotas.admitRepository(repository);
+            }
+            quotas.admitManifest(repository, manifests.exists(repository, digest) ? 0 : payload.length);
             catalog.ensure(repository);
             manifests.put(repository, stored);
             if (reference instanceof Tag tag) {

@@ -3,6 +3,7 @@ package dev.berth.application.registry;
 import dev.berth.application.maintenance.MaintenanceMode;
 import dev.berth.application.port.RepositoryCatalog;
 import dev.berth.application.port.Transactions;
+import dev.berth.application.usage.QuotaGuard;
 import dev.berth.application.port.UploadSession;
 import dev.berth.application.port.UploadSessionStore;
 import dev.berth.domain.RepositoryName;
@@ -30,13 +31,15 @@ public class StartBlobUpload {
     private final RepositoryCatalog catalog;
     private final UploadSessionStore sessions;
     private final Transactions transactions;
+    private final QuotaGuard quotas;
     private final Clock clock;
     private final MaintenanceMode mode;
 
     @Inject
     public StartBlobUpload(RepositoryCatalog catalog, UploadSessionStore sessions, Transactions transactions, Clock clock,
-                           MaintenanceMode mode) {
+                           MaintenanceMode mode, QuotaGuard quotas) {
         this.mode = mode;
+        this.quotas = quotas;
         this.catalog = catalog;
         this.sessions = sessions;
         this.transactions = transactions;
@@ -56,6 +59,9 @@ public class StartBlobUpload {
         }
         UploadSession session = new UploadSession(UploadId.random(), repository, user, 0, now, now);
         transactions.run(() -> {
+            if (!catalog.exists(repository)) {
+                quotas.admitRepository(repository);
+            }
             catalog.ensure(repository);
             sessions.create(session);
         });

@@ -13,10 +13,18 @@ import dev.berth.application.port.Referrer;
 import dev.berth.application.port.RepositoryCatalog;
 import dev.berth.application.port.RepositoryFilter;
 import dev.berth.application.port.StoredManifest;
+import dev.berth.application.port.RetentionStore;
+import dev.berth.application.port.StorageUsageStore;
 import dev.berth.application.port.TagStore;
 import dev.berth.application.port.Transactions;
 import dev.berth.application.port.UploadSession;
 import dev.berth.application.port.UploadSessionStore;
+import dev.berth.application.retention.RetainedTag;
+import dev.berth.application.retention.RetentionPolicy;
+import dev.berth.application.usage.NamespaceUsage;
+import dev.berth.application.usage.Quota;
+import dev.berth.application.usage.QuotaGuard;
+import dev.berth.application.usage.RegistryUsage;
 import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.Tag;
@@ -53,7 +61,8 @@ import java.util.stream.Stream;
  * Tags are timestamped by its clock, as PostgreSQL's {@code now()} does.
  */
 public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore, ManifestStore, TagStore,
-        UploadSessionStore, Transactions, ActivityStore, GarbageCollectionStore {
+        UploadSessionStore, Transactions, ActivityStore, GarbageCollectionStore,
+        StorageUsageStore, RetentionStore {
 
     private static final List<MediaType> INDEX_TYPES = List.of(MediaType.OCI_INDEX_V1,
             MediaType.DOCKER_MANIFEST_LIST_V2);
@@ -182,6 +191,7 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
             state.manifests.keySet().removeIf(key -> key.repository().equals(name));
             state.tags.keySet().removeIf(key -> key.repository().equals(name));
             state.links.stream().filter(link -> link.repository().equals(name)).forEach(link -> queueBlob(link.digest(), "unlinked"));
+            state.pulls.keySet().retainAll(state.tags.keySet());
             state.links.removeIf(link -> link.repository().equals(name));
             state.uploads.values().removeIf(session -> session.repository().equals(name));
             state.lastPush.remove(name.value());
@@ -334,6 +344,7 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
             queueDeleted(repository, removed);
             state.tags.entrySet().removeIf(tag -> tag.getKey().repository().equals(repository)
                     && tag.getValue().digest().equals(digest));
+            state.pulls.keySet().retainAll(state.tags.keySet());
             return true;
         });
     }
@@ -419,6 +430,7 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
 
     @Override
     public synchronized boolean untag(RepositoryName repository, Tag tag) {
+        state.pulls.remove(new TagKey(repository, tag.value()));
         TagValue removed = state.tags.remove(new TagKey(repository, tag.value()));
         if (removed != null) {
             queueManifest(new ManifestKey(repository, removed.digest()), "tag deleted");
@@ -748,6 +760,134 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
         return state.gc.runs.isEmpty() ? Optional.empty() : Optional.of(state.gc.runs.getLast());
     }
 
+    // --- StorageUsageStore: computed from everything, as a fake may; PostgreSQL keeps the numbers instead
+
+    @Override
+    public synchronized RegistryUsage registry() {
+        Set<Digest> linked = new HashSet<>();
+        state.links.forEach(link -> linked.add(link.digest()));
+        return new RegistryUsage(namespaceUsages().filter(n -> n.repositories() > 0).count(),
+                state.repositories.size(), linked.size(), linked.stream().mapToLong(state.blobs::get).sum(),
+                state.manifests.values().stream().mapToLong(StoredManifest::size).sum());
+    }
+
+    @Override
+    public synchronized List<NamespaceUsage> largest(int offset, int limit) {
+        return namespaceUsages().sorted(Comparator.comparingLong(NamespaceUsage::storedBytes).reversed()
+                        .thenComparing(NamespaceUsage::namespace, Comparator.reverseOrder()))
+                .skip(offset).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized long countNamespaces() {
+        return namespaceUsages().count();
+    }
+
+    @Override
+    public synchronized Optional<NamespaceUsage> namespace(String namespace) {
+        return namespaceUsages().filter(n -> n.namespace().equals(namespace)).findFirst();
+    }
+
+    @Override
+    public synchronized void setQuota(String namespace, Quota quota) {
+        state.quotas.put(namespace, quota);
+    }
+
+    @Override
+    public synchronized Optional<NamespaceUsage> lockQuota(String namespace) {
+        return namespace(namespace).filter(n -> n.quotaBytes().isPresent() || n.quotaRepositories().isPresent());
+    }
+
+    @Override
+    public synchronized boolean holds(String namespace, Digest digest) {
+        return state.links.stream().anyMatch(link -> link.digest().equals(digest)
+                && QuotaGuard.namespaceOf(link.repository()).equals(namespace));
+    }
+
+    /** Namespaces with repositories or a quota. */
+    private Stream<NamespaceUsage> namespaceUsages() {
+        Set<String> namespaces = new TreeSet<>(state.quotas.keySet());
+        state.repositories.forEach(name -> namespaces.add(QuotaGuard.namespaceOf(new RepositoryName(name))));
+        return namespaces.stream().map(namespace -> {
+            Set<Digest> linked = new HashSet<>();
+            state.links.stream().filter(link -> QuotaGuard.namespaceOf(link.repository()).equals(namespace))
+                    .forEach(link -> linked.add(link.digest()));
+            long repositories = state.repositories.stream()
+                    .filter(name -> QuotaGuard.namespaceOf(new RepositoryName(name)).equals(namespace)).count();
+            long manifestBytes = state.manifests.entrySet().stream()
+                    .filter(m -> QuotaGuard.namespaceOf(m.getKey().repository()).equals(namespace))
+                    .mapToLong(m -> m.getValue().size()).sum();
+            Quota quota = state.quotas.getOrDefault(namespace, Quota.NONE);
+            return new NamespaceUsage(namespace, repositories, linked.size(),
+                    linked.stream().mapToLong(state.blobs::get).sum(), manifestBytes, quota.maxBytes(),
+                    quota.maxRepositories());
+        }).filter(n -> n.repositories() > 0 || n.quotaBytes().isPresent() || n.quotaRepositories().isPresent());
+    }
+
+    // --- RetentionStore
+
+    @Override
+    public synchronized List<RetentionPolicy> policies() {
+        return List.copyOf(state.policies.values());
+    }
+
+    @Override
+    public synchronized RetentionPolicy add(RetentionPolicy policy, Instant at) {
+        if (state.policies.values().stream().anyMatch(p -> p.repositories().equals(policy.repositories()))) {
+            throw new IllegalArgumentException("repositories " + policy.repositories().value()
+                    + " have a retention policy already");
+        }
+        long id = state.policies.isEmpty() ? 1 : state.policies.lastKey() + 1;
+        RetentionPolicy stored = new RetentionPolicy(id, policy.repositories(), policy.keepLast(), policy.keepMatching(),
+                policy.keepPulledDays());
+        state.policies.put(id, stored);
+        return stored;
+    }
+
+    @Override
+    public synchronized boolean remove(long id) {
+        return state.policies.remove(id) != null;
+    }
+
+    @Override
+    public synchronized List<RetainedTag> tags(RepositoryName repository) {
+        return state.tags.entrySet().stream().filter(e -> e.getKey().repository().equals(repository))
+                .sorted(Map.Entry.comparingByKey(Comparator.comparing(TagKey::name)))
+                .map(e -> new RetainedTag(new Tag(e.getKey().name()), e.getValue().digest(), e.getValue().taggedAt(),
+                        Optional.ofNullable(state.pulls.get(e.getKey()))))
+                .toList();
+    }
+
+    @Override
+    public synchronized void pulled(Map<TagRef, Instant> pulls) {
+        pulls.forEach((ref, at) -> {
+            TagKey key = new TagKey(ref.repository(), ref.tag().value());
+            if (state.tags.containsKey(key)) {
+                state.pulls.merge(key, at, (a, b) -> a.isAfter(b) ? a : b);
+            }
+        });
+    }
+
+    @Override
+    public synchronized boolean lockTag(RepositoryName repository, Tag tag, Digest digest) {
+        // transactions are serial here: nothing to lock, only to check
+        return resolve(repository, tag).map(digest::equals).orElse(false);
+    }
+
+    @Override
+    public synchronized boolean lockManifest(RepositoryName repository, Digest digest) {
+        return exists(repository, digest);
+    }
+
+    @Override
+    public synchronized boolean claimRun(Instant now, Duration interval) {
+        if (!state.retentionRuns.isEmpty() && state.retentionRuns.getLast().isAfter(now.minus(interval))) {
+            return false;
+        }
+        state.retentionRuns.add(now);
+        return true;
+    }
+
     private void requireRecorded(Digest digest) {
         if (!state.blobs.containsKey(digest)) {
             throw new IllegalStateException("Blob " + digest + " was never recorded");
@@ -811,16 +951,22 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
         final Map<String, Instant> lastPush;
         final Map<ActivityKey, Long> activity;
         Gc gc = new Gc();
+        final Map<String, Quota> quotas;
+        final Map<TagKey, Instant> pulls;
+        final TreeMap<Long, RetentionPolicy> policies;
+        final List<Instant> retentionRuns;
 
         State() {
             this(new TreeSet<>(), new HashMap<>(), new HashSet<>(), new HashSet<>(), new LinkedHashMap<>(), new HashMap<>(),
-                    new HashMap<>(), new HashMap<>(), new HashMap<>());
+                    new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new TreeMap<>(),
+                    new ArrayList<>());
         }
 
         private State(TreeSet<String> repositories, Map<Digest, Long> blobs, Set<Digest> missing, Set<Link> links,
                       LinkedHashMap<ManifestKey, StoredManifest> manifests, Map<TagKey, TagValue> tags,
                       Map<UploadId, UploadSession> uploads, Map<String, Instant> lastPush,
-                      Map<ActivityKey, Long> activity) {
+                      Map<ActivityKey, Long> activity, Map<String, Quota> quotas, Map<TagKey, Instant> pulls,
+                      TreeMap<Long, RetentionPolicy> policies, List<Instant> retentionRuns) {
             this.repositories = repositories;
             this.blobs = blobs;
             this.missing = missing;
@@ -830,12 +976,17 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
             this.uploads = uploads;
             this.lastPush = lastPush;
             this.activity = activity;
+            this.quotas = quotas;
+            this.pulls = pulls;
+            this.policies = policies;
+            this.retentionRuns = retentionRuns;
         }
 
         State copy() {
             State copy = new State(new TreeSet<>(repositories), new HashMap<>(blobs), new HashSet<>(missing), new HashSet<>(links),
                     new LinkedHashMap<>(manifests), new HashMap<>(tags), new HashMap<>(uploads),
-                    new HashMap<>(lastPush), new HashMap<>(activity));
+                    new HashMap<>(lastPush), new HashMap<>(activity), new HashMap<>(quotas), new HashMap<>(pulls),
+                    new TreeMap<>(policies), new ArrayList<>(retentionRuns));
             copy.gc = gc.copy();
             return copy;
         }

@@ -150,7 +150,7 @@ class GarbageCollectionUseCasesTest {
         // then deletes the row and the bytes before the push records the blob
         BlobStore racing = collectingAfterCommit(registry.blobs);
         CompleteBlobUpload complete = new CompleteBlobUpload(registry.writer, racing, registry.metadata,
-                registry.metadata, registry.events(), registry.metadata);
+                registry.metadata, registry.events(), registry.metadata, registry.quotas());
         var session = registry.start().start(repo, "");
 
         assertThatThrownBy(() -> complete.complete(repo, session.id(), "", digest, OptionalLong.empty(),

@@ -10,6 +10,10 @@ import dev.berth.application.browse.ShowRegistryStatistics;
 import dev.berth.application.event.ActivityCounter;
 import dev.berth.application.event.EventSource;
 import dev.berth.application.event.RegistryEvents;
+import dev.berth.application.retention.ApplyRetention;
+import dev.berth.application.retention.PlanRetention;
+import dev.berth.application.retention.TagPulls;
+import dev.berth.application.usage.QuotaGuard;
 import dev.berth.application.fake.InMemoryBlobs;
 import dev.berth.application.fake.InMemoryMaintenance;
 import dev.berth.application.maintenance.ImmutableTags;
@@ -46,6 +50,8 @@ final class TestRegistry {
     final InMemoryUsers users = new InMemoryUsers();
     /** One per JVM in production: shared by every use case here. */
     final ActivityCounter activity = new ActivityCounter(metadata, clock);
+    /** One per JVM in production, like the activity counter. */
+    final TagPulls tagPulls = new TagPulls(metadata, clock);
 
     TestRegistry(boolean deleteEnabled, int maxPageSize, boolean redirectBlobs) {
         settings = new RegistrySettings(deleteEnabled, 64 * 1024, maxPageSize, redirectBlobs);
@@ -73,7 +79,7 @@ final class TestRegistry {
     }
 
     StartBlobUpload start() {
-        return new StartBlobUpload(metadata, metadata, metadata, clock, mode());
+        return new StartBlobUpload(metadata, metadata, metadata, clock, mode(), quotas());
     }
 
     AppendBlobChunk append(UploadWriter w) {
@@ -81,7 +87,7 @@ final class TestRegistry {
     }
 
     CompleteBlobUpload complete(UploadWriter w) {
-        return new CompleteBlobUpload(w, blobs, metadata, metadata, events(), metadata);
+        return new CompleteBlobUpload(w, blobs, metadata, metadata, events(), metadata, quotas());
     }
 
     MaintenanceMode mode() {
@@ -90,6 +96,10 @@ final class TestRegistry {
 
     ImmutableTags immutableTags() {
         return new ImmutableTags(maintenance, metadata);
+    }
+
+    QuotaGuard quotas() {
+        return new QuotaGuard(metadata);
     }
 
     RepositoryGuard guard() {
@@ -101,7 +111,7 @@ final class TestRegistry {
     }
 
     MountBlob mount() {
-        return new MountBlob(metadata, metadata, events(), mode());
+        return new MountBlob(metadata, metadata, metadata, events(), mode(), quotas());
     }
 
     DeleteBlob deleteBlob() {
@@ -110,11 +120,11 @@ final class TestRegistry {
 
     PutManifest putManifest() {
         return new PutManifest(metadata, metadata, metadata, metadata, metadata, settings, clock, events(), mode(),
-                immutableTags());
+                immutableTags(), quotas());
     }
 
     GetManifest getManifest() {
-        return new GetManifest(metadata, guard(), events());
+        return new GetManifest(metadata, guard(), events(), tagPulls);
     }
 
     DeleteManifest deleteManifest() {
@@ -152,6 +162,15 @@ final class TestRegistry {
     DeleteImages deleteImages() {
         return new DeleteImages(deleteManifest(), metadata, guard(), metadata, events(),
                 new RecordActivity(users, clock), mode(), immutableTags());
+    }
+
+    PlanRetention planRetention() {
+        return new PlanRetention(metadata, metadata, metadata, clock);
+    }
+
+    ApplyRetention applyRetention() {
+        return new ApplyRetention(planRetention(), metadata, metadata, metadata, deleteImages(), guard(), metadata,
+                users, clock);
     }
 
     ShowRegistryStatistics showStatistics() {

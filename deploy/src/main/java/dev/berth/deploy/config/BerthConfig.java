@@ -17,7 +17,7 @@ import java.util.Set;
 public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress http, Path dataDirectory,
                           Storage storage, Database database, int maxPageSize, Auth auth, List<String> warnings, Tls tls,
                           Notifications notifications, Observability observability, Audit audit,
-                          Lifecycle lifecycle, PublicUrls publicUrls, Gc gc) {
+                          Lifecycle lifecycle, PublicUrls publicUrls, Gc gc, Retention retention) {
 
     public BerthConfig {
         warnings = List.copyOf(warnings);
@@ -93,6 +93,13 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
      * keeps them without that limit.
      */
     public record Audit(Duration retention, long maxRows) {
+    }
+
+    /**
+     * Retention policies (managed in the admin UI) run once per {@code retention.interval} across all
+     * nodes.
+     */
+    public record Retention(Duration interval) {
     }
 
     /**

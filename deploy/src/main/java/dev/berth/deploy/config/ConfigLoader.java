@@ -98,6 +98,8 @@ public final class ConfigLoader {
                         ConfigLoader::seconds, false));
         BerthConfig.PublicUrls publicUrls = publicUrls(raw);
         BerthConfig.Gc gc = gc(raw);
+        BerthConfig.Retention retention = new BerthConfig.Retention(raw.parsed("retention.interval",
+                Duration.ofHours(24), "a duration such as 30m, 24h", DurationText::parse, false));
 
         if (!raw.problems().isEmpty()) {
             throw new ConfigException(raw.problems());
@@ -111,7 +113,7 @@ public final class ConfigLoader {
             warnings.add(name + ": environment variable matches no configuration key; ignored");
         }
         return new BerthConfig(file, logLevel, http, dataDirectory, storage, database, maxPageSize, auth, warnings, tls,
-                notifications, observability, audit, lifecycle, publicUrls, gc);
+                notifications, observability, audit, lifecycle, publicUrls, gc, retention);
     }
 
     /** Whole seconds ({@code 180}) or a Go duration ({@code 3m}); null when neither or not positive. */

@@ -21,6 +21,8 @@ import dev.berth.adapters.http.ObservabilityFilter;
 import dev.berth.adapters.db.PostgresMaintenanceStore;
 import dev.berth.adapters.db.PostgresManifestStore;
 import dev.berth.adapters.db.PostgresRepositoryCatalog;
+import dev.berth.adapters.db.PostgresRetentionStore;
+import dev.berth.adapters.db.PostgresStorageUsageStore;
 import dev.berth.adapters.db.PostgresRobotTokenStore;
 import dev.berth.adapters.db.PostgresSigningKeyStore;
 import dev.berth.adapters.db.SealPlainSecrets;
@@ -73,7 +75,14 @@ import dev.berth.application.port.TokenService;
 import dev.berth.application.port.Transactions;
 import dev.berth.application.port.UploadSessionStore;
 import dev.berth.application.port.UserDirectory;
+import dev.berth.application.port.RetentionStore;
+import dev.berth.application.port.StorageUsageStore;
 import dev.berth.application.registry.RegistrySettings;
+import dev.berth.application.retention.ApplyRetention;
+import dev.berth.application.retention.RunScheduledRetention;
+import dev.berth.application.retention.TagPulls;
+import dev.berth.application.usage.NamespaceUsage;
+import dev.berth.application.usage.RegistryUsage;
 import dev.berth.application.system.DatabaseStatus;
 import dev.berth.application.system.InstanceInfo;
 import dev.berth.application.system.LivenessStatus;
@@ -92,6 +101,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 
@@ -157,6 +167,11 @@ public class BerthRuntime {
     /** This node's name in the garbage collector's lease. */
     private String gcNode;
     private UploadPurging uploadPurging;
+    /** When tags were pulled, noted in memory and written with the activity counts. */
+    private TagPulls tagPulls;
+    private RetentionWorker retentionWorker;
+    /** The namespaces with a usage gauge each: the largest, so that the label set stays bounded. */
+    static final int NAMESPACE_GAUGES = 50;
     static final Duration ACTIVITY_FLUSH = Duration.ofSeconds(10);
     /** Held: a logger nobody references may be collected, and its level with it. */
     private static final Logger ACCESS_LOG = Logger.getLogger(ObservabilityFilter.ACCESS_LOGGER);
@@ -164,6 +179,10 @@ public class BerthRuntime {
 
     @Inject
     Metrics metrics;
+
+    /** Resolved at boot once the stores exist: the use case needs beans this class produces. */
+    @Inject
+    Instance<ApplyRetention> applyRetention;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         try {
@@ -216,6 +235,9 @@ public class BerthRuntime {
         eventSource = new EventSource(hostName() + ":" + config.http().port(), UUID.randomUUID().toString());
         startNotifications();
         startCountingActivity();
+        retentionWorker = new RetentionWorker(new RunScheduledRetention(new PostgresRetentionStore(database),
+                applyRetention.get(), new JpaTransactions(database), config.retention().interval(), clock),
+                config.retention().interval());
         housekeeping = new Housekeeping(storageStatus, new PruneLoginFailures(loginFailures(), accessSettings(), clock),
                 new PruneAuditLog(auditLog(), auditRetention(), clock));
         gcNode = hostName() + "/" + UUID.randomUUID();
@@ -425,6 +447,20 @@ public class BerthRuntime {
                                     (double) c.daysLeft()))
                             .orElse(Map.of()));
         }
+        PostgresStorageUsageStore usage = new PostgresStorageUsageStore(database);
+        metrics.gauge("berth_storage_bytes", "Bytes stored, deduplicated across the registry, by kind (blobs, manifests)",
+                () -> {
+                    RegistryUsage registry = usage.registry();
+                    return Map.of(Metrics.Labels.of("kind", "blobs"), (double) registry.blobBytes(),
+                            Metrics.Labels.of("kind", "manifests"), (double) registry.manifestBytes());
+                });
+        metrics.gauge("berth_storage_blobs", "Distinct blobs linked by any repository",
+                () -> Map.of(Metrics.Labels.of(), (double) usage.registry().blobs()));
+        metrics.gauge("berth_namespace_stored_bytes", "Bytes a namespace stores (its distinct blobs plus manifests),"
+                + " for the " + NAMESPACE_GAUGES + " largest namespaces", () -> namespaceGauge(usage, u -> u.storedBytes()));
+        metrics.gauge("berth_namespace_quota_bytes", "A namespace's byte quota, for those of the " + NAMESPACE_GAUGES
+                + " largest namespaces that have one", () -> namespaceGauge(usage, u -> u.quotaBytes().isPresent()
+                ? u.quotaBytes().getAsLong() : -1));
         metrics.gauge("berth_process_uptime_seconds", "Seconds since the JVM started",
                 () -> Map.of(Metrics.Labels.of(), ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0));
     }
@@ -435,6 +471,19 @@ public class BerthRuntime {
         if (usage.getMax() >= 0) {
             values.put(Metrics.Labels.of("area", area, "kind", "max"), (double) usage.getMax());
         }
+    }
+
+    /** Per namespace, largest first; a negative value leaves the namespace out. */
+    private static Map<Metrics.Labels, Double> namespaceGauge(StorageUsageStore usage,
+                                                              ToDoubleFunction<NamespaceUsage> value) {
+        Map<Metrics.Labels, Double> values = new LinkedHashMap<>();
+        usage.largest(0, NAMESPACE_GAUGES).forEach(u -> {
+            double v = value.applyAsDouble(u);
+            if (v >= 0) {
+                values.put(Metrics.Labels.of("namespace", u.namespace()), v);
+            }
+        });
+        return values;
     }
 
     private static Map<Metrics.Labels, Double> webhookGauge(ListNotificationEndpoints endpoints,
@@ -460,6 +509,7 @@ public class BerthRuntime {
     /** The dashboard's pushes and pulls of today, without a database write per pull. */
     private void startCountingActivity() {
         activity = new ActivityCounter(new PostgresActivityStore(database), clock);
+        tagPulls = new TagPulls(new PostgresRetentionStore(database), clock);
         activityFlush = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("berth-activity").daemon().factory());
         activityFlush.scheduleWithFixedDelay(this::flushActivity, ACTIVITY_FLUSH.toMillis(), ACTIVITY_FLUSH.toMillis(),
@@ -472,6 +522,11 @@ public class BerthRuntime {
             activity.flush();
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "Flushing push and pull counts failed; retrying", e);
+        }
+        try {
+            tagPulls.flush();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Writing tag pull times failed; retrying", e);
         }
     }
 
@@ -498,6 +553,10 @@ public class BerthRuntime {
         if (garbageCollection != null) {
             garbageCollection.close();
             garbageCollection = null;
+        }
+        if (retentionWorker != null) {
+            retentionWorker.close();
+            retentionWorker = null;
         }
         if (housekeeping != null) {
             housekeeping.close();
@@ -651,6 +710,24 @@ public class BerthRuntime {
     @ApplicationScoped
     Transactions transactions() {
         return new JpaTransactions(database);
+    }
+
+    @Produces
+    @ApplicationScoped
+    StorageUsageStore storageUsageStore() {
+        return new PostgresStorageUsageStore(database);
+    }
+
+    @Produces
+    @ApplicationScoped
+    RetentionStore retentionStore() {
+        return new PostgresRetentionStore(database);
+    }
+
+    /** One per JVM, like the activity counter. */
+    @Produces
+    TagPulls tagPulls() {
+        return tagPulls;
     }
 
     @Produces

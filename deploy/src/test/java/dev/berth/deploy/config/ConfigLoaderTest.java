@@ -956,6 +956,24 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("audit.retention");
     }
 
+    /** Issue 14: retention policies run once a day unless configured. */
+    @Test
+    void retentionRunsDailyUnlessConfigured() throws IOException {
+        assertThat(ConfigLoader.load(Optional.empty(), Map.of()).retention())
+                .isEqualTo(new BerthConfig.Retention(Duration.ofHours(24)));
+        BerthConfig config = ConfigLoader.load(file("""
+                version: 0.1
+                retention:
+                  interval: 6h
+                """), Map.of());
+        assertThat(config.warnings()).isEmpty();
+        assertThat(config.retention().interval()).isEqualTo(Duration.ofHours(6));
+        assertThat(ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_RETENTION_INTERVAL", "30m")).retention()
+                .interval()).isEqualTo(Duration.ofMinutes(30));
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_RETENTION_INTERVAL", "daily")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("retention.interval");
+    }
+
     /** Issue 12: the key that seals the database's secrets — a file in the data directory unless given. */
     @Test
     void theSecretsKeyComesFromItsFileUnlessGivenAndIsNeverEchoed() throws IOException {

@@ -16,7 +16,11 @@ public final class DeniedException extends RegistryException {
         return new DeniedException(message, null);
     }
 
-    private DeniedException(String message, String detail) {
+    /**
+     * A refusal whose reason the client must show: docker, podman and skopeo print the message, not
+     * the detail (a quota refusal names the quota here, as Harbor's does).
+     */
+    public DeniedException(String message, String detail) {
         super("DENIED", message, detail, null);
     }
 }

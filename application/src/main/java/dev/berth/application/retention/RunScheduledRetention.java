@@ -1,0 +1,40 @@
+package dev.berth.application.retention;
+
+import dev.berth.application.access.Administration;
+import dev.berth.application.port.RetentionStore;
+import dev.berth.application.port.Transactions;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Use case: the scheduled retention run. Every node asks on a timer; the store lets exactly one of
+ * them claim each interval, so policies run once per interval however many nodes there are.
+ */
+public class RunScheduledRetention {
+
+    private final RetentionStore retention;
+    private final ApplyRetention apply;
+    private final Transactions transactions;
+    private final Duration interval;
+    private final Clock clock;
+
+    public RunScheduledRetention(RetentionStore retention, ApplyRetention apply, Transactions transactions,
+                                 Duration interval, Clock clock) {
+        this.retention = retention;
+        this.apply = apply;
+        this.transactions = transactions;
+        this.interval = interval;
+        this.clock = clock;
+    }
+
+    /** @return what this node deleted, empty when another node has the run of this interval */
+    public Optional<List<ExpiredTag>> runIfDue() {
+        if (!transactions.inTransaction(() -> retention.claimRun(clock.instant(), interval))) {
+            return Optional.empty();
+        }
+        return Optional.of(apply.apply(Administration.SYSTEM, Administration.LOCAL));
+    }
+}

@@ -37,6 +37,7 @@ class PostgresGarbageCollectionContractTest extends GarbageCollectionStoreContra
         return new Stores(new MetadataPorts(new PostgresRepositoryCatalog(database), new PostgresBlobLinkStore(database),
                 new PostgresManifestStore(database), new PostgresTagStore(database),
                 new PostgresUploadSessionStore(database), new JpaTransactions(database),
-                new PostgresActivityStore(database)), new PostgresGarbageCollectionStore(database));
+                new PostgresActivityStore(database)), new PostgresGarbageCollectionStore(database),
+                new PostgresStorageUsageStore(database));
     }
 }

@@ -4,7 +4,10 @@ import dev.berth.application.port.GarbageCollectionStore;
 import dev.berth.application.port.GarbageCollectionStore.BlobVerdict;
 import dev.berth.application.port.GarbageCollectionStore.QueuedManifest;
 import dev.berth.application.port.GarbageCollectionStore.Verdict;
+import dev.berth.application.port.StorageUsageStore;
 import dev.berth.application.port.StoredManifest;
+import dev.berth.application.usage.NamespaceUsage;
+import dev.berth.application.usage.RegistryUsage;
 import dev.berth.domain.Digest;
 import dev.berth.domain.DigestAlgorithm;
 import dev.berth.domain.RepositoryName;
@@ -42,9 +45,10 @@ public abstract class GarbageCollectionStoreContract {
 
     protected MetadataPorts ports;
     protected GarbageCollectionStore gc;
+    protected StorageUsageStore usage;
 
-    /** The metadata ports and the garbage collection store of one implementation, over an empty store. */
-    public record Stores(MetadataPorts ports, GarbageCollectionStore gc) {
+    /** The metadata ports, garbage collection and usage stores of one implementation, over an empty store. */
+    public record Stores(MetadataPorts ports, GarbageCollectionStore gc, StorageUsageStore usage) {
     }
 
     protected abstract Stores emptyStores();
@@ -54,6 +58,7 @@ public abstract class GarbageCollectionStoreContract {
         Stores stores = emptyStores();
         ports = stores.ports();
         gc = stores.gc();
+        usage = stores.usage();
     }
 
     @Test
@@ -223,6 +228,26 @@ public abstract class GarbageCollectionStoreContract {
         }
         assertThat(ports.manifests().exists(APP, untagged.digest())).isFalse();
         assertThat(gc.dueBlobs(DUE, Optional.empty(), 10)).containsAll(untagged.blobs());
+    }
+
+    @Test
+    void whatIsCollectedNoLongerCountsInStorageUsage() {
+        StoredManifest untagged = image(APP, "untagged");
+        ports.manifests().put(APP, untagged);
+        Digest abandoned = linked(APP, "abandoned", 7);
+        assertThat(usage.namespace("team")).get().extracting(NamespaceUsage::blobs, NamespaceUsage::blobBytes,
+                NamespaceUsage::manifestBytes).containsExactly(3L, 18L, untagged.size());
+
+        assertThat(gc.reviewBlob(abandoned, DUE, false).verdict()).isEqualTo(Verdict.COLLECTED);
+        assertThat(gc.reviewManifest(new QueuedManifest(APP, untagged.digest()), DUE, true, false))
+                .isEqualTo(Verdict.COLLECTED);
+        for (Digest layer : untagged.blobs()) {
+            assertThat(gc.reviewBlob(layer, DUE, false).verdict()).isEqualTo(Verdict.COLLECTED);
+        }
+
+        assertThat(usage.namespace("team")).get().extracting(NamespaceUsage::repositories, NamespaceUsage::blobs,
+                NamespaceUsage::blobBytes, NamespaceUsage::manifestBytes).containsExactly(1L, 0L, 0L, 0L);
+        assertThat(usage.registry()).isEqualTo(new RegistryUsage(1, 1, 0, 0, 0));
     }
 
     @Test

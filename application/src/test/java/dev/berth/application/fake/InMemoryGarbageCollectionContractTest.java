@@ -8,6 +8,7 @@ class InMemoryGarbageCollectionContractTest extends GarbageCollectionStoreContra
     @Override
     protected Stores emptyStores() {
         InMemoryMetadata metadata = new InMemoryMetadata();
-        return new Stores(new MetadataPorts(metadata, metadata, metadata, metadata, metadata, metadata, metadata), metadata);
+        return new Stores(new MetadataPorts(metadata, metadata, metadata, metadata, metadata, metadata, metadata), metadata,
+                metadata);
     }
 }

@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 
 /**
  * Enforces the immutable tag rules for the use cases that move or delete tags: a protected tag,
@@ -86,6 +87,12 @@ public class ImmutableTags {
     private static DeniedException refusedDelete(RepositoryName repository, Tag tag, ImmutableTagRule rule) {
         return DeniedException.byRule("tag " + repository + ":" + tag + " is immutable (rule " + rule
                 + "): it cannot be deleted");
+    }
+
+    /** The tags the rules protect, as the rules are now (read once, for checking many tags). */
+    public BiPredicate<RepositoryName, Tag> protectedTags() {
+        List<ImmutableTagRule> rules = store.immutableTagRules();
+        return (repository, tag) -> rule(rules, repository, tag).isPresent();
     }
 
     private static Optional<ImmutableTagRule> rule(List<ImmutableTagRule> rules, RepositoryName repository, Tag tag) {

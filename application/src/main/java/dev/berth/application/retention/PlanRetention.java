@@ -1,11 +1,13 @@
 package dev.berth.application.retention;
 
+import dev.berth.application.maintenance.ImmutableTags;
 import dev.berth.application.port.ManifestStore;
 import dev.berth.application.port.RepositoryCatalog;
 import dev.berth.application.port.RepositoryFilter;
 import dev.berth.application.port.RetentionStore;
 import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
+import dev.berth.domain.Tag;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 
@@ -20,12 +22,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiPredicate;
 import java.util.regex.Pattern;
 
 /**
  * What the retention policies delete now: the one plan behind the dry run and the real run, so that
  * the dry run lists exactly what a run at the same moment deletes. A tag goes when no policy covering
- * its repository keeps it; its manifest goes with its last tag unless an index lists it.
+ * its repository keeps it; its manifest goes with its last tag unless an index lists it. Tags an
+ * immutable tag rule protects are kept, as their deletion would be refused.
  */
 @Dependent
 public class PlanRetention {
@@ -35,11 +39,14 @@ public class PlanRetention {
     private final RetentionStore retention;
     private final RepositoryCatalog catalog;
     private final ManifestStore manifests;
+    private final ImmutableTags immutable;
     private final Clock clock;
 
     @Inject
-    public PlanRetention(RetentionStore retention, RepositoryCatalog catalog, ManifestStore manifests, Clock clock) {
+    public PlanRetention(RetentionStore retention, RepositoryCatalog catalog, ManifestStore manifests,
+                         ImmutableTags immutable, Clock clock) {
         this.retention = retention;
+        this.immutable = immutable;
         this.catalog = catalog;
         this.manifests = manifests;
         this.clock = clock;
@@ -54,6 +61,7 @@ public class PlanRetention {
         RepositoryFilter covered = new RepositoryFilter("", "",
                 List.of(policies.stream().map(RetentionPolicy::repositories).toList()));
         Instant now = clock.instant();
+        BiPredicate<RepositoryName, Tag> protectedTags = immutable.protectedTags();
         List<ExpiredTag> expired = new ArrayList<>();
         Optional<String> after = Optional.empty();
         List<RepositoryName> page;
@@ -62,16 +70,18 @@ public class PlanRetention {
             for (RepositoryName repository : page) {
                 List<RetentionPolicy> applying = policies.stream().filter(p -> p.repositories().matches(repository))
                         .toList();
-                expired.addAll(expiredIn(repository, applying, now));
+                expired.addAll(expiredIn(repository, applying, protectedTags, now));
             }
             after = page.isEmpty() ? after : Optional.of(page.getLast().value());
         } while (page.size() == PAGE);
         return expired;
     }
 
-    private List<ExpiredTag> expiredIn(RepositoryName repository, List<RetentionPolicy> policies, Instant now) {
+    private List<ExpiredTag> expiredIn(RepositoryName repository, List<RetentionPolicy> policies,
+                                       BiPredicate<RepositoryName, Tag> protectedTags, Instant now) {
         List<RetainedTag> tags = retention.tags(repository);
         Set<RetainedTag> kept = new HashSet<>();
+        tags.stream().filter(t -> protectedTags.test(repository, t.tag())).forEach(kept::add);
         for (RetentionPolicy policy : policies) {
             kept.addAll(keptBy(policy, tags, now));
         }

@@ -9,6 +9,7 @@ import dev.berth.domain.Digest;
 import dev.berth.domain.Reference;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.Tag;
+import dev.berth.domain.access.ImmutableTagRule;
 import dev.berth.domain.access.RepositoryPattern;
 import dev.berth.domain.error.UnsupportedException;
 import dev.berth.domain.manifest.MediaType;
@@ -73,6 +74,18 @@ class RetentionUseCasesTest {
                 .contains("delete team/app:v1", "delete team/app@" + digests.get(0));
         assertThat(registry.users.events).extracting(e -> e.detail()).contains("2 tags and 2 manifests deleted");
         assertThat(registry.planRetention().plan()).as("nothing more to do").isEmpty();
+    }
+
+    @Test
+    void tagsAnImmutableRuleProtectsStayAndTheDryRunStillListsExactlyWhatTheRunDeletes() {
+        List<Digest> digests = List.of(push(app, "v1"), push(app, "v2"), push(app, "v3"));
+        registry.maintenance.addImmutableTagRule(new ImmutableTagRule(new RepositoryPattern("team/*"), "v1"));
+        policy("team/*", OptionalInt.of(1), Optional.empty(), OptionalInt.empty());
+
+        List<ExpiredTag> preview = registry.planRetention().plan();
+        assertThat(preview).containsExactly(new ExpiredTag(app, new Tag("v2"), digests.get(1), true));
+        assertThat(registry.applyRetention().apply(Administration.SYSTEM, Administration.LOCAL)).isEqualTo(preview);
+        assertThat(tags(app)).containsExactly("v1", "v3");
     }
 
     @Test

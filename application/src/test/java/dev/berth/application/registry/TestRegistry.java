@@ -165,7 +165,7 @@ final class TestRegistry {
     }
 
     PlanRetention planRetention() {
-        return new PlanRetention(metadata, metadata, metadata, clock);
+        return new PlanRetention(metadata, metadata, metadata, immutableTags(), clock);
     }
 
     ApplyRetention applyRetention() {

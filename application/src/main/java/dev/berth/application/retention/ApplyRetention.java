@@ -2,6 +2,7 @@ package dev.berth.application.retention;
 
 import dev.berth.application.access.Administration;
 import dev.berth.application.browse.DeleteImages;
+import dev.berth.application.maintenance.MaintenanceMode;
 import dev.berth.application.port.AuditLog;
 import dev.berth.application.port.ManifestStore;
 import dev.berth.application.port.RetentionStore;
@@ -35,14 +36,16 @@ public class ApplyRetention {
     private final ManifestStore manifests;
     private final DeleteImages deleteImages;
     private final RepositoryGuard guard;
+    private final MaintenanceMode mode;
     private final Transactions transactions;
     private final AuditLog audit;
     private final Clock clock;
 
     @Inject
     public ApplyRetention(PlanRetention planner, RetentionStore retention, TagStore tags, ManifestStore manifests,
-                          DeleteImages deleteImages, RepositoryGuard guard, Transactions transactions,
-                          AuditLog audit, Clock clock) {
+                          DeleteImages deleteImages, RepositoryGuard guard, MaintenanceMode mode,
+                          Transactions transactions, AuditLog audit, Clock clock) {
+        this.mode = mode;
         this.planner = planner;
         this.retention = retention;
         this.tags = tags;
@@ -56,11 +59,13 @@ public class ApplyRetention {
 
     /**
      * @return what was deleted ({@link ExpiredTag#manifestToo} when its manifest went too)
-     * @throws dev.berth.domain.error.UnsupportedException when deletes are disabled
+     * @throws dev.berth.domain.error.UnsupportedException when deletes are disabled or the registry is read-only
      */
     public List<ExpiredTag> apply(Caller caller, String address) {
         Administration.requireAdmin(caller);
         guard.requireDeletesEnabled();
+        // refused as a whole rather than tag by tag, each deletion refused and logged
+        mode.requireWritable();
         List<ExpiredTag> deleted = new ArrayList<>();
         for (ExpiredTag expired : planner.plan()) {
             try {

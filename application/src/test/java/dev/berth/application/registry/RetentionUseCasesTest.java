@@ -130,6 +130,18 @@ class RetentionUseCasesTest {
     }
 
     @Test
+    void inReadOnlyModeARunIsRefusedAndDeletesNothing() {
+        push(app, "v1");
+        push(app, "v2");
+        policy("team/*", OptionalInt.of(1), Optional.empty(), OptionalInt.empty());
+        registry.maintenance.setReadOnly(true);
+
+        assertThatThrownBy(() -> registry.applyRetention().apply(Administration.SYSTEM, Administration.LOCAL))
+                .isInstanceOf(UnsupportedException.class);
+        assertThat(tags(app)).containsExactly("v1", "v2");
+    }
+
+    @Test
     void theScheduledRunRunsOncePerIntervalWhicheverNodeAsks() {
         push(app, "v1");
         push(app, "v2");

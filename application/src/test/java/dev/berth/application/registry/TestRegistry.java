@@ -169,8 +169,8 @@ final class TestRegistry {
     }
 
     ApplyRetention applyRetention() {
-        return new ApplyRetention(planRetention(), metadata, metadata, metadata, deleteImages(), guard(), metadata,
-                users, clock);
+        return new ApplyRetention(planRetention(), metadata, metadata, metadata, deleteImages(), guard(), mode(),
+                metadata, users, clock);
     }
 
     ShowRegistryStatistics showStatistics() {

@@ -34,8 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * delete them in parallel loops while the collector runs every 250 ms with no review delay. A push
  * the collector races may fail with BLOB_UNKNOWN or MANIFEST_BLOB_UNKNOWN and is retried, as clients
  * do; afterwards every remaining tag pulls byte for byte with skopeo, and storage holds exactly the
- * blobs the remaining manifests reference. Then {@code berth.jar gc} on the same data: a dry run
- * names what it would free and deletes nothing, a real run frees a deleted image's blobs and a file
+ * blobs the remaining manifests reference. Then {@code berth.jar gc} on the same data: read-only
+ * ({@code storage.maintenance.readonly}) it deletes nothing and exits 2, a dry run names what it would free and deletes nothing, a real run frees a deleted image's blobs and a file
  * written to storage that no row records (a crash between the storage write and the commit).
  * On the filesystem driver and on S3 (S3Proxy).
  */
@@ -138,6 +138,13 @@ class GarbageCollectionIT {
         now.put("REGISTRY_GC_REVIEWAFTER", "0s");
         now.put("REGISTRY_GC_ORPHANGRACE", "0s");
         long doomedBytes = bytes("doomed config").length + bytes("doomed layer").length;
+        Map<String, String> readOnly = new HashMap<>(now);
+        readOnly.put("REGISTRY_STORAGE_MAINTENANCE_READONLY_ENABLED", "true");
+        try (BerthProcess refused = BerthProcess.start(work, BerthProcess.freePort(), readOnly, "gc")) {
+            assertThat(refused.awaitExit(TIMEOUT)).as(refused.output()).isEqualTo(2);
+            assertThat(refused.output()).contains("berth: nothing collected: the registry is read-only");
+        }
+        assertThat(storedContent(contentRoot)).isEqualTo(before);
         try (BerthProcess dry = BerthProcess.start(work, BerthProcess.freePort(), now, "gc", "--dry-run")) {
             assertThat(dry.awaitExit(TIMEOUT)).as(dry.output()).isZero();
             assertThat(dry.output()).contains("berth: would free 2 blobs (" + doomedBytes + " bytes), 1 orphans ("

@@ -148,9 +148,9 @@ class RetentionUseCasesTest {
         policy("team/*", OptionalInt.of(1), Optional.empty(), OptionalInt.empty());
         Duration interval = Duration.ofHours(24);
         RunScheduledRetention node1 = new RunScheduledRetention(registry.metadata, registry.applyRetention(),
-                registry.metadata, interval, registry.clock);
+                registry.mode(), registry.metadata, interval, registry.clock);
         RunScheduledRetention node2 = new RunScheduledRetention(registry.metadata, registry.applyRetention(),
-                registry.metadata, interval, registry.clock);
+                registry.mode(), registry.metadata, interval, registry.clock);
 
         assertThat(node1.runIfDue()).hasValueSatisfying(deleted -> assertThat(deleted).hasSize(1));
         assertThat(node2.runIfDue()).isEmpty();
@@ -159,5 +159,21 @@ class RetentionUseCasesTest {
         assertThat(node2.runIfDue()).hasValueSatisfying(deleted -> assertThat(deleted)
                 .extracting(e -> e.tag().value()).containsExactly("v2"));
         assertThat(node1.runIfDue()).isEmpty();
+    }
+
+    @Test
+    void noScheduledRunIsClaimedWhileReadOnlySoItRunsOnceWritesAreAllowed() {
+        push(app, "v1");
+        push(app, "v2");
+        policy("team/*", OptionalInt.of(1), Optional.empty(), OptionalInt.empty());
+        RunScheduledRetention node = new RunScheduledRetention(registry.metadata, registry.applyRetention(),
+                registry.mode(), registry.metadata, Duration.ofHours(24), registry.clock);
+        registry.maintenance.setReadOnly(true);
+
+        assertThat(node.runIfDue()).isEmpty();
+        assertThat(tags(app)).containsExactly("v1", "v2");
+        registry.maintenance.setReadOnly(false);
+        assertThat(node.runIfDue()).hasValueSatisfying(deleted -> assertThat(deleted)
+                .extracting(e -> e.tag().value()).containsExactly("v1"));
     }
 }

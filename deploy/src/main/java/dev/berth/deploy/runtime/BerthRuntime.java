@@ -236,7 +236,8 @@ public class BerthRuntime {
         startNotifications();
         startCountingActivity();
         retentionWorker = new RetentionWorker(new RunScheduledRetention(new PostgresRetentionStore(database),
-                applyRetention.get(), new JpaTransactions(database), config.retention().interval(), clock),
+                applyRetention.get(), new MaintenanceMode(maintenanceStore(), maintenanceSettings()),
+                new JpaTransactions(database), config.retention().interval(), clock),
                 config.retention().interval());
         housekeeping = new Housekeeping(storageStatus, new PruneLoginFailures(loginFailures(), accessSettings(), clock),
                 new PruneAuditLog(auditLog(), auditRetention(), clock));

@@ -242,7 +242,6 @@ public class BerthRuntime {
         housekeeping = new Housekeeping(storageStatus, new PruneLoginFailures(loginFailures(), accessSettings(), clock),
                 new PruneAuditLog(auditLog(), auditRetention(), clock));
         gcNode = hostName() + "/" + UUID.randomUUID();
-        GarbageCollectionWorker.registerGauges(metrics, garbageCollectionStore(), clock);
         if (config.gc().enabled() && !GarbageCollectionCommand.asked()) {
             garbageCollection = GarbageCollectionWorker.every(config.gc().interval(), collectGarbage(),
                     config.gc().deleteUntagged());
@@ -399,6 +398,7 @@ public class BerthRuntime {
 
     private void registerGauges() {
         MetadataDatabase db = database;
+        DatabaseGauges fromDatabase = new DatabaseGauges(metrics, clock);
         metrics.gauge("berth_db_pool_connections", "Metadata database connections by state (active, idle, max)", () -> {
             MetadataDatabase.PoolUsage pool = db.poolUsage();
             return Map.of(Metrics.Labels.of("state", "active"), (double) pool.active(),
@@ -408,13 +408,13 @@ public class BerthRuntime {
         metrics.gauge("berth_db_pool_waiting_threads", "Threads waiting for a metadata database connection",
                 () -> Map.of(Metrics.Labels.of(), (double) db.poolUsage().waiting()));
         ListNotificationEndpoints endpoints = new ListNotificationEndpoints(new PostgresNotificationStore(database));
-        metrics.gauge("berth_webhook_queue_depth", "Events waiting for delivery, by endpoint (all nodes)",
+        fromDatabase.gauge("berth_webhook_queue_depth", "Events waiting for delivery, by endpoint (all nodes)",
                 () -> webhookGauge(endpoints, s -> (double) s.queueDepth()));
-        metrics.gauge("berth_webhook_failures", "Failed delivery attempts since the endpoint was created, by endpoint",
+        fromDatabase.gauge("berth_webhook_failures", "Failed delivery attempts since the endpoint was created, by endpoint",
                 () -> webhookGauge(endpoints, s -> (double) s.totalFailures()));
-        metrics.gauge("berth_webhook_consecutive_failures", "Failed delivery attempts since the last success, by endpoint",
+        fromDatabase.gauge("berth_webhook_consecutive_failures", "Failed delivery attempts since the last success, by endpoint",
                 () -> webhookGauge(endpoints, s -> (double) s.consecutiveFailures()));
-        metrics.gauge("berth_webhook_delivered", "Events delivered since the endpoint was created, by endpoint",
+        fromDatabase.gauge("berth_webhook_delivered", "Events delivered since the endpoint was created, by endpoint",
                 () -> webhookGauge(endpoints, s -> (double) s.delivered()));
         metrics.gauge("berth_jvm_memory_bytes", "JVM memory by area (heap, nonheap) and kind (used, committed, max)", () -> {
             MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -449,19 +449,20 @@ public class BerthRuntime {
                             .orElse(Map.of()));
         }
         PostgresStorageUsageStore usage = new PostgresStorageUsageStore(database);
-        metrics.gauge("berth_storage_bytes", "Bytes stored, deduplicated across the registry, by kind (blobs, manifests)",
+        fromDatabase.gauge("berth_storage_bytes", "Bytes stored, deduplicated across the registry, by kind (blobs, manifests)",
                 () -> {
                     RegistryUsage registry = usage.registry();
                     return Map.of(Metrics.Labels.of("kind", "blobs"), (double) registry.blobBytes(),
                             Metrics.Labels.of("kind", "manifests"), (double) registry.manifestBytes());
                 });
-        metrics.gauge("berth_storage_blobs", "Distinct blobs linked by any repository",
+        fromDatabase.gauge("berth_storage_blobs", "Distinct blobs linked by any repository",
                 () -> Map.of(Metrics.Labels.of(), (double) usage.registry().blobs()));
-        metrics.gauge("berth_namespace_stored_bytes", "Bytes a namespace stores (its distinct blobs plus manifests),"
+        fromDatabase.gauge("berth_namespace_stored_bytes", "Bytes a namespace stores (its distinct blobs plus manifests),"
                 + " for the " + NAMESPACE_GAUGES + " largest namespaces", () -> namespaceGauge(usage, u -> u.storedBytes()));
-        metrics.gauge("berth_namespace_quota_bytes", "A namespace's byte quota, for those of the " + NAMESPACE_GAUGES
+        fromDatabase.gauge("berth_namespace_quota_bytes", "A namespace's byte quota, for those of the " + NAMESPACE_GAUGES
                 + " largest namespaces that have one", () -> namespaceGauge(usage, u -> u.quotaBytes().isPresent()
                 ? u.quotaBytes().getAsLong() : -1));
+        GarbageCollectionWorker.registerGauges(fromDatabase, garbageCollectionStore(), clock);
         metrics.gauge("berth_process_uptime_seconds", "Seconds since the JVM started",
                 () -> Map.of(Metrics.Labels.of(), ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0));
     }

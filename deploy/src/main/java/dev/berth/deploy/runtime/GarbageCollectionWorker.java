@@ -33,15 +33,15 @@ final class GarbageCollectionWorker implements AutoCloseable {
     }
 
     /** The queue gauges, read from the database at each scrape. */
-    static void registerGauges(Metrics metrics, GarbageCollectionStore store, Clock clock) {
-        metrics.gauge("berth_gc_queue_length", "Entries waiting for garbage collection review (all nodes), by queue",
+    static void registerGauges(DatabaseGauges gauges, GarbageCollectionStore store, Clock clock) {
+        gauges.gauge("berth_gc_queue_length", "Entries waiting for garbage collection review (all nodes), by queue",
                 () -> {
                     GarbageCollectionStore.QueueStatus status = store.queueStatus();
                     return Map.of(Metrics.Labels.of("queue", "blob"), (double) status.blobs(),
                             Metrics.Labels.of("queue", "manifest"), (double) status.manifests(),
                             Metrics.Labels.of("queue", "deletion"), (double) status.pendingDeletions());
                 });
-        metrics.gauge("berth_gc_queue_oldest_seconds", "Age of the oldest entry in the review queues",
+        gauges.gauge("berth_gc_queue_oldest_seconds", "Age of the oldest entry in the review queues",
                 () -> Map.of(Metrics.Labels.of(), store.queueStatus().oldest()
                         .map(t -> Duration.between(t, clock.instant()).toMillis() / 1000.0).orElse(0.0)));
     }

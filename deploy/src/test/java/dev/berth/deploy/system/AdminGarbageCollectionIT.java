@@ -3,11 +3,13 @@ package dev.berth.deploy.system;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** "Run garbage collection now" on the overview page, in a real Chromium: the run happens and shows its result. */
+@ResourceLock(AdminBerth.LOCK)
 class AdminGarbageCollectionIT {
 
     private static AdminBerth berth;

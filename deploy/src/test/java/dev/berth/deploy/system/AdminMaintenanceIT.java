@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 
 import java.time.Clock;
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the tag until it is removed. Repositories start with ui-maint so that other tests of the shared
  * Berth are not touched; read-only mode is lifted after the test whatever happens.
  */
+@ResourceLock(AdminBerth.LOCK)
 class AdminMaintenanceIT {
 
     private static AdminBerth berth;

@@ -16,6 +16,7 @@ import dev.berth.domain.access.User;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 
 import java.net.http.HttpResponse;
@@ -37,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Chromium: usage is exact and deduplicated, a refused push leaves nothing behind, and the retention
  * dry run lists exactly what the run then deletes.
  */
+@ResourceLock(AdminBerth.LOCK)
 class StorageUsageIT {
 
     private static final String ADMIN = AdminBerth.ADMIN;

@@ -14,6 +14,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -49,10 +50,12 @@ public class RegistryServlet extends HttpServlet {
         boolean head = method.equals("HEAD");
         response.setHeader("Docker-Distribution-API-Version", "registry/2.0");
         Optional<String> scope = Optional.empty();
+        Route route = null;
         try {
-            Route route = Route.of(request.getPathInfo());
+            route = Route.of(request.getPathInfo());
             Optional<Action> action = action(route, method);
-            scope = action.map(a -> scope(route, a)).or(() -> route.kind() == Route.Kind.CATALOG
+            Route routed = route;
+            scope = action.map(a -> scope(routed, a)).or(() -> routed.kind() == Route.Kind.CATALOG
                     ? Optional.of("registry:catalog:*") : Optional.empty());
             AccessGate.Access access = gate.authenticate(request, route.kind() == Route.Kind.BASE);
             if (route.kind() == Route.Kind.BASE && !gate.open() && !access.caller().authenticated()) {
@@ -72,6 +75,9 @@ public class RegistryServlet extends HttpServlet {
                 response.setHeader("WWW-Authenticate", gate.challenge(request, scope));
             } else if (e instanceof TooManyRequestsException) {
                 response.setHeader("Retry-After", "60");
+            } else if (e instanceof UnsupportedException u && route != null) {
+                // a 405 must say which methods the resource still has (RFC 9110 15.5.6), e.g. reads in read-only mode
+                response.setHeader("Allow", String.join(", ", allowed(route.kind(), u.refused())));
             }
             if (RegistryErrors.status(e) >= 500) {
                 LOG.log(Level.WARNING, e.code() + " on " + method + " " + request.getRequestURI(), e);
@@ -107,6 +113,22 @@ public class RegistryServlet extends HttpServlet {
                     : route.kind() == Route.Kind.MANIFEST && method.equals("PUT") ? Action.PUSH : null;
             case UPLOADS, UPLOAD -> Action.PUSH;
         });
+    }
+
+    /** The methods an endpoint answers, less those the refusal covers; empty when none remain. */
+    static List<String> allowed(Route.Kind kind, UnsupportedException.Refused refused) {
+        List<String> methods = switch (kind) {
+            case MANIFEST -> List.of("GET", "HEAD", "PUT", "DELETE");
+            case BLOB -> List.of("GET", "HEAD", "DELETE");
+            case UPLOADS -> List.of("POST");
+            case UPLOAD -> List.of("GET", "HEAD", "PATCH", "PUT", "DELETE");
+            case BASE, CATALOG, TAGS, REFERRERS, UNKNOWN -> List.of("GET", "HEAD");
+        };
+        return methods.stream().filter(m -> switch (refused) {
+            case THIS_REQUEST -> true;
+            case DELETES -> !m.equals("DELETE");
+            case WRITES -> m.equals("GET") || m.equals("HEAD");
+        }).toList();
     }
 
     /** The token scope a request needs, as a client asks the token endpoint for it. */

@@ -30,7 +30,7 @@ public class RepositoryGuard {
     /** @throws UnsupportedException when the configuration forbids deletes (storage.delete.enabled) */
     public void requireDeletesEnabled() {
         if (!settings.deleteEnabled()) {
-            throw new UnsupportedException("deletes are disabled on this registry");
+            throw UnsupportedException.deletesDisabled();
         }
     }
 }

@@ -91,6 +91,42 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void garbageCollectionDefaultsToADaysDelayAndReadsFileAndEnvironment() throws IOException {
+        assertThat(ConfigLoader.load(Optional.empty(), Map.of()).gc()).isEqualTo(new BerthConfig.Gc(true,
+                Duration.ofMinutes(5), Duration.ofHours(24), false, Duration.ofHours(1)));
+
+        BerthConfig config = ConfigLoader.load(file("""
+                gc:
+                  enabled: false
+                  interval: 30s
+                  reviewafter: 0s
+                  deleteuntagged: true
+                  orphangrace: 2h
+                """), Map.of());
+        assertThat(config.gc()).isEqualTo(new BerthConfig.Gc(false, Duration.ofSeconds(30), Duration.ZERO, true,
+                Duration.ofHours(2)));
+        assertThat(config.warnings()).isEmpty();
+
+        BerthConfig fromEnvironment = ConfigLoader.load(Optional.empty(), Map.of(
+                "REGISTRY_GC_REVIEWAFTER", "0", "REGISTRY_GC_ORPHANGRACE", "0s", "REGISTRY_GC_INTERVAL", "250ms",
+                "REGISTRY_GC_DELETEUNTAGGED", "true"));
+        assertThat(fromEnvironment.gc()).isEqualTo(new BerthConfig.Gc(true, Duration.ofMillis(250), Duration.ZERO,
+                true, Duration.ZERO));
+
+        Optional<Path> wrong = file("""
+                gc:
+                  interval: 0s
+                  reviewafter: a day
+                  enabled: sometimes
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(wrong, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("gc.interval: expected a duration such as 30s, 15m or 24h")
+                .hasMessageContaining("gc.reviewafter: expected a duration such as 30s, 15m or 24h, or 0s")
+                .hasMessageContaining("gc.enabled: expected true or false, found 'sometimes'");
+    }
+
+    @Test
     void readsDistributionShapedFile() throws IOException {
         BerthConfig config = ConfigLoader.load(file("""
                 version: 0.1

@@ -74,6 +74,7 @@ class EmbeddedDatabaseIT {
                     "/v2/some/repo/manifests/sha256:" + "a".repeat(64), null);
             assertThat(delete.statusCode()).as("deletes are disabled by default").isEqualTo(405);
             assertThat(RegistryClient.text(delete)).contains("\"code\":\"UNSUPPORTED\"");
+            assertThat(delete.headers().firstValue("Allow")).contains("GET, HEAD, PUT");
 
             HttpResponse<String> admin = berth.get("/admin");
             assertThat(admin.statusCode()).isEqualTo(200);

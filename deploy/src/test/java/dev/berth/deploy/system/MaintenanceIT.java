@@ -193,6 +193,9 @@ class MaintenanceIT {
                     .isEqualTo(405));
             writes.forEach((what, response) -> assertThat(RegistryClient.text(response)).as(what)
                     .contains("\"code\":\"UNSUPPORTED\"").contains("\"message\":\"" + READ_ONLY + "\""));
+            // a 405 names the methods left: reads, none at all on the endpoint that starts uploads
+            writes.forEach((what, response) -> assertThat(response.headers().firstValue("Allow").orElse("")).as(what)
+                    .isEqualTo(what.startsWith("POST") ? "" : "GET, HEAD"));
 
             assertThat(registry.get("/v2/ro/app/manifests/v1", "Accept", OciImageLayout.OCI_MANIFEST).body())
                     .isEqualTo(manifestBytes);

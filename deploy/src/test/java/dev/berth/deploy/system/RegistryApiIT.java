@@ -568,7 +568,9 @@ class RegistryApiIT {
 
         @Test
         void unsupportedMethodsAndUnknownEndpoints() {
-            assertError(registry.send("POST", "/v2/api/x/tags/list", null), 405, "UNSUPPORTED");
+            HttpResponse<byte[]> post = registry.send("POST", "/v2/api/x/tags/list", null);
+            assertError(post, 405, "UNSUPPORTED");
+            assertThat(post.headers().firstValue("Allow")).contains("GET, HEAD");
             assertThat(registry.get("/v2/api/x/whatever").statusCode()).isEqualTo(404);
         }
 

@@ -97,6 +97,10 @@ public final class PostgresGarbageCollectionStore implements GarbageCollectionSt
     @Override
     public Verdict reviewManifest(QueuedManifest manifest, Instant dueBefore, boolean deleteUntagged, boolean dryRun) {
         return jpa.transaction(em -> {
+            if (deleteUntagged && !dryRun) {
+                // before the manifest's row lock, as every deletion
+                DeletionTurns.take(em);
+            }
             Long repositoryId = (Long) em.createNativeQuery("SELECT id FROM repository WHERE name = :name", Long.class)
                     .setParameter("name", manifest.repository().value()).getSingleResultOrNull();
             if (repositoryId == null) {

@@ -179,13 +179,16 @@ public final class PostgresManifestStore implements ManifestStore {
      */
     @Override
     public boolean delete(RepositoryName repository, Digest digest) {
-        return jpa.transaction(em -> em.createQuery("""
-                        DELETE FROM ManifestEntity m
-                        WHERE m.repository.id = (SELECT r.id FROM RepositoryEntity r WHERE r.name = :repository)
-                          AND m.digest = :digest""")
-                .setParameter("repository", repository.value())
-                .setParameter("digest", digest.toString())
-                .executeUpdate() > 0);
+        return jpa.transaction(em -> {
+            DeletionTurns.take(em);
+            return em.createQuery("""
+                            DELETE FROM ManifestEntity m
+                            WHERE m.repository.id = (SELECT r.id FROM RepositoryEntity r WHERE r.name = :repository)
+                              AND m.digest = :digest""")
+                    .setParameter("repository", repository.value())
+                    .setParameter("digest", digest.toString())
+                    .executeUpdate() > 0;
+        });
     }
 
     @Override

@@ -114,6 +114,7 @@ public final class PostgresRepositoryCatalog implements RepositoryCatalog {
     @Override
     public Optional<List<Digest>> delete(RepositoryName name) {
         return jpa.transaction(em -> {
+            DeletionTurns.take(em);
             // locked first: a concurrent push waits (its foreign key check needs the row) and then fails,
             // so no manifest goes without being among those returned
             Long id = (Long) em.createNativeQuery("SELECT r.id FROM repository r WHERE r.name = :name FOR UPDATE",
@@ -123,6 +124,18 @@ public final class PostgresRepositoryCatalog implements RepositoryCatalog {
             if (id == null) {
                 return Optional.empty();
             }
+            // the blobs it links or lists, locked in digest order before the cascade updates their usage
+            // counters and GC queue entries in whatever order it meets them: garbage collection's review
+            // of one of them (which locks the blob first) or a push of one then waits instead of deadlocking
+            em.createNativeQuery("""
+                            SELECT b.digest FROM blob b
+                            WHERE b.digest IN (SELECT l.digest FROM repository_blob l WHERE l.repository_id = :id
+                                               UNION
+                                               SELECT mb.digest FROM manifest_blob mb JOIN manifest m ON m.id = mb.manifest_id
+                                               WHERE m.repository_id = :id)
+                            ORDER BY b.digest FOR UPDATE""")
+                    .setParameter("id", id)
+                    .getResultList();
             List<?> digests = em.createNativeQuery("""
                             SELECT m.digest FROM manifest m WHERE m.repository_id = :id
                             ORDER BY EXISTS (SELECT 1 FROM manifest_child c WHERE c.manifest_id = m.id) DESC, m.id""")

@@ -20,13 +20,16 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -244,6 +247,82 @@ public abstract class StorageUsageStoreContract {
         }
         assertThat(admitted).isEqualTo(3);
         assertThat(usage.namespace("team").orElseThrow().blobBytes()).isEqualTo(3_000);
+    }
+
+    @Test
+    void concurrentDeletionsOfRepositoriesSharingBlobsAllSucceed() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            List<Digest> manifestDigests = pushSharedLayers(round);
+            List<Optional<List<Digest>>> deleted = concurrently(REPOSITORIES.size(),
+                    i -> catalog.delete(REPOSITORIES.get(i)));
+            for (int i = 0; i < REPOSITORIES.size(); i++) {
+                assertThat(deleted.get(i)).as("round " + round).hasValue(List.of(manifestDigests.get(i)));
+            }
+            assertThat(usage.registry()).as("round " + round).isEqualTo(new RegistryUsage(0, 0, 0, 0, 0));
+            assertThat(usage.countNamespaces()).isZero();
+        }
+    }
+
+    @Test
+    void concurrentDeletionsOfManifestsSharingLayersAllSucceed() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            List<Digest> manifestDigests = pushSharedLayers(round);
+            List<Boolean> deleted = concurrently(REPOSITORIES.size(),
+                    i -> manifests.delete(REPOSITORIES.get(i), manifestDigests.get(i)));
+            assertThat(deleted).as("round " + round).containsOnly(true);
+            assertThat(usage.registry().manifestBytes()).as("round " + round).isZero();
+        }
+    }
+
+    private static final List<RepositoryName> REPOSITORIES = List.of(TEAM_APP, TEAM_WEB, OTHER_APP,
+            new RepositoryName("other/web"));
+
+    /**
+     * Sixty new layers linked by every repository of {@link #REPOSITORIES} and listed by one manifest in
+     * each, every other repository linking and listing them the other way round; the manifests' digests.
+     */
+    private List<Digest> pushSharedLayers(int round) {
+        List<Digest> layers = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            layers.add(blob("round " + round + " layer " + i, 1_000 + i));
+        }
+        List<Digest> digests = new ArrayList<>();
+        for (int r = 0; r < REPOSITORIES.size(); r++) {
+            List<Digest> ordered = new ArrayList<>(layers);
+            if (r % 2 == 1) {
+                Collections.reverse(ordered);
+            }
+            for (Digest layer : ordered) {
+                blobs.link(REPOSITORIES.get(r), layer);
+            }
+            StoredManifest image = manifest("round " + round + " of " + r, ordered.toArray(Digest[]::new));
+            manifests.put(REPOSITORIES.get(r), image);
+            digests.add(image.digest());
+        }
+        return digests;
+    }
+
+    /** Runs the task for 0..n-1 on n threads released at once; the results in that order. */
+    private static <T> List<T> concurrently(int n, IntFunction<T> task) throws Exception {
+        CyclicBarrier start = new CyclicBarrier(n);
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return task.apply(index);
+                }));
+            }
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(f.get());
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static NamespaceUsage usage(String namespace, long repositories, long blobCount, long blobBytes,

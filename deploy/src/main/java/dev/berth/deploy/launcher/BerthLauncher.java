@@ -42,6 +42,13 @@ public final class BerthLauncher {
     public static final String CHECK_COMMAND_PROPERTY = "berth.command.check";
     /** Tells the application to collect garbage once and exit: "run" or "dry-run", then ",delete-untagged" if asked. */
     public static final String GC_COMMAND_PROPERTY = "berth.command.gc";
+
+    /** Whether this JVM runs an operator command rather than the server: it then starts no background work. */
+    public static boolean commandAsked() {
+        return System.getProperty(IMPORT_COMMAND_PROPERTY) != null || System.getProperty(CHECK_COMMAND_PROPERTY) != null
+                || System.getProperty(GC_COMMAND_PROPERTY) != null;
+    }
+
     static final String USAGE = """
             Usage: java -jar berth.jar [--config FILE]
                    java -jar berth.jar serve FILE

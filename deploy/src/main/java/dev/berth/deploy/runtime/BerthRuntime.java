@@ -97,6 +97,7 @@ import dev.berth.application.tls.TlsSettings;
 import dev.berth.application.tls.WarnCertificateExpiry;
 import dev.berth.deploy.config.BerthConfig;
 import dev.berth.deploy.config.ConfigLoader;
+import dev.berth.deploy.launcher.BerthLauncher;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -233,24 +234,13 @@ public class BerthRuntime {
         configureLogs(launched);
         registerGauges();
         eventSource = new EventSource(hostName() + ":" + config.http().port(), UUID.randomUUID().toString());
-        startNotifications();
         startCountingActivity();
-        retentionWorker = new RetentionWorker(new RunScheduledRetention(new PostgresRetentionStore(database),
-                applyRetention.get(), new MaintenanceMode(maintenanceStore(), maintenanceSettings()),
-                new JpaTransactions(database), config.retention().interval(), clock),
-                config.retention().interval());
-        housekeeping = new Housekeeping(storageStatus, new PruneLoginFailures(loginFailures(), accessSettings(), clock),
-                new PruneAuditLog(auditLog(), auditRetention(), clock));
         gcNode = hostName() + "/" + UUID.randomUUID();
-        if (config.gc().enabled() && !GarbageCollectionCommand.asked()) {
-            garbageCollection = GarbageCollectionWorker.every(config.gc().interval(), collectGarbage(),
-                    config.gc().deleteUntagged());
-        }
         MaintenanceSettings maintenance = maintenanceSettings();
-        if (maintenance.purgeUploads()) {
-            uploadPurging = new UploadPurging(new PurgeAbandonedUploads(uploadSessionStore(), blobStore(),
-                    maintenanceStore(), new MaintenanceMode(maintenanceStore(), maintenance), maintenance, clock),
-                    maintenance.purgeInterval(), metrics);
+        if (!BerthLauncher.commandAsked()) {
+            // an operator command does what it says and exits: it delivers no events, and purges, applies
+            // retention or collects nothing unasked, even where it shares a database with running nodes
+            startBackgroundWork(maintenance);
         }
 
         DatabaseStatus.DatabaseReport db = new PostgresDatabaseStatus(database).report();
@@ -497,6 +487,26 @@ public class BerthRuntime {
     }
 
     /** Seeds the configured endpoints and starts delivering: events queued before a crash go out now. */
+    /** The workers of a serving node: event delivery, retention, housekeeping, garbage collection, upload purging. */
+    private void startBackgroundWork(MaintenanceSettings maintenance) {
+        startNotifications();
+        retentionWorker = new RetentionWorker(new RunScheduledRetention(new PostgresRetentionStore(database),
+                applyRetention.get(), new MaintenanceMode(maintenanceStore(), maintenance),
+                new JpaTransactions(database), config.retention().interval(), clock),
+                config.retention().interval());
+        housekeeping = new Housekeeping(storageStatus, new PruneLoginFailures(loginFailures(), accessSettings(), clock),
+                new PruneAuditLog(auditLog(), auditRetention(), clock));
+        if (config.gc().enabled()) {
+            garbageCollection = GarbageCollectionWorker.every(config.gc().interval(), collectGarbage(),
+                    config.gc().deleteUntagged());
+        }
+        if (maintenance.purgeUploads()) {
+            uploadPurging = new UploadPurging(new PurgeAbandonedUploads(uploadSessionStore(), blobStore(),
+                    maintenanceStore(), new MaintenanceMode(maintenanceStore(), maintenance), maintenance, clock),
+                    maintenance.purgeInterval(), metrics);
+        }
+    }
+
     private void startNotifications() {
         NotificationStore store = new PostgresNotificationStore(database);
         Transactions transactions = new JpaTransactions(database);

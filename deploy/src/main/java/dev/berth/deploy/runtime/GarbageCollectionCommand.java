@@ -22,10 +22,6 @@ final class GarbageCollectionCommand {
     private GarbageCollectionCommand() {
     }
 
-    static boolean asked() {
-        return System.getProperty(BerthLauncher.GC_COMMAND_PROPERTY) != null;
-    }
-
     static void runIfAsked(CollectGarbage collect, GarbageCollectionStore store, BerthConfig.Gc settings) {
         String mode = System.getProperty(BerthLauncher.GC_COMMAND_PROPERTY);
         if (mode == null) {

@@ -147,6 +147,19 @@ final class AdminBerth {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Any registry request as the admin, with a body or none. */
+    HttpResponse<String> sendAsAdmin(String method, String path, String body, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .headers(basic(ADMIN, ADMIN_PASSWORD));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     static String[] basic(String user, String password) {
         return new String[]{"Authorization", "Basic " + Base64.getEncoder().encodeToString(
                 (user + ":" + password).getBytes(StandardCharsets.UTF_8))};

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Storage usage, quotas and retention on the packaged Berth, pushed to by skopeo and seen in a real
- * Chromium: usage is exact and deduplicated, a refused push leaves nothing behind, and the retention
+ * Chromium: usage is exact and deduplicated, a refused push, mount or manifest leaves nothing behind, and the retention
  * dry run lists exactly what the run then deletes.
  */
 @ResourceLock(AdminBerth.LOCK)
@@ -53,6 +53,7 @@ class StorageUsageIT {
     private static OciImageLayout.Blob small;
     private static OciImageLayout.Blob other;
     private static OciImageLayout.Blob refused;
+    private static OciImageLayout.Blob mounted;
 
     @BeforeAll
     static void start() throws Exception {
@@ -61,6 +62,7 @@ class StorageUsageIT {
         small = layout.image("amd64", 1401, 150_000, 40_000);
         other = layout.image("amd64", 1402, 90_000);
         refused = layout.image("amd64", 1403, 120_000);
+        mounted = layout.image("amd64", 1404, 60_000);
         browser = Browser.open(berth.base(), berth.work());
         browser.signIn(ADMIN, PASSWORD);
     }
@@ -178,6 +180,42 @@ class StorageUsageIT {
         setQuota("usage-q", Quota.NONE);
         push(refused, "usage-q/app:2");
         assertThat(usage("usage-q").blobBytes()).isEqualTo(before.blobBytes() + blobBytes(refused));
+    }
+
+    @Test
+    void aMountOrManifestBeyondTheQuotaIsRefusedAndChangesNothing() throws Exception {
+        push(mounted, "usage-src/app:1");
+        push(other, "usage-m/app:1");
+        String layer = blobDigests(mounted).getLast();
+        NamespaceUsage before = usage("usage-m");
+        setQuota("usage-m", new Quota(OptionalLong.of(before.storedBytes() + 10), OptionalLong.empty()));
+
+        HttpResponse<String> mount = berth.sendAsAdmin("POST",
+                "/v2/usage-m/app/blobs/uploads/?mount=" + layer + "&from=usage-src/app", null);
+        assertThat(mount.statusCode()).as(mount.body()).isEqualTo(403);
+        assertThat(mount.body()).contains("\"code\":\"DENIED\"").contains("storage quota exceeded: namespace usage-m");
+        assertThat(berth.sendAsAdmin("HEAD", "/v2/usage-m/app/blobs/" + layer, null).statusCode())
+                .as("nothing mounted").isEqualTo(404);
+
+        // the same config and layers, so only the manifest's own bytes are new: more than the 10 bytes of room
+        String manifest = Files.readString(blobPath(other.digest()));
+        String annotated = manifest.substring(0, manifest.length() - 1) + ",\"annotations\":{\"berth.test\":\"quota\"}}";
+        String[] oci = {"Content-Type", OciImageLayout.OCI_MANIFEST};
+        HttpResponse<String> put = berth.sendAsAdmin("PUT", "/v2/usage-m/app/manifests/2", annotated, oci);
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(403);
+        assertThat(put.body()).contains("\"code\":\"DENIED\"").contains("storage quota exceeded: namespace usage-m");
+        assertThat(berth.sendAsAdmin("GET", "/v2/usage-m/app/manifests/2", null, "Accept", OciImageLayout.OCI_MANIFEST)
+                .statusCode()).as("no tag made").isEqualTo(404);
+        assertThat(berth.sendAsAdmin("PUT", "/v2/usage-m/app/manifests/again", manifest, oci).statusCode())
+                .as("tagging a manifest the repository has costs nothing").isEqualTo(201);
+
+        setQuota("usage-m", new Quota(OptionalLong.empty(), OptionalLong.of(before.repositories())));
+        HttpResponse<String> newRepository = berth.sendAsAdmin("POST", "/v2/usage-m/second/blobs/uploads/", null);
+        assertThat(newRepository.statusCode()).as(newRepository.body()).isEqualTo(403);
+        assertThat(newRepository.body()).contains("repository quota exceeded: namespace usage-m may have "
+                + before.repositories() + " repositories");
+        assertThat(usage("usage-m")).isEqualTo(new NamespaceUsage("usage-m", before.repositories(), before.blobs(),
+                before.blobBytes(), before.manifestBytes(), OptionalLong.empty(), OptionalLong.of(before.repositories())));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.berth.adminui;
 
 import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;
@@ -9,12 +10,14 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.shared.Registration;
 import dev.berth.application.browse.BrowseRepositories;
 import dev.berth.application.browse.RegistryStatistics;
 import dev.berth.application.browse.RepositoryQuery;
 import dev.berth.application.browse.RepositorySort;
 import dev.berth.application.browse.ShowRegistryStatistics;
 import dev.berth.application.gc.CollectGarbage;
+import dev.berth.application.gc.GarbageCollectionProgress;
 import dev.berth.application.gc.ShowGarbageCollection;
 import dev.berth.application.port.GarbageCollectionStore.Run;
 import dev.berth.application.maintenance.MaintenanceMode;
@@ -79,31 +82,73 @@ public class DashboardView extends VerticalLayout {
         add(garbageCollection(showGarbageCollection, collectGarbage, caller));
     }
 
-    /** The last run, the queues, and "run now" (deploy/docs/garbage-collection.md). */
+    /**
+     * The last run, the queues, and "run now" (deploy/docs/garbage-collection.md). A run on a large
+     * registry takes minutes: it goes on its own thread and the page polls its progress meanwhile.
+     */
     private static Component garbageCollection(ShowGarbageCollection show, CollectGarbage collect, Caller caller) {
         ShowGarbageCollection.Status status = show.show(caller);
         Component last = row("Last run", lastRun(status.lastRun()), "gc-last-run");
         Component queue = row("Waiting for review", status.queue().blobs() + " blobs, " + status.queue().manifests()
                 + " manifests; " + status.queue().pendingDeletions() + " blobs condemned", "gc-queue");
+        Component progressRow = row("This run", "", "gc-progress");
+        progressRow.setVisible(false);
+        Span progressText = (Span) progressRow.getChildren().toList().get(1);
         Button run = new Button("Run garbage collection now");
         run.setId("gc-run-now");
         run.setDisableOnClick(true);
         run.addClickListener(click -> {
-            try {
-                Optional<Run> done = collect.collectNow(caller);
-                if (done.isEmpty()) {
-                    Feedback.failed("Another Berth node is collecting garbage now; try again later");
-                } else {
-                    ((Span) last.getChildren().toList().get(1)).setText(lastRun(done));
-                    Feedback.done("Garbage collection " + (done.get().skipped().isPresent() ? "skipped" : "done"));
+            UI ui = UI.getCurrent();
+            GarbageCollectionProgress progress = new GarbageCollectionProgress();
+            progressText.setText(describe(progress));
+            progressRow.setVisible(true);
+            Registration polling = ui.addPollListener(poll -> progressText.setText(describe(progress)));
+            ui.setPollInterval(POLL_MS);
+            Thread.ofVirtual().name("berth-gc-run-now").start(() -> {
+                Optional<Run> done;
+                try {
+                    done = collect.collectNow(caller, progress);
+                } catch (RuntimeException e) {
+                    ui.access(() -> {
+                        stopPolling(ui, polling);
+                        progressText.setText("failed: " + e.getMessage());
+                        Feedback.failed("Garbage collection failed: " + e.getMessage());
+                        run.setEnabled(true);
+                    });
+                    return;
                 }
-            } catch (RuntimeException e) {
-                Feedback.failed("Garbage collection failed: " + e.getMessage());
-            } finally {
-                run.setEnabled(true);
-            }
+                ui.access(() -> {
+                    stopPolling(ui, polling);
+                    if (done.isEmpty()) {
+                        progressRow.setVisible(false);
+                        Feedback.failed("Another Berth node is collecting garbage now; try again later");
+                    } else {
+                        progressText.setText(describe(progress));
+                        ((Span) last.getChildren().toList().get(1)).setText(lastRun(done));
+                        Feedback.done("Garbage collection " + (done.get().skipped().isPresent() ? "skipped" : "done"));
+                    }
+                    run.setEnabled(true);
+                });
+            });
         });
-        return section("Garbage collection", last, queue, run);
+        return section("Garbage collection", last, queue, progressRow, run);
+    }
+
+    /** How often the page asks for the progress of a run it started. */
+    private static final int POLL_MS = 500;
+
+    private static void stopPolling(UI ui, Registration polling) {
+        polling.remove();
+        ui.setPollInterval(-1);
+    }
+
+    /** e.g. "reviewing blobs: 1234 reviewed; freed so far 600 blobs (12.0 MiB), 0 orphans, 0 untagged manifests" */
+    static String describe(GarbageCollectionProgress progress) {
+        return progress.phase().description() + ": " + progress.reviewed() + " reviewed; freed "
+                + (progress.phase() == GarbageCollectionProgress.Phase.DONE ? "" : "so far ")
+                + progress.blobsFreed() + " blobs (" + Format.bytes(progress.bytesFreed()) + "), "
+                + progress.orphansFreed() + " orphans (" + Format.bytes(progress.orphanBytesFreed()) + "), "
+                + progress.manifestsFreed() + " untagged manifests";
     }
 
     private static String lastRun(Optional<Run> run) {

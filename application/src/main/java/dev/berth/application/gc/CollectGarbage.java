@@ -76,26 +76,38 @@ public class CollectGarbage {
         this.finished = finished;
     }
 
-    /** An administrator's "run now": the configured policy, for real. */
-    public Optional<Run> collectNow(Caller caller) {
+    /**
+     * An administrator's "run now": the configured policy, for real.
+     *
+     * @param progress filled in as the run goes, for the administrator to watch
+     */
+    public Optional<Run> collectNow(Caller caller, GarbageCollectionProgress progress) {
         if (!caller.admin()) {
             throw new DeniedException(caller.name() + " is not an administrator");
         }
-        return collect(caller.name(), false, settings.deleteUntagged());
+        return collect(caller.name(), false, settings.deleteUntagged(), progress);
+    }
+
+    /** A run nobody watches as it goes (the scheduled worker, the gc command). */
+    public Optional<Run> collect(String startedBy, boolean dryRun, boolean deleteUntagged) {
+        return collect(startedBy, dryRun, deleteUntagged, new GarbageCollectionProgress());
     }
 
     /**
      * @param startedBy      who asked, as the audit log names it: {@code system}, or an admin's name
      * @param dryRun         count what would be freed, change nothing
      * @param deleteUntagged the untagged policy for this run (the setting, or the command's flag)
+     * @param progress       filled in as the run goes
      * @return the run, or empty when another node is collecting now
      */
-    public Optional<Run> collect(String startedBy, boolean dryRun, boolean deleteUntagged) {
+    public Optional<Run> collect(String startedBy, boolean dryRun, boolean deleteUntagged,
+                                 GarbageCollectionProgress progress) {
         if (!store.tryLease(node, clock.instant(), LEASE)) {
             return Optional.empty();
         }
         try {
-            Run run = collectUnderLease(startedBy, dryRun, deleteUntagged);
+            Run run = collectUnderLease(startedBy, dryRun, deleteUntagged, progress);
+            progress.enter(GarbageCollectionProgress.Phase.DONE);
             finished.accept(run);
             return Optional.of(run);
         } finally {
@@ -120,7 +132,8 @@ public class CollectGarbage {
         return !store.tryLease(node, clock.instant(), LEASE);
     }
 
-    private Run collectUnderLease(String startedBy, boolean dryRun, boolean deleteUntagged) {
+    private Run collectUnderLease(String startedBy, boolean dryRun, boolean deleteUntagged,
+                                  GarbageCollectionProgress tally) {
         Instant started = clock.instant();
         if (readOnly.getAsBoolean()) {
             Run run = new Run(started, started, startedBy, dryRun, 0, 0, 0, 0, 0, 0,
@@ -129,7 +142,6 @@ public class CollectGarbage {
             return run;
         }
         Instant due = started.minus(settings.reviewAfter());
-        Tally tally = new Tally();
         // also without the untagged policy: entries of manifests kept or gone leave the queue
         reviewManifests(due, deleteUntagged, dryRun, startedBy, tally);
         reviewBlobs(due, dryRun, startedBy, tally);
@@ -146,7 +158,9 @@ public class CollectGarbage {
         return run;
     }
 
-    private void reviewManifests(Instant due, boolean deleteUntagged, boolean dryRun, String startedBy, Tally tally) {
+    private void reviewManifests(Instant due, boolean deleteUntagged, boolean dryRun, String startedBy,
+                                 GarbageCollectionProgress tally) {
+        tally.enter(GarbageCollectionProgress.Phase.REVIEWING_MANIFESTS);
         Optional<QueuedManifest> after = Optional.empty();
         for (List<QueuedManifest> page = store.dueManifests(due, after, BATCH); !page.isEmpty();
              page = store.dueManifests(due, after, BATCH)) {
@@ -169,7 +183,8 @@ public class CollectGarbage {
         }
     }
 
-    private void reviewBlobs(Instant due, boolean dryRun, String startedBy, Tally tally) {
+    private void reviewBlobs(Instant due, boolean dryRun, String startedBy, GarbageCollectionProgress tally) {
+        tally.enter(GarbageCollectionProgress.Phase.REVIEWING_BLOBS);
         Optional<Digest> after = Optional.empty();
         for (List<Digest> page = store.dueBlobs(due, after, BATCH); !page.isEmpty();
              page = store.dueBlobs(due, after, BATCH)) {
@@ -194,7 +209,8 @@ public class CollectGarbage {
     }
 
     /** The bytes of what reviews condemned, this run's and any a crash left. */
-    private void deletePending(String startedBy, Tally tally) {
+    private void deletePending(String startedBy, GarbageCollectionProgress tally) {
+        tally.enter(GarbageCollectionProgress.Phase.DELETING);
         List<Condemned> failed = new ArrayList<>();
         for (List<Condemned> page = store.pendingDeletions(BATCH); !page.isEmpty() && !stopping();
              page = store.pendingDeletions(BATCH)) {
@@ -229,7 +245,8 @@ public class CollectGarbage {
         }
     }
 
-    private void sweepOrphans(Instant started, boolean dryRun, String startedBy, Tally tally) {
+    private void sweepOrphans(Instant started, boolean dryRun, String startedBy, GarbageCollectionProgress tally) {
+        tally.enter(GarbageCollectionProgress.Phase.SWEEPING_ORPHANS);
         Instant graceOver = started.minus(settings.orphanGrace());
         try (Stream<Digest> content = blobs.listContent()) {
             List<Digest> batch = new ArrayList<>(BATCH);
@@ -279,15 +296,5 @@ public class CollectGarbage {
     /** A worker being shut down stops between decisions; each decision is whole. */
     private static boolean stopping() {
         return Thread.currentThread().isInterrupted();
-    }
-
-    private static final class Tally {
-        long reviewed;
-        long blobs;
-        long bytes;
-        long manifests;
-        long orphans;
-        long orphanBytes;
-        boolean orphanCondemned;
     }
 }

@@ -1,6 +1,7 @@
 package dev.berth.application.registry;
 
 import dev.berth.application.gc.CollectGarbage;
+import dev.berth.application.gc.GarbageCollectionProgress;
 import dev.berth.application.gc.GarbageCollectionSettings;
 import dev.berth.application.port.AuditLog;
 import dev.berth.application.port.BlobStore;
@@ -170,8 +171,26 @@ class GarbageCollectionUseCasesTest {
         assertThat(collect.collect("system", false, false)).as("another node collects").isEmpty();
         registry.metadata.releaseLease("node-2");
 
-        assertThatThrownBy(() -> collect.collectNow(Caller.anonymous(List.of()))).isInstanceOf(DeniedException.class);
-        assertThat(collect.collectNow(admin).orElseThrow().startedBy()).isEqualTo("root");
+        assertThatThrownBy(() -> collect.collectNow(Caller.anonymous(List.of()), new GarbageCollectionProgress()))
+                .isInstanceOf(DeniedException.class);
+        assertThat(collect.collectNow(admin, new GarbageCollectionProgress()).orElseThrow().startedBy()).isEqualTo("root");
+    }
+
+    @Test
+    void theProgressOfARunNowEndsWithTheRunsNumbers() {
+        byte[] abandoned = bytes("an upload nobody referenced");
+        registry.push(repo, abandoned);
+        registry.clock.advance(DAY.plusSeconds(1));
+        GarbageCollectionProgress progress = new GarbageCollectionProgress();
+        assertThat(progress.phase()).isEqualTo(GarbageCollectionProgress.Phase.STARTING);
+
+        Run run = collect.collectNow(admin, progress).orElseThrow();
+
+        assertThat(progress.phase()).isEqualTo(GarbageCollectionProgress.Phase.DONE);
+        assertThat(run.blobsFreed()).isEqualTo(1);
+        assertThat(progress.blobsFreed()).isEqualTo(run.blobsFreed());
+        assertThat(progress.bytesFreed()).isEqualTo(run.bytesFreed()).isEqualTo(abandoned.length);
+        assertThat(progress.reviewed()).isEqualTo(run.blobsReviewed());
     }
 
     @Test

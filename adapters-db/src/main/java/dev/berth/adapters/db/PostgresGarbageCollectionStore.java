@@ -100,7 +100,6 @@ public final class PostgresGarbageCollectionStore implements GarbageCollectionSt
             if (deleteUntagged && !dryRun) {
                 // before the manifest's row lock, as every deletion
                 DeletionTurns.take(em);
-                DeletionTurns.lockNamespaceUsage(em, manifest.repository().value());
             }
             Long repositoryId = (Long) em.createNativeQuery("SELECT id FROM repository WHERE name = :name", Long.class)
                     .setParameter("name", manifest.repository().value()).getSingleResultOrNull();

@@ -181,7 +181,6 @@ public final class PostgresManifestStore implements ManifestStore {
     public boolean delete(RepositoryName repository, Digest digest) {
         return jpa.transaction(em -> {
             DeletionTurns.take(em);
-            DeletionTurns.lockNamespaceUsage(em, repository.value());
             return em.createQuery("""
                             DELETE FROM ManifestEntity m
                             WHERE m.repository.id = (SELECT r.id FROM RepositoryEntity r WHERE r.name = :repository)

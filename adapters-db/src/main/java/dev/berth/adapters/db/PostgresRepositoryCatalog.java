@@ -124,7 +124,6 @@ public final class PostgresRepositoryCatalog implements RepositoryCatalog {
             if (id == null) {
                 return Optional.empty();
             }
-            DeletionTurns.lockNamespaceUsage(em, name.value());
             // the blobs it links or lists, locked in digest order before the cascade updates their usage
             // counters and GC queue entries in whatever order it meets them: garbage collection's review
             // of one of them (which locks the blob first) or a push of one then waits instead of deadlocking

@@ -13,7 +13,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.logging.Logger;
 
 /**
  * Runs database work in a transaction: the one bound to this thread by an enclosing call (see
@@ -22,8 +25,28 @@ import java.util.function.Function;
  */
 final class Jpa {
 
+    private static final Logger LOG = Logger.getLogger(Jpa.class.getName());
+    /**
+     * How often a transaction runs when PostgreSQL keeps aborting it to break a deadlock. Counters kept
+     * by triggers (a repository's, its namespace's, a blob's review) are rows that concurrent pushes and
+     * deletions lock in the order their statements meet them; PostgreSQL resolves a cycle by aborting one
+     * transaction, and running that one again is what it expects of its clients.
+     */
+    static final int ATTEMPTS = 6;
+
     private final EntityManagerFactory entityManagerFactory;
-    private final ThreadLocal<EntityManager> bound = new ThreadLocal<>();
+    private final AtomicLong conflicts = new AtomicLong();
+    private final ThreadLocal<Bound> bound = new ThreadLocal<>();
+
+    /** The transaction bound to this thread, and the first failure met inside it (which rolls it back). */
+    private static final class Bound {
+        final EntityManager em;
+        RuntimeException failure;
+
+        Bound(EntityManager em) {
+            this.em = em;
+        }
+    }
 
     Jpa(EntityManagerFactory entityManagerFactory) {
         this.entityManagerFactory = entityManagerFactory;
@@ -32,21 +55,57 @@ final class Jpa {
     /**
      * Runs {@code work} in the current thread's transaction, or in a new one that commits when it
      * returns. Any exception rolls the transaction back, the enclosing one included: a caller that
-     * catches it cannot commit half of its work.
+     * catches it cannot commit half of its work. A new transaction that PostgreSQL aborts to break a
+     * deadlock or a serialization conflict runs again, {@code work} included, up to {@link #ATTEMPTS}
+     * times: work must be repeatable (its effects outside the database idempotent).
      */
     <T> T transaction(Function<EntityManager, T> work) {
-        EntityManager current = bound.get();
+        Bound current = bound.get();
         if (current != null) {
             return joining(current, work);
         }
-        try {
-            return inNewTransaction(work);
-        } catch (RuntimeException e) {
-            if (unreachable(e)) {
-                // the database is down or unreachable: a registry error clients retry on, not a 500
-                throw new UnavailableException("the metadata database is unavailable", e);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return inNewTransaction(work);
+            } catch (RuntimeException e) {
+                if (unreachable(e)) {
+                    // the database is down or unreachable: a registry error clients retry on, not a 500
+                    throw new UnavailableException("the metadata database is unavailable", e);
+                }
+                if (attempt == ATTEMPTS || !conflicted(e)) {
+                    throw e;
+                }
+                conflicts.incrementAndGet();
+                int tried = attempt;
+                LOG.fine(() -> "Transaction aborted by a conflict, running it again (attempt " + (tried + 1) + "): " + e);
+                pause(attempt, e);
             }
-            throw e;
+        }
+    }
+
+    /** How many transactions ran again after a conflict: none while every writer keeps V17's lock order. */
+    long conflictsRetried() {
+        return conflicts.get();
+    }
+
+    /** Aborted to break a deadlock (40P01) or a serialization conflict (40001): running it again may succeed. */
+    static boolean conflicted(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLException sql && ("40P01".equals(sql.getSQLState())
+                    || "40001".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A random pause growing with each attempt, so that the transactions that collided do not meet again at once. */
+    private static void pause(int attempt, RuntimeException conflict) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 10L << attempt));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw conflict;
         }
     }
 
@@ -67,12 +126,13 @@ final class Jpa {
     private <T> T inNewTransaction(Function<EntityManager, T> work) {
         try (EntityManager em = entityManagerFactory.createEntityManager()) {
             EntityTransaction tx = em.getTransaction();
-            bound.set(em);
+            Bound current = new Bound(em);
+            bound.set(current);
             try {
                 tx.begin();
                 T result = work.apply(em);
                 if (tx.getRollbackOnly()) {
-                    throw new IllegalStateException("Transaction rolled back: work inside it failed");
+                    throw new IllegalStateException("Transaction rolled back: work inside it failed", current.failure);
                 }
                 tx.commit();
                 return result;
@@ -85,7 +145,8 @@ final class Jpa {
         }
     }
 
-    private static <T> T joining(EntityManager em, Function<EntityManager, T> work) {
+    private static <T> T joining(Bound current, Function<EntityManager, T> work) {
+        EntityManager em = current.em;
         try {
             T result = work.apply(em);
             // Stores hand out records, never entities: emptying the persistence context after each
@@ -94,7 +155,13 @@ final class Jpa {
             em.flush();
             em.clear();
             return result;
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
+            if (current.failure == null) {
+                current.failure = e;
+            }
+            em.getTransaction().setRollbackOnly();
+            throw e;
+        } catch (Error e) {
             em.getTransaction().setRollbackOnly();
             throw e;
         }

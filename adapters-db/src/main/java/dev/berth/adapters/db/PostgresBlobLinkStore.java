@@ -3,6 +3,7 @@ package dev.berth.adapters.db;
 import dev.berth.application.port.BlobLinkStore;
 import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
+import jakarta.persistence.EntityManager;
 
 import java.util.List;
 import java.util.Optional;
@@ -19,13 +20,31 @@ public final class PostgresBlobLinkStore implements BlobLinkStore {
 
     @Override
     public void recordBlob(Digest digest, long size) {
-        // same digest, same content: a second record of it has nothing to add but that the content is back
-        jpa.transaction(em -> em.createNativeQuery("""
-                        INSERT INTO blob (digest, size) VALUES (:digest, :size)
-                        ON CONFLICT (digest) DO UPDATE SET missing_since = NULL WHERE blob.missing_since IS NOT NULL""")
-                .setParameter("digest", digest.toString())
-                .setParameter("size", size)
-                .executeUpdate());
+        // same digest, same content: a second record of it has nothing to add but that the content is
+        // back. Not ON CONFLICT DO UPDATE: that locks the existing row FOR UPDATE even when its WHERE
+        // excludes it, and every push of a manifest listing the blob would then wait for this transaction
+        jpa.transaction(em -> {
+            int inserted = em.createNativeQuery("INSERT INTO blob (digest, size) VALUES (:digest, :size) ON CONFLICT DO NOTHING")
+                    .setParameter("digest", digest.toString())
+                    .setParameter("size", size)
+                    .executeUpdate();
+            if (inserted == 0) {
+                em.createNativeQuery("UPDATE blob SET missing_since = NULL WHERE digest = :digest AND missing_since IS NOT NULL")
+                        .setParameter("digest", digest.toString())
+                        .executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void recordAndLink(RepositoryName repository, Digest digest, long size) {
+        jpa.transaction(em -> {
+            lockRepository(em, PostgresRepositoryCatalog.ensureId(em, repository));
+            recordBlob(digest, size);
+            link(repository, digest);
+            return null;
+        });
     }
 
     @Override
@@ -57,12 +76,26 @@ public final class PostgresBlobLinkStore implements BlobLinkStore {
 
     @Override
     public void link(RepositoryName repository, Digest digest) {
-        jpa.transaction(em -> em.createNativeQuery("""
-                        INSERT INTO repository_blob (repository_id, digest) VALUES (:repository, :digest)
-                        ON CONFLICT DO NOTHING""")
-                .setParameter("repository", PostgresRepositoryCatalog.ensureId(em, repository))
-                .setParameter("digest", digest.toString())
-                .executeUpdate());
+        jpa.transaction(em -> {
+            long id = PostgresRepositoryCatalog.ensureId(em, repository);
+            lockRepository(em, id);
+            return em.createNativeQuery("""
+                            INSERT INTO repository_blob (repository_id, digest) VALUES (:repository, :digest)
+                            ON CONFLICT DO NOTHING""")
+                    .setParameter("repository", id)
+                    .setParameter("digest", digest.toString())
+                    .executeUpdate();
+        });
+    }
+
+    /**
+     * The repository's row, locked as its counters' update would, but before the insert's foreign key
+     * check locks the blob: the lock order of every writer (V17), which garbage collection's review of
+     * the blob follows too.
+     */
+    private static void lockRepository(EntityManager em, long id) {
+        em.createNativeQuery("SELECT 1 FROM repository WHERE id = :id FOR NO KEY UPDATE").setParameter("id", id)
+                .getResultList();
     }
 
     @Override

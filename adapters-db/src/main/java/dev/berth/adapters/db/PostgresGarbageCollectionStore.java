@@ -58,7 +58,16 @@ public final class PostgresGarbageCollectionStore implements GarbageCollectionSt
     public BlobVerdict reviewBlob(Digest digest, Instant dueBefore, boolean dryRun) {
         return jpa.transaction(em -> {
             String d = digest.toString();
-            // the blob row first: a push referencing it holds a key-share lock on it until it commits
+            if (!dryRun) {
+                // the lock order of every writer (V17): the rows of the repositories linking it, whose
+                // counters unlinking changes, then the blob's own rows
+                em.createNativeQuery("""
+                                SELECT r.id FROM repository r
+                                WHERE r.id IN (SELECT l.repository_id FROM repository_blob l WHERE l.digest = :d)
+                                ORDER BY r.id FOR NO KEY UPDATE""")
+                        .setParameter("d", d).getResultList();
+            }
+            // then the blob row: a push referencing it holds a key-share lock on it until it commits
             Number size = (Number) em.createNativeQuery("SELECT size FROM blob WHERE digest = :d FOR UPDATE")
                     .setParameter("d", d).getSingleResultOrNull();
             String reason = (String) em.createNativeQuery(dryRun

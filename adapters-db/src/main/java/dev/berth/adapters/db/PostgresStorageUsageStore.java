@@ -13,8 +13,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Usage in {@code namespace_usage} and {@code registry_usage}, which V16's triggers keep in the
- * transaction of every link, manifest and repository change; quotas in the namespace's row.
+ * Usage in {@code namespace_usage} and {@code registry_usage}, which V16's triggers keep for every
+ * link, manifest and repository change (added when its transaction commits: V17); quotas in the
+ * namespace's row.
  */
 public final class PostgresStorageUsageStore implements StorageUsageStore {
 
@@ -22,7 +23,11 @@ public final class PostgresStorageUsageStore implements StorageUsageStore {
             SELECT u.namespace, u.repositories, u.blob_count, u.blob_bytes, u.manifest_bytes, u.quota_bytes,
                    u.quota_repositories FROM namespace_usage u""";
     /** A namespace whose repositories all went and that has no quota is no namespace any more. */
+    private static final String LIMITED = "(u.quota_bytes IS NOT NULL OR u.quota_repositories IS NOT NULL)";
     private static final String LISTED = "(u.repositories > 0 OR u.quota_bytes IS NOT NULL OR u.quota_repositories IS NOT NULL)";
+
+    /** The advisory lock class of quota turns, keyed by the namespace's hash ("qu"). */
+    private static final int QUOTA_TURNS = 0x7175;
 
     private final Jpa jpa;
 
@@ -80,12 +85,34 @@ public final class PostgresStorageUsageStore implements StorageUsageStore {
         });
     }
 
+    /**
+     * Takes the namespace's quota turn, an advisory lock rather than its usage row's lock: that row is
+     * locked last, at commit, by every change of the namespace (V17), and a push locking it first would
+     * deadlock with them. The turn is held until this transaction ends, after its changes are added to
+     * the row, so the next push of the namespace reads them; its own pending changes are added here.
+     */
     @Override
     public Optional<NamespaceUsage> lockQuota(String namespace) {
-        return jpa.transaction(em -> Rows.of(em.createNativeQuery(SELECT_NAMESPACE + """
-                         WHERE u.namespace = :namespace AND (u.quota_bytes IS NOT NULL OR u.quota_repositories IS NOT NULL)
-                        FOR UPDATE""").setParameter("namespace", namespace))
-                .map(PostgresStorageUsageStore::toUsage).findFirst());
+        return jpa.transaction(em -> {
+            if (!Jpa.exists(em.createNativeQuery("SELECT 1 FROM namespace_usage u WHERE u.namespace = :namespace AND "
+                    + LIMITED).setParameter("namespace", namespace))) {
+                // no turn to take: pushes into namespaces without a quota do not wait for each other
+                return Optional.<NamespaceUsage>empty();
+            }
+            em.createNativeQuery("SELECT pg_advisory_xact_lock(:turns, hashtext(:namespace))")
+                    .setParameter("turns", QUOTA_TURNS).setParameter("namespace", namespace).getSingleResult();
+            return Rows.of(em.createNativeQuery("""
+                            SELECT u.namespace, u.repositories + c.repositories, u.blob_count + c.blob_count,
+                                   u.blob_bytes + c.blob_bytes, u.manifest_bytes + c.manifest_bytes, u.quota_bytes,
+                                   u.quota_repositories
+                            FROM namespace_usage u,
+                                 (SELECT COALESCE(sum(repositories), 0) AS repositories, COALESCE(sum(blob_count), 0) AS blob_count,
+                                         COALESCE(sum(blob_bytes), 0) AS blob_bytes, COALESCE(sum(manifest_bytes), 0) AS manifest_bytes
+                                  FROM usage_change WHERE namespace = :namespace) c
+                            WHERE u.namespace = :namespace AND """ + LIMITED)
+                    .setParameter("namespace", namespace))
+                    .map(PostgresStorageUsageStore::toUsage).findFirst();
+        });
     }
 
     @Override

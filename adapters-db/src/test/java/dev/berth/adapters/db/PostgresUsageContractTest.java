@@ -3,18 +3,22 @@ package dev.berth.adapters.db;
 import dev.berth.application.contract.StorageUsageStoreContract;
 import dev.berth.application.contract.UsagePorts;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
 
-/** V16's triggers keep the same numbers the in-memory fake computes, on a real PostgreSQL. */
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** V16's triggers keep the same numbers the in-memory fake computes, on a real PostgreSQL, without deadlocks. */
 class PostgresUsageContractTest extends StorageUsageStoreContract {
 
     @TempDir
     static Path directory;
     private static TestDatabase postgres;
+    private long conflictsBefore;
 
     @BeforeAll
     static void startPostgres() {
@@ -26,6 +30,13 @@ class PostgresUsageContractTest extends StorageUsageStoreContract {
         postgres.close();
     }
 
+    /** Every writer keeps one lock order (V17): concurrent pushes and deletions wait, none deadlocks. */
+    @AfterEach
+    void noTransactionDeadlocked() {
+        assertThat(postgres.database().jpa().conflictsRetried()).as("transactions aborted by a deadlock and run again")
+                .isEqualTo(conflictsBefore);
+    }
+
     @Override
     protected UsagePorts emptyStore() {
         try {
@@ -34,6 +45,7 @@ class PostgresUsageContractTest extends StorageUsageStoreContract {
             throw new IllegalStateException(e);
         }
         MetadataDatabase database = postgres.database();
+        conflictsBefore = database.jpa().conflictsRetried();
         return new UsagePorts(new PostgresRepositoryCatalog(database), new PostgresBlobLinkStore(database),
                 new PostgresManifestStore(database), new JpaTransactions(database),
                 new PostgresStorageUsageStore(database));

@@ -44,7 +44,7 @@ final class TestDatabase implements AutoCloseable {
         try (Connection connection = database.dataSource().getConnection();
              Statement statement = connection.createStatement()) {
             // every other registry table references one of the first two
-            statement.execute("TRUNCATE repository, blob, daily_activity, namespace_blob, namespace_usage,"
+            statement.execute("TRUNCATE repository, blob, daily_activity, namespace_blob, namespace_usage, usage_change,"
                     + " retention_policy CASCADE");
             statement.execute("UPDATE retention_run SET last_started_at = NULL");
             // TRUNCATE fires no trigger: the registry's usage goes back to none by hand

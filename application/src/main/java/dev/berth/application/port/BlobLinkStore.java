@@ -43,6 +43,16 @@ public interface BlobLinkStore {
     /** Links a recorded blob to a repository (creating the repository if needed); idempotent. */
     void link(RepositoryName repository, Digest digest);
 
+    /**
+     * {@link #recordBlob} then {@link #link}, the repository locked before the blob as every writer of
+     * both locks them, so that an upload completing does not deadlock with a push or a garbage
+     * collection touching the same repository and blob.
+     */
+    default void recordAndLink(RepositoryName repository, Digest digest, long size) {
+        recordBlob(digest, size);
+        link(repository, digest);
+    }
+
     /** The blob's size when it is linked to the repository (and not marked missing), else empty. */
     OptionalLong linkedSize(RepositoryName repository, Digest digest);
 

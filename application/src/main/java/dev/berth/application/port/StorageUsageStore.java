@@ -32,9 +32,9 @@ public interface StorageUsageStore {
     void setQuota(String namespace, Quota quota);
 
     /**
-     * The namespace's usage when it has a quota, locked until the enclosing transaction ends, so that
-     * what is checked against it stays true until the push commits; empty (and nothing locked) when
-     * it has none.
+     * The namespace's usage when it has a quota, this transaction's pending changes included, with the
+     * namespace's quota turn held until the enclosing transaction ends, so that what is checked against
+     * it stays true until the push commits; empty (and nothing locked) when it has none.
      */
     Optional<NamespaceUsage> lockQuota(String namespace);
 

@@ -119,8 +119,7 @@ public class CompleteBlobUpload {
         if (collector.guardRecreation(digest) && !stored(digest)) {
             return false;
         }
-        links.recordBlob(digest, size);
-        links.link(repository, digest);
+        links.recordAndLink(repository, digest, size);
         writer.discard(upload);
         events.blobPushed(repository, digest, size);
         return true;

@@ -274,6 +274,73 @@ public abstract class StorageUsageStoreContract {
         }
     }
 
+    @Test
+    void pushesUnderAQuotaRacingTheDeletionOfARepositorySharingTheirLayersAllSucceed() throws Exception {
+        usage.setQuota("team", new Quota(OptionalLong.of(1_000_000_000), OptionalLong.empty()));
+        QuotaGuard guard = new QuotaGuard(usage);
+        RepositoryName old = new RepositoryName("team/old");
+        for (int round = 0; round < 3; round++) {
+            RepositoryName pushed = new RepositoryName("team/new" + round);
+            List<Digest> layers = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                Digest layer = blob("quota round " + round + " layer " + i, 1_000);
+                layers.add(layer);
+                blobs.link(old, layer);
+            }
+            manifests.put(old, manifest("old of round " + round, layers.toArray(Digest[]::new)));
+            List<Digest> reversed = new ArrayList<>(layers);
+            Collections.reverse(reversed);
+            List<Boolean> done = concurrently(2, i -> {
+                if (i == 0) {
+                    return catalog.delete(old).isPresent();
+                }
+                // one upload completion per layer, each checked against the quota as Berth does
+                for (Digest layer : reversed) {
+                    transactions.run(() -> {
+                        guard.admitBlob(pushed, layer, 1_000);
+                        blobs.recordAndLink(pushed, layer, 1_000);
+                    });
+                }
+                return true;
+            });
+            assertThat(done).as("round " + round).containsExactly(true, true);
+            assertThat(usage.namespace("team").orElseThrow().blobBytes()).as("round " + round)
+                    .isEqualTo(60_000L * (round + 1));
+        }
+    }
+
+    /**
+     * Clients pushing images into one repository, all sharing a config blob, while others delete the
+     * images pushed before: the mix of the load test, where uploads, manifest pushes and deletions met
+     * the same repository, blob and namespace rows in different orders.
+     */
+    @Test
+    void concurrentUploadsManifestPushesAndDeletionsInOneRepositoryAllSucceed() throws Exception {
+        Digest config = blob("shared config", 500);
+        blobs.link(TEAM_APP, config);
+        int clients = 6;
+        int rounds = 8;
+        List<Long> lastImageBytes = concurrently(clients, c -> {
+            StoredManifest previous = null;
+            for (int round = 0; round < rounds; round++) {
+                byte[] content = ("client " + c + " round " + round).getBytes(UTF_8);
+                Digest layer = Digest.of(DigestAlgorithm.SHA256, content);
+                blobs.recordAndLink(TEAM_APP, config, 500);
+                blobs.recordAndLink(TEAM_APP, layer, content.length);
+                StoredManifest image = manifest("client " + c + " image " + round, config, layer);
+                manifests.put(TEAM_APP, image);
+                if (previous != null) {
+                    assertThat(manifests.delete(TEAM_APP, previous.digest())).isTrue();
+                }
+                previous = image;
+            }
+            return (long) previous.payload().length;
+        });
+        assertThat(usage.namespace("team").orElseThrow().manifestBytes())
+                .isEqualTo(lastImageBytes.stream().mapToLong(Long::longValue).sum());
+        assertThat(usage.registry().blobs()).isEqualTo(1 + clients * rounds);
+    }
+
     private static final List<RepositoryName> REPOSITORIES = List.of(TEAM_APP, TEAM_WEB, OTHER_APP,
             new RepositoryName("other/web"));
 

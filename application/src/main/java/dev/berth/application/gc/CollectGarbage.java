@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -58,6 +59,7 @@ public class CollectGarbage {
     private final Clock clock;
     private final String node;
     private final Consumer<Run> finished;
+    private final LongConsumer rest;
 
     /**
      * @param node     this node's name in the lease
@@ -66,6 +68,13 @@ public class CollectGarbage {
     public CollectGarbage(GarbageCollectionStore store, BlobStore blobs, AuditLog audit,
                           GarbageCollectionSettings settings, BooleanSupplier readOnly, Clock clock, String node,
                           Consumer<Run> finished) {
+        this(store, blobs, audit, settings, readOnly, clock, node, finished, CollectGarbage::sleep);
+    }
+
+    /** @param rest pauses a run beside the registry's traffic for so many nanoseconds (tests watch it) */
+    public CollectGarbage(GarbageCollectionStore store, BlobStore blobs, AuditLog audit, GarbageCollectionSettings settings,
+                   BooleanSupplier readOnly, Clock clock, String node, Consumer<Run> finished, LongConsumer rest) {
+        this.rest = rest;
         this.store = store;
         this.blobs = blobs;
         this.audit = audit;
@@ -85,12 +94,17 @@ public class CollectGarbage {
         if (!caller.admin()) {
             throw new DeniedException(caller.name() + " is not an administrator");
         }
-        return collect(caller.name(), false, settings.deleteUntagged(), progress);
+        return collect(caller.name(), false, settings.deleteUntagged(), progress, true);
     }
 
-    /** A run nobody watches as it goes (the scheduled worker, the gc command). */
+    /** The scheduled worker's run, beside the registry's traffic: paced. */
+    public Optional<Run> collectInBackground(boolean deleteUntagged) {
+        return collect(Administration.SYSTEM.name(), false, deleteUntagged, new GarbageCollectionProgress(), true);
+    }
+
+    /** The gc command's run, at full speed: the operator asked for it and waits for it. */
     public Optional<Run> collect(String startedBy, boolean dryRun, boolean deleteUntagged) {
-        return collect(startedBy, dryRun, deleteUntagged, new GarbageCollectionProgress());
+        return collect(startedBy, dryRun, deleteUntagged, new GarbageCollectionProgress(), false);
     }
 
     /**
@@ -98,15 +112,17 @@ public class CollectGarbage {
      * @param dryRun         count what would be freed, change nothing
      * @param deleteUntagged the untagged policy for this run (the setting, or the command's flag)
      * @param progress       filled in as the run goes
+     * @param paced          rest after each batch as long as it took: a run beside the registry's traffic
+     *                       then takes at most half of the time (and of the CPU and disk) it could
      * @return the run, or empty when another node is collecting now
      */
-    public Optional<Run> collect(String startedBy, boolean dryRun, boolean deleteUntagged,
-                                 GarbageCollectionProgress progress) {
+    Optional<Run> collect(String startedBy, boolean dryRun, boolean deleteUntagged,
+                          GarbageCollectionProgress progress, boolean paced) {
         if (!store.tryLease(node, clock.instant(), LEASE)) {
             return Optional.empty();
         }
         try {
-            Run run = collectUnderLease(startedBy, dryRun, deleteUntagged, progress);
+            Run run = collectUnderLease(startedBy, dryRun, deleteUntagged, progress, new Pace(paced));
             progress.enter(GarbageCollectionProgress.Phase.DONE);
             finished.accept(run);
             return Optional.of(run);
@@ -127,13 +143,43 @@ public class CollectGarbage {
         }
     }
 
-    /** Renews the lease between batches; a run that lost it (paused past its end) stops. */
-    private boolean leaseLost() {
+    /**
+     * Renews the lease between batches, after resting when the run is paced; a run that lost it (paused
+     * past its end) stops.
+     */
+    private boolean leaseLost(Pace pace) {
+        pace.batchDone();
         return !store.tryLease(node, clock.instant(), LEASE);
     }
 
+    /** Rests after each batch as long as the batch took, when asked to. */
+    private final class Pace {
+        private final boolean paced;
+        private long batchStarted = System.nanoTime();
+
+        Pace(boolean paced) {
+            this.paced = paced;
+        }
+
+        void batchDone() {
+            if (paced) {
+                rest.accept(System.nanoTime() - batchStarted);
+            }
+            batchStarted = System.nanoTime();
+        }
+    }
+
+    private static void sleep(long nanos) {
+        try {
+            Thread.sleep(Duration.ofNanos(nanos));
+        } catch (InterruptedException e) {
+            // a worker being stopped: the run stops at its next decision
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private Run collectUnderLease(String startedBy, boolean dryRun, boolean deleteUntagged,
-                                  GarbageCollectionProgress tally) {
+                                  GarbageCollectionProgress tally, Pace pace) {
         Instant started = clock.instant();
         if (readOnly.getAsBoolean()) {
             Run run = new Run(started, started, startedBy, dryRun, 0, 0, 0, 0, 0, 0,
@@ -143,12 +189,12 @@ public class CollectGarbage {
         }
         Instant due = started.minus(settings.reviewAfter());
         // also without the untagged policy: entries of manifests kept or gone leave the queue
-        reviewManifests(due, deleteUntagged, dryRun, startedBy, tally);
-        reviewBlobs(due, dryRun, startedBy, tally);
+        reviewManifests(due, deleteUntagged, dryRun, startedBy, tally, pace);
+        reviewBlobs(due, dryRun, startedBy, tally, pace);
         if (!dryRun) {
-            deletePending(startedBy, tally);
+            deletePending(startedBy, tally, pace);
         }
-        sweepOrphans(started, dryRun, startedBy, tally);
+        sweepOrphans(started, dryRun, startedBy, tally, pace);
         if (!dryRun) {
             store.pruneDeletions(started.minus(DELETIONS_REMEMBERED));
         }
@@ -159,7 +205,7 @@ public class CollectGarbage {
     }
 
     private void reviewManifests(Instant due, boolean deleteUntagged, boolean dryRun, String startedBy,
-                                 GarbageCollectionProgress tally) {
+                                 GarbageCollectionProgress tally, Pace pace) {
         tally.enter(GarbageCollectionProgress.Phase.REVIEWING_MANIFESTS);
         Optional<QueuedManifest> after = Optional.empty();
         for (List<QueuedManifest> page = store.dueManifests(due, after, BATCH); !page.isEmpty();
@@ -177,13 +223,14 @@ public class CollectGarbage {
                 }
             }
             after = Optional.of(page.getLast());
-            if (leaseLost()) {
+            if (leaseLost(pace)) {
                 return;
             }
         }
     }
 
-    private void reviewBlobs(Instant due, boolean dryRun, String startedBy, GarbageCollectionProgress tally) {
+    private void reviewBlobs(Instant due, boolean dryRun, String startedBy, GarbageCollectionProgress tally,
+                             Pace pace) {
         tally.enter(GarbageCollectionProgress.Phase.REVIEWING_BLOBS);
         Optional<Digest> after = Optional.empty();
         for (List<Digest> page = store.dueBlobs(due, after, BATCH); !page.isEmpty();
@@ -202,14 +249,14 @@ public class CollectGarbage {
                 }
             }
             after = Optional.of(page.getLast());
-            if (leaseLost()) {
+            if (leaseLost(pace)) {
                 return;
             }
         }
     }
 
     /** The bytes of what reviews condemned, this run's and any a crash left. */
-    private void deletePending(String startedBy, GarbageCollectionProgress tally) {
+    private void deletePending(String startedBy, GarbageCollectionProgress tally, Pace pace) {
         tally.enter(GarbageCollectionProgress.Phase.DELETING);
         List<Condemned> failed = new ArrayList<>();
         for (List<Condemned> page = store.pendingDeletions(BATCH); !page.isEmpty() && !stopping();
@@ -239,13 +286,14 @@ public class CollectGarbage {
                     failed.add(condemned);
                 }
             }
-            if (!progress || leaseLost()) {
+            if (!progress || leaseLost(pace)) {
                 return;
             }
         }
     }
 
-    private void sweepOrphans(Instant started, boolean dryRun, String startedBy, GarbageCollectionProgress tally) {
+    private void sweepOrphans(Instant started, boolean dryRun, String startedBy, GarbageCollectionProgress tally,
+                              Pace pace) {
         tally.enter(GarbageCollectionProgress.Phase.SWEEPING_ORPHANS);
         Instant graceOver = started.minus(settings.orphanGrace());
         try (Stream<Digest> content = blobs.listContent()) {
@@ -256,7 +304,7 @@ public class CollectGarbage {
                 if (batch.size() == BATCH || !it.hasNext()) {
                     List<Digest> unrecorded = store.unrecorded(List.copyOf(batch));
                     batch.clear();
-                    if (leaseLost()) {
+                    if (leaseLost(pace)) {
                         return;
                     }
                     if (unrecorded.isEmpty()) {
@@ -283,7 +331,7 @@ public class CollectGarbage {
         if (!dryRun) {
             store.forgetOrphansNotSeenSince(started);
             if (tally.orphanCondemned) {
-                deletePending(startedBy, tally);
+                deletePending(startedBy, tally, pace);
             }
         }
     }

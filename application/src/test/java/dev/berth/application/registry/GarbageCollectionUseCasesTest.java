@@ -68,6 +68,30 @@ class GarbageCollectionUseCasesTest {
     }
 
     @Test
+    void theWorkerRestsAfterEachBatchAsLongAsItTookAndTheCommandNever() {
+        List<Long> rests = new java.util.ArrayList<>();
+        CollectGarbage paced = registry.collectGarbage(settings, rests::add);
+        for (int i = 0; i < 1_100; i++) {
+            registry.push(repo, bytes("abandoned upload " + i));
+        }
+        registry.clock.advance(DAY.plusSeconds(1));
+
+        Run background = paced.collectInBackground(false).orElseThrow();
+
+        assertThat(background.blobsFreed()).isEqualTo(1_100);
+        // three batches of reviews (500, 500, 100), then three of deletions; the sweep finds storage empty
+        assertThat(rests).hasSize(6).allSatisfy(nanos -> assertThat(nanos).isPositive());
+
+        rests.clear();
+        for (int i = 0; i < 600; i++) {
+            registry.push(repo, bytes("abandoned again " + i));
+        }
+        registry.clock.advance(DAY.plusSeconds(1));
+        assertThat(paced.collect("system", false, false).orElseThrow().blobsFreed()).isEqualTo(600);
+        assertThat(rests).as("the gc command runs at full speed").isEmpty();
+    }
+
+    @Test
     void anUploadNoManifestReferencesIsFreedAfterTheDelay() {
         Digest abandoned = registry.push(repo, bytes("abandoned upload"));
         registry.clock.advance(DAY.plusSeconds(1));

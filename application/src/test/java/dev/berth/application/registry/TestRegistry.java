@@ -181,6 +181,11 @@ final class TestRegistry {
         return new CollectGarbage(metadata, blobs, users, settings, readOnly, clock, "node-1", run -> { });
     }
 
+    /** @param rest told of each pause of a paced run, in nanoseconds, instead of sleeping */
+    CollectGarbage collectGarbage(GarbageCollectionSettings settings, java.util.function.LongConsumer rest) {
+        return new CollectGarbage(metadata, blobs, users, settings, () -> false, clock, "node-1", run -> { }, rest);
+    }
+
     /** Uploads {@code content} in one go and returns its digest. */
     Digest push(RepositoryName repository, byte[] content) {
         var session = start().start(repository, "");

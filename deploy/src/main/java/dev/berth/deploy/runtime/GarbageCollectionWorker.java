@@ -28,7 +28,7 @@ final class GarbageCollectionWorker implements AutoCloseable {
     static GarbageCollectionWorker every(Duration interval, CollectGarbage collect, boolean deleteUntagged) {
         GarbageCollectionWorker worker = new GarbageCollectionWorker();
         worker.schedule.every(interval, interval, "Collecting garbage",
-                () -> collect.collect("system", false, deleteUntagged));
+                () -> collect.collectInBackground(deleteUntagged));
         return worker;
     }
 

@@ -52,8 +52,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -207,8 +209,29 @@ public final class SwiftBlobStore implements BlobStore {
         });
     }
 
+    /**
+     * Commits of the same content in this JVM, one after the other. Swift checks {@code If-None-Match}
+     * on each object server as the PUT arrives, so two PUTs at the same instant may both succeed, the
+     * later replacing the earlier; the earlier's owner check may run before the replacement lands and
+     * keep its segments, which then belong to nothing. Taking turns, the second commit finds the
+     * content and discards its upload. Across nodes the race stays possible (rare: the same content
+     * completing on two nodes within milliseconds) and costs the loser's segments.
+     */
+    private static final ReentrantLock[] COMMIT_TURNS = IntStream.range(0, 64)
+            .mapToObj(i -> new ReentrantLock()).toArray(ReentrantLock[]::new);
+
     @Override
     public void commitUpload(UploadId upload, Digest digest) throws IOException {
+        ReentrantLock turn = COMMIT_TURNS[Math.floorMod(digest.hashCode(), COMMIT_TURNS.length)];
+        turn.lock();
+        try {
+            commitInTurn(upload, digest);
+        } finally {
+            turn.unlock();
+        }
+    }
+
+    private void commitInTurn(UploadId upload, Digest digest) throws IOException {
         if (size(digest).isPresent()) {
             deleteUpload(upload);
             return;

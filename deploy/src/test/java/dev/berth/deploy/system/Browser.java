@@ -5,6 +5,8 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.ElementClickInterceptedException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TimeoutException;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Debian's headless Chromium driven through Debian's chromedriver (Selenium never downloads a
@@ -83,16 +86,41 @@ final class Browser implements AutoCloseable {
     }
 
     WebElement waitFor(By locator) {
-        return new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(locator));
+        return until(ExpectedConditions.visibilityOfElementLocated(locator));
     }
 
     void waitForText(By locator, String text) {
-        new WebDriverWait(driver, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(locator, text));
+        until(ExpectedConditions.textToBePresentInElementLocated(locator, text));
+    }
+
+    /**
+     * Waits for a condition; when it never holds, the failure names the page the browser was on,
+     * what it showed and a screenshot, so that a failure in CI can be read without rerunning it.
+     */
+    <T> T until(Function<WebDriver, T> condition) {
+        try {
+            return new WebDriverWait(driver, WAIT).ignoring(ElementClickInterceptedException.class).until(condition);
+        } catch (TimeoutException e) {
+            throw new AssertionError(e.getMessage().lines().findFirst().orElse("timeout") + "\n" + describePage(), e);
+        }
+    }
+
+    private String describePage() {
+        StringBuilder page = new StringBuilder("page: ").append(driver.getCurrentUrl());
+        try {
+            Object text = script("return document.body ? document.body.innerText : ''");
+            String shown = String.valueOf(text).strip();
+            page.append("\nshowing: ").append(shown.length() > 2000 ? shown.substring(0, 2000) + "…" : shown);
+            page.append("\nscreenshot: ").append(screenshot("timeout-" + System.currentTimeMillis()));
+        } catch (RuntimeException | IOException e) {
+            page.append("\n(could not read the page: ").append(e).append(')');
+        }
+        return page.toString();
     }
 
     /** Clicks once the element is clickable and nothing (a notification fading out) lies over it. */
     void click(By locator) {
-        new WebDriverWait(driver, WAIT).ignoring(ElementClickInterceptedException.class).until(d -> {
+        until(d -> {
             WebElement element = ExpectedConditions.elementToBeClickable(locator).apply(d);
             if (element == null) {
                 return false;
@@ -114,7 +142,7 @@ final class Browser implements AutoCloseable {
      * and returns its whole text; earlier notifications may still be showing.
      */
     String feedback(String expected) {
-        return new WebDriverWait(driver, WAIT).until(d -> d.findElements(By.cssSelector("vaadin-notification-card"))
+        return until(d -> d.findElements(By.cssSelector("vaadin-notification-card"))
                 .stream().map(WebElement::getText).filter(text -> text.contains(expected)).findFirst().orElse(null));
     }
 

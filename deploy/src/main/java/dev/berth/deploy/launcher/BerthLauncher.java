@@ -55,6 +55,7 @@ public final class BerthLauncher {
                    java -jar berth.jar users import-htpasswd HTPASSWD [--config FILE]
                    java -jar berth.jar check [--verify] [--repair] [--config FILE]
                    java -jar berth.jar gc [--dry-run] [--delete-untagged] [--config FILE]
+                   java -jar berth.jar health [--config FILE]
 
             Starts the Berth container image registry. Without a file it listens on :5000 and keeps
             everything (blobs, embedded PostgreSQL) under ./berth-data. Environment variables
@@ -77,6 +78,10 @@ public final class BerthLauncher {
             bytes freed (--dry-run: what it would free, deleting nothing; --delete-untagged: also
             manifests no tag and no index references). Exit status 0: done, 1: some content could not
             be deleted (the next run retries), 2: could not run.
+
+            health asks the Berth this configuration describes (http.addr, over loopback when it
+            listens on every interface) whether it is ready: GET /health/ready. For container health
+            checks. Exit status 0: ready, 1: not ready or not reachable, 2: bad configuration.
             """;
 
     private BerthLauncher() {
@@ -87,8 +92,11 @@ public final class BerthLauncher {
         Path importFile = null;
         String check = null;
         String gc = null;
+        boolean health = args.length > 0 && args[0].equals("health");
         try {
-            if (args.length > 0 && args[0].equals("users")) {
+            if (health) {
+                args = Arrays.copyOfRange(args, 1, args.length);
+            } else if (args.length > 0 && args[0].equals("users")) {
                 importFile = importFile(args);
                 args = Arrays.copyOfRange(args, 3, args.length);
             } else if (args.length > 0 && args[0].equals("check")) {
@@ -122,6 +130,10 @@ public final class BerthLauncher {
             System.err.println("berth: " + e.getMessage());
             System.err.println("berth: not started.");
             System.exit(2);
+            return;
+        }
+        if (health) {
+            System.exit(HealthCommand.run(config, System.out));
             return;
         }
         file.ifPresent(f -> System.setProperty(ConfigLoader.PATH_PROPERTY, f.toString()));

@@ -98,10 +98,27 @@ final class DockerDaemon implements AutoCloseable {
             dockerd.destroyForcibly();
         }
         children.forEach(ProcessHandle::destroy);
+        unmountWhatDockerdLeft();
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // vfs leaves read-only files now and then; the temp directory is harmless
+        }
+    }
+
+    /** dockerd leaves its network namespace file mounted under its exec root after it stops. */
+    private void unmountWhatDockerdLeft() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
+                String[] fields = line.split(" ");
+                if (fields.length > 1 && fields[1].startsWith(dir.toString())) {
+                    new ProcessBuilder("umount", fields[1]).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
+                }
+            }
+        } catch (IOException e) {
+            // nothing to unmount can be read: the directory stays, harmlessly
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

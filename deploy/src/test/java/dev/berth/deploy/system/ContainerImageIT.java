@@ -65,7 +65,9 @@ class ContainerImageIT {
             Files.setAttribute(blobs, "unix:gid", 1000);
             int port = BerthProcess.freePort();
             String host = "127.0.0.1:" + port;
+            // --read-only --tmpfs /tmp: as deploy/kubernetes runs it (readOnlyRootFilesystem, an emptyDir on /tmp)
             docker.ok("run", "-d", "--network", "host", "--restart=always", "--name", "berth",
+                    "--read-only", "--tmpfs", "/tmp",
                     "-e", "REGISTRY_HTTP_ADDR=" + host,
                     "-v", config + ":/etc/docker/registry/config.yml:ro",
                     "-v", blobs + ":/var/lib/registry",

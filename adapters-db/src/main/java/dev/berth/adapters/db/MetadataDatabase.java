@@ -5,10 +5,12 @@ import com.zaxxer.hikari.HikariDataSource;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.PersistenceUnitTransactionType;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationState;
 import org.hibernate.jpa.HibernatePersistenceConfiguration;
 import org.hibernate.jpa.HibernatePersistenceProvider;
 
 import javax.sql.DataSource;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -70,12 +72,26 @@ public final class MetadataDatabase implements AutoCloseable {
         return new HikariDataSource(config);
     }
 
+    /**
+     * Migrates forward. A schema migrated by a newer Berth is refused: this older code would write
+     * rows its triggers and constraints do not expect (Flyway itself would ignore the "future"
+     * migrations), so going back to an older version means restoring the backup taken before the
+     * upgrade (deploy/docs/deployment.md#upgrades).
+     */
     private static void migrate(DataSource dataSource) {
-        Flyway.configure(MetadataDatabase.class.getClassLoader())
+        Flyway flyway = Flyway.configure(MetadataDatabase.class.getClassLoader())
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
-                .load()
-                .migrate();
+                .load();
+        List<String> newer = Arrays.stream(flyway.info().all())
+                .filter(m -> m.getState() == MigrationState.FUTURE_SUCCESS || m.getState() == MigrationState.FUTURE_FAILED)
+                .map(m -> "V" + m.getVersion() + " " + m.getDescription()).toList();
+        if (!newer.isEmpty()) {
+            throw new IllegalStateException("the database's schema was migrated by a newer Berth (" + String.join(", ", newer)
+                    + "); this version cannot run on it: run that newer version, or restore the backup taken before"
+                    + " the upgrade (downgrades are not supported)");
+        }
+        flyway.migrate();
     }
 
     private static EntityManagerFactory entityManagerFactory(DataSource dataSource) {

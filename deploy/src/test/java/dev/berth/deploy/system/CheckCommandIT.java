@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * directory: a blob file deleted and another changed in place (same size) are each named and
  * repaired (marked missing, the wrong bytes removed), the check exits 1; the registry then answers
  * 404 for both, so that a push stores them again, after which the check finds the store consistent
- * and exits 0.
+ * and exits 0. The cold backup deployment.md documents (a tar of the stopped Berth's data directory),
+ * taken before the damage and restored at the end, checks consistent too.
  */
 class CheckCommandIT {
 
@@ -42,6 +43,9 @@ class CheckCommandIT {
             rotten = registry.pushBlob("checked/app", rottenBytes);
             berth.stop();
         }
+        // the documented cold backup (deployment.md#backup-and-restore): Berth stopped, the whole data directory
+        Path backup = work.resolve("berth-backup.tar");
+        Commands.ok(work, COMMAND_TIMEOUT, "tar", "-C", work.toString(), "-cpf", backup.toString(), "berth-data");
 
         Path blobs = work.resolve("berth-data/registry");
         Files.delete(blobs.resolve(KeyLayout.contentKey(Digest.parse(deleted))));
@@ -71,6 +75,15 @@ class CheckCommandIT {
             berth.stop();
         }
 
+        try (BerthProcess check = BerthProcess.start(work, BerthProcess.freePort(), env, "check", "--verify")) {
+            assertThat(check.awaitExit(COMMAND_TIMEOUT)).as(check.output()).isZero();
+            assertThat(check.output()).contains("berth: checked 3 blobs (").contains("sizes and digests: consistent");
+        }
+
+        // restored from the backup taken before the damage: every blob as first pushed, nothing to repair
+        WorkDirectories.deleteQuietly(work.resolve("berth-data"));
+        Commands.ok(work, COMMAND_TIMEOUT, "tar", "-C", work.toString(), "-xpf", backup.toString());
+        assertThat(Files.readString(blobs.resolve(KeyLayout.contentKey(Digest.parse(rotten))))).isEqualTo("a layer that rots");
         try (BerthProcess check = BerthProcess.start(work, BerthProcess.freePort(), env, "check", "--verify")) {
             assertThat(check.awaitExit(COMMAND_TIMEOUT)).as(check.output()).isZero();
             assertThat(check.output()).contains("berth: checked 3 blobs (").contains("sizes and digests: consistent");

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Start-up benchmark (issue 15/16): seconds from exec to the first 200 on GET /v2/, a fresh data
+# directory each time, for Berth as shipped, Berth with a JDK AOT cache (JDK 24+, JEP 483/514:
+# trained once by a run with -XX:AOTCacheOutput, then used with -XX:AOTCache), Berth with a dynamic
+# CDS archive (-XX:+AutoCreateSharedArchive), and Debian's docker-registry (Distribution 2.8.2).
+# Runs alternate, so that the machine's load falls on each alike. Measures, never fails on a number.
+#
+#   deploy/bench/start-bench.sh            # needs: berth.jar built, docker-registry, curl, python3
+#   RUNS=5 deploy/bench/start-bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+RUNS=${RUNS:-3}
+JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+JAR=$PWD/deploy/target/berth.jar
+WORK=$(mktemp -d /tmp/berth-start-bench.XXXX)
+trap 'rm -rf "$WORK"' EXIT
+[ -f "$JAR" ] || { echo "bench: build first: ./mvnw -q -DskipTests package"; exit 2; }
+for tool in docker-registry curl python3; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool missing (apt-get install docker-registry curl python3)"; exit 2; }
+done
+
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+
+# one start: prints the seconds to the first 200 on /v2/; then a few requests, and SIGTERM
+start() {
+  local label=$1; shift
+  local data; data=$(mktemp -d "$WORK/data.XXXX")
+  local port; port=$(free_port)
+  local began; began=$(date +%s.%N)
+  if [ "$label" = reference ]; then
+    printf 'version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' "$data" "$port" > "$data.yml"
+    docker-registry serve "$data.yml" > "$data.log" 2>&1 &
+  else
+    REGISTRY_DATA_DIRECTORY=$data REGISTRY_HTTP_ADDR=127.0.0.1:$port "$JAVA" "$@" -jar "$JAR" > "$data.log" 2>&1 &
+  fi
+  local pid=$!
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v2/" || true)" = 200 ]; do
+    kill -0 "$pid" 2>/dev/null || { echo "bench: $label died:"; tail -5 "$data.log"; exit 1; }
+    sleep 0.05
+  done
+  local ready; ready=$(date +%s.%N)
+  for _ in 1 2 3 4 5; do curl -s -o /dev/null "http://127.0.0.1:$port/v2/"; curl -s -o /dev/null "http://127.0.0.1:$port/admin/"; done
+  kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+  python3 -c "print(round($ready - $began, 2))"
+}
+
+echo "bench: $(date -u +%H:%M:%S) [load $(cut -d' ' -f1-3 /proc/loadavg)] training the AOT cache and the CDS archive"
+start train-aot "-XX:AOTCacheOutput=$WORK/berth.aot" > /dev/null
+start train-cds -XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$WORK/berth.jsa" > /dev/null
+declare -A times
+for run in $(seq "$RUNS"); do
+  times[plain]+="$(start plain) "
+  times[aot]+="$(start aot "-XX:AOTCache=$WORK/berth.aot") "
+  times[cds]+="$(start cds -XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$WORK/berth.jsa") "
+  times[reference]+="$(start reference) "
+  echo "bench: run $run done [load $(cut -d' ' -f1-3 /proc/loadavg)]"
+done
+echo
+echo "| start to first 200 on /v2/ (s) | runs | mean | vs Berth as shipped |"
+echo "|---|---|---|---|"
+for label in plain aot cds reference; do
+  python3 - "$label" ${times[$label]} ${times[plain]} <<'PY'
+import sys
+label, values = sys.argv[1], sys.argv[2:]
+n = len(values) // 2
+mine, plain = [float(v) for v in values[:n]], [float(v) for v in values[n:]]
+names = {"plain": "Berth as shipped", "aot": "Berth, JDK AOT cache", "cds": "Berth, dynamic CDS archive",
+         "reference": "docker-registry 2.8.2"}
+mean = sum(mine) / n
+print(f"| {names[label]} | {' / '.join(f'{v:.1f}' for v in mine)} | {mean:.2f} | {mean / (sum(plain) / n):.2f} |")
+PY
+done
+echo
+echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores. Rerun: RUNS=$RUNS deploy/bench/start-bench.sh"

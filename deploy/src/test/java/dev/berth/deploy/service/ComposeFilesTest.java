@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import static dev.berth.deploy.service.YamlNodes.list;
+import static dev.berth.deploy.service.YamlNodes.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -123,18 +125,6 @@ class ComposeFilesTest {
 
     private static Map<String, Object> services(String resolved) {
         return map(map(new Yaml().load(resolved)).get("services"));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value) {
-        assertThat(value).isInstanceOf(Map.class);
-        return (Map<String, Object>) value;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Object> list(Object value) {
-        assertThat(value).isInstanceOf(List.class);
-        return (List<Object>) value;
     }
 
     private record Result(int exitCode, String output) {

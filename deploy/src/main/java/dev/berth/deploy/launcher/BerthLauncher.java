@@ -5,13 +5,12 @@ import dev.berth.deploy.config.ConfigException;
 import dev.berth.deploy.config.ConfigLoader;
 import dev.berth.deploy.config.HttpAddress;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.InvocationTargetException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.LogManager;
 import java.util.logging.Logger;
 
 /**
@@ -33,21 +33,8 @@ public final class BerthLauncher {
     static final String STARTED_PROPERTY = "berth.started";
     /** The start summary's logger: the runtime's, as in an application server. */
     private static final String RUNTIME_LOGGER = "dev.berth.deploy.runtime.BerthRuntime";
-    /** Tells the application to import this htpasswd file and exit (the users command). */
-    public static final String IMPORT_COMMAND_PROPERTY = "berth.command.import-htpasswd";
-    /**
-     * Tells the application to check storage against metadata and exit: "sizes", or "verify" to
-     * re-hash too; either followed by ",repair" to repair what it finds.
-     */
-    public static final String CHECK_COMMAND_PROPERTY = "berth.command.check";
-    /** Tells the application to collect garbage once and exit: "run" or "dry-run", then ",delete-untagged" if asked. */
-    public static final String GC_COMMAND_PROPERTY = "berth.command.gc";
-
-    /** Whether this JVM runs an operator command rather than the server: it then starts no background work. */
-    public static boolean commandAsked() {
-        return System.getProperty(IMPORT_COMMAND_PROPERTY) != null || System.getProperty(CHECK_COMMAND_PROPERTY) != null
-                || System.getProperty(GC_COMMAND_PROPERTY) != null;
-    }
+    /** Runs an operator command in the application's classes: {@code run(command, argument)} returns its exit status. */
+    private static final String OPERATOR_COMMANDS = "dev.berth.deploy.runtime.OperatorCommands";
 
     static final String USAGE = """
             Usage: java -jar berth.jar [--config FILE]
@@ -89,27 +76,29 @@ public final class BerthLauncher {
 
     public static void main(String[] args) throws Exception {
         String configArgument;
-        Path importFile = null;
-        String check = null;
-        String gc = null;
+        String command = null;
+        String argument = null;
         boolean health = args.length > 0 && args[0].equals("health");
         try {
             if (health) {
                 args = Arrays.copyOfRange(args, 1, args.length);
             } else if (args.length > 0 && args[0].equals("users")) {
-                importFile = importFile(args);
+                command = "import-htpasswd";
+                argument = importFile(args).toString();
                 args = Arrays.copyOfRange(args, 3, args.length);
             } else if (args.length > 0 && args[0].equals("check")) {
                 List<String> rest = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
                 boolean verify = rest.remove("--verify");
                 boolean repair = rest.remove("--repair");
-                check = (verify ? "verify" : "sizes") + (repair ? ",repair" : "");
+                command = "check";
+                argument = (verify ? "verify" : "sizes") + (repair ? ",repair" : "");
                 args = rest.toArray(String[]::new);
             } else if (args.length > 0 && args[0].equals("gc")) {
                 List<String> rest = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
                 boolean dryRun = rest.remove("--dry-run");
                 boolean untagged = rest.remove("--delete-untagged");
-                gc = (dryRun ? "dry-run" : "run") + (untagged ? ",delete-untagged" : "");
+                command = "gc";
+                argument = (dryRun ? "dry-run" : "run") + (untagged ? ",delete-untagged" : "");
                 args = rest.toArray(String[]::new);
             }
             configArgument = configArgument(args);
@@ -137,21 +126,13 @@ public final class BerthLauncher {
             return;
         }
         file.ifPresent(f -> System.setProperty(ConfigLoader.PATH_PROPERTY, f.toString()));
-        System.setProperty("berth.launcher", "true");
-        LifecycleWatchdog.arm(config.lifecycle().startupTimeout(), config.lifecycle().shutdownTimeout());
         config.warnings().forEach(w -> System.err.println("berth: warning: configuration: " + w));
-        if (importFile != null || check != null || gc != null) {
-            // a command boots Berth on a private loopback port: a running Berth keeps its own
-            if (importFile != null) {
-                System.setProperty(IMPORT_COMMAND_PROPERTY, importFile.toString());
-            } else if (gc != null) {
-                System.setProperty(GC_COMMAND_PROPERTY, gc);
-            } else {
-                System.setProperty(CHECK_COMMAND_PROPERTY, check);
-            }
-            startPayara(payaraArguments(config, new HttpAddress("127.0.0.1", freeLoopbackPort())));
+        if (command != null) {
+            System.exit(runCommand(config, command, argument));
             return;
         }
+        System.setProperty("berth.launcher", "true");
+        LifecycleWatchdog.arm(config.lifecycle().startupTimeout(), config.lifecycle().shutdownTimeout());
         List<String> payaraArguments;
         try {
             payaraArguments = payaraArguments(config);
@@ -194,9 +175,24 @@ public final class BerthLauncher {
         return file;
     }
 
-    private static int freeLoopbackPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+    /**
+     * An operator command needs Berth's code, the database and storage, but no web container: it runs
+     * in the WAR's classes, and takes seconds where booting Payara took half a minute.
+     * No watchdog bounds it: a collection or a check of a large store may rightly take hours.
+     */
+    private static int runCommand(BerthConfig config, String command, String argument) {
+        try {
+            Path runDirectory = DataDirectory.prepare(config.dataDirectory(),
+                    config.storage().driver() instanceof BerthConfig.Driver.Filesystem fs && fs.shared());
+            LogManager.getLogManager().readConfiguration(
+                    new ByteArrayInputStream(loggingProperties(config).getBytes(StandardCharsets.UTF_8)));
+            return (Integer) ApplicationClasses.call(ApplicationClasses.of(runDirectory), OPERATOR_COMMANDS, "run",
+                    command, argument);
+        } catch (Exception | LinkageError e) {
+            // thrown on, Payara's boot loader would log it and exit 0
+            System.out.println("berth: " + command + " could not run: " + e);
+            e.printStackTrace();
+            return 2;
         }
     }
 
@@ -223,15 +219,11 @@ public final class BerthLauncher {
     }
 
     static List<String> payaraArguments(BerthConfig config) throws IOException {
-        return payaraArguments(config, config.http());
-    }
-
-    private static List<String> payaraArguments(BerthConfig config, HttpAddress http) throws IOException {
+        HttpAddress http = config.http();
         Path runDirectory = DataDirectory.prepare(config.dataDirectory(),
                 config.storage().driver() instanceof BerthConfig.Driver.Filesystem fs && fs.shared());
         Path preBoot = runDirectory.resolve("pre-boot-commands.txt");
-        // a command's private listener stays plain HTTP on loopback
-        boolean tls = config.tls().enabled() && http.equals(config.http());
+        boolean tls = config.tls().enabled();
         Files.writeString(preBoot, preBootCommands(config, http)
                 + (tls ? HttpsSetup.preBootCommands(config, HttpsSetup.prepare(config.tls(), runDirectory)) : ""), StandardCharsets.UTF_8);
         // Payara's runtime directory: under the data directory rather than /tmp, fresh at every start

@@ -12,7 +12,6 @@ import dev.berth.application.access.ImportHtpasswd;
 import dev.berth.application.port.PasswordHasher;
 import dev.berth.application.port.TokenService;
 import dev.berth.deploy.config.BerthConfig;
-import dev.berth.deploy.launcher.BerthLauncher;
 import dev.berth.domain.access.Grant;
 import dev.berth.domain.access.RepositoryPattern;
 
@@ -38,8 +37,6 @@ final class Access {
     /** The initial admin's password, when Berth chose it. */
     static final String ADMIN_PASSWORD_ENV = "BERTH_ADMIN_PASSWORD";
     static final String ADMIN_PASSWORD_FILE = "initial-admin-password";
-    /** Set by the launcher for {@code berth.jar users import-htpasswd FILE}. */
-    static final String IMPORT_COMMAND_PROPERTY = BerthLauncher.IMPORT_COMMAND_PROPERTY;
     static final Duration KEY_ROTATION = Duration.ofDays(7);
     static final Duration REFRESH_LIFETIME = Duration.ofHours(24);
 
@@ -155,24 +152,21 @@ final class Access {
     }
 
     /**
-     * {@code berth.jar users import-htpasswd FILE}: Berth boots (database included), imports the
-     * file, and exits 0, or 1 when the file is refused.
+     * {@code berth.jar users import-htpasswd FILE}: imports the file into the configured Berth's
+     * database.
+     *
+     * @return the exit status: 0, or 1 when the file is refused
      */
-    static void runCommand(BerthConfig config, MetadataDatabase database, PasswordHasher hasher, Clock clock) {
-        String file = System.getProperty(IMPORT_COMMAND_PROPERTY);
-        if (file == null) {
-            return;
-        }
-        int status = 0;
+    static int importHtpasswdCommand(BerthConfig config, MetadataDatabase database, PasswordHasher hasher, Clock clock,
+                                     Path file) {
         try {
-            ImportHtpasswd.Result result = importHtpasswd(config, database, hasher, clock, Path.of(file));
+            ImportHtpasswd.Result result = importHtpasswd(config, database, hasher, clock, file);
             System.out.println("berth: imported " + file + ": " + result.created() + " users created, "
                     + result.updated() + " updated");
+            return 0;
         } catch (RuntimeException e) {
             System.out.println("berth: " + e.getMessage());
-            status = 1;
+            return 1;
         }
-        int exit = status;
-        Thread.ofPlatform().name("berth-command-exit").start(() -> System.exit(exit));
     }
 }

@@ -26,7 +26,6 @@ import dev.berth.adapters.db.PostgresStorageUsageStore;
 import dev.berth.adapters.db.PostgresRobotTokenStore;
 import dev.berth.adapters.db.PostgresSigningKeyStore;
 import dev.berth.adapters.db.SealPlainSecrets;
-import dev.berth.adapters.db.SecretBox;
 import dev.berth.adapters.db.PostgresTagStore;
 import dev.berth.adapters.db.PostgresUploadSessionStore;
 import dev.berth.adapters.db.PostgresUserDirectory;
@@ -38,7 +37,6 @@ import dev.berth.application.access.AuditRetention;
 import dev.berth.application.access.PruneAuditLog;
 import dev.berth.application.access.PruneLoginFailures;
 import dev.berth.application.gc.CollectGarbage;
-import dev.berth.application.gc.GarbageCollectionSettings;
 import dev.berth.application.port.AuditLog;
 import dev.berth.application.port.GarbageCollectionStore;
 import dev.berth.adapters.http.tls.BouncyCastleCertificateIssuer;
@@ -97,7 +95,6 @@ import dev.berth.application.tls.TlsSettings;
 import dev.berth.application.tls.WarnCertificateExpiry;
 import dev.berth.deploy.config.BerthConfig;
 import dev.berth.deploy.config.ConfigLoader;
-import dev.berth.deploy.launcher.BerthLauncher;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -117,7 +114,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -150,7 +146,7 @@ public class BerthRuntime {
     /** Microsecond ticks: PostgreSQL keeps timestamps to the microsecond, so what is stored reads back equal. */
     private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000));
     private BerthConfig config;
-    private EmbeddedPostgres embeddedPostgres;
+    private RunningDatabase runningDatabase;
     private MetadataDatabase database;
     private InstanceInfo instance;
     private BlobStore blobStore;
@@ -217,8 +213,9 @@ public class BerthRuntime {
             throw new IllegalStateException("storage " + storage.driver() + " at " + storage.location()
                     + " does not accept writes: " + storage.problem());
         }
-        DatabaseSettings settings = databaseSettings();
-        database = MetadataDatabase.open(settings);
+        runningDatabase = RunningDatabase.start(config);
+        database = runningDatabase.metadata();
+        DatabaseSettings settings = runningDatabase.settings();
         int sealed = new SealPlainSecrets(database).run();
         if (sealed > 0) {
             LOG.info("Sealed " + sealed + " secrets an earlier version kept in plain text in the database");
@@ -235,13 +232,9 @@ public class BerthRuntime {
         registerGauges();
         eventSource = new EventSource(hostName() + ":" + config.http().port(), UUID.randomUUID().toString());
         startCountingActivity();
-        gcNode = hostName() + "/" + UUID.randomUUID();
+        gcNode = GarbageCollectionWorker.nodeName();
         MaintenanceSettings maintenance = maintenanceSettings();
-        if (!BerthLauncher.commandAsked()) {
-            // an operator command does what it says and exits: it delivers no events, and purges, applies
-            // retention or collects nothing unasked, even where it shares a database with running nodes
-            startBackgroundWork(maintenance);
-        }
+        startBackgroundWork(maintenance);
 
         DatabaseStatus.DatabaseReport db = new PostgresDatabaseStatus(database).report();
         String summary = String.format("""
@@ -279,9 +272,6 @@ public class BerthRuntime {
                     *  deploy/docs/security.md) before exposing it beyond this machine.     *
                     ************************************************************************""");
         }
-        Access.runCommand(config, database, passwordHasher, clock);
-        CheckCommand.runIfAsked(database, blobStore);
-        GarbageCollectionCommand.runIfAsked(collectGarbage(), garbageCollectionStore(), config.gc());
         warnDailyAboutCertificateExpiry();
         if (!launched) {
             System.setProperty(READY_PROPERTY, "true");
@@ -343,27 +333,6 @@ public class BerthRuntime {
                 LOG.log(Level.WARNING, "Checking the served certificate's expiry failed", e);
             }
         }, 0, 1, TimeUnit.DAYS);
-    }
-
-    private DatabaseSettings databaseSettings() {
-        BerthConfig.Database db = config.database();
-        if (!db.embedded()) {
-            String url = db.url().orElseThrow();
-            return new DatabaseSettings("external", url.replaceFirst("\\?.*$", ""), url, db.user(), db.password(),
-                    db.maxPoolSize(), secrets());
-        }
-        Path binaries = config.dataDirectory().resolve("run").resolve("postgres-binaries");
-        embeddedPostgres = EmbeddedPostgres.start(db.embeddedDirectory(), binaries, db.embeddedPort());
-        return new DatabaseSettings("embedded",
-                "127.0.0.1:" + embeddedPostgres.port() + ", data in " + embeddedPostgres.dataDirectory(),
-                embeddedPostgres.jdbcUrl(), embeddedPostgres.user(), embeddedPostgres.password(), db.maxPoolSize(),
-                secrets());
-    }
-
-    /** The key that seals the secrets kept in the database: from configuration, else its key file (made once). */
-    private SecretBox secrets() {
-        BerthConfig.Database db = config.database();
-        return db.secretsKey().map(SecretBox::ofBase64).orElseGet(() -> SecretBox.keyFile(db.secretsKeyFile()));
     }
 
     /**
@@ -600,22 +569,10 @@ public class BerthRuntime {
             // the last counts, while the database is still there
             flushActivity();
         }
-        if (database != null) {
-            try {
-                database.close();
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Closing the metadata database failed", e);
-            }
+        if (runningDatabase != null) {
+            runningDatabase.close();
+            runningDatabase = null;
             database = null;
-        }
-        if (embeddedPostgres != null) {
-            try {
-                embeddedPostgres.close();
-                LOG.info("Embedded PostgreSQL stopped");
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Stopping embedded PostgreSQL failed", e);
-            }
-            embeddedPostgres = null;
         }
     }
 
@@ -629,8 +586,8 @@ public class BerthRuntime {
     @Produces
     LivenessStatus livenessStatus() {
         return () -> {
-            EmbeddedPostgres embedded = embeddedPostgres;
-            return embedded == null ? Optional.empty() : embedded.failure();
+            RunningDatabase running = runningDatabase;
+            return running == null ? Optional.empty() : running.embedded().flatMap(EmbeddedPostgres::failure);
         };
     }
 
@@ -673,10 +630,8 @@ public class BerthRuntime {
     /** Nothing is deleted while the registry is read-only, by configuration or the admin switch. */
     @Produces
     CollectGarbage collectGarbage() {
-        BerthConfig.Gc gc = config.gc();
-        return new CollectGarbage(garbageCollectionStore(), new MeteredBlobStore(blobStore, metrics), auditLog(),
-                new GarbageCollectionSettings(gc.enabled(), gc.interval(), gc.reviewAfter(), gc.deleteUntagged(),
-                        gc.orphanGrace()), new MaintenanceMode(maintenanceStore(), maintenanceSettings())::readOnly, clock, gcNode, run -> GarbageCollectionWorker.count(metrics, run));
+        return GarbageCollectionWorker.collector(config, database, new MeteredBlobStore(blobStore, metrics), clock, gcNode,
+                run -> GarbageCollectionWorker.count(metrics, run));
     }
 
     @Produces
@@ -711,8 +666,7 @@ public class BerthRuntime {
 
     @Produces
     MaintenanceSettings maintenanceSettings() {
-        BerthConfig.Maintenance m = config.storage().maintenance();
-        return new MaintenanceSettings(m.readOnly(), m.purgeUploads(), m.purgeAge(), m.purgeInterval(), m.purgeDryRun());
+        return GarbageCollectionWorker.maintenanceSettings(config);
     }
 
     @Produces

@@ -4,26 +4,19 @@ import dev.berth.adapters.db.MetadataDatabase;
 import dev.berth.adapters.db.PostgresBlobLinkStore;
 import dev.berth.application.port.BlobStore;
 import dev.berth.application.system.CheckStorage;
-import dev.berth.deploy.launcher.BerthLauncher;
 
 /**
- * {@code berth.jar check [--verify] [--repair]}: Berth boots (database and storage as configured),
- * checks every recorded blob against storage, prints each problem (and what the repair did), and
- * exits 0 when consistent, 1 when not, 2 when the check could not run.
+ * {@code berth.jar check [--verify] [--repair]}: checks every recorded blob against storage, prints
+ * each problem (and what the repair did), and exits 0 when consistent, 1 when not, 2 when the check
+ * could not run.
  */
 final class CheckCommand {
 
     private CheckCommand() {
     }
 
-    static void runIfAsked(MetadataDatabase database, BlobStore storage) {
-        String mode = System.getProperty(BerthLauncher.CHECK_COMMAND_PROPERTY);
-        if (mode == null) {
-            return;
-        }
-        boolean verify = mode.startsWith("verify");
-        boolean repair = mode.endsWith(",repair");
-        int status;
+    /** @return the exit status */
+    static int run(MetadataDatabase database, BlobStore storage, boolean verify, boolean repair) {
         try {
             System.out.println("berth: checking " + storage.driverName() + " " + storage.location() + " against the metadata"
                     + (verify ? ", re-hashing every blob" : "") + (repair ? ", repairing" : "") + " ...");
@@ -37,12 +30,10 @@ final class CheckCommand {
                     + (verify ? "sizes and digests" : "sizes") + ": "
                     + (report.consistent() ? "consistent" : report.problemCount() + " problems")
                     + (repair ? ", " + report.repairedCount() + " repaired" : ""));
-            status = report.consistent() ? 0 : 1;
+            return report.consistent() ? 0 : 1;
         } catch (RuntimeException e) {
             System.out.println("berth: the check could not run: " + e.getMessage());
-            status = 2;
+            return 2;
         }
-        int exit = status;
-        Thread.ofPlatform().name("berth-command-exit").start(() -> System.exit(exit));
     }
 }

@@ -4,16 +4,14 @@ import dev.berth.application.gc.CollectGarbage;
 import dev.berth.application.port.GarbageCollectionStore;
 import dev.berth.application.port.GarbageCollectionStore.Run;
 import dev.berth.deploy.config.BerthConfig;
-import dev.berth.deploy.launcher.BerthLauncher;
 
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * {@code berth.jar gc [--dry-run] [--delete-untagged]}: Berth boots (database and storage as
- * configured), runs one garbage collection under the same lease as the nodes' workers, prints what
- * it freed (or would free) and exits 0 when done, 1 when content it condemned could not be deleted
+ * {@code berth.jar gc [--dry-run] [--delete-untagged]}: runs one garbage collection under the same
+ * lease as the nodes' workers, prints what it freed (or would free) and exits 0 when done, 1 when content it condemned could not be deleted
  * (the next run retries), 2 when it could not run. It honours {@code gc.reviewafter} like the worker
  * (deploy/docs/garbage-collection.md says why).
  */
@@ -22,13 +20,10 @@ final class GarbageCollectionCommand {
     private GarbageCollectionCommand() {
     }
 
-    static void runIfAsked(CollectGarbage collect, GarbageCollectionStore store, BerthConfig.Gc settings) {
-        String mode = System.getProperty(BerthLauncher.GC_COMMAND_PROPERTY);
-        if (mode == null) {
-            return;
-        }
-        boolean dryRun = mode.startsWith("dry-run");
-        boolean untagged = mode.endsWith(",delete-untagged") || settings.deleteUntagged();
+    /** @return the exit status */
+    static int run(CollectGarbage collect, GarbageCollectionStore store, BerthConfig.Gc settings, boolean dryRun,
+                   boolean deleteUntagged) {
+        boolean untagged = deleteUntagged || settings.deleteUntagged();
         int status;
         try {
             System.out.println("berth: collecting garbage" + (dryRun ? " (dry run: deleting nothing)" : "")
@@ -67,8 +62,7 @@ final class GarbageCollectionCommand {
             Thread.currentThread().interrupt();
             status = 2;
         }
-        int exit = status;
-        Thread.ofPlatform().name("berth-command-exit").start(() -> System.exit(exit));
+        return status;
     }
 
     /** e.g. "24h", "0s" */

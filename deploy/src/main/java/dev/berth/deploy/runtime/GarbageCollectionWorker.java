@@ -1,13 +1,26 @@
 package dev.berth.deploy.runtime;
 
+import dev.berth.adapters.db.MetadataDatabase;
+import dev.berth.adapters.db.PostgresAuditLog;
+import dev.berth.adapters.db.PostgresGarbageCollectionStore;
+import dev.berth.adapters.db.PostgresMaintenanceStore;
 import dev.berth.adapters.http.Metrics;
 import dev.berth.application.gc.CollectGarbage;
+import dev.berth.application.gc.GarbageCollectionSettings;
+import dev.berth.application.maintenance.MaintenanceMode;
+import dev.berth.application.maintenance.MaintenanceSettings;
+import dev.berth.application.port.BlobStore;
 import dev.berth.application.port.GarbageCollectionStore;
 import dev.berth.application.port.GarbageCollectionStore.Run;
+import dev.berth.deploy.config.BerthConfig;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -22,6 +35,39 @@ final class GarbageCollectionWorker implements AutoCloseable {
     private final Schedule schedule = new Schedule("berth-garbage-collection");
 
     private GarbageCollectionWorker() {
+    }
+
+    /**
+     * The collector the worker, the admin UI and the gc command run. Nothing is deleted while the
+     * registry is read-only, by configuration or the admin switch.
+     *
+     * @param node this process in the collector's lease
+     * @param finished told of each finished run
+     */
+    static CollectGarbage collector(BerthConfig config, MetadataDatabase database, BlobStore storage, Clock clock,
+                                    String node, Consumer<Run> finished) {
+        BerthConfig.Gc gc = config.gc();
+        return new CollectGarbage(new PostgresGarbageCollectionStore(database), storage, new PostgresAuditLog(database),
+                new GarbageCollectionSettings(gc.enabled(), gc.interval(), gc.reviewAfter(), gc.deleteUntagged(),
+                        gc.orphanGrace()),
+                new MaintenanceMode(new PostgresMaintenanceStore(database), maintenanceSettings(config))::readOnly,
+                clock, node, finished);
+    }
+
+    static MaintenanceSettings maintenanceSettings(BerthConfig config) {
+        BerthConfig.Maintenance m = config.storage().maintenance();
+        return new MaintenanceSettings(m.readOnly(), m.purgeUploads(), m.purgeAge(), m.purgeInterval(), m.purgeDryRun());
+    }
+
+    /** e.g. "berth-1/6f1c…": the host, and this process among others on it. */
+    static String nodeName() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "localhost";
+        }
+        return host + "/" + UUID.randomUUID();
     }
 
     /** Starts the schedule: the first run one interval after start. */

@@ -67,5 +67,6 @@ cat > "$out/config.json" <<EOF
 EOF
 printf '[{"Config":"config.json","RepoTags":["berth-base:local"],"Layers":["layer.tar.gz"]}]\n' > "$out/manifest.json"
 tar -C "$out" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf "$out/base.tar" manifest.json config.json layer.tar.gz
-rm -rf "$root" "$out/data" "$layer.gz"
+# rootfs/ stays: aot-cache.sh trains the AOT cache in it
+rm -rf "$out/data" "$layer.gz"
 echo "base-image: $out/base.tar ($(du -h "$out/base.tar" | cut -f1)), layer $diff_id"

@@ -58,6 +58,12 @@ class ContainerImageIT {
             assertThat(docker.ok("image", "inspect", "-f",
                     "{{.Config.User}} {{json .Config.ExposedPorts}} {{json .Config.Volumes}} {{json .Config.Cmd}}", tag).strip())
                     .isEqualTo("1000:1000 {\"5000/tcp\":{}} {\"/var/lib/berth\":{}} [\"serve\",\"/etc/docker/registry/config.yml\"]");
+            // the AOT cache trained at build time maps with the image's runtime and jar: AOTMode=on refuses it otherwise
+            assertThat(docker.ok("image", "inspect", "-f", "{{json .Config.Entrypoint}}", tag).strip()).isEqualTo(
+                    "[\"/opt/java/bin/java\",\"-XX:AOTCache=/opt/berth/berth.aot\",\"-jar\",\"/opt/berth/berth.jar\"]");
+            assertThat(docker.ok("run", "--rm", "--network", "none", "--entrypoint", "/opt/java/bin/java", tag,
+                    "-XX:AOTCache=/opt/berth/berth.aot", "-XX:AOTMode=on", "-jar", "/opt/berth/berth.jar",
+                    "--help")).contains("Usage: java -jar berth.jar");
 
             Path config = Files.writeString(work.resolve("config.yml"), REGISTRY2_CONFIG);
             Path blobs = Files.createDirectories(work.resolve("registry"));

@@ -200,16 +200,7 @@ final class BerthProcess implements AutoCloseable {
 
     /** The TCP addresses this JVM listens on (host:port, IPv4-mapped IPv6 shown as IPv4), from {@code ss}. */
     List<String> listeningAddresses() throws IOException, InterruptedException {
-        Process ss = new ProcessBuilder("ss", "-Hltnp").redirectErrorStream(true).start();
-        String out = new String(ss.getInputStream().readAllBytes());
-        ss.waitFor();
-        List<String> addresses = new ArrayList<>();
-        for (String line : out.split("\n")) {
-            if (line.contains("pid=" + process.pid() + ",")) {
-                addresses.add(line.trim().split("\\s+")[3].replace("[::ffff:", "").replace("]", ""));
-            }
-        }
-        return addresses;
+        return Processes.listeningAddresses(process.pid());
     }
 
     long pid() {

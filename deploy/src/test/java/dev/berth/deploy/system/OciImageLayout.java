@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -101,6 +102,13 @@ final class OciImageLayout {
         Files.writeString(root.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\""
                 + top.mediaType() + "\",\"digest\":\"" + top.digest() + "\",\"size\":" + top.size()
                 + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"" + tag + "\"}}]}");
+    }
+
+    /** The digests of every blob in the layout (layers, configs, manifests), in name order. */
+    List<String> digests() throws IOException {
+        try (Stream<Path> blobs = Files.list(root.resolve("blobs/sha256"))) {
+            return blobs.map(b -> "sha256:" + b.getFileName()).sorted().toList();
+        }
     }
 
     byte[] read(String digest) throws IOException {

@@ -7,11 +7,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /** Raw HTTP against the registry API, the way a client library would speak it, without following redirects. */
 final class RegistryClient {
@@ -32,16 +39,25 @@ final class RegistryClient {
     private final HttpClient http;
 
     RegistryClient(BerthProcess berth) {
-        this(berth, HTTP);
+        this("http://127.0.0.1:" + berth.port(), HTTP);
     }
 
-    private RegistryClient(BerthProcess berth, HttpClient http) {
-        this.base = "http://127.0.0.1:" + berth.port();
+    private RegistryClient(String base, HttpClient http) {
+        this.base = base;
         this.http = http;
     }
 
     static RegistryClient http11(BerthProcess berth) {
-        return new RegistryClient(berth, HTTP_1_1);
+        return new RegistryClient("http://127.0.0.1:" + berth.port(), HTTP_1_1);
+    }
+
+    /** A registry behind another server's HTTPS listener at {@code base} (https://host:port), trusted through {@code tls}. */
+    static RegistryClient https(String base, SSLContext tls) {
+        return new RegistryClient(base, HttpClient.newBuilder()
+                .sslContext(tls)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build());
     }
 
     String base() {
@@ -100,6 +116,20 @@ final class RegistryClient {
             throw new AssertionError("blob push answered " + response.statusCode() + ": " + text(response));
         }
         return digest;
+    }
+
+    /** TLS that trusts the certificate (a CA's or a self-signed server's) in the PEM file {@code certificate}, and nothing else. */
+    static SSLContext trusting(Path certificate) throws GeneralSecurityException, IOException {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(certificate)) {
+            trust.setCertificateEntry("trusted", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
     }
 
     static String sha256(byte[] content) {

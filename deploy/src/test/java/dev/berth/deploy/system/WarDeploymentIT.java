@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * berth.war as an application server gets it: deployed on a stock Payara Micro (no Berth
  * launcher), configured through REGISTRY_* variables only: the same deployment path without the
- * launcher. A full Payara Server 7 (on Maven Central as a zip) is not tested yet (issue 15).
+ * launcher. On a full Payara Server 7 with asadmin and its HTTPS listener: {@link PayaraServerIT}.
  */
 class WarDeploymentIT {
 

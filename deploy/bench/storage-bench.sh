@@ -46,7 +46,8 @@ trap cleanup EXIT
 for tool in curl skopeo sha256sum openssl; do
   command -v "$tool" >/dev/null || { echo "bench: $tool missing"; exit 2; }
 done
-[ -f deploy/target/berth.jar ] || { echo "bench: build first: ./mvnw -q -DskipTests install"; exit 2; }
+BERTH_JAR=$(realpath -m "${BERTH_JAR:-deploy/target/berth.jar}") # another build to compare: BERTH_JAR=/path/berth.jar
+[ -f "$BERTH_JAR" ] || { echo "bench: build first: ./mvnw -q -DskipTests install"; exit 2; }
 [ "$RUNS" -ge 1 ] && [ "$BLOB_MB" -ge 1 ] || { echo "bench: RUNS and BLOB_MB must be at least 1"; exit 2; }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -154,7 +155,7 @@ start_berth() { # name env...
   local name=$1; shift
   mkdir -p "$WORK/$name"
   (cd "$WORK/$name" && env "$@" REGISTRY_HTTP_ADDR=127.0.0.1:$BERTH_PORT REGISTRY_LOG_LEVEL=warn \
-     "$JAVA" $BERTH_JAVA_OPTS -jar "$OLDPWD/deploy/target/berth.jar") > "$WORK/$name.log" 2>&1 &
+     "$JAVA" $BERTH_JAVA_OPTS -jar "$BERTH_JAR") > "$WORK/$name.log" 2>&1 &
   BERTH_PID=$!
   PIDS+=($BERTH_PID)
   BERTH=http://127.0.0.1:$BERTH_PORT

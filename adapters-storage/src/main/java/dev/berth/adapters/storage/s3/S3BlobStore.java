@@ -38,8 +38,10 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -59,7 +61,7 @@ import java.util.stream.StreamSupport;
  * <p>Commit copies the parts into the content key on the server side: one part with CopyObject,
  * several with one multipart upload straight to the content key, where each part object of at least
  * 5 MiB becomes a part by UploadPartCopy and runs of smaller ones (tiny PATCHes) are streamed through
- * Berth into one part of at least 5 MiB. The content appears atomically when the multipart upload
+ * Berth into one part of at least 5 MiB, several parts at a time. The content appears atomically when the multipart upload
  * completes, and identical concurrent commits simply write the same bytes.
  */
 public final class S3BlobStore implements BlobStore {
@@ -70,6 +72,8 @@ public final class S3BlobStore implements BlobStore {
     private static final Pattern OFFSET = Pattern.compile("[0-9]{20}");
     /** Sends parts while their uploads read the next one: a virtual thread per part in flight. */
     private static final Executor PART_SENDERS = Executors.newVirtualThreadPerTaskExecutor();
+    /** Parts of a commit's multipart upload in flight at once. */
+    static final int PARALLEL_PARTS = 8;
 
     private final S3Client s3;
     private final S3Presigner presigner;
@@ -245,23 +249,7 @@ public final class S3BlobStore implements BlobStore {
         encryption(create::serverSideEncryption, create::ssekmsKeyId);
         String multipart = s3.createMultipartUpload(create.build()).uploadId();
         try {
-            List<CompletedPart> done = new ArrayList<>();
-            for (List<Part> parts : runs) {
-                int number = done.size() + 1;
-                String etag;
-                if (parts.size() == 1) {
-                    etag = s3.uploadPartCopy(b -> b.sourceBucket(settings.bucket()).sourceKey(parts.getFirst().key())
-                            .destinationBucket(settings.bucket()).destinationKey(target).uploadId(multipart)
-                            .partNumber(number)).copyPartResult().eTag();
-                } else {
-                    long length = parts.stream().mapToLong(Part::size).sum();
-                    etag = s3.uploadPart(b -> b.bucket(settings.bucket()).key(target).uploadId(multipart)
-                                    .partNumber(number).contentLength(length),
-                            RequestBody.fromContentProvider(() -> concatenation(parts, 0), length,
-                                    "application/octet-stream")).eTag();
-                }
-                done.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
-            }
+            List<CompletedPart> done = composeParts(runs, target, multipart);
             s3.completeMultipartUpload(b -> b.bucket(settings.bucket()).key(target).uploadId(multipart)
                     .multipartUpload(m -> m.parts(done)));
         } catch (RuntimeException e) {
@@ -272,6 +260,68 @@ public final class S3BlobStore implements BlobStore {
             }
             throw e;
         }
+    }
+
+    /**
+     * Makes each run a part of the multipart upload, {@value #PARALLEL_PARTS} at a time: the parts are
+     * independent requests (S3 orders them by number), and one after the other a large blob's commit
+     * took 17.9 s per GiB. The first failure stops the rest and is thrown.
+     */
+    private List<CompletedPart> composeParts(List<List<Part>> runs, String target, String multipart) {
+        Semaphore slots = new Semaphore(PARALLEL_PARTS);
+        List<CompletableFuture<CompletedPart>> parts = new ArrayList<>();
+        try {
+            for (int i = 0; i < runs.size(); i++) {
+                slots.acquire();
+                if (parts.stream().anyMatch(CompletableFuture::isCompletedExceptionally)) {
+                    slots.release();
+                    break;
+                }
+                int number = i + 1;
+                List<Part> run = runs.get(i);
+                parts.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return CompletedPart.builder().partNumber(number).eTag(composePart(run, target, multipart, number))
+                                .build();
+                    } finally {
+                        slots.release();
+                    }
+                }, PART_SENDERS));
+            }
+            List<CompletedPart> done = new ArrayList<>();
+            for (CompletableFuture<CompletedPart> part : parts) {
+                done.add(part.get());
+            }
+            return done;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while composing " + target, e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
+        } finally {
+            // what is still running when one failed: finished before the abort, so no part outlives it
+            parts.forEach(part -> {
+                try {
+                    part.join();
+                } catch (RuntimeException ignored) {
+                    // reported by the first failure
+                }
+            });
+        }
+    }
+
+    /** One part: a part object of at least 5 MiB copied on the server side, a run of smaller ones streamed. */
+    private String composePart(List<Part> parts, String target, String multipart, int number) {
+        if (parts.size() == 1) {
+            return s3.uploadPartCopy(b -> b.sourceBucket(settings.bucket()).sourceKey(parts.getFirst().key())
+                    .destinationBucket(settings.bucket()).destinationKey(target).uploadId(multipart)
+                    .partNumber(number)).copyPartResult().eTag();
+        }
+        long length = parts.stream().mapToLong(Part::size).sum();
+        return s3.uploadPart(b -> b.bucket(settings.bucket()).key(target).uploadId(multipart)
+                        .partNumber(number).contentLength(length),
+                RequestBody.fromContentProvider(() -> concatenation(parts, 0), length,
+                        "application/octet-stream")).eTag();
     }
 
     /**

@@ -1,28 +1,55 @@
 #!/usr/bin/env bash
-# Trains a JDK AOT cache (JEP 483/514) for Berth's image while the image is built: berth.jar starts
-# once inside the image's own file system (a chroot into the base's rootfs: its jlinked runtime, the
-# jar at /opt/berth/berth.jar with the modification time Jib gives every file), answers a few
-# requests and is stopped; the JVM writes the cache at exit and the image's entrypoint maps it
-# (-XX:AOTCache): the classes Berth loads and links at every start come ready. The JVM accepts the
-# cache only with that same runtime and that same jar (path, size, time): checked here with
-# -XX:AOTMode=on before the cache goes into the image.
-# Needs root (chroot, private /proc and /dev mounts); as another user the image is built without the
-# cache, and this says so.
+# Trains a JDK AOT cache (JEP 483/514) for berth.jar: berth.jar starts once, answers a few requests
+# and is stopped; the JVM writes the cache at exit, and later starts map it (-XX:AOTCache): the
+# classes Berth loads and links at every start come ready. The JVM accepts a cache only with the same
+# runtime and the same jar (path, size, time): checked here with -XX:AOTMode=on before it is kept.
 #
-# usage: aot-cache.sh BASE_DIR BERTH_JAR OUTPUT_DIR    (BASE_DIR: base-image.sh's output, with rootfs/)
+# For the container image: inside the image's own file system (a chroot into the base's rootfs: its
+# jlinked runtime, the jar at /opt/berth/berth.jar with the modification time Jib gives every file,
+# the JVM as PID 1 of a private PID namespace). Needs root (chroot, private /proc and /dev mounts); as
+# another user the image is built without the cache, and this says so.
+#   aot-cache.sh BASE_DIR BERTH_JAR OUTPUT_DIR        (BASE_DIR: base-image.sh's output, with rootfs/)
+# For berth.jar where it is, with the JVM and options given (the system tests' boots):
+#   aot-cache.sh --here JAVA BERTH_JAR OUTPUT_DIR [JVM_OPTION ...]
 set -euo pipefail
 
-base=${1:?base image directory}
-jar=${2:?berth.jar}
-out=${3:?output directory}
-root="$base/rootfs"
+if [ "${1:-}" = --here ]; then
+  mode=here; java=${2:?java}; jar=$(realpath "${3:?berth.jar}"); out=${4:?output directory}; shift 4; options=("$@")
+else
+  mode=image; base=${1:?base image directory}; jar=${2:?berth.jar}; out=${3:?output directory}; root="$base/rootfs"
+fi
 rm -rf "$out"
 mkdir -p "$out"
-if [ "$(id -u)" != 0 ]; then
-  echo "aot-cache: not root: the image is built without an AOT cache (training it needs chroot)"
-  exit 0
+out=$(realpath "$out")
+log="$out/training.log"
+
+if [ "$mode" = image ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "aot-cache: not root: the image is built without an AOT cache (training it needs chroot)"
+    exit 0
+  fi
+  [ -x "$root/opt/java/bin/java" ] || { echo "aot-cache: $root has no Java runtime: run base-image.sh first" >&2; exit 1; }
+  mkdir -p "$root/opt/berth" "$root/proc" "$root/dev"
+  cp "$jar" "$root/opt/berth/berth.jar"
+  touch -d @1 "$root/opt/berth/berth.jar" # Jib's time for every file: 1970-01-01T00:00:01Z
+  cp /etc/hosts "$root/etc/hosts"          # Docker gives a container one
+  training=$(mktemp -d "$root/tmp/aot-training.XXXX")
+  chown 1000:1000 "$training"
+  inside=${training#"$root"}
+  trap 'rm -rf "$training" "$root/opt/berth" "$root/etc/hosts"' EXIT
+  # java OPTION... in the image's file system (exec: call it in a subshell): /proc and /dev are mounted for it and vanish with the namespace
+  jvm() {
+    exec unshare --mount --pid --fork sh -c 'mount -t proc proc "$1/proc" && mount --rbind /dev "$1/dev" && root=$1 \
+      && shift && exec chroot --userspec=1000:1000 "$root" /opt/java/bin/java "$@"' sh "$root" "$@"
+  }
+  jar_path=/opt/berth/berth.jar
+else
+  training=$(mktemp -d "$out/training.XXXX")
+  inside=$training
+  trap 'rm -rf "$training"' EXIT
+  jvm() { exec "$java" "${options[@]}" "$@"; }
+  jar_path=$jar
 fi
-[ -x "$root/opt/java/bin/java" ] || { echo "aot-cache: $root has no Java runtime: run base-image.sh first" >&2; exit 1; }
 
 # a free loopback port: nothing answers there
 port=
@@ -31,52 +58,33 @@ for candidate in $(shuf -i 20000-60000 -n 50); do
 done
 [ -n "$port" ] || { echo "aot-cache: no free port" >&2; exit 1; }
 
-mkdir -p "$root/opt/berth" "$root/proc" "$root/dev"
-cp "$jar" "$root/opt/berth/berth.jar"
-touch -d @1 "$root/opt/berth/berth.jar" # Jib's time for every file: 1970-01-01T00:00:01Z
-cp /etc/hosts "$root/etc/hosts"          # Docker gives a container one
-training=$(mktemp -d "$root/tmp/aot-training.XXXX")
-chown 1000:1000 "$training"
-inside=${training#"$root"}
-log="$out/training.log"
-cleanup() {
-  rm -rf "$training" "$root/opt/berth" "$root/etc/hosts"
-}
-trap cleanup EXIT
-
-# the JVM is PID 1 of a private PID namespace, as in a container; /proc and /dev are mounted for it
-# and vanish with the namespace
 started=$(date +%s)
 REGISTRY_HTTP_ADDR="127.0.0.1:$port" REGISTRY_DATA_DIRECTORY="$inside/data" HOME="$inside" \
-  unshare --mount --pid --fork sh -c 'mount -t proc proc "$1/proc" && mount --rbind /dev "$1/dev" \
-    && exec chroot --userspec=1000:1000 "$1" /opt/java/bin/java -XX:AOTCacheOutput="$2/berth.aot" \
-       -jar /opt/berth/berth.jar' sh "$root" "$inside" > "$log" 2>&1 &
-namespace=$!
+  jvm -XX:AOTCacheOutput="$inside/berth.aot" -jar "$jar_path" > "$log" 2>&1 & # a subshell: jvm's exec replaces it
+launcher=$!
 
 get() { # GET $1 over bash's /dev/tcp: the status line
   (exec 3<>"/dev/tcp/127.0.0.1/$port" && printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$1" >&3 \
     && head -1 <&3) 2>/dev/null || true
 }
 until get /v2/ | grep -q ' 200'; do
-  if ! kill -0 "$namespace" 2>/dev/null || [ $(( $(date +%s) - started )) -gt 300 ]; then
-    echo "aot-cache: the training run did not serve within 300 s:" >&2; tail -20 "$log" >&2; kill -9 "$namespace" 2>/dev/null; exit 1
+  if ! kill -0 "$launcher" 2>/dev/null || [ $(( $(date +%s) - started )) -gt 300 ]; then
+    echo "aot-cache: the training run did not serve within 300 s:" >&2; tail -20 "$log" >&2; kill -9 "$launcher" 2>/dev/null; exit 1
   fi
   sleep 0.2
 done
-echo "aot-cache: berth.jar served in the image's file system after $(( $(date +%s) - started )) s; training"
+echo "aot-cache: berth.jar served after $(( $(date +%s) - started )) s; training"
 for _ in 1 2 3 4 5; do get /v2/ > /dev/null; get /v2/_catalog > /dev/null; get /admin/ > /dev/null; get /health/ready > /dev/null; done
-java_pid=$(pgrep -P "$namespace")
-kill -TERM "$java_pid"
+# the JVM itself: the namespace's first process in the image, the launched process here
+if [ "$mode" = image ]; then kill -TERM "$(pgrep -P "$launcher")"; else kill -TERM "$launcher"; fi
 status=0
-wait "$namespace" || status=$?
+wait "$launcher" || status=$?
 # 143: stopped by SIGTERM, as Berth reports it
 [ "$status" = 0 ] || [ "$status" = 143 ] || { echo "aot-cache: the training run failed ($status):" >&2; tail -20 "$log" >&2; exit 1; }
 [ -s "$training/berth.aot" ] || { echo "aot-cache: no cache written:" >&2; tail -20 "$log" >&2; exit 1; }
 
-# the cache must map with the image's runtime and jar: -XX:AOTMode=on fails otherwise
-unshare --mount --pid --fork sh -c 'mount -t proc proc "$1/proc" && mount --rbind /dev "$1/dev" \
-  && exec chroot --userspec=1000:1000 "$1" /opt/java/bin/java -XX:AOTCache="$2/berth.aot" -XX:AOTMode=on \
-     -jar /opt/berth/berth.jar --help' sh "$root" "$inside" > "$out/check.log" 2>&1 \
-  || { echo "aot-cache: the image's JVM refuses the cache:" >&2; cat "$out/check.log" >&2; exit 1; }
+# the cache must map with this runtime and jar: -XX:AOTMode=on fails otherwise
+(jvm -XX:AOTCache="$inside/berth.aot" -XX:AOTMode=on -jar "$jar_path" --help) > "$out/check.log" 2>&1 \
+  || { echo "aot-cache: the JVM refuses the cache:" >&2; cat "$out/check.log" >&2; exit 1; }
 cp "$training/berth.aot" "$out/berth.aot"
 echo "aot-cache: $out/berth.aot ($(du -h "$out/berth.aot" | cut -f1)) in $(( $(date +%s) - started )) s"

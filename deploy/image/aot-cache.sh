@@ -23,6 +23,13 @@ mkdir -p "$out"
 out=$(realpath "$out")
 log="$out/training.log"
 
+# JDK 25 and later (JEP 514); with an older JDK there is no cache to make, and nothing asks for one
+runtime=$([ "$mode" = image ] && echo "$root/opt/java/bin/java" || echo "$java")
+if [ -x "$runtime" ] && ! "$runtime" -XX:+PrintFlagsFinal -version 2>/dev/null | grep -q ' AOTCacheOutput '; then
+  echo "aot-cache: $("$runtime" -version 2>&1 | head -1) makes no AOT cache (JDK 25 or later does): none made"
+  exit 0
+fi
+
 if [ "$mode" = image ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "aot-cache: not root: the image is built without an AOT cache (training it needs chroot)"

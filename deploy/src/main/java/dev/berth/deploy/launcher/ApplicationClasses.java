@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.jar.JarEntry;
@@ -59,7 +58,7 @@ final class ApplicationClasses {
         if (!stamp.equals(readStamp(directory))) {
             // unpacked aside and renamed into place: a command running at the same time sees one or the other
             Path fresh = runDirectory.resolve(DIRECTORY + "-" + ProcessHandle.current().pid());
-            deleteRecursively(fresh);
+            DataDirectory.deleteRecursively(fresh);
             unpack(war, fresh);
             Files.writeString(fresh.resolve(STAMP), stamp, StandardCharsets.UTF_8);
             Path old = runDirectory.resolve(DIRECTORY + "-old-" + ProcessHandle.current().pid());
@@ -67,7 +66,7 @@ final class ApplicationClasses {
                 Files.move(directory, old, StandardCopyOption.ATOMIC_MOVE);
             }
             Files.move(fresh, directory, StandardCopyOption.ATOMIC_MOVE);
-            deleteRecursively(old);
+            DataDirectory.deleteRecursively(old);
         }
         List<URL> urls = new ArrayList<>();
         urls.add(directory.resolve(CLASSES).toUri().toURL());
@@ -137,19 +136,8 @@ final class ApplicationClasses {
                 String pid = child.getFileName().toString().replaceFirst("^" + DIRECTORY + "-(old-)?", "");
                 if (!pid.equals(child.getFileName().toString()) && !pid.isEmpty() && pid.chars().allMatch(Character::isDigit)
                         && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
-                    deleteRecursively(child);
+                    DataDirectory.deleteRecursively(child);
                 }
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
             }
         }
     }

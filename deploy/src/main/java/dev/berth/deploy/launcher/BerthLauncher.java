@@ -228,7 +228,7 @@ public final class BerthLauncher {
                 + (tls ? HttpsSetup.preBootCommands(config, HttpsSetup.prepare(config.tls(), runDirectory)) : ""), StandardCharsets.UTF_8);
         // Payara's runtime directory: under the data directory rather than /tmp, fresh at every start
         Path payaraRoot = runDirectory.resolve("payara");
-        deleteRecursively(payaraRoot);
+        DataDirectory.deleteRecursively(payaraRoot);
         Files.createDirectories(payaraRoot);
         Path logging = runDirectory.resolve("logging.properties");
         Files.writeString(logging, loggingProperties(config), StandardCharsets.UTF_8);
@@ -243,22 +243,11 @@ public final class BerthLauncher {
         return args;
     }
 
-    private static void deleteRecursively(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (var paths = Files.walk(directory)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
-
     /**
      * Binds the HTTP listener, and turns Hazelcast off: Payara Micro 7 still starts it, listening on
      * all interfaces from port 6900, despite --nohazelcast/--nocluster.
      *
-     * @param http where to listen: the configured address, or a private port for a command
+     * @param http where to listen
      */
     static String preBootCommands(BerthConfig config, HttpAddress http) {
         return "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address="

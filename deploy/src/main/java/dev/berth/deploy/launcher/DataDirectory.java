@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Berth's data directory holds the embedded database, the blobs, TLS keys and the initial admin
@@ -47,5 +49,17 @@ final class DataDirectory {
         System.err.println("berth: " + directory + " was " + PosixFilePermissions.toString(current) + ", now "
                 + PosixFilePermissions.toString(narrowed) + ": Berth's data is for its own user only"
                 + " (storage.filesystem.shared: true lets its group read)");
+    }
+
+    /** Removes {@code directory} and everything under it; nothing when it does not exist. */
+    static void deleteRecursively(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 }

@@ -103,11 +103,9 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryUsage;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -230,7 +228,7 @@ public class BerthRuntime {
         Access.prepare(config, database, passwordHasher, clock);
         configureLogs(launched);
         registerGauges();
-        eventSource = new EventSource(hostName() + ":" + config.http().port(), UUID.randomUUID().toString());
+        eventSource = new EventSource(LocalHost.name() + ":" + config.http().port(), UUID.randomUUID().toString());
         startCountingActivity();
         gcNode = GarbageCollectionWorker.nodeName();
         MaintenanceSettings maintenance = maintenanceSettings();
@@ -515,14 +513,6 @@ public class BerthRuntime {
         return new NotificationEndpoint(e.name(), e.url(), e.headers(), e.timeout(), e.threshold(), e.backoff(),
                 e.ignoredMediaTypes(), e.ignoredActions().stream().map(EventAction::parse).collect(Collectors.toSet()),
                 EnvelopeFormat.parse(e.format()), e.signingKey(), e.disabled());
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
-        }
     }
 
     private static long jvmStart() {

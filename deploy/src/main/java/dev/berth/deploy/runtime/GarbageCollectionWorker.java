@@ -14,8 +14,6 @@ import dev.berth.application.port.GarbageCollectionStore;
 import dev.berth.application.port.GarbageCollectionStore.Run;
 import dev.berth.deploy.config.BerthConfig;
 
-import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -61,13 +59,7 @@ final class GarbageCollectionWorker implements AutoCloseable {
 
     /** e.g. "berth-1/6f1c…": the host, and this process among others on it. */
     static String nodeName() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            host = "localhost";
-        }
-        return host + "/" + UUID.randomUUID();
+        return LocalHost.name() + "/" + UUID.randomUUID();
     }
 
     /** Starts the schedule: the first run one interval after start. */

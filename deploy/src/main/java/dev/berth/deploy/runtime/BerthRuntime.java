@@ -145,7 +145,7 @@ public class BerthRuntime {
     private final Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000));
     private BerthConfig config;
     private RunningDatabase runningDatabase;
-    private MetadataDatabase database;
+    private volatile MetadataDatabase database;
     private InstanceInfo instance;
     private BlobStore blobStore;
     private PasswordHasher passwordHasher;
@@ -156,7 +156,7 @@ public class BerthRuntime {
     /** Pushes and pulls counted in memory, flushed to the database every {@link #ACTIVITY_FLUSH}. */
     private ActivityCounter activity;
     private ScheduledExecutorService activityFlush;
-    private ScheduledStorageStatus storageStatus;
+    private volatile ScheduledStorageStatus storageStatus;
     private Housekeeping housekeeping;
     private GarbageCollectionWorker garbageCollection;
     /** This node's name in the garbage collector's lease. */
@@ -168,6 +168,7 @@ public class BerthRuntime {
     /** The namespaces with a usage gauge each: the largest, so that the label set stays bounded. */
     static final int NAMESPACE_GAUGES = 50;
     static final Duration ACTIVITY_FLUSH = Duration.ofSeconds(10);
+    private static final String STARTING = "Berth is starting";
     /** Held: a logger nobody references may be collected, and its level with it. */
     private static final Logger ACCESS_LOG = Logger.getLogger(ObservabilityFilter.ACCESS_LOGGER);
     private final Map<Handler, Formatter> replacedFormatters = new HashMap<>();
@@ -566,10 +567,31 @@ public class BerthRuntime {
         }
     }
 
+    /**
+     * Payara runs the health checks while the application deploys, before {@link #boot()} has
+     * opened the database: a producer asked that early must fail (Weld then keeps nothing) rather
+     * than hand out an adapter around null that its scope would keep for good.
+     */
+    private MetadataDatabase database() {
+        return booted(database);
+    }
+
+    private static <T> T booted(T part) {
+        if (part == null) {
+            throw new IllegalStateException(STARTING);
+        }
+        return part;
+    }
+
+    /** Health checks answer so (not ready) until the database and the storage are there. */
     @Produces
     @ApplicationScoped
     DatabaseStatus databaseStatus() {
-        return new PostgresDatabaseStatus(database);
+        return () -> {
+            MetadataDatabase opened = database;
+            return opened == null ? new DatabaseStatus.DatabaseReport(STARTING, "", false, null, null, STARTING)
+                    : new PostgresDatabaseStatus(opened).report();
+        };
     }
 
     /** Not live only when the embedded PostgreSQL stays down despite its supervisor's restarts. */
@@ -584,13 +606,16 @@ public class BerthRuntime {
     @Produces
     @ApplicationScoped
     StorageStatus storageStatus() {
-        return storageStatus;
+        return () -> {
+            ScheduledStorageStatus probed = storageStatus;
+            return probed == null ? new StorageStatus.StorageReport(STARTING, "", false, STARTING) : probed.report();
+        };
     }
 
     @Produces
     @ApplicationScoped
     BlobStore blobStore() {
-        return new MeteredBlobStore(blobStore, metrics);
+        return new MeteredBlobStore(booted(blobStore), metrics);
     }
 
     @Produces
@@ -608,50 +633,50 @@ public class BerthRuntime {
     @Produces
     @ApplicationScoped
     RepositoryCatalog repositoryCatalog() {
-        return new PostgresRepositoryCatalog(database);
+        return new PostgresRepositoryCatalog(database());
     }
 
     @Produces
     @ApplicationScoped
     GarbageCollectionStore garbageCollectionStore() {
-        return new PostgresGarbageCollectionStore(database);
+        return new PostgresGarbageCollectionStore(database());
     }
 
     /** Nothing is deleted while the registry is read-only, by configuration or the admin switch. */
     @Produces
     CollectGarbage collectGarbage() {
-        return GarbageCollectionWorker.collector(config, database, new MeteredBlobStore(blobStore, metrics), clock, gcNode,
+        return GarbageCollectionWorker.collector(config, database(), new MeteredBlobStore(booted(blobStore), metrics), clock, gcNode,
                 run -> GarbageCollectionWorker.count(metrics, run));
     }
 
     @Produces
     @ApplicationScoped
     BlobLinkStore blobLinkStore() {
-        return new PostgresBlobLinkStore(database);
+        return new PostgresBlobLinkStore(database());
     }
 
     @Produces
     @ApplicationScoped
     ManifestStore manifestStore() {
-        return new PostgresManifestStore(database);
+        return new PostgresManifestStore(database());
     }
 
     @Produces
     @ApplicationScoped
     TagStore tagStore() {
-        return new PostgresTagStore(database);
+        return new PostgresTagStore(database());
     }
 
     @Produces
     @ApplicationScoped
     UploadSessionStore uploadSessionStore() {
-        return new PostgresUploadSessionStore(database);
+        return new PostgresUploadSessionStore(database());
     }
 
     @Produces
     @ApplicationScoped
     MaintenanceStore maintenanceStore() {
-        return new PostgresMaintenanceStore(database);
+        return new PostgresMaintenanceStore(database());
     }
 
     @Produces
@@ -662,19 +687,19 @@ public class BerthRuntime {
     @Produces
     @ApplicationScoped
     Transactions transactions() {
-        return new JpaTransactions(database);
+        return new JpaTransactions(database());
     }
 
     @Produces
     @ApplicationScoped
     StorageUsageStore storageUsageStore() {
-        return new PostgresStorageUsageStore(database);
+        return new PostgresStorageUsageStore(database());
     }
 
     @Produces
     @ApplicationScoped
     RetentionStore retentionStore() {
-        return new PostgresRetentionStore(database);
+        return new PostgresRetentionStore(database());
     }
 
     /** One per JVM, like the activity counter. */
@@ -716,43 +741,43 @@ public class BerthRuntime {
     @Produces
     @ApplicationScoped
     UserDirectory userDirectory() {
-        return new PostgresUserDirectory(database);
+        return new PostgresUserDirectory(database());
     }
 
     @Produces
     @ApplicationScoped
     EventOutbox eventOutbox() {
-        return new PostgresEventOutbox(database);
+        return new PostgresEventOutbox(database());
     }
 
     @Produces
     @ApplicationScoped
     RobotTokenStore robotTokenStore() {
-        return new PostgresRobotTokenStore(database);
+        return new PostgresRobotTokenStore(database());
     }
 
     @Produces
     @ApplicationScoped
     NotificationStore notificationStore() {
-        return new PostgresNotificationStore(database);
+        return new PostgresNotificationStore(database());
     }
 
     @Produces
     @ApplicationScoped
     LoginFailures loginFailures() {
-        return new PostgresLoginFailures(database);
+        return new PostgresLoginFailures(database());
     }
 
     @Produces
     @ApplicationScoped
     AuditLog auditLog() {
-        return new PostgresAuditLog(database);
+        return new PostgresAuditLog(database());
     }
 
     @Produces
     @ApplicationScoped
     SigningKeyStore signingKeyStore() {
-        return new PostgresSigningKeyStore(database);
+        return new PostgresSigningKeyStore(database());
     }
 
     @Produces

@@ -13,6 +13,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -42,6 +44,7 @@ final class Jpa {
     private static final class Bound {
         final EntityManager em;
         RuntimeException failure;
+        final List<Runnable> afterCommit = new ArrayList<>();
 
         Bound(EntityManager em) {
             this.em = em;
@@ -81,6 +84,25 @@ final class Jpa {
                 pause(attempt, e);
             }
         }
+    }
+
+    /**
+     * Runs {@code action} once the transaction open on this thread has committed (never when it rolls
+     * back), or at once when none is open: what this node keeps in memory of the rows the transaction
+     * changed is dropped before the caller can answer its client.
+     */
+    void afterCommit(Runnable action) {
+        Bound current = bound.get();
+        if (current == null) {
+            action.run();
+        } else {
+            current.afterCommit.add(action);
+        }
+    }
+
+    /** Whether this thread is inside a transaction, whose reads may see its own uncommitted writes. */
+    boolean inTransaction() {
+        return bound.get() != null;
     }
 
     /** How many transactions ran again after a conflict: none while every writer keeps V17's lock order. */
@@ -135,6 +157,7 @@ final class Jpa {
                     throw new IllegalStateException("Transaction rolled back: work inside it failed", current.failure);
                 }
                 tx.commit();
+                current.afterCommit.forEach(Runnable::run);
                 return result;
             } catch (RuntimeException | Error e) {
                 rollback(tx, e);

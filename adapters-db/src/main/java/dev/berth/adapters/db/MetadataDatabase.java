@@ -27,6 +27,9 @@ public final class MetadataDatabase implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final EntityManagerFactory entityManagerFactory;
     private final Jpa jpa;
+    private final ManifestCache manifestCache = new ManifestCache();
+    private final WantedEvents wantedEvents = new WantedEvents();
+    private MetadataChanges changes;
 
     private MetadataDatabase(DatabaseSettings settings, HikariDataSource dataSource,
                              EntityManagerFactory entityManagerFactory) {
@@ -134,6 +137,33 @@ public final class MetadataDatabase implements AutoCloseable {
         return entityManagerFactory;
     }
 
+    /**
+     * Keeps manifests and the notification endpoints' filters in memory from now on, coherent with
+     * every change to them by listening for V18's notifications. For the server, which serves the
+     * same manifests again and again; an operator command reads each once and does not call this.
+     */
+    public synchronized void listenForChanges() {
+        if (changes == null) {
+            changes = MetadataChanges.start(settings, manifestCache, wantedEvents);
+        }
+    }
+
+    /** The manifest cache's hits and misses since start, for the metrics. */
+    public CacheUsage manifestCacheUsage() {
+        return new CacheUsage(manifestCache.hits(), manifestCache.misses());
+    }
+
+    public record CacheUsage(long hits, long misses) {
+    }
+
+    ManifestCache manifestCache() {
+        return manifestCache;
+    }
+
+    WantedEvents wantedEvents() {
+        return wantedEvents;
+    }
+
     /** The transactions of this database, which its stores join. */
     Jpa jpa() {
         return jpa;
@@ -141,6 +171,12 @@ public final class MetadataDatabase implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (changes != null) {
+                changes.close();
+                changes = null;
+            }
+        }
         try {
             entityManagerFactory.close();
         } finally {

@@ -4,6 +4,8 @@ import dev.berth.application.event.EventAction;
 import dev.berth.application.port.EventOutbox;
 
 import java.sql.PreparedStatement;
+import java.util.Arrays;
+import java.util.Set;
 
 /** The outbox in the {@code event} and {@code event_delivery} tables (V5__notifications.sql). */
 public final class PostgresEventOutbox implements EventOutbox {
@@ -24,9 +26,25 @@ public final class PostgresEventOutbox implements EventOutbox {
             INSERT INTO event_delivery (endpoint_id, event_id) SELECT wanted.id, added.id FROM wanted, added""";
 
     private final Jpa jpa;
+    private final WantedEvents wantedEvents;
 
     public PostgresEventOutbox(MetadataDatabase database) {
         this.jpa = database.jpa();
+        this.wantedEvents = database.wantedEvents();
+    }
+
+    /** From memory while the filters are known (see {@link WantedEvents}), else from the table. */
+    @Override
+    public boolean wants(EventAction action, String mediaType) {
+        if (jpa.inTransaction()) {
+            // add() filters in SQL; and what this transaction changed must not be kept in memory
+            return true;
+        }
+        return wantedEvents.wanted(action, mediaType, () -> jpa.transaction(em -> Rows.of(em.createNativeQuery("""
+                        SELECT ignored_actions, ignored_media_types FROM notification_endpoint WHERE NOT disabled"""))
+                .map(row -> new WantedEvents.Filter(Set.copyOf(Arrays.asList((String[]) row[0])),
+                        Set.copyOf(Arrays.asList((String[]) row[1]))))
+                .toList()));
     }
 
     @Override

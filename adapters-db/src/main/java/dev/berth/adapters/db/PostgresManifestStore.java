@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Manifests in the {@code manifest} table, with their annotations, blob references and child
@@ -31,7 +32,8 @@ public final class PostgresManifestStore implements ManifestStore {
                    ARRAY(SELECT a.name FROM manifest_annotation a WHERE a.manifest_id = m.id ORDER BY a.name),
                    ARRAY(SELECT a.value FROM manifest_annotation a WHERE a.manifest_id = m.id ORDER BY a.name),
                    ARRAY(SELECT b.digest FROM manifest_blob b WHERE b.manifest_id = m.id ORDER BY b.position),
-                   ARRAY(SELECT c.digest FROM manifest_child c WHERE c.manifest_id = m.id ORDER BY c.position)
+                   ARRAY(SELECT c.digest FROM manifest_child c WHERE c.manifest_id = m.id ORDER BY c.position),
+                   m.repository_id
             FROM manifest m
             """;
 
@@ -39,9 +41,11 @@ public final class PostgresManifestStore implements ManifestStore {
     private static final String REPOSITORY_ID = "(SELECT r.id FROM repository r WHERE r.name = :repository)";
 
     private final Jpa jpa;
+    private final ManifestCache cache;
 
     public PostgresManifestStore(MetadataDatabase database) {
         this.jpa = database.jpa();
+        this.cache = database.manifestCache();
     }
 
     /**
@@ -51,6 +55,7 @@ public final class PostgresManifestStore implements ManifestStore {
     @Override
     public void put(RepositoryName repository, StoredManifest manifest) {
         jpa.transaction(em -> {
+            cache.changedOnCommit(jpa, repository);
             long repositoryId = PostgresRepositoryCatalog.ensureId(em, repository);
             lockReferenced(em, repositoryId, manifest);
             // a concurrent push of the same digest waits here for the first, then inserts nothing; an
@@ -140,27 +145,38 @@ public final class PostgresManifestStore implements ManifestStore {
         }
     }
 
+    /** From this node's cache when it holds it; see {@link ManifestCache}. */
     @Override
     public Optional<StoredManifest> get(RepositoryName repository, Digest digest) {
-        return jpa.transaction(em -> em.createNativeQuery(SELECT_MANIFEST
+        return cached(repository, digest.toString(), () -> jpa.transaction(em -> em.createNativeQuery(SELECT_MANIFEST
                         + "WHERE m.repository_id = " + REPOSITORY_ID + " AND m.digest = :digest")
                 .setParameter("repository", repository.value())
                 .setParameter("digest", digest.toString())
                 .getResultStream()
                 .findFirst()
-                .map(PostgresManifestStore::toManifest));
+                .map(PostgresManifestStore::toCacheEntry)));
     }
 
+    /** From this node's cache when it holds it; see {@link ManifestCache}. */
     @Override
     public Optional<StoredManifest> getTagged(RepositoryName repository, Tag tag) {
-        return jpa.transaction(em -> em.createNativeQuery(SELECT_MANIFEST
+        return cached(repository, tag.value(), () -> jpa.transaction(em -> em.createNativeQuery(SELECT_MANIFEST
                         + "JOIN tag t ON t.repository_id = m.repository_id AND t.manifest_digest = m.digest "
                         + "WHERE t.repository_id = " + REPOSITORY_ID + " AND t.name = :tag")
                 .setParameter("repository", repository.value())
                 .setParameter("tag", tag.value())
                 .getResultStream()
                 .findFirst()
-                .map(PostgresManifestStore::toManifest));
+                .map(PostgresManifestStore::toCacheEntry)));
+    }
+
+    /** Inside a transaction, which may have changed the manifest itself, the database answers alone. */
+    private Optional<StoredManifest> cached(RepositoryName repository, String reference,
+                                            Supplier<Optional<ManifestCache.Entry>> load) {
+        if (jpa.inTransaction()) {
+            return load.get().map(ManifestCache.Entry::manifest);
+        }
+        return cache.get(repository, reference, load);
     }
 
     @Override
@@ -181,6 +197,7 @@ public final class PostgresManifestStore implements ManifestStore {
     public boolean delete(RepositoryName repository, Digest digest) {
         return jpa.transaction(em -> {
             DeletionTurns.take(em);
+            cache.changedOnCommit(jpa, repository);
             return em.createQuery("""
                             DELETE FROM ManifestEntity m
                             WHERE m.repository.id = (SELECT r.id FROM RepositoryEntity r WHERE r.name = :repository)
@@ -256,6 +273,10 @@ public final class PostgresManifestStore implements ManifestStore {
                     .forEach(use -> uses.putIfAbsent(use.digest(), use));
             return List.copyOf(uses.values());
         });
+    }
+
+    private static ManifestCache.Entry toCacheEntry(Object row) {
+        return new ManifestCache.Entry(((Number) ((Object[]) row)[10]).longValue(), toManifest(row));
     }
 
     private static StoredManifest toManifest(Object row) {

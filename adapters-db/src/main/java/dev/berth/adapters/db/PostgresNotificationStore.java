@@ -37,15 +37,18 @@ public final class PostgresNotificationStore implements NotificationStore {
 
     private final Jpa jpa;
     private final SecretBox secrets;
+    private final WantedEvents wantedEvents;
 
     public PostgresNotificationStore(MetadataDatabase database) {
         this.jpa = database.jpa();
         this.secrets = database.secrets();
+        this.wantedEvents = database.wantedEvents();
     }
 
     @Override
     public void save(NotificationEndpoint e, boolean fromConfiguration) {
         jpa.jdbc(c -> {
+            wantedEvents.changedOnCommit(jpa);
             try (PreparedStatement upsert = c.prepareStatement("""
                     INSERT INTO notification_endpoint (name, url, headers, timeout_ms, threshold, backoff_ms,
                         ignored_media_types, ignored_actions, format, signing_key, disabled, from_configuration)
@@ -77,6 +80,7 @@ public final class PostgresNotificationStore implements NotificationStore {
     @Override
     public boolean remove(String name) {
         return jpa.jdbc(c -> {
+            wantedEvents.changedOnCommit(jpa);
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM notification_endpoint WHERE name = ?")) {
                 delete.setString(1, name);
                 return delete.executeUpdate() > 0;
@@ -87,6 +91,7 @@ public final class PostgresNotificationStore implements NotificationStore {
     @Override
     public void removeConfiguredExcept(List<String> names) {
         jpa.jdbc(c -> {
+            wantedEvents.changedOnCommit(jpa);
             try (PreparedStatement delete = c.prepareStatement(
                     "DELETE FROM notification_endpoint WHERE from_configuration AND NOT (name = ANY (?))")) {
                 delete.setArray(1, c.createArrayOf("text", names.toArray()));

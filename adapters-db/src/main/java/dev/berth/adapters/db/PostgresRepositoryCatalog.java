@@ -22,9 +22,11 @@ public final class PostgresRepositoryCatalog implements RepositoryCatalog {
             SELECT r.name, r.tag_count, r.manifest_count, r.stored_bytes, r.last_push_at FROM repository r""";
 
     private final Jpa jpa;
+    private final ManifestCache cache;
 
     public PostgresRepositoryCatalog(MetadataDatabase database) {
         this.jpa = database.jpa();
+        this.cache = database.manifestCache();
     }
 
     @Override
@@ -124,6 +126,7 @@ public final class PostgresRepositoryCatalog implements RepositoryCatalog {
             if (id == null) {
                 return Optional.empty();
             }
+            cache.changedOnCommit(jpa, name);
             // the blobs it links or lists, locked in digest order before the cascade updates their usage
             // counters and GC queue entries in whatever order it meets them: garbage collection's review
             // of one of them (which locks the blob first) or a push of one then waits instead of deadlocking

@@ -20,9 +20,11 @@ public final class PostgresTagStore implements TagStore {
             MediaType.DOCKER_MANIFEST_LIST_V2.toString());
 
     private final Jpa jpa;
+    private final ManifestCache cache;
 
     public PostgresTagStore(MetadataDatabase database) {
         this.jpa = database.jpa();
+        this.cache = database.manifestCache();
     }
 
     /** @throws IllegalStateException when the repository has no such manifest */
@@ -30,6 +32,7 @@ public final class PostgresTagStore implements TagStore {
     public void tag(RepositoryName repository, Tag tag, Digest manifest) {
         // one upsert, so that concurrent pushes of the same tag never fail: the last one wins
         jpa.transaction(em -> {
+            cache.changedOnCommit(jpa, repository);
             int rows = em.createNativeQuery("""
                             INSERT INTO tag (repository_id, name, manifest_digest, updated_at)
                             SELECT m.repository_id, :tag, m.digest, now()
@@ -80,13 +83,16 @@ public final class PostgresTagStore implements TagStore {
 
     @Override
     public boolean untag(RepositoryName repository, Tag tag) {
-        return jpa.transaction(em -> em.createQuery("""
-                        DELETE FROM TagEntity t
-                        WHERE t.repository.id = (SELECT r.id FROM RepositoryEntity r WHERE r.name = :repository)
-                          AND t.name = :tag""")
-                .setParameter("repository", repository.value())
-                .setParameter("tag", tag.value())
-                .executeUpdate() > 0);
+        return jpa.transaction(em -> {
+            cache.changedOnCommit(jpa, repository);
+            return em.createQuery("""
+                            DELETE FROM TagEntity t
+                            WHERE t.repository.id = (SELECT r.id FROM RepositoryEntity r WHERE r.name = :repository)
+                              AND t.name = :tag""")
+                    .setParameter("repository", repository.value())
+                    .setParameter("tag", tag.value())
+                    .executeUpdate() > 0;
+        });
     }
 
     /**

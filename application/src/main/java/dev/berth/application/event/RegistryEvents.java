@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.UUID;
 
 /**
@@ -49,12 +50,19 @@ public class RegistryEvents {
                 null, url(repository, "manifests", digest), tag == null ? null : tag.value(), references));
     }
 
+    /**
+     * @param references read from the manifest only when some endpoint wants the event: most
+     *                   registries have none, and a pull then costs no parsing and no transaction
+     */
     public void manifestPulled(RepositoryName repository, Digest digest, MediaType mediaType, long size, Tag tag,
-                               List<Descriptor> references) {
+                               Supplier<List<Descriptor>> references) {
         activity.count(EventAction.PULL);
+        if (!outbox.wants(EventAction.PULL, mediaType.toString())) {
+            return;
+        }
         transactions.run(() -> record(EventAction.PULL, new EventTarget(mediaType.toString(), size, digest.toString(),
                 repository.value(), null, url(repository, "manifests", digest), tag == null ? null : tag.value(),
-                references)));
+                references.get())));
     }
 
     public void manifestDeleted(RepositoryName repository, Digest digest) {
@@ -71,6 +79,9 @@ public class RegistryEvents {
     }
 
     public void blobPulled(RepositoryName repository, Digest digest, long size) {
+        if (!outbox.wants(EventAction.PULL, BLOB_MEDIA_TYPE)) {
+            return;
+        }
         transactions.run(() -> record(EventAction.PULL, blob(repository, digest, size, null)));
     }
 

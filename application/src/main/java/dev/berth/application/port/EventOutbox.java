@@ -14,4 +14,12 @@ public interface EventOutbox {
      * @param json      the event in its stored form (see {@code EventJson})
      */
     void add(EventAction action, String mediaType, String json);
+
+    /**
+     * Whether {@link #add} would store the event: true when unsure. Lets a pull, which changes no
+     * metadata, skip building the event and its transaction when no endpoint wants it.
+     */
+    default boolean wants(EventAction action, String mediaType) {
+        return true;
+    }
 }

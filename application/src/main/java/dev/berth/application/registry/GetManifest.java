@@ -49,7 +49,7 @@ public class GetManifest {
         StoredManifest manifest = get(repository, reference, accepted);
         events.manifestPulled(repository, manifest.digest(), manifest.mediaType(), manifest.payload().length,
                 reference instanceof Tag tag ? tag : null,
-                PutManifest.references(ManifestParser.parse(manifest.payload(), manifest.mediaType())));
+                () -> PutManifest.references(ManifestParser.parse(manifest.payload(), manifest.mediaType())));
         if (reference instanceof Tag tag) {
             tagPulls.pulled(repository, tag);
         }

@@ -214,6 +214,8 @@ public class BerthRuntime {
         }
         runningDatabase = RunningDatabase.start(config);
         database = runningDatabase.metadata();
+        // manifests and event filters kept in memory, coherent through PostgreSQL's notifications
+        database.listenForChanges();
         DatabaseSettings settings = runningDatabase.settings();
         int sealed = new SealPlainSecrets(database).run();
         if (sealed > 0) {
@@ -381,6 +383,12 @@ public class BerthRuntime {
             memoryUsage(values, "nonheap", memory.getNonHeapMemoryUsage());
             return values;
         });
+        metrics.gauge("berth_manifest_cache_requests", "Manifest reads answered from memory (hit) or the database (miss)",
+                () -> {
+                    MetadataDatabase.CacheUsage usage = database.manifestCacheUsage();
+                    return Map.of(Metrics.Labels.of("result", "hit"), (double) usage.hits(),
+                            Metrics.Labels.of("result", "miss"), (double) usage.misses());
+                });
         metrics.gauge("berth_jvm_threads", "Live JVM threads",
                 () -> Map.of(Metrics.Labels.of(), (double) ManagementFactory.getThreadMXBean().getThreadCount()));
         metrics.gauge("berth_jvm_gc_collections", "Garbage collections by collector", () -> {

@@ -55,13 +55,20 @@ final class ImportRegistryCommand {
                     + " directory, nor a docker/registry/v2 one)");
             return 2;
         }
+        MaintenanceStore maintenance = new PostgresMaintenanceStore(database);
+        MaintenanceMode mode = new MaintenanceMode(maintenance, GarbageCollectionWorker.maintenanceSettings(config));
+        if (!dryRun && mode.readOnly()) {
+            System.out.println("berth: Berth is read-only (" + (mode.forcedByConfiguration()
+                    ? "storage.maintenance.readonly" : "the admin switch") + "): nothing imported");
+            return 2;
+        }
         Instant start = clock.instant();
         ActivityCounter activity = new ActivityCounter(new PostgresActivityStore(database), clock);
         try {
             System.out.println("berth: importing " + source.location() + " into " + storage.driverName() + " "
                     + storage.location() + (dryRun ? " (dry run: changing nothing)" : copy ? ", copying blobs"
                     : ", hard-linking blobs where it can") + " ...");
-            ImportRegistry.Report report = useCase(config, database, storage, clock, activity)
+            ImportRegistry.Report report = useCase(config, database, storage, clock, activity, maintenance, mode)
                     .run(source, dryRun, copy, line -> System.out.println("berth: " + line));
             long took = Duration.between(start, clock.instant()).toMillis();
             if (report.nothingToDo() && report.problems().isEmpty()) {
@@ -91,13 +98,12 @@ final class ImportRegistryCommand {
 
     /** The use case with its ports, as the server's CDI producers would wire it. */
     private static ImportRegistry useCase(BerthConfig config, MetadataDatabase database, BlobStore storage, Clock clock,
-                                          ActivityCounter activity) {
+                                          ActivityCounter activity, MaintenanceStore maintenance,
+                                          MaintenanceMode mode) {
         Transactions transactions = new JpaTransactions(database);
         TagStore tags = new PostgresTagStore(database);
         PostgresManifestStore manifests = new PostgresManifestStore(database);
         PostgresBlobLinkStore links = new PostgresBlobLinkStore(database);
-        MaintenanceStore maintenance = new PostgresMaintenanceStore(database);
-        MaintenanceMode mode = new MaintenanceMode(maintenance, GarbageCollectionWorker.maintenanceSettings(config));
         RegistrySettings settings = new RegistrySettings(config.storage().deleteEnabled(),
                 RegistrySettings.DEFAULT_MAX_MANIFEST_BYTES, config.maxPageSize(), config.storage().redirect());
         // the pushes are events like any other: webhooks hear of the imported manifests

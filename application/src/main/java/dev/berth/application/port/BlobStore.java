@@ -6,6 +6,7 @@ import dev.berth.domain.UploadId;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -54,6 +55,18 @@ public interface BlobStore {
      * discarded: content addressed bytes are the same bytes. The caller has verified the digest.
      */
     void commitUpload(UploadId upload, Digest digest) throws IOException;
+
+    /**
+     * Makes an existing local file the content of {@code digest} without copying its bytes (a hard
+     * link: the file stays valid where it is), durably and atomically as {@link #commitUpload} does;
+     * for importing another registry's files. The caller has verified the digest.
+     *
+     * @return false when this store cannot link it (not a local filesystem, another filesystem, no
+     * permission): the caller then copies the bytes through an upload
+     */
+    default boolean linkContent(Path file, Digest digest) throws IOException {
+        return false;
+    }
 
     /** Discards an upload; no-op when it does not exist. */
     void deleteUpload(UploadId upload) throws IOException;

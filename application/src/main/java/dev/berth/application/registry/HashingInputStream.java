@@ -7,11 +7,11 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /** Hashes bytes as the storage driver reads them: one pass over a blob, never a second. */
-final class HashingInputStream extends FilterInputStream {
+public final class HashingInputStream extends FilterInputStream {
 
     private final Digester digester;
 
-    HashingInputStream(InputStream in, Digester digester) {
+    public HashingInputStream(InputStream in, Digester digester) {
         super(in);
         this.digester = digester;
     }

@@ -42,6 +42,7 @@ public final class BerthLauncher {
                    java -jar berth.jar users import-htpasswd HTPASSWD [--config FILE]
                    java -jar berth.jar check [--verify] [--repair] [--config FILE]
                    java -jar berth.jar gc [--dry-run] [--delete-untagged] [--config FILE]
+                   java -jar berth.jar import-registry DIR [--dry-run] [--copy] [--config FILE]
                    java -jar berth.jar health [--config FILE]
 
             Starts the Berth container image registry. Without a file it listens on :5000 and keeps
@@ -65,6 +66,15 @@ public final class BerthLauncher {
             bytes freed (--dry-run: what it would free, deleting nothing; --delete-untagged: also
             manifests no tag and no index references). Exit status 0: done, 1: some content could not
             be deleted (the next run retries), 2: could not run.
+
+            import-registry imports the storage directory DIR of a CNCF Distribution registry
+            (registry:2, stopped): its repositories, manifests (exact bytes), tags and blobs. Each blob
+            is verified against its digest, then hard-linked into Berth's storage when both are on one
+            filesystem (the source stays valid), copied otherwise (--copy: always). What Berth holds
+            already is skipped: a second run finds nothing to do, an interrupted one completes on the
+            next. Broken links and missing or corrupt blobs are named and left out (--dry-run: prints
+            what it would import, changing nothing). Exit status 0: imported, 1: some content left
+            out (each named), 2: could not run.
 
             health asks the Berth this configuration describes (http.addr, over loopback when it
             listens on every interface) whether it is ready: GET /health/ready. For container health
@@ -99,6 +109,13 @@ public final class BerthLauncher {
                 boolean untagged = rest.remove("--delete-untagged");
                 command = "gc";
                 argument = (dryRun ? "dry-run" : "run") + (untagged ? ",delete-untagged" : "");
+                args = rest.toArray(String[]::new);
+            } else if (args.length > 0 && args[0].equals("import-registry")) {
+                List<String> rest = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
+                boolean dryRun = rest.remove("--dry-run");
+                boolean copy = rest.remove("--copy");
+                command = "import-registry";
+                argument = (dryRun ? "dry-run" : "run") + (copy ? ",copy" : ",link") + ":" + importDirectory(rest);
                 args = rest.toArray(String[]::new);
             }
             configArgument = configArgument(args);
@@ -173,6 +190,23 @@ public final class BerthLauncher {
             throw new IllegalArgumentException("cannot read " + file);
         }
         return file;
+    }
+
+    /** Takes the directory of {@code import-registry DIR} out of {@code rest}: the first argument not an option's. */
+    static Path importDirectory(List<String> rest) {
+        for (int i = 0; i < rest.size(); i++) {
+            String arg = rest.get(i);
+            if (arg.equals("--config") || arg.equals("-c")) {
+                i++;
+            } else if (!arg.startsWith("-")) {
+                Path dir = Path.of(rest.remove(i)).toAbsolutePath().normalize();
+                if (!Files.isDirectory(dir)) {
+                    throw new IllegalArgumentException("not a directory: " + dir);
+                }
+                return dir;
+            }
+        }
+        throw new IllegalArgumentException("expected 'import-registry DIR': the registry:2 storage directory");
     }
 
     /**

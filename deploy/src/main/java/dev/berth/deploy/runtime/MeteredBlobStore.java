@@ -7,6 +7,7 @@ import dev.berth.domain.UploadId;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -78,6 +79,11 @@ final class MeteredBlobStore implements BlobStore {
             driver.commitUpload(upload, digest);
             return null;
         });
+    }
+
+    @Override
+    public boolean linkContent(Path file, Digest digest) throws IOException {
+        return timed("link_content", () -> driver.linkContent(file, digest));
     }
 
     @Override

@@ -16,7 +16,8 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The operator commands ({@code users import-htpasswd}, {@code check}, {@code gc}) without the web
+ * The operator commands ({@code users import-htpasswd}, {@code check}, {@code gc},
+ * {@code import-registry}) without the web
  * container: berth.jar's launcher calls {@link #run} in a class loader of the application's classes,
  * so that a command takes seconds where booting Payara took half a minute. Each opens what it needs
  * of storage and the metadata database exactly as the server does (the embedded PostgreSQL started,
@@ -27,14 +28,16 @@ public final class OperatorCommands {
     public static final String IMPORT_HTPASSWD = "import-htpasswd";
     public static final String CHECK = "check";
     public static final String GC = "gc";
+    public static final String IMPORT_REGISTRY = "import-registry";
 
     private OperatorCommands() {
     }
 
     /**
-     * @param command  {@value #IMPORT_HTPASSWD}, {@value #CHECK} or {@value #GC}
+     * @param command  {@value #IMPORT_HTPASSWD}, {@value #CHECK}, {@value #GC} or {@value #IMPORT_REGISTRY}
      * @param argument the htpasswd file; check's "verify"/"sizes" and ",repair"; gc's "dry-run"/"run"
-     *                 and ",delete-untagged"
+     *                 and ",delete-untagged"; import-registry's "dry-run"/"run", ",link"/",copy", ":" and
+     *                 the directory
      * @return the exit status: each command's own, 2 when it could not run at all
      */
     public static int run(String command, String argument) {
@@ -76,6 +79,7 @@ public final class OperatorCommands {
                                 GarbageCollectionWorker.nodeName(), run -> { }),
                         new PostgresGarbageCollectionStore(database), config.gc(), argument.startsWith("dry-run"),
                         argument.endsWith(",delete-untagged"));
+                case IMPORT_REGISTRY -> ImportRegistryCommand.run(config, database, storage, clock, argument);
                 default -> throw new IllegalArgumentException("unknown command " + command);
             };
         }

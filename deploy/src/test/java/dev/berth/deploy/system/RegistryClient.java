@@ -47,6 +47,11 @@ final class RegistryClient {
         this.http = http;
     }
 
+    /** Another registry (Distribution) on plain HTTP at {@code base} (http://host:port). */
+    static RegistryClient at(String base) {
+        return new RegistryClient(base, HTTP);
+    }
+
     static RegistryClient http11(BerthProcess berth) {
         return new RegistryClient("http://127.0.0.1:" + berth.port(), HTTP_1_1);
     }
@@ -116,6 +121,35 @@ final class RegistryClient {
             throw new AssertionError("blob push answered " + response.statusCode() + ": " + text(response));
         }
         return digest;
+    }
+
+    /**
+     * Uploads a blob as docker does against any registry (Distribution has no one-request upload):
+     * POST for an upload, then PUT ?digest= with the bytes. Returns its digest.
+     */
+    String uploadBlob(String repository, byte[] content) {
+        HttpResponse<byte[]> started = send("POST", "/v2/" + repository + "/blobs/uploads/", null);
+        if (started.statusCode() != 202) {
+            throw new AssertionError("upload start answered " + started.statusCode() + ": " + text(started));
+        }
+        String location = header(started, "Location");
+        String digest = sha256(content);
+        HttpResponse<byte[]> done = send("PUT", location + (location.contains("?") ? "&" : "?") + "digest=" + digest,
+                content, "Content-Type", "application/octet-stream");
+        if (done.statusCode() != 201) {
+            throw new AssertionError("blob upload answered " + done.statusCode() + ": " + text(done));
+        }
+        return digest;
+    }
+
+    /** PUTs a manifest under {@code reference} (a tag or its digest) and returns its digest. */
+    String putManifest(String repository, String reference, String mediaType, byte[] manifest) {
+        HttpResponse<byte[]> response = send("PUT", "/v2/" + repository + "/manifests/" + reference, manifest,
+                "Content-Type", mediaType);
+        if (response.statusCode() != 201) {
+            throw new AssertionError("manifest PUT answered " + response.statusCode() + ": " + text(response));
+        }
+        return sha256(manifest);
     }
 
     /** TLS that trusts the certificate (a CA's or a self-signed server's) in the PEM file {@code certificate}, and nothing else. */

@@ -194,6 +194,12 @@ public final class FilesystemBlobStore implements BlobStore {
         try (FileChannel channel = FileChannel.open(source, WRITE)) {
             channel.force(true);
         }
+        publish(upload, content);
+    }
+
+    /** Renames the upload's durable file to the content's place, atomically, and makes the rename durable. */
+    private void publish(UploadId upload, Path content) throws IOException {
+        Path source = uploadPath(upload);
         createDurably(content.getParent());
         try {
             Files.move(source, content, ATOMIC_MOVE);
@@ -207,6 +213,32 @@ public final class FilesystemBlobStore implements BlobStore {
             deleteUpload(upload);
         }
         fsyncDirectory(content.getParent());
+    }
+
+    @Override
+    public boolean linkContent(Path file, Digest digest) throws IOException {
+        if (Files.exists(contentPath(digest))) {
+            return true;
+        }
+        // linked as an upload first, so that the content appears by the same atomic, fsynced commit
+        UploadId upload = UploadId.random();
+        try {
+            Files.createDirectories(uploads, directoryPermissions);
+            Files.createLink(uploadPath(upload), file);
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            // another filesystem (EXDEV), no permission (protected_hardlinks), no hard links at all
+            return false;
+        }
+        try {
+            // read-only is enough for fsync on Linux: the linked file may belong to another user
+            try (FileChannel channel = FileChannel.open(uploadPath(upload), READ)) {
+                channel.force(true);
+            }
+            publish(upload, contentPath(digest));
+        } finally {
+            deleteUpload(upload);
+        }
+        return true;
     }
 
     @Override

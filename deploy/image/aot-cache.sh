@@ -75,8 +75,8 @@ get() { # GET $1 over bash's /dev/tcp: the status line
     && head -1 <&3) 2>/dev/null || true
 }
 until get /v2/ | grep -q ' 200'; do
-  if ! kill -0 "$launcher" 2>/dev/null || [ $(( $(date +%s) - started )) -gt 300 ]; then
-    echo "aot-cache: the training run did not serve within 300 s:" >&2; tail -20 "$log" >&2; kill -9 "$launcher" 2>/dev/null; exit 1
+  if ! kill -0 "$launcher" 2>/dev/null || [ $(( $(date +%s) - started )) -gt 900 ]; then
+    echo "aot-cache: the training run did not serve within 900 s:" >&2; tail -20 "$log" >&2; kill -9 "$launcher" 2>/dev/null; exit 1
   fi
   sleep 0.2
 done

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Use case: the scheduled retention run. Every node asks on a timer; the store lets exactly one of
@@ -18,13 +19,15 @@ import java.util.Optional;
 public class RunScheduledRetention {
 
     private final RetentionStore retention;
-    private final ApplyRetention apply;
+    /** Resolved at the first run: a composition root may not have all of its parts while it starts the worker. */
+    private final Supplier<ApplyRetention> apply;
+    private ApplyRetention resolved;
     private final MaintenanceMode mode;
     private final Transactions transactions;
     private final Duration interval;
     private final Clock clock;
 
-    public RunScheduledRetention(RetentionStore retention, ApplyRetention apply, MaintenanceMode mode,
+    public RunScheduledRetention(RetentionStore retention, Supplier<ApplyRetention> apply, MaintenanceMode mode,
                                  Transactions transactions, Duration interval, Clock clock) {
         this.retention = retention;
         this.apply = apply;
@@ -39,6 +42,13 @@ public class RunScheduledRetention {
         if (mode.readOnly() || !transactions.inTransaction(() -> retention.claimRun(clock.instant(), interval))) {
             return Optional.empty();
         }
-        return Optional.of(apply.apply(Administration.SYSTEM, Administration.LOCAL));
+        return Optional.of(applyRetention().apply(Administration.SYSTEM, Administration.LOCAL));
+    }
+
+    private synchronized ApplyRetention applyRetention() {
+        if (resolved == null) {
+            resolved = apply.get();
+        }
+        return resolved;
     }
 }

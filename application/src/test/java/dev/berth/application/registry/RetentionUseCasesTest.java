@@ -147,9 +147,9 @@ class RetentionUseCasesTest {
         push(app, "v2");
         policy("team/*", OptionalInt.of(1), Optional.empty(), OptionalInt.empty());
         Duration interval = Duration.ofHours(24);
-        RunScheduledRetention node1 = new RunScheduledRetention(registry.metadata, registry.applyRetention(),
+        RunScheduledRetention node1 = new RunScheduledRetention(registry.metadata, registry::applyRetention,
                 registry.mode(), registry.metadata, interval, registry.clock);
-        RunScheduledRetention node2 = new RunScheduledRetention(registry.metadata, registry.applyRetention(),
+        RunScheduledRetention node2 = new RunScheduledRetention(registry.metadata, registry::applyRetention,
                 registry.mode(), registry.metadata, interval, registry.clock);
 
         assertThat(node1.runIfDue()).hasValueSatisfying(deleted -> assertThat(deleted).hasSize(1));
@@ -166,7 +166,7 @@ class RetentionUseCasesTest {
         push(app, "v1");
         push(app, "v2");
         policy("team/*", OptionalInt.of(1), Optional.empty(), OptionalInt.empty());
-        RunScheduledRetention node = new RunScheduledRetention(registry.metadata, registry.applyRetention(),
+        RunScheduledRetention node = new RunScheduledRetention(registry.metadata, registry::applyRetention,
                 registry.mode(), registry.metadata, Duration.ofHours(24), registry.clock);
         registry.maintenance.setReadOnly(true);
 

@@ -176,7 +176,10 @@ public class BerthRuntime {
     @Inject
     Metrics metrics;
 
-    /** Resolved at boot once the stores exist: the use case needs beans this class produces. */
+    /**
+     * Resolved by the retention worker at its first run, not during boot: Weld warned (WELD-000018,
+     * a dozen lines at every start) about producing this class's beans for it while it was starting.
+     */
     @Inject
     Instance<ApplyRetention> applyRetention;
 
@@ -462,12 +465,11 @@ public class BerthRuntime {
         return values;
     }
 
-    /** Seeds the configured endpoints and starts delivering: events queued before a crash go out now. */
     /** The workers of a serving node: event delivery, retention, housekeeping, garbage collection, upload purging. */
     private void startBackgroundWork(MaintenanceSettings maintenance) {
         startNotifications();
         retentionWorker = new RetentionWorker(new RunScheduledRetention(new PostgresRetentionStore(database),
-                applyRetention.get(), new MaintenanceMode(maintenanceStore(), maintenance),
+                applyRetention::get, new MaintenanceMode(maintenanceStore(), maintenance),
                 new JpaTransactions(database), config.retention().interval(), clock),
                 config.retention().interval());
         housekeeping = new Housekeeping(storageStatus, new PruneLoginFailures(loginFailures(), accessSettings(), clock),
@@ -483,6 +485,7 @@ public class BerthRuntime {
         }
     }
 
+    /** Seeds the configured endpoints and starts delivering: events queued before a crash go out now. */
     private void startNotifications() {
         NotificationStore store = new PostgresNotificationStore(database);
         Transactions transactions = new JpaTransactions(database);

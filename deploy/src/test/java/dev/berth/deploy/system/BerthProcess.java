@@ -34,12 +34,14 @@ final class BerthProcess implements AutoCloseable {
     private final Path log;
     private final int port;
     private final long startedNanos;
+    private final Path dataDirectory;
 
-    private BerthProcess(Process process, Path log, int port, long startedNanos) {
+    private BerthProcess(Process process, Path log, int port, long startedNanos, Path dataDirectory) {
         this.process = process;
         this.log = log;
         this.port = port;
         this.startedNanos = startedNanos;
+        this.dataDirectory = dataDirectory;
     }
 
     static Path jar() {
@@ -99,7 +101,9 @@ final class BerthProcess implements AutoCloseable {
         builder.environment().keySet().removeIf(k -> k.startsWith("REGISTRY_"));
         builder.environment().put("REGISTRY_HTTP_ADDR", "127.0.0.1:" + port);
         builder.environment().putAll(env);
-        return new BerthProcess(builder.start(), log, port, System.nanoTime());
+        Path dataDirectory = PostgresBinariesTemplate.dataDirectory(workDirectory, env);
+        PostgresBinariesTemplate.seed(dataDirectory);
+        return new BerthProcess(builder.start(), log, port, System.nanoTime(), dataDirectory);
     }
 
     /** The JVM running the tests (Temurin 25 under mvn verify) also runs Berth. */
@@ -135,6 +139,7 @@ final class BerthProcess implements AutoCloseable {
         Pattern started = Pattern.compile("Berth \\S+ started in \\d+\\.\\d s");
         while (System.nanoTime() < deadline) {
             if (started.matcher(output()).find()) {
+                PostgresBinariesTemplate.keep(dataDirectory);
                 return Duration.ofNanos(System.nanoTime() - startedNanos);
             }
             if (!process.isAlive()) {
@@ -154,6 +159,7 @@ final class BerthProcess implements AutoCloseable {
             }
             try {
                 if (get("/v2/").statusCode() == 200) {
+                    PostgresBinariesTemplate.keep(dataDirectory);
                     return Duration.ofNanos(System.nanoTime() - startedNanos);
                 }
             } catch (IOException notListeningYet) {
@@ -175,6 +181,8 @@ final class BerthProcess implements AutoCloseable {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("Berth did not exit within " + timeout);
         }
+        // an operator command starts the embedded PostgreSQL too
+        PostgresBinariesTemplate.keep(dataDirectory);
         return process.exitValue();
     }
 

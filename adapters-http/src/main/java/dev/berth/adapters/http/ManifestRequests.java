@@ -8,7 +8,10 @@ import dev.berth.application.registry.PutManifest;
 import dev.berth.application.registry.RegistrySettings;
 import dev.berth.domain.Reference;
 import dev.berth.domain.RepositoryName;
+import dev.berth.domain.error.DigestInvalidException;
 import dev.berth.domain.error.ManifestInvalidException;
+import dev.berth.domain.error.ManifestUnknownException;
+import dev.berth.domain.error.TagInvalidException;
 import dev.berth.domain.manifest.MediaType;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -61,7 +64,7 @@ class ManifestRequests {
 
     void get(RepositoryName repository, String reference, HttpServletRequest request, HttpServletResponse response,
              boolean head) throws IOException {
-        Reference ref = Reference.parse(reference);
+        Reference ref = readable(reference);
         StoredManifest manifest = head ? getManifest.get(repository, ref, accepted(request))
                 : getManifest.pull(repository, ref, accepted(request));
         response.setStatus(200);
@@ -71,6 +74,18 @@ class ManifestRequests {
         response.setHeader("ETag", "\"" + manifest.digest() + "\"");
         if (!head) {
             response.getOutputStream().write(manifest.payload());
+        }
+    }
+
+    /**
+     * A reading request's reference: one that is no valid tag or digest names no manifest, and gets
+     * 404 MANIFEST_UNKNOWN as from Distribution (whose routes do not match it); a push keeps 400.
+     */
+    private static Reference readable(String reference) {
+        try {
+            return Reference.parse(reference);
+        } catch (TagInvalidException | DigestInvalidException e) {
+            throw new ManifestUnknownException("not a valid tag or digest");
         }
     }
 

@@ -162,6 +162,7 @@ public final class BerthLauncher {
         }
         startPayara(payaraArguments);
         announceStarted();
+        IdleHeap.trimAfterStart();
     }
 
     /**

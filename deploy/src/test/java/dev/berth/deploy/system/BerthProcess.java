@@ -90,8 +90,21 @@ final class BerthProcess implements AutoCloseable {
         return run(command, workDirectory, port, env);
     }
 
+    /**
+     * As {@link #start(Path, int, Map, String...)}, with nothing put into the work directory first (no
+     * PostgreSQL binaries linked in): for a test that checks what Berth itself creates.
+     */
+    static BerthProcess startUntouched(Path workDirectory, int port, Map<String, String> env) throws IOException {
+        return run(List.of(javaExecutable(), "-jar", jar().toString()), workDirectory, port, env, false);
+    }
+
     /** Runs {@code command} (a JVM serving Berth on 127.0.0.1:{@code port}) in {@code workDirectory}. */
     static BerthProcess run(List<String> command, Path workDirectory, int port, Map<String, String> env) throws IOException {
+        return run(command, workDirectory, port, env, true);
+    }
+
+    private static BerthProcess run(List<String> command, Path workDirectory, int port, Map<String, String> env,
+                                    boolean seedBinaries) throws IOException {
         Files.createDirectories(workDirectory);
         Path log = Files.createTempFile(workDirectory, "berth-", ".log");
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -102,7 +115,9 @@ final class BerthProcess implements AutoCloseable {
         builder.environment().put("REGISTRY_HTTP_ADDR", "127.0.0.1:" + port);
         builder.environment().putAll(env);
         Path dataDirectory = PostgresBinariesTemplate.dataDirectory(workDirectory, env);
-        PostgresBinariesTemplate.seed(dataDirectory);
+        if (seedBinaries) {
+            PostgresBinariesTemplate.seed(dataDirectory);
+        }
         return new BerthProcess(builder.start(), log, port, System.nanoTime(), dataDirectory);
     }
 

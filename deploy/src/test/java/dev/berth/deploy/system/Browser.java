@@ -7,6 +7,7 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -99,9 +100,25 @@ final class Browser implements AutoCloseable {
      */
     <T> T until(Function<WebDriver, T> condition) {
         try {
-            return new WebDriverWait(driver, WAIT).ignoring(ElementClickInterceptedException.class).until(condition);
+            return new WebDriverWait(driver, WAIT).ignoring(ElementClickInterceptedException.class)
+                    .until(driver -> navigatingAway(driver, condition));
         } catch (TimeoutException e) {
             throw new AssertionError(e.getMessage().lines().findFirst().orElse("timeout") + "\n" + describePage(), e);
+        }
+    }
+
+    /**
+     * The condition, or null (not yet) when the page navigated while it was checked: Chrome then
+     * aborts the lookup ("aborted by navigation"), and the next check sees the new page.
+     */
+    private static <T> T navigatingAway(WebDriver driver, Function<WebDriver, T> condition) {
+        try {
+            return condition.apply(driver);
+        } catch (WebDriverException e) {
+            if (e.getMessage() != null && e.getMessage().contains("aborted by navigation")) {
+                return null;
+            }
+            throw e;
         }
     }
 

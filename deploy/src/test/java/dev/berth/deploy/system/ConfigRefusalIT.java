@@ -18,7 +18,7 @@ class ConfigRefusalIT {
 
     @Test
     void invalidEnvironmentValueIsNamed() throws Exception {
-        try (BerthProcess berth = BerthProcess.start(work, BerthProcess.freePort(),
+        try (BerthProcess berth = BerthProcess.startUntouched(work, BerthProcess.freePort(),
                 Map.of("REGISTRY_HTTP_ADDR", "no-port-here"))) {
             assertThat(berth.awaitExit(Duration.ofSeconds(60))).isEqualTo(2);
             assertThat(berth.output())

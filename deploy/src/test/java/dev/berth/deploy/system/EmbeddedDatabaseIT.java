@@ -170,7 +170,10 @@ class EmbeddedDatabaseIT {
             postgresBinary = extractions.filter(p -> p.getFileName().toString().startsWith("PG-")).findFirst()
                     .orElseThrow().resolve("bin/postgres");
         }
-        Files.write(postgresBinary, new byte[0]);
+        // a new empty file, not the old one truncated: the binaries may be hard links shared with other
+        // tests' Berths (PostgresBinariesTemplate), and one that runs would make the write fail anyway
+        Files.delete(postgresBinary);
+        Files.createFile(postgresBinary);
 
         try (BerthProcess recovered = BerthProcess.start(work, port, Map.of())) {
             recovered.awaitReady();

@@ -318,7 +318,10 @@ class RegistryApiIT {
                 assertError(registry.get("/v2/api/bad/manifests/" + tag), 404, "MANIFEST_UNKNOWN");
             }
             assertError(putManifest("api/bad", "bad!tag", OCI_MANIFEST, json), 400, "TAG_INVALID");
-            assertError(registry.get("/v2/api/bad/manifests/-leading-dash"), 400, "TAG_INVALID");
+            // reading by a reference that is no tag or digest: 404 as from Distribution, whose routes do not match it
+            assertError(registry.get("/v2/api/bad/manifests/-leading-dash"), 404, "MANIFEST_UNKNOWN");
+            assertError(registry.get("/v2/api/bad/manifests/sha256:not-hex"), 404, "MANIFEST_UNKNOWN");
+            assertThat(registry.send("HEAD", "/v2/api/bad/manifests/-leading-dash", null).statusCode()).isEqualTo(404);
         }
 
         @Test

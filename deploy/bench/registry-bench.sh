@@ -128,7 +128,7 @@ for name in REF BERTH; do
   done
 done
 
-echo "bench: manifest GET/HEAD by tag, 32 connections"
+echo "bench: manifest GET/HEAD by tag and tags/list, 32 connections"
 printf '{"architecture":"amd64","os":"linux"}' > "$WORK/config.json"
 CONFIG_DIGEST="sha256:$(sha256sum "$WORK/config.json" | cut -d' ' -f1)"
 CONFIG_SIZE=$(stat -c %s "$WORK/config.json")
@@ -147,6 +147,9 @@ for name in REF BERTH; do
     RESULT[$name-manifest-$method]=$rps
     echo "bench: $name manifest $method req/s: $rps"
   done
+  rps=$(wrk -t2 -c32 -d10s "$url/v2/bench/mono1/tags/list" | awk '/Requests\/sec/{printf "%.0f", $2}')
+  RESULT[$name-tags]=$rps
+  echo "bench: $name tags/list req/s: $rps"
 done
 
 echo "bench: skopeo push and pull of a ${BLOB_MB} MiB image"
@@ -184,6 +187,7 @@ echo "| blob upload, PATCH then PUT (MB/s) | ${RESULT[REF-patch]} | ${RESULT[BER
 echo "| blob GET (MB/s) | ${RESULT[REF-get]} | ${RESULT[BERTH-get]} | $(ratio "${RESULT[BERTH-get]}" "${RESULT[REF-get]}") |"
 echo "| manifest GET by tag, 32 conns (req/s) | ${RESULT[REF-manifest-GET]} | ${RESULT[BERTH-manifest-GET]} | $(ratio "${RESULT[BERTH-manifest-GET]}" "${RESULT[REF-manifest-GET]}") |"
 echo "| manifest HEAD by tag, 32 conns (req/s) | ${RESULT[REF-manifest-HEAD]} | ${RESULT[BERTH-manifest-HEAD]} | $(ratio "${RESULT[BERTH-manifest-HEAD]}" "${RESULT[REF-manifest-HEAD]}") |"
+echo "| tags/list, 32 conns (req/s) | ${RESULT[REF-tags]} | ${RESULT[BERTH-tags]} | $(ratio "${RESULT[BERTH-tags]}" "${RESULT[REF-tags]}") |"
 echo "| skopeo push (s, lower is better) | ${RESULT[REF-skopeo-push]} | ${RESULT[BERTH-skopeo-push]} | $(inverse "${RESULT[BERTH-skopeo-push]}" "${RESULT[REF-skopeo-push]}") faster |"
 echo "| skopeo pull (s, lower is better) | ${RESULT[REF-skopeo-pull]} | ${RESULT[BERTH-skopeo-pull]} | $(inverse "${RESULT[BERTH-skopeo-pull]}" "${RESULT[REF-skopeo-pull]}") faster |"
 echo "| Berth resident memory ($BERTH_JAVA_OPTS): idle before, peak during the run (MiB) | | $RSS_IDLE / $RSS_PEAK | |"

@@ -21,7 +21,8 @@ done
 
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 
-# one start: prints the seconds to the first 200 on /v2/; then a few requests, and SIGTERM
+# one start: prints the seconds to the first 200 on /v2/ and, after a few requests and IDLE seconds
+# (default 10) of nothing, the resident memory in MiB; then SIGTERM
 start() {
   local label=$1; shift
   local data; data=$(mktemp -d "$WORK/data.XXXX")
@@ -40,8 +41,10 @@ start() {
   done
   local ready; ready=$(date +%s.%N)
   for _ in 1 2 3 4 5; do curl -s -o /dev/null "http://127.0.0.1:$port/v2/"; curl -s -o /dev/null "http://127.0.0.1:$port/admin/"; done
+  sleep "${IDLE:-10}"
+  local rss; rss=$(awk '/^VmRSS/ {print int($2 / 1024)}' "/proc/$pid/status")
   kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
-  python3 -c "print(round($ready - $began, 2))"
+  python3 -c "print(f'{$ready - $began:.2f}:$rss')"
 }
 
 echo "bench: $(date -u +%H:%M:%S) [load $(cut -d' ' -f1-3 /proc/loadavg)] training the AOT cache and the CDS archive"
@@ -56,18 +59,21 @@ for run in $(seq "$RUNS"); do
   echo "bench: run $run done [load $(cut -d' ' -f1-3 /proc/loadavg)]"
 done
 echo
-echo "| start to first 200 on /v2/ (s) | runs | mean | vs Berth as shipped |"
-echo "|---|---|---|---|"
+echo "| start to first 200 on /v2/ (s) | runs | mean | vs Berth as shipped | idle RSS (MiB), per run |"
+echo "|---|---|---|---|---|"
 for label in plain aot cds reference; do
   python3 - "$label" ${times[$label]} ${times[plain]} <<'PY'
 import sys
 label, values = sys.argv[1], sys.argv[2:]
 n = len(values) // 2
-mine, plain = [float(v) for v in values[:n]], [float(v) for v in values[n:]]
+mine = [v.split(":") for v in values[:n]]
+plain = [float(v.split(":")[0]) for v in values[n:]]
+seconds, rss = [float(t) for t, _ in mine], [r for _, r in mine]
 names = {"plain": "Berth as shipped", "aot": "Berth, JDK AOT cache", "cds": "Berth, dynamic CDS archive",
          "reference": "docker-registry 2.8.2"}
-mean = sum(mine) / n
-print(f"| {names[label]} | {' / '.join(f'{v:.1f}' for v in mine)} | {mean:.2f} | {mean / (sum(plain) / n):.2f} |")
+mean = sum(seconds) / n
+print(f"| {names[label]} | {' / '.join(f'{v:.1f}' for v in seconds)} | {mean:.2f} | {mean / (sum(plain) / n):.2f} "
+      f"| {' / '.join(rss)} |")
 PY
 done
 echo

@@ -1,8 +1,10 @@
 package dev.berth.adapters.http;
 
 import dev.berth.application.access.AccessSettings;
+import dev.berth.application.access.Authenticated;
 import dev.berth.application.access.AuthenticateCaller;
 import dev.berth.application.access.AuthorizeAccess;
+import dev.berth.application.access.Credential;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.access.Action;
 import dev.berth.domain.access.Caller;
@@ -23,12 +25,6 @@ import java.util.Optional;
 @Dependent
 class AccessGate {
 
-    /**
-     * @param renewable whether the credential is a bearer token (the client can fetch one with a wider scope)
-     */
-    record Access(Caller caller, boolean renewable) {
-    }
-
     private final AuthenticateCaller authenticate;
     private final AuthorizeAccess authorize;
     private final AccessSettings settings;
@@ -48,21 +44,22 @@ class AccessGate {
      * @param login whether this request is a login (docker login's GET /v2/, the token endpoint)
      * @throws UnauthorizedException for credentials that are wrong, unreadable, or of the wrong kind
      */
-    Access authenticate(HttpServletRequest request, boolean login) {
+    Authenticated authenticate(HttpServletRequest request, boolean login) {
         if (open()) {
-            return new Access(Caller.unrestricted(), false);
+            return new Authenticated(Caller.unrestricted(), Credential.NONE);
         }
         String header = request.getHeader("Authorization");
         String address = request.getRemoteAddr();
         if (header == null || header.isBlank()) {
-            return new Access(authenticate.anonymous(), false);
+            return new Authenticated(authenticate.anonymous(), Credential.NONE);
         }
         if (startsWithIgnoreCase(header, "Basic ")) {
             String[] credentials = basic(header);
-            return new Access(authenticate.withPassword(credentials[0], credentials[1], address, login), false);
+            return new Authenticated(authenticate.withPassword(credentials[0], credentials[1], address, login),
+                    Credential.PASSWORD);
         }
         if (startsWithIgnoreCase(header, "Bearer ") && settings.mode() == AccessSettings.Mode.TOKEN) {
-            return new Access(authenticate.withToken(header.substring(7).trim(), address), true);
+            return authenticate.withToken(header.substring(7).trim(), address);
         }
         throw new UnauthorizedException("unsupported authorization scheme");
     }
@@ -86,16 +83,18 @@ class AccessGate {
         return text.regionMatches(true, 0, prefix, 0, prefix.length());
     }
 
-    void require(Access access, Action action, RepositoryName repository) {
-        authorize.require(access.caller(), access.renewable(), action, repository);
+    void require(Authenticated access, Action action, RepositoryName repository) {
+        authorize.require(access.caller(), access.credential(), action, repository);
     }
 
-    boolean allows(Access access, Action action, RepositoryName repository) {
+    boolean allows(Authenticated access, Action action, RepositoryName repository) {
         return authorize.allows(access.caller(), action, repository);
     }
 
     /**
-     * The {@code WWW-Authenticate} value of a 401.
+     * The {@code WWW-Authenticate} value of a 401. A request that sent credentials and needs a scope
+     * gets {@code error="insufficient_scope"} (RFC 6750 3.1, as Distribution): a bearer token lacking
+     * the action, and the token client asks its token server for that scope.
      *
      * @param scope the token scope the request needs, e.g. {@code repository:team-a/app:pull,push}
      */

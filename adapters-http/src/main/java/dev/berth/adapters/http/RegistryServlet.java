@@ -1,5 +1,6 @@
 package dev.berth.adapters.http;
 
+import dev.berth.application.access.Authenticated;
 import dev.berth.application.access.RecordActivity;
 import dev.berth.domain.Digest;
 import dev.berth.domain.access.Action;
@@ -57,7 +58,7 @@ public class RegistryServlet extends HttpServlet {
             Route routed = route;
             scope = action.map(a -> scope(routed, a)).or(() -> routed.kind() == Route.Kind.CATALOG
                     ? Optional.of("registry:catalog:*") : Optional.empty());
-            AccessGate.Access access = gate.authenticate(request, route.kind() == Route.Kind.BASE);
+            Authenticated access = gate.authenticate(request, route.kind() == Route.Kind.BASE);
             if (route.kind() == Route.Kind.BASE && !gate.open() && !access.caller().authenticated()) {
                 throw new UnauthorizedException();
             }
@@ -141,7 +142,7 @@ public class RegistryServlet extends HttpServlet {
     }
 
     private void dispatch(Route route, String method, boolean head, HttpServletRequest request,
-                          HttpServletResponse response, AccessGate.Access access) throws IOException {
+                          HttpServletResponse response, Authenticated access) throws IOException {
         switch (route.kind()) {
             case BASE -> {
                 requireMethod(method, "GET", "HEAD");
@@ -204,7 +205,7 @@ public class RegistryServlet extends HttpServlet {
     }
 
     /** Whose upload it is: the user's name (a robot's uploads are its user's), empty for anonymous callers. */
-    private static String uploader(AccessGate.Access access) {
+    private static String uploader(Authenticated access) {
         return access.caller().authenticated() ? access.caller().name() : "";
     }
 

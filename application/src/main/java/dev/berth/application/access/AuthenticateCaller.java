@@ -131,17 +131,22 @@ public class AuthenticateCaller {
      * is not consulted, and such a caller is never an administrator, even when a local user of the
      * same name is one.
      *
+     * @return the caller, with {@link Credential#BERTH_TOKEN} or {@link Credential#EXTERNAL_TOKEN}
      * @throws UnauthorizedException for a token that is forged, expired, for another service, or a
      *                               refresh token; for an external token whose subject is not a valid user name
      */
-    public Caller withToken(String token, String address) {
+    public Authenticated withToken(String token, String address) {
         Instant now = clock.instant();
         TokenService.Claims claims = tokens.verify(token, now).filter(c -> !c.refresh())
                 .orElseThrow(() -> new UnauthorizedException("invalid or expired token"));
         List<Grant> scope = grantsOf(claims.access());
         if (claims.external()) {
-            return externalCaller(claims.subject(), scope);
+            return new Authenticated(externalCaller(claims.subject(), scope), Credential.EXTERNAL_TOKEN);
         }
+        return new Authenticated(berthCaller(claims, scope, now), Credential.BERTH_TOKEN);
+    }
+
+    private Caller berthCaller(TokenService.Claims claims, List<Grant> scope, Instant now) {
         if (claims.subject().isEmpty()) {
             return anonymous().withTokenAccess(scope);
         }

@@ -74,10 +74,10 @@ class AccessUseCasesTest {
         alice();
         Caller alice = authenticate.withPassword("alice", "alice-secret", "10.0.0.1", true);
         assertThat(alice.name()).isEqualTo("alice");
-        authorize.require(alice, false, Action.PUSH, name("team-a/app"));
-        authorize.require(alice, false, Action.PULL, name("shared/base"));
-        authorize.require(alice, false, Action.PULL, name("public/x"));
-        assertThatThrownBy(() -> authorize.require(alice, false, Action.PUSH, name("shared/base")))
+        authorize.require(alice, Credential.PASSWORD, Action.PUSH, name("team-a/app"));
+        authorize.require(alice, Credential.PASSWORD, Action.PULL, name("shared/base"));
+        authorize.require(alice, Credential.PASSWORD, Action.PULL, name("public/x"));
+        assertThatThrownBy(() -> authorize.require(alice, Credential.PASSWORD, Action.PUSH, name("shared/base")))
                 .isInstanceOf(DeniedException.class);
         assertThat(users.events).anyMatch(e -> e.action().equals("login") && e.success() && e.actor().equals("alice"));
     }
@@ -85,11 +85,11 @@ class AccessUseCasesTest {
     @Test
     void anonymousCallersPullOnlyAnonymousPatternsAndAreAskedToAuthenticate() {
         Caller anonymous = authenticate.anonymous();
-        authorize.require(anonymous, false, Action.PULL, name("public/x"));
-        assertThatThrownBy(() -> authorize.require(anonymous, false, Action.PUSH, name("public/x")))
+        authorize.require(anonymous, Credential.NONE, Action.PULL, name("public/x"));
+        assertThatThrownBy(() -> authorize.require(anonymous, Credential.NONE, Action.PUSH, name("public/x")))
                 .isInstanceOf(UnauthorizedException.class);
         new SetAnonymousPull(users, users, clock).set(admin, "local", new RepositoryPattern("docs"), true);
-        authorize.require(authenticate.anonymous(), false, Action.PULL, name("docs"));
+        authorize.require(authenticate.anonymous(), Credential.NONE, Action.PULL, name("docs"));
     }
 
     @Test
@@ -145,8 +145,8 @@ class AccessUseCasesTest {
         CreateRobotToken.Created robot = new CreateRobotToken(users, users, users, clock).create(admin, "local", "alice",
                 "ci", List.of(Grant.parse("team-a/app:pull")), Optional.empty());
         Caller caller = authenticate.withPassword("alice", robot.secret(), "ci", false);
-        authorize.require(caller, false, Action.PULL, name("team-a/app"));
-        assertThatThrownBy(() -> authorize.require(caller, false, Action.PUSH, name("team-a/app")))
+        authorize.require(caller, Credential.PASSWORD, Action.PULL, name("team-a/app"));
+        assertThatThrownBy(() -> authorize.require(caller, Credential.PASSWORD, Action.PUSH, name("team-a/app")))
                 .isInstanceOf(DeniedException.class);
         new RevokeRobotToken(users, users, clock).revoke(admin, "local", robot.id());
         assertThatThrownBy(() -> authenticate.withPassword("alice", robot.secret(), "ci", false))
@@ -162,12 +162,14 @@ class AccessUseCasesTest {
         assertThat(issued.access()).containsExactly(new Scope("repository", "team-a/app", Set.of("pull", "push")));
         assertThat(issued.refreshToken()).isPresent();
 
-        Caller bearer = authenticate.withToken(issued.token(), "a");
-        authorize.require(bearer, true, Action.PUSH, name("team-a/app"));
+        Authenticated token = authenticate.withToken(issued.token(), "a");
+        assertThat(token.credential()).isEqualTo(Credential.BERTH_TOKEN);
+        Caller bearer = token.caller();
+        authorize.require(bearer, Credential.BERTH_TOKEN, Action.PUSH, name("team-a/app"));
         // granted but not in this token: a new token would help
-        assertThatThrownBy(() -> authorize.require(bearer, true, Action.PULL, name("team-a/other")))
+        assertThatThrownBy(() -> authorize.require(bearer, Credential.BERTH_TOKEN, Action.PULL, name("team-a/other")))
                 .isInstanceOf(UnauthorizedException.class);
-        assertThatThrownBy(() -> authorize.require(bearer, true, Action.PULL, name("other")))
+        assertThatThrownBy(() -> authorize.require(bearer, Credential.BERTH_TOKEN, Action.PULL, name("other")))
                 .isInstanceOf(DeniedException.class);
         assertThatThrownBy(() -> authenticate.withToken(issued.refreshToken().orElseThrow(), "a"))
                 .isInstanceOf(UnauthorizedException.class);
@@ -190,10 +192,10 @@ class AccessUseCasesTest {
 
         Caller basic = authenticate.withPassword("root", robot.secret(), "ci", true);
         assertThat(basic.admin()).isFalse();
-        authorize.require(basic, false, Action.PULL, name("ci/tool"));
-        assertThatThrownBy(() -> authorize.require(basic, false, Action.PULL, name("secret/app")))
+        authorize.require(basic, Credential.PASSWORD, Action.PULL, name("ci/tool"));
+        assertThatThrownBy(() -> authorize.require(basic, Credential.PASSWORD, Action.PULL, name("secret/app")))
                 .isInstanceOf(DeniedException.class);
-        assertThatThrownBy(() -> authorize.require(basic, false, Action.PUSH, name("ci/tool")))
+        assertThatThrownBy(() -> authorize.require(basic, Credential.PASSWORD, Action.PUSH, name("ci/tool")))
                 .isInstanceOf(DeniedException.class);
 
         // docker's offline_token=true (and an OAuth2 password grant): the access token, no refresh token
@@ -202,12 +204,12 @@ class AccessUseCasesTest {
         assertThat(issued.access()).containsExactly(new Scope("repository", "ci/tool", Set.of("pull")));
         assertThat(issued.refreshToken()).isEmpty();
 
-        Caller bearer = authenticate.withToken(issued.token(), "ci");
-        authorize.require(bearer, true, Action.PULL, name("ci/tool"));
+        Caller bearer = authenticate.withToken(issued.token(), "ci").caller();
+        authorize.require(bearer, Credential.BERTH_TOKEN, Action.PULL, name("ci/tool"));
         // outside the robot's scope a new token would not help: denied, not asked to authenticate
-        assertThatThrownBy(() -> authorize.require(bearer, true, Action.PUSH, name("secret/app")))
+        assertThatThrownBy(() -> authorize.require(bearer, Credential.BERTH_TOKEN, Action.PUSH, name("secret/app")))
                 .isInstanceOf(DeniedException.class);
-        assertThatThrownBy(() -> authorize.require(bearer, true, Action.PULL, name("ci/other")))
+        assertThatThrownBy(() -> authorize.require(bearer, Credential.BERTH_TOKEN, Action.PULL, name("ci/other")))
                 .isInstanceOf(UnauthorizedException.class);
         assertThat(bearer.patternGroups(Action.PULL)).contains(List.of(new RepositoryPattern("ci/*")));
 
@@ -273,44 +275,77 @@ class AccessUseCasesTest {
                 true));
     }
 
+    /** An external issuer's token as the HTTP edge gets it: the caller, never a Berth token's credential. */
+    private Caller external(String subject, String access) {
+        Authenticated token = authenticate.withToken(externalToken(subject, access), "a");
+        assertThat(token.credential()).isEqualTo(Credential.EXTERNAL_TOKEN);
+        return token.caller();
+    }
+
     @Test
     void anExternalTokensAccessClaimAloneDecidesForASubjectBerthDoesNotKnow() {
-        Caller bob = authenticate.withToken(externalToken("bob@corp.example", "repository:team-b/app:pull,push"), "a");
+        Caller bob = external("bob@corp.example", "repository:team-b/app:pull,push");
         assertThat(bob.authenticated()).isTrue();
         assertThat(bob.name()).isEqualTo("bob@corp.example");
         assertThat(bob.admin()).isFalse();
-        authorize.require(bob, true, Action.PUSH, name("team-b/app"));
-        authorize.require(bob, true, Action.PULL, name("public/base"));
-        assertThatThrownBy(() -> authorize.require(bob, true, Action.DELETE, name("team-b/app")))
-                .isInstanceOf(DeniedException.class);
-        assertThatThrownBy(() -> authorize.require(bob, true, Action.PULL, name("team-b/other")))
-                .isInstanceOf(DeniedException.class);
+        authorize.require(bob, Credential.EXTERNAL_TOKEN, Action.PUSH, name("team-b/app"));
+        authorize.require(bob, Credential.EXTERNAL_TOKEN, Action.PULL, name("public/base"));
+        // as Distribution: any token lacking the action sends the client back to the issuer (insufficient_scope)
+        assertThatThrownBy(() -> authorize.require(bob, Credential.EXTERNAL_TOKEN, Action.DELETE, name("team-b/app")))
+                .isInstanceOf(UnauthorizedException.class);
+        assertThatThrownBy(() -> authorize.require(bob, Credential.EXTERNAL_TOKEN, Action.PULL, name("team-b/other")))
+                .isInstanceOf(UnauthorizedException.class);
+        // the catalog shows what the token names (and anybody may pull), nothing wider
+        assertThat(bob.entitlement().patternGroups(Action.PULL)).containsExactly(List.of(
+                new RepositoryPattern("team-b/app"), new RepositoryPattern("public/*")));
     }
 
     @Test
     void anExternalTokenIgnoresTheLocalUserOfTheSameName() {
         alice();
         new SetUserEnabled(users, users, clock).set(admin, "local", "alice", false);
-        Caller alice = authenticate.withToken(externalToken("alice", "repository:other/app:pull"), "a");
+        Caller alice = external("alice", "repository:other/app:pull");
         // the issuer vouches: disabled locally or not, only the token's claims count...
-        authorize.require(alice, true, Action.PULL, name("other/app"));
+        authorize.require(alice, Credential.EXTERNAL_TOKEN, Action.PULL, name("other/app"));
         // ...and the local grants do not
-        assertThatThrownBy(() -> authorize.require(alice, true, Action.PUSH, name("team-a/app")))
-                .isInstanceOf(DeniedException.class);
-        Caller admin = authenticate.withToken(externalToken("admin", "repository:x:pull"), "a");
+        assertThatThrownBy(() -> authorize.require(alice, Credential.EXTERNAL_TOKEN, Action.PUSH, name("team-a/app")))
+                .isInstanceOf(UnauthorizedException.class);
+        assertThat(alice.granted(Action.PUSH, name("team-a/app"))).isFalse();
+        assertThat(alice.entitlement().patternGroups(Action.PUSH)).containsExactly(List.of());
+        Caller admin = external("admin", "repository:x:pull");
         assertThat(admin.admin()).as("never an administrator through an external token").isFalse();
     }
 
     @Test
     void anExternalTokenGrantsExactNamesOnlyAndNeedsAValidSubject() {
-        Caller wildcard = authenticate.withToken(externalToken("eve", "repository:*:pull,push,delete"), "a");
-        assertThatThrownBy(() -> authorize.require(wildcard, true, Action.PULL, name("team-a/app")))
-                .isInstanceOf(DeniedException.class);
+        Caller wildcard = external("eve", "repository:*:pull,push,delete");
+        assertThatThrownBy(() -> authorize.require(wildcard, Credential.EXTERNAL_TOKEN, Action.PULL, name("team-a/app")))
+                .isInstanceOf(UnauthorizedException.class);
+        assertThat(wildcard.patternGroups(Action.PULL)).containsExactly(List.of(new RepositoryPattern("public/*")));
         assertThatThrownBy(() -> authenticate.withToken(externalToken("no spaces allowed", "repository:x:pull"), "a"))
                 .isInstanceOf(UnauthorizedException.class);
-        Caller anonymous = authenticate.withToken(externalToken("", "repository:x:pull"), "a");
+        Caller anonymous = external("", "repository:x:pull");
         assertThat(anonymous.authenticated()).isFalse();
-        authorize.require(anonymous, true, Action.PULL, name("x"));
+        authorize.require(anonymous, Credential.EXTERNAL_TOKEN, Action.PULL, name("x"));
+        assertThatThrownBy(() -> authorize.require(anonymous, Credential.EXTERNAL_TOKEN, Action.PUSH, name("x")))
+                .isInstanceOf(UnauthorizedException.class);
+    }
+
+    @Test
+    void onlyBearerTokensAreSentBackForAWiderScopeAndBerthsOnlyWhenTheirUserIsEntitled() {
+        alice();
+        Caller byPassword = authenticate.withPassword("alice", "alice-secret", "a", false);
+        Caller byToken = authenticate.withToken(new IssueToken(tokens, users, settings, clock).issue(byPassword,
+                Scope.parseList("repository:team-a/app:pull"), false).token(), "a").caller();
+        assertThatThrownBy(() -> authorize.require(byPassword, Credential.PASSWORD, Action.PUSH, name("shared/base")))
+                .isInstanceOf(DeniedException.class);
+        assertThatThrownBy(() -> authorize.require(byToken, Credential.BERTH_TOKEN, Action.PUSH, name("team-a/app")))
+                .as("entitled: a new token helps").isInstanceOf(UnauthorizedException.class);
+        assertThatThrownBy(() -> authorize.require(byToken, Credential.BERTH_TOKEN, Action.PUSH, name("shared/base")))
+                .as("not entitled: no token helps").isInstanceOf(DeniedException.class);
+        Caller external = external("alice", "repository:team-a/app:pull");
+        assertThatThrownBy(() -> authorize.require(external, Credential.EXTERNAL_TOKEN, Action.PUSH, name("shared/base")))
+                .as("the issuer, not Berth, knows what it would grant").isInstanceOf(UnauthorizedException.class);
     }
 
     @Test
@@ -327,7 +362,7 @@ class AccessUseCasesTest {
                 List.of(Grant.parse("*:pull,push")), "users.htpasswd");
         assertThat(result).isEqualTo(new ImportHtpasswd.Result(2, 0));
         Caller bob = authenticate.withPassword("bob", "bob-secret", "a", false);
-        authorize.require(bob, false, Action.PUSH, name("any/repo"));
+        authorize.require(bob, Credential.PASSWORD, Action.PUSH, name("any/repo"));
         assertThat(importer.importFile("ann:$2y$plain$new-secret", List.of(), "f").updated()).isEqualTo(1);
         authenticate.withPassword("ann", "new-secret", "a", false);
     }
@@ -342,7 +377,7 @@ class AccessUseCasesTest {
         assertThat(initial.createIfNoUsers(Optional.of("another-password"))).isEmpty();
         Caller root = authenticate.withPassword("admin", created.password(), "a", false);
         assertThat(root.admin()).isTrue();
-        authorize.require(root, false, Action.DELETE, name("any/thing"));
+        authorize.require(root, Credential.PASSWORD, Action.DELETE, name("any/thing"));
     }
 
     @Test

@@ -331,12 +331,16 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
      * @param anonymousPull    repository patterns anybody may pull
      * @param rootCertBundle   {@code auth.token.rootcertbundle}: PEM certificates whose keys sign the
      *                         tokens of an external issuer
-     * @param jwks             {@code auth.token.jwks}: a JWK set file with more such keys
+     * @param jwks             {@code auth.token.jwks} naming a file: a JWK set with more such keys
+     * @param jwksUrl          {@code auth.token.jwks} naming an {@code https://} URL: a JWK set fetched from there
+     * @param jwksCaBundle     {@code auth.token.jwkscabundle}: PEM certificates of authorities trusted,
+     *                         besides the JVM's, for the JWKS URL's HTTPS
      */
     public record Auth(String mode, String realm, Optional<Path> htpasswdPath, List<String> htpasswdGrants,
                        String service, String issuer, int tokenExpirationSeconds, int bcryptCost,
                        List<String> anonymousPull, int maxUserFailures, int maxAddressFailures,
-                       int failureWindowSeconds, Optional<Path> rootCertBundle, Optional<Path> jwks) {
+                       int failureWindowSeconds, Optional<Path> rootCertBundle, Optional<Path> jwks,
+                       Optional<URI> jwksUrl, Optional<Path> jwksCaBundle) {
 
         public static final String OPEN = "open";
         public static final String HTPASSWD = "htpasswd";
@@ -354,12 +358,12 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
                     int failureWindowSeconds) {
             this(mode, realm, htpasswdPath, htpasswdGrants, service, issuer, tokenExpirationSeconds, bcryptCost,
                     anonymousPull, maxUserFailures, maxAddressFailures, failureWindowSeconds, Optional.empty(),
-                    Optional.empty());
+                    Optional.empty(), Optional.empty(), Optional.empty());
         }
 
         /** Whether tokens of an external issuer are accepted besides Berth's own. */
         public boolean externalIssuer() {
-            return rootCertBundle.isPresent() || jwks.isPresent();
+            return rootCertBundle.isPresent() || jwks.isPresent() || jwksUrl.isPresent();
         }
     }
 }

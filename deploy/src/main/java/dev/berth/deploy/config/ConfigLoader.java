@@ -180,18 +180,61 @@ public final class ConfigLoader {
         int addressFailures = raw.integer("auth.throttle.addressfailures", 50, 1, 1_000_000);
         int window = raw.integer("auth.throttle.window", 300, 1, 86_400);
         Optional<Path> bundle = raw.path("auth.token.rootcertbundle");
-        Optional<Path> jwks = raw.path("auth.token.jwks");
-        if (bundle.isPresent() || jwks.isPresent()) {
+        // auth.token.jwks: a file, as in Distribution 3, or the URL an issuer publishes its keys at
+        Optional<String> jwksText = raw.string("auth.token.jwks");
+        boolean jwksIsUrl = jwksText.filter(t -> t.matches("(?i)[a-z][a-z0-9+.-]*://.*")).isPresent();
+        Optional<Path> jwks = jwksIsUrl ? Optional.empty() : raw.path("auth.token.jwks");
+        Optional<URI> jwksUrl = jwksIsUrl ? jwksUrl(raw, jwksText.get()) : Optional.empty();
+        Optional<Path> jwksCaBundle = raw.path("auth.token.jwkscabundle");
+        if (bundle.isPresent() || jwksText.isPresent()) {
             externalIssuer(raw, token, bundle, jwks);
         }
+        jwksCaBundle.ifPresent(file -> {
+            if (!jwksIsUrl) {
+                raw.problem("auth.token.jwkscabundle: only used with an https:// URL in auth.token.jwks");
+            }
+            pemCertificates(raw, "auth.token.jwkscabundle", file);
+        });
         return new BerthConfig.Auth(mode, realm, htpasswdPath, grants, service, issuer, expiration, cost, anonymous,
-                userFailures, addressFailures, window, bundle, jwks);
+                userFailures, addressFailures, window, bundle, jwks, jwksUrl, jwksCaBundle);
+    }
+
+    /** An https:// URL; plain http:// only on a loopback address (tests), where nobody can tamper with the keys. */
+    private static Optional<URI> jwksUrl(RawConfig raw, String text) {
+        try {
+            URI url = new URI(text.trim());
+            String scheme = url.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (url.getHost() != null && url.getRawUserInfo() == null
+                    && (scheme.equals("https") || (scheme.equals("http") && loopback(url.getHost())))) {
+                return Optional.of(url);
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        raw.problem("auth.token.jwks: expected a file or an https:// URL (plain http:// only on a loopback"
+                + " address: the keys decide whose tokens Berth accepts; no credentials in it), found '"
+                + text.replaceAll("//[^/]*@", "//***@") + "'");
+        return Optional.empty();
+    }
+
+    /** An IP literal on loopback, or {@code localhost}: never a DNS lookup of another name. */
+    private static boolean loopback(String host) {
+        String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (literal.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        try {
+            return literal.matches("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*")
+                    && java.net.InetAddress.getByName(literal).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /**
      * Tokens of an external issuer (Distribution's auth.token.rootcertbundle, Distribution 3's
      * auth.token.jwks): the clients must be sent to that issuer's realm, and its name must be
-     * given; the keys themselves are read when Berth starts.
+     * given; the keys themselves are read when Berth starts (a JWKS URL is fetched then, in the background).
      */
     private static void externalIssuer(RawConfig raw, boolean token, Optional<Path> bundle, Optional<Path> jwks) {
         String keys = bundle.isPresent() ? "auth.token.rootcertbundle" : "auth.token.jwks";
@@ -204,21 +247,24 @@ public final class ConfigLoader {
         if (raw.string("auth.token.issuer").isEmpty()) {
             raw.problem("auth.token.issuer: required with " + keys + ": the iss of the external issuer's tokens");
         }
-        bundle.ifPresent(file -> {
-            if (!Files.isReadable(file)) {
-                raw.problem("auth.token.rootcertbundle: file " + file + " does not exist or is not readable");
-                return;
-            }
-            try (var in = Files.newInputStream(file)) {
-                if (java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
-                    raw.problem("auth.token.rootcertbundle: " + file + " holds no PEM certificate");
-                }
-            } catch (IOException | java.security.GeneralSecurityException e) {
-                raw.problem("auth.token.rootcertbundle: " + file + " cannot be read as PEM certificates: " + e.getMessage());
-            }
-        });
+        bundle.ifPresent(file -> pemCertificates(raw, "auth.token.rootcertbundle", file));
         jwks.filter(f -> !Files.isReadable(f)).ifPresent(f ->
                 raw.problem("auth.token.jwks: file " + f + " does not exist or is not readable"));
+    }
+
+    /** A readable file of PEM certificates, or a problem naming {@code key}. */
+    private static void pemCertificates(RawConfig raw, String key, Path file) {
+        if (!Files.isReadable(file)) {
+            raw.problem(key + ": file " + file + " does not exist or is not readable");
+            return;
+        }
+        try (var in = Files.newInputStream(file)) {
+            if (java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
+                raw.problem(key + ": " + file + " holds no PEM certificate");
+            }
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            raw.problem(key + ": " + file + " cannot be read as PEM certificates: " + e.getMessage());
+        }
     }
 
     /** A list written as one value, separated by spaces or commas (or semicolons, for grants). */

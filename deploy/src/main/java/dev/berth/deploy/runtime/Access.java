@@ -6,6 +6,7 @@ import dev.berth.adapters.db.PostgresAuditLog;
 import dev.berth.adapters.db.PostgresUserDirectory;
 import dev.berth.adapters.http.security.ExternalTokenVerifier;
 import dev.berth.adapters.http.security.OwnThenExternalTokens;
+import dev.berth.adapters.http.security.RemoteJwks;
 import dev.berth.application.access.AccessSettings;
 import dev.berth.application.access.CreateInitialAdmin;
 import dev.berth.application.access.ImportHtpasswd;
@@ -57,20 +58,25 @@ final class Access {
 
     /**
      * Berth's own tokens, and with {@code auth.token.rootcertbundle} or {@code auth.token.jwks} also
-     * those of the external issuer (own keys first).
+     * those of the external issuer (own keys first). A JWKS URL is fetched in the background: an
+     * issuer that is briefly unreachable does not stop start-up (its tokens are refused until its
+     * keys are known).
      *
      * @throws IllegalStateException when the trusted keys cannot be read
      */
-    static TokenService tokens(BerthConfig.Auth auth, TokenService own) {
+    static TokenService tokens(BerthConfig.Auth auth, TokenService own, Clock clock) {
         if (!auth.externalIssuer()) {
             return own;
         }
         try {
             List<ExternalTokenVerifier.TrustedKey> keys = ExternalTokenVerifier.load(auth.rootCertBundle(), auth.jwks());
+            Optional<RemoteJwks> remote = auth.jwksUrl().map(url -> new RemoteJwks(url, auth.jwksCaBundle(), clock));
             LOG.info(() -> "Accepting tokens of the external issuer '" + auth.issuer() + "' signed by " + keys.size()
                     + " trusted key(s) from " + Stream.of(auth.rootCertBundle(), auth.jwks()).flatMap(Optional::stream)
-                    .map(Path::toString).collect(Collectors.joining(" and ")));
-            return new OwnThenExternalTokens(own, new ExternalTokenVerifier(auth.issuer(), auth.service(), keys));
+                    .map(Path::toString).collect(Collectors.joining(" and "))
+                    + remote.map(r -> (keys.isEmpty() ? "" : " and ") + "the keys published at " + r.url()).orElse(""));
+            remote.ifPresent(RemoteJwks::start);
+            return new OwnThenExternalTokens(own, new ExternalTokenVerifier(auth.issuer(), auth.service(), keys, remote));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }

@@ -230,7 +230,7 @@ public class BerthRuntime {
         passwordHasher = new BcryptPasswordHasher(config.auth().bcryptCost());
         tokenService = Access.tokens(config.auth(), new JwtTokenService(new PostgresSigningKeyStore(database),
                 config.auth().issuer(), config.auth().service(), Access.KEY_ROTATION,
-                Access.longestTokenLifetime(config.auth()), clock));
+                Access.longestTokenLifetime(config.auth()), clock), clock);
         Access.prepare(config, database, passwordHasher, clock);
         configureLogs(launched);
         registerGauges();

@@ -518,6 +518,49 @@ class ConfigLoaderTest {
                 .hasMessageContaining("auth.token.rootcertbundle: only used with token authentication");
     }
 
+    private static Map<String, String> externalIssuer(String jwks) {
+        return Map.of("REGISTRY_AUTH", "token", "REGISTRY_AUTH_TOKEN_REALM", "https://auth.corp.example/token",
+                "REGISTRY_AUTH_TOKEN_ISSUER", "corp-token-server", "REGISTRY_AUTH_TOKEN_JWKS", jwks);
+    }
+
+    @Test
+    void aJwksMayBeAnHttpsUrlWithAnAuthorityBundleForItsCertificate() throws IOException {
+        Path authority = certificateBundle();
+        Map<String, String> env = new java.util.HashMap<>(externalIssuer("https://auth.corp.example/.well-known/jwks.json"));
+        env.put("REGISTRY_AUTH_TOKEN_JWKSCABUNDLE", authority.toString());
+        BerthConfig config = ConfigLoader.load(Optional.empty(), env);
+        assertThat(config.warnings()).isEmpty();
+        assertThat(config.auth().externalIssuer()).isTrue();
+        assertThat(config.auth().jwksUrl()).contains(URI.create("https://auth.corp.example/.well-known/jwks.json"));
+        assertThat(config.auth().jwks()).isEmpty();
+        assertThat(config.auth().jwksCaBundle()).contains(authority);
+        // plain HTTP only where nobody can tamper with the keys on the way: loopback
+        for (String loopback : List.of("http://127.0.0.1:8080/jwks.json", "http://[::1]:8080/jwks.json",
+                "http://localhost/jwks.json")) {
+            assertThat(ConfigLoader.load(Optional.empty(), externalIssuer(loopback)).auth().jwksUrl())
+                    .map(URI::toString).contains(loopback);
+        }
+        for (String refused : List.of("http://auth.corp.example/jwks.json", "http://10.0.0.1/jwks.json",
+                "ftp://auth.corp.example/jwks.json", "https://user:secret@auth.corp.example/jwks.json")) {
+            assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), externalIssuer(refused)))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("auth.token.jwks: expected a file or an https:// URL (plain http:// only on a"
+                            + " loopback address")
+                    .hasMessageNotContaining("secret");
+        }
+    }
+
+    @Test
+    void aJwksAuthorityBundleNeedsAJwksUrlAndPemCertificates() throws IOException {
+        Path jwks = Files.writeString(dir.resolve("jwks.json"), "{\"keys\":[]}");
+        Map<String, String> env = new java.util.HashMap<>(externalIssuer(jwks.toString()));
+        env.put("REGISTRY_AUTH_TOKEN_JWKSCABUNDLE", dir.resolve("missing.pem").toString());
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), env))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("auth.token.jwkscabundle: only used with an https:// URL in auth.token.jwks")
+                .hasMessageContaining("auth.token.jwkscabundle: file " + dir.resolve("missing.pem") + " does not exist");
+    }
+
     @Test
     void inMemoryDriverAndRedirectSwitch() {
         BerthConfig config = ConfigLoader.load(Optional.empty(), Map.of(

@@ -6,9 +6,12 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.berth.adapters.http.security.ExternalTokenVerifier;
+import dev.berth.adapters.http.testserver.JwksServer;
 import dev.berth.adapters.http.tls.BouncyCastleCertificateIssuer;
 import dev.berth.adapters.http.tls.BouncyCastlePemCodec;
 import dev.berth.application.tls.CertificateIssuer;
@@ -35,10 +38,14 @@ import static dev.berth.deploy.system.AuthBerth.basic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Berth accepting the tokens of an external token server (auth.token.rootcertbundle): the test is
- * that server, signing tokens with the key of a certificate it hands Berth in the bundle. Valid
- * tokens push and pull for a subject Berth's users table does not know; forged ones are 401 with a
- * challenge that sends the client to the external realm; Berth's own tokens keep working.
+ * Berth accepting the tokens of an external token server (auth.token.rootcertbundle, and
+ * auth.token.jwks as an HTTPS URL): the test is that server, signing tokens with the key of a
+ * certificate it hands Berth in the bundle, and with keys it publishes as a JWK set over HTTPS on
+ * loopback (its certificate from a test authority Berth trusts through auth.token.jwkscabundle).
+ * Valid tokens push and pull for a subject Berth's users table does not know; a token lacking the
+ * action is 401 insufficient_scope, as in Distribution; forged ones are 401 with a challenge that
+ * sends the client to the external realm; rotated JWKS keys are fetched on their first token;
+ * Berth's own tokens keep working.
  */
 class ExternalTokenIssuerIT {
 
@@ -50,6 +57,8 @@ class ExternalTokenIssuerIT {
     private static AuthBerth berth;
     private static RegistryClient registry;
     private static KeyPair signer;
+    private static KeyPair published;
+    private static JwksServer jwks;
 
     @BeforeAll
     static void start() throws Exception {
@@ -59,12 +68,17 @@ class ExternalTokenIssuerIT {
                 now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)));
         Path files = Files.createDirectories(Path.of("target", "external-token-files").toAbsolutePath());
         Path bundle = Files.writeString(files.resolve("bundle.pem"), new BouncyCastlePemCodec().encode(List.of(certificate)));
+        published = CERTIFICATES.newKeyPair(CertificateIssuer.KeyType.EC_P256);
+        jwks = JwksServer.start(jwks(Map.of("jwks-1", published)));
+        Path jwksAuthority = Files.writeString(files.resolve("jwks-ca.pem"), jwks.caPem());
         berth = AuthBerth.start("external-token-berth", Map.of(
                 "REGISTRY_AUTH", "token",
                 "REGISTRY_AUTH_TOKEN_REALM", REALM,
                 "REGISTRY_AUTH_TOKEN_SERVICE", SERVICE,
                 "REGISTRY_AUTH_TOKEN_ISSUER", ISSUER,
                 "REGISTRY_AUTH_TOKEN_ROOTCERTBUNDLE", bundle.toString(),
+                "REGISTRY_AUTH_TOKEN_JWKS", jwks.url().toString(),
+                "REGISTRY_AUTH_TOKEN_JWKSCABUNDLE", jwksAuthority.toString(),
                 "REGISTRY_AUTH_BCRYPT_COST", "5"));
         registry = berth.client();
     }
@@ -74,6 +88,14 @@ class ExternalTokenIssuerIT {
         if (berth != null) {
             berth.close();
         }
+        if (jwks != null) {
+            jwks.close();
+        }
+    }
+
+    private static String jwks(Map<String, KeyPair> keys) {
+        return new JWKSet(keys.entrySet().stream().<JWK>map(e -> new ECKey.Builder(Curve.P_256,
+                (ECPublicKey) e.getValue().getPublic()).keyID(e.getKey()).build()).toList()).toString();
     }
 
     private static JWTClaimsSet.Builder claims(String subject, String repository, String... actions) {
@@ -122,11 +144,56 @@ class ExternalTokenIssuerIT {
         assertThat(pulled.statusCode()).isEqualTo(200);
         assertThat(RegistryClient.text(pulled)).isEqualTo(manifest);
         assertThat(registry.get("/v2/corp/app/blobs/" + layerDigest, bearer(pull)).body()).isEqualTo(layer);
-        // what the token does not carry is not allowed
-        assertThat(registry.send("POST", "/v2/corp/app/blobs/uploads/", null, bearer(pull)).statusCode()).isEqualTo(403);
-        assertThat(registry.get("/v2/corp/other/tags/list", bearer(pull)).statusCode()).isEqualTo(403);
+        // what the token does not carry sends the client back to the issuer for a token that does
+        assertInsufficientScope(registry.send("POST", "/v2/corp/app/blobs/uploads/", null, bearer(pull)),
+                "repository:corp/app:pull,push");
+        assertInsufficientScope(registry.get("/v2/corp/other/tags/list", bearer(pull)), "repository:corp/other:pull");
+        // and the catalog shows no more than the token names
+        HttpResponse<byte[]> catalog = registry.get("/v2/_catalog", bearer(pull));
+        assertThat(catalog.statusCode()).isEqualTo(200);
+        assertThat(RegistryClient.text(catalog)).isEqualTo("{\"repositories\":[\"corp/app\"]}");
         assertThat(berth.audit()).anyMatch(e -> e.action().equals("push") && e.actor().equals("carol@corp.example")
                 && e.target().equals("corp/app:v1"));
+    }
+
+    /** Distribution's answer to a token lacking the action: 401 naming the scope, error="insufficient_scope". */
+    private static void assertInsufficientScope(HttpResponse<byte[]> response, String scope) {
+        assertThat(response.statusCode()).as(RegistryClient.text(response)).isEqualTo(401);
+        assertThat(RegistryClient.text(response)).contains("UNAUTHORIZED");
+        assertThat(RegistryClient.header(response, "WWW-Authenticate")).isEqualTo("Bearer realm=\"" + REALM
+                + "\",service=\"" + SERVICE + "\",scope=\"" + scope + "\",error=\"insufficient_scope\"");
+    }
+
+    @Test
+    void keysPublishedAtTheJwksUrlAreTrustedAndARotatedKeyIsFetchedOnItsFirstToken() throws Exception {
+        String first = sign(published, claims("frank@corp.example", "corp/rotated", "pull", "push").build(),
+                h -> h.keyID("jwks-1"));
+        assertThat(registry.get("/v2/", bearer(first)).statusCode()).isEqualTo(200);
+        byte[] layer = "a layer pushed with a key of the JWKS URL".getBytes(StandardCharsets.UTF_8);
+        String digest = registry.pushBlobAs("corp/rotated", layer, bearer(first));
+
+        // the issuer rotates: the new kid is unknown to Berth until its first token makes Berth fetch again
+        KeyPair rotated = CERTIFICATES.newKeyPair(CertificateIssuer.KeyType.EC_P256);
+        jwks.publish(jwks(Map.of("jwks-2", rotated)));
+        int fetches = jwks.requests();
+        String second = sign(rotated, claims("frank@corp.example", "corp/rotated", "pull").build(),
+                h -> h.keyID("jwks-2"));
+        assertThat(registry.get("/v2/corp/rotated/blobs/" + digest, bearer(second)).body()).isEqualTo(layer);
+        assertThat(jwks.requests()).isEqualTo(fetches + 1);
+
+        // a flood of unknown kids (however well its claims are forged) does not make Berth hammer the issuer
+        KeyPair forger = CERTIFICATES.newKeyPair(CertificateIssuer.KeyType.EC_P256);
+        for (int i = 0; i < 20; i++) {
+            String kid = "forged-" + i;
+            HttpResponse<byte[]> response = registry.get("/v2/corp/rotated/blobs/" + digest, bearer(sign(forger,
+                    claims("mallory", "corp/rotated", "pull").build(), h -> h.keyID(kid))));
+            assertThat(response.statusCode()).isEqualTo(401);
+        }
+        assertThat(jwks.requests()).as("at most one fetch a minute for unknown kids").isEqualTo(fetches + 1);
+
+        // the rotated key's pull-only token lacks push: 401 insufficient_scope, not 403
+        assertInsufficientScope(registry.send("POST", "/v2/corp/rotated/blobs/uploads/", null, bearer(second)),
+                "repository:corp/rotated:pull,push");
     }
 
     @Test

@@ -54,6 +54,10 @@ import java.util.Set;
  * that exact public key (its encoded bytes) is a trusted key, an {@code x5c} chain only when its leaf's
  * key is a trusted key or the chain validates (PKIX) up to a certificate of the bundle, and a
  * {@code kid} only selects among the trusted keys. Without any of them every trusted key is tried.
+ *
+ * <p>The trusted keys are those of the files read at start and, with a JWKS URL ({@link RemoteJwks}),
+ * those last fetched from it: a token naming a {@code kid} they lack (or any token, while none has
+ * been fetched yet) makes it fetch again, rate-limited, before the token is refused.
  */
 public final class ExternalTokenVerifier {
 
@@ -75,15 +79,25 @@ public final class ExternalTokenVerifier {
 
     private final String issuer;
     private final String audience;
-    private final List<TrustedKey> keys;
+    private final List<TrustedKey> files;
+    private final Optional<RemoteJwks> remote;
 
     public ExternalTokenVerifier(String issuer, String audience, List<TrustedKey> keys) {
-        if (keys.isEmpty()) {
+        this(issuer, audience, keys, Optional.empty());
+    }
+
+    /**
+     * @param files  the keys of the bundle and the JWKS file
+     * @param remote the JWKS URL's keys, fetched when needed
+     */
+    public ExternalTokenVerifier(String issuer, String audience, List<TrustedKey> files, Optional<RemoteJwks> remote) {
+        if (files.isEmpty() && remote.isEmpty()) {
             throw new IllegalArgumentException("no trusted keys for tokens of " + issuer);
         }
         this.issuer = issuer;
         this.audience = audience;
-        this.keys = List.copyOf(keys);
+        this.files = List.copyOf(files);
+        this.remote = remote;
     }
 
     /**
@@ -118,7 +132,22 @@ public final class ExternalTokenVerifier {
 
     static List<TrustedKey> jwks(Path file) {
         try {
-            JWKSet set = JWKSet.parse(Files.readString(file, StandardCharsets.UTF_8));
+            return jwks(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("auth.token.jwks: " + file + " cannot be read as a JWK set: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The RSA and EC public keys of a JWK set.
+     *
+     * @param source the file or URL it came from, for the message
+     * @throws IllegalArgumentException when it is no JWK set or holds no such key
+     */
+    static List<TrustedKey> jwks(String json, String source) {
+        try {
+            JWKSet set = JWKSet.parse(json);
             List<TrustedKey> keys = new ArrayList<>();
             for (JWK jwk : set.getKeys()) {
                 // symmetric keys are never trusted: an HMAC "signature" is made with a shared secret
@@ -127,11 +156,11 @@ public final class ExternalTokenVerifier {
                 }
             }
             if (keys.isEmpty()) {
-                throw new IllegalArgumentException("auth.token.jwks: " + file + " holds no RSA or EC public key");
+                throw new IllegalArgumentException("auth.token.jwks: " + source + " holds no RSA or EC public key");
             }
             return keys;
-        } catch (IOException | ParseException | JOSEException e) {
-            throw new IllegalArgumentException("auth.token.jwks: " + file + " cannot be read as a JWK set: "
+        } catch (ParseException | JOSEException e) {
+            throw new IllegalArgumentException("auth.token.jwks: " + source + " cannot be read as a JWK set: "
                     + e.getMessage(), e);
         }
     }
@@ -165,27 +194,54 @@ public final class ExternalTokenVerifier {
         if (!ALGORITHMS.contains(header.getAlgorithm()) || header.getCriticalParams() != null) {
             return Optional.empty();
         }
-        for (PublicKey key : candidates(header, now)) {
+        Optional<TokenService.Claims> claims;
+        try {
+            // the claims first: an expired token or one for another service never makes Berth fetch keys
+            claims = claims(jwt.getJWTClaimsSet(), now);
+        } catch (ParseException | RuntimeException e) {
+            return Optional.empty();
+        }
+        if (claims.isEmpty()) {
+            return claims;
+        }
+        List<TrustedKey> keys = keys();
+        if (remote.isPresent() && unknownKey(header, keys)) {
+            remote.get().refreshForToken();
+            keys = keys();
+        }
+        for (PublicKey key : candidates(header, now, keys)) {
             if (signedBy(jwt, key)) {
-                try {
-                    return claims(jwt.getJWTClaimsSet(), now);
-                } catch (ParseException | RuntimeException e) {
-                    return Optional.empty();
-                }
+                return claims;
             }
         }
         return Optional.empty();
     }
 
+    private List<TrustedKey> keys() {
+        if (remote.isEmpty()) {
+            return files;
+        }
+        List<TrustedKey> keys = new ArrayList<>(files);
+        keys.addAll(remote.get().keys());
+        return keys;
+    }
+
+    /** Worth fetching the JWKS URL again for: a kid no trusted key has, or nothing fetched yet. */
+    private boolean unknownKey(JWSHeader header, List<TrustedKey> keys) {
+        String kid = header.getKeyID();
+        return remote.orElseThrow().keys().isEmpty()
+                || (kid != null && keys.stream().noneMatch(k -> k.kid().filter(kid::equals).isPresent()));
+    }
+
     /** The trusted keys the header may mean; never a key only the token vouches for. */
-    private List<PublicKey> candidates(JWSHeader header, Instant now) {
+    private List<PublicKey> candidates(JWSHeader header, Instant now, List<TrustedKey> keys) {
         if (header.getX509CertChain() != null) {
-            return anchoredLeaf(header.getX509CertChain(), now).map(List::of).orElse(List.of());
+            return anchoredLeaf(header.getX509CertChain(), now, keys).map(List::of).orElse(List.of());
         }
         if (header.getJWK() != null) {
             try {
                 PublicKey offered = header.getJWK() instanceof AsymmetricJWK a ? a.toPublicKey() : null;
-                return offered == null ? List.of() : trusted(offered).map(List::of).orElse(List.of());
+                return offered == null ? List.of() : trusted(offered, keys).map(List::of).orElse(List.of());
             } catch (JOSEException | RuntimeException e) {
                 return List.of();
             }
@@ -198,13 +254,13 @@ public final class ExternalTokenVerifier {
     }
 
     /** The trusted key whose encoded bytes are exactly {@code offered}'s. */
-    private Optional<PublicKey> trusted(PublicKey offered) {
+    private static Optional<PublicKey> trusted(PublicKey offered, List<TrustedKey> keys) {
         byte[] encoded = offered.getEncoded();
         return keys.stream().map(TrustedKey::key).filter(k -> MessageDigest.isEqual(k.getEncoded(), encoded)).findFirst();
     }
 
     /** The leaf's key, when the leaf's key is trusted or the chain validates up to a bundle certificate. */
-    private Optional<PublicKey> anchoredLeaf(List<Base64> chain, Instant now) {
+    private static Optional<PublicKey> anchoredLeaf(List<Base64> chain, Instant now, List<TrustedKey> keys) {
         try {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
             List<X509Certificate> certificates = new ArrayList<>();
@@ -215,7 +271,7 @@ public final class ExternalTokenVerifier {
                 return Optional.empty();
             }
             X509Certificate leaf = certificates.getFirst();
-            Optional<PublicKey> trusted = trusted(leaf.getPublicKey());
+            Optional<PublicKey> trusted = trusted(leaf.getPublicKey(), keys);
             if (trusted.isPresent()) {
                 return trusted;
             }

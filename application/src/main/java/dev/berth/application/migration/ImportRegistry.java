@@ -18,14 +18,11 @@ import dev.berth.domain.RepositoryName;
 import dev.berth.domain.Tag;
 import dev.berth.domain.UploadId;
 import dev.berth.domain.error.ManifestBlobUnknownException;
-import dev.berth.domain.error.ManifestInvalidException;
 import dev.berth.domain.error.RegistryException;
-import dev.berth.domain.json.Json;
 import dev.berth.domain.json.JsonNumber;
 import dev.berth.domain.json.JsonObject;
 import dev.berth.domain.json.JsonString;
-import dev.berth.domain.json.JsonSyntaxException;
-import dev.berth.domain.json.JsonValue;
+import dev.berth.domain.manifest.ManifestParser;
 import dev.berth.domain.manifest.MediaType;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -430,7 +427,7 @@ public class ImportRegistry {
      * lists manifests and an OCI image manifest otherwise. The parser then checks the bytes against it.
      */
     static MediaType mediaTypeOf(byte[] payload) {
-        JsonObject root = root(payload);
+        JsonObject root = ManifestParser.rootObject(payload);
         if (root.get("mediaType") instanceof JsonString type) {
             return MediaType.parse(type.value());
         }
@@ -447,19 +444,6 @@ public class ImportRegistry {
         } catch (RegistryException e) {
             return false;
         }
-    }
-
-    private static JsonObject root(byte[] payload) {
-        JsonValue root;
-        try {
-            root = Json.parse(payload);
-        } catch (JsonSyntaxException e) {
-            throw new ManifestInvalidException("invalid JSON: " + e.getMessage(), e);
-        }
-        if (!(root instanceof JsonObject object)) {
-            throw new ManifestInvalidException("manifest must be a JSON object");
-        }
-        return object;
     }
 
     private static String describe(RegistryException e) {

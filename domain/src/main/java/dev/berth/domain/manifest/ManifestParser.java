@@ -80,7 +80,8 @@ public final class ManifestParser {
         throw new ManifestInvalidException("unsupported manifest media type " + declared);
     }
 
-    private static JsonObject rootObject(byte[] payload) {
+    /** The manifest's top-level JSON object. @throws ManifestInvalidException when it is no JSON object */
+    public static JsonObject rootObject(byte[] payload) {
         JsonValue root;
         try {
             root = Json.parse(payload);

@@ -72,12 +72,17 @@ final class BerthProcess implements AutoCloseable {
      * env} adds to (and may override) REGISTRY_HTTP_ADDR.
      */
     static BerthProcess start(Path workDirectory, int port, Map<String, String> env, String... args) throws IOException {
+        return start(quickBoot(), workDirectory, port, env, args);
+    }
+
+    /** {@link #QUICK_BOOT} and the AOT cache, when the build made one: to add JVM options to. */
+    static List<String> quickBoot() {
         List<String> options = new ArrayList<>(QUICK_BOOT);
         Path cache = Path.of(System.getProperty("berth.test.aot", "missing"));
         if (Files.isRegularFile(cache)) {
             options.add("-XX:AOTCache=" + cache);
         }
-        return start(options, workDirectory, port, env, args);
+        return options;
     }
 
     /** As {@link #start(Path, int, Map, String...)}, with these JVM options. */

@@ -356,7 +356,7 @@ public final class LibtrustSignatures {
                         new BigInteger(1, base64url(string(jwk, "e", path), path + ".e"))));
                 default -> throw new ManifestInvalidException(path + ": key type " + quoted(type) + " is not supported");
             };
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException | IllegalArgumentException | ArithmeticException e) {
             throw new ManifestInvalidException(path + ": not a valid public key");
         }
         if (jwk.get("kid") != null && !string(jwk, "kid", path).equals(keyId(key))) {
@@ -386,7 +386,7 @@ public final class LibtrustSignatures {
             return CertificateFactory.getInstance("X.509")
                     .generateCertificate(new ByteArrayInputStream(Base64.getDecoder().decode(certificate)))
                     .getPublicKey();
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+        } catch (GeneralSecurityException | RuntimeException e) {
             throw new ManifestUnverifiedException(path + ".header.x5c[0] is no X.509 certificate");
         }
     }

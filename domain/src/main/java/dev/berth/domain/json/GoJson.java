@@ -13,34 +13,12 @@ import java.util.TreeMap;
  */
 public final class GoJson {
 
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
-
     private GoJson() {
     }
 
-    /** A JSON string literal as Go writes it. */
+    /** A JSON string literal as Go writes it: HTML characters and U+2028, U+2029 escaped too. */
     public static String quote(String value) {
-        StringBuilder out = new StringBuilder(value.length() + 2).append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-                        out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
-                    } else if (c == '\u2028' || c == '\u2029') {
-                        out.append("\\u202").append(HEX[c & 0xF]);
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        return JsonStrings.quote(value, c -> c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029);
     }
 
     /** The value without whitespace, object members in their own order (Go's compacted raw JSON). */

@@ -151,8 +151,13 @@ public final class ManifestParser {
     private record Entry(JsonObject object, String path) {
     }
 
+    /** The required array {@code key} of objects, each with its path for error details. */
     private static List<Entry> objects(JsonObject object, String key) {
-        if (!(member(object, key) instanceof JsonArray array)) {
+        JsonValue value = member(object, key);
+        if (value == null) {
+            throw new ManifestInvalidException(key + " is required");
+        }
+        if (!(value instanceof JsonArray array)) {
             throw new ManifestInvalidException(key + " must be an array");
         }
         List<Entry> entries = new ArrayList<>(array.elements().size());
@@ -219,22 +224,7 @@ public final class ManifestParser {
     }
 
     private static List<Descriptor> descriptors(JsonObject object, String key) {
-        JsonValue value = member(object, key);
-        if (value == null) {
-            throw new ManifestInvalidException(key + " is required");
-        }
-        if (!(value instanceof JsonArray array)) {
-            throw new ManifestInvalidException(key + " must be an array");
-        }
-        List<Descriptor> descriptors = new ArrayList<>(array.elements().size());
-        for (int i = 0; i < array.elements().size(); i++) {
-            String path = key + "[" + i + "]";
-            if (!(array.elements().get(i) instanceof JsonObject element)) {
-                throw new ManifestInvalidException(path + " must be an object");
-            }
-            descriptors.add(descriptor(element, path));
-        }
-        return descriptors;
+        return objects(object, key).stream().map(entry -> descriptor(entry.object(), entry.path())).toList();
     }
 
     private static Descriptor optionalDescriptor(JsonObject root, String key) {

@@ -7,6 +7,7 @@ import dev.berth.domain.Digest;
 import dev.berth.domain.DigestAlgorithm;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.Tag;
+import dev.berth.domain.error.DeniedException;
 import dev.berth.domain.error.ManifestInvalidException;
 import dev.berth.domain.error.UnavailableException;
 import dev.berth.domain.error.UnsupportedException;
@@ -114,7 +115,7 @@ public class SchemaOneForOldClients {
     /**
      * History entries without a layer become the gzipped empty tar, which the client then pulls: it
      * is stored and linked the way a push would (Distribution puts it into the blob store, too).
-     * In read-only mode nothing can be written; a registry that ever served it still has it.
+     * In read-only mode (or over quota) nothing can be written; a registry that ever served it has it.
      */
     private void ensureEmptyLayer(RepositoryName repository) {
         if (links.linkedSize(repository, SchemaOneConversion.EMPTY_LAYER).isPresent()) {
@@ -125,8 +126,9 @@ public class SchemaOneForOldClients {
             var session = startUpload.start(repository, "");
             completeUpload.complete(repository, session.id(), "", SchemaOneConversion.EMPTY_LAYER,
                     OptionalLong.empty(), OptionalLong.of(bytes.length), new ByteArrayInputStream(bytes));
-        } catch (UnsupportedException readOnly) {
-            // the manifest is still served; its empty layers answer BLOB_UNKNOWN until writes resume
+        } catch (UnsupportedException | DeniedException notWritable) {
+            // read-only, or a full quota: the manifest is still served; its empty layers answer
+            // BLOB_UNKNOWN until the blob can be stored
         }
     }
 }

@@ -4,14 +4,17 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.berth.application.port.StoredManifest;
 import dev.berth.domain.RepositoryName;
+import dev.berth.domain.Tag;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * The manifests this node served, by repository and tag or digest, so that a pull of an unchanged
- * tag needs no database round trip. Bounded by the payload bytes it holds.
+ * The manifests this node served, by repository and tag or digest, and the pages of tag lists it
+ * served, so that a pull of an unchanged tag or a listing of unchanged tags needs no database round
+ * trip. Bounded by the bytes it holds.
  *
  * <p>Never stale: it is used only while {@link MetadataChanges} listens, which drops a repository's
  * entries whenever a transaction, on any node or in an operator command, changes its tags or
@@ -25,21 +28,32 @@ final class ManifestCache {
     /** What an entry costs besides its payload: keys, the record, the parsed digest. */
     private static final int ENTRY_OVERHEAD = 256;
 
-    private final Cache<Key, Entry> entries = Caffeine.newBuilder()
+    private final Cache<Key, Held> entries = Caffeine.newBuilder()
             .maximumWeight(MAX_BYTES)
-            .weigher((Key key, Entry entry) -> entry.manifest().payload().length + ENTRY_OVERHEAD)
+            .weigher((Key key, Held held) -> held.weight() + ENTRY_OVERHEAD)
             .build();
     private final AtomicLong generation = new AtomicLong();
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
     private volatile boolean enabled;
 
-    /** @param reference a tag or a digest, as written in the URL (a tag never holds a ':', a digest always) */
+    /**
+     * @param reference a tag or a digest, as written in the URL (a tag never holds a ':', a digest
+     *                  always), or a page of tags (with a space, which neither ever holds)
+     */
     record Key(String repository, String reference) {
     }
 
     /** @param repositoryId what change notifications name */
     record Entry(long repositoryId, StoredManifest manifest) {
+    }
+
+    /** @param repositoryId what change notifications name; the page is not empty (an empty one names no repository) */
+    record TagPage(long repositoryId, List<Tag> tags) {
+    }
+
+    /** What the cache holds: a manifest or a page of tags, and what it costs. */
+    private record Held(long repositoryId, int weight, Object value) {
     }
 
     /**
@@ -51,23 +65,44 @@ final class ManifestCache {
             return load.get().map(Entry::manifest);
         }
         Key key = new Key(repository.value(), reference);
-        Entry cached = entries.getIfPresent(key);
+        Held cached = entries.getIfPresent(key);
         if (cached != null) {
             hits.incrementAndGet();
-            return Optional.of(cached.manifest());
+            return Optional.of((StoredManifest) cached.value());
         }
         misses.incrementAndGet();
+        return keep(key, () -> load.get().map(e -> new Held(e.repositoryId(), e.manifest().payload().length, e.manifest())))
+                .map(held -> (StoredManifest) held.value());
+    }
+
+    /** The cached page of the repository's tags after {@code after}, else what {@code load} finds. */
+    @SuppressWarnings("unchecked")
+    List<Tag> tagPage(RepositoryName repository, String after, int limit, Supplier<Optional<TagPage>> load) {
+        if (!enabled) {
+            return load.get().map(TagPage::tags).orElse(List.of());
+        }
+        Key key = new Key(repository.value(), "tags " + after + " " + limit);
+        Held cached = entries.getIfPresent(key);
+        if (cached != null) {
+            return (List<Tag>) cached.value();
+        }
+        return keep(key, () -> load.get().map(page -> new Held(page.repositoryId(),
+                        page.tags().stream().mapToInt(tag -> tag.value().length() + 16).sum(), page.tags())))
+                .map(held -> (List<Tag>) held.value()).orElse(List.of());
+    }
+
+    private Optional<Held> keep(Key key, Supplier<Optional<Held>> load) {
         long before = generation.get();
-        Optional<Entry> loaded = load.get();
-        loaded.ifPresent(entry -> {
-            entries.put(key, entry);
+        Optional<Held> loaded = load.get();
+        loaded.ifPresent(held -> {
+            entries.put(key, held);
             // an invalidation bumps the generation before it removes: either it removes this entry,
             // or this thread sees the bump here and removes it
             if (generation.get() != before || !enabled) {
                 entries.invalidate(key);
             }
         });
-        return loaded.map(Entry::manifest);
+        return loaded;
     }
 
     /**
@@ -86,7 +121,7 @@ final class ManifestCache {
     /** When a change notification names the repository. */
     void repositoryChanged(long repositoryId) {
         generation.incrementAndGet();
-        entries.asMap().values().removeIf(entry -> entry.repositoryId() == repositoryId);
+        entries.asMap().values().removeIf(held -> held.repositoryId() == repositoryId);
     }
 
     /** Used from now on, empty: the listener has just started listening, having possibly missed changes. */

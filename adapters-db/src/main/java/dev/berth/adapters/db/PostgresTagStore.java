@@ -65,20 +65,32 @@ public final class PostgresTagStore implements TagStore {
 
     @Override
     public List<Tag> list(RepositoryName repository, Optional<String> after, int limit) {
+        String from = after.orElse("");
+        if (jpa.inTransaction()) {
+            return page(repository, from, limit).map(ManifestCache.TagPage::tags).orElse(List.of());
+        }
+        return cache.tagPage(repository, from, limit, () -> page(repository, from, limit));
+    }
+
+    /** Empty when the repository has no tags after {@code after} (or does not exist). */
+    private Optional<ManifestCache.TagPage> page(RepositoryName repository, String after, int limit) {
         // "" sorts before every tag. The repository is a subquery, not a join, so that PostgreSQL
         // knows the repository_id to be one value and reads the primary key (repository_id, name)
         // in order, stopping after the page; with a join it sorts all the repository's tags first.
-        return jpa.transaction(em -> em.createQuery("""
-                        SELECT t.name FROM TagEntity t
+        List<Object[]> rows = jpa.transaction(em -> em.createQuery("""
+                        SELECT t.name, t.repository.id FROM TagEntity t
                         WHERE t.repository.id = (SELECT r.id FROM RepositoryEntity r WHERE r.name = :repository)
                           AND t.name > :after
-                        ORDER BY t.name""", String.class)
+                        ORDER BY t.name""", Object[].class)
                 .setParameter("repository", repository.value())
-                .setParameter("after", after.orElse(""))
+                .setParameter("after", after)
                 .setMaxResults(limit)
-                .getResultStream()
-                .map(Tag::new)
-                .toList());
+                .getResultList());
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ManifestCache.TagPage(((Number) rows.getFirst()[1]).longValue(),
+                rows.stream().map(row -> new Tag((String) row[0])).toList()));
     }
 
     @Override

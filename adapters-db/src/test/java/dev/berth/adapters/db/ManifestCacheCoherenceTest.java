@@ -116,6 +116,52 @@ class ManifestCacheCoherenceTest {
     }
 
     @Test
+    void tagListsFollowAnotherWritersTagsOnceHeard() throws Exception {
+        RepositoryName repository = repository();
+        StoredManifest image = push(other, repository, "image");
+        PostgresTagStore writer = new PostgresTagStore(other);
+        PostgresTagStore reads = new PostgresTagStore(node);
+        writer.tag(repository, new Tag("v1"), image.digest());
+        awaitTags(reads, repository, "v1");
+
+        writer.tag(repository, new Tag("v2"), image.digest());
+        awaitTags(reads, repository, "v1", "v2");
+        writer.untag(repository, new Tag("v1"));
+        awaitTags(reads, repository, "v2");
+        assertThat(reads.list(repository, Optional.of("v1"), 10)).extracting(Tag::value).containsExactly("v2");
+        new PostgresRepositoryCatalog(other).delete(repository);
+        awaitTags(reads, repository);
+    }
+
+    @Test
+    void theNodesOwnTagChangesAreListedAtOnce() {
+        RepositoryName repository = repository();
+        StoredManifest image = push(node, repository, "image");
+        PostgresTagStore tags = new PostgresTagStore(node);
+        tags.tag(repository, new Tag("v1"), image.digest());
+        assertThat(tags.list(repository, Optional.empty(), 10)).extracting(Tag::value).containsExactly("v1");
+        assertThat(tags.list(repository, Optional.empty(), 10)).extracting(Tag::value).containsExactly("v1");
+
+        tags.tag(repository, new Tag("v2"), image.digest());
+        assertThat(tags.list(repository, Optional.empty(), 10)).extracting(Tag::value).containsExactly("v1", "v2");
+        assertThat(tags.list(repository, Optional.empty(), 1)).extracting(Tag::value).containsExactly("v1");
+        tags.untag(repository, new Tag("v1"));
+        assertThat(tags.list(repository, Optional.empty(), 10)).extracting(Tag::value).containsExactly("v2");
+        assertThat(tags.list(repository, Optional.empty(), 1)).extracting(Tag::value).containsExactly("v2");
+    }
+
+    private static void awaitTags(PostgresTagStore tags, RepositoryName repository, String... expected)
+            throws InterruptedException {
+        Instant deadline = Instant.now().plus(HEARD);
+        List<String> listed;
+        while (!(listed = tags.list(repository, Optional.empty(), 10).stream().map(Tag::value).toList())
+                .equals(List.of(expected))) {
+            assertThat(Instant.now()).as("listed " + listed + ", expected " + List.of(expected)).isBefore(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
     void whatARolledBackTransactionReadIsNotKept() {
         RepositoryName repository = repository();
         StoredManifest first = push(node, repository, "first");

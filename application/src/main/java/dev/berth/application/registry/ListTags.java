@@ -22,10 +22,15 @@ public class ListTags {
     }
 
     public Page<Tag> list(RepositoryName repository, PageRequest request) {
-        guard.requireExisting(repository);
         if (request.limit() == 0) {
+            guard.requireExisting(repository);
             return new Page<>(List.of(), false);
         }
-        return Page.of(tags.list(repository, request.last(), request.limit() + 1), request.limit());
+        List<Tag> found = tags.list(repository, request.last(), request.limit() + 1);
+        if (found.isEmpty()) {
+            // tags prove the repository exists; only an empty page needs to ask
+            guard.requireExisting(repository);
+        }
+        return Page.of(found, request.limit());
     }
 }

@@ -279,13 +279,30 @@ public final class ConfigLoader {
         return words.stream().filter(w -> !w.isEmpty()).toList();
     }
 
-    private static BerthConfig.Storage storage(RawConfig raw, Path dataDirectory) {
+    /**
+     * The storage driver another registry's configuration file names (import-registry reads a
+     * registry:2 {@code config.yml} so): its {@code storage} section only, without the environment.
+     */
+    public static BerthConfig.Driver storageDriverOf(Path file) {
+        RawConfig raw = new RawConfig(readYaml(file), Map.of());
+        BerthConfig.Driver driver = driver(raw, RawConfig.absolutePath("berth-data"));
+        if (!raw.problems().isEmpty()) {
+            throw new ConfigException(raw.problems());
+        }
+        return driver;
+    }
+
+    private static BerthConfig.Driver driver(RawConfig raw, Path dataDirectory) {
         List<String> drivers = raw.children("storage").stream().filter(c -> !STORAGE_OPTIONS.contains(c)).toList();
         String driver = raw.string("storage").orElse(drivers.isEmpty() ? "filesystem" : drivers.getFirst());
         if (drivers.size() > 1) {
             raw.problem("storage: configure exactly one driver, found " + String.join(", ", drivers));
         }
-        BerthConfig.Driver settings = StorageDrivers.read(driver, raw, dataDirectory);
+        return StorageDrivers.read(driver, raw, dataDirectory);
+    }
+
+    private static BerthConfig.Storage storage(RawConfig raw, Path dataDirectory) {
+        BerthConfig.Driver settings = driver(raw, dataDirectory);
         boolean deleteEnabled = raw.bool("storage.delete.enabled", false);
         // as Distribution: redirects are on unless disabled, and only drivers with direct URLs redirect
         boolean redirect = !raw.bool("storage.redirect.disable", false);

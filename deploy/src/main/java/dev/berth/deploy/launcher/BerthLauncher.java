@@ -43,7 +43,7 @@ public final class BerthLauncher {
                    java -jar berth.jar users import-htpasswd HTPASSWD [--config FILE]
                    java -jar berth.jar check [--verify] [--repair] [--config FILE]
                    java -jar berth.jar gc [--dry-run] [--delete-untagged] [--config FILE]
-                   java -jar berth.jar import-registry DIR [--dry-run] [--copy] [--config FILE]
+                   java -jar berth.jar import-registry DIR|CONFIG [--dry-run] [--copy] [--config FILE]
                    java -jar berth.jar health [--config FILE]
 
             Starts the Berth container image registry. Without a file it listens on :5000 and keeps
@@ -69,7 +69,8 @@ public final class BerthLauncher {
             be deleted (the next run retries), 2: could not run.
 
             import-registry imports the storage directory DIR of a CNCF Distribution registry
-            (registry:2, stopped): its repositories, manifests (exact bytes), tags and blobs. Each blob
+            (registry:2, stopped), or the storage its config.yml CONFIG names (filesystem or s3): its
+            repositories, manifests (exact bytes), tags and blobs. Each blob
             is verified against its digest, then hard-linked into Berth's storage when both are on one
             filesystem (the source stays valid), copied otherwise (--copy: always). What Berth holds
             already is skipped: a second run finds nothing to do, an interrupted one completes on the
@@ -118,7 +119,7 @@ public final class BerthLauncher {
                 boolean dryRun = rest.remove("--dry-run");
                 boolean copy = rest.remove("--copy");
                 command = "import-registry";
-                argument = (dryRun ? "dry-run" : "run") + (copy ? ",copy" : ",link") + ":" + importDirectory(rest);
+                argument = (dryRun ? "dry-run" : "run") + (copy ? ",copy" : ",link") + ":" + importSource(rest);
                 args = rest.toArray(String[]::new);
             }
             configArgument = configArgument(args);
@@ -210,21 +211,22 @@ public final class BerthLauncher {
         return file;
     }
 
-    /** Takes the directory of {@code import-registry DIR} out of {@code rest}: the first argument not an option's. */
-    static Path importDirectory(List<String> rest) {
+    /** Takes the directory or file of {@code import-registry DIR|CONFIG} out of {@code rest}: the first argument not an option's. */
+    static Path importSource(List<String> rest) {
         for (int i = 0; i < rest.size(); i++) {
             String arg = rest.get(i);
             if (arg.equals("--config") || arg.equals("-c")) {
                 i++;
             } else if (!arg.startsWith("-")) {
-                Path dir = Path.of(rest.remove(i)).toAbsolutePath().normalize();
-                if (!Files.isDirectory(dir)) {
-                    throw new IllegalArgumentException("not a directory: " + dir);
+                Path source = Path.of(rest.remove(i)).toAbsolutePath().normalize();
+                if (!Files.isDirectory(source) && !Files.isRegularFile(source)) {
+                    throw new IllegalArgumentException("neither a directory nor a file: " + source);
                 }
-                return dir;
+                return source;
             }
         }
-        throw new IllegalArgumentException("expected 'import-registry DIR': the registry:2 storage directory");
+        throw new IllegalArgumentException("expected 'import-registry DIR|CONFIG': the registry:2 storage directory,"
+                + " or its config.yml");
     }
 
     /**

@@ -23,9 +23,7 @@ final class BlobStores {
         return switch (driver) {
             case BerthConfig.Driver.Filesystem fs -> new FilesystemBlobStore(fs.rootDirectory(), fs.shared());
             case BerthConfig.Driver.InMemory ignored -> new InMemoryBlobStore(clock);
-            case BerthConfig.Driver.S3 s3 -> new S3BlobStore(new S3Settings("s3", s3.bucket(), s3.region(), s3.endpoint(),
-                    s3.pathStyle(), s3.accessKey(), s3.secretKey(), s3.encrypt(), s3.keyId(), s3.chunkSize(),
-                    s3.rootDirectory(), s3.skipVerify(), s3.storageClass(), true));
+            case BerthConfig.Driver.S3 s3 -> new S3BlobStore(s3Settings(s3));
             case BerthConfig.Driver.Oss oss -> new S3BlobStore(S3Settings.oss(oss.bucket(), oss.region(), oss.endpoint(),
                     oss.internal(), oss.secure(), oss.accessKeyId(), oss.accessKeySecret(), oss.encrypt(),
                     oss.chunkSize(), oss.rootDirectory()));
@@ -39,5 +37,11 @@ final class BlobStores {
             case BerthConfig.Driver.Gcs gcs -> GcsBlobStore.open(gcs.bucket(), gcs.credentialsJson(), gcs.endpoint(),
                     gcs.rootDirectory(), gcs.chunkSize());
         };
+    }
+
+    static S3Settings s3Settings(BerthConfig.Driver.S3 s3) {
+        return new S3Settings("s3", s3.bucket(), s3.region(), s3.endpoint(), s3.pathStyle(), s3.accessKey(),
+                s3.secretKey(), s3.encrypt(), s3.keyId(), s3.chunkSize(), s3.rootDirectory(), s3.skipVerify(),
+                s3.storageClass(), true);
     }
 }

@@ -11,6 +11,7 @@ import dev.berth.adapters.db.PostgresRepositoryCatalog;
 import dev.berth.adapters.db.PostgresStorageUsageStore;
 import dev.berth.adapters.db.PostgresTagStore;
 import dev.berth.adapters.storage.distribution.DistributionDirectory;
+import dev.berth.adapters.storage.s3.DistributionBucket;
 import dev.berth.application.event.ActivityCounter;
 import dev.berth.application.event.EventSource;
 import dev.berth.application.event.RegistryEvents;
@@ -18,6 +19,7 @@ import dev.berth.application.maintenance.ImmutableTags;
 import dev.berth.application.maintenance.MaintenanceMode;
 import dev.berth.application.migration.ImportRegistry;
 import dev.berth.application.port.BlobStore;
+import dev.berth.application.port.DistributionStorage;
 import dev.berth.application.port.MaintenanceStore;
 import dev.berth.application.port.TagStore;
 import dev.berth.application.port.Transactions;
@@ -25,7 +27,11 @@ import dev.berth.application.registry.PutManifest;
 import dev.berth.application.registry.RegistrySettings;
 import dev.berth.application.usage.QuotaGuard;
 import dev.berth.deploy.config.BerthConfig;
+import dev.berth.deploy.config.ConfigException;
+import dev.berth.deploy.config.ConfigLoader;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,8 +39,8 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * {@code berth.jar import-registry DIR [--dry-run] [--copy]}: imports a registry:2 storage directory
- * (deploy/docs/import-registry.md), printing each problem and what it imported; exits 0 when done,
+ * {@code berth.jar import-registry DIR|CONFIG [--dry-run] [--copy]}: imports a registry:2 storage
+ * directory, or the filesystem or S3 storage a registry:2 config.yml names (deploy/docs/import-registry.md), printing each problem and what it imported; exits 0 when done,
  * 1 when some content was left out (each named), 2 when it could not run.
  */
 final class ImportRegistryCommand {
@@ -49,12 +55,59 @@ final class ImportRegistryCommand {
     static int run(BerthConfig config, MetadataDatabase database, BlobStore storage, Clock clock, String argument) {
         boolean dryRun = argument.startsWith("dry-run");
         boolean copy = argument.substring(0, argument.indexOf(':')).endsWith(",copy");
-        DistributionDirectory source = new DistributionDirectory(Path.of(argument.substring(argument.indexOf(':') + 1)));
-        if (!source.exists()) {
-            System.out.println("berth: " + source.location() + " holds no registry:2 storage (no repositories or blobs"
-                    + " directory, nor a docker/registry/v2 one)");
+        DistributionStorage source;
+        try {
+            source = source(Path.of(argument.substring(argument.indexOf(':') + 1)));
+        } catch (ConfigException | IOException e) {
+            System.out.println("berth: " + e.getMessage());
             return 2;
         }
+        if (source == null) {
+            return 2;
+        }
+        try {
+            return run(config, database, storage, clock, source, dryRun, copy);
+        } finally {
+            if (source instanceof DistributionBucket bucket) {
+                bucket.close();
+            }
+        }
+    }
+
+    /**
+     * The registry:2 tree in {@code path}, a directory, or the one the storage section of a
+     * registry:2 configuration file names; null (said why) when there is none.
+     */
+    private static DistributionStorage source(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            DistributionDirectory directory = new DistributionDirectory(path);
+            if (!directory.exists()) {
+                System.out.println("berth: " + directory.location() + " holds no registry:2 storage (no repositories or"
+                        + " blobs directory, nor a docker/registry/v2 one)");
+                return null;
+            }
+            return directory;
+        }
+        BerthConfig.Driver driver = ConfigLoader.storageDriverOf(path);
+        if (driver instanceof BerthConfig.Driver.Filesystem fs) {
+            return source(fs.rootDirectory());
+        }
+        if (driver instanceof BerthConfig.Driver.S3 s3) {
+            DistributionBucket bucket = new DistributionBucket(BlobStores.s3Settings(s3));
+            if (!bucket.exists()) {
+                System.out.println("berth: " + bucket.location() + " holds no registry:2 storage");
+                bucket.close();
+                return null;
+            }
+            return bucket;
+        }
+        System.out.println("berth: " + path + " names " + driver.getClass().getSimpleName().toLowerCase()
+                + " storage: import-registry reads filesystem and s3 storage");
+        return null;
+    }
+
+    private static int run(BerthConfig config, MetadataDatabase database, BlobStore storage, Clock clock,
+                           DistributionStorage source, boolean dryRun, boolean copy) {
         MaintenanceStore maintenance = new PostgresMaintenanceStore(database);
         MaintenanceMode mode = new MaintenanceMode(maintenance, GarbageCollectionWorker.maintenanceSettings(config));
         if (!dryRun && mode.readOnly()) {

@@ -25,6 +25,32 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsTheStorageOfAnotherRegistrysConfigurationAlone() throws Exception {
+        Path file = Files.writeString(dir.resolve("registry2.yml"), """
+                version: 0.1
+                storage:
+                  s3:
+                    region: eu-west-1
+                    bucket: old-registry
+                    rootdirectory: /legacy
+                auth:
+                  htpasswd:
+                    realm: old
+                    path: /etc/docker/registry/htpasswd-not-on-this-machine
+                """);
+
+        BerthConfig.Driver driver = ConfigLoader.storageDriverOf(file);
+
+        assertThat(driver).isInstanceOfSatisfying(BerthConfig.Driver.S3.class, s3 -> {
+            assertThat(s3.bucket()).isEqualTo("old-registry");
+            assertThat(s3.rootDirectory()).isEqualTo("legacy");
+        });
+        Path broken = Files.writeString(dir.resolve("broken.yml"), "storage:\n  s3:\n    region: eu-west-1\n");
+        assertThatThrownBy(() -> ConfigLoader.storageDriverOf(broken)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("storage.s3.bucket");
+    }
+
+    @Test
     void withoutFileEverythingLivesUnderBerthDataOnPort5000() {
         BerthConfig config = ConfigLoader.load(Optional.empty(), Map.of());
 

@@ -1,6 +1,7 @@
 package dev.berth.deploy.system;
 
 import dev.berth.adapters.storage.layout.KeyLayout;
+import dev.berth.adapters.storage.s3.S3ProxyServer;
 import dev.berth.domain.Digest;
 import org.junit.jupiter.api.Test;
 
@@ -123,6 +124,50 @@ class ImportRegistryIT {
             RegistryClient registry = new RegistryClient(berth);
             pullEverythingBack(registry);
             berth.stop();
+        }
+
+        importsTheSameTreeFromAnS3Bucket(work, tree);
+    }
+
+    /**
+     * The tree as Distribution's s3 driver keeps it (the same keys below its rootdirectory), in a
+     * bucket of S3Proxy: imported by naming the registry's config.yml, every blob streamed over S3
+     * and verified, then checked by {@code check --verify}; a second run finds nothing to do.
+     */
+    private void importsTheSameTreeFromAnS3Bucket(Path work, Path tree) throws Exception {
+        try (S3ProxyServer s3 = S3ProxyServer.start(work.resolve("s3"), null)) {
+            s3.createBucket("registry2");
+            Path v2 = tree.resolve("docker/registry/v2");
+            try (Stream<Path> files = Files.walk(v2)) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    String key = "legacy/docker/registry/v2/" + v2.relativize(file).toString().replace('\\', '/');
+                    s3.backend().putBlob("registry2", s3.backend().blobBuilder(key).payload(file.toFile()).build());
+                }
+            }
+            Path config = Files.writeString(work.resolve("registry2-s3.yml"), """
+                    version: 0.1
+                    storage:
+                      s3:
+                        region: us-east-1
+                        regionendpoint: %s
+                        forcepathstyle: true
+                        bucket: registry2
+                        rootdirectory: /legacy
+                        accesskey: %s
+                        secretkey: %s
+                    http:
+                      addr: 127.0.0.1:5000
+                    """.formatted(s3.endpoint(), S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY));
+            Path s3Work = work.resolve("berth-s3");
+            String imported = command(s3Work, 0, "import-registry", config.toString());
+            assertThat(imported).contains("importing s3://registry2/legacy/docker/registry/v2 at " + s3.endpoint())
+                    .contains("berth: imported 3 repositories, " + pushedManifests.size() + " manifests, "
+                            + (MANY_TAGS + 2) + " tags, " + pushedBlobs.size() + " blobs (")
+                    .contains(": 0 hard-linked, " + pushedBlobs.size() + " copied)")
+                    .doesNotContain("problem:").doesNotContain(S3ProxyServer.SECRET_KEY);
+            assertThat(command(s3Work, 0, "import-registry", config.toString())).contains("berth: nothing to import");
+            assertThat(command(s3Work, 0, "check", "--verify")).contains("sizes and digests: consistent")
+                    .contains("checked " + pushedBlobs.size() + " blobs");
         }
     }
 

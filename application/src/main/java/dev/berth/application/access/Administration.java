@@ -3,7 +3,6 @@ package dev.berth.application.access;
 import dev.berth.application.port.AuditLog;
 import dev.berth.application.port.UserDirectory;
 import dev.berth.domain.access.Caller;
-import dev.berth.domain.access.PasswordRule;
 import dev.berth.domain.access.User;
 import dev.berth.domain.error.DeniedException;
 
@@ -61,10 +60,5 @@ public final class Administration {
             }
         }
         return change == UserDirectory.Change.CHANGED;
-    }
-
-    /** @throws IllegalArgumentException when the password breaks the {@link PasswordRule} for this user */
-    static void checkPassword(String name, String password) {
-        PasswordRule.check(name, password);
     }
 }

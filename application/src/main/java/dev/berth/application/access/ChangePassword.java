@@ -5,6 +5,7 @@ import dev.berth.application.port.GeneratedPasswordFile;
 import dev.berth.application.port.PasswordHasher;
 import dev.berth.application.port.UserDirectory;
 import dev.berth.domain.access.Caller;
+import dev.berth.domain.access.PasswordRule;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 
@@ -41,7 +42,7 @@ public class ChangePassword {
         if (!actor.user().map(u -> u.name().equals(name)).orElse(false)) {
             Administration.requireAdmin(actor);
         }
-        Administration.checkPassword(name, password);
+        PasswordRule.check(name, password);
         boolean wasGenerated = users.find(name).map(UserDirectory.StoredUser::passwordChangeRequired).orElse(false);
         boolean changed = users.setPassword(name, hasher.hash(password));
         Administration.audit(audit, clock.instant(), actor, address, "change-password", name, changed,

@@ -3,6 +3,7 @@ package dev.berth.application.access;
 import dev.berth.application.port.AuditLog;
 import dev.berth.application.port.PasswordHasher;
 import dev.berth.application.port.UserDirectory;
+import dev.berth.domain.access.PasswordRule;
 import dev.berth.domain.access.User;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -50,7 +51,7 @@ public class CreateInitialAdmin {
         if (!users.isEmpty()) {
             return Optional.empty();
         }
-        password.ifPresent(p -> Administration.checkPassword(NAME, p));
+        password.ifPresent(p -> PasswordRule.check(NAME, p));
         boolean generated = password.isEmpty();
         String secret = password.orElseGet(CreateInitialAdmin::generate);
         // a generated password travels through a file: the admin replaces it at the first sign-in

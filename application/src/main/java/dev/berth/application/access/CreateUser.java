@@ -4,6 +4,7 @@ import dev.berth.application.port.AuditLog;
 import dev.berth.application.port.PasswordHasher;
 import dev.berth.application.port.UserDirectory;
 import dev.berth.domain.access.Caller;
+import dev.berth.domain.access.PasswordRule;
 import dev.berth.domain.access.User;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -34,7 +35,7 @@ public class CreateUser {
     public boolean create(Caller actor, String address, String name, String password, boolean admin) {
         Administration.requireAdmin(actor);
         User user = new User(name, true, admin);
-        Administration.checkPassword(name, password);
+        PasswordRule.check(name, password);
         boolean created = users.create(user, hasher.hash(password));
         Administration.audit(audit, clock.instant(), actor, address, "create-user", name, created,
                 created ? (admin ? "admin" : "") : "exists already");

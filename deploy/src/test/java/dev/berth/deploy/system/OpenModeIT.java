@@ -5,6 +5,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,8 +29,8 @@ class OpenModeIT {
         assertThat(berth.output()).contains("access:   OPEN (auth: none, no authentication)")
                 .contains("Berth runs OPEN (auth: none)");
 
-        try (Browser browser = Browser.open("http://127.0.0.1:" + berth.port(),
-                Path.of("target", "open-mode-browser").toAbsolutePath())) {
+        Path scratch = Files.createDirectories(Path.of("target", "open-mode-browser").toAbsolutePath());
+        try (Browser browser = Browser.open("http://127.0.0.1:" + berth.port(), scratch)) {
             browser.signIn("admin", SharedBerth.ADMIN_PASSWORD);
             for (String page : new String[]{"", "repositories", "audit"}) {
                 browser.go("/admin/" + page);

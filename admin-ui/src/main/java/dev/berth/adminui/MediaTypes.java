@@ -14,6 +14,8 @@ final class MediaTypes {
             case "application/vnd.oci.image.index.v1+json" -> "OCI index";
             case "application/vnd.docker.distribution.manifest.v2+json" -> "Docker image";
             case "application/vnd.docker.distribution.manifest.list.v2+json" -> "Docker manifest list";
+            case "application/vnd.docker.distribution.manifest.v1+prettyjws" -> "Docker schema 1 (signed)";
+            case "application/vnd.docker.distribution.manifest.v1+json" -> "Docker schema 1";
             default -> mediaType.toString();
         };
     }

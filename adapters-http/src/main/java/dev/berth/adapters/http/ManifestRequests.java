@@ -1,6 +1,7 @@
 package dev.berth.adapters.http;
 
 import dev.berth.application.port.StoredManifest;
+import dev.berth.application.registry.AcceptedTypes;
 import dev.berth.application.registry.DeleteManifest;
 import dev.berth.application.registry.GetManifest;
 import dev.berth.application.registry.PushedManifest;
@@ -46,10 +47,12 @@ class ManifestRequests {
             throws IOException {
         Reference ref = Reference.parse(reference);
         String contentType = request.getContentType();
-        if (contentType == null || contentType.isBlank()) {
+        boolean untyped = contentType == null || contentType.isBlank();
+        if (untyped && !settings.schemaOneEnabled()) {
             throw new ManifestInvalidException("Content-Type must name the manifest's media type");
         }
-        MediaType mediaType = MediaType.parseContentType(contentType);
+        // Docker 1.6 to 1.9 push signed schema 1 without a Content-Type; Distribution reads it as such
+        MediaType mediaType = untyped ? MediaType.DOCKER_MANIFEST_V1_SIGNED : MediaType.parseContentType(contentType);
         byte[] payload = readBounded(request, response);
         if (payload == null) {
             return;
@@ -123,14 +126,17 @@ class ManifestRequests {
         RegistryErrors.send(response, 413, error.code(), error.getMessage(), error.detail(), false);
     }
 
-    /** The media types of all Accept headers; empty when absent or when anything is accepted. */
-    private static Set<MediaType> accepted(HttpServletRequest request) {
+    /**
+     * The media types of all Accept headers; none listed and no wildcard when there is no Accept
+     * header, which is how Docker 1.6 to 1.9 ask (and get schema 1).
+     */
+    private static AcceptedTypes accepted(HttpServletRequest request) {
         Set<MediaType> types = new LinkedHashSet<>();
         for (String header : Collections.list(request.getHeaders("Accept"))) {
             for (String item : header.split(",")) {
                 String type = item.split(";", 2)[0].trim();
                 if (type.equals("*/*")) {
-                    return Set.of();
+                    return AcceptedTypes.anything();
                 }
                 try {
                     types.add(MediaType.parse(type));
@@ -139,6 +145,6 @@ class ManifestRequests {
                 }
             }
         }
-        return types;
+        return new AcceptedTypes(types, false);
     }
 }

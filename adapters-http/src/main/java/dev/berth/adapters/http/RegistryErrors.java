@@ -8,6 +8,7 @@ import dev.berth.domain.error.DigestInvalidException;
 import dev.berth.domain.error.ManifestBlobUnknownException;
 import dev.berth.domain.error.ManifestInvalidException;
 import dev.berth.domain.error.ManifestUnknownException;
+import dev.berth.domain.error.ManifestUnverifiedException;
 import dev.berth.domain.error.NameInvalidException;
 import dev.berth.domain.error.NameUnknownException;
 import dev.berth.domain.error.PaginationNumberInvalidException;
@@ -48,6 +49,7 @@ final class RegistryErrors {
             case TagInvalidException e -> 400;
             case ManifestInvalidException e -> 400;
             case ManifestBlobUnknownException e -> 400;
+            case ManifestUnverifiedException e -> 400;
             case PaginationNumberInvalidException e -> 400;
             case RangeInvalidException e -> 416;
             case UnauthorizedException e -> 401;

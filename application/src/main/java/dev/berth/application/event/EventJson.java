@@ -7,6 +7,7 @@ import dev.berth.domain.json.JsonNull;
 import dev.berth.domain.json.JsonNumber;
 import dev.berth.domain.json.JsonObject;
 import dev.berth.domain.json.JsonString;
+import dev.berth.domain.json.JsonStrings;
 import dev.berth.domain.json.JsonValue;
 import dev.berth.domain.manifest.Descriptor;
 
@@ -141,24 +142,6 @@ public final class EventJson {
     }
 
     static void string(StringBuilder out, String value) {
-        out.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
+        out.append(JsonStrings.quote(value));
     }
 }

@@ -423,8 +423,9 @@ public class ImportRegistry {
 
     /**
      * The media type Distribution stored the manifest as, read from the bytes as Distribution does: its
-     * {@code mediaType}; without one, schema 1 when {@code schemaVersion} is 1, else an OCI index when it
-     * lists manifests and an OCI image manifest otherwise. The parser then checks the bytes against it.
+     * {@code mediaType}; without one, schema 1 (unsigned unless it has signatures) when {@code schemaVersion}
+     * is 1, else an OCI index when it lists manifests and an OCI image manifest otherwise. The parser then
+     * checks the bytes against it.
      */
     static MediaType mediaTypeOf(byte[] payload) {
         JsonObject root = ManifestParser.rootObject(payload);
@@ -432,7 +433,8 @@ public class ImportRegistry {
             return MediaType.parse(type.value());
         }
         if (root.get("schemaVersion") instanceof JsonNumber version && version.asExactLong().orElse(0) == 1) {
-            return MediaType.DOCKER_MANIFEST_V1_SIGNED;
+            // Distribution stores schema 1 without its signatures (and signs it when serving it)
+            return root.get("signatures") == null ? MediaType.DOCKER_MANIFEST_V1 : MediaType.DOCKER_MANIFEST_V1_SIGNED;
         }
         return root.get("manifests") != null ? MediaType.OCI_INDEX_V1 : MediaType.OCI_MANIFEST_V1;
     }

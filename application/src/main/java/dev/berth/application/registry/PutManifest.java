@@ -23,6 +23,7 @@ import dev.berth.domain.manifest.ImageManifest;
 import dev.berth.domain.manifest.ManifestParser;
 import dev.berth.domain.manifest.MediaType;
 import dev.berth.domain.manifest.ParsedManifest;
+import dev.berth.domain.manifest.SchemaOneManifest;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 
@@ -33,7 +34,8 @@ import java.util.Optional;
 
 /**
  * Use case: store a manifest under a tag or its digest. The bytes are the truth: the digest is over
- * exactly the bytes received. Everything the manifest references must already be in the repository,
+ * exactly the bytes received (a signed schema 1 manifest's over them without the signatures, as
+ * Distribution's), and they are served back unchanged. Everything the manifest references must already be in the repository,
  * so a tag never points at something a client cannot pull.
  */
 @Dependent
@@ -73,11 +75,16 @@ public class PutManifest {
         if (payload.length > settings.maxManifestBytes()) {
             throw new ManifestInvalidException("manifest larger than " + settings.maxManifestBytes() + " bytes");
         }
-        Digest digest = Digest.of(reference instanceof Digest d ? d.algorithm() : DigestAlgorithm.SHA256, payload);
+        if (ManifestParser.isSchemaOne(contentType) && !settings.schemaOneEnabled()) {
+            throw new ManifestInvalidException("schema 1 manifests are not accepted (compatibility.schema1.enabled)");
+        }
+        ParsedManifest parsed = ManifestParser.parse(payload, contentType);
+        // schema 1: over the payload without its signatures, as Distribution (one image, one digest)
+        byte[] digested = parsed instanceof SchemaOneManifest schemaOne ? schemaOne.signedPayload() : payload;
+        Digest digest = Digest.of(reference instanceof Digest d ? d.algorithm() : DigestAlgorithm.SHA256, digested);
         if (reference instanceof Digest named && !named.equals(digest)) {
             throw new DigestInvalidException("the manifest's digest is " + digest + ", not " + named);
         }
-        ParsedManifest parsed = ManifestParser.parse(payload, contentType);
         requireReferencedContent(repository, parsed);
 
         StoredManifest stored = new StoredManifest(digest, parsed.mediaType(), payload, artifactType(parsed),

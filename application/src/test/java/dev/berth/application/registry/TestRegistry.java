@@ -20,6 +20,7 @@ import dev.berth.application.maintenance.ImmutableTags;
 import dev.berth.application.maintenance.MaintenanceMode;
 import dev.berth.application.maintenance.MaintenanceSettings;
 import dev.berth.application.fake.InMemoryMetadata;
+import dev.berth.application.fake.InMemorySigningKeys;
 import dev.berth.application.fake.InMemoryUsers;
 import dev.berth.application.fake.MutableClock;
 import dev.berth.application.fake.RecordingOutbox;
@@ -52,9 +53,17 @@ final class TestRegistry {
     final ActivityCounter activity = new ActivityCounter(metadata, clock);
     /** One per JVM in production, like the activity counter. */
     final TagPulls tagPulls = new TagPulls(metadata, clock);
+    /** The token and schema 1 signing keys. */
+    final InMemorySigningKeys signingKeys = new InMemorySigningKeys();
+    /** One per JVM in production. */
+    final SchemaOneSigningKey schemaOneKey = new SchemaOneSigningKey(signingKeys, clock);
 
     TestRegistry(boolean deleteEnabled, int maxPageSize, boolean redirectBlobs) {
-        settings = new RegistrySettings(deleteEnabled, 64 * 1024, maxPageSize, redirectBlobs);
+        this(new RegistrySettings(deleteEnabled, 64 * 1024, maxPageSize, redirectBlobs));
+    }
+
+    TestRegistry(RegistrySettings settings) {
+        this.settings = settings;
     }
 
     TestRegistry(boolean deleteEnabled, int maxPageSize) {
@@ -124,7 +133,8 @@ final class TestRegistry {
     }
 
     GetManifest getManifest() {
-        return new GetManifest(metadata, guard(), events(), tagPulls);
+        return new GetManifest(metadata, guard(), events(), tagPulls, settings, new SchemaOneForOldClients(blobs,
+                metadata, schemaOneKey, clock, start(), complete(writer)));
     }
 
     DeleteManifest deleteManifest() {

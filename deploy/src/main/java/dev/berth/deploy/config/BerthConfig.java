@@ -11,13 +11,16 @@ import java.util.Set;
 /**
  * Berth's configuration after file, environment and defaults were merged and validated.
  *
- * @param file     the YAML file read, if any
- * @param warnings what an operator should fix but what does not stop start-up
+ * @param file             the YAML file read, if any
+ * @param warnings         what an operator should fix but what does not stop start-up
+ * @param schemaOneEnabled {@code compatibility.schema1.enabled}: schema 1 pushes accepted and images served as
+ *                         schema 1 to clients without schema 2 (Docker 1.6 to 1.9); on unless turned off
  */
 public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress http, Path dataDirectory,
                           Storage storage, Database database, int maxPageSize, Auth auth, List<String> warnings, Tls tls,
                           Notifications notifications, Observability observability, Audit audit,
-                          Lifecycle lifecycle, PublicUrls publicUrls, Gc gc, Retention retention) {
+                          Lifecycle lifecycle, PublicUrls publicUrls, Gc gc, Retention retention,
+                          boolean schemaOneEnabled) {
 
     public BerthConfig {
         warnings = List.copyOf(warnings);

@@ -44,7 +44,7 @@ public final class ConfigLoader {
             "http.tls.ciphersuites", "http.debug.addr", "http.headers", "http.http2",
             "http.h2c", "http.net", "http.draintimeout",
             "middleware", "reporting", "redis", "health", "proxy", "validation",
-            "compatibility");
+            "compatibility.schema1.signingkeyfile");
     private static final long MAX_FILE_BYTES = 1024 * 1024;
     /** Far beyond any real configuration, far short of what aliases make of a small file ("billion laughs"). */
     private static final int MAX_VALUES = 100_000;
@@ -100,6 +100,8 @@ public final class ConfigLoader {
         BerthConfig.Gc gc = gc(raw);
         BerthConfig.Retention retention = new BerthConfig.Retention(raw.parsed("retention.interval",
                 Duration.ofHours(24), "a duration such as 30m, 24h", DurationText::parse, false));
+        // Distribution 2.8's default is off; Berth promises Docker 1.6+ out of the box (deploy/docs/schema1.md)
+        boolean schemaOneEnabled = raw.bool("compatibility.schema1.enabled", true);
 
         if (!raw.problems().isEmpty()) {
             throw new ConfigException(raw.problems());
@@ -113,7 +115,7 @@ public final class ConfigLoader {
             warnings.add(name + ": environment variable matches no configuration key; ignored");
         }
         return new BerthConfig(file, logLevel, http, dataDirectory, storage, database, maxPageSize, auth, warnings, tls,
-                notifications, observability, audit, lifecycle, publicUrls, gc, retention);
+                notifications, observability, audit, lifecycle, publicUrls, gc, retention, schemaOneEnabled);
     }
 
     /** Whole seconds ({@code 180}) or a Go duration ({@code 3m}); null when neither or not positive. */

@@ -19,21 +19,23 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
- * berth.war's own classes ({@code WEB-INF/classes} and {@code WEB-INF/lib}) in a class loader of
- * their own, without Payara's web container: for the operator commands. As in the server, the
- * Jakarta APIs come from Payara's runtime; every other class and every resource from the WAR first,
- * so that Payara's internal libraries never stand in for the application's own.
+ * berth.war, unpacked once per Berth version into {@code run/application} and kept there: Payara
+ * Micro deploys that directory as it is (given the WAR itself, it copied all 130 MB into /tmp and
+ * unpacked it again at every start, and a kill -9 left the copy behind), and the operator commands
+ * run its classes without a web container.
  * <p>
- * The WAR is unpacked once per Berth version into {@code run/application} and kept: its classes
- * are needed until the JVM's last shutdown hook (the embedded PostgreSQL's) has run, and the next
- * command starts without unpacking.
+ * For the commands, the WAR's own classes ({@code WEB-INF/classes} and {@code WEB-INF/lib}) get a
+ * class loader of their own. As in the server, the Jakarta APIs come from Payara's runtime; every
+ * other class and every resource from the WAR first, so that Payara's internal libraries never
+ * stand in for the application's own. The directory is kept after a command: its classes are needed
+ * until the JVM's last shutdown hook (the embedded PostgreSQL's) has run.
  */
 final class ApplicationClasses {
 
-    /** Where berth.jar carries the WAR that Payara Micro deploys. */
-    static final String WAR = "MICRO-INF/deploy/ROOT.war";
+    /** Where berth.jar carries the WAR: outside MICRO-INF/deploy, which Payara would deploy on its own. */
+    static final String WAR = "MICRO-INF/berth/ROOT.war";
+    static final String LIB = "WEB-INF/lib/";
     private static final String CLASSES = "WEB-INF/classes/";
-    private static final String LIB = "WEB-INF/lib/";
     private static final String DIRECTORY = "application";
     /** Names the WAR it was unpacked from: written last, so that a half-unpacked directory has none. */
     private static final String STAMP = "berth-war.stamp";
@@ -41,17 +43,17 @@ final class ApplicationClasses {
     private ApplicationClasses() {
     }
 
-    /** A class loader of the application's classes, unpacked into {@code runDirectory/application} unless already there. */
-    static ClassLoader of(Path runDirectory) throws IOException {
+    /** berth.jar's WAR, unpacked into {@code runDirectory/application} unless already there. */
+    static Path unpacked(Path runDirectory) throws IOException {
         URL war = ClassLoader.getSystemClassLoader().getResource(WAR);
         if (war == null) {
             throw new IOException(WAR + " is missing: run Berth as java -jar berth.jar");
         }
-        return of(runDirectory, war);
+        return unpacked(runDirectory, war);
     }
 
     /** @param war a WAR inside a jar ({@code jar:file:…!/…}) */
-    static ClassLoader of(Path runDirectory, URL war) throws IOException {
+    static Path unpacked(Path runDirectory, URL war) throws IOException {
         removeLeftovers(runDirectory);
         String stamp = stamp(war);
         Path directory = runDirectory.resolve(DIRECTORY);
@@ -68,6 +70,20 @@ final class ApplicationClasses {
             Files.move(fresh, directory, StandardCopyOption.ATOMIC_MOVE);
             DataDirectory.deleteRecursively(old);
         }
+        return directory;
+    }
+
+    /** A class loader of the application's classes, unpacked into {@code runDirectory/application} unless already there. */
+    static ClassLoader of(Path runDirectory) throws IOException {
+        return loader(unpacked(runDirectory));
+    }
+
+    /** @param war a WAR inside a jar ({@code jar:file:…!/…}) */
+    static ClassLoader of(Path runDirectory, URL war) throws IOException {
+        return loader(unpacked(runDirectory, war));
+    }
+
+    private static ClassLoader loader(Path directory) throws IOException {
         List<URL> urls = new ArrayList<>();
         urls.add(directory.resolve(CLASSES).toUri().toURL());
         try (Stream<Path> jars = Files.list(directory.resolve(LIB))) {
@@ -114,14 +130,13 @@ final class ApplicationClasses {
         Files.createDirectories(directory.resolve(LIB));
         try (ZipInputStream zip = new ZipInputStream(war.openStream())) {
             for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
-                String name = entry.getName();
-                boolean jar = name.startsWith(LIB) && name.endsWith(".jar") && name.indexOf('/', LIB.length()) < 0;
-                if (entry.isDirectory() || !(jar || name.startsWith(CLASSES))) {
-                    continue;
+                Path target = directory.resolve(entry.getName()).normalize();
+                if (!target.startsWith(directory) || target.equals(directory)) {
+                    throw new IOException(WAR + ": entry outside the WAR: " + entry.getName());
                 }
-                Path target = directory.resolve(name).normalize();
-                if (!target.startsWith(directory)) {
-                    throw new IOException(WAR + ": entry outside the WAR: " + name);
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                    continue;
                 }
                 Files.createDirectories(target.getParent());
                 Files.copy(zip, target);

@@ -1,5 +1,6 @@
 package dev.berth.deploy.launcher;
 
+import dev.berth.deploy.boot.BerthJar;
 import dev.berth.deploy.config.BerthConfig;
 import dev.berth.deploy.config.ConfigException;
 import dev.berth.deploy.config.ConfigLoader;
@@ -85,6 +86,8 @@ public final class BerthLauncher {
     }
 
     public static void main(String[] args) throws Exception {
+        BerthJar.removeRuntimeAtExit();
+        args = withoutBootOptions(args);
         String configArgument;
         String command = null;
         String argument = null;
@@ -152,7 +155,7 @@ public final class BerthLauncher {
         LifecycleWatchdog.arm(config.lifecycle().startupTimeout(), config.lifecycle().shutdownTimeout());
         List<String> payaraArguments;
         try {
-            payaraArguments = payaraArguments(config);
+            payaraArguments = payaraArguments(config, ApplicationClasses.unpacked(runDirectory(config)));
         } catch (ConfigException e) {
             // a certificate or key that cannot be served is a configuration error, found before the boot
             System.err.println("berth: " + e.getMessage());
@@ -179,6 +182,20 @@ public final class BerthLauncher {
         long took = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
         Logger.getLogger(RUNTIME_LOGGER).info(summary.replace("{took}", String.format("%.1f", took / 1000.0)));
         System.setProperty(LifecycleWatchdog.READY_PROPERTY, "true");
+    }
+
+    /** Berth's arguments, without those Payara's boot loader consumed before this class ran (BerthJar adds them). */
+    static String[] withoutBootOptions(String[] args) {
+        List<String> own = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i].toLowerCase();
+            if ((arg.equals("--unpackdir") || arg.equals("--rootdir")) && i + 1 < args.length) {
+                i++;
+            } else if (!arg.equals("--nested")) {
+                own.add(args[i]);
+            }
+        }
+        return own.toArray(String[]::new);
     }
 
     /** The file of {@code users import-htpasswd FILE}. */
@@ -217,8 +234,7 @@ public final class BerthLauncher {
      */
     private static int runCommand(BerthConfig config, String command, String argument) {
         try {
-            Path runDirectory = DataDirectory.prepare(config.dataDirectory(),
-                    config.storage().driver() instanceof BerthConfig.Driver.Filesystem fs && fs.shared());
+            Path runDirectory = runDirectory(config);
             LogManager.getLogManager().readConfiguration(
                     new ByteArrayInputStream(loggingProperties(config).getBytes(StandardCharsets.UTF_8)));
             return (Integer) ApplicationClasses.call(ApplicationClasses.of(runDirectory), OPERATOR_COMMANDS, "run",
@@ -240,10 +256,6 @@ public final class BerthLauncher {
                 return "--help";
             } else if ((arg.equals("--config") || arg.equals("-c") || arg.equals("serve")) && i + 1 < args.length) {
                 config = args[++i];
-            } else if (arg.equalsIgnoreCase("--nested")) {
-                continue; // consumed by Payara's boot loader before this class runs
-            } else if ((arg.equalsIgnoreCase("--unpackdir") || arg.equalsIgnoreCase("--rootdir")) && i + 1 < args.length) {
-                i++; // consumed by Payara's boot loader before this class runs
             } else if (arg.startsWith("--config=")) {
                 config = arg.substring("--config=".length());
             } else {
@@ -253,14 +265,20 @@ public final class BerthLauncher {
         return config;
     }
 
-    static List<String> payaraArguments(BerthConfig config) throws IOException {
-        HttpAddress http = config.http();
-        Path runDirectory = DataDirectory.prepare(config.dataDirectory(),
+    /** {@code data/run}: Payara's files, the unpacked WAR, the database binaries. */
+    private static Path runDirectory(BerthConfig config) throws IOException {
+        return DataDirectory.prepare(config.dataDirectory(),
                 config.storage().driver() instanceof BerthConfig.Driver.Filesystem fs && fs.shared());
+    }
+
+    /** @param application the unpacked WAR, which Payara deploys at / */
+    static List<String> payaraArguments(BerthConfig config, Path application) throws IOException {
+        HttpAddress http = config.http();
+        Path runDirectory = runDirectory(config);
         Path preBoot = runDirectory.resolve("pre-boot-commands.txt");
         boolean tls = config.tls().enabled();
         Files.writeString(preBoot, preBootCommands(config, http)
-                + (tls ? HttpsSetup.preBootCommands(config, HttpsSetup.prepare(config.tls(), runDirectory)) : ""), StandardCharsets.UTF_8);
+                + (tls ? HttpsSetup.preBootCommands(config, HttpsSetup.prepare(config.tls(), application)) : ""), StandardCharsets.UTF_8);
         // Payara's runtime directory: under the data directory rather than /tmp, fresh at every start
         Path payaraRoot = runDirectory.resolve("payara");
         DataDirectory.deleteRecursively(payaraRoot);
@@ -274,7 +292,8 @@ public final class BerthLauncher {
                 "--prebootcommandfile", preBoot.toString(),
                 "--logproperties", logging.toString(),
                 "--rootdir", payaraRoot.toString(),
-                "--unpackdir", payaraRoot.toString()));
+                "--unpackdir", payaraRoot.toString(),
+                "--deploy", application.toString(), "--contextroot", "/"));
         return args;
     }
 

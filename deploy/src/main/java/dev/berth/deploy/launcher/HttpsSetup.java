@@ -7,18 +7,14 @@ import dev.berth.deploy.config.BerthConfig;
 import dev.berth.deploy.config.ConfigException;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipInputStream;
+import java.util.stream.Stream;
 
 /**
  * HTTPS on {@code http.addr}, set up before Payara boots: the certificate use cases run (the
@@ -52,8 +48,8 @@ final class HttpsSetup {
     }
 
     /** @return the served key store; throws {@link ConfigException} naming the key when no certificate can be served */
-    static Path prepare(BerthConfig.Tls tls, Path runDirectory) throws IOException {
-        ClassLoader loader = isolatedLoader(runDirectory.resolve("tls-lib"));
+    static Path prepare(BerthConfig.Tls tls, Path application) throws IOException {
+        ClassLoader loader = isolatedLoader(application);
         try {
             Class<?> bootstrap = Class.forName(BOOTSTRAP, true, loader);
             String summary = (String) bootstrap.getMethod("prepare", String.class, String.class, String.class,
@@ -72,27 +68,14 @@ final class HttpsSetup {
         }
     }
 
-    /** The WAR's jars, copied out of berth.jar, behind a loader whose parent is the JDK's. */
-    private static ClassLoader isolatedLoader(Path directory) throws IOException {
-        Path berthJar = Path.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator)[0]);
-        Files.createDirectories(directory);
+    /** The WAR's jars the certificate use cases need, behind a loader whose parent is the JDK's. */
+    private static ClassLoader isolatedLoader(Path application) throws IOException {
         List<URL> urls = new ArrayList<>();
-        try (ZipFile jar = new ZipFile(berthJar.toFile())) {
-            ZipEntry war = jar.getEntry("MICRO-INF/deploy/ROOT.war");
-            if (war == null) {
-                throw new IOException(berthJar + " has no MICRO-INF/deploy/ROOT.war: run Berth as java -jar berth.jar");
-            }
-            try (InputStream in = jar.getInputStream(war); ZipInputStream entries = new ZipInputStream(in)) {
-                for (ZipEntry entry; (entry = entries.getNextEntry()) != null; ) {
-                    String name = entry.getName();
-                    if (name.startsWith("WEB-INF/lib/") && name.endsWith(".jar")) {
-                        String file = name.substring("WEB-INF/lib/".length());
-                        if (JARS.stream().anyMatch(file::startsWith)) {
-                            Path target = directory.resolve(file);
-                            Files.copy(entries, target, StandardCopyOption.REPLACE_EXISTING);
-                            urls.add(target.toUri().toURL());
-                        }
-                    }
+        try (Stream<Path> jars = Files.list(application.resolve(ApplicationClasses.LIB))) {
+            for (Path jar : jars.sorted().toList()) {
+                String file = jar.getFileName().toString();
+                if (file.endsWith(".jar") && JARS.stream().anyMatch(file::startsWith)) {
+                    urls.add(jar.toUri().toURL());
                 }
             }
         }

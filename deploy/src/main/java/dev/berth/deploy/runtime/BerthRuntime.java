@@ -747,7 +747,7 @@ public class BerthRuntime {
     @Produces
     RegistrySettings registrySettings() {
         return new RegistrySettings(config.storage().deleteEnabled(), RegistrySettings.DEFAULT_MAX_MANIFEST_BYTES,
-                config.maxPageSize(), config.storage().redirect());
+                config.maxPageSize(), config.storage().redirect(), config.schemaOneEnabled());
     }
 
     @Produces

@@ -105,7 +105,8 @@ final class ImportRegistryCommand {
         PostgresManifestStore manifests = new PostgresManifestStore(database);
         PostgresBlobLinkStore links = new PostgresBlobLinkStore(database);
         RegistrySettings settings = new RegistrySettings(config.storage().deleteEnabled(),
-                RegistrySettings.DEFAULT_MAX_MANIFEST_BYTES, config.maxPageSize(), config.storage().redirect());
+                RegistrySettings.DEFAULT_MAX_MANIFEST_BYTES, config.maxPageSize(), config.storage().redirect(),
+                config.schemaOneEnabled());
         // the pushes are events like any other: webhooks hear of the imported manifests
         RegistryEvents events = new RegistryEvents(new PostgresEventOutbox(database), transactions,
                 new EventSource(LocalHost.name() + ":" + config.http().port(), UUID.randomUUID().toString()), clock,

@@ -1,6 +1,7 @@
 package dev.berth.deploy.runtime;
 
 import dev.berth.application.event.CurrentRequest;
+import dev.berth.domain.json.JsonStrings;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -58,24 +59,6 @@ final class JsonLogFormatter extends Formatter {
     }
 
     private static void string(StringBuilder out, String value) {
-        out.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
+        out.append(JsonStrings.quote(value));
     }
 }

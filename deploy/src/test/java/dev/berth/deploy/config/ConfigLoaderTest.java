@@ -187,6 +187,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void schema1CompatibilityIsOnUnlessTurnedOffByFileOrEnvironmentAsDistributionNamesIt() throws IOException {
+        assertThat(ConfigLoader.load(Optional.empty(), Map.of()).schemaOneEnabled()).isTrue();
+
+        BerthConfig off = ConfigLoader.load(file("""
+                compatibility:
+                  schema1:
+                    enabled: false
+                    signingkeyfile: /etc/registry/key.json
+                """), Map.of());
+        assertThat(off.schemaOneEnabled()).isFalse();
+        assertThat(off.warnings()).containsExactly(
+                "compatibility.schema1.signingkeyfile: not supported by Berth yet; ignored");
+
+        assertThat(ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_COMPATIBILITY_SCHEMA1_ENABLED", "false"))
+                .schemaOneEnabled()).isFalse();
+    }
+
+    @Test
     void publicUrlsComeFromTheRequestAndNoProxyIsTrustedByDefault() throws IOException {
         BerthConfig defaults = ConfigLoader.load(Optional.empty(), Map.of());
         assertThat(defaults.publicUrls()).isEqualTo(new BerthConfig.PublicUrls(Optional.empty(), false, List.of()));

@@ -101,7 +101,7 @@ class ApplicationClassesTest {
     }
 
     /**
-     * berth.jar in small: a WAR at MICRO-INF/deploy/ROOT.war with demo.Answer, a Jakarta class of
+     * berth.jar in small: a WAR at MICRO-INF/berth/ROOT.war with demo.Answer, a Jakarta class of
      * its own and a stand-in for a server API in a WEB-INF/lib jar, and one more entry.
      */
     private URL berthJar(String version, String entry, String content) throws IOException {

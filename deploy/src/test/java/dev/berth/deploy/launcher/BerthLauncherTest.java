@@ -25,9 +25,14 @@ class BerthLauncherTest {
         assertThat(BerthLauncher.configArgument(new String[]{"serve", "/etc/docker/registry/config.yml"}))
                 .isEqualTo("/etc/docker/registry/config.yml");
         assertThat(BerthLauncher.configArgument(new String[]{"--help"})).isEqualTo("--help");
-        // Payara's boot loader reads these before the launcher runs; they must not be refused
-        assertThat(BerthLauncher.configArgument(new String[]{"--nested", "--unpackdir", "/x", "-c", "/c.yml"}))
-                .isEqualTo("/c.yml");
+    }
+
+    @Test
+    void leavesOutWhatPayarasBootLoaderConsumed() {
+        assertThat(BerthLauncher.withoutBootOptions(new String[]{"users", "import-htpasswd", "--nested"}))
+                .containsExactly("users", "import-htpasswd");
+        assertThat(BerthLauncher.withoutBootOptions(new String[]{"-c", "/c.yml", "--unpackdir", "/x", "--rootDir", "/y"}))
+                .containsExactly("-c", "/c.yml");
     }
 
     @Test
@@ -43,9 +48,12 @@ class BerthLauncherTest {
                 "REGISTRY_DATA_DIRECTORY", dir.toString(),
                 "REGISTRY_LOG_LEVEL", "debug"));
 
-        List<String> args = BerthLauncher.payaraArguments(config);
+        Path application = dir.resolve("run/application");
+        List<String> args = BerthLauncher.payaraArguments(config, application);
 
-        assertThat(args).containsSequence("--port", "5010").contains("--nohazelcast", "--disablephonehome");
+        assertThat(args).containsSequence("--port", "5010").contains("--nohazelcast", "--disablephonehome")
+                .as("the unpacked WAR, deployed as it is, at /")
+                .containsSequence("--deploy", application.toString(), "--contextroot", "/");
         Path preBoot = Path.of(args.get(args.indexOf("--prebootcommandfile") + 1));
         assertThat(Files.readString(preBoot)).contains("http-listener.address=127.0.0.1")
                 .contains("hazelcast-config-specific-configuration.enabled=false")

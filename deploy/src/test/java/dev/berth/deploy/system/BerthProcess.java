@@ -84,7 +84,8 @@ final class BerthProcess implements AutoCloseable {
         return run(javaCommand(quickBoot(), args), workDirectory, port, env, true, false);
     }
 
-    private static List<String> quickBoot() {
+    /** {@link #QUICK_BOOT} and the AOT cache, when the build made one: to add JVM options to. */
+    static List<String> quickBoot() {
         List<String> options = new ArrayList<>(QUICK_BOOT);
         Path cache = Path.of(System.getProperty("berth.test.aot", "missing"));
         if (Files.isRegularFile(cache)) {

@@ -55,7 +55,11 @@ class CrashRecoveryIT {
         Map<String, Image> acknowledged = new LinkedHashMap<>();
         List<String> log = new ArrayList<>();
         int nextImage = 0;
-        BerthProcess berth = BerthProcess.start(work, port, Map.of());
+        // the killed JVMs' temporary files: in a directory of this test's, where nothing else writes
+        Path temporary = Files.createDirectories(work.resolve("tmp"));
+        List<String> jvm = new ArrayList<>(BerthProcess.quickBoot());
+        jvm.add("-Djava.io.tmpdir=" + temporary);
+        BerthProcess berth = BerthProcess.start(jvm, work, port, Map.of());
         try {
             for (int iteration = 0; iteration < ITERATIONS; iteration++) {
                 berth.awaitReady();
@@ -93,7 +97,7 @@ class CrashRecoveryIT {
                 log.add("iteration " + iteration + ": killed after " + killAfter + " ms, " + acknowledged.size()
                         + " images acknowledged, interrupted " + interrupted.tag());
 
-                berth = BerthProcess.start(work, port, Map.of());
+                berth = BerthProcess.start(jvm, work, port, Map.of());
                 berth.awaitReady();
                 RegistryClient registry = new RegistryClient(berth);
                 String context = "seed " + seed + ", " + String.join("; ", log);
@@ -114,11 +118,25 @@ class CrashRecoveryIT {
             berth.close();
         }
 
-        try (BerthProcess check = BerthProcess.start(work, BerthProcess.freePort(), Map.of(), "check", "--verify")) {
+        try (BerthProcess check = BerthProcess.start(jvm, work, BerthProcess.freePort(), Map.of(), "check", "--verify")) {
             assertThat(check.awaitExit(Duration.ofMinutes(10))).as(check.output()).isZero();
             assertThat(check.output()).contains("sizes and digests: consistent");
         }
+        assertThat(leftBehind(temporary)).as("Payara's runtimes (96 MB) and copies of the WAR (130 MB) left behind"
+                + " by killed Berths, all stopped now").isEmpty();
         System.out.println("CrashRecoveryIT: seed " + seed + "\n  " + String.join("\n  ", log));
+    }
+
+    /**
+     * What Payara Micro writes to java.io.tmpdir unless told otherwise, and deletes only on an orderly
+     * exit: its runtime (payaramicro-rt…tmp) and a copy of a WAR it deploys from a stream (app…tmp);
+     * Berth's own runtime directories (berth-runtime-PID).
+     */
+    private static List<String> leftBehind(Path temporary) throws IOException {
+        try (Stream<Path> files = Files.list(temporary)) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(name -> name.matches("app\\d+tmp|payaramicro-rt\\d+tmp|berth-runtime-\\d+")).toList();
+        }
     }
 
     /** As a client pushes: each blob unless the registry has it, in one of three upload styles; then the manifest. */

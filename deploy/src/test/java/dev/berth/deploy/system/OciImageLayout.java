@@ -46,6 +46,18 @@ final class OciImageLayout {
 
     /** An image for one platform: {@code layerSizes} bytes of random file content per layer. */
     Blob image(String architecture, long seed, int... layerSizes) throws IOException {
+        return image(architecture, seed, false, layerSizes);
+    }
+
+    /**
+     * {@link #image}, its config with a build history: one step per layer, then a step without one
+     * ({@code empty_layer}), as builders write it and as schema 1 needs it.
+     */
+    Blob imageWithHistory(String architecture, long seed, int... layerSizes) throws IOException {
+        return image(architecture, seed, true, layerSizes);
+    }
+
+    private Blob image(String architecture, long seed, boolean history, int... layerSizes) throws IOException {
         List<Blob> layers = new ArrayList<>();
         List<String> diffIds = new ArrayList<>();
         for (int i = 0; i < layerSizes.length; i++) {
@@ -56,11 +68,22 @@ final class OciImageLayout {
         String config = "{\"architecture\":\"" + architecture + "\",\"os\":\"linux\","
                 + "\"config\":{\"Cmd\":[\"/layer0/data-" + seed + ".bin\"],\"Labels\":{\"dev.berth.test\":\"" + seed + "\"}},"
                 + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[" + String.join(",", diffIds.stream().map(d -> "\"" + d + "\"").toList())
-                + "]},\"history\":[]}";
+                + "]},\"history\":[" + (history ? history(seed, layerSizes.length) : "") + "]}";
         Blob configBlob = write("application/vnd.oci.image.config.v1+json", config.getBytes(StandardCharsets.UTF_8));
         String manifest = "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":" + configBlob.json()
                 + ",\"layers\":[" + String.join(",", layers.stream().map(Blob::json).toList()) + "]}";
         return write(OCI_MANIFEST, manifest.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String history(long seed, int layers) {
+        List<String> steps = new ArrayList<>();
+        for (int i = 0; i < layers; i++) {
+            steps.add("{\"created\":\"2026-01-0" + (i % 9 + 1) + "T10:00:00Z\",\"created_by\":\"/bin/sh -c #(nop) ADD layer"
+                    + i + " seed " + seed + "\"}");
+        }
+        steps.add("{\"created\":\"2026-02-01T10:00:00.5Z\",\"created_by\":\"/bin/sh -c #(nop)  CMD [\\\"/layer0\\\"]\","
+                + "\"empty_layer\":true}");
+        return String.join(",", steps);
     }
 
     /** A one-layer image whose config has the label {@code note} and whose manifest the annotation {@code description}. */

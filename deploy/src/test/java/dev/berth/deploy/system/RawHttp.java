@@ -32,6 +32,29 @@ final class RawHttp {
         return List.of((end < 0 ? response : response.substring(0, end)).split("\r\n"));
     }
 
+    /**
+     * Announces a body of {@code contentLength} bytes, sends only {@code start} of it, and reads the
+     * answer up to the end of its error JSON: a server that refuses the size must answer without
+     * waiting for the rest.
+     */
+    static String refusedBody(int port, String path, String contentType, long contentLength, String start)
+            throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("PUT " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + contentType
+                    + "\r\nContent-Length: " + contentLength + "\r\n\r\n" + start).getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            StringBuilder answer = new StringBuilder();
+            byte[] buffer = new byte[4096];
+            int n;
+            while (!answer.toString().contains("]}") && (n = socket.getInputStream().read(buffer)) > 0) {
+                answer.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+            }
+            return answer.toString();
+        }
+    }
+
     private static String send(String from, int port, String method, String path, String... headers) {
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));

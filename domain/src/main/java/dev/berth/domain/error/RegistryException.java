@@ -13,8 +13,8 @@ public abstract sealed class RegistryException extends RuntimeException
         permits BlobUnknownException, BlobUploadUnknownException, BlobUploadInvalidException,
         DigestInvalidException, SizeInvalidException, NameInvalidException, NameUnknownException,
         TagInvalidException, ManifestUnknownException, ManifestInvalidException,
-        ManifestBlobUnknownException, UnauthorizedException, DeniedException, UnsupportedException,
-        TooManyRequestsException, UnavailableException, RangeInvalidException,
+        ManifestBlobUnknownException, ManifestUnverifiedException, UnauthorizedException, DeniedException,
+        UnsupportedException, TooManyRequestsException, UnavailableException, RangeInvalidException,
         PaginationNumberInvalidException {
 
     private final String code;

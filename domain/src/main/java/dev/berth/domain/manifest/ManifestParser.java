@@ -1,6 +1,7 @@
 package dev.berth.domain.manifest;
 
 import dev.berth.domain.Digest;
+import dev.berth.domain.RepositoryName;
 import dev.berth.domain.error.Excerpt;
 import dev.berth.domain.error.ManifestInvalidException;
 import dev.berth.domain.error.RegistryException;
@@ -36,7 +37,10 @@ import java.util.function.Supplier;
  */
 public final class ManifestParser {
 
-    private enum Kind { IMAGE_MANIFEST, INDEX }
+    private enum Kind { IMAGE_MANIFEST, INDEX, SCHEMA_ONE }
+
+    /** Distribution reads a manifest pushed as plain {@code application/json} as signed schema 1. */
+    private static final MediaType APPLICATION_JSON = new MediaType("application", "json");
 
     private ManifestParser() {
     }
@@ -52,6 +56,9 @@ public final class ManifestParser {
         Objects.requireNonNull(declaredContentType, "declaredContentType");
         Kind kind = kindOf(declaredContentType);
         JsonObject root = rootObject(payload);
+        if (kind == Kind.SCHEMA_ONE) {
+            return schemaOne(payload, root, declaredContentType);
+        }
         checkMediaTypeField(root, declaredContentType);
         checkShape(root, kind, declaredContentType);
         int schemaVersion = schemaVersion(root);
@@ -64,6 +71,7 @@ public final class ManifestParser {
                     descriptors(root, "layers"), subject, annotations);
             case INDEX -> new ImageIndex(declaredContentType, schemaVersion, artifactType,
                     descriptors(root, "manifests"), subject, annotations);
+            case SCHEMA_ONE -> throw new IllegalStateException("schema 1 is read before the schema 2 checks");
         };
     }
 
@@ -74,10 +82,93 @@ public final class ManifestParser {
         if (declared.equals(MediaType.DOCKER_MANIFEST_LIST_V2) || declared.equals(MediaType.OCI_INDEX_V1)) {
             return Kind.INDEX;
         }
-        if (declared.equals(MediaType.DOCKER_MANIFEST_V1) || declared.equals(MediaType.DOCKER_MANIFEST_V1_SIGNED)) {
-            throw new ManifestInvalidException("schema 1 manifests are not supported");
+        if (isSchemaOne(declared)) {
+            return Kind.SCHEMA_ONE;
         }
         throw new ManifestInvalidException("unsupported manifest media type " + declared);
+    }
+
+    /** Whether a manifest pushed as {@code contentType} is read as schema 1 (signed, unsigned or plain JSON). */
+    public static boolean isSchemaOne(MediaType contentType) {
+        return contentType.equals(MediaType.DOCKER_MANIFEST_V1) || contentType.equals(MediaType.DOCKER_MANIFEST_V1_SIGNED)
+                || contentType.equals(APPLICATION_JSON);
+    }
+
+    /**
+     * Schema 1: signed unless declared {@code v1+json} without signatures. The fields are read from
+     * the signed payload, which must say what the whole body says (bar the signatures), then every
+     * signature is verified; the checks and their order are those of Distribution's
+     * {@code signedManifestHandler.verifyManifest} (name, history/fsLayers cardinality, signatures).
+     */
+    private static SchemaOneManifest schemaOne(byte[] payload, JsonObject root, MediaType declared) {
+        boolean signed = !declared.equals(MediaType.DOCKER_MANIFEST_V1) || member(root, "signatures") != null;
+        LibtrustSignatures.Signed signatures = signed ? LibtrustSignatures.read(payload, root) : null;
+        byte[] signedPayload = signed ? signatures.payload() : payload;
+        JsonObject manifest = signed ? rootObject(signedPayload) : root;
+        if (signed) {
+            Map<String, JsonValue> unsigned = new LinkedHashMap<>(root.members());
+            unsigned.remove("signatures");
+            if (!unsigned.equals(manifest.members())) {
+                throw new ManifestInvalidException("the signed payload differs from the manifest around the signatures");
+            }
+        }
+        if (member(manifest, "config") != null || member(manifest, "layers") != null
+                || member(manifest, "manifests") != null) {
+            throw new ManifestInvalidException("a schema 1 manifest has no config, layers or manifests");
+        }
+        MediaType inPayload = optionalMediaType(manifest, "mediaType", "");
+        if (inPayload != null && !inPayload.equals(MediaType.DOCKER_MANIFEST_V1)
+                && !inPayload.equals(MediaType.DOCKER_MANIFEST_V1_SIGNED)) {
+            throw new ManifestInvalidException("mediaType " + inPayload + " is no schema 1 media type");
+        }
+        if (!(member(manifest, "schemaVersion") instanceof JsonNumber version)
+                || version.asExactLong().orElse(-1) != 1) {
+            throw new ManifestInvalidException("schemaVersion must be 1");
+        }
+        String name = requiredString(manifest, "name", "");
+        RepositoryName.parse(name);
+        String tag = Objects.requireNonNullElse(optionalString(manifest, "tag", ""), "");
+        String architecture = Objects.requireNonNullElse(optionalString(manifest, "architecture", ""), "");
+        List<Digest> fsLayers = new ArrayList<>();
+        for (Entry entry : objects(manifest, "fsLayers")) {
+            String blobSum = requiredString(entry.object(), "blobSum", entry.path());
+            fsLayers.add(converted(path(entry.path(), "blobSum"), () -> Digest.parse(blobSum)));
+        }
+        List<String> history = objects(manifest, "history").stream()
+                .map(entry -> requiredString(entry.object(), "v1Compatibility", entry.path()))
+                .toList();
+        if (history.size() != fsLayers.size()) {
+            throw new ManifestInvalidException("mismatched history and fsLayers cardinality " + history.size()
+                    + " != " + fsLayers.size());
+        }
+        if (signed) {
+            signatures.verify();
+        }
+        return new SchemaOneManifest(signed ? MediaType.DOCKER_MANIFEST_V1_SIGNED : MediaType.DOCKER_MANIFEST_V1,
+                name, tag, architecture, fsLayers, history, signedPayload);
+    }
+
+    private record Entry(JsonObject object, String path) {
+    }
+
+    /** The required array {@code key} of objects, each with its path for error details. */
+    private static List<Entry> objects(JsonObject object, String key) {
+        JsonValue value = member(object, key);
+        if (value == null) {
+            throw new ManifestInvalidException(key + " is required");
+        }
+        if (!(value instanceof JsonArray array)) {
+            throw new ManifestInvalidException(key + " must be an array");
+        }
+        List<Entry> entries = new ArrayList<>(array.elements().size());
+        for (int i = 0; i < array.elements().size(); i++) {
+            String path = key + "[" + i + "]";
+            if (!(array.elements().get(i) instanceof JsonObject element)) {
+                throw new ManifestInvalidException(path + " must be an object");
+            }
+            entries.add(new Entry(element, path));
+        }
+        return entries;
     }
 
     /** The manifest's top-level JSON object. @throws ManifestInvalidException when it is no JSON object */
@@ -133,22 +224,7 @@ public final class ManifestParser {
     }
 
     private static List<Descriptor> descriptors(JsonObject object, String key) {
-        JsonValue value = member(object, key);
-        if (value == null) {
-            throw new ManifestInvalidException(key + " is required");
-        }
-        if (!(value instanceof JsonArray array)) {
-            throw new ManifestInvalidException(key + " must be an array");
-        }
-        List<Descriptor> descriptors = new ArrayList<>(array.elements().size());
-        for (int i = 0; i < array.elements().size(); i++) {
-            String path = key + "[" + i + "]";
-            if (!(array.elements().get(i) instanceof JsonObject element)) {
-                throw new ManifestInvalidException(path + " must be an object");
-            }
-            descriptors.add(descriptor(element, path));
-        }
-        return descriptors;
+        return objects(object, key).stream().map(entry -> descriptor(entry.object(), entry.path())).toList();
     }
 
     private static Descriptor optionalDescriptor(JsonObject root, String key) {

@@ -30,10 +30,10 @@ public record MediaType(String type, String subtype) {
     public static final MediaType OCI_CONFIG_V1 = new MediaType("application", "vnd.oci.image.config.v1+json");
     /** The type of the two-byte blob {@code {}}, which OCI artifacts use where no config or layer applies. */
     public static final MediaType OCI_EMPTY_V1 = new MediaType("application", "vnd.oci.empty.v1+json");
-    /** Docker schema 1, unsigned: recognised only to be refused. */
+    /** Docker image manifest schema 1, unsigned. */
     public static final MediaType DOCKER_MANIFEST_V1 =
             new MediaType("application", "vnd.docker.distribution.manifest.v1+json");
-    /** Docker schema 1, signed: recognised only to be refused. */
+    /** Docker image manifest schema 1, signed with libtrust JSON Web Signatures. */
     public static final MediaType DOCKER_MANIFEST_V1_SIGNED =
             new MediaType("application", "vnd.docker.distribution.manifest.v1+prettyjws");
 

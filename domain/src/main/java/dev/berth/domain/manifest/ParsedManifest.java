@@ -7,12 +7,15 @@ import java.util.Map;
  * What the registry needs to know about a manifest, derived from its bytes by {@link ManifestParser}.
  * The bytes stay the truth (the manifest's digest is over them); this view is never serialised back.
  */
-public sealed interface ParsedManifest permits ImageManifest, ImageIndex {
+public sealed interface ParsedManifest permits ImageManifest, ImageIndex, SchemaOneManifest {
 
-    /** The manifest's media type: the declared content type, which the payload agrees with. */
+    /**
+     * The manifest's media type: the declared content type, which the payload agrees with; for
+     * schema 1, whether it is signed ({@code v1+prettyjws}) or not ({@code v1+json}).
+     */
     MediaType mediaType();
 
-    /** Always 2: the only schema version Berth accepts. */
+    /** 2, or 1 for a {@link SchemaOneManifest}. */
     int schemaVersion();
 
     /** The artifact type, or {@code null} when the manifest does not declare one. */

@@ -29,6 +29,8 @@ class RegistryExceptionTest {
                 Arguments.of((Function<String, RegistryException>) ManifestInvalidException::new, "MANIFEST_INVALID"),
                 Arguments.of((Function<String, RegistryException>) ManifestBlobUnknownException::new,
                         "MANIFEST_BLOB_UNKNOWN"),
+                Arguments.of((Function<String, RegistryException>) ManifestUnverifiedException::new,
+                        "MANIFEST_UNVERIFIED"),
                 Arguments.of((Function<String, RegistryException>) UnauthorizedException::new, "UNAUTHORIZED"),
                 Arguments.of((Function<String, RegistryException>) DeniedException::new, "DENIED"),
                 Arguments.of((Function<String, RegistryException>) UnsupportedException::new, "UNSUPPORTED"),
@@ -104,6 +106,7 @@ class RegistryExceptionTest {
             case TagInvalidException e -> "client error";
             case ManifestInvalidException e -> "client error";
             case ManifestBlobUnknownException e -> "client error";
+            case ManifestUnverifiedException e -> "client error";
             case RangeInvalidException e -> "client error";
             case PaginationNumberInvalidException e -> "client error";
             case UnauthorizedException e -> "access";

@@ -213,17 +213,17 @@ class ManifestParserTest {
     class DeclaredContentType {
 
         @Test
-        void schema1IsRefused() {
+        void aSchema2PayloadDeclaredAsSchema1IsReadAsSchema1AndRefused() {
             assertThat(rejection(Manifests.DOCKER_IMAGE, MediaType.DOCKER_MANIFEST_V1))
-                    .isEqualTo("schema 1 manifests are not supported");
+                    .isEqualTo("a schema 1 manifest has no config, layers or manifests");
             assertThat(rejection(Manifests.DOCKER_IMAGE, MediaType.DOCKER_MANIFEST_V1_SIGNED))
-                    .isEqualTo("schema 1 manifests are not supported");
+                    .isEqualTo("signatures are required");
         }
 
         @Test
         void otherTypesAreRefusedBeforeLookingAtThePayload() {
-            assertThat(rejection("not even json", MediaType.parse("application/json")))
-                    .isEqualTo("unsupported manifest media type application/json");
+            assertThat(rejection("{}", MediaType.parse("text/plain")))
+                    .isEqualTo("unsupported manifest media type text/plain");
             assertThat(rejection(Manifests.DOCKER_IMAGE, MediaType.OCI_CONFIG_V1))
                     .isEqualTo("unsupported manifest media type application/vnd.oci.image.config.v1+json");
         }
@@ -554,6 +554,7 @@ class ManifestParserTest {
             int children = switch (parsed) {
                 case ImageManifest image -> 0;
                 case ImageIndex index -> index.manifests().size();
+                case SchemaOneManifest schemaOne -> 0;
             };
 
             assertThat(children).isEqualTo(2);

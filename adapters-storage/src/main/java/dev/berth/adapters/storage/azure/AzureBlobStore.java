@@ -41,6 +41,7 @@ import dev.berth.domain.UploadId;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.SequenceInputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -53,6 +54,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
@@ -79,6 +86,12 @@ public final class AzureBlobStore implements BlobStore {
 
     /** Bytes staged per block; each write in progress holds one buffer of this size. */
     static final int BLOCK_SIZE = 8 << 20;
+
+    /** Blocks of one write on their way to Azure at once, while the next is read from the client. */
+    static final int PARALLEL_BLOCKS = 3;
+
+    /** A virtual thread per block in flight. */
+    private static final Executor BLOCK_SENDERS = Executors.newVirtualThreadPerTaskExecutor();
 
     /** Bytes fetched per ranged GET while streaming content or an upload. */
     private static final int READ_BLOCK_SIZE = 8 << 20;
@@ -163,17 +176,7 @@ public final class AzureBlobStore implements BlobStore {
                 position = end;
             }
         }
-        int nonce = ThreadLocalRandom.current().nextInt();
-        byte[] buffer = new byte[BLOCK_SIZE];
-        int filled;
-        while ((filled = bytes.readNBytes(buffer, 0, buffer.length)) > 0) {
-            String id = blockId(position, nonce);
-            BinaryData block = BinaryData.fromByteBuffer(ByteBuffer.wrap(buffer, 0, filled));
-            call("stage a block of upload " + upload,
-                    () -> blob.stageBlockWithResponse(new BlockBlobStageBlockOptions(id, block), null, null));
-            blockIds.add(id);
-            position += filled;
-        }
+        position = stageBlocks(upload, blob, bytes, position, blockIds);
         BlobRequestConditions unchanged = committed == null
                 ? new BlobRequestConditions().setIfNoneMatch("*")
                 : new BlobRequestConditions().setIfMatch(committed.etag());
@@ -189,6 +192,72 @@ public final class AzureBlobStore implements BlobStore {
             throw failure("commit the blocks of upload " + upload, e);
         }
         return position;
+    }
+
+    /**
+     * Stages {@code bytes} as blocks from {@code position} on, adding their ids to {@code blockIds} in
+     * order, and returns the position after them. Up to {@link #PARALLEL_BLOCKS} blocks are on their
+     * way to Azure while the next one is read from the client (Azure accepts blocks in any order; the
+     * committed list fixes it): memory stays at {@code PARALLEL_BLOCKS + 1} blocks per write.
+     */
+    private long stageBlocks(UploadId upload, BlockBlobClient blob, InputStream bytes, long position,
+                             List<String> blockIds) throws IOException {
+        int nonce = ThreadLocalRandom.current().nextInt();
+        BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(PARALLEL_BLOCKS + 1);
+        int buffers = 0;
+        List<CompletableFuture<Void>> staging = new ArrayList<>();
+        try {
+            while (true) {
+                failed(upload, staging);
+                byte[] buffer = free.poll();
+                if (buffer == null && buffers <= PARALLEL_BLOCKS) {
+                    buffer = new byte[BLOCK_SIZE];
+                    buffers++;
+                } else if (buffer == null) {
+                    buffer = free.take();
+                }
+                int filled = bytes.readNBytes(buffer, 0, buffer.length);
+                if (filled == 0) {
+                    break;
+                }
+                String id = blockId(position, nonce);
+                byte[] staged = buffer;
+                BinaryData block = BinaryData.fromByteBuffer(ByteBuffer.wrap(staged, 0, filled));
+                staging.add(CompletableFuture.runAsync(() -> {
+                    try {
+                        blob.stageBlockWithResponse(new BlockBlobStageBlockOptions(id, block), null, null);
+                    } finally {
+                        free.add(staged);
+                    }
+                }, BLOCK_SENDERS));
+                blockIds.add(id);
+                position += filled;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while staging the blocks of upload " + upload);
+        } catch (IOException | RuntimeException e) {
+            // the client went away: the blocks in flight land (or fail) before this returns; none is committed
+            CompletableFuture.allOf(staging.toArray(CompletableFuture[]::new)).exceptionally(ignored -> null).join();
+            throw e;
+        }
+        CompletableFuture.allOf(staging.toArray(CompletableFuture[]::new)).exceptionally(ignored -> null).join();
+        failed(upload, staging);
+        return position;
+    }
+
+    /** Throws the failure of the first block that could not be staged, if any. */
+    private void failed(UploadId upload, List<CompletableFuture<Void>> staging) throws IOException {
+        for (CompletableFuture<Void> block : staging) {
+            if (block.isCompletedExceptionally()) {
+                try {
+                    block.join();
+                } catch (CompletionException e) {
+                    String what = "stage a block of upload " + upload;
+                    throw e.getCause() instanceof RuntimeException cause ? failure(what, cause) : new IOException(what, e.getCause());
+                }
+            }
+        }
     }
 
     @Override

@@ -81,7 +81,7 @@ psql_berth() { PGPASSFILE=$WORK/berth/berth-data/postgres/berth-pgpass psql -h 1
 
 start_berth() { # env...
   mkdir -p "$WORK/berth"
-  (cd "$WORK/berth" && exec env "$@" REGISTRY_HTTP_ADDR=127.0.0.1:$BERTH_PORT REGISTRY_LOG_LEVEL=info REGISTRY_STORAGE_DELETE_ENABLED=true \
+  (cd "$WORK/berth" && exec env "$@" REGISTRY_AUTH=none REGISTRY_HTTP_ADDR=127.0.0.1:$BERTH_PORT REGISTRY_LOG_LEVEL=info REGISTRY_STORAGE_DELETE_ENABLED=true \
      REGISTRY_DATABASE_EMBEDDED_PORT=$PG_PORT "$JAVA" $BERTH_JAVA_OPTS -jar "$OLDPWD/deploy/target/berth.jar") >> "$WORK/berth.log" 2>&1 &
   BERTH_PID=$!
   PIDS+=($BERTH_PID)

@@ -44,9 +44,9 @@ start() {
         "$WORK/ref-$port" "$port" > "$WORK/ref.yml"
       docker-registry serve "$WORK/ref.yml" > "$WORK/ref.log" 2>&1 & pid=$! ;;
     aot)
-      "${DOCKER[@]}" run -d --name berth-bench --network host -e "REGISTRY_HTTP_ADDR=127.0.0.1:$port" "$TAG" > /dev/null ;;
+      "${DOCKER[@]}" run -d --name berth-bench --network host -e REGISTRY_AUTH=none -e "REGISTRY_HTTP_ADDR=127.0.0.1:$port" "$TAG" > /dev/null ;;
     no-aot)
-      "${DOCKER[@]}" run -d --name berth-bench --network host -e "REGISTRY_HTTP_ADDR=127.0.0.1:$port" \
+      "${DOCKER[@]}" run -d --name berth-bench --network host -e REGISTRY_AUTH=none -e "REGISTRY_HTTP_ADDR=127.0.0.1:$port" \
         --entrypoint /opt/java/bin/java "$TAG" -XX:AOTMode=off -jar /opt/berth/berth.jar serve /etc/docker/registry/config.yml > /dev/null ;;
   esac
   until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v2/" || true)" = 200 ]; do sleep 0.05; done

@@ -55,7 +55,7 @@ http:
 YML
 docker-registry serve "$WORK/ref.yml" > "$WORK/ref.log" 2>&1 &
 PIDS+=($!)
-(cd "$WORK" && REGISTRY_HTTP_ADDR=127.0.0.1:$BERTH_PORT REGISTRY_LOG_LEVEL=warn exec "$JAVA" $BERTH_JAVA_OPTS -jar "$OLDPWD/deploy/target/berth.jar") > "$WORK/berth.log" 2>&1 &
+(cd "$WORK" && REGISTRY_AUTH=none REGISTRY_HTTP_ADDR=127.0.0.1:$BERTH_PORT REGISTRY_LOG_LEVEL=warn exec "$JAVA" $BERTH_JAVA_OPTS -jar "$OLDPWD/deploy/target/berth.jar") > "$WORK/berth.log" 2>&1 &
 BERTH_PID=$!
 PIDS+=($BERTH_PID)
 REF=http://127.0.0.1:$REF_PORT

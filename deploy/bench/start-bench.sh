@@ -32,7 +32,7 @@ start() {
     printf 'version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' "$data" "$port" > "$data.yml"
     docker-registry serve "$data.yml" > "$data.log" 2>&1 &
   else
-    REGISTRY_DATA_DIRECTORY=$data REGISTRY_HTTP_ADDR=127.0.0.1:$port "$JAVA" "$@" -jar "$JAR" > "$data.log" 2>&1 &
+    REGISTRY_AUTH=none REGISTRY_DATA_DIRECTORY=$data REGISTRY_HTTP_ADDR=127.0.0.1:$port "$JAVA" "$@" -jar "$JAR" > "$data.log" 2>&1 &
   fi
   local pid=$!
   until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v2/" || true)" = 200 ]; do

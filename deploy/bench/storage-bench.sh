@@ -154,7 +154,7 @@ minus() { awk -v a="$2" -v b="$1" 'BEGIN{printf "%.1f", b-a}'; }
 start_berth() { # name env...
   local name=$1; shift
   mkdir -p "$WORK/$name"
-  (cd "$WORK/$name" && env "$@" REGISTRY_HTTP_ADDR=127.0.0.1:$BERTH_PORT REGISTRY_LOG_LEVEL=warn \
+  (cd "$WORK/$name" && env "$@" REGISTRY_AUTH=none REGISTRY_HTTP_ADDR=127.0.0.1:$BERTH_PORT REGISTRY_LOG_LEVEL=warn \
      "$JAVA" $BERTH_JAVA_OPTS -jar "$BERTH_JAR") > "$WORK/$name.log" 2>&1 &
   BERTH_PID=$!
   PIDS+=($BERTH_PID)

@@ -74,7 +74,8 @@ get() { # GET $1 over bash's /dev/tcp: the status line
   (exec 3<>"/dev/tcp/127.0.0.1/$port" && printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$1" >&3 \
     && head -1 <&3) 2>/dev/null || true
 }
-until get /v2/ | grep -q ' 200'; do
+# 401: Berth serves, and requires logins as shipped (the training runs the zero-configuration default)
+until get /v2/ | grep -qE ' (200|401)'; do
   if ! kill -0 "$launcher" 2>/dev/null || [ $(( $(date +%s) - started )) -gt 900 ]; then
     echo "aot-cache: the training run did not serve within 900 s:" >&2; tail -20 "$log" >&2; kill -9 "$launcher" 2>/dev/null; exit 1
   fi

@@ -20,12 +20,12 @@ import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.tabs.TabSheet;
-import com.vaadin.flow.component.textfield.PasswordField;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import dev.berth.application.access.AccessSettings;
 import dev.berth.application.access.ChangePassword;
 import dev.berth.application.access.CreateRobotToken;
 import dev.berth.application.access.CreateUser;
@@ -78,17 +78,26 @@ public class UsersView extends VerticalLayout implements AdminOnly, BeforeEnterO
     private final Div detail = new Div();
     private final Grid<RepositoryPattern> anonymous = new Grid<>();
     private String selected;
+    private final boolean open;
 
     @Inject
     public UsersView(AdminSession session, ListUsers listUsers, CreateUser createUser, SetUserEnabled setEnabled,
                      SetUserAdmin setAdmin, ChangePassword changePassword, GrantAccess grantAccess,
                      RevokeAccess revokeAccess, ListRobotTokens listTokens, CreateRobotToken createToken,
-                     RevokeRobotToken revokeToken, ListAnonymousPull listAnonymous, SetAnonymousPull setAnonymous) {
+                     RevokeRobotToken revokeToken, ListAnonymousPull listAnonymous, SetAnonymousPull setAnonymous,
+                     AccessSettings access) {
         this.session = session;
+        this.open = access.mode() == AccessSettings.Mode.OPEN;
         this.uses = new UseCases(listUsers, createUser, setEnabled, setAdmin, changePassword, grantAccess,
                 revokeAccess, listTokens, createToken, revokeToken, listAnonymous, setAnonymous);
         setWidthFull();
         add(new H2("Users & permissions"));
+        if (open) {
+            Paragraph notEnforced = new Paragraph("Grants are not enforced: this registry runs open (auth: none), so "
+                    + "anybody may push, pull and delete without signing in. Users only sign in to this admin UI.");
+            notEnforced.setId("grants-not-enforced");
+            add(notEnforced);
+        }
 
         TabSheet tabs = new TabSheet();
         tabs.setWidthFull();
@@ -283,6 +292,11 @@ public class UsersView extends VerticalLayout implements AdminOnly, BeforeEnterO
         form.setAlignItems(FlexComponent.Alignment.BASELINE);
 
         Div section = new Div(new H3("Grants"));
+        if (open) {
+            Paragraph notEnforced = new Paragraph("Not enforced while the registry runs open (auth: none).");
+            notEnforced.setId("grant-not-enforced");
+            section.add(notEnforced);
+        }
         if (entry.user().admin()) {
             section.add(new Paragraph("Administrators may do everything; grants matter once that is taken away."));
         } else if (entry.grants().isEmpty()) {
@@ -344,23 +358,19 @@ public class UsersView extends VerticalLayout implements AdminOnly, BeforeEnterO
         TextField name = new TextField("Name");
         name.setId("new-user-name");
         name.setHelperText("Letters, digits and . _ - @ +");
-        PasswordField password = new PasswordField("Password");
-        password.setId("new-user-password");
-        password.setHelperText("8 characters at least");
-        PasswordField again = new PasswordField("Password again");
-        again.setId("new-user-password2");
+        NewPasswordFields password = new NewPasswordFields("Password", "new-user-password", "new-user-password2");
         Checkbox admin = new Checkbox("Administrator");
         admin.setId("new-user-admin");
-        VerticalLayout form = new VerticalLayout(name, password, again, admin);
+        VerticalLayout form = new VerticalLayout(name, password.password(), password.again(), admin);
         form.setPadding(false);
         dialog.add(form);
         Button save = new Button("Create", e -> {
-            if (!password.getValue().equals(again.getValue())) {
-                Feedback.failed("The two passwords differ");
+            String user = name.getValue().trim();
+            Optional<String> accepted = password.accepted(user);
+            if (accepted.isEmpty()) {
                 return;
             }
-            String user = name.getValue().trim();
-            if (uses.createUser().create(session.caller(), session.address(), user, password.getValue(),
+            if (uses.createUser().create(session.caller(), session.address(), user, accepted.get(),
                     admin.getValue())) {
                 dialog.close();
                 Feedback.done("Created " + user);
@@ -381,19 +391,16 @@ public class UsersView extends VerticalLayout implements AdminOnly, BeforeEnterO
     private void openResetPassword(String user) {
         Dialog dialog = new Dialog();
         dialog.setHeaderTitle("New password for " + user);
-        PasswordField password = new PasswordField("New password");
-        password.setId("reset-password-1");
-        PasswordField again = new PasswordField("New password again");
-        again.setId("reset-password-2");
-        VerticalLayout form = new VerticalLayout(password, again);
+        NewPasswordFields password = new NewPasswordFields("New password", "reset-password-1", "reset-password-2");
+        VerticalLayout form = new VerticalLayout(password.password(), password.again());
         form.setPadding(false);
         dialog.add(form);
         Button save = new Button("Set password", e -> {
-            if (!password.getValue().equals(again.getValue())) {
-                Feedback.failed("The two passwords differ");
+            Optional<String> accepted = password.accepted(user);
+            if (accepted.isEmpty()) {
                 return;
             }
-            boolean done = uses.changePassword().change(session.caller(), session.address(), user, password.getValue());
+            boolean done = uses.changePassword().change(session.caller(), session.address(), user, accepted.get());
             dialog.close();
             report(done, "Set a new password for " + user);
         });
@@ -497,7 +504,10 @@ public class UsersView extends VerticalLayout implements AdminOnly, BeforeEnterO
         HorizontalLayout form = new HorizontalLayout(pattern, add);
         form.setWrap(true);
         form.setAlignItems(FlexComponent.Alignment.BASELINE);
-        Div tab = new Div(new Paragraph("Without signing in, anybody may pull the repositories these patterns cover "
+        Div tab = new Div(new Paragraph(open
+                ? "This registry runs open (auth: none): anybody may pull, push and delete everything; these patterns"
+                + " take effect once access control is on."
+                : "Without signing in, anybody may pull the repositories these patterns cover "
                 + "(docker pull, skopeo inspect); pushing and deleting always need a user."), anonymous, form);
         tab.setWidthFull();
         return tab;

@@ -22,28 +22,33 @@ public final class PostgresUserDirectory implements UserDirectory {
     @Override
     public Optional<StoredUser> find(String name) {
         return jpa.transaction(em -> Rows.of(em.createNativeQuery(
-                        "SELECT name, enabled, admin, password_hash, credential_stamp FROM users WHERE name = :name")
+                        """
+                        SELECT name, enabled, admin, password_hash, credential_stamp, password_change_required
+                        FROM users WHERE name = :name""")
                 .setParameter("name", name))
                 .findFirst()
-                .map(r -> new StoredUser(user(r), (String) r[3], ((Number) r[4]).longValue())));
+                .map(r -> new StoredUser(user(r), (String) r[3], ((Number) r[4]).longValue(), Rows.bool(r[5]))));
     }
 
     @Override
-    public boolean create(User user, String passwordHash) {
+    public boolean create(User user, String passwordHash, boolean passwordChangeRequired) {
         return jpa.transaction(em -> em.createNativeQuery("""
-                        INSERT INTO users (name, password_hash, enabled, admin) VALUES (:name, :hash, :enabled, :admin)
+                        INSERT INTO users (name, password_hash, enabled, admin, password_change_required)
+                        VALUES (:name, :hash, :enabled, :admin, :changeRequired)
                         ON CONFLICT (name) DO NOTHING""")
                 .setParameter("name", user.name())
                 .setParameter("hash", passwordHash)
                 .setParameter("enabled", user.enabled())
                 .setParameter("admin", user.admin())
+                .setParameter("changeRequired", passwordChangeRequired)
                 .executeUpdate() > 0);
     }
 
     @Override
     public boolean setPassword(String name, String passwordHash) {
         return jpa.transaction(em -> em.createNativeQuery("""
-                        UPDATE users SET password_hash = :hash, credential_stamp = credential_stamp + 1
+                        UPDATE users SET password_hash = :hash, credential_stamp = credential_stamp + 1,
+                            password_change_required = FALSE
                         WHERE name = :name""")
                 .setParameter("hash", passwordHash)
                 .setParameter("name", name)

@@ -6,7 +6,6 @@ import dev.berth.domain.access.Caller;
 import dev.berth.domain.access.User;
 import dev.berth.domain.error.DeniedException;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -61,13 +60,5 @@ public final class Administration {
             }
         }
         return change == UserDirectory.Change.CHANGED;
-    }
-
-    /** bcrypt reads at most 72 bytes: a longer password would silently be cut. */
-    static void checkPassword(String password) {
-        int bytes = password.getBytes(StandardCharsets.UTF_8).length;
-        if (password.length() < 8 || bytes > 72) {
-            throw new IllegalArgumentException("a password needs 8 characters at least and 72 bytes at most");
-        }
     }
 }

@@ -3,6 +3,7 @@ package dev.berth.application.access;
 import dev.berth.application.port.AuditLog;
 import dev.berth.application.port.PasswordHasher;
 import dev.berth.application.port.UserDirectory;
+import dev.berth.domain.access.PasswordRule;
 import dev.berth.domain.access.User;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -50,10 +51,11 @@ public class CreateInitialAdmin {
         if (!users.isEmpty()) {
             return Optional.empty();
         }
-        password.ifPresent(Administration::checkPassword);
+        password.ifPresent(p -> PasswordRule.check(NAME, p));
         boolean generated = password.isEmpty();
         String secret = password.orElseGet(CreateInitialAdmin::generate);
-        if (!users.create(new User(NAME, true, true), hasher.hash(secret))) {
+        // a generated password travels through a file: the admin replaces it at the first sign-in
+        if (!users.create(new User(NAME, true, true), hasher.hash(secret), generated)) {
             return Optional.empty(); // another node was first
         }
         Administration.audit(audit, clock.instant(), Administration.SYSTEM, Administration.LOCAL, "create-user", NAME,

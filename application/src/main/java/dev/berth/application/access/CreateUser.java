@@ -4,6 +4,7 @@ import dev.berth.application.port.AuditLog;
 import dev.berth.application.port.PasswordHasher;
 import dev.berth.application.port.UserDirectory;
 import dev.berth.domain.access.Caller;
+import dev.berth.domain.access.PasswordRule;
 import dev.berth.domain.access.User;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -29,12 +30,12 @@ public class CreateUser {
 
     /**
      * @return false when the name is taken
-     * @throws IllegalArgumentException for an invalid name or a too short or too long password
+     * @throws IllegalArgumentException for an invalid name, or a password the {@code PasswordRule} refuses
      */
     public boolean create(Caller actor, String address, String name, String password, boolean admin) {
         Administration.requireAdmin(actor);
         User user = new User(name, true, admin);
-        Administration.checkPassword(password);
+        PasswordRule.check(name, password);
         boolean created = users.create(user, hasher.hash(password));
         Administration.audit(audit, clock.instant(), actor, address, "create-user", name, created,
                 created ? (admin ? "admin" : "") : "exists already");

@@ -13,10 +13,16 @@ public interface UserDirectory {
     /**
      * A user as stored, with the password hash (bcrypt, never the password).
      *
-     * @param credentialStamp changes whenever the user's password, enabled or admin flag changes: a
-     *                        refresh token carries the stamp of its issue and dies when it differs
+     * @param credentialStamp        changes whenever the user's password, enabled or admin flag changes: a
+     *                               refresh token carries the stamp of its issue and dies when it differs
+     * @param passwordChangeRequired the password is one Berth generated: the admin UI asks for a new one
+     *                               at sign-in (cleared by {@link #setPassword})
      */
-    record StoredUser(User user, String passwordHash, long credentialStamp) {
+    record StoredUser(User user, String passwordHash, long credentialStamp, boolean passwordChangeRequired) {
+
+        public StoredUser(User user, String passwordHash, long credentialStamp) {
+            this(user, passwordHash, credentialStamp, false);
+        }
 
         public StoredUser(User user, String passwordHash) {
             this(user, passwordHash, 0);
@@ -26,9 +32,17 @@ public interface UserDirectory {
     Optional<StoredUser> find(String name);
 
     /** @return false when a user of that name exists already (nothing changes) */
-    boolean create(User user, String passwordHash);
+    default boolean create(User user, String passwordHash) {
+        return create(user, passwordHash, false);
+    }
 
-    /** Changes the credential stamp too. @return false when there is no such user */
+    /**
+     * @param passwordChangeRequired whether the user must choose a new password at their next sign-in
+     * @return false when a user of that name exists already (nothing changes)
+     */
+    boolean create(User user, String passwordHash, boolean passwordChangeRequired);
+
+    /** Changes the credential stamp too, and no longer requires a password change. @return false when there is no such user */
     boolean setPassword(String name, String passwordHash);
 
     /** How a change to a user's standing went. */

@@ -3,6 +3,7 @@ package dev.berth.application.access;
 import dev.berth.application.fake.InMemoryMetadata;
 import dev.berth.application.fake.InMemoryUsers;
 import dev.berth.application.fake.PlainPasswordHasher;
+import dev.berth.application.port.GeneratedPasswordFile;
 import dev.berth.application.port.TokenService;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.access.Action;
@@ -251,7 +252,7 @@ class AccessUseCasesTest {
 
         String beforeThePasswordChange = refreshToken.get();
         assertThat(authenticate.withRefreshToken(beforeThePasswordChange, "a").name()).isEqualTo("alice");
-        new ChangePassword(users, hasher, users, clock).change(admin, "local", "alice", "new-alice-secret");
+        new ChangePassword(users, hasher, users, clock, GeneratedPasswordFile.NONE).change(admin, "local", "alice", "new-alice-secret");
         assertThatThrownBy(() -> authenticate.withRefreshToken(beforeThePasswordChange, "a"))
                 .isInstanceOf(UnauthorizedException.class);
 
@@ -381,6 +382,47 @@ class AccessUseCasesTest {
     }
 
     @Test
+    void theGeneratedPasswordMustBeReplacedAndItsFileGoesOnceItIs() {
+        CreateInitialAdmin.Created created = new CreateInitialAdmin(users, hasher, users, clock)
+                .createIfNoUsers(Optional.empty()).orElseThrow();
+        Caller root = authenticate.withPassword("admin", created.password(), "a", false);
+        CheckPasswordChangeRequired check = new CheckPasswordChangeRequired(users);
+        assertThat(check.required(root)).isTrue();
+        List<String> removed = new java.util.ArrayList<>();
+        ChangePassword change = new ChangePassword(users, hasher, users, clock, () -> removed.add("file"));
+
+        assertThatThrownBy(() -> change.change(root, "a", "admin", "password"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("most commonly used");
+        assertThat(check.required(root)).as("a refused password changes nothing").isTrue();
+        assertThat(removed).isEmpty();
+
+        assertThat(change.change(root, "a", "admin", "velvet-harbour-lantern")).isTrue();
+        assertThat(check.required(root)).isFalse();
+        assertThat(removed).containsExactly("file");
+        assertThat(change.change(root, "a", "admin", "another-velvet-harbour")).isTrue();
+        assertThat(removed).as("only the generated password's replacement removes the file").hasSize(1);
+    }
+
+    @Test
+    void anAdminChosenPasswordNeedsNoChange() {
+        new CreateInitialAdmin(users, hasher, users, clock).createIfNoUsers(Optional.of("velvet-harbour-lantern"));
+        Caller root = authenticate.withPassword("admin", "velvet-harbour-lantern", "a", false);
+        assertThat(new CheckPasswordChangeRequired(users).required(root)).isFalse();
+    }
+
+    @Test
+    void commonPasswordsAndTheUserNameAreRefusedWhereverPasswordsAreSet() {
+        CreateUser create = new CreateUser(users, hasher, users, clock);
+        assertThatThrownBy(() -> create.create(admin, "a", "carol", "12345678", false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("most commonly used");
+        assertThatThrownBy(() -> create.create(admin, "a", "carol", "Carol2024!", false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("user name");
+        assertThat(users.find("carol")).isEmpty();
+        assertThatThrownBy(() -> new CreateInitialAdmin(users, hasher, users, clock).createIfNoUsers(Optional.of("password")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("most commonly used");
+    }
+
+    @Test
     void onlyAdminsManageUsers() {
         alice();
         Caller alice = authenticate.withPassword("alice", "alice-secret", "a", false);
@@ -389,6 +431,6 @@ class AccessUseCasesTest {
         assertThatThrownBy(() -> new ListUsers(users).list(alice)).isInstanceOf(DeniedException.class);
         assertThat(new ListUsers(users).list(admin)).hasSize(1);
         // everyone may change their own password
-        assertThat(new ChangePassword(users, hasher, users, clock).change(alice, "a", "alice", "new-password")).isTrue();
+        assertThat(new ChangePassword(users, hasher, users, clock, GeneratedPasswordFile.NONE).change(alice, "a", "alice", "new-password")).isTrue();
     }
 }

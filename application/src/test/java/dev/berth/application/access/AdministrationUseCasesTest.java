@@ -8,6 +8,7 @@ import dev.berth.application.event.RetryDeliveries;
 import dev.berth.application.fake.InMemoryNotifications;
 import dev.berth.application.fake.InMemoryUsers;
 import dev.berth.application.fake.PlainPasswordHasher;
+import dev.berth.application.port.GeneratedPasswordFile;
 import dev.berth.application.port.AuditLog;
 import dev.berth.domain.access.Caller;
 import dev.berth.domain.access.Grant;
@@ -145,7 +146,7 @@ class AdministrationUseCasesTest {
                 () -> new RevokeAccess(users, users, clock).revoke(dev, "a", "root", new RepositoryPattern("*")),
                 () -> new SetUserAdmin(users, users, clock).set(dev, "a", "dev", true),
                 () -> new SetUserEnabled(users, users, clock).set(dev, "a", "root", false),
-                () -> new ChangePassword(users, hasher, users, clock).change(dev, "a", "root", "taken-over-password"),
+                () -> new ChangePassword(users, hasher, users, clock, GeneratedPasswordFile.NONE).change(dev, "a", "root", "taken-over-password"),
                 () -> new CreateUser(users, hasher, users, clock).create(dev, "a", "dev2", "dev2-password", true),
                 () -> new CreateRobotToken(users, users, users, clock).create(dev, "a", "root", "mine",
                         Grant.parseList("*:pull"), Optional.empty()),

@@ -37,8 +37,8 @@ public final class InMemoryUsers implements UserDirectory, RobotTokenStore, Logi
     }
 
     @Override
-    public synchronized boolean create(User user, String passwordHash) {
-        return users.putIfAbsent(user.name(), new StoredUser(user, passwordHash)) == null;
+    public synchronized boolean create(User user, String passwordHash, boolean passwordChangeRequired) {
+        return users.putIfAbsent(user.name(), new StoredUser(user, passwordHash, 0, passwordChangeRequired)) == null;
     }
 
     @Override
@@ -67,7 +67,8 @@ public final class InMemoryUsers implements UserDirectory, RobotTokenStore, Logi
         if (lastAdmin) {
             return Change.LAST_ADMIN;
         }
-        users.put(name, new StoredUser(new User(name, enabled, admin), user.passwordHash(), user.credentialStamp() + 1));
+        users.put(name, new StoredUser(new User(name, enabled, admin), user.passwordHash(), user.credentialStamp() + 1,
+                user.passwordChangeRequired()));
         return Change.CHANGED;
     }
 

@@ -325,8 +325,8 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
     }
 
     /**
-     * Who may do what: {@code open} (everybody everything), {@code htpasswd} (basic auth against
-     * the users table), or {@code token} (Berth's token endpoint).
+     * Who may do what: {@code htpasswd} (basic auth against the users table: the default), {@code
+     * token} (Berth's token endpoint), or {@code open} (everybody everything: only with {@code auth: none}).
      *
      * @param realm            basic auth's realm, or the token realm URL (empty: Berth's own /token)
      * @param htpasswdPath     a file imported into the users table at start

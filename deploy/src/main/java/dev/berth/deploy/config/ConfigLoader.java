@@ -160,9 +160,17 @@ public final class ConfigLoader {
                 || raw.string("auth.htpasswd.path").isPresent() || raw.string("auth.htpasswd.realm").isPresent();
         boolean token = sections.contains("token") || chosen.filter("token"::equals).isPresent()
                 || raw.string("auth.token.realm").isPresent() || raw.string("auth.token.service").isPresent();
-        String mode = token ? BerthConfig.Auth.TOKEN : htpasswd ? BerthConfig.Auth.HTPASSWD : BerthConfig.Auth.OPEN;
+        // secure by default: without a provider, basic auth against Berth's own users (the initial
+        // admin first); only "auth: none" (REGISTRY_AUTH=none) opens the registry to everybody
+        boolean none = chosen.filter("none"::equals).isPresent();
+        String mode = token ? BerthConfig.Auth.TOKEN : htpasswd ? BerthConfig.Auth.HTPASSWD
+                : none ? BerthConfig.Auth.OPEN : BerthConfig.Auth.HTPASSWD;
         if (htpasswd && token) {
             raw.problem("auth: configure either auth.htpasswd or auth.token, not both");
+        }
+        if (none && (htpasswd || token)) {
+            raw.problem("auth: 'none' turns access control off, yet auth." + (token ? "token" : "htpasswd")
+                    + " is configured: remove one of them");
         }
         sections.forEach(p -> raw.markRead("auth." + p));
         String realm = token ? raw.string("auth.token.realm", "") : raw.string("auth.htpasswd.realm", "Berth");

@@ -90,13 +90,13 @@ final class Access {
     static String describe(BerthConfig.Auth auth) {
         String anonymous = auth.anonymousPull().isEmpty() ? "" : ", anonymous pull of " + String.join(" ", auth.anonymousPull());
         return switch (auth.mode()) {
-            case BerthConfig.Auth.HTPASSWD -> "basic auth (realm \"" + auth.realm() + "\")"
+            case BerthConfig.Auth.HTPASSWD -> "basic auth against Berth's users (realm \"" + auth.realm() + "\")"
                     + auth.htpasswdPath().map(p -> ", users imported from " + p).orElse("") + anonymous;
             case BerthConfig.Auth.TOKEN -> "token auth (service \"" + auth.service() + "\", realm "
                     + (auth.realm().isEmpty() ? "/token" : auth.realm())
                     + (auth.externalIssuer() ? ", tokens of issuer \"" + auth.issuer() + "\" accepted" : "") + ")"
                     + anonymous;
-            default -> "OPEN (no authentication)";
+            default -> "OPEN (auth: none, no authentication)";
         };
     }
 
@@ -133,7 +133,20 @@ final class Access {
         // never the password itself: logs are shipped and kept where its owner-only file is not
         LOG.warning("Initial administrator '" + admin.name() + "' created with a generated password, written to "
                 + file + " (readable only by its owner; set " + ADMIN_PASSWORD_ENV + " before the first start to"
-                + " choose it instead). Sign in, change it, then delete the file.");
+                + " choose it instead). The first sign-in to /admin asks for a new password and removes the file.");
+    }
+
+    /** Once the generated password is replaced, its file has nothing left to say. */
+    static void removeGeneratedPassword(BerthConfig config) {
+        Path file = config.dataDirectory().resolve(ADMIN_PASSWORD_FILE);
+        try {
+            if (Files.deleteIfExists(file)) {
+                LOG.info("Removed " + file + ": the initial administrator has chosen a password");
+            }
+        } catch (IOException e) {
+            LOG.warning("Cannot remove " + file + " (" + e.getMessage() + "): delete it by hand; its password no"
+                    + " longer signs in");
+        }
     }
 
     private static ImportHtpasswd.Result importHtpasswd(BerthConfig config, MetadataDatabase database,

@@ -32,6 +32,7 @@ import dev.berth.adapters.db.PostgresUserDirectory;
 import dev.berth.adapters.http.security.BcryptPasswordHasher;
 import dev.berth.adapters.http.security.JwtTokenService;
 import dev.berth.application.access.AccessSettings;
+import dev.berth.application.port.GeneratedPasswordFile;
 import dev.berth.application.access.Administration;
 import dev.berth.application.access.AuditRetention;
 import dev.berth.application.access.PruneAuditLog;
@@ -271,9 +272,9 @@ public class BerthRuntime {
             LOG.warning("""
                     
                     ************************************************************************
-                    *  Berth runs OPEN: no authentication, anybody who reaches it can push, *
-                    *  pull and delete. Configure auth.htpasswd or auth.token (see          *
-                    *  deploy/docs/security.md) before exposing it beyond this machine.     *
+                    *  Berth runs OPEN (auth: none): no authentication, anybody who reaches *
+                    *  it can push, pull and delete. Remove auth: none (REGISTRY_AUTH=none) *
+                    *  to require logins (see deploy/docs/security.md).                     *
                     ************************************************************************""");
         }
         warnDailyAboutCertificateExpiry();
@@ -804,6 +805,11 @@ public class BerthRuntime {
     @Produces
     AccessSettings accessSettings() {
         return Access.settings(config.auth());
+    }
+
+    @Produces
+    GeneratedPasswordFile generatedPasswordFile() {
+        return () -> Access.removeGeneratedPassword(config);
     }
 
     @Produces

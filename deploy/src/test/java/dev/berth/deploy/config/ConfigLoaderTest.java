@@ -462,8 +462,19 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void authIsOpenByDefaultAndDistributionsSectionsChooseTheMode() throws IOException {
-        assertThat(ConfigLoader.load(Optional.empty(), Map.of()).auth().mode()).isEqualTo(BerthConfig.Auth.OPEN);
+    void authIsBasicAgainstBerthsUsersByDefaultAndDistributionsSectionsChooseTheMode() throws IOException {
+        BerthConfig zero = ConfigLoader.load(Optional.empty(), Map.of());
+        assertThat(zero.auth().mode()).isEqualTo(BerthConfig.Auth.HTPASSWD);
+        assertThat(zero.auth().realm()).isEqualTo("Berth");
+        assertThat(zero.auth().htpasswdPath()).isEmpty();
+        assertThat(zero.auth().anonymousPull()).as("anonymous pull is off").isEmpty();
+        // a Distribution config.yml without an auth section now requires logins too
+        assertThat(ConfigLoader.load(file("""
+                version: 0.1
+                storage:
+                  filesystem:
+                    rootdirectory: /var/lib/registry
+                """), Map.of()).auth().mode()).isEqualTo(BerthConfig.Auth.HTPASSWD);
 
         BerthConfig basic = ConfigLoader.load(file("""
                 auth:
@@ -486,6 +497,21 @@ class ConfigLoaderTest {
         assertThat(token.auth().service()).isEqualTo("registry.example");
         assertThat(token.auth().tokenExpirationSeconds()).isEqualTo(600);
         assertThat(token.auth().realm()).isEmpty();
+    }
+
+    @Test
+    void authNoneKeepsTheRegistryOpen() throws IOException {
+        assertThat(ConfigLoader.load(file("auth: none\n"), Map.of()).auth().mode()).isEqualTo(BerthConfig.Auth.OPEN);
+        assertThat(ConfigLoader.load(Optional.empty(), Map.of("REGISTRY_AUTH", "none")).auth().mode())
+                .isEqualTo(BerthConfig.Auth.OPEN);
+        Optional<Path> htpasswd = file("""
+                auth:
+                  htpasswd:
+                    path: /etc/registry/htpasswd
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(htpasswd, Map.of("REGISTRY_AUTH", "none")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("auth: 'none' turns access control off, yet auth.htpasswd is configured");
     }
 
     @Test

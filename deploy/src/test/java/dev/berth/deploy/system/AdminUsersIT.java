@@ -66,6 +66,12 @@ class AdminUsersIT {
         browser.go("/admin/users");
         AdminPages.click(browser, By.id("create-user"));
         browser.type(By.id("new-user-name"), name);
+        // a common password is refused at the field, and nothing is created
+        browser.type(By.id("new-user-password"), "Password");
+        browser.type(By.id("new-user-password2"), "Password");
+        AdminPages.click(browser, By.id("new-user-save"));
+        assertThat(browser.fieldError(By.id("new-user-password"), "most commonly used"))
+                .startsWith("This password is one of the most commonly used ones");
         browser.type(By.id("new-user-password"), PASSWORD);
         browser.type(By.id("new-user-password2"), PASSWORD);
         AdminPages.click(browser, By.id("new-user-save"));

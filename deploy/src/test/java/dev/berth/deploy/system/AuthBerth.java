@@ -16,6 +16,7 @@ import dev.berth.application.access.RevokeRobotToken;
 import dev.berth.application.access.SetUserAdmin;
 import dev.berth.application.access.SetUserEnabled;
 import dev.berth.application.port.AuditLog;
+import dev.berth.application.port.GeneratedPasswordFile;
 import dev.berth.domain.access.Caller;
 import dev.berth.domain.access.Grant;
 import dev.berth.domain.access.User;
@@ -138,7 +139,7 @@ final class AuthBerth implements AutoCloseable {
 
     void changePassword(String name, String password) {
         new ChangePassword(new PostgresUserDirectory(database), new BcryptPasswordHasher(4), new PostgresAuditLog(database),
-                clock).change(admin, "test", name, password);
+                clock, GeneratedPasswordFile.NONE).change(admin, "test", name, password);
     }
 
     void setAdmin(String name, boolean admin) {

@@ -75,6 +75,15 @@ final class BerthProcess implements AutoCloseable {
         return start(quickBoot(), workDirectory, port, env, args);
     }
 
+    /**
+     * As {@link #start(Path, int, Map, String...)}, without the open mode the tests default to: with no
+     * auth setting, Berth requires logins as shipped (the generated admin first).
+     */
+    static BerthProcess startAsShipped(Path workDirectory, int port, Map<String, String> env, String... args)
+            throws IOException {
+        return run(javaCommand(quickBoot(), args), workDirectory, port, env, true, false);
+    }
+
     /** {@link #QUICK_BOOT} and the AOT cache, when the build made one: to add JVM options to. */
     static List<String> quickBoot() {
         List<String> options = new ArrayList<>(QUICK_BOOT);
@@ -88,11 +97,15 @@ final class BerthProcess implements AutoCloseable {
     /** As {@link #start(Path, int, Map, String...)}, with these JVM options. */
     static BerthProcess start(List<String> jvmOptions, Path workDirectory, int port, Map<String, String> env,
             String... args) throws IOException {
+        return run(javaCommand(jvmOptions, args), workDirectory, port, env);
+    }
+
+    private static List<String> javaCommand(List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>(List.of(javaExecutable()));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar().toString()));
         command.addAll(List.of(args));
-        return run(command, workDirectory, port, env);
+        return command;
     }
 
     /**
@@ -100,16 +113,25 @@ final class BerthProcess implements AutoCloseable {
      * PostgreSQL binaries linked in): for a test that checks what Berth itself creates.
      */
     static BerthProcess startUntouched(Path workDirectory, int port, Map<String, String> env) throws IOException {
-        return run(List.of(javaExecutable(), "-jar", jar().toString()), workDirectory, port, env, false);
+        return run(List.of(javaExecutable(), "-jar", jar().toString()), workDirectory, port, env, false, true);
     }
 
-    /** Runs {@code command} (a JVM serving Berth on 127.0.0.1:{@code port}) in {@code workDirectory}. */
+    /**
+     * Runs {@code command} (a JVM serving Berth on 127.0.0.1:{@code port}) in {@code workDirectory};
+     * open (REGISTRY_AUTH=none) unless the test configures access itself, see {@link #openUnlessConfigured}.
+     */
     static BerthProcess run(List<String> command, Path workDirectory, int port, Map<String, String> env) throws IOException {
-        return run(command, workDirectory, port, env, true);
+        return run(command, workDirectory, port, env, true, true);
+    }
+
+    /** As {@link #run(List, Path, int, Map)}, with access control as shipped (logins required). */
+    static BerthProcess runAsShipped(List<String> command, Path workDirectory, int port, Map<String, String> env)
+            throws IOException {
+        return run(command, workDirectory, port, env, true, false);
     }
 
     private static BerthProcess run(List<String> command, Path workDirectory, int port, Map<String, String> env,
-                                    boolean seedBinaries) throws IOException {
+                                    boolean seedBinaries, boolean openByDefault) throws IOException {
         Files.createDirectories(workDirectory);
         Path log = Files.createTempFile(workDirectory, "berth-", ".log");
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -119,6 +141,9 @@ final class BerthProcess implements AutoCloseable {
         builder.environment().keySet().removeIf(k -> k.startsWith("REGISTRY_"));
         builder.environment().put("REGISTRY_HTTP_ADDR", "127.0.0.1:" + port);
         builder.environment().putAll(env);
+        if (openByDefault) {
+            builder.environment().putAll(openUnlessConfigured(command, env));
+        }
         Path dataDirectory = PostgresBinariesTemplate.dataDirectory(workDirectory, env);
         if (seedBinaries) {
             PostgresBinariesTemplate.seed(dataDirectory);
@@ -126,12 +151,35 @@ final class BerthProcess implements AutoCloseable {
         return new BerthProcess(builder.start(), log, port, System.nanoTime(), dataDirectory);
     }
 
+    /**
+     * Most system tests look at the registry, not at logins: they run Berth open (REGISTRY_AUTH=none)
+     * unless their environment sets a REGISTRY_AUTH* variable or their configuration file has an auth
+     * section. The tests of the shipped default use {@link #startAsShipped}.
+     */
+    static Map<String, String> openUnlessConfigured(List<String> command, Map<String, String> env) {
+        if (env.keySet().stream().anyMatch(k -> k.startsWith("REGISTRY_AUTH"))) {
+            return Map.of();
+        }
+        int config = command.indexOf("--config");
+        String file = config >= 0 && config + 1 < command.size() ? command.get(config + 1)
+                : env.get("REGISTRY_CONFIGURATION_PATH");
+        try {
+            if (file != null && Files.isRegularFile(Path.of(file))
+                    && Pattern.compile("(?m)^auth\\s*:").matcher(Files.readString(Path.of(file))).find()) {
+                return Map.of();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Map.of("REGISTRY_AUTH", "none");
+    }
+
     /** The JVM running the tests (Temurin 25 under mvn verify) also runs Berth. */
     static String javaExecutable() {
         return ProcessHandle.current().info().command().orElse("java");
     }
 
-    /** Waits for {@code GET /v2/} to answer 200 and returns how long that took since start. */
+    /** Waits for {@code GET /v2/} to answer (200 open, 401 with logins required) and returns how long that took since start. */
     Duration awaitReady() throws InterruptedException, IOException {
         return awaitReady(READY_TIMEOUT);
     }
@@ -178,7 +226,8 @@ final class BerthProcess implements AutoCloseable {
                 throw new AssertionError("Berth exited with " + process.exitValue() + " before it was ready:\n" + output());
             }
             try {
-                if (get("/v2/").statusCode() == 200) {
+                int status = get("/v2/").statusCode();
+                if (status == 200 || status == 401) {
                     PostgresBinariesTemplate.keep(dataDirectory);
                     return Duration.ofNanos(System.nanoTime() - startedNanos);
                 }

@@ -73,12 +73,25 @@ final class Browser implements AutoCloseable {
 
     /** Signs in on the admin UI's own page and waits for the signed-in frame. */
     void signIn(String user, String password) {
+        submitSignIn(user, password);
+        waitFor(By.id("signed-in-user"));
+    }
+
+    /** Fills in and sends the sign-in form, and waits for nothing (the page that follows may not be the frame). */
+    void submitSignIn(String user, String password) {
         go("/admin/login");
         WebElement name = waitFor(By.cssSelector("vaadin-login-form input[name=username]"));
         name.sendKeys(user);
         driver.findElement(By.cssSelector("vaadin-login-form input[name=password]")).sendKeys(password);
         driver.findElement(By.cssSelector("vaadin-login-form vaadin-button[slot=submit]")).click();
-        waitFor(By.id("signed-in-user"));
+    }
+
+    /** The error a Vaadin field shows under itself, once it shows one containing {@code expected}. */
+    String fieldError(By field, String expected) {
+        return until(d -> {
+            String text = d.findElement(field).findElement(By.cssSelector("[slot=error-message]")).getText();
+            return text.contains(expected) ? text : null;
+        });
     }
 
     void signOut() {

@@ -13,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Berth's container image (deploy/target/berth-image.tar, built by Jib on a base made from Debian's
  * packages) run in Debian's Docker engine the way registry:2 is run: {@code docker run -d
- * --restart=always --name …}, registry:2's own config.yml mounted at Distribution's path, images
+ * --restart=always --name …}, registry:2's own config.yml mounted at Distribution's path (no auth
+ * section: logins required), an anonymous push refused, {@code docker login} as the generated admin, images
  * pushed and pulled with docker, the main process killed (Docker starts it again, nothing lost),
  * {@code docker container stop} (the embedded PostgreSQL shut down cleanly) and {@code docker
  * container rm -v}. The engine here has no bridge network (the sandbox allows no iptables), so the
@@ -85,6 +86,16 @@ class ContainerImageIT {
             docker.loadImage("source:v1", 51);
             String imageId = docker.ok("image", "inspect", "-f", "{{.Id}}", "source:v1").strip();
             docker.ok("tag", "source:v1", host + "/team/app:v1");
+            // registry:2's config.yml has no auth section: Berth requires logins, as the README's migration notes say
+            Commands.Result anonymous = docker.run("push", host + "/team/app:v1");
+            assertThat(anonymous.exitCode()).as(anonymous.output()).isNotZero();
+            assertThat(anonymous.output()).containsAnyOf("no basic auth credentials", "unauthorized");
+            // deployment.md's steps: the generated password copied out of the container (the image has no cat),
+            // then docker login as admin
+            docker.ok("cp", "berth:/var/lib/berth/initial-admin-password", work.toString());
+            String password = Files.readString(work.resolve("initial-admin-password")).strip();
+            Commands.Result login = docker.login(host, "admin", password);
+            assertThat(login.exitCode()).as(login.output()).isZero();
             docker.ok("push", host + "/team/app:v1");
             try (Stream<Path> files = Files.walk(blobs)) {
                 assertThat(files.filter(Files::isRegularFile).count())

@@ -27,7 +27,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The README's start command on a fresh machine: berth.jar with no configuration file starts an
- * embedded PostgreSQL under ./berth-data, serves /v2/, /admin and /health, keeps its data across a
+ * embedded PostgreSQL under ./berth-data, requires logins (401 with a Basic challenge without one; the
+ * generated admin password from ./berth-data signs in, and the first sign-in to the admin UI replaces it
+ * and removes its file), serves /v2/, /admin and /health, keeps its data across a
  * restart, recovers from being killed, and leaves no postgres process behind when stopped. And the
  * faults found on the packaged jar: the embedded PostgreSQL runs durably, comes back by itself when
  * its postmaster is killed, stops when Berth is killed, starts over an empty postmaster.pid and
@@ -41,6 +43,9 @@ class EmbeddedDatabaseIT {
     /** The storage volume (a tmpfs) holds the interrupted and the retried large upload, not the one that fills it. */
     private static final long VOLUME_SIZE = 192L << 20;
     private static final long FILLING_SIZE = 256L << 20;
+
+    /** What the admin chooses at the first sign-in, in place of the generated password. */
+    private static final String ADMIN_PASSWORD = "velvet-harbour-lantern-9";
 
     @TempDir
     Path work;
@@ -57,36 +62,61 @@ class EmbeddedDatabaseIT {
         List<String> acknowledged = new CopyOnWriteArrayList<>();
         Path storage = data.resolve("registry");
 
-        try (BerthProcess berth = BerthProcess.start(work, port, Map.of())) {
+        try (BerthProcess berth = BerthProcess.startAsShipped(work, port, Map.of())) {
             Duration ready = berth.awaitStartedLine();
             System.out.printf("[measure] first start: java -jar to the started line in %.1f s%n", ready.toMillis() / 1000.0);
-            assertThat(berth.get("/v2/").statusCode()).as("/v2/ right after the started line").isEqualTo(200);
+            // secure by default: without a login nothing is pushed or pulled; the generated admin's password works
+            HttpResponse<String> refused = berth.get("/v2/");
+            assertThat(refused.statusCode()).as("/v2/ right after the started line").isEqualTo(401);
+            assertThat(refused.headers().firstValue("WWW-Authenticate")).contains("Basic realm=\"Berth\"");
+            RegistryClient anonymous = new RegistryClient(berth);
+            assertThat(anonymous.send("POST", "/v2/zero/config/blobs/uploads/", null).statusCode())
+                    .as("anonymous push").isEqualTo(401);
+            assertThat(anonymous.get("/v2/zero/config/manifests/latest").statusCode()).as("anonymous pull").isEqualTo(401);
+            Path passwordFile = data.resolve("initial-admin-password");
+            String generated = Files.readString(passwordFile).strip();
+            RegistryClient admin = anonymous.as("admin", generated);
 
             assertThat(berth.listeningAddresses()).as("Berth's JVM listens on its HTTP address and nothing else")
                     .containsExactly("127.0.0.1:" + port);
-            assertThat(berth.get("/v2").statusCode()).isEqualTo(200);
-            HttpResponse<String> base = berth.get("/v2/");
+            assertThat(admin.get("/v2").statusCode()).isEqualTo(200);
+            HttpResponse<byte[]> base = admin.get("/v2/");
             assertThat(base.statusCode()).isEqualTo(200);
             assertThat(base.headers().firstValue("Docker-Distribution-API-Version")).contains("registry/2.0");
             assertThat(base.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
-            assertThat(base.body()).isEqualTo("{}");
-            HttpResponse<byte[]> delete = new RegistryClient(berth).send("DELETE",
+            assertThat(RegistryClient.text(base)).isEqualTo("{}");
+            admin.pushBlob("zero/config", "pushed as admin".getBytes(StandardCharsets.UTF_8));
+            HttpResponse<byte[]> delete = admin.send("DELETE",
                     "/v2/some/repo/manifests/sha256:" + "a".repeat(64), null);
             assertThat(delete.statusCode()).as("deletes are disabled by default").isEqualTo(405);
             assertThat(RegistryClient.text(delete)).contains("\"code\":\"UNSUPPORTED\"");
             assertThat(delete.headers().firstValue("Allow")).contains("GET, HEAD, PUT");
 
-            HttpResponse<String> admin = berth.get("/admin");
-            assertThat(admin.statusCode()).isEqualTo(200);
-            assertThat(admin.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
-            assertThat(admin.body()).contains("window.Vaadin");
+            HttpResponse<String> adminPage = berth.get("/admin");
+            assertThat(adminPage.statusCode()).isEqualTo(200);
+            assertThat(adminPage.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+            assertThat(adminPage.body()).contains("window.Vaadin");
             assertThat(berth.get("/lumo/lumo.css").statusCode()).as("admin UI theme").isEqualTo(200);
             // the first start's generated admin password, from the owner-only file, signs in; no log has it
-            String password = Files.readString(data.resolve("initial-admin-password")).strip();
-            assertThat(berth.output()).doesNotContain(password).contains(data.resolve("initial-admin-password").toString());
-            assertThat(mode(data.resolve("initial-admin-password"))).isEqualTo("rw-------");
+            assertThat(berth.output()).doesNotContain(generated).contains(passwordFile.toString());
+            assertThat(mode(passwordFile)).isEqualTo("rw-------");
             try (Browser browser = Browser.open("http://127.0.0.1:" + port, work)) {
-                browser.signIn("admin", password);
+                // the first sign-in asks for a password of the admin's own, whatever page was asked for
+                browser.submitSignIn("admin", generated);
+                browser.waitFor(By.id("initial-password-1"));
+                browser.go("/admin/users");
+                browser.type(By.id("initial-password-1"), "12345678");
+                browser.type(By.id("initial-password-2"), "12345678");
+                browser.click(By.id("initial-password-save"));
+                assertThat(browser.fieldError(By.id("initial-password-1"), "most commonly used")).isNotEmpty();
+                assertThat(passwordFile).as("kept until a password is chosen").exists();
+                browser.screenshot("admin-choose-password");
+                browser.type(By.id("initial-password-1"), ADMIN_PASSWORD);
+                browser.type(By.id("initial-password-2"), ADMIN_PASSWORD);
+                browser.click(By.id("initial-password-save"));
+                browser.waitFor(By.id("signed-in-user"));
+                assertThat(passwordFile).as("the generated password's file, once replaced").doesNotExist();
+                assertThat(browser.driver().findElements(By.id("open-mode-banner"))).as("logins are required").isEmpty();
                 assertThat(browser.waitFor(By.id("storage-location")).getText()).isEqualTo(data.resolve("registry").toString());
                 assertThat(browser.waitFor(By.id("database-mode")).getText()).isEqualTo("embedded");
                 assertThat(browser.waitFor(By.id("schema-version")).getText()).isEqualTo(LatestMigration.version());
@@ -94,6 +124,8 @@ class EmbeddedDatabaseIT {
                         .isEqualTo("durable (fsync on, full_page_writes on, synchronous_commit on)");
                 browser.screenshot("admin-dashboard");
             }
+            assertThat(admin.get("/v2/").statusCode()).as("the generated password no longer works").isEqualTo(401);
+            assertThat(anonymous.as("admin", ADMIN_PASSWORD).get("/v2/").statusCode()).isEqualTo(200);
 
             HttpResponse<String> health = berth.get("/health/ready");
             assertThat(health.statusCode()).isEqualTo(200);
@@ -133,7 +165,7 @@ class EmbeddedDatabaseIT {
         assertThat(data.resolve("postgres/postmaster.pid")).doesNotExist();
         assertThat(data.resolve("postgres/PG_VERSION")).exists();
 
-        try (BerthProcess again = BerthProcess.start(work, port, Map.of())) {
+        try (BerthProcess again = BerthProcess.startAsShipped(work, port, Map.of())) {
             Duration ready = again.awaitReady();
             System.out.printf("[measure] restart: java -jar to first 200 on /v2/ in %.1f s%n", ready.toMillis() / 1000.0);
             String health = again.get("/health/ready").body();
@@ -141,7 +173,7 @@ class EmbeddedDatabaseIT {
             assertThat(JsonFields.string(health, "schemaVersion")).isEqualTo(LatestMigration.version());
 
             // a large upload is in flight when Berth is killed
-            RegistryClient client = new RegistryClient(again);
+            RegistryClient client = signedIn(again);
             HttpResponse<byte[]> started = client.send("POST", "/v2/crash/test/blobs/uploads/", null);
             uploadLocation = RegistryClient.header(started, "Location");
             GeneratedContent inFlight = new GeneratedContent(LARGE_SEED, LARGE_SIZE, 48L << 20);
@@ -175,7 +207,7 @@ class EmbeddedDatabaseIT {
         Files.delete(postgresBinary);
         Files.createFile(postgresBinary);
 
-        try (BerthProcess recovered = BerthProcess.start(work, port, Map.of())) {
+        try (BerthProcess recovered = BerthProcess.startAsShipped(work, port, Map.of())) {
             recovered.awaitReady();
             String health = recovered.get("/health/ready").body();
             assertThat(JsonFields.checkStatus(health, "database")).isEqualTo("UP");
@@ -184,12 +216,12 @@ class EmbeddedDatabaseIT {
                     .contains("are not intact (bin/postgres has 0 bytes");
             assertThat(Files.size(postgresBinary)).as("extracted again").isPositive();
             // every push acknowledged before the postmaster and then Berth were killed pulls
-            RegistryClient pulls = new RegistryClient(recovered);
+            RegistryClient pulls = signedIn(recovered);
             assertThat(acknowledged).isNotEmpty().allSatisfy(digest ->
                     assertThat(pulls.get("/v2/fault/db/blobs/" + digest).statusCode()).as(digest).isEqualTo(200));
 
             // the interrupted upload left no blob; the registry works and the client's retry succeeds
-            RegistryClient client = new RegistryClient(recovered);
+            RegistryClient client = signedIn(recovered);
             String digest = GeneratedContent.sha256(LARGE_SEED, LARGE_SIZE);
             assertThat(client.head("/v2/crash/test/blobs/" + digest).statusCode()).isEqualTo(404);
             HttpResponse<byte[]> status = client.get(uploadLocation);
@@ -228,7 +260,7 @@ class EmbeddedDatabaseIT {
      */
     private static void postmasterKilledMidTraffic(BerthProcess berth, Path data, List<String> acknowledged)
             throws Exception {
-        RegistryClient client = new RegistryClient(berth);
+        RegistryClient client = signedIn(berth);
         List<String> refusals = new CopyOnWriteArrayList<>();
         AtomicBoolean stop = new AtomicBoolean();
         Thread traffic = Thread.ofPlatform().start(() -> {
@@ -274,6 +306,11 @@ class EmbeddedDatabaseIT {
         assertThat(berth.output()).contains("Embedded PostgreSQL restarted");
     }
 
+    /** As docker after docker login with the password the admin chose. */
+    private static RegistryClient signedIn(BerthProcess berth) {
+        return new RegistryClient(berth).as("admin", ADMIN_PASSWORD);
+    }
+
     private static void awaitCount(List<String> list, int count, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (list.size() < count) {
@@ -296,8 +333,8 @@ class EmbeddedDatabaseIT {
         }
         // curl reads the answer sent before the whole body arrived; Java's HttpClient only sees the connection close
         String answer = Commands.ok(work, Duration.ofSeconds(120), "sh", "-c",
-                "head -c " + FILLING_SIZE + " /dev/zero | curl -sS -w '\\n%{http_code}' -X POST -T - "
-                        + "-H 'Content-Type: application/octet-stream' '" + new RegistryClient(berth).base()
+                "head -c " + FILLING_SIZE + " /dev/zero | curl -sS -u 'admin:" + ADMIN_PASSWORD + "' -w '\\n%{http_code}' -X POST -T - "
+                        + "-H 'Content-Type: application/octet-stream' '" + signedIn(berth).base()
                         + "/v2/fault/disk/blobs/uploads/?digest=sha256:" + "0".repeat(64) + "'");
         assertThat(answer).endsWith("\n503").contains("\"code\":\"UNAVAILABLE\"")
                 .contains("\"detail\":\"no space left on the storage volume");
@@ -306,7 +343,7 @@ class EmbeddedDatabaseIT {
         }
         assertThat(berth.output()).contains("no space left on the storage volume at " + storage);
         byte[] small = "fits again".getBytes(StandardCharsets.UTF_8);
-        assertThat(new RegistryClient(berth).send("POST",
+        assertThat(signedIn(berth).send("POST",
                 "/v2/fault/disk/blobs/uploads/?digest=" + RegistryClient.sha256(small), small).statusCode()).isEqualTo(201);
     }
 
@@ -317,7 +354,7 @@ class EmbeddedDatabaseIT {
      */
     private static void readOnlyVolumeAnswersUnavailableAndRecovers(BerthProcess berth, Path work, Path storage)
             throws Exception {
-        RegistryClient client = new RegistryClient(berth);
+        RegistryClient client = signedIn(berth);
         byte[] stored = OciImageLayout.randomBytes(100_000, 51);
         String storedDigest = client.pushBlob("fault/readonly", stored);
         byte[] layer = OciImageLayout.randomBytes(20_000, 52);
@@ -362,7 +399,7 @@ class EmbeddedDatabaseIT {
      * become a registry administrator).
      */
     private static void ownerOnlyAndLockedDown(BerthProcess berth, Path data) throws Exception {
-        new RegistryClient(berth).pushBlob("perm/check", "layer bytes".getBytes(StandardCharsets.UTF_8));
+        signedIn(berth).pushBlob("perm/check", "layer bytes".getBytes(StandardCharsets.UTF_8));
         assertThat(mode(data)).isEqualTo("rwx------");
         try (Stream<Path> stored = Files.walk(data.resolve("registry"))) {
             assertThat(stored.toList()).allSatisfy(path -> assertThat(mode(path)).as(path.toString())

@@ -108,7 +108,9 @@ class PayaraServerIT {
             // Berth's configuration, in start-domain's environment, which the server inherits: REGISTRY_* variables,
             // one of them naming a config.yml. (A system property set by a boot command, create-system-properties
             // berth.config=…, reaches the JVM only at the next start.)
-            Path config = Files.writeString(work.resolve("config.yml"), "version: 0.1\nstorage:\n  delete:\n    enabled: true\n");
+            // open (auth: none): this test is about the server, its listeners and clients; logins are BasicAuthIT's
+            Path config = Files.writeString(work.resolve("config.yml"),
+                    "version: 0.1\nauth: none\nstorage:\n  delete:\n    enabled: true\n");
             serverEnvironment.put("REGISTRY_CONFIGURATION_PATH", config.toString());
             serverEnvironment.put("REGISTRY_DATA_DIRECTORY", data.toString());
             Commands.ok(work, TIMEOUT, serverEnvironment, asadmin.toString(), "--interactive=false", "start-domain",

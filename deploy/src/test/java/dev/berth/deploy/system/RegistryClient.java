@@ -37,14 +37,26 @@ final class RegistryClient {
 
     private final String base;
     private final HttpClient http;
+    /** Sent with every request that brings no Authorization of its own. */
+    private final String[] credentials;
 
     RegistryClient(BerthProcess berth) {
         this("http://127.0.0.1:" + berth.port(), HTTP);
     }
 
     private RegistryClient(String base, HttpClient http) {
+        this(base, http, new String[0]);
+    }
+
+    private RegistryClient(String base, HttpClient http, String[] credentials) {
         this.base = base;
         this.http = http;
+        this.credentials = credentials;
+    }
+
+    /** This client signed in with basic auth, as docker after docker login. */
+    RegistryClient as(String user, String password) {
+        return new RegistryClient(base, http, AuthBerth.basic(user, password));
     }
 
     /** Another registry (Distribution) on plain HTTP at {@code base} (http://host:port). */
@@ -82,8 +94,13 @@ final class RegistryClient {
     private HttpResponse<byte[]> exchange(String method, String pathOrUrl, HttpRequest.BodyPublisher body, String... headers) {
         URI uri = URI.create(pathOrUrl.startsWith("http") ? pathOrUrl : base + pathOrUrl);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(120)).method(method, body);
+        boolean ownAuthorization = false;
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
+            ownAuthorization |= headers[i].equalsIgnoreCase("Authorization");
+        }
+        if (!ownAuthorization && credentials.length == 2) {
+            request.header(credentials[0], credentials[1]);
         }
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());

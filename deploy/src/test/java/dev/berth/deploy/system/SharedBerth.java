@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One packaged Berth for all API tests of a run (Payara boots in tens of seconds): deletes
+ * One packaged Berth for all API tests of a run (Payara boots in tens of seconds): open (REGISTRY_AUTH=none,
+ * as {@link BerthProcess} runs every test that sets no access of its own), deletes
  * enabled, pages of at most {@link #MAX_PAGE} entries, fresh data directory under target/shared-berth (its log stays there for the build's
  * artifacts), loopback. Stopped by SIGTERM when the test JVM exits.
  */
@@ -18,6 +19,9 @@ final class SharedBerth {
      * (deploy/pom.xml), and those that share one Berth see each other's repositories and logs.
      */
     static final String LOCK = "shared-berth";
+
+    /** The admin's, for the admin UI of this open Berth (the password then needs no change). */
+    static final String ADMIN_PASSWORD = "shared-open-admin-1";
 
     /** Small, so that clients must follow Link headers through several pages. */
     static final int MAX_PAGE = 100;
@@ -37,7 +41,7 @@ final class SharedBerth {
             // the JVM's default JIT: LoadIT measures this instance
             BerthProcess berth = BerthProcess.start(List.of(), work, BerthProcess.freePort(),
                     Map.of("REGISTRY_STORAGE_DELETE_ENABLED", "true", "REGISTRY_CATALOG_MAXENTRIES", String.valueOf(MAX_PAGE),
-                            "REGISTRY_HTTP_TRUSTEDPROXIES", TRUSTED_PROXY));
+                            "REGISTRY_HTTP_TRUSTEDPROXIES", TRUSTED_PROXY, "BERTH_ADMIN_PASSWORD", ADMIN_PASSWORD));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     berth.close();

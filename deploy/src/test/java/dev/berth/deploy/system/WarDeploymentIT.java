@@ -3,6 +3,7 @@ package dev.berth.deploy.system;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,9 +39,17 @@ class WarDeploymentIT {
         command.addAll(List.of("-jar", payara.toString(),
                 "--nohazelcast", "--port", String.valueOf(port), "--prebootcommandfile", preBoot.toString(),
                 "--deploy", war.toString(), "--contextroot", "/"));
-        try (BerthProcess server = BerthProcess.run(command, work, port, Map.of("REGISTRY_DATA_DIRECTORY", data.toString()))) {
+        try (BerthProcess server = BerthProcess.runAsShipped(command, work, port,
+                Map.of("REGISTRY_DATA_DIRECTORY", data.toString()))) {
             server.awaitReady();
-            assertThat(server.get("/v2/").headers().firstValue("Docker-Distribution-API-Version")).contains("registry/2.0");
+            // the WAR is as secure by default as the jar: logins required, the generated admin's password works
+            HttpResponse<String> anonymous = server.get("/v2/");
+            assertThat(anonymous.statusCode()).isEqualTo(401);
+            assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic "));
+            String password = Files.readString(data.resolve("initial-admin-password")).strip();
+            HttpResponse<byte[]> signedIn = new RegistryClient(server).get("/v2/", AuthBerth.basic("admin", password));
+            assertThat(signedIn.statusCode()).isEqualTo(200);
+            assertThat(signedIn.headers().firstValue("Docker-Distribution-API-Version")).contains("registry/2.0");
             String health = server.get("/health/ready").body();
             assertThat(JsonFields.checkStatus(health, "database")).isEqualTo("UP");
             assertThat(JsonFields.checkStatus(health, "storage")).isEqualTo("UP");

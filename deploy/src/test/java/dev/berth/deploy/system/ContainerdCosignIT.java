@@ -126,9 +126,8 @@ class ContainerdCosignIT {
         assertThat(put("ctr/signed", "sha256-" + hex + ".sig", OciImageLayout.OCI_MANIFEST, signatureManifest).statusCode())
                 .isEqualTo(201);
 
-        OciImageLayout.Blob subjectDescriptor = new OciImageLayout.Blob(OciImageLayout.OCI_MANIFEST, subject, image.size());
-        String sbom = referrer(SBOM, subjectDescriptor, "{\"spdxVersion\":\"SPDX-2.3\"}");
-        String report = referrer("application/vnd.example.vulnerability-report.v1+json", subjectDescriptor,
+        String sbom = referrer("ctr/signed", SBOM, image, "{\"spdxVersion\":\"SPDX-2.3\"}");
+        String report = referrer("ctr/signed", "application/vnd.example.vulnerability-report.v1+json", image,
                 "{\"vulnerabilities\":[]}");
         String sbomDigest = RegistryClient.sha256(sbom.getBytes(StandardCharsets.UTF_8));
         String reportDigest = RegistryClient.sha256(report.getBytes(StandardCharsets.UTF_8));
@@ -173,6 +172,26 @@ class ContainerdCosignIT {
                 "{\"name\":\"ctr/signed\",\"tags\":[\"sha256-" + hex + "\",\"sha256-" + hex + ".sig\"]}");
         assertThat(RegistryClient.text(registry.get("/v2/ctr/signed/referrers/" + subject, ALICE)))
                 .contains(sbomDigest).doesNotContain(reportDigest);
+    }
+
+    /** Deleted by digest, the image goes at once and its untagged referrer at the next collection. */
+    @Test
+    void anImageDeletedByDigestTakesItsUntaggedReferrerAlongAtTheNextCollection() throws Exception {
+        OciImageLayout layout = OciImageLayout.create(work.resolve("deleted"));
+        OciImageLayout.Blob image = layout.image("amd64", 83, 60_000);
+        Commands.Result pushed = push(layout, image, "ctr/deleted", "alice:alice-password");
+        assertThat(pushed.exitCode()).as(pushed.output()).isZero();
+        String sbom = referrer("ctr/deleted", SBOM, image, "{\"spdxVersion\":\"SPDX-2.3\"}");
+        String sbomDigest = RegistryClient.sha256(sbom.getBytes(StandardCharsets.UTF_8));
+        assertThat(put("ctr/deleted", sbomDigest, OciImageLayout.OCI_MANIFEST, sbom).statusCode()).isEqualTo(201);
+
+        assertThat(registry.send("DELETE", "/v2/ctr/deleted/manifests/" + image.digest(), null, ALICE).statusCode())
+                .isEqualTo(202);
+        assertThat(registry.get("/v2/ctr/deleted/manifests/v1", ALICE).statusCode()).isEqualTo(404);
+        collectGarbageUntilNothingMoreGoes();
+        assertThat(registry.get("/v2/ctr/deleted/manifests/" + sbomDigest, ALICE).statusCode()).isEqualTo(404);
+        assertThat(RegistryClient.text(registry.get("/v2/ctr/deleted/referrers/" + image.digest(), ALICE)))
+                .doesNotContain(sbomDigest);
     }
 
     /** ctr imports the layout's image into its namespace "pusher" and pushes it as {@code repository:v1}. */
@@ -226,11 +245,11 @@ class ContainerdCosignIT {
     }
 
     /** An OCI 1.1 artifact with {@code subject}, its one layer {@code content} (blobs pushed). */
-    private static String referrer(String artifactType, OciImageLayout.Blob subject, String content) {
+    private static String referrer(String repository, String artifactType, OciImageLayout.Blob subject, String content) {
         byte[] empty = "{}".getBytes(StandardCharsets.UTF_8);
         byte[] layer = content.getBytes(StandardCharsets.UTF_8);
-        String emptyDigest = registry.pushBlobAs("ctr/signed", empty, ALICE);
-        String layerDigest = registry.pushBlobAs("ctr/signed", layer, ALICE);
+        String emptyDigest = registry.pushBlobAs(repository, empty, ALICE);
+        String layerDigest = registry.pushBlobAs(repository, layer, ALICE);
         return "{\"schemaVersion\":2,\"mediaType\":\"" + OciImageLayout.OCI_MANIFEST + "\",\"artifactType\":\"" + artifactType
                 + "\",\"config\":" + new OciImageLayout.Blob("application/vnd.oci.empty.v1+json", emptyDigest, 2).json()
                 + ",\"layers\":[" + new OciImageLayout.Blob(artifactType, layerDigest, layer.length).json()

@@ -113,9 +113,7 @@ class ContainerdCosignIT {
     @Test
     void cosignSignaturesAndReferrersStayWithTheirSubjectAndTagsKeepThem() throws Exception {
         OciImageLayout layout = OciImageLayout.create(work.resolve("signed"));
-        OciImageLayout.Blob image = layout.image("amd64", 82, 120_000);
-        Commands.Result pushed = push(layout, image, "ctr/signed", "alice:alice-password");
-        assertThat(pushed.exitCode()).as(pushed.output()).isZero();
+        OciImageLayout.Blob image = pushedByAlice(layout, 82, "ctr/signed");
         String subject = image.digest();
         String hex = subject.substring("sha256:".length());
 
@@ -177,10 +175,7 @@ class ContainerdCosignIT {
     /** Deleted by digest, the image goes at once and its untagged referrer at the next collection. */
     @Test
     void anImageDeletedByDigestTakesItsUntaggedReferrerAlongAtTheNextCollection() throws Exception {
-        OciImageLayout layout = OciImageLayout.create(work.resolve("deleted"));
-        OciImageLayout.Blob image = layout.image("amd64", 83, 60_000);
-        Commands.Result pushed = push(layout, image, "ctr/deleted", "alice:alice-password");
-        assertThat(pushed.exitCode()).as(pushed.output()).isZero();
+        OciImageLayout.Blob image = pushedByAlice(OciImageLayout.create(work.resolve("deleted")), 83, "ctr/deleted");
         String sbom = referrer("ctr/deleted", SBOM, image, "{\"spdxVersion\":\"SPDX-2.3\"}");
         String sbomDigest = RegistryClient.sha256(sbom.getBytes(StandardCharsets.UTF_8));
         assertThat(put("ctr/deleted", sbomDigest, OciImageLayout.OCI_MANIFEST, sbom).statusCode()).isEqualTo(201);
@@ -201,6 +196,14 @@ class ContainerdCosignIT {
         layout.tag(image, "v1");
         containerd.importImage("pusher", layout, name);
         return containerd.run("pusher", "images", "push", "--plain-http", "--user", credentials, name + ":v1");
+    }
+
+    /** A one-layer image of {@code seed} written to {@code layout} and pushed by ctr as alice to {@code repository:v1}. */
+    private static OciImageLayout.Blob pushedByAlice(OciImageLayout layout, long seed, String repository) throws Exception {
+        OciImageLayout.Blob image = layout.image("amd64", seed, 100_000);
+        Commands.Result pushed = push(layout, image, repository, "alice:alice-password");
+        assertThat(pushed.exitCode()).as(pushed.output()).isZero();
+        return image;
     }
 
     /**

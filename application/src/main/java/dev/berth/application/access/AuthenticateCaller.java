@@ -99,25 +99,27 @@ public class AuthenticateCaller {
         throttle(name, address, now);
         if (stored.isEmpty()) {
             hasher.verify(password, DummyHash.of(hasher));
-            throw failed(name, address, now, "unknown user");
+            throw failed(name, "", password, address, now, "unknown user");
         }
         User user = stored.get().user();
+        String storedHash = stored.get().passwordHash();
         if (password.startsWith(ROBOT_PREFIX)) {
             Optional<RobotTokenStore.RobotToken> robot = robots.findBySecret(VerifiedPasswords.sha256(password))
                     .filter(t -> t.user().equals(user.name()) && t.usableAt(now));
             if (robot.isPresent() && user.enabled()) {
                 if (!robotsAllowed) {
-                    throw failed(name, address, now, "robot token refused: not a password for signing in");
+                    throw failed(name, storedHash, password, address, now,
+                            "robot token refused: not a password for signing in");
                 }
                 return loggedIn(user, Optional.of(new Robot(robot.get().id(), robot.get().scope())), address, login,
                         now);
             }
         }
-        if (!hasher.verify(password, stored.get().passwordHash())) {
-            throw failed(name, address, now, "wrong password");
+        if (!hasher.verify(password, storedHash)) {
+            throw failed(name, storedHash, password, address, now, "wrong password");
         }
         if (!user.enabled()) {
-            throw failed(name, address, now, "user disabled");
+            throw failed(name, storedHash, password, address, now, "user disabled");
         }
         verified.add(stored.get().passwordHash(), password, now);
         return loggedIn(user, Optional.empty(), address, login, now);
@@ -243,7 +245,23 @@ public class AuthenticateCaller {
         }
     }
 
-    private UnauthorizedException failed(String name, String address, Instant now, String why) {
+    /**
+     * One failed login, counted by the throttle and audited. The same password refused again for the
+     * same name (and stored hash) from the same address within the window is no new guess: a client
+     * sends the credentials with each of its requests, several at once (containerd's ctr, docker),
+     * so one mistyped password would lock the user out at once. Such a repeat is refused without
+     * counting; its audit row is one per name, address and window, counting the repeats.
+     */
+    private UnauthorizedException failed(String name, String storedHash, String password, String address, Instant now,
+                                         String why) {
+        Instant since = now.minus(settings.failureWindow());
+        if (!verified.firstRefusal(storedName(name) + "\u0000" + address + "\u0000" + storedHash, password, now,
+                settings.failureWindow())) {
+            audit.recordRepeated(new AuditLog.Event(now, storedName(name), address, "login", "", false,
+                    why + " (the same password again: not counted by the throttle)"),
+                    "repeated:" + userSubject(name) + " " + addressSubject(address), since);
+            return new UnauthorizedException(INVALID);
+        }
         failures.record(userSubject(name), now);
         failures.record(addressSubject(address), now);
         audit.record(new AuditLog.Event(now, storedName(name), address, "login", "", false, why));

@@ -2,6 +2,7 @@ package dev.berth.application.access;
 
 import dev.berth.application.fake.InMemoryMetadata;
 import dev.berth.application.fake.InMemoryUsers;
+import dev.berth.application.port.AuditLog;
 import dev.berth.application.fake.PlainPasswordHasher;
 import dev.berth.application.port.GeneratedPasswordFile;
 import dev.berth.application.port.TokenService;
@@ -124,7 +125,8 @@ class AccessUseCasesTest {
     void repeatedFailuresAreThrottledPerUserAndPerAddress() {
         alice();
         for (int i = 0; i < 3; i++) {
-            assertThatThrownBy(() -> authenticate.withPassword("alice", "guess-guess", "10.0.0.9", false))
+            String guess = "guess-" + i;
+            assertThatThrownBy(() -> authenticate.withPassword("alice", guess, "10.0.0.9", false))
                     .isInstanceOf(UnauthorizedException.class);
         }
         // the right password does not help now, from anywhere
@@ -138,6 +140,48 @@ class AccessUseCasesTest {
         assertThatThrownBy(() -> authenticate.withPassword("someone", "guess-guess", "10.0.0.9", false))
                 .isInstanceOf(TooManyRequestsException.class);
         assertThat(users.events).anyMatch(e -> e.detail().startsWith("throttled"));
+    }
+
+    /**
+     * A client sends its credentials with every request, several at once (one ctr push with a
+     * mistyped password was throttled): the same wrong password again is refused, but is no new guess for the
+     * throttle, and its repeats share one audit row.
+     */
+    @Test
+    void theSameWrongPasswordRepeatedCountsOnceTowardsTheThrottle() {
+        alice();
+        for (int i = 0; i < 20; i++) {
+            assertThatThrownBy(() -> authenticate.withPassword("alice", "alice-typo", "10.0.0.9", false))
+                    .isInstanceOf(UnauthorizedException.class);
+            assertThatThrownBy(() -> authenticate.withPassword("nobody", "nobody-typo", "10.0.0.9", false))
+                    .isInstanceOf(UnauthorizedException.class);
+        }
+        assertThat(authenticate.withPassword("alice", "alice-secret", "10.0.0.9", false).name()).isEqualTo("alice");
+        List<AuditLog.Event> failed = users.events.stream().filter(e -> !e.success()).toList();
+        assertThat(failed).extracting(AuditLog.Event::detail).containsExactly("wrong password", "unknown user",
+                "wrong password (the same password again: not counted by the throttle)",
+                "unknown user (the same password again: not counted by the throttle)");
+        assertThat(failed).extracting(AuditLog.Event::occurrences).containsExactly(1, 1, 19, 19);
+
+        // new guesses count: the third distinct one locks the name
+        assertThatThrownBy(() -> authenticate.withPassword("alice", "second-guess", "10.0.0.9", false))
+                .isInstanceOf(UnauthorizedException.class);
+        assertThatThrownBy(() -> authenticate.withPassword("alice", "third-guess", "10.0.0.9", false))
+                .isInstanceOf(UnauthorizedException.class);
+        assertThatThrownBy(() -> authenticate.withPassword("alice", "fourth-guess", "10.0.0.10", false))
+                .isInstanceOf(TooManyRequestsException.class);
+    }
+
+    /** The same wrong password from another address, or for another name, is another attempt. */
+    @Test
+    void aRepeatCountsAgainFromAnotherAddressOrForAnotherName() {
+        alice();
+        for (String address : List.of("10.0.0.1", "10.0.0.2", "10.0.0.3")) {
+            assertThatThrownBy(() -> authenticate.withPassword("alice", "same-guess", address, false))
+                    .isInstanceOf(UnauthorizedException.class);
+        }
+        assertThatThrownBy(() -> authenticate.withPassword("alice", "alice-secret", "10.0.0.4", false))
+                .isInstanceOf(TooManyRequestsException.class);
     }
 
     @Test

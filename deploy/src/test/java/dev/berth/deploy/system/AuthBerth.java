@@ -4,9 +4,11 @@ import dev.berth.adapters.db.DatabaseSettings;
 import dev.berth.adapters.db.JpaTransactions;
 import dev.berth.adapters.db.MetadataDatabase;
 import dev.berth.adapters.db.PostgresAuditLog;
+import dev.berth.adapters.db.PostgresGarbageCollectionStore;
 import dev.berth.adapters.db.PostgresRobotTokenStore;
 import dev.berth.adapters.db.PostgresUserDirectory;
 import dev.berth.adapters.http.security.BcryptPasswordHasher;
+import dev.berth.adapters.storage.filesystem.FilesystemBlobStore;
 import dev.berth.application.access.ChangePassword;
 import dev.berth.application.access.CreateRobotToken;
 import dev.berth.application.access.CreateUser;
@@ -15,7 +17,10 @@ import dev.berth.application.access.ListAuditEvents;
 import dev.berth.application.access.RevokeRobotToken;
 import dev.berth.application.access.SetUserAdmin;
 import dev.berth.application.access.SetUserEnabled;
+import dev.berth.application.gc.CollectGarbage;
+import dev.berth.application.gc.GarbageCollectionSettings;
 import dev.berth.application.port.AuditLog;
+import dev.berth.application.port.GarbageCollectionStore;
 import dev.berth.application.port.GeneratedPasswordFile;
 import dev.berth.domain.access.Caller;
 import dev.berth.domain.access.Grant;
@@ -160,6 +165,25 @@ final class AuthBerth implements AutoCloseable {
 
     List<AuditLog.Event> audit() {
         return new ListAuditEvents(new PostgresAuditLog(database)).recent(admin, 1000);
+    }
+
+    /**
+     * A garbage collection run as an administrator's "run now" with the untagged policy on
+     * ({@code gc.deleteuntagged}) and no review delay, on Berth's filesystem storage: what was queued
+     * before it is decided. Waits while Berth's own collector holds the lease.
+     */
+    GarbageCollectionStore.Run collectGarbage() throws InterruptedException {
+        CollectGarbage collector = new CollectGarbage(new PostgresGarbageCollectionStore(database),
+                new FilesystemBlobStore(berth.dataDirectory().resolve("registry")), new PostgresAuditLog(database),
+                new GarbageCollectionSettings(true, Duration.ofMinutes(5), Duration.ZERO, true, Duration.ofHours(1)),
+                () -> false, clock, "system-test", run -> { }, nanos -> { });
+        for (Optional<GarbageCollectionStore.Run> run = collector.collect("admin", false, true); ;
+             run = collector.collect("admin", false, true)) {
+            if (run.isPresent()) {
+                return run.get();
+            }
+            Thread.sleep(200);
+        }
     }
 
     MetadataDatabase database() {

@@ -280,6 +280,11 @@ final class BerthProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /** Berth's data directory (berth-data under the work directory, unless configured elsewhere). */
+    Path dataDirectory() {
+        return dataDirectory;
+    }
+
     int port() {
         return port;
     }

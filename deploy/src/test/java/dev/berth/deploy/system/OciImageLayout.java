@@ -150,7 +150,7 @@ final class OciImageLayout {
         return bytes;
     }
 
-    private static byte[] gzip(byte[] data) throws IOException {
+    static byte[] gzip(byte[] data) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
             gz.write(data);
@@ -159,7 +159,7 @@ final class OciImageLayout {
     }
 
     /** A ustar archive with the file's parent directory and the file. */
-    private static byte[] tar(String path, byte[] content) throws IOException {
+    static byte[] tar(String path, byte[] content) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         String directory = path.substring(0, path.lastIndexOf('/') + 1);
         out.write(header(directory, 0, '5', 0755));

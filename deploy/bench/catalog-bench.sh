@@ -21,28 +21,9 @@ JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 BERTH_PORT=${BERTH_PORT:-5112}
 REF_PORT=${REF_PORT:-5111}
 BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:-}
-WORK=$(mktemp -d /tmp/berth-catalog-bench.XXXXXX)
-PIDS=()
-
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-for tool in docker-registry curl wrk psql; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool missing (apt-get install docker-registry curl wrk postgresql-client)"; exit 2; }
-done
-[ -f deploy/target/berth.jar ] || { echo "bench: build first: ./mvnw -q -DskipTests package"; exit 2; }
-
-wait_ready() { # url
-  for _ in $(seq 1 600); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "$1/v2/")" = 200 ] && return 0
-    sleep 0.2
-  done
-  echo "bench: $1 did not start"; exit 1
-}
+BENCH_NAME=catalog-bench
+. deploy/bench/side-by-side.sh
+require docker-registry curl wrk psql
 
 REF_ROOT=$WORK/ref-data/docker/registry/v2/repositories
 mkdir -p "$REF_ROOT"

@@ -15,28 +15,9 @@ BERTH_PORT=${BERTH_PORT:-5102}
 REF_PORT=${REF_PORT:-5101}
 # a small heap proves that blobs stream: a 1 GiB layer must pass through 256 MiB
 BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:--Xmx256m}
-WORK=$(mktemp -d /tmp/berth-bench.XXXXXX)
-PIDS=()
-
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-for tool in docker-registry curl wrk skopeo sha256sum; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool missing (apt-get install docker-registry curl wrk skopeo)"; exit 2; }
-done
-[ -f deploy/target/berth.jar ] || { echo "bench: build first: ./mvnw -q -DskipTests package"; exit 2; }
-
-wait_ready() { # url
-  for _ in $(seq 1 600); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "$1/v2/")" = 200 ] && return 0
-    sleep 0.2
-  done
-  echo "bench: $1 did not start"; exit 1
-}
+BENCH_NAME=bench
+. deploy/bench/side-by-side.sh
+require docker-registry curl wrk skopeo sha256sum
 
 echo "bench: starting the reference registry and Berth on loopback"
 cat > "$WORK/ref.yml" <<YML

@@ -58,28 +58,37 @@ else
   jar_path=$jar
 fi
 
-# a free loopback port: nothing answers there
-port=
-for candidate in $(shuf -i 20000-60000 -n 50); do
-  if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then port=$candidate; break; fi
-done
-[ -n "$port" ] || { echo "aot-cache: no free port" >&2; exit 1; }
-
-started=$(date +%s)
-REGISTRY_HTTP_ADDR="127.0.0.1:$port" REGISTRY_DATA_DIRECTORY="$inside/data" HOME="$inside" \
-  jvm -XX:AOTCacheOutput="$inside/berth.aot" -jar "$jar_path" > "$log" 2>&1 & # a subshell: jvm's exec replaces it
-launcher=$!
-
 get() { # GET $1 over bash's /dev/tcp: the status line
   (exec 3<>"/dev/tcp/127.0.0.1/$port" && printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$1" >&3 \
     && head -1 <&3) 2>/dev/null || true
 }
-# 401: Berth serves, and requires logins as shipped (the training runs the zero-configuration default)
-until get /v2/ | grep -qE ' (200|401)'; do
-  if ! kill -0 "$launcher" 2>/dev/null || [ $(( $(date +%s) - started )) -gt 900 ]; then
-    echo "aot-cache: the training run did not serve within 900 s:" >&2; tail -20 "$log" >&2; kill -9 "$launcher" 2>/dev/null; exit 1
+
+started=$(date +%s)
+# a port nothing answers on may still be held (a connection's end): another port when Payara cannot bind it
+for attempt in 1 2 3; do
+  port=
+  for candidate in $(shuf -i 20000-60000 -n 50); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then port=$candidate; break; fi
+  done
+  [ -n "$port" ] || { echo "aot-cache: no free port" >&2; exit 1; }
+  REGISTRY_HTTP_ADDR="127.0.0.1:$port" REGISTRY_DATA_DIRECTORY="$inside/data" HOME="$inside" \
+    jvm -XX:AOTCacheOutput="$inside/berth.aot" -jar "$jar_path" > "$log" 2>&1 & # a subshell: jvm's exec replaces it
+  launcher=$!
+  # 401: Berth serves, and requires logins as shipped (the training runs the zero-configuration default)
+  until get /v2/ | grep -qE ' (200|401)'; do
+    if ! kill -0 "$launcher" 2>/dev/null || [ $(( $(date +%s) - started )) -gt 900 ]; then
+      break
+    fi
+    sleep 0.2
+  done
+  get /v2/ | grep -qE ' (200|401)' && break
+  kill -9 "$launcher" 2>/dev/null; wait "$launcher" 2>/dev/null || true
+  if [ "$attempt" -lt 3 ] && grep -q "BindException: Address already in use" "$log"; then
+    echo "aot-cache: port $port is taken; training again on another" >&2
+    rm -rf "$training/data" "$training/berth.aot"
+    continue
   fi
-  sleep 0.2
+  echo "aot-cache: the training run did not serve within 900 s:" >&2; tail -20 "$log" >&2; exit 1
 done
 echo "aot-cache: berth.jar served after $(( $(date +%s) - started )) s; training"
 for _ in 1 2 3 4 5; do get /v2/ > /dev/null; get /v2/_catalog > /dev/null; get /admin/ > /dev/null; get /health/ready > /dev/null; done

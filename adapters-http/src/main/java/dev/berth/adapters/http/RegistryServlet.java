@@ -62,6 +62,11 @@ public class RegistryServlet extends HttpServlet {
             if (route.kind() == Route.Kind.BASE && !gate.open() && !access.caller().authenticated()) {
                 throw new UnauthorizedException();
             }
+            // as Distribution: an anonymous caller who may pull nothing is asked to log in, not shown an empty list
+            if (route.kind() == Route.Kind.CATALOG && !gate.open() && !access.caller().authenticated()
+                    && access.caller().grants().isEmpty()) {
+                throw new UnauthorizedException();
+            }
             if (action.isPresent()) {
                 gate.require(access, action.get(), route.repository());
             }

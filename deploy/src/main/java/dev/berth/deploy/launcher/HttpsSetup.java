@@ -43,6 +43,7 @@ final class HttpsSetup {
     private static final String KEY_STORE_TYPE = "JKS";
     private static final String SSL = "set configs.config.server-config.network-config.protocols.protocol.https-listener.ssl.";
     private static final String LISTENER = "set configs.config.server-config.network-config.network-listeners.network-listener.";
+    private static final String HTTP = "set configs.config.server-config.network-config.protocols.protocol.https-listener.http.";
 
     private HttpsSetup() {
     }
@@ -86,13 +87,18 @@ final class HttpsSetup {
         return new URLClassLoader("berth-tls", urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
     }
 
-    /** Payara Micro's HTTPS listener on Berth's address instead of the plain one. */
+    /**
+     * Payara Micro's HTTPS listener on Berth's address instead of the plain one, speaking HTTP/1.1 only: Grizzly's
+     * HTTP/2 broke a Chromium navigation with ERR_HTTP2_PROTOCOL_ERROR in our tests (Payara issue 7203 is another
+     * such report); docker and other Go clients speak HTTP/1.1 to a plain-HTTP registry anyway.
+     */
     static String preBootCommands(BerthConfig config, Path servedFile) {
         boolean tls12 = config.tls().minimumTls().equals("tls1.2");
         return LISTENER + "http-listener.enabled=false\n"
                 + LISTENER + "https-listener.enabled=true\n"
                 + LISTENER + "https-listener.address=" + config.http().bindAddress() + "\n"
                 + LISTENER + "https-listener.port=" + config.http().port() + "\n"
+                + HTTP + "http2-enabled=false\n"
                 + SSL + "key-store=" + servedFile + "\n"
                 + SSL + "key-store-type=" + KEY_STORE_TYPE + "\n"
                 + SSL + "key-store-password=" + ServedKeyStore.PASSWORD + "\n"

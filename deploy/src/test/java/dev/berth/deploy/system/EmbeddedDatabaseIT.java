@@ -73,6 +73,9 @@ class EmbeddedDatabaseIT {
             assertThat(anonymous.send("POST", "/v2/zero/config/blobs/uploads/", null).statusCode())
                     .as("anonymous push").isEqualTo(401);
             assertThat(anonymous.get("/v2/zero/config/manifests/latest").statusCode()).as("anonymous pull").isEqualTo(401);
+            HttpResponse<byte[]> catalog = anonymous.get("/v2/_catalog");
+            assertThat(catalog.statusCode()).as("anonymous catalog: nothing to list, so a login is asked for").isEqualTo(401);
+            assertThat(RegistryClient.header(catalog, "WWW-Authenticate")).startsWith("Basic realm=");
             Path passwordFile = data.resolve("initial-admin-password");
             String generated = Files.readString(passwordFile).strip();
             RegistryClient admin = anonymous.as("admin", generated);

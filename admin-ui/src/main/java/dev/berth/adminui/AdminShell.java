@@ -13,5 +13,8 @@ public class AdminShell implements AppShellConfigurator {
     @Override
     public void configurePage(AppShellSettings settings) {
         settings.setPageTitle("Berth admin");
+        // the page's base is the admin servlet's root, which serves routes only: the icon lies one up, at the
+        // application's root, where the container serves META-INF/resources/icons from this jar
+        settings.addFavIcon("icon", "../icons/berth.svg", "any");
     }
 }

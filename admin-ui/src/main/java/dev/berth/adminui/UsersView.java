@@ -216,7 +216,7 @@ public class UsersView extends VerticalLayout implements AdminOnly, BeforeEnterO
         HorizontalLayout actions = new HorizontalLayout(toggleEnabled, toggleAdmin, resetPassword);
         actions.setWrap(true);
 
-        detail.add(title, standing, actions, auditLink, grantsSection(entry), tokensSection(user.name()));
+        detail.add(title, standing, actions, auditLink, grantsSection(entry), tokensSection(user));
     }
 
     private void setEnabled(String name, boolean enabled) {
@@ -306,7 +306,8 @@ public class UsersView extends VerticalLayout implements AdminOnly, BeforeEnterO
         return section;
     }
 
-    private Component tokensSection(String name) {
+    private Component tokensSection(User user) {
+        String name = user.name();
         Grid<ListRobotTokens.Token> tokens = new Grid<>();
         tokens.setId("tokens-grid");
         tokens.addThemeVariants(GridVariant.LUMO_COMPACT);
@@ -317,8 +318,9 @@ public class UsersView extends VerticalLayout implements AdminOnly, BeforeEnterO
                 .setTooltipGenerator(t -> Widgets.time(t.createdAt()));
         tokens.addColumn(t -> t.expiresAt().map(Widgets::day).orElse("never")).setHeader("Expires").setAutoWidth(true)
                 .setTooltipGenerator(t -> t.expiresAt().map(Widgets::time).orElse("never"));
-        tokens.addColumn(t -> t.revokedAt().isPresent() ? "revoked" : t.usable() ? "active" : "expired").setHeader("State").setAutoWidth(true)
-                .setTooltipGenerator(t -> t.revokedAt().map(r -> "revoked " + Widgets.time(r)).orElse(""));
+        tokens.addColumn(t -> state(t, user)).setHeader("State").setAutoWidth(true)
+                .setTooltipGenerator(t -> t.revokedAt().map(r -> "revoked " + Widgets.time(r))
+                        .orElse(user.enabled() ? "" : "refused while " + name + " is disabled"));
         tokens.addComponentColumn(t -> {
             Button revoke = new Button("Revoke", e -> Widgets.confirm("Revoke the token '" + t.description() + "'?",
                     "Pipelines using it fail from their next request on. This cannot be undone.", "Revoke",
@@ -408,6 +410,17 @@ public class UsersView extends VerticalLayout implements AdminOnly, BeforeEnterO
         save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         dialog.getFooter().add(new Button("Cancel", e -> dialog.close()), save);
         dialog.open();
+    }
+
+    /** A disabled user's tokens are refused (AuthenticateCaller) though neither revoked nor expired. */
+    private static String state(ListRobotTokens.Token token, User user) {
+        if (token.revokedAt().isPresent()) {
+            return "revoked";
+        }
+        if (!token.usable()) {
+            return "expired";
+        }
+        return user.enabled() ? "active" : "inactive";
     }
 
     private void openCreateToken(String user) {

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 
+import java.net.http.HttpResponse;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Signing in and out of the admin UI in a real Chromium, with the registry's own users. */
@@ -80,6 +82,27 @@ class AdminSignInIT {
         browser.go("/admin/");
         browser.waitFor(By.cssSelector("vaadin-login-form"));
         assertThat(browser.driver().getCurrentUrl()).contains("/admin/login");
+    }
+
+    @Test
+    void anUnknownAddressShowsNotFoundInsideTheFrameAndTheTabHasBerthsIcon() throws Exception {
+        browser.signIn(AdminBerth.ADMIN, AdminBerth.ADMIN_PASSWORD);
+        browser.go("/admin/no-such-page");
+        assertThat(browser.waitFor(By.id("not-found")).getText()).isEqualTo("There is no page at this address");
+        assertThat(browser.waitFor(By.id("not-found-path")).getText()).isEqualTo("/admin/no-such-page");
+        // inside the layout: who is signed in and the navigation are there
+        assertThat(browser.waitFor(By.id("signed-in-user")).getText()).isEqualTo("admin (admin)");
+        assertThat(browser.driver().findElements(By.cssSelector("vaadin-side-nav-item[path=repositories]"))).hasSize(1);
+        assertThat(browser.driver().getTitle()).isEqualTo("Berth · Not found");
+        browser.screenshot("not-found");
+
+        String icon = (String) browser.script("return document.querySelector('link[rel=icon]').href");
+        assertThat(icon).isEqualTo(berth.base() + "/icons/berth.svg");
+        HttpResponse<String> served = berth.get(java.net.URI.create(icon).getPath());
+        assertThat(served.statusCode()).isEqualTo(200);
+        assertThat(served.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("image/svg+xml"));
+        assertThat(served.body()).startsWith("<svg");
+        browser.signOut();
     }
 
     @Test

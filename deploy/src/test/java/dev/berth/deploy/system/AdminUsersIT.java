@@ -127,6 +127,21 @@ class AdminUsersIT {
         Commands.Result withToken = berth.push(layout, "v1", "ci-ui/app:1", "ui-ci", secret);
         assertThat(withToken.exitCode()).as(withToken.output()).isZero();
 
+        // a disabled user's token is shown inactive and refused; enabled again, it works again
+        AdminPages.click(browser, By.id("toggle-enabled"));
+        AdminPages.click(browser, By.id("confirm-disable"));
+        AdminPages.feedback(browser, "ui-ci is disabled");
+        new WebDriverWait(browser.driver(), Browser.WAIT).until(d ->
+                AdminPages.cells(browser, "tokens-grid").contains("inactive"));
+        assertThat(AdminPages.cells(browser, "tokens-grid")).doesNotContain("active");
+        Commands.Result whileDisabled = berth.push(layout, "v1", "ci-ui/app:disabled", "ui-ci", secret);
+        assertThat(whileDisabled.exitCode()).as(whileDisabled.output()).isNotZero();
+        assertThat(whileDisabled.output()).matches(REFUSED).doesNotContain(secret);
+        AdminPages.click(browser, By.id("toggle-enabled"));
+        AdminPages.feedback(browser, "ui-ci is enabled");
+        new WebDriverWait(browser.driver(), Browser.WAIT).until(d ->
+                AdminPages.cells(browser, "tokens-grid").contains("active"));
+
         AdminPages.click(browser, By.cssSelector("vaadin-button.revoke-token[data-description='ui-pipeline']"));
         AdminPages.click(browser, By.id("confirm-revoke-token"));
         AdminPages.feedback(browser, "Revoked the token 'ui-pipeline'");

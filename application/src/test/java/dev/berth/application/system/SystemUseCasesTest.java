@@ -1,6 +1,9 @@
 package dev.berth.application.system;
 
 import dev.berth.application.fake.InMemoryMaintenance;
+import dev.berth.domain.access.Caller;
+import dev.berth.domain.access.User;
+import dev.berth.domain.error.DeniedException;
 import dev.berth.application.fake.MutableClock;
 import dev.berth.application.maintenance.MaintenanceMode;
 import dev.berth.application.maintenance.MaintenanceSettings;
@@ -11,12 +14,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SystemUseCasesTest {
 
@@ -46,6 +51,17 @@ class SystemUseCasesTest {
         assertThat(overview.uptime()).isEqualTo(Duration.ofSeconds(3725));
         assertThat(overview.storage().location()).isEqualTo("/data/registry");
         assertThat(overview.database().schemaVersion()).isEqualTo("1");
+    }
+
+    @Test
+    void onlyAdministratorsSeeTheSettings() {
+        EffectiveSettings settings = new EffectiveSettings(Optional.of("/etc/berth/config.yml"),
+                List.of(new EffectiveSettings.Setting("http.addr", ":5000", "default")));
+        ShowSettings show = new ShowSettings(settings);
+
+        assertThat(show.show(new Caller(Optional.of(new User("root", true, true)), List.of(), Optional.empty())).settings()).extracting(EffectiveSettings.Setting::key)
+                .containsExactly("http.addr");
+        assertThatThrownBy(() -> show.show(new Caller(Optional.of(new User("alice", true, false)), List.of(), Optional.empty()))).isInstanceOf(DeniedException.class);
     }
 
     @Test

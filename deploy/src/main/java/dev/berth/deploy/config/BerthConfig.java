@@ -20,10 +20,20 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
                           Storage storage, Database database, int maxPageSize, Auth auth, List<String> warnings, Tls tls,
                           Notifications notifications, Observability observability, Audit audit,
                           Lifecycle lifecycle, PublicUrls publicUrls, Gc gc, Retention retention,
-                          boolean schemaOneEnabled) {
+                          boolean schemaOneEnabled, List<Setting> settings) {
 
     public BerthConfig {
         warnings = List.copyOf(warnings);
+        settings = List.copyOf(settings);
+    }
+
+    /**
+     * One configuration key as the admin UI's Settings page shows it: its effective text (secrets
+     * masked, empty when not set and without a simple default) and its source: {@code file},
+     * {@code environment REGISTRY_…} or {@link #DEFAULT}.
+     */
+    public record Setting(String key, String value, String source) {
+        public static final String DEFAULT = "default";
     }
 
     /**

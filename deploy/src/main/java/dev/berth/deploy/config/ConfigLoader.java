@@ -115,7 +115,8 @@ public final class ConfigLoader {
             warnings.add(name + ": environment variable matches no configuration key; ignored");
         }
         return new BerthConfig(file, logLevel, http, dataDirectory, storage, database, maxPageSize, auth, warnings, tls,
-                notifications, observability, audit, lifecycle, publicUrls, gc, retention, schemaOneEnabled);
+                notifications, observability, audit, lifecycle, publicUrls, gc, retention, schemaOneEnabled,
+                raw.settings());
     }
 
     /** Whole seconds ({@code 180}) or a Go duration ({@code 3m}); null when neither or not positive. */

@@ -2,6 +2,7 @@ package dev.berth.deploy.config;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -10,14 +11,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * The YAML tree flattened to dotted keys ("storage.filesystem.rootdirectory"), with environment
  * variables overriding keys the way Distribution does (REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY).
  * Remembers which keys were read, so that the rest can be reported as unknown, and collects every
- * invalid value instead of stopping at the first.
+ * invalid value instead of stopping at the first. Notes each key's effective text and origin for the
+ * admin UI's Settings page, secrets masked here so that they never leave the configuration.
  */
 final class RawConfig {
 
@@ -28,6 +32,7 @@ final class RawConfig {
     private final Set<String> readKeys = new HashSet<>();
     private final Set<String> readEnv = new HashSet<>();
     private final List<String> problems = new ArrayList<>();
+    private final Map<String, BerthConfig.Setting> settings = new TreeMap<>();
 
     RawConfig(Map<String, Object> yaml, Map<String, String> env) {
         this.values = new LinkedHashMap<>();
@@ -58,6 +63,7 @@ final class RawConfig {
         readEnv.add(envName);
         String fromEnv = env.get(envName);
         if (fromEnv != null) {
+            note(key, fromEnv.trim(), "environment " + envName);
             return fromEnv.isBlank() ? Optional.empty() : Optional.of(fromEnv.trim());
         }
         Object value = values.get(key);
@@ -65,10 +71,46 @@ final class RawConfig {
             if (value != null) {
                 problems.add(key + ": expected a single value, found " + describe(value));
             }
+            settings.putIfAbsent(key, new BerthConfig.Setting(key, "", BerthConfig.Setting.DEFAULT));
             return Optional.empty();
         }
         String text = String.valueOf(value).trim();
+        note(key, text, "file");
         return text.isEmpty() ? Optional.empty() : Optional.of(text);
+    }
+
+    /** Every key read so far, by name: the effective text (masked when secret) and where it came from. */
+    List<BerthConfig.Setting> settings() {
+        return List.copyOf(settings.values());
+    }
+
+    private static final String MASK = "•••••• (set)";
+    private static final List<String> SECRET_WORDS = List.of("password", "secret", "passphrase", "accesskey",
+            "accountkey", "bearertoken", "private_key", "credentials.");
+    /** A password in a JDBC URL's parameters, or the user information of a URL. */
+    private static final Pattern SECRET_IN_TEXT = Pattern.compile("(?i)(password=)[^&;]*|(?<=://)[^/@\\s]*@");
+
+    private void note(String key, String text, String source) {
+        boolean secret = SECRET_WORDS.stream().anyMatch(key::contains) && !key.endsWith("file");
+        String shown = text.isEmpty() || !secret ? SECRET_IN_TEXT.matcher(text).replaceAll(m ->
+                m.group(1) != null ? m.group(1) + "••••••" : "••••••@") : MASK;
+        settings.put(key, new BerthConfig.Setting(key, shown, source));
+    }
+
+    /** The default a key fell back to, shown as the effective value when neither file nor environment set it. */
+    private void noteDefault(String key, Object defaultValue) {
+        BerthConfig.Setting current = settings.get(key);
+        if (current != null && current.value().isEmpty() && defaultValue != null) {
+            settings.put(key, new BerthConfig.Setting(key, display(defaultValue), current.source()));
+        }
+    }
+
+    private static String display(Object value) {
+        if (value instanceof Duration d) {
+            return d.toSeconds() % 3600 == 0 ? d.toHours() + "h" : d.toSeconds() % 60 == 0 ? d.toMinutes() + "m"
+                    : d.toSeconds() + "s";
+        }
+        return value instanceof Enum<?> e ? e.name().toLowerCase(Locale.ROOT) : String.valueOf(value);
     }
 
     /**
@@ -80,6 +122,7 @@ final class RawConfig {
         if (value instanceof List<?> items) {
             readKeys.add(key);
             readEnv.add(envName(key));
+            note(key, String.join(", ", items.stream().map(String::valueOf).toList()), "file");
             List<String> result = new ArrayList<>();
             for (Object item : items) {
                 if (item == null || item instanceof Map<?, ?> || item instanceof List<?>) {
@@ -100,7 +143,11 @@ final class RawConfig {
     }
 
     Path path(String key, Path defaultPath) {
-        return path(key).orElse(defaultPath);
+        Optional<Path> path = path(key);
+        if (path.isEmpty()) {
+            noteDefault(key, defaultPath);
+        }
+        return path.orElse(defaultPath);
     }
 
     /** @return null for a text that is no path */
@@ -113,7 +160,11 @@ final class RawConfig {
     }
 
     String string(String key, String defaultValue) {
-        return string(key).orElse(defaultValue);
+        Optional<String> text = string(key);
+        if (text.isEmpty()) {
+            noteDefault(key, defaultValue);
+        }
+        return text.orElse(defaultValue);
     }
 
     boolean bool(String key, boolean defaultValue) {
@@ -142,6 +193,7 @@ final class RawConfig {
     <T> T parsed(String key, T defaultValue, String expected, Function<String, T> parser, boolean secret) {
         Optional<String> text = string(key);
         if (text.isEmpty()) {
+            noteDefault(key, defaultValue);
             return defaultValue;
         }
         T value = parser.apply(text.get());
@@ -189,7 +241,13 @@ final class RawConfig {
     /** The value of {@code key} in the file as YAML gave it (a list, for instance); no environment override. */
     Object raw(String key) {
         readKeys.add(key);
-        return values.get(key);
+        Object value = values.get(key);
+        if (value != null) {
+            // structured values (endpoints with their headers) may hold credentials anywhere: shown as a summary
+            settings.put(key, new BerthConfig.Setting(key, value instanceof List<?> list ? list.size() + " entries in the file"
+                    : "set in the file", "file"));
+        }
+        return value;
     }
 
     void markRead(String key) {

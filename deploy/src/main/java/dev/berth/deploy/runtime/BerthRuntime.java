@@ -83,6 +83,7 @@ import dev.berth.application.retention.TagPulls;
 import dev.berth.application.usage.NamespaceUsage;
 import dev.berth.application.usage.RegistryUsage;
 import dev.berth.application.system.DatabaseStatus;
+import dev.berth.application.system.EffectiveSettings;
 import dev.berth.application.system.InstanceInfo;
 import dev.berth.application.system.LivenessStatus;
 import dev.berth.application.system.BlobStoreStatus;
@@ -837,6 +838,13 @@ public class BerthRuntime {
     @Produces
     InstanceInfo instanceInfo() {
         return instance;
+    }
+
+    @Produces
+    EffectiveSettings effectiveSettings() {
+        BerthConfig read = booted(config);
+        return new EffectiveSettings(read.file().map(Path::toString), read.settings().stream()
+                .map(s -> new EffectiveSettings.Setting(s.key(), s.value(), s.source())).toList());
     }
 
     @Produces

@@ -51,6 +51,50 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theSettingsSayEachKeysEffectiveValueAndSourceWithSecretsMasked() throws Exception {
+        Optional<Path> file = file("""
+                version: 0.1
+                http:
+                  addr: 127.0.0.1:5001
+                storage:
+                  s3:
+                    region: eu-west-1
+                    bucket: images
+                    accesskey: AKIAEXAMPLE
+                    secretkey: s3-secret-value
+                database:
+                  url: jdbc:postgresql://db.internal/berth?user=berth&password=db-secret-value
+                notifications:
+                  endpoints:
+                    - name: ci
+                      url: https://hooks.example/berth
+                      headers:
+                        Authorization: [Bearer hook-secret-value]
+                """);
+        BerthConfig config = ConfigLoader.load(file, Map.of("REGISTRY_LOG_LEVEL", "debug",
+                "REGISTRY_STORAGE_S3_REGIONENDPOINT", "https://builder:url-secret-value@s3.internal:9000"));
+
+        Map<String, BerthConfig.Setting> settings = config.settings().stream()
+                .collect(java.util.stream.Collectors.toMap(BerthConfig.Setting::key, s -> s));
+        assertThat(settings.get("http.addr")).isEqualTo(new BerthConfig.Setting("http.addr", "127.0.0.1:5001", "file"));
+        assertThat(settings.get("log.level"))
+                .isEqualTo(new BerthConfig.Setting("log.level", "debug", "environment REGISTRY_LOG_LEVEL"));
+        assertThat(settings.get("catalog.maxentries"))
+                .isEqualTo(new BerthConfig.Setting("catalog.maxentries", "1000", BerthConfig.Setting.DEFAULT));
+        assertThat(settings.get("startup.timeout").value()).isEqualTo("3m");
+        assertThat(settings.get("storage.s3.bucket").value()).isEqualTo("images");
+        assertThat(settings.get("storage.s3.secretkey").value()).isEqualTo("•••••• (set)");
+        assertThat(settings.get("storage.s3.accesskey").value()).isEqualTo("•••••• (set)");
+        assertThat(settings.get("database.url").value())
+                .isEqualTo("jdbc:postgresql://db.internal/berth?user=berth&password=••••••");
+        assertThat(settings.get("storage.s3.regionendpoint").value()).isEqualTo("https://••••••@s3.internal:9000");
+        assertThat(settings.get("notifications.endpoints").value()).isEqualTo("1 entries in the file");
+        assertThat(config.settings()).extracting(BerthConfig.Setting::value)
+                .noneMatch(v -> v.contains("secret-value") || v.contains("AKIAEXAMPLE"));
+        assertThat(config.settings()).extracting(BerthConfig.Setting::key).isSorted();
+    }
+
+    @Test
     void withoutFileEverythingLivesUnderBerthDataOnPort5000() {
         BerthConfig config = ConfigLoader.load(Optional.empty(), Map.of());
 

@@ -4,6 +4,7 @@ import com.vaadin.flow.server.VaadinRequest;
 import com.vaadin.flow.server.VaadinService;
 import com.vaadin.flow.server.VaadinSession;
 import dev.berth.application.access.AuthenticateCaller;
+import dev.berth.application.access.RecordSignOut;
 import dev.berth.domain.access.Caller;
 import dev.berth.domain.error.UnauthorizedException;
 import jakarta.enterprise.context.Dependent;
@@ -26,10 +27,12 @@ public class AdminSession {
     private static final String ADDRESS = "berth.address";
 
     private final AuthenticateCaller authenticate;
+    private final RecordSignOut signOuts;
 
     @Inject
-    public AdminSession(AuthenticateCaller authenticate) {
+    public AdminSession(AuthenticateCaller authenticate, RecordSignOut signOuts) {
         this.authenticate = authenticate;
+        this.signOuts = signOuts;
     }
 
     /**
@@ -78,6 +81,7 @@ public class AdminSession {
     public void signOut() {
         VaadinSession session = VaadinSession.getCurrent();
         if (session != null) {
+            current().ifPresent(caller -> signOuts.record(caller, address()));
             session.setAttribute(USER, null);
             session.getSession().invalidate();
         }

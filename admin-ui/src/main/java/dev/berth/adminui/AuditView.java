@@ -7,6 +7,8 @@ import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.datepicker.DatePicker;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.AttachmentType;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
@@ -19,17 +21,24 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.VaadinSession;
+import com.vaadin.flow.server.streams.DownloadHandler;
+import dev.berth.application.access.ExportAuditEvents;
 import dev.berth.application.access.SearchAuditEvents;
 import dev.berth.application.port.AuditLog;
+import dev.berth.domain.access.Caller;
 import jakarta.inject.Inject;
 
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Who did what, when, from where: newest first, loaded a page at a time, filtered by actor, action,
- * days (UTC) and outcome. {@code audit?actor=NAME} opens filtered by that actor.
+ * days (UTC) and outcome, and exported as CSV or JSON as filtered. {@code audit?actor=NAME} opens
+ * filtered by that actor. Digests are shortened as docker shows them, whole in the tooltip.
  */
 @Route(value = "audit", layout = MainLayout.class)
 @PageTitle("Berth · Audit log")
@@ -41,6 +50,7 @@ public class AuditView extends VerticalLayout implements AdminOnly, BeforeEnterO
 
     private final AdminSession session;
     private final SearchAuditEvents search;
+    private final ExportAuditEvents export;
     private final Grid<AuditLog.Event> grid = new Grid<>();
     private final TextField actor = new TextField("Who");
     private final ComboBox<String> action = new ComboBox<>("What");
@@ -51,11 +61,15 @@ public class AuditView extends VerticalLayout implements AdminOnly, BeforeEnterO
     private AuditLog.Filter filter = AuditLog.Filter.ALL;
 
     @Inject
-    public AuditView(AdminSession session, SearchAuditEvents search) {
+    public AuditView(AdminSession session, SearchAuditEvents search, ExportAuditEvents export) {
         this.session = session;
         this.search = search;
+        this.export = export;
         setSizeFull();
-        add(new H2("Audit log"), filters(), total);
+        HorizontalLayout summary = new HorizontalLayout(total, exportLink(ExportAuditEvents.Format.CSV),
+                exportLink(ExportAuditEvents.Format.JSON));
+        summary.setAlignItems(FlexComponent.Alignment.BASELINE);
+        add(new H2("Audit log"), filters(), summary);
         total.setId("audit-total");
 
         grid.setId("audit-grid");
@@ -64,9 +78,10 @@ public class AuditView extends VerticalLayout implements AdminOnly, BeforeEnterO
         grid.addColumn(AuditLog.Event::actor).setHeader("Who").setAutoWidth(true);
         grid.addColumn(AuditLog.Event::address).setHeader("From").setAutoWidth(true);
         grid.addColumn(AuditLog.Event::action).setHeader("What").setAutoWidth(true);
-        grid.addColumn(AuditLog.Event::target).setHeader("Target").setAutoWidth(true);
+        grid.addColumn(e -> shortened(e.target())).setHeader("Target").setAutoWidth(true)
+                .setTooltipGenerator(AuditLog.Event::target);
         grid.addComponentColumn(AuditView::outcomeBadge).setHeader("Outcome").setAutoWidth(true).setFlexGrow(0);
-        grid.addColumn(AuditView::detail).setHeader("Detail").setFlexGrow(1)
+        grid.addColumn(e -> shortened(detail(e))).setHeader("Detail").setFlexGrow(1)
                 .setTooltipGenerator(AuditView::detail);
         grid.setColumnReorderingAllowed(true);
         grid.setItems(query -> search.page(session.caller(), filter, query.getOffset(), query.getLimit()).stream(),
@@ -125,6 +140,32 @@ public class AuditView extends VerticalLayout implements AdminOnly, BeforeEnterO
         return row;
     }
 
+    /**
+     * A download of every event the current filters find; the caller is checked again when it is
+     * fetched (a download runs outside the page's lock, so the session is locked for that moment).
+     */
+    private Anchor exportLink(ExportAuditEvents.Format format) {
+        String extension = format.name().toLowerCase(Locale.ROOT);
+        Anchor link = new Anchor((DownloadHandler) event -> {
+            VaadinSession vaadin = event.getSession();
+            vaadin.lock();
+            Caller caller;
+            AuditLog.Filter current;
+            try {
+                caller = session.caller();
+                current = filter;
+            } finally {
+                vaadin.unlock();
+            }
+            event.setFileName("berth-audit." + extension);
+            event.setContentType(format == ExportAuditEvents.Format.CSV ? "text/csv; charset=utf-8"
+                    : "application/json");
+            export.export(caller, current, format, event.getOutputStream());
+        }, AttachmentType.DOWNLOAD, "Export " + format.name());
+        link.setId("audit-export-" + extension);
+        return link;
+    }
+
     private void apply() {
         filter = filter(actor.getValue(), action.getValue(), from.getValue(), to.getValue(), outcome.getValue());
         grid.getDataProvider().refreshAll();
@@ -152,6 +193,13 @@ public class AuditView extends VerticalLayout implements AdminOnly, BeforeEnterO
                 event.success() ? Widgets.Tone.SUCCESS : Widgets.Tone.ERROR);
         badge.addClassName(event.success() ? "audit-success" : "audit-failure");
         return badge;
+    }
+
+    private static final Pattern DIGEST = Pattern.compile("(sha256:[0-9a-f]{12})[0-9a-f]{52}|(sha512:[0-9a-f]{12})[0-9a-f]{116}");
+
+    /** Digests as docker shows them, 12 hex digits and an ellipsis, so that the columns fit. */
+    static String shortened(String text) {
+        return DIGEST.matcher(text).replaceAll(m -> (m.group(1) != null ? m.group(1) : m.group(2)) + "…");
     }
 
     /** A row that stands for many attempts (throttled logins) says how many. */

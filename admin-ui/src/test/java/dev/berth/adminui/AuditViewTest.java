@@ -31,6 +31,15 @@ class AuditViewTest {
     }
 
     @Test
+    void digestsAreShortenedAsDockerShowsThemWhereverTheyStand() {
+        String hex = "0123456789ab" + "c".repeat(52);
+        assertThat(AuditView.shortened("team/app@sha256:" + hex)).isEqualTo("team/app@sha256:0123456789ab…");
+        assertThat(AuditView.shortened("deleted sha256:" + hex + ", kept sha256:" + hex))
+                .isEqualTo("deleted sha256:0123456789ab…, kept sha256:0123456789ab…");
+        assertThat(AuditView.shortened("team/app:v1")).isEqualTo("team/app:v1");
+    }
+
+    @Test
     void clientInstructionsNameTheRegistryHostAndPortAsDockerWantsThem() {
         assertThat(CertificatesView.clientInstructions("registry.example:5000"))
                 .contains("sudo mkdir -p /etc/docker/certs.d/registry.example:5000 && sudo cp ca.crt "

@@ -74,7 +74,8 @@ public class RegistryServlet extends HttpServlet {
             if (action.isPresent() && action.get() != Action.PULL && route.kind() != Route.Kind.UPLOADS
                     && route.kind() != Route.Kind.UPLOAD) {
                 activity.record(access.caller(), request.getRemoteAddr(), action.get() == Action.PUSH ? "push" : "delete",
-                        route.repository() + (route.kind() == Route.Kind.BLOB ? "@" : ":") + route.argument());
+                        // one notation for the audit log: repo@digest for anything by digest, repo:tag for a tag
+                        route.repository() + (route.argument().contains(":") ? "@" : ":") + route.argument());
             }
         } catch (RegistryException e) {
             if (e instanceof UnauthorizedException) {

@@ -12,7 +12,7 @@ import java.util.List;
 public class SearchAuditEvents {
 
     /** The actions Berth records, for choosing one; a search may name any other. */
-    public static final List<String> KNOWN_ACTIONS = List.of("login", "push", "delete", "create-user",
+    public static final List<String> KNOWN_ACTIONS = List.of("login", RecordSignOut.ACTION, "push", "delete", "create-user",
             "enable-user", "disable-user", "make-admin", "remove-admin", "change-password", "grant", "revoke",
             "allow-anonymous-pull", "deny-anonymous-pull", "create-robot-token", "revoke-robot-token",
             "import-htpasswd", "certificate-generate", "certificate-request", "certificate-import",

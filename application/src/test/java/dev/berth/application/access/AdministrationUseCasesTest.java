@@ -225,4 +225,55 @@ class AdministrationUseCasesTest {
         assertThatThrownBy(() -> search.count(caller("dev"), pushes)).isInstanceOf(DeniedException.class);
         assertThat(SearchAuditEvents.KNOWN_ACTIONS).contains("create-user", "grant", "certificate-activate");
     }
+
+    @Test
+    void theWholeSearchIsExportedAsCsvOrJsonPastOnePageWithFormulasDefused() throws Exception {
+        user("root", true);
+        user("dev", false);
+        for (int i = 0; i < AuditLog.MAX_PAGE + 20; i++) {
+            users.record(new AuditLog.Event(NOW.plusSeconds(i), "dev", "10.0.0.2", "push", "app:" + i, true, ""));
+        }
+        users.record(new AuditLog.Event(NOW.plusSeconds(9_999), "dev", "10.0.0.2", "delete", "=HYPERLINK(\"x\")", false,
+                "a, \"quoted\"\nline"));
+        ExportAuditEvents export = new ExportAuditEvents(users);
+        AuditLog.Filter byDev = new AuditLog.Filter(Optional.of("dev"), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty());
+
+        java.io.ByteArrayOutputStream csv = new java.io.ByteArrayOutputStream();
+        assertThat(export.export(caller("root"), byDev, ExportAuditEvents.Format.CSV, csv)).isEqualTo(AuditLog.MAX_PAGE + 21);
+        List<String> lines = List.of(csv.toString(java.nio.charset.StandardCharsets.UTF_8).split("\r\n", -1));
+        assertThat(lines.get(0)).isEqualTo("time,actor,address,action,target,success,detail,occurrences");
+        // newest first: the delete, then every push
+        assertThat(lines.get(1)).isEqualTo("2026-11-27T12:46:39Z,dev,10.0.0.2,delete,\"'=HYPERLINK(\"\"x\"\")\",false,"
+                + "\"a, \"\"quoted\"\"\nline\",1");
+        assertThat(lines).hasSize(1 + AuditLog.MAX_PAGE + 21 + 1).last().isEqualTo("");
+        assertThat(lines.get(lines.size() - 2)).isEqualTo("2026-11-27T10:00:00Z,dev,10.0.0.2,push,app:0,true,,1");
+
+        java.io.ByteArrayOutputStream json = new java.io.ByteArrayOutputStream();
+        export.export(caller("root"), byDev, ExportAuditEvents.Format.JSON, json);
+        String text = json.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(text).startsWith("[\n{\"time\":\"2026-11-27T12:46:39Z\",\"actor\":\"dev\",\"address\":\"10.0.0.2\","
+                + "\"action\":\"delete\",\"target\":\"=HYPERLINK(\\\"x\\\")\",\"success\":false,"
+                + "\"detail\":\"a, \\\"quoted\\\"\\nline\",\"occurrences\":1},\n").endsWith("}\n]\n");
+        assertThat(text.lines().filter(l -> l.startsWith("{"))).hasSize(AuditLog.MAX_PAGE + 21);
+
+        java.io.ByteArrayOutputStream none = new java.io.ByteArrayOutputStream();
+        AuditLog.Filter nobody = new AuditLog.Filter(Optional.of("nobody"), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty());
+        assertThat(export.export(caller("root"), nobody, ExportAuditEvents.Format.JSON, none)).isZero();
+        assertThat(none.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("[]\n");
+        assertThatThrownBy(() -> export.export(caller("dev"), byDev, ExportAuditEvents.Format.CSV,
+                new java.io.ByteArrayOutputStream())).isInstanceOf(DeniedException.class);
+    }
+
+    @Test
+    void aSignOutIsAuditedAsTheLoginsCounterpart() {
+        user("root", true);
+        new RecordSignOut(users, clock).record(caller("root"), "10.0.0.1");
+        assertThat(new SearchAuditEvents(users).page(caller("root"), AuditLog.Filter.ALL, 0, 1))
+                .extracting(AuditLog.Event::actor, AuditLog.Event::address, AuditLog.Event::action, AuditLog.Event::target,
+                        AuditLog.Event::success)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("root", "10.0.0.1", "logout", "admin UI", true));
+        assertThat(SearchAuditEvents.KNOWN_ACTIONS).contains("logout");
+    }
 }

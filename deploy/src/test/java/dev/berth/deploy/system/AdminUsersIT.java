@@ -187,7 +187,21 @@ class AdminUsersIT {
         new WebDriverWait(browser.driver(), Browser.WAIT).until(d ->
                 !AdminPages.cells(browser, "audit-grid").contains("create-user"));
         assertThat(AdminPages.cells(browser, "audit-grid")).contains("grant", "audit-ui/*:pull");
+
+        // the export holds what the filters find, every row of it
+        String csv = AdminPages.fetch(browser, browser.waitFor(By.id("audit-export-csv")).getAttribute("href"));
+        assertThat(csv.lines().findFirst()).hasValue("time,actor,address,action,target,success,detail,occurrences");
+        assertThat(csv.lines().skip(1).toList()).isNotEmpty()
+                .allMatch(line -> line.contains(",admin,") && line.contains(",grant,"))
+                .anyMatch(line -> line.contains(",grant,ui-audited,true,audit-ui/*:pull,1"));
+        String json = AdminPages.fetch(browser, browser.waitFor(By.id("audit-export-json")).getAttribute("href"));
+        assertThat(json).startsWith("[\n{\"time\":\"").contains("\"action\":\"grant\",\"target\":\"ui-audited\"")
+                .doesNotContain("create-user").endsWith("}\n]\n");
         browser.resize(420, 800);
         browser.screenshot("audit-by-actor-420");
+
+        browser.signOut();
+        assertThat(berth.audit()).anyMatch(e -> e.actor().equals(AdminBerth.ADMIN) && e.action().equals("logout")
+                && e.target().equals("admin UI") && e.success());
     }
 }

@@ -5,6 +5,7 @@ import dev.berth.application.browse.BrowseRepositories;
 import dev.berth.application.browse.DeleteImages;
 import dev.berth.application.browse.DescribeManifest;
 import dev.berth.application.browse.ListTagDetails;
+import dev.berth.application.browse.ListUntaggedManifests;
 import dev.berth.application.browse.PreviewDeletion;
 import dev.berth.application.browse.ShowRegistryStatistics;
 import dev.berth.application.event.ActivityCounter;
@@ -159,6 +160,10 @@ final class TestRegistry {
 
     ListTagDetails listTagDetails() {
         return new ListTagDetails(metadata);
+    }
+
+    ListUntaggedManifests listUntaggedManifests() {
+        return new ListUntaggedManifests(metadata);
     }
 
     DescribeManifest describeManifest() {

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.function.Supplier;
 
 /** Small pieces the admin pages share: confirmations, copy buttons, label rows, times. */
@@ -97,6 +98,16 @@ final class Widgets {
                 .set("font-size", "var(--lumo-font-size-s)").set("font-weight", "500");
         badge.addClassName("berth-badge-" + tone.lumo);
         return badge;
+    }
+
+    /** Badges in a row that wraps, however many there are (an index's platforms). */
+    static Div chips(String id, List<String> texts) {
+        Div chips = new Div();
+        chips.setId(id);
+        chips.addClassName("berth-chips");
+        chips.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("gap", "var(--lumo-space-xs)");
+        texts.forEach(text -> chips.add(badge(text, Tone.NEUTRAL)));
+        return chips;
     }
 
     /** A link that downloads {@code content} (read when clicked) as a file. */

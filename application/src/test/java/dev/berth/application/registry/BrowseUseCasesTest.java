@@ -295,6 +295,28 @@ class BrowseUseCasesTest {
         }
 
         @Test
+        void thePullCommandOffersTheNewestImageTagNotLatestNorALaterArtifact() {
+            assertThat(registry.suggestPullTag().suggest(ALICE, APP)).as("no tags").isEmpty();
+            Pushed image = small(APP, "app", "latest");
+            registry.clock.advance(Duration.ofMinutes(1));
+            small(APP, "app", "1.2");
+            registry.clock.advance(Duration.ofMinutes(1));
+            image(APP, "application/spdx+json", bytes("{}"), List.of(bytes("sbom")),
+                    ",\"subject\":" + descriptor(MediaType.OCI_MANIFEST_V1.toString(), image.digest(), image.size(), ""),
+                    "sbom");
+
+            assertThat(registry.suggestPullTag().suggest(ALICE, APP)).hasValue(Tag.parse("1.2"));
+            assertThatThrownBy(() -> registry.suggestPullTag().suggest(NOBODY, APP)).isInstanceOf(DeniedException.class);
+        }
+
+        @Test
+        void onlyArtifactsTaggedTheNewestIsOffered() {
+            image(APP, "application/spdx+json", bytes("{}"), List.of(bytes("sbom")), "", "sbom");
+
+            assertThat(registry.suggestPullTag().suggest(ALICE, APP)).hasValue(Tag.parse("sbom"));
+        }
+
+        @Test
         void aTaggedArtifactSaysWhatItIs() {
             image(APP, "application/vnd.cyclonedx+json", bytes("{}"), List.of(bytes("bom")), "", "sbom");
 

@@ -7,6 +7,7 @@ import dev.berth.application.browse.DescribeManifest;
 import dev.berth.application.browse.ListTagDetails;
 import dev.berth.application.browse.ListUntaggedManifests;
 import dev.berth.application.browse.PreviewDeletion;
+import dev.berth.application.browse.SuggestPullTag;
 import dev.berth.application.browse.ShowRegistryStatistics;
 import dev.berth.application.event.ActivityCounter;
 import dev.berth.application.event.EventSource;
@@ -160,6 +161,10 @@ final class TestRegistry {
 
     ListTagDetails listTagDetails() {
         return new ListTagDetails(metadata);
+    }
+
+    SuggestPullTag suggestPullTag() {
+        return new SuggestPullTag(listTagDetails());
     }
 
     ListUntaggedManifests listUntaggedManifests() {

@@ -108,20 +108,20 @@ public class ManifestView extends VerticalLayout implements BeforeEnterObserver 
         }
         add(header);
 
-        add(facts(
+        Div facts = facts(
                 "Digest", m.digest().toString(), "manifest-digest",
                 "Type", MediaTypes.label(m.mediaType(), m.artifactType()) + " (" + m.mediaType() + ")", "manifest-type",
                 "Tags", m.tags().isEmpty() ? "none" : m.tags().stream().map(Tag::value).collect(Collectors.joining(", ")),
-                "manifest-tags",
-                "Manifest size", Format.bytes(m.size()), "manifest-size",
-                "Pushed", Format.time(m.pushedAt()), "manifest-pushed"));
+                "manifest-tags");
         Span total = new Span(Format.bytes(m.compressedSize()) + (m.children().isEmpty()
                 ? " (manifest, config and layers)" : " (the index and its images, each blob once)"));
         total.setId("manifest-total-size");
         // the exact number, for whoever needs more than the rounded one
         total.getElement().setAttribute("data-bytes", String.valueOf(m.compressedSize()));
         total.setTitle(m.compressedSize() + " bytes");
-        add(row("Total size", total));
+        facts.add(row("Total size", total), facts("Manifest size", Format.bytes(m.size()), "manifest-size",
+                "Pushed", Format.time(m.pushedAt()), "manifest-pushed"));
+        add(facts);
         m.artifactType().ifPresent(t -> add(facts("Artifact type", t, "manifest-artifact-type")));
         if (!m.listedBy().isEmpty()) {
             Div listedBy = new Div(new Span(m.listedBy().size() == 1 ? "Listed by the index " : "Listed by the indexes "));
@@ -262,7 +262,7 @@ public class ManifestView extends VerticalLayout implements BeforeEnterObserver 
     }
 
     /** Label/value rows, given as label, value, element id triples. */
-    private static Component facts(String... triples) {
+    private static Div facts(String... triples) {
         Div box = new Div();
         for (int i = 0; i < triples.length; i += 3) {
             Span value = new Span(triples[i + 1]);

@@ -1,8 +1,5 @@
 package dev.berth.deploy.system;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -55,22 +52,6 @@ final class RawHttp {
                 answer.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
             }
             return answer.toString();
-        }
-    }
-
-    /**
-     * Starts a TLS handshake on a plain-HTTP port, as docker and skopeo do before they fall back to
-     * HTTP, and waits until the server has answered it (with anything that is no TLS) and closed.
-     */
-    static void tlsClientHello(int port) throws Exception {
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, null, null);
-        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port)) {
-            socket.setSoTimeout(30_000);
-            socket.startHandshake();
-            throw new AssertionError("a TLS handshake succeeded on the plain-HTTP port " + port);
-        } catch (SSLException expected) {
-            // the server spoke HTTP back
         }
     }
 

@@ -44,15 +44,6 @@ final class Commands {
         return new Result(process.exitValue(), Files.readString(out));
     }
 
-    /**
-     * skopeo asks a registry on {@code port} for a manifest without verifying TLS: like docker, it
-     * tries HTTPS first (a TLS ClientHello on what is a plain-HTTP port here), then plain HTTP.
-     */
-    static void probeTlsFirst(Path scratch, int port) throws IOException, InterruptedException {
-        run(scratch, Duration.ofMinutes(2), Map.of(), "skopeo", "inspect", "--raw", "--tls-verify=false",
-                "docker://127.0.0.1:" + port + "/tls-probe/none:latest");
-    }
-
     private static void requireInstalled(String executable) {
         boolean found = executable.contains("/") ? Files.isExecutable(Path.of(executable))
                 : List.of(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")).stream()

@@ -57,8 +57,8 @@ class ObservabilityIT {
                 Map.of("REGISTRY_HTTP_DEBUG_PROMETHEUS_BEARERTOKEN", METRICS_TOKEN), "--config", config.toString())) {
             berth.awaitReady();
             RegistryClient registry = new RegistryClient(berth);
-            // a TLS ClientHello, as docker and skopeo send before they speak plain HTTP
-            Commands.probeTlsFirst(work, port);
+            // the TLS ClientHello docker and skopeo send before they speak plain HTTP
+            RawHttp.tlsClientHello(port);
 
             // http.debug.prometheus.bearertoken: nothing without the token, nothing with a wrong one
             for (String[] credentials : List.of(new String[0], new String[]{"Authorization", "Bearer wrong-" + METRICS_TOKEN},
@@ -123,9 +123,9 @@ class ObservabilityIT {
             assertThat(lines).anyMatch(l -> l.contains("\"requestId\":\"" + requestId + "\"")
                     && l.contains("\"path\":\"/v2/metrics/app/blobs/") && l.contains("\"status\":200"));
             assertThat(berth.output()).doesNotContain(password).doesNotContain(METRICS_TOKEN);
-            // issue 22: a debug line per TLS probe, no Grizzly warning with the hello's bytes
-            assertThat(berth.output().lines().filter(l -> l.contains("TLS probe"))).isNotEmpty()
-                    .allSatisfy(l -> assertThat(l).contains("\"level\":\"FINE\"").doesNotContain("\\u0016"));
+            // issue 22: one debug line for the TLS probe, no Grizzly warning with the hello's bytes
+            assertThat(berth.output().lines().filter(l -> l.contains("TLS probe"))).singleElement()
+                    .satisfies(l -> assertThat(l).contains("\"level\":\"FINE\"").doesNotContain("\\u0016"));
             assertThat(berth.output()).doesNotContain("GRIZZLY0013").doesNotContain("Unknown protocol");
             berth.stop();
         } finally {

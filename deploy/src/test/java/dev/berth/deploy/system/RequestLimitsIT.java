@@ -32,7 +32,7 @@ class RequestLimitsIT {
     void aTlsClientHelloOnThePlainPortLeavesNoWarningNorBinaryInTheLog() throws Exception {
         BerthProcess berth = SharedBerth.get();
 
-        Commands.probeTlsFirst(berth.dataDirectory().getParent(), berth.port());
+        RawHttp.tlsClientHello(berth.port());
         assertThat(RawHttp.status("127.0.0.1", berth.port(), "GET", "/v2/")).as("serving goes on").isEqualTo(200);
 
         String log = berth.output();

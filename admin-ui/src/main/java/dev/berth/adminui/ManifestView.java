@@ -108,14 +108,28 @@ public class ManifestView extends VerticalLayout implements BeforeEnterObserver 
         }
         add(header);
 
-        add(facts(
+        Div facts = facts(
                 "Digest", m.digest().toString(), "manifest-digest",
-                "Type", MediaTypes.label(m.mediaType()) + " (" + m.mediaType() + ")", "manifest-type",
+                "Type", MediaTypes.label(m.mediaType(), m.artifactType()) + " (" + m.mediaType() + ")", "manifest-type",
                 "Tags", m.tags().isEmpty() ? "none" : m.tags().stream().map(Tag::value).collect(Collectors.joining(", ")),
-                "manifest-tags",
-                "Manifest size", Format.bytes(m.size()), "manifest-size",
+                "manifest-tags");
+        Span total = new Span(Format.bytes(m.compressedSize()) + (m.children().isEmpty()
+                ? " (manifest, config and layers)" : " (the index and its images, each blob once)"));
+        total.setId("manifest-total-size");
+        // the exact number, for whoever needs more than the rounded one
+        total.getElement().setAttribute("data-bytes", String.valueOf(m.compressedSize()));
+        total.setTitle(m.compressedSize() + " bytes");
+        facts.add(row("Total size", total), facts("Manifest size", Format.bytes(m.size()), "manifest-size",
                 "Pushed", Format.time(m.pushedAt()), "manifest-pushed"));
+        add(facts);
         m.artifactType().ifPresent(t -> add(facts("Artifact type", t, "manifest-artifact-type")));
+        if (!m.listedBy().isEmpty()) {
+            Div listedBy = new Div(new Span(m.listedBy().size() == 1 ? "Listed by the index " : "Listed by the indexes "));
+            listedBy.setId("manifest-listed-by");
+            m.listedBy().forEach(index -> listedBy.add(link(m.repository(), index,
+                    "listed-by-" + index.hex().substring(0, 12)), new Span(" ")));
+            add(listedBy);
+        }
         m.subject().ifPresent(s -> add(new Span("Refers to "), link(m.repository(), s, "manifest-subject")));
         add(new CopyableCommand("pull-command", "docker pull " + Hosts.registry() + "/" + m.repository().value() + "@"
                 + m.digest()));
@@ -207,7 +221,8 @@ public class ManifestView extends VerticalLayout implements BeforeEnterObserver 
         grid.addColumn(c -> c.platform().map(Format::platform).orElse("—")).setHeader("Platform").setFlexGrow(1);
         grid.addComponentColumn(c -> link(m.repository(), c.digest(), null)).setHeader("Manifest").setFlexGrow(2);
         grid.addColumn(c -> MediaTypes.label(c.mediaType())).setHeader("Type").setFlexGrow(1);
-        grid.addColumn(c -> Format.bytes(c.size())).setHeader("Size").setTextAlign(ColumnTextAlign.END)
+        grid.addColumn(c -> Format.bytes(c.compressedSize())).setHeader("Size").setTextAlign(ColumnTextAlign.END)
+                .setTooltipGenerator(c -> "The image: " + c.compressedSize() + " bytes; its manifest: " + c.size())
                 .setFlexGrow(0).setWidth("7rem");
         grid.setItems(m.children());
         grid.setAllRowsVisible(true);
@@ -217,7 +232,8 @@ public class ManifestView extends VerticalLayout implements BeforeEnterObserver 
     private static Grid<ReferrerInfo> referrers(ManifestDetails m) {
         Grid<ReferrerInfo> grid = new Grid<>();
         grid.setId("referrers");
-        grid.addColumn(r -> r.artifactType() == null ? "—" : r.artifactType()).setHeader("Artifact type").setFlexGrow(2);
+        grid.addColumn(r -> r.artifactType().isEmpty() ? "—" : MediaTypes.artifact(r.artifactType()))
+                .setTooltipGenerator(ReferrerInfo::artifactType).setHeader("Artifact type").setFlexGrow(2);
         grid.addComponentColumn(r -> link(m.repository(), r.digest(), null)).setHeader("Manifest").setFlexGrow(1);
         grid.addColumn(r -> Format.bytes(r.size())).setHeader("Size").setTextAlign(ColumnTextAlign.END)
                 .setFlexGrow(0).setWidth("7rem");
@@ -246,17 +262,21 @@ public class ManifestView extends VerticalLayout implements BeforeEnterObserver 
     }
 
     /** Label/value rows, given as label, value, element id triples. */
-    private static Component facts(String... triples) {
+    private static Div facts(String... triples) {
         Div box = new Div();
         for (int i = 0; i < triples.length; i += 3) {
-            Span label = new Span(triples[i] + ": ");
-            label.getStyle().set("font-weight", "600");
             Span value = new Span(triples[i + 1]);
             value.setId(triples[i + 2]);
-            value.getStyle().set("overflow-wrap", "anywhere");
-            box.add(new Div(label, value));
+            box.add(row(triples[i], value));
         }
         return box;
+    }
+
+    private static Div row(String label, Span value) {
+        Span name = new Span(label + ": ");
+        name.getStyle().set("font-weight", "600");
+        value.getStyle().set("overflow-wrap", "anywhere");
+        return new Div(name, value);
     }
 
     private static Component map(Map<String, String> entries, String id) {

@@ -1,5 +1,6 @@
 package dev.berth.adminui;
 
+import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.grid.ColumnTextAlign;
@@ -7,6 +8,7 @@ import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
@@ -105,12 +107,25 @@ public class RepositoriesView extends VerticalLayout {
         return new RepositoryQuery(search.getValue(), inNamespace, sort, descending);
     }
 
-    /** A real link, so the keyboard (Tab, Enter) and "open in a new tab" work too. */
-    private static Anchor link(RepositorySummary repository) {
+    /**
+     * A real link, so the keyboard (Tab, Enter) and "open in a new tab" work too. A repository with no
+     * tags and no manifests is marked empty rather than hidden: it exists from its first upload, before
+     * its first manifest, and stays pushable and deletable.
+     */
+    private static Component link(RepositorySummary repository) {
         Anchor link = new Anchor(RepositoryView.path(repository.name()), repository.name().value());
         link.getElement().setAttribute("router-link", true);
         link.addClassName("berth-repository-link");
-        return link;
+        if (repository.tags() > 0 || repository.manifests() > 0) {
+            return link;
+        }
+        Span empty = Widgets.badge("empty", Widgets.Tone.NEUTRAL);
+        empty.addClassName("berth-empty-repository");
+        empty.setTitle("No tags and no manifests");
+        HorizontalLayout both = new HorizontalLayout(link, empty);
+        both.setSpacing(true);
+        both.setAlignItems(FlexComponent.Alignment.BASELINE);
+        return both;
     }
 
     private static void open(RepositorySummary repository) {

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.function.Supplier;
 
 /** Small pieces the admin pages share: confirmations, copy buttons, label rows, times. */
@@ -79,24 +80,41 @@ final class Widgets {
 
     /** How something stands, in the colours of the Lumo theme. */
     enum Tone {
-        SUCCESS("success"), WARNING("warning"), ERROR("error"), NEUTRAL("contrast");
+        SUCCESS("success", "--lumo-success-text-color", "--lumo-success-color-10pct"),
+        WARNING("warning", "--lumo-warning-text-color", "--lumo-warning-color-10pct"),
+        ERROR("error", "--lumo-error-text-color", "--lumo-error-color-10pct"),
+        // Lumo's grey has other names: there is no --lumo-contrast-text-color nor -color-10pct
+        NEUTRAL("contrast", "--lumo-secondary-text-color", "--lumo-contrast-10pct");
 
         private final String lumo;
+        private final String text;
+        private final String background;
 
-        Tone(String lumo) {
+        Tone(String lumo, String text, String background) {
             this.lumo = lumo;
+            this.text = text;
+            this.background = background;
         }
     }
 
     /** A small coloured label. */
     static Span badge(String text, Tone tone) {
         Span badge = new Span(text);
-        badge.getStyle().set("color", "var(--lumo-" + tone.lumo + "-text-color)")
-                .set("background", "var(--lumo-" + tone.lumo + "-color-10pct)")
+        badge.getStyle().set("color", "var(" + tone.text + ")").set("background", "var(" + tone.background + ")")
                 .set("border-radius", "var(--lumo-border-radius-m)").set("padding", "0.1em 0.5em")
-                .set("font-size", "var(--lumo-font-size-s)").set("font-weight", "500");
+                .set("font-size", "var(--lumo-font-size-s)").set("font-weight", "500").set("white-space", "nowrap");
         badge.addClassName("berth-badge-" + tone.lumo);
         return badge;
+    }
+
+    /** Badges in a row that wraps, however many there are (an index's platforms). */
+    static Div chips(String id, List<String> texts) {
+        Div chips = new Div();
+        chips.setId(id);
+        chips.addClassName("berth-chips");
+        chips.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("gap", "var(--lumo-space-xs)");
+        texts.forEach(text -> chips.add(badge(text, Tone.NEUTRAL)));
+        return chips;
     }
 
     /** A link that downloads {@code content} (read when clicked) as a file. */

@@ -13,12 +13,14 @@ import jakarta.persistence.Query;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Manifests in the {@code manifest} table, with their annotations, blob references and child
@@ -39,6 +41,14 @@ public final class PostgresManifestStore implements ManifestStore {
 
     /** The repository as a subquery: PostgreSQL then plans with its id as one known value. */
     private static final String REPOSITORY_ID = "(SELECT r.id FROM repository r WHERE r.name = :repository)";
+
+    /** Manifests with no tag and in no index: both NOT EXISTS read an index (tag_by_manifest, manifest_child_by_child). */
+    private static final String UNTAGGED = """
+            FROM manifest m
+            WHERE m.repository_id = %s
+              AND NOT EXISTS (SELECT 1 FROM tag t WHERE t.repository_id = m.repository_id AND t.manifest_digest = m.digest)
+              AND NOT EXISTS (SELECT 1 FROM manifest_child c WHERE c.repository_id = m.repository_id AND c.digest = m.digest)
+            """.formatted(REPOSITORY_ID);
 
     private final Jpa jpa;
     private final ManifestCache cache;
@@ -273,6 +283,55 @@ public final class PostgresManifestStore implements ManifestStore {
                     .forEach(use -> uses.putIfAbsent(use.digest(), use));
             return List.copyOf(uses.values());
         });
+    }
+
+    @Override
+    public List<UntaggedManifest> untagged(RepositoryName repository, int offset, int limit) {
+        return jpa.transaction(em -> Rows.of(em.createNativeQuery(
+                                "SELECT m.digest, m.media_type, m.artifact_type, m.subject, m.pushed_at, " + PullSize.OF_M
+                                        + " " + UNTAGGED + "ORDER BY m.pushed_at DESC, m.digest OFFSET :offset LIMIT :limit")
+                        .setParameter("repository", repository.value())
+                        .setParameter("offset", offset)
+                        .setParameter("limit", limit))
+                .map(row -> new UntaggedManifest(Digest.parse((String) row[0]), MediaType.parse((String) row[1]),
+                        (String) row[2], row[3] == null ? null : Digest.parse((String) row[3]),
+                        ((Number) row[5]).longValue(), Rows.instant(row[4])))
+                .toList());
+    }
+
+    @Override
+    public long countUntagged(RepositoryName repository) {
+        return jpa.transaction(em -> ((Number) em.createNativeQuery("SELECT count(*) " + UNTAGGED)
+                .setParameter("repository", repository.value())
+                .getSingleResult()).longValue());
+    }
+
+    @Override
+    public List<Digest> indexesListing(RepositoryName repository, Digest child, int limit) {
+        return jpa.transaction(em -> ((List<?>) em.createNativeQuery("""
+                        SELECT DISTINCT m.digest FROM manifest_child c JOIN manifest m ON m.id = c.manifest_id
+                        WHERE c.repository_id = %s AND c.digest = :digest
+                        ORDER BY m.digest LIMIT :limit""".formatted(REPOSITORY_ID))
+                .setParameter("repository", repository.value())
+                .setParameter("digest", child.toString())
+                .setParameter("limit", limit)
+                .getResultList()).stream()
+                .map(digest -> Digest.parse((String) digest))
+                .toList());
+    }
+
+    @Override
+    public Map<Digest, Long> pullSizes(RepositoryName repository, Collection<Digest> manifests) {
+        if (manifests.isEmpty()) {
+            return Map.of();
+        }
+        return jpa.transaction(em -> Rows.of(em.createNativeQuery("SELECT m.digest, " + PullSize.OF_M
+                                + " FROM manifest m WHERE m.repository_id = " + REPOSITORY_ID
+                                + " AND m.digest = ANY(:digests)")
+                        .setParameter("repository", repository.value())
+                        .setParameter("digests", manifests.stream().map(Digest::toString).distinct()
+                                .toArray(String[]::new)))
+                .collect(Collectors.toMap(row -> Digest.parse((String) row[0]), row -> ((Number) row[1]).longValue())));
     }
 
     private static ManifestCache.Entry toCacheEntry(Object row) {

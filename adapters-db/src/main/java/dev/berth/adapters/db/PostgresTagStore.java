@@ -123,32 +123,22 @@ public final class PostgresTagStore implements TagStore {
             Query query = em.createNativeQuery("""
                     SELECT p.name, p.manifest_digest, m.media_type, p.updated_at,
                            CASE WHEN m.media_type IN (:indexTypes) AND m.size <= :maxPayload THEN m.payload END,
-                           m.size
-                           + (SELECT COALESCE(sum(cm.size), 0) FROM manifest cm
-                              WHERE cm.repository_id = m.repository_id
-                                AND cm.digest IN (SELECT c.digest FROM manifest_child c WHERE c.manifest_id = m.id))
-                           + (SELECT COALESCE(sum(b.size), 0) FROM blob b
-                              WHERE b.digest IN (SELECT mb.digest FROM manifest_blob mb
-                                                 WHERE mb.manifest_id = m.id
-                                                    OR mb.manifest_id IN (SELECT cm.id FROM manifest_child c
-                                                                          JOIN manifest cm
-                                                                            ON cm.repository_id = c.repository_id
-                                                                           AND cm.digest = c.digest
-                                                                          WHERE c.manifest_id = m.id)))
+                           %s,
+                           m.artifact_type
                     FROM (SELECT t.repository_id, t.name, t.manifest_digest, t.updated_at FROM tag t
                           WHERE t.repository_id = %s%s
                           ORDER BY %s OFFSET :offset LIMIT :limit) p
                     JOIN manifest m ON m.repository_id = p.repository_id AND m.digest = p.manifest_digest
-                    ORDER BY %s""".formatted(REPOSITORY_ID, nameCondition(nameContains), order.formatted("t"),
-                    order.formatted("p")));
+                    ORDER BY %s""".formatted(PullSize.OF_M, REPOSITORY_ID, nameCondition(nameContains),
+                    order.formatted("t"), order.formatted("p")));
             return Rows.of(bind(query, repository, nameContains)
                             .setParameter("indexTypes", INDEX_TYPES)
                             .setParameter("maxPayload", maxIndexPayloadBytes)
                             .setParameter("offset", offset)
                             .setParameter("limit", limit))
                     .map(row -> new TaggedManifest(new Tag((String) row[0]), Digest.parse((String) row[1]),
-                            MediaType.parse((String) row[2]), ((Number) row[5]).longValue(), Rows.instant(row[3]),
-                            Optional.ofNullable((byte[]) row[4])))
+                            MediaType.parse((String) row[2]), (String) row[6], ((Number) row[5]).longValue(),
+                            Rows.instant(row[3]), Optional.ofNullable((byte[]) row[4])))
                     .toList();
         });
     }

@@ -23,9 +23,10 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
+import java.util.stream.Stream;
 
 /** Use case: one manifest with everything the admin UI's manifest page shows about it. */
 @Dependent
@@ -37,8 +38,8 @@ public class DescribeManifest {
     static final int MAX_PRETTY_JSON_BYTES = 512 * 1024;
     /** The page lists this many referrers at most and counts the rest: a subject may have thousands. */
     static final int MAX_REFERRERS_SHOWN = 200;
-    private static final Set<MediaType> IMAGE_CONFIG_TYPES = Set.of(MediaType.OCI_CONFIG_V1,
-            MediaType.DOCKER_CONTAINER_CONFIG_V1);
+    /** The page links this many of the indexes listing a manifest: in practice one or two. */
+    static final int MAX_LISTED_BY_SHOWN = 20;
 
     private final ManifestStore manifests;
     private final TagStore tags;
@@ -68,10 +69,14 @@ public class DescribeManifest {
         List<LayerInfo> layers = parsed instanceof ImageManifest image
                 ? image.layers().stream().map(l -> new LayerInfo(l.digest(), l.mediaType(), l.size())).toList()
                 : List.of();
-        List<ChildManifest> children = parsed instanceof ImageIndex index
-                ? index.manifests().stream().map(c -> new ChildManifest(c.digest(), c.mediaType(), c.size(),
-                Optional.ofNullable(c.platform()))).toList()
-                : List.of();
+        List<Descriptor> listed = parsed instanceof ImageIndex index ? index.manifests() : List.of();
+        // one query for the sizes of the manifest and of all it lists
+        Map<Digest, Long> pullSizes = manifests.pullSizes(repository,
+                Stream.concat(Stream.of(digest), listed.stream().map(Descriptor::digest)).toList());
+        List<ChildManifest> children = listed.stream()
+                .map(c -> new ChildManifest(c.digest(), c.mediaType(), c.size(), pullSizes.getOrDefault(c.digest(), 0L),
+                        Optional.ofNullable(c.platform())))
+                .toList();
         List<ReferrerInfo> referrers = manifests.referrers(repository, digest, Optional.empty(), Optional.empty(),
                         MAX_REFERRERS_SHOWN).stream()
                 .map(r -> new ReferrerInfo(r.digest(), r.mediaType(), r.artifactType() == null ? "" : r.artifactType(),
@@ -79,11 +84,13 @@ public class DescribeManifest {
                 .toList();
         long referrerCount = referrers.size() < MAX_REFERRERS_SHOWN ? referrers.size()
                 : manifests.countReferrers(repository, digest);
-        return new ManifestDetails(repository, digest, stored.mediaType(), stored.size(), stored.pushedAt(),
+        return new ManifestDetails(repository, digest, stored.mediaType(), stored.size(),
+                pullSizes.getOrDefault(digest, stored.size()), stored.pushedAt(),
                 tags.tagsOf(repository, digest), JsonPrettyPrinter.print(stored.payload(), MAX_PRETTY_JSON_BYTES),
                 Optional.ofNullable(parsed.subject()).map(Descriptor::digest), artifactType(parsed, configDescriptor),
                 parsed.annotations(), configDescriptor, configDescriptor.flatMap(config -> config(repository, config)),
-                layers, children, referrers, referrerCount);
+                layers, children, referrers, referrerCount,
+                manifests.indexesListing(repository, digest, MAX_LISTED_BY_SHOWN));
     }
 
     /** The declared artifactType, else, as the OCI spec has it for artifacts, a config type that is no image's. */
@@ -91,7 +98,7 @@ public class DescribeManifest {
         if (parsed.artifactType() != null) {
             return Optional.of(parsed.artifactType().toString());
         }
-        return config.map(Descriptor::mediaType).filter(type -> !IMAGE_CONFIG_TYPES.contains(type))
+        return config.map(Descriptor::mediaType).filter(type -> !ArtifactTypes.IMAGE_CONFIG_TYPES.contains(type))
                 .map(MediaType::toString);
     }
 
@@ -101,7 +108,7 @@ public class DescribeManifest {
      * be) is another repository's business, so nothing of it is shown, whether it exists or not.
      */
     private Optional<ImageConfig> config(RepositoryName repository, Descriptor descriptor) {
-        if (!IMAGE_CONFIG_TYPES.contains(descriptor.mediaType()) || descriptor.size() > MAX_CONFIG_BYTES) {
+        if (!ArtifactTypes.IMAGE_CONFIG_TYPES.contains(descriptor.mediaType()) || descriptor.size() > MAX_CONFIG_BYTES) {
             return Optional.empty();
         }
         try {

@@ -51,7 +51,7 @@ public class ListTagDetails {
         }
         return tags.details(repository, search(nameContains), sort == null ? TagSort.NAME : sort, descending, offset,
                         Math.min(limit, BrowseRepositories.MAX_PAGE), MAX_INDEX_PAYLOAD_BYTES).stream()
-                .map(t -> new TagSummary(t.tag(), t.digest(), t.mediaType(),
+                .map(t -> new TagSummary(t.tag(), t.digest(), t.mediaType(), ArtifactTypes.of(t.artifactType()),
                         t.indexPayload().map(payload -> platforms(payload, t.mediaType())).orElse(List.of()),
                         t.compressedSize(), t.taggedAt()))
                 .toList();

@@ -4,7 +4,12 @@ import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.Tag;
 
+import dev.berth.domain.manifest.MediaType;
+
+import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Port: manifests per repository, with what they reference, and the referrers index. */
@@ -43,7 +48,34 @@ public interface ManifestStore {
      */
     List<BlobUse> blobUses(RepositoryName repository, Digest manifest);
 
+    /**
+     * A page of the repository's manifests that no tag points at and no index of it lists (only their
+     * digest reaches them), newest push first, ties by digest.
+     */
+    List<UntaggedManifest> untagged(RepositoryName repository, int offset, int limit);
+
+    /** How many manifests {@link #untagged} would list. */
+    long countUntagged(RepositoryName repository);
+
+    /** The indexes of the repository that list the manifest, in digest order, at most {@code limit}. */
+    List<Digest> indexesListing(RepositoryName repository, Digest child, int limit);
+
+    /**
+     * What a pull of each manifest transfers at most, as {@link TagStore.TaggedManifest#compressedSize};
+     * manifests the repository does not have are left out.
+     */
+    Map<Digest, Long> pullSizes(RepositoryName repository, Collection<Digest> manifests);
+
     /** @param shared whether another manifest references the blob, so deleting this one frees nothing of it */
     record BlobUse(Digest digest, long size, boolean shared) {
+    }
+
+    /**
+     * @param artifactType   as stored: the artifactType, else an image's config type, or null
+     * @param subject        the manifest it refers to, or null
+     * @param compressedSize as {@link TagStore.TaggedManifest#compressedSize}
+     */
+    record UntaggedManifest(Digest digest, MediaType mediaType, String artifactType, Digest subject,
+                            long compressedSize, Instant pushedAt) {
     }
 }

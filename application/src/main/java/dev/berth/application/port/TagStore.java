@@ -47,13 +47,14 @@ public interface TagStore {
     /**
      * A tag with its manifest.
      *
+     * @param artifactType   as stored: the artifactType, else an image's config type, or null
      * @param compressedSize the manifest plus its distinct blobs; for an index, plus the manifests it
      *                       lists and their distinct blobs
      * @param taggedAt       when the tag was last set
      * @param indexPayload   the manifest's bytes when it is an index (its images' platforms are in
      *                       them) no larger than the bound asked for, else empty
      */
-    record TaggedManifest(Tag tag, Digest digest, MediaType mediaType, long compressedSize, Instant taggedAt,
-                          Optional<byte[]> indexPayload) {
+    record TaggedManifest(Tag tag, Digest digest, MediaType mediaType, String artifactType, long compressedSize,
+                          Instant taggedAt, Optional<byte[]> indexPayload) {
     }
 }

@@ -1244,6 +1244,74 @@ public abstract class MetadataStoreContract {
     }
 
     @Nested
+    class UntaggedManifests {
+
+        @Test
+        void listsWhatNoTagAndNoIndexReachesNewestFirstWithSizesAndCounts() {
+            StoredManifest tagged = image("tagged", T0);
+            StoredManifest old = image("old", T0.plusSeconds(1));
+            List.of(tagged, old).forEach(m -> manifests.put(APP, m));
+            tags.tag(APP, new Tag("v1"), tagged.digest());
+            MultiPlatform multi = multiPlatform();
+            StoredManifest sbom = referrer("sbom", SBOM, tagged.digest(), T0.plusSeconds(2));
+            manifests.put(APP, sbom);
+
+            List<ManifestStore.UntaggedManifest> untagged = manifests.untagged(APP, 0, 10);
+
+            assertThat(untagged).extracting(ManifestStore.UntaggedManifest::digest)
+                    .as("newest first; the index's images are reached through it")
+                    .containsExactly(sbom.digest(), old.digest(), multi.index().digest());
+            assertThat(untagged.get(0).artifactType()).isEqualTo(SBOM);
+            assertThat(untagged.get(0).subject()).isEqualTo(tagged.digest());
+            assertThat(untagged.get(0).pushedAt()).isEqualTo(sbom.pushedAt());
+            assertThat(untagged.get(1).subject()).isNull();
+            assertThat(untagged.get(1).compressedSize()).isEqualTo(old.size() + 10);
+            assertThat(untagged.get(2).compressedSize()).isEqualTo(multi.index().size() + multi.amd64().size()
+                    + multi.arm64().size() + 20);
+            assertThat(manifests.countUntagged(APP)).isEqualTo(3);
+            assertThat(manifests.untagged(APP, 1, 1)).extracting(ManifestStore.UntaggedManifest::digest)
+                    .containsExactly(old.digest());
+
+            tags.tag(APP, new Tag("old"), old.digest());
+            assertThat(manifests.untagged(APP, 0, 10)).extracting(ManifestStore.UntaggedManifest::digest)
+                    .doesNotContain(old.digest());
+            assertThat(manifests.countUntagged(APP)).isEqualTo(2);
+            assertThat(manifests.untagged(OTHER, 0, 10)).isEmpty();
+            assertThat(manifests.countUntagged(OTHER)).isZero();
+        }
+
+        @Test
+        void anImageKnowsTheIndexesThatListIt() {
+            MultiPlatform multi = multiPlatform();
+            StoredManifest amd64Only = index("amd64 only", List.of(multi.amd64().digest()));
+            manifests.put(APP, amd64Only);
+
+            assertThat(manifests.indexesListing(APP, multi.amd64().digest(), 10))
+                    .containsExactlyElementsOf(Stream.of(multi.index().digest(), amd64Only.digest())
+                            .sorted(Comparator.comparing(Digest::toString)).toList());
+            assertThat(manifests.indexesListing(APP, multi.amd64().digest(), 1)).hasSize(1);
+            assertThat(manifests.indexesListing(APP, multi.arm64().digest(), 10)).containsExactly(multi.index().digest());
+            assertThat(manifests.indexesListing(APP, multi.index().digest(), 10)).isEmpty();
+            assertThat(manifests.indexesListing(OTHER, multi.amd64().digest(), 10)).isEmpty();
+        }
+
+        @Test
+        void pullSizesAreTheTagGridsSizesAndLeaveUnknownManifestsOut() {
+            MultiPlatform multi = multiPlatform();
+            tags.tag(APP, new Tag("multi"), multi.index().digest());
+            long shownForTheTag = tags.details(APP, "", TagSort.NAME, false, 0, 1, 1024).getFirst().compressedSize();
+
+            Map<Digest, Long> sizes = manifests.pullSizes(APP, List.of(multi.index().digest(), multi.amd64().digest(),
+                    digestOf("no such manifest")));
+
+            assertThat(sizes).containsOnlyKeys(multi.index().digest(), multi.amd64().digest());
+            assertThat(sizes.get(multi.index().digest())).isEqualTo(shownForTheTag);
+            assertThat(sizes.get(multi.amd64().digest())).isEqualTo(multi.amd64().size() + 10);
+            assertThat(manifests.pullSizes(APP, List.of())).isEmpty();
+        }
+    }
+
+    @Nested
     class DailyActivity {
 
         private final LocalDate day = LocalDate.of(2026, 11, 27);

@@ -39,6 +39,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -391,6 +392,48 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
                 .toList();
     }
 
+    @Override
+    public synchronized List<UntaggedManifest> untagged(RepositoryName repository, int offset, int limit) {
+        return untagged(repository)
+                .sorted(Comparator.comparing(StoredManifest::pushedAt).reversed()
+                        .thenComparing(m -> m.digest().toString()))
+                .skip(offset)
+                .limit(limit)
+                .map(m -> new UntaggedManifest(m.digest(), m.mediaType(), m.artifactType(), m.subject(),
+                        compressedSize(repository, m), m.pushedAt()))
+                .toList();
+    }
+
+    @Override
+    public synchronized long countUntagged(RepositoryName repository) {
+        return untagged(repository).count();
+    }
+
+    private Stream<StoredManifest> untagged(RepositoryName repository) {
+        return state.manifests.entrySet().stream()
+                .filter(m -> m.getKey().repository().equals(repository))
+                .map(Map.Entry::getValue)
+                .filter(m -> tagsOf(repository, m.digest()).isEmpty() && !isChildOfAnother(repository, m.digest()));
+    }
+
+    @Override
+    public synchronized List<Digest> indexesListing(RepositoryName repository, Digest child, int limit) {
+        return state.manifests.entrySet().stream()
+                .filter(m -> m.getKey().repository().equals(repository) && m.getValue().children().contains(child))
+                .map(m -> m.getKey().digest())
+                .sorted(Comparator.comparing(Digest::toString))
+                .limit(limit)
+                .toList();
+    }
+
+    @Override
+    public synchronized Map<Digest, Long> pullSizes(RepositoryName repository, Collection<Digest> manifests) {
+        Map<Digest, Long> sizes = new HashMap<>();
+        manifests.forEach(digest -> get(repository, digest)
+                .ifPresent(m -> sizes.put(digest, compressedSize(repository, m))));
+        return sizes;
+    }
+
     // --- TagStore
 
     @Override
@@ -449,7 +492,7 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
                 .map(e -> {
                     StoredManifest manifest = state.manifests.get(new ManifestKey(repository, e.getValue().digest()));
                     return new TaggedManifest(new Tag(e.getKey().name()), manifest.digest(), manifest.mediaType(),
-                            compressedSize(repository, manifest), e.getValue().taggedAt(),
+                            manifest.artifactType(), compressedSize(repository, manifest), e.getValue().taggedAt(),
                             INDEX_TYPES.contains(manifest.mediaType()) && manifest.size() <= maxIndexPayloadBytes
                                     ? Optional.of(manifest.payload()) : Optional.empty());
                 })

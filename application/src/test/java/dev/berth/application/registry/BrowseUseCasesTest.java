@@ -14,6 +14,7 @@ import dev.berth.application.browse.RepositorySort;
 import dev.berth.application.browse.RepositorySummary;
 import dev.berth.application.browse.TagSort;
 import dev.berth.application.browse.TagSummary;
+import dev.berth.application.browse.UntaggedManifestSummary;
 import dev.berth.application.event.EventAction;
 import dev.berth.application.fake.RecordingOutbox;
 import dev.berth.application.port.AuditLog;
@@ -290,6 +291,37 @@ class BrowseUseCasesTest {
             assertThat(index.compressedSize()).as("each shared layer once").isEqualTo(multi.size() + amd64.size()
                     + arm64.size() + attestation.size() + 24 + 5_000 + 100 + 24 + 2 + 7);
             assertThat(index.pushedAt()).isEqualTo(Instant.parse("2026-11-27T10:01:00Z"));
+            assertThat(image.artifactType()).as("an image config makes no artifact").isEmpty();
+        }
+
+        @Test
+        void thePullCommandOffersTheNewestImageTagNotLatestNorALaterArtifact() {
+            assertThat(registry.suggestPullTag().suggest(ALICE, APP)).as("no tags").isEmpty();
+            Pushed image = small(APP, "app", "latest");
+            registry.clock.advance(Duration.ofMinutes(1));
+            small(APP, "app", "1.2");
+            registry.clock.advance(Duration.ofMinutes(1));
+            image(APP, "application/spdx+json", bytes("{}"), List.of(bytes("sbom")),
+                    ",\"subject\":" + descriptor(MediaType.OCI_MANIFEST_V1.toString(), image.digest(), image.size(), ""),
+                    "sbom");
+
+            assertThat(registry.suggestPullTag().suggest(ALICE, APP)).hasValue(Tag.parse("1.2"));
+            assertThatThrownBy(() -> registry.suggestPullTag().suggest(NOBODY, APP)).isInstanceOf(DeniedException.class);
+        }
+
+        @Test
+        void onlyArtifactsTaggedTheNewestIsOffered() {
+            image(APP, "application/spdx+json", bytes("{}"), List.of(bytes("sbom")), "", "sbom");
+
+            assertThat(registry.suggestPullTag().suggest(ALICE, APP)).hasValue(Tag.parse("sbom"));
+        }
+
+        @Test
+        void aTaggedArtifactSaysWhatItIs() {
+            image(APP, "application/vnd.cyclonedx+json", bytes("{}"), List.of(bytes("bom")), "", "sbom");
+
+            assertThat(registry.listTagDetails().page(ALICE, APP, "", TagSort.NAME, false, 0, 10).getFirst()
+                    .artifactType()).hasValue("application/vnd.cyclonedx+json");
         }
 
         @Test
@@ -339,6 +371,44 @@ class BrowseUseCasesTest {
             assertThatThrownBy(() -> registry.listTagDetails().count(PUSHER, APP, ""))
                     .isInstanceOf(DeniedException.class);
             assertThatThrownBy(() -> registry.listTagDetails().count(ALICE, OTHER, ""))
+                    .isInstanceOf(DeniedException.class);
+        }
+    }
+
+    @Nested
+    class UntaggedManifests {
+
+        @Test
+        void listsWhatOnlyADigestReachesWithWhatItIs() {
+            Pushed tagged = small(APP, "tagged", "latest");
+            registry.clock.advance(Duration.ofMinutes(1));
+            Pushed old = small(APP, "old");
+            registry.clock.advance(Duration.ofMinutes(1));
+            Pushed sbom = image(APP, "application/spdx+json", bytes("{}"), List.of(bytes("sbom")),
+                    ",\"subject\":" + descriptor(MediaType.OCI_MANIFEST_V1.toString(), tagged.digest(), tagged.size(), ""));
+
+            List<UntaggedManifestSummary> untagged = registry.listUntaggedManifests().page(ALICE, APP, 0, 10);
+
+            assertThat(untagged).extracting(UntaggedManifestSummary::digest).containsExactly(sbom.digest(), old.digest());
+            assertThat(untagged.get(0).artifactType()).as("the config type of an artifact").hasValue("application/spdx+json");
+            assertThat(untagged.get(0).subject()).hasValue(tagged.digest());
+            assertThat(untagged.get(1).artifactType()).as("an image config makes no artifact").isEmpty();
+            assertThat(untagged.get(1).subject()).isEmpty();
+            assertThat(untagged.get(1).compressedSize()).isEqualTo(
+                    registry.describeManifest().describe(ALICE, APP, old.digest()).compressedSize());
+            assertThat(registry.listUntaggedManifests().count(ALICE, APP)).isEqualTo(2);
+
+            registry.deleteImages().manifest(DELETER, ADDRESS, APP, old.digest());
+            assertThat(registry.listUntaggedManifests().count(ALICE, APP)).isEqualTo(1);
+        }
+
+        @Test
+        void aCallerWhoMayNotPullIsDenied() {
+            small(APP, "app");
+
+            assertThatThrownBy(() -> registry.listUntaggedManifests().page(NOBODY, APP, 0, 10))
+                    .isInstanceOf(DeniedException.class);
+            assertThatThrownBy(() -> registry.listUntaggedManifests().count(PUSHER, APP))
                     .isInstanceOf(DeniedException.class);
         }
     }
@@ -419,10 +489,22 @@ class BrowseUseCasesTest {
 
             ManifestDetails details = registry.describeManifest().describe(ADMIN, APP, index.digest());
 
+            long amd64Pull = registry.describeManifest().describe(ADMIN, APP, amd64.digest()).compressedSize();
+            long otherPull = registry.describeManifest().describe(ADMIN, APP, other.digest()).compressedSize();
+            assertThat(amd64Pull).as("the manifest, its config and its layer")
+                    .isEqualTo(amd64.size() + bytes("{\"os\":\"linux\",\"seed\":\"amd64\"}").length
+                            + bytes("layer amd64").length);
             assertThat(details.children()).containsExactly(
-                    new ChildManifest(amd64.digest(), MediaType.OCI_MANIFEST_V1, amd64.size(),
+                    new ChildManifest(amd64.digest(), MediaType.OCI_MANIFEST_V1, amd64.size(), amd64Pull,
                             Optional.of(new Platform("amd64", "linux", null, null, List.of()))),
-                    new ChildManifest(other.digest(), MediaType.OCI_MANIFEST_V1, other.size(), Optional.empty()));
+                    new ChildManifest(other.digest(), MediaType.OCI_MANIFEST_V1, other.size(), otherPull,
+                            Optional.empty()));
+            assertThat(details.size()).as("the index's own bytes").isEqualTo(index.size());
+            assertThat(details.compressedSize()).as("the index and all it lists")
+                    .isEqualTo(index.size() + amd64Pull + otherPull);
+            assertThat(details.listedBy()).isEmpty();
+            assertThat(registry.describeManifest().describe(ADMIN, APP, amd64.digest()).listedBy())
+                    .as("an image links back to its index").containsExactly(index.digest());
             assertThat(details.configDescriptor()).isEmpty();
             assertThat(details.config()).isEmpty();
             assertThat(details.layers()).isEmpty();

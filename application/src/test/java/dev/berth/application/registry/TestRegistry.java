@@ -5,7 +5,9 @@ import dev.berth.application.browse.BrowseRepositories;
 import dev.berth.application.browse.DeleteImages;
 import dev.berth.application.browse.DescribeManifest;
 import dev.berth.application.browse.ListTagDetails;
+import dev.berth.application.browse.ListUntaggedManifests;
 import dev.berth.application.browse.PreviewDeletion;
+import dev.berth.application.browse.SuggestPullTag;
 import dev.berth.application.browse.ShowRegistryStatistics;
 import dev.berth.application.event.ActivityCounter;
 import dev.berth.application.event.EventSource;
@@ -159,6 +161,14 @@ final class TestRegistry {
 
     ListTagDetails listTagDetails() {
         return new ListTagDetails(metadata);
+    }
+
+    SuggestPullTag suggestPullTag() {
+        return new SuggestPullTag(listTagDetails());
+    }
+
+    ListUntaggedManifests listUntaggedManifests() {
+        return new ListUntaggedManifests(metadata);
     }
 
     DescribeManifest describeManifest() {

@@ -174,6 +174,7 @@ public class BerthRuntime {
     /** Held: a logger nobody references may be collected, and its level with it. */
     private static final Logger ACCESS_LOG = Logger.getLogger(ObservabilityFilter.ACCESS_LOGGER);
     private final Map<Handler, Formatter> replacedFormatters = new HashMap<>();
+    private TlsProbeLog tlsProbeLog;
 
     @Inject
     Metrics metrics;
@@ -344,9 +345,11 @@ public class BerthRuntime {
     /**
      * log.formatter json: Berth's console lines become JSON from here on (Payara's first boot lines
      * stay text). The access log is on at INFO unless log.accesslog.disabled, whatever log.level says.
+     * Clients probing the plain-HTTP port with TLS get one debug line instead of Grizzly's warning.
      */
     private void configureLogs(boolean launched) {
         ACCESS_LOG.setLevel(config.observability().accessLog() ? Level.INFO : Level.OFF);
+        tlsProbeLog = TlsProbeLog.install();
         if (!config.observability().jsonLogs()) {
             return;
         }
@@ -557,6 +560,10 @@ public class BerthRuntime {
         }
         replacedFormatters.forEach(Handler::setFormatter);
         replacedFormatters.clear();
+        if (tlsProbeLog != null) {
+            tlsProbeLog.uninstall();
+            tlsProbeLog = null;
+        }
         if (notificationWorker != null) {
             notificationWorker.close();
             notificationWorker = null;

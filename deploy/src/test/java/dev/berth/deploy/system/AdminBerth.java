@@ -179,6 +179,13 @@ final class AdminBerth {
                 "--creds", user + ":" + password, "docker://" + host() + "/" + reference);
     }
 
+    /** skopeo pulls REPOSITORY:TAG as USER (every platform) into an OCI layout under DIRECTORY, as a client pulls. */
+    Commands.Result pull(String reference, Path directory, String user, String password)
+            throws IOException, InterruptedException {
+        return Commands.run(work, TIMEOUT, Map.of(), "skopeo", "copy", "--multi-arch=all", "--src-tls-verify=false",
+                "--src-creds", user + ":" + password, "docker://" + host() + "/" + reference, "oci:" + directory + ":pulled");
+    }
+
     /** Direct SQL on Berth's embedded database, for data sets no client would push in a test's time. */
     void sql(String statement) throws SQLException {
         try (Connection connection = DriverManager.getConnection(

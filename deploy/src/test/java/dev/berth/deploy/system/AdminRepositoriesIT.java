@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 import java.nio.file.Files;
@@ -32,6 +33,8 @@ class AdminRepositoriesIT {
     private static OciImageLayout layout;
     private static OciImageLayout.Blob amd64;
     private static OciImageLayout.Blob arm64;
+    private static OciImageLayout.Blob multi;
+    private static OciImageLayout.Blob sbom;
 
     @BeforeAll
     static void start() throws Exception {
@@ -45,7 +48,11 @@ class AdminRepositoriesIT {
         arm64 = layout.image("arm64", 602, 120_000);
         push(amd64, "ui-browse/app:1.0");
         push(amd64, "ui-browse/app:latest");
-        push(layout.index(List.of(amd64, arm64), List.of("amd64", "arm64")), "ui-browse/app:multi");
+        multi = layout.index(List.of(amd64, arm64), List.of("amd64", "arm64"));
+        push(multi, "ui-browse/app:multi");
+        // tagged after the image: the pull command still offers the image
+        sbom = layout.artifact("application/spdx+json", amd64, "{\"spdxVersion\":\"SPDX-2.3\"}");
+        push(sbom, "ui-browse/app:sbom");
         push(amd64, "ui-delete/app:old");
         push(arm64, "ui-delete/app:keep");
         push(amd64, "ui-remove/app:1");
@@ -85,11 +92,43 @@ class AdminRepositoriesIT {
         browser.waitForText(By.id("repository-name"), "ui-browse/app");
         browser.waitForText(By.id("tags"), "multi");
         String tags = gridText("tags");
-        assertThat(tags).contains("1.0", "latest", "multi", "OCI index", "linux/amd64, linux/arm64",
+        assertThat(tags).contains("1.0", "latest", "multi", "OCI index", "SBOM (SPDX)",
                 amd64.digest().substring(0, "sha256:".length() + 12));
+        // an index's platforms as chips in a row that wraps
+        WebElement platforms = browser.waitFor(By.id("platforms-multi"));
+        assertThat(platforms.findElements(By.tagName("span"))).extracting(WebElement::getText)
+                .containsExactly("linux/amd64", "linux/arm64");
+        assertThat(platforms.getCssValue("flex-wrap")).isEqualTo("wrap");
+        // the newest image's tag (the SBOM tagged later is nothing to run), and it pulls
         assertThat(browser.waitFor(By.id("pull-command")).getText())
-                .isEqualTo("docker pull " + berth.host() + "/ui-browse/app:latest");
+                .isEqualTo("docker pull " + berth.host() + "/ui-browse/app:multi");
+        Commands.Result pulled = berth.pull("ui-browse/app:multi", berth.work().resolve("repositories-it/pulled-multi"),
+                ADMIN, PASSWORD);
+        assertThat(pulled.exitCode()).as(pulled.output()).isZero();
         browser.screenshot("repository-tags");
+
+        // the tag picker puts another tag in the command
+        WebElement picker = browser.waitFor(By.id("pull-tag"));
+        WebElement pickerInput = picker.findElement(By.cssSelector("input"));
+        pickerInput.sendKeys(Keys.chord(Keys.CONTROL, "a"), "1.0");
+        browser.until(d -> Boolean.TRUE.equals(browser.script(
+                "return arguments[0].opened && !arguments[0].loading", picker)) ? true : null);
+        pickerInput.sendKeys(Keys.ENTER);
+        browser.waitForText(By.id("pull-command"), "/ui-browse/app:1.0");
+        assertThat(browser.waitFor(By.id("pull-command")).getText())
+                .isEqualTo("docker pull " + berth.host() + "/ui-browse/app:1.0");
+        assertThat(berth.inspect("ui-browse/app:1.0", ADMIN, PASSWORD).exitCode()).isZero();
+        browser.screenshot("repository-pull-tag-picked");
+
+        // an artifact says what it is
+        browser.click(By.id("tag-link-sbom"));
+        browser.waitForText(By.id("manifest-digest"), sbom.digest());
+        assertThat(browser.waitFor(By.id("manifest-type")).getText()).startsWith("SBOM (SPDX)");
+        assertThat(browser.waitFor(By.id("manifest-artifact-type")).getText()).isEqualTo("application/spdx+json");
+        assertThat(browser.waitFor(By.id("manifest-subject")).getText())
+                .isEqualTo(amd64.digest().substring(0, "sha256:".length() + 12));
+        browser.screenshot("manifest-artifact");
+        browser.go("/admin/repository/ui-browse/app");
 
         browser.click(By.id("tag-link-1.0"));
         browser.waitForText(By.id("manifest-digest"), amd64.digest());
@@ -102,12 +141,18 @@ class AdminRepositoriesIT {
         assertThat(Pattern.compile("sha256:[0-9a-f]{64}").matcher(layers).results().count()).isEqualTo(2);
         assertThat(browser.waitFor(By.id("pull-command")).getText())
                 .isEqualTo("docker pull " + berth.host() + "/ui-browse/app@" + amd64.digest());
+        assertThat(AdminPages.text(browser, By.id("manifest-listed-by"))).contains(short12(multi.digest()));
         browser.screenshot("manifest-image");
 
-        browser.go("/admin/repository/ui-browse/app");
-        browser.click(By.id("tag-link-multi"));
+        // the image links back to its index; the index's size is its images' with its own apart
+        AdminPages.click(browser, By.id("listed-by-" + multi.digest().substring("sha256:".length(), "sha256:".length() + 12)));
+        browser.waitForText(By.id("manifest-digest"), multi.digest());
         browser.waitForText(By.id("platforms"), "linux/arm64");
         assertThat(gridText("platforms")).contains("linux/amd64", "linux/arm64");
+        assertThat(browser.waitFor(By.id("manifest-size")).getText()).isEqualTo(multi.size() + " B");
+        long total = multi.size() + pullSize(amd64) + pullSize(arm64);
+        assertThat(browser.waitFor(By.id("manifest-total-size")).getDomAttribute("data-bytes"))
+                .isEqualTo(String.valueOf(total));
         browser.screenshot("manifest-index");
 
         browser.resize(420, 800);
@@ -134,6 +179,23 @@ class AdminRepositoriesIT {
         assertThat(berth.inspect("ui-delete/app:keep", ADMIN, PASSWORD).exitCode()).isZero();
         browser.waitForText(By.id("tags"), "keep");
         assertThat(gridText("tags")).doesNotContain("old");
+
+        // its image stays, untagged: listed, counted without a reload, and deletable
+        browser.waitForText(By.id("repository-facts"), "1 tag · 2 manifests");
+        browser.waitForText(By.id("tab-untagged"), "Untagged manifests (1)");
+        browser.click(By.id("tab-untagged"));
+        browser.waitForText(By.id("untagged"), short12(amd64.digest()));
+        assertThat(gridText("untagged")).contains("OCI image");
+        browser.screenshot("repository-untagged");
+        browser.click(By.id("delete-untagged-" + amd64.digest().substring("sha256:".length(), "sha256:".length() + 12)));
+        browser.click(By.id("deletion-confirm"));
+        browser.feedback("Manifest " + short12(amd64.digest()) + " deleted");
+        browser.waitForText(By.id("repository-facts"), "1 tag · 1 manifest ·");
+        browser.waitForText(By.id("tab-untagged"), "Untagged manifests (0)");
+        browser.until(d -> ((Number) browser.script("return arguments[0].size", browser.waitFor(By.id("untagged"))))
+                .intValue() == 0 ? true : null);
+        assertThat(berth.inspect("ui-delete/app@" + amd64.digest(), ADMIN, PASSWORD).exitCode()).isNotZero();
+        assertThat(berth.inspect("ui-delete/app:keep", ADMIN, PASSWORD).exitCode()).isZero();
     }
 
     @Test
@@ -197,6 +259,9 @@ class AdminRepositoriesIT {
         assertThat(size.longValue()).as("the grid knows the total").isGreaterThanOrEqualTo(BULK);
         long opened = rowsFetched() - before;
         assertThat(opened).as("rows fetched to open the grid").isPositive().isLessThanOrEqualTo(200);
+        assertThat(browser.driver().findElements(By.cssSelector("#repositories .berth-empty-repository")))
+                .as("repositories without tags and manifests are marked").isNotEmpty()
+                .allSatisfy(badge -> assertThat(badge.getText()).isEqualTo("empty"));
         browser.screenshot("repositories-100000");
 
         // jump to the middle, as a scroll bar drag does
@@ -220,6 +285,23 @@ class AdminRepositoriesIT {
         assertThat(top.indexOf("ui-browse/app")).as("largest first").isLessThan(top.indexOf("bulk/repo-"));
         assertThat(rowsFetched() - before).as("rows fetched after sorting").isLessThanOrEqualTo(800);
         browser.screenshot("repositories-by-size");
+
+        browser.go("/admin/repository/bulk/repo-000001");
+        browser.waitFor(By.id("repository-empty"));
+        assertThat(browser.waitFor(By.id("repository-facts")).getText()).startsWith("0 tags · 0 manifests");
+        assertThat(browser.driver().findElements(By.id("pull-command"))).as("no tag to pull").noneMatch(WebElement::isDisplayed);
+    }
+
+    /** sha256: and 12 hex digits, as the pages show a digest. */
+    private static String short12(String digest) {
+        return digest.substring(0, "sha256:".length() + 12);
+    }
+
+    /** What a pull of an image transfers: its manifest, config and layers (the sizes its manifest lists). */
+    private static long pullSize(OciImageLayout.Blob image) throws Exception {
+        String manifest = new String(layout.read(image.digest()), java.nio.charset.StandardCharsets.UTF_8);
+        return image.size() + Pattern.compile("\"size\":(\\d+)").matcher(manifest).results()
+                .mapToLong(m -> Long.parseLong(m.group(1))).sum();
     }
 
     private static String gridText(String id) {

@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Metrics, health and logs of the packaged Berth on a PostgreSQL the test controls: /metrics is
  * Prometheus text whose counters move after a push; when PostgreSQL stops, readiness and
  * /debug/health say so and registry requests get 503 UNAVAILABLE in the registry's JSON; when it
- * is back, so is Berth. Logs are JSON lines with request ids, and the access log names no secret.
+ * is back, so is Berth. Logs are JSON lines with request ids, and the access log names no secret;
+ * a TLS handshake on the plain port is one debug line.
  * The metrics need the bearer token of http.debug.prometheus.bearertoken.
  */
 class ObservabilityIT {
@@ -45,6 +46,7 @@ class ObservabilityIT {
         String password = "never-log-me-" + port;
         Path config = Files.writeString(work.resolve("config.yml"), """
                 log:
+                  level: debug
                   formatter: json
                 database:
                   url: jdbc:postgresql://127.0.0.1:%d/postgres
@@ -55,6 +57,8 @@ class ObservabilityIT {
                 Map.of("REGISTRY_HTTP_DEBUG_PROMETHEUS_BEARERTOKEN", METRICS_TOKEN), "--config", config.toString())) {
             berth.awaitReady();
             RegistryClient registry = new RegistryClient(berth);
+            // the TLS ClientHello docker and skopeo send before they speak plain HTTP
+            RawHttp.tlsClientHello(port);
 
             // http.debug.prometheus.bearertoken: nothing without the token, nothing with a wrong one
             for (String[] credentials : List.of(new String[0], new String[]{"Authorization", "Bearer wrong-" + METRICS_TOKEN},
@@ -119,6 +123,10 @@ class ObservabilityIT {
             assertThat(lines).anyMatch(l -> l.contains("\"requestId\":\"" + requestId + "\"")
                     && l.contains("\"path\":\"/v2/metrics/app/blobs/") && l.contains("\"status\":200"));
             assertThat(berth.output()).doesNotContain(password).doesNotContain(METRICS_TOKEN);
+            // issue 22: one debug line for the TLS probe, no Grizzly warning with the hello's bytes
+            assertThat(berth.output().lines().filter(l -> l.contains("TLS probe"))).singleElement()
+                    .satisfies(l -> assertThat(l).contains("\"level\":\"FINE\"").doesNotContain("\\u0016"));
+            assertThat(berth.output()).doesNotContain("GRIZZLY0013").doesNotContain("Unknown protocol");
             berth.stop();
         } finally {
             external.close();

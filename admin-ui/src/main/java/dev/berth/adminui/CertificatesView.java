@@ -133,7 +133,7 @@ public class CertificatesView extends VerticalLayout implements AdminOnly {
         }
         Anchor link = Widgets.download("ca-download", "Download ca.crt", "ca.crt", "application/x-pem-file",
                 () -> uses.ca().pem().orElse(""));
-        String host = Widgets.registryHost();
+        String host = Hosts.registry();
         caBox.add(new Paragraph("Clients that do not know Berth's certificate authority refuse its certificate. "
                         + "Install ca.crt once on each client:"), link,
                 Widgets.code(clientInstructions(host), "ca-instructions"));

@@ -469,7 +469,7 @@ public class UsersView extends VerticalLayout implements AdminOnly, BeforeEnterO
         value.setValue(secret);
         value.setReadOnly(true);
         value.setWidthFull();
-        String host = Widgets.registryHost();
+        String host = Hosts.registry();
         String hint = "echo \"$TOKEN\" | docker login -u " + user + " --password-stdin " + host;
         dialog.add(new Paragraph("It is shown only this once; Berth keeps only its hash. Use it as the password of "
                         + user + ":"),

@@ -11,7 +11,6 @@ import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Pre;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
-import com.vaadin.flow.server.VaadinRequest;
 import com.vaadin.flow.server.streams.DownloadHandler;
 
 import java.nio.charset.StandardCharsets;
@@ -129,13 +128,6 @@ final class Widgets {
         Anchor link = new Anchor(handler, AttachmentType.DOWNLOAD, text);
         link.setId(id);
         return link;
-    }
-
-    /** host:port as this browser reaches Berth: what clients most likely use too. */
-    static String registryHost() {
-        VaadinRequest request = VaadinRequest.getCurrent();
-        String host = request == null ? null : request.getHeader("Host");
-        return host == null || host.isBlank() ? "REGISTRY-HOST:PORT" : host;
     }
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);

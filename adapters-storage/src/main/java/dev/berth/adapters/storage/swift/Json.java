@@ -1,52 +1,63 @@
 package dev.berth.adapters.storage.swift;
 
+import dev.berth.domain.json.JsonArray;
+import dev.berth.domain.json.JsonBoolean;
+import dev.berth.domain.json.JsonNull;
+import dev.berth.domain.json.JsonNumber;
+import dev.berth.domain.json.JsonObject;
+import dev.berth.domain.json.JsonString;
+import dev.berth.domain.json.JsonStrings;
+import dev.berth.domain.json.JsonSyntaxException;
+import dev.berth.domain.json.JsonValue;
+
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Just enough JSON for Swift listings, {@code /info}, SLO manifests and Keystone tokens, so the
- * driver needs no JSON library: objects become {@link Map}s, arrays {@link List}s, numbers
- * {@link Double}s or {@link Long}s.
+ * Swift listings, {@code /info}, SLO results and Keystone tokens read with Berth's one JSON parser
+ * (domain.json) and handed to the driver as plain {@link Map}s and {@link List}s, numbers as
+ * {@link Long} when whole and {@link Double} otherwise.
  */
 final class Json {
 
-    private final String text;
-    private int at;
-
-    private Json(String text) {
-        this.text = text;
+    private Json() {
     }
 
     static Object parse(String text) throws IOException {
-        Json json = new Json(text);
-        Object value = json.value();
-        json.skipSpace();
-        if (json.at != text.length()) {
-            throw json.error("trailing characters");
+        try {
+            return plain(dev.berth.domain.json.Json.parse(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (JsonSyntaxException e) {
+            throw new IOException("unexpected JSON from Swift or Keystone: " + e.getMessage(), e);
         }
-        return value;
+    }
+
+    private static Object plain(JsonValue value) {
+        return switch (value) {
+            case JsonObject object -> {
+                Map<String, Object> map = new LinkedHashMap<>();
+                object.members().forEach((key, member) -> map.put(key, plain(member)));
+                yield map;
+            }
+            case JsonArray array -> {
+                List<Object> list = new ArrayList<>();
+                array.elements().forEach(element -> list.add(plain(element)));
+                yield list;
+            }
+            case JsonString string -> string.value();
+            case JsonNumber number -> number.asExactLong().isPresent() ? (Object) number.asExactLong().getAsLong()
+                    : (Object) number.value().doubleValue();
+            case JsonBoolean bool -> bool.value();
+            case JsonNull ignored -> null;
+        };
     }
 
     /** {@code value} as a JSON string literal. */
     static String quote(String value) {
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : value.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        return JsonStrings.quote(value);
     }
 
     @SuppressWarnings("unchecked")
@@ -62,150 +73,5 @@ final class Json {
             return list;
         }
         throw new IOException("unexpected JSON from Swift or Keystone: " + what + " is not an array");
-    }
-
-    private Object value() throws IOException {
-        skipSpace();
-        if (at >= text.length()) {
-            throw error("unexpected end");
-        }
-        char c = text.charAt(at);
-        return switch (c) {
-            case '{' -> parseObject();
-            case '[' -> parseArray();
-            case '"' -> parseString();
-            case 't' -> literal("true", Boolean.TRUE);
-            case 'f' -> literal("false", Boolean.FALSE);
-            case 'n' -> literal("null", null);
-            default -> parseNumber();
-        };
-    }
-
-    private Map<String, Object> parseObject() throws IOException {
-        Map<String, Object> map = new LinkedHashMap<>();
-        at++;
-        skipSpace();
-        if (peek() == '}') {
-            at++;
-            return map;
-        }
-        while (true) {
-            skipSpace();
-            if (peek() != '"') {
-                throw error("expected a key");
-            }
-            String key = parseString();
-            skipSpace();
-            expect(':');
-            map.put(key, value());
-            skipSpace();
-            if (peek() == ',') {
-                at++;
-            } else {
-                expect('}');
-                return map;
-            }
-        }
-    }
-
-    private List<Object> parseArray() throws IOException {
-        List<Object> list = new ArrayList<>();
-        at++;
-        skipSpace();
-        if (peek() == ']') {
-            at++;
-            return list;
-        }
-        while (true) {
-            list.add(value());
-            skipSpace();
-            if (peek() == ',') {
-                at++;
-            } else {
-                expect(']');
-                return list;
-            }
-        }
-    }
-
-    private String parseString() throws IOException {
-        StringBuilder out = new StringBuilder();
-        at++;
-        while (at < text.length()) {
-            char c = text.charAt(at++);
-            if (c == '"') {
-                return out.toString();
-            }
-            if (c != '\\') {
-                out.append(c);
-                continue;
-            }
-            if (at >= text.length()) {
-                break;
-            }
-            char escaped = text.charAt(at++);
-            switch (escaped) {
-                case 'b' -> out.append('\b');
-                case 'f' -> out.append('\f');
-                case 'n' -> out.append('\n');
-                case 'r' -> out.append('\r');
-                case 't' -> out.append('\t');
-                case 'u' -> {
-                    if (at + 4 > text.length()) {
-                        throw error("short \\u escape");
-                    }
-                    try {
-                        out.append((char) Integer.parseInt(text.substring(at, at + 4), 16));
-                    } catch (NumberFormatException e) {
-                        throw error("bad \\u escape");
-                    }
-                    at += 4;
-                }
-                default -> out.append(escaped);
-            }
-        }
-        throw error("unterminated string");
-    }
-
-    private Object parseNumber() throws IOException {
-        int start = at;
-        while (at < text.length() && "+-0123456789.eE".indexOf(text.charAt(at)) >= 0) {
-            at++;
-        }
-        String number = text.substring(start, at);
-        try {
-            return number.matches("-?\\d+") ? (Object) Long.parseLong(number) : (Object) Double.parseDouble(number);
-        } catch (NumberFormatException e) {
-            throw error("bad value");
-        }
-    }
-
-    private Object literal(String word, Object value) throws IOException {
-        if (!text.startsWith(word, at)) {
-            throw error("bad literal");
-        }
-        at += word.length();
-        return value;
-    }
-
-    private void expect(char c) throws IOException {
-        if (peek() != c) {
-            throw error("expected '" + c + "'");
-        }
-        at++;
-    }
-
-    private char peek() {
-        return at < text.length() ? text.charAt(at) : '\0';
-    }
-
-    private void skipSpace() {
-        while (at < text.length() && Character.isWhitespace(text.charAt(at))) {
-            at++;
-        }
-    }
-
-    private IOException error(String problem) {
-        return new IOException("unreadable JSON from Swift or Keystone at character " + at + ": " + problem);
     }
 }

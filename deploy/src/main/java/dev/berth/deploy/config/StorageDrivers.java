@@ -218,7 +218,10 @@ final class StorageDrivers {
         return new BerthConfig.Driver.Gcs(bucket, key, endpoint, rootDirectory(raw, "storage.gcs.rootdirectory"), chunkSize);
     }
 
-    /** A flat JSON object of strings. */
+    /**
+     * A flat JSON object of strings. Escaped here rather than by domain.json's JsonStrings: the launcher
+     * reads the configuration with only the JDK and SnakeYAML on its class path (ArchitectureTest).
+     */
     private static String json(Map<String, String> fields) {
         StringBuilder json = new StringBuilder("{");
         fields.forEach((name, value) -> {

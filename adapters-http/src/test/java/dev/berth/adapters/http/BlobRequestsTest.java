@@ -11,6 +11,8 @@ import dev.berth.application.fake.InMemoryMetadata;
 import dev.berth.application.fake.RecordingOutbox;
 import dev.berth.application.registry.DeleteBlob;
 import dev.berth.application.registry.GetBlob;
+import dev.berth.application.registry.PullThroughBlob;
+import dev.berth.application.registry.PullThroughCache;
 import dev.berth.application.registry.RegistrySettings;
 import dev.berth.application.registry.RepositoryGuard;
 import dev.berth.domain.Digest;
@@ -64,7 +66,8 @@ class BlobRequestsTest {
                 new ActivityCounter(metadata, Clock.systemUTC()));
         return new BlobRequests(new GetBlob(metadata, blobs, guard, settings, events),
                 new DeleteBlob(metadata, guard, metadata, events,
-                        new MaintenanceMode(new InMemoryMaintenance(), MaintenanceSettings.DEFAULTS)));
+                        new MaintenanceMode(new InMemoryMaintenance(), MaintenanceSettings.DEFAULTS)),
+                new PullThroughBlob(PullThroughCache.none(), metadata, blobs, events));
     }
 
     @Test

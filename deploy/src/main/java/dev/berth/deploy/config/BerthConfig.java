@@ -20,10 +20,29 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
                           Storage storage, Database database, int maxPageSize, Auth auth, List<String> warnings, Tls tls,
                           Notifications notifications, Observability observability, Audit audit,
                           Lifecycle lifecycle, PublicUrls publicUrls, Gc gc, Retention retention,
-                          boolean schemaOneEnabled) {
+                          boolean schemaOneEnabled, List<Proxy> proxies) {
 
     public BerthConfig {
         warnings = List.copyOf(warnings);
+        proxies = List.copyOf(proxies);
+    }
+
+    /**
+     * One upstream of the pull-through cache ({@link ProxiesConfig}): Distribution's {@code proxy}
+     * (prefix empty: the whole registry) or an entry of Berth's {@code proxies}. The password is never
+     * part of {@link #toString()}.
+     *
+     * @param prefix the namespace it fills, ending in '/', or empty
+     * @param ttl    how long a tag checked upstream is served without asking again
+     */
+    public record Proxy(String prefix, URI remoteUrl, Optional<String> username, Optional<String> password,
+                        Duration ttl) {
+
+        @Override
+        public String toString() {
+            return (prefix.isEmpty() ? "every repository" : prefix + "*") + " from " + remoteUrl
+                    + username.map(u -> " as " + u).orElse("") + ", tags checked after " + ttl.toSeconds() + " s";
+        }
     }
 
     /**

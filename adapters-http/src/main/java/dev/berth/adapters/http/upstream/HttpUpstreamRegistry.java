@@ -244,7 +244,9 @@ public final class HttpUpstreamRegistry implements UpstreamRegistry {
         try {
             return new Answer(http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()), method, uri);
         } catch (IOException e) {
-            throw new UpstreamException(describe() + " is unreachable: " + e.getMessage(), e);
+            // a refused connection has no message, only its type
+            throw new UpstreamException(describe() + " is unreachable: " + (e.getMessage() == null
+                    ? e.getClass().getSimpleName() : e.getMessage()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UpstreamException("interrupted while asking " + describe(), e);

@@ -64,10 +64,10 @@ class BlobRequestsTest {
         RegistryEvents events = new RegistryEvents(new RecordingOutbox(), metadata,
                 new EventSource("node-1:5000", "instance-1"), Clock.systemUTC(),
                 new ActivityCounter(metadata, Clock.systemUTC()));
+        MaintenanceMode mode = new MaintenanceMode(new InMemoryMaintenance(), MaintenanceSettings.DEFAULTS);
         return new BlobRequests(new GetBlob(metadata, blobs, guard, settings, events),
-                new DeleteBlob(metadata, guard, metadata, events,
-                        new MaintenanceMode(new InMemoryMaintenance(), MaintenanceSettings.DEFAULTS)),
-                new PullThroughBlob(PullThroughCache.none(), metadata, blobs, events));
+                new DeleteBlob(metadata, guard, metadata, events, mode),
+                new PullThroughBlob(PullThroughCache.none(), metadata, blobs, events, mode));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.berth.application.registry;
 
 import dev.berth.application.event.RegistryEvents;
+import dev.berth.application.maintenance.MaintenanceMode;
 import dev.berth.application.port.BlobLinkStore;
 import dev.berth.application.port.BlobStore;
 import dev.berth.application.port.UpstreamRegistry.UpstreamBlob;
@@ -50,9 +51,12 @@ public class PullThroughBlob {
     private final BlobLinkStore links;
     private final BlobStore blobs;
     private final RegistryEvents events;
+    private final MaintenanceMode mode;
 
     @Inject
-    public PullThroughBlob(PullThroughCache cache, BlobLinkStore links, BlobStore blobs, RegistryEvents events) {
+    public PullThroughBlob(PullThroughCache cache, BlobLinkStore links, BlobStore blobs, RegistryEvents events,
+                           MaintenanceMode mode) {
+        this.mode = mode;
         this.cache = cache;
         this.links = links;
         this.blobs = blobs;
@@ -92,6 +96,9 @@ public class PullThroughBlob {
             if (linked.isPresent()) {
                 cache.hits.increment();
                 return Optional.of(new LinkedBlob(repository, digest, linked.getAsLong()));
+            }
+            if (mode.readOnly()) {
+                throw PullThroughCache.readOnly();
             }
             OptionalLong stored = links.blobSize(digest);
             if (stored.isPresent()) {

@@ -3,6 +3,7 @@ package dev.berth.application.registry;
 import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.Tag;
+import dev.berth.domain.error.UnavailableException;
 import dev.berth.domain.error.UnsupportedException;
 
 import java.time.Instant;
@@ -69,6 +70,11 @@ public class PullThroughCache {
         route(repository).ifPresent(proxied -> {
             throw UnsupportedException.pullThroughCache(proxied.route().upstream().describe());
         });
+    }
+
+    /** In read-only mode the cache takes nothing new: what it holds is served, the rest is unavailable for now. */
+    static UnavailableException readOnly() {
+        return new UnavailableException("the registry is in read-only mode: the pull-through cache fetches nothing new");
     }
 
     boolean checkedSince(RepositoryName repository, Tag tag, Instant since) {

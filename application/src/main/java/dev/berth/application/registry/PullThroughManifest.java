@@ -1,5 +1,6 @@
 package dev.berth.application.registry;
 
+import dev.berth.application.maintenance.MaintenanceMode;
 import dev.berth.application.port.BlobLinkStore;
 import dev.berth.application.port.ManifestStore;
 import dev.berth.application.port.RepositoryCatalog;
@@ -36,7 +37,8 @@ import java.util.logging.Logger;
  * stored with everything it needs before the tag moves to it: an image manifest's config and layers
  * (so a cached tag stays pullable when the upstream is down), an index as it is (its images are
  * fetched when asked for by digest). When the upstream cannot answer, a cached tag is served stale
- * and said so. A manifest by digest that is cached never involves the upstream.
+ * and said so. A manifest by digest that is cached never involves the upstream. In read-only mode
+ * the cache serves what it holds and takes nothing new.
  */
 @Dependent
 public class PullThroughManifest {
@@ -63,12 +65,13 @@ public class PullThroughManifest {
     private final RepositoryCatalog catalog;
     private final Transactions transactions;
     private final RegistrySettings settings;
+    private final MaintenanceMode mode;
     private final Clock clock;
 
     @Inject
     public PullThroughManifest(PullThroughCache cache, PullThroughBlob blobs, ManifestStore manifests, TagStore tags,
                                BlobLinkStore links, RepositoryCatalog catalog, Transactions transactions,
-                               RegistrySettings settings, Clock clock) {
+                               RegistrySettings settings, MaintenanceMode mode, Clock clock) {
         this.cache = cache;
         this.blobs = blobs;
         this.manifests = manifests;
@@ -77,6 +80,7 @@ public class PullThroughManifest {
         this.catalog = catalog;
         this.transactions = transactions;
         this.settings = settings;
+        this.mode = mode;
         this.clock = clock;
     }
 
@@ -97,6 +101,9 @@ public class PullThroughManifest {
         if (manifests.exists(repository, digest)) {
             return Freshness.HIT;
         }
+        if (mode.readOnly()) {
+            throw PullThroughCache.readOnly();
+        }
         fetch(repository, proxied, digest);
         return Freshness.MISS;
     }
@@ -105,6 +112,10 @@ public class PullThroughManifest {
         Optional<Digest> cached = tags.resolve(repository, tag);
         if (cached.isPresent() && cache.checkedSince(repository, tag, clock.instant().minus(proxied.route().ttl()))) {
             return Freshness.HIT;
+        }
+        if (mode.readOnly()) {
+            // moving the tag would write: served as cached, unconfirmed
+            return cached.map(digest -> Freshness.STALE).orElseThrow(PullThroughCache::readOnly);
         }
         Optional<Digest> upstream;
         try {

@@ -208,6 +208,23 @@ class PullThroughUseCasesTest {
     }
 
     @Test
+    void inReadOnlyModeTheCacheServesWhatItHoldsAndTakesNothingNew() {
+        Digest digest = upstreamImage("v1", "a");
+        manifests.refresh(local, v1);
+        Digest moved = upstreamImage("v1", "b");
+        registry.maintenance.setReadOnly(true);
+        registry.clock.advance(TTL.plusSeconds(1));
+
+        assertThat(manifests.refresh(local, v1)).as("unconfirmed, not moved").isEqualTo(STALE);
+        assertThat(read(v1).digest()).isEqualTo(digest);
+        assertThat(manifests.refresh(local, digest)).isEqualTo(HIT);
+        assertThatThrownBy(() -> manifests.refresh(local, moved)).isInstanceOf(UnavailableException.class);
+        assertThatThrownBy(() -> manifests.refresh(local, Tag.parse("v2"))).isInstanceOf(UnavailableException.class);
+        assertThatThrownBy(() -> blobs.fetch(local, upstream.putBlob(bytes("new")))).isInstanceOf(UnavailableException.class);
+        assertThat(upstream.resolves).hasValue(1);
+    }
+
+    @Test
     void pushesAndDeletesIntoAProxiedNamespaceAreRefused() {
         assertThatThrownBy(() -> cache.requireWritable(local)).isInstanceOfSatisfying(UnsupportedException.class,
                 e -> assertThat(e.refused()).isEqualTo(UnsupportedException.Refused.WRITES));

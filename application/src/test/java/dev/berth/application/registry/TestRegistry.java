@@ -138,12 +138,12 @@ final class TestRegistry {
     }
 
     PullThroughBlob pullThroughBlob(PullThroughCache cache) {
-        return new PullThroughBlob(cache, metadata, blobs, events());
+        return new PullThroughBlob(cache, metadata, blobs, events(), mode());
     }
 
     PullThroughManifest pullThroughManifest(PullThroughCache cache) {
         return new PullThroughManifest(cache, pullThroughBlob(cache), metadata, metadata, metadata, metadata, metadata,
-                settings, clock);
+                settings, mode(), clock);
     }
 
     DeleteManifest deleteManifest() {

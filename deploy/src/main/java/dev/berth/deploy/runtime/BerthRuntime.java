@@ -114,8 +114,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -171,6 +173,7 @@ public class BerthRuntime {
     private RetentionWorker retentionWorker;
     /** The upstreams mirrored, with the tag checks and blob fetches of this JVM. */
     private PullThroughCache pullThroughCache;
+    private final List<HttpUpstreamRegistry> upstreams = new ArrayList<>();
     /** The namespaces with a usage gauge each: the largest, so that the label set stays bounded. */
     static final int NAMESPACE_GAUGES = 50;
     static final Duration ACTIVITY_FLUSH = Duration.ofSeconds(10);
@@ -239,8 +242,14 @@ public class BerthRuntime {
                 Access.longestTokenLifetime(config.auth()), clock), clock);
         Access.prepare(config, database, passwordHasher, clock);
         configureLogs(launched);
-        pullThroughCache = new PullThroughCache(config.proxies().stream().map(p -> new ProxyRoute(p.prefix(), p.ttl(),
-                new HttpUpstreamRegistry(p.remoteUrl(), p.username(), p.password(), clock))).toList());
+        List<ProxyRoute> routes = new ArrayList<>();
+        for (BerthConfig.Proxy proxy : config.proxies()) {
+            HttpUpstreamRegistry upstream = new HttpUpstreamRegistry(proxy.remoteUrl(), proxy.username(),
+                    proxy.password(), clock);
+            upstreams.add(upstream);
+            routes.add(new ProxyRoute(proxy.prefix(), proxy.ttl(), upstream));
+        }
+        pullThroughCache = new PullThroughCache(routes);
         registerGauges();
         eventSource = new EventSource(LocalHost.name() + ":" + config.http().port(), UUID.randomUUID().toString());
         startCountingActivity();
@@ -580,6 +589,8 @@ public class BerthRuntime {
             daily.shutdownNow();
             daily = null;
         }
+        upstreams.forEach(HttpUpstreamRegistry::close);
+        upstreams.clear();
         replacedFormatters.forEach(Handler::setFormatter);
         replacedFormatters.clear();
         if (notificationWorker != null) {

@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  * before it expires. Redirects (a blob on a CDN) are followed by hand so that the credentials never
  * go to another host.
  */
-public final class HttpUpstreamRegistry implements UpstreamRegistry {
+public final class HttpUpstreamRegistry implements UpstreamRegistry, AutoCloseable {
 
     private static final String MANIFEST_TYPES = String.join(", ", MediaType.OCI_INDEX_V1.toString(),
             MediaType.OCI_MANIFEST_V1.toString(), MediaType.DOCKER_MANIFEST_LIST_V2.toString(),
@@ -82,6 +82,12 @@ public final class HttpUpstreamRegistry implements UpstreamRegistry {
     @Override
     public String toString() {
         return describe();
+    }
+
+    /** Stops the client's threads when the application stops; transfers still running are cut off. */
+    @Override
+    public void close() {
+        http.shutdownNow();
     }
 
     @Override

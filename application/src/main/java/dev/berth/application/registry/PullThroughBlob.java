@@ -5,7 +5,6 @@ import dev.berth.application.maintenance.MaintenanceMode;
 import dev.berth.application.port.BlobLinkStore;
 import dev.berth.application.port.BlobStore;
 import dev.berth.application.port.UpstreamRegistry.UpstreamBlob;
-import dev.berth.application.port.UpstreamRegistry.UpstreamException;
 import dev.berth.domain.Digest;
 import dev.berth.domain.Digester;
 import dev.berth.domain.RepositoryName;
@@ -140,15 +139,10 @@ public class PullThroughBlob {
     }
 
     /** @return empty when the client got the bytes (it had asked, and stayed), else the blob to serve from storage */
-    private Optional<LinkedBlob> download(RepositoryName repository, PullThroughCache.Proxied proxied, Digest digest, Client client) {
-        UpstreamBlob upstream;
-        try {
-            upstream = proxied.route().upstream().blob(proxied.remote(), digest)
-                    .orElseThrow(() -> new BlobUnknownException(digest + " (not in the upstream registry)"));
-        } catch (UpstreamException e) {
-            cache.upstreamErrors.increment();
-            throw new UnavailableException("the upstream registry did not answer: " + e.getMessage(), e);
-        }
+    private Optional<LinkedBlob> download(RepositoryName repository, PullThroughCache.Proxied proxied, Digest digest,
+                                          Client client) {
+        UpstreamBlob upstream = cache.ask(() -> proxied.route().upstream().blob(proxied.remote(), digest))
+                .orElseThrow(() -> new BlobUnknownException(digest + " (not in the upstream registry)"));
         UploadId upload = UploadId.random();
         Digester digester = digest.algorithm().newDigester();
         try (InputStream content = upstream.content();
@@ -188,12 +182,7 @@ public class PullThroughBlob {
     }
 
     private OptionalLong upstreamSize(PullThroughCache.Proxied proxied, Digest digest) {
-        try {
-            return proxied.route().upstream().blobSize(proxied.remote(), digest);
-        } catch (UpstreamException e) {
-            cache.upstreamErrors.increment();
-            throw new UnavailableException("the upstream registry did not answer: " + e.getMessage(), e);
-        }
+        return cache.ask(() -> proxied.route().upstream().blobSize(proxied.remote(), digest));
     }
 
     private PullThroughCache.Proxied proxied(RepositoryName repository) {

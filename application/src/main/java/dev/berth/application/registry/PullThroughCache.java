@@ -1,5 +1,6 @@
 package dev.berth.application.registry;
 
+import dev.berth.application.port.UpstreamRegistry.UpstreamException;
 import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.Tag;
@@ -13,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * The configured upstreams and what the pull-through use cases share in this JVM: when each cached
@@ -70,6 +72,19 @@ public class PullThroughCache {
         route(repository).ifPresent(proxied -> {
             throw UnsupportedException.pullThroughCache(proxied.route().upstream().describe());
         });
+    }
+
+    /**
+     * A request to the upstream: one it cannot answer counts as an upstream error and is {@code 503
+     * UNAVAILABLE} to the client, the cause (never credentials) in the detail.
+     */
+    <T> T ask(Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (UpstreamException e) {
+            upstreamErrors.increment();
+            throw new UnavailableException("the upstream registry did not answer: " + e.getMessage(), e);
+        }
     }
 
     /** In read-only mode the cache takes nothing new: what it holds is served, the rest is unavailable for now. */

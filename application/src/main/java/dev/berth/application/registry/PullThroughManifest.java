@@ -7,8 +7,6 @@ import dev.berth.application.port.RepositoryCatalog;
 import dev.berth.application.port.StoredManifest;
 import dev.berth.application.port.TagStore;
 import dev.berth.application.port.Transactions;
-import dev.berth.application.port.UpstreamRegistry;
-import dev.berth.application.port.UpstreamRegistry.UpstreamException;
 import dev.berth.application.port.UpstreamRegistry.UpstreamManifest;
 import dev.berth.domain.Digest;
 import dev.berth.domain.Reference;
@@ -119,15 +117,14 @@ public class PullThroughManifest {
         }
         Optional<Digest> upstream;
         try {
-            upstream = proxied.route().upstream().resolve(proxied.remote(), tag);
-        } catch (UpstreamException e) {
-            cache.upstreamErrors.increment();
-            if (cached.isPresent()) {
-                LOG.warning("Pull-through cache: serving " + repository + ":" + tag + " stale (" + cached.get()
-                        + "), the upstream did not answer: " + e.getMessage());
-                return Freshness.STALE;
+            upstream = cache.ask(() -> proxied.route().upstream().resolve(proxied.remote(), tag));
+        } catch (UnavailableException e) {
+            if (cached.isEmpty()) {
+                throw e;
             }
-            throw new UnavailableException("the upstream registry did not answer: " + e.getMessage(), e);
+            LOG.warning("Pull-through cache: serving " + repository + ":" + tag + " stale (" + cached.get()
+                    + "), the upstream did not answer: " + e.getCause().getMessage());
+            return Freshness.STALE;
         }
         Digest current = upstream.orElseThrow(() -> new ManifestUnknownException(tag + " (not in the upstream registry)"));
         boolean fetched = !manifests.exists(repository, current);
@@ -143,14 +140,8 @@ public class PullThroughManifest {
 
     /** Fetches, verifies and stores the manifest, after the blobs an image needs. */
     private void fetch(RepositoryName repository, PullThroughCache.Proxied proxied, Digest digest) {
-        UpstreamManifest fetched;
-        try {
-            fetched = proxied.route().upstream().manifest(proxied.remote(), digest)
-                    .orElseThrow(() -> new ManifestUnknownException(digest + " (not in the upstream registry)"));
-        } catch (UpstreamException e) {
-            cache.upstreamErrors.increment();
-            throw new UnavailableException("the upstream registry did not answer: " + e.getMessage(), e);
-        }
+        UpstreamManifest fetched = cache.ask(() -> proxied.route().upstream().manifest(proxied.remote(), digest))
+                .orElseThrow(() -> new ManifestUnknownException(digest + " (not in the upstream registry)"));
         byte[] payload = fetched.payload();
         if (payload.length > settings.maxManifestBytes()) {
             throw new ManifestInvalidException("the upstream's manifest is larger than " + settings.maxManifestBytes()

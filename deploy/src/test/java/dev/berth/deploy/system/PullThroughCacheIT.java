@@ -67,20 +67,12 @@ class PullThroughCacheIT {
         Files.createDirectories(work);
         upstreamPort = BerthProcess.freePort();
         Files.writeString(work.resolve("htpasswd"), USER + ":" + new BcryptPasswordHasher(5).hash(PASSWORD) + "\n");
-        Files.writeString(work.resolve("upstream.yml"), """
-                version: 0.1
-                log:
-                  level: warn
-                storage:
-                  filesystem:
-                    rootdirectory: %s
-                http:
-                  addr: 127.0.0.1:%d
+        DistributionRegistry.writeConfig(work.resolve("upstream.yml"), work.resolve("upstream-storage"), upstreamPort, """
                 auth:
                   htpasswd:
                     realm: upstream
                     path: %s
-                """.formatted(work.resolve("upstream-storage"), upstreamPort, work.resolve("htpasswd")));
+                """.formatted(work.resolve("htpasswd")));
         startUpstream();
         upstreamClient = RegistryClient.at("http://127.0.0.1:" + upstreamPort).as(USER, PASSWORD);
 
@@ -297,31 +289,12 @@ class PullThroughCacheIT {
 
     /** docker-registry on the same port and storage each time; its access log appended to upstream.log. */
     private static void startUpstream() throws Exception {
-        upstream = new ProcessBuilder("docker-registry", "serve", work.resolve("upstream.yml").toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("upstream.log").toFile())).start();
-        RegistryClient anonymous = RegistryClient.at("http://127.0.0.1:" + upstreamPort);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            assertThat(upstream.isAlive()).as("docker-registry running").isTrue();
-            try {
-                if (anonymous.get("/v2/").statusCode() == 401) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("docker-registry did not answer /v2/ within 30 s");
+        upstream = DistributionRegistry.start(work.resolve("upstream.yml"), work.resolve("upstream.log"), upstreamPort);
     }
 
     private static void stopUpstream() throws InterruptedException {
         if (upstream != null && upstream.isAlive()) {
-            upstream.destroy();
-            if (!upstream.waitFor(30, TimeUnit.SECONDS)) {
-                upstream.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+            DistributionRegistry.stop(upstream);
         }
     }
 }

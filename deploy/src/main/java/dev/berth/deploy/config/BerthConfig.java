@@ -32,16 +32,23 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
      * (prefix empty: the whole registry) or an entry of Berth's {@code proxies}. The password is never
      * part of {@link #toString()}.
      *
-     * @param prefix the namespace it fills, ending in '/', or empty
-     * @param ttl    how long a tag checked upstream is served without asking again
+     * @param prefix   the namespace it fills, ending in '/', or empty
+     * @param ttl      how long a tag checked upstream is served without asking again
+     * @param caBundle PEM certificates of authorities trusted for the upstream's HTTPS besides the JVM's
      */
     public record Proxy(String prefix, URI remoteUrl, Optional<String> username, Optional<String> password,
-                        Duration ttl) {
+                        Duration ttl, Optional<Path> caBundle) {
+
+        /** The key that configured the bundle, for messages. */
+        public String caBundleKey() {
+            return prefix.isEmpty() ? "proxy.cabundle" : "proxies (" + prefix + ").cabundle";
+        }
 
         @Override
         public String toString() {
             return (prefix.isEmpty() ? "every repository" : prefix + "*") + " from " + remoteUrl
-                    + username.map(u -> " as " + u).orElse("") + ", tags checked after " + ttl.toSeconds() + " s";
+                    + username.map(u -> " as " + u).orElse("") + caBundle.map(b -> ", trusting " + b).orElse("")
+                    + ", tags checked after " + ttl.toSeconds() + " s";
         }
     }
 

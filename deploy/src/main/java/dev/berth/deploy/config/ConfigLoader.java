@@ -264,7 +264,7 @@ public final class ConfigLoader {
     }
 
     /** A readable file of PEM certificates, or a problem naming {@code key}. */
-    private static void pemCertificates(RawConfig raw, String key, Path file) {
+    static void pemCertificates(RawConfig raw, String key, Path file) {
         if (!Files.isReadable(file)) {
             raw.problem(key + ": file " + file + " does not exist or is not readable");
             return;

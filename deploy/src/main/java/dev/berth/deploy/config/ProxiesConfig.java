@@ -2,6 +2,7 @@ package dev.berth.deploy.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +22,7 @@ final class ProxiesConfig {
 
     /** Tags checked upstream at most this often unless {@code ttl} says otherwise. */
     static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
-    private static final Set<String> KEYS = Set.of("prefix", "remoteurl", "username", "password", "ttl");
+    private static final Set<String> KEYS = Set.of("prefix", "remoteurl", "username", "password", "ttl", "cabundle");
     /** Repository name components (the launcher reads the configuration without the domain's classes). */
     private static final String NAMESPACE = "[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*";
 
@@ -34,9 +35,10 @@ final class ProxiesConfig {
         Optional<String> username = raw.string("proxy.username");
         Optional<String> password = raw.string("proxy.password");
         Optional<String> ttl = raw.string("proxy.ttl");
+        Optional<String> caBundle = raw.string("proxy.cabundle");
         if (remoteUrl.isPresent()) {
-            proxy(raw, "proxy", "", remoteUrl.get(), username, password, ttl).ifPresent(proxies::add);
-        } else if (username.isPresent() || password.isPresent() || ttl.isPresent()) {
+            proxy(raw, "proxy", "", remoteUrl.get(), username, password, ttl, caBundle).ifPresent(proxies::add);
+        } else if (username.isPresent() || password.isPresent() || ttl.isPresent() || caBundle.isPresent()) {
             raw.problem("proxy: remoteurl is required (the registry to mirror)");
         }
         Object list = raw.raw("proxies");
@@ -70,7 +72,8 @@ final class ProxiesConfig {
             }
             if (prefix.isPresent() && url.isPresent()) {
                 proxy(raw, where + " (" + prefix.get() + ")", prefix.get(), url.get(), nonEmpty(e.get("username")),
-                        nonEmpty(e.get("password")), nonEmpty(e.get("ttl"))).ifPresent(proxies::add);
+                        nonEmpty(e.get("password")), nonEmpty(e.get("ttl")), nonEmpty(e.get("cabundle")))
+                        .ifPresent(proxies::add);
             }
         }
         for (BerthConfig.Proxy a : proxies) {
@@ -86,7 +89,7 @@ final class ProxiesConfig {
 
     private static Optional<BerthConfig.Proxy> proxy(RawConfig raw, String where, String prefix, String url,
                                                      Optional<String> username, Optional<String> password,
-                                                     Optional<String> ttlText) {
+                                                     Optional<String> ttlText, Optional<String> caBundleText) {
         int before = raw.problems().size();
         URI remote = remoteUrl(url);
         if (remote == null) {
@@ -103,10 +106,20 @@ final class ProxiesConfig {
             }
             return parsed;
         }).orElse(DEFAULT_TTL);
+        Optional<Path> caBundle = caBundleText.map(RawConfig::absolutePath);
+        caBundleText.ifPresent(text -> {
+            if (caBundle.isEmpty()) {
+                raw.problem(where + ".cabundle: expected a file path");
+            } else if (remote != null && !remote.getScheme().equals("https")) {
+                raw.problem(where + ".cabundle: only used with an https:// remoteurl");
+            } else {
+                ConfigLoader.pemCertificates(raw, where + ".cabundle", caBundle.get());
+            }
+        });
         if (raw.problems().size() > before) {
             return Optional.empty();
         }
-        return Optional.of(new BerthConfig.Proxy(prefix, remote, username, password, ttl));
+        return Optional.of(new BerthConfig.Proxy(prefix, remote, username, password, ttl, caBundle));
     }
 
     /** A registry's root: http(s), a host, no user info, no path beyond "/", no query or fragment. */

@@ -245,7 +245,7 @@ public class BerthRuntime {
         List<ProxyRoute> routes = new ArrayList<>();
         for (BerthConfig.Proxy proxy : config.proxies()) {
             HttpUpstreamRegistry upstream = new HttpUpstreamRegistry(proxy.remoteUrl(), proxy.username(),
-                    proxy.password(), clock);
+                    proxy.password(), proxy.caBundle(), proxy.caBundleKey(), clock);
             upstreams.add(upstream);
             routes.add(new ProxyRoute(proxy.prefix(), proxy.ttl(), upstream));
         }

@@ -449,6 +449,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anUpstreamsAuthoritiesComeFromAPemBundleOverHttpsOnly() throws IOException {
+        Path bundle = certificateBundle();
+        BerthConfig config = ConfigLoader.load(Optional.empty(), Map.of(
+                "REGISTRY_PROXY_REMOTEURL", "https://registry.internal",
+                "REGISTRY_PROXY_CABUNDLE", bundle.toString()));
+        assertThat(config.proxies().getFirst().caBundle()).contains(bundle);
+
+        Path notPem = Files.writeString(dir.resolve("not.pem"), "no certificate here");
+        assertThatThrownBy(() -> ConfigLoader.load(file("""
+                proxies:
+                  - prefix: hub
+                    remoteurl: http://mirror.internal
+                    cabundle: %s
+                  - prefix: ghcr
+                    remoteurl: https://ghcr.io
+                    cabundle: %s
+                """.formatted(bundle, notPem)), Map.of()))
+                .hasMessageContaining("proxies[0] (hub/).cabundle: only used with an https:// remoteurl")
+                .hasMessageContaining("proxies[1] (ghcr/).cabundle: " + notPem);
+    }
+
+    @Test
     void proxiesThatOverlapOrCarryCredentialsInTheUrlAreRefusedWithoutEchoingThem() throws IOException {
         Optional<Path> file = file("""
                 proxy:

@@ -1,6 +1,7 @@
 package dev.berth.adapters.http.upstream;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.berth.adapters.http.tls.TrustedAuthorities;
 import dev.berth.application.port.UpstreamRegistry;
 import dev.berth.domain.Digest;
 import dev.berth.domain.DigestAlgorithm;
@@ -16,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,8 +63,11 @@ public final class HttpUpstreamRegistry implements UpstreamRegistry, AutoCloseab
     /**
      * @param base     the upstream's URL, e.g. https://registry-1.docker.io
      * @param username empty for anonymous pulls
+     * @param caBundle PEM certificates of authorities trusted for the upstream's HTTPS besides the JVM's
+     * @param key      the configuration key of the bundle, for the message of one that cannot be read
      */
-    public HttpUpstreamRegistry(URI base, Optional<String> username, Optional<String> password, Clock clock) {
+    public HttpUpstreamRegistry(URI base, Optional<String> username, Optional<String> password,
+                                Optional<Path> caBundle, String key, Clock clock) {
         String text = base.toString();
         this.base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
         this.basicCredentials = username.map(user -> "Basic " + Base64.getEncoder().encodeToString(
@@ -71,6 +76,7 @@ public final class HttpUpstreamRegistry implements UpstreamRegistry, AutoCloseab
         this.http = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(10))
+                .sslContext(TrustedAuthorities.jvmAnd(caBundle, key))
                 .build();
     }
 

@@ -2,6 +2,7 @@ package dev.berth.adapters.http.upstream;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.berth.adapters.http.testserver.JwksServer;
 import dev.berth.application.port.UpstreamRegistry.UpstreamBlob;
 import dev.berth.application.port.UpstreamRegistry.UpstreamException;
 import dev.berth.domain.Digest;
@@ -10,6 +11,7 @@ import dev.berth.domain.RepositoryName;
 import dev.berth.domain.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +19,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
@@ -108,7 +112,7 @@ class HttpUpstreamRegistryTest {
 
     private HttpUpstreamRegistry upstream(String user, String password) {
         return new HttpUpstreamRegistry(URI.create(base(registry) + "/"), Optional.ofNullable(user),
-                Optional.ofNullable(password), Clock.systemUTC());
+                Optional.ofNullable(password), Optional.empty(), "proxy.cabundle", Clock.systemUTC());
     }
 
     @Test
@@ -145,6 +149,26 @@ class HttpUpstreamRegistryTest {
         assertThatThrownBy(() -> upstream("mirror", "s3cret-pw").blobSize(REPO, BLOB_DIGEST))
                 .isInstanceOf(UpstreamException.class).hasMessageContaining("unreachable");
         assertThat(upstream("mirror", "s3cret-pw").toString()).doesNotContain("s3cret-pw");
+    }
+
+    @Test
+    void anUpstreamWhoseAuthorityIsInTheConfiguredBundleIsTrustedOthersAreNot(@TempDir Path dir) throws IOException {
+        try (JwksServer https = JwksServer.start("{\"keys\":[]}")) {
+            URI base = URI.create("https://127.0.0.1:" + https.url().getPort());
+            Path bundle = Files.writeString(dir.resolve("ca.pem"), https.caPem());
+            HttpUpstreamRegistry trusting = new HttpUpstreamRegistry(base, Optional.empty(), Optional.empty(),
+                    Optional.of(bundle), "proxies[0].cabundle", Clock.systemUTC());
+            HttpUpstreamRegistry jvmOnly = new HttpUpstreamRegistry(base, Optional.empty(), Optional.empty(),
+                    Optional.empty(), "proxies[0].cabundle", Clock.systemUTC());
+
+            assertThat(trusting.resolve(REPO, Tag.parse("v1"))).as("TLS holds; the server knows no /v2/").isEmpty();
+            assertThatThrownBy(() -> jvmOnly.resolve(REPO, Tag.parse("v1"))).isInstanceOf(UpstreamException.class)
+                    .hasMessageContaining("unreachable");
+        }
+        Path empty = Files.writeString(dir.resolve("empty.pem"), "");
+        assertThatThrownBy(() -> new HttpUpstreamRegistry(URI.create("https://127.0.0.1"), Optional.empty(),
+                Optional.empty(), Optional.of(empty), "proxies[0].cabundle", Clock.systemUTC()))
+                .hasMessageContaining("proxies[0].cabundle").hasMessageContaining("holds no PEM certificate");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.berth.adapters.http;
 import dev.berth.application.registry.DeleteBlob;
 import dev.berth.application.registry.GetBlob;
 import dev.berth.application.registry.LinkedBlob;
+import dev.berth.application.registry.PullThroughBlob;
 import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.error.RangeInvalidException;
@@ -20,6 +21,7 @@ import java.util.Optional;
 /**
  * {@code HEAD|GET|DELETE /v2/<name>/blobs/<digest>}: blobs are streamed, never held in memory, or a
  * GET is redirected (307) to the storage driver's direct URL when redirects are on and it has one.
+ * In a proxied namespace a blob not cached yet is fetched from the upstream registry first.
  */
 @Dependent
 class BlobRequests {
@@ -28,16 +30,39 @@ class BlobRequests {
 
     private final GetBlob getBlob;
     private final DeleteBlob deleteBlob;
+    private final PullThroughBlob pullThrough;
 
     @Inject
-    BlobRequests(GetBlob getBlob, DeleteBlob deleteBlob) {
+    BlobRequests(GetBlob getBlob, DeleteBlob deleteBlob, PullThroughBlob pullThrough) {
         this.getBlob = getBlob;
         this.deleteBlob = deleteBlob;
+        this.pullThrough = pullThrough;
     }
 
     void get(RepositoryName repository, Digest digest, HttpServletRequest request, HttpServletResponse response,
              boolean head) throws IOException {
-        LinkedBlob blob = getBlob.find(repository, digest);
+        LinkedBlob blob;
+        if (!pullThrough.proxies(repository)) {
+            blob = getBlob.find(repository, digest);
+        } else if (head) {
+            blob = pullThrough.find(repository, digest);
+        } else if (request.getHeader("Range") != null) {
+            // a range of a blob not cached yet: cached whole first, then served as any other
+            blob = pullThrough.fetch(repository, digest);
+        } else {
+            Optional<LinkedBlob> cached = pullThrough.fetch(repository, digest, size -> {
+                contentHeaders(response, digest);
+                response.setStatus(200);
+                if (size >= 0) {
+                    response.setContentLengthLong(size);
+                }
+                return response.getOutputStream();
+            });
+            if (cached.isEmpty()) {
+                return;
+            }
+            blob = cached.get();
+        }
         Optional<URI> direct = head ? Optional.empty() : getBlob.directUrl(blob);
         if (direct.isPresent()) {
             // the client fetches the bytes (and any Range) from storage; HEAD keeps answering here
@@ -60,12 +85,7 @@ class BlobRequests {
         // opened before any success header is set: an error must not go out as cacheable content
         InputStream content = head || length == 0 ? InputStream.nullInputStream()
                 : getBlob.open(blob, offset, length);
-        response.setHeader("Docker-Content-Digest", digest.toString());
-        response.setHeader("ETag", "\"" + digest + "\"");
-        response.setHeader("Accept-Ranges", "bytes");
-        // content addressed: the bytes behind a digest never change
-        response.setHeader("Cache-Control", "max-age=31536000");
-        response.setContentType("application/octet-stream");
+        contentHeaders(response, digest);
         if (range.isPresent()) {
             response.setStatus(206);
             response.setHeader("Content-Range", "bytes " + range.get().first() + "-" + range.get().last() + "/" + size);
@@ -78,6 +98,15 @@ class BlobRequests {
                 copy(in, response.getOutputStream());
             }
         }
+    }
+
+    private static void contentHeaders(HttpServletResponse response, Digest digest) {
+        response.setHeader("Docker-Content-Digest", digest.toString());
+        response.setHeader("ETag", "\"" + digest + "\"");
+        response.setHeader("Accept-Ranges", "bytes");
+        // content addressed: the bytes behind a digest never change
+        response.setHeader("Cache-Control", "max-age=31536000");
+        response.setContentType("application/octet-stream");
     }
 
     void delete(RepositoryName repository, Digest digest, HttpServletResponse response) {

@@ -4,6 +4,7 @@ import dev.berth.application.port.StoredManifest;
 import dev.berth.application.registry.AcceptedTypes;
 import dev.berth.application.registry.DeleteManifest;
 import dev.berth.application.registry.GetManifest;
+import dev.berth.application.registry.PullThroughManifest;
 import dev.berth.application.registry.PushedManifest;
 import dev.berth.application.registry.PutManifest;
 import dev.berth.application.registry.RegistrySettings;
@@ -29,14 +30,19 @@ import java.util.Set;
 @Dependent
 class ManifestRequests {
 
+    /** On manifests of a proxied namespace: hit, miss or stale. */
+    static final String PROXY_HEADER = "Berth-Proxy";
+
     private final PutManifest putManifest;
     private final GetManifest getManifest;
     private final DeleteManifest deleteManifest;
     private final RegistrySettings settings;
+    private final PullThroughManifest pullThrough;
 
     @Inject
     ManifestRequests(PutManifest putManifest, GetManifest getManifest, DeleteManifest deleteManifest,
-                     RegistrySettings settings) {
+                     RegistrySettings settings, PullThroughManifest pullThrough) {
+        this.pullThrough = pullThrough;
         this.putManifest = putManifest;
         this.getManifest = getManifest;
         this.deleteManifest = deleteManifest;
@@ -68,6 +74,11 @@ class ManifestRequests {
     void get(RepositoryName repository, String reference, HttpServletRequest request, HttpServletResponse response,
              boolean head) throws IOException {
         Reference ref = readable(reference);
+        PullThroughManifest.Freshness freshness = pullThrough.refresh(repository, ref);
+        if (freshness != PullThroughManifest.Freshness.LOCAL) {
+            // says where the answer came from; "stale": the upstream could not confirm the cached tag
+            response.setHeader(PROXY_HEADER, freshness.name().toLowerCase(java.util.Locale.ROOT));
+        }
         StoredManifest manifest = head ? getManifest.get(repository, ref, accepted(request))
                 : getManifest.pull(repository, ref, accepted(request));
         response.setStatus(200);

@@ -2,6 +2,7 @@ package dev.berth.adapters.http;
 
 import dev.berth.application.access.Authenticated;
 import dev.berth.application.access.RecordActivity;
+import dev.berth.application.registry.PullThroughCache;
 import dev.berth.domain.Digest;
 import dev.berth.domain.access.Action;
 import dev.berth.domain.error.RegistryException;
@@ -44,6 +45,8 @@ public class RegistryServlet extends HttpServlet {
     AccessGate gate;
     @Inject
     RecordActivity activity;
+    @Inject
+    PullThroughCache pullThrough;
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -69,6 +72,9 @@ public class RegistryServlet extends HttpServlet {
             }
             if (action.isPresent()) {
                 gate.require(access, action.get(), route.repository());
+                if (action.get() != Action.PULL) {
+                    pullThrough.requireWritable(route.repository());
+                }
             }
             dispatch(route, method, head, request, response, access);
             if (action.isPresent() && action.get() != Action.PULL && route.kind() != Route.Kind.UPLOADS

@@ -11,6 +11,8 @@ import dev.berth.application.fake.InMemoryMetadata;
 import dev.berth.application.fake.RecordingOutbox;
 import dev.berth.application.registry.DeleteBlob;
 import dev.berth.application.registry.GetBlob;
+import dev.berth.application.registry.PullThroughBlob;
+import dev.berth.application.registry.PullThroughCache;
 import dev.berth.application.registry.RegistrySettings;
 import dev.berth.application.registry.RepositoryGuard;
 import dev.berth.domain.Digest;
@@ -62,9 +64,10 @@ class BlobRequestsTest {
         RegistryEvents events = new RegistryEvents(new RecordingOutbox(), metadata,
                 new EventSource("node-1:5000", "instance-1"), Clock.systemUTC(),
                 new ActivityCounter(metadata, Clock.systemUTC()));
+        MaintenanceMode mode = new MaintenanceMode(new InMemoryMaintenance(), MaintenanceSettings.DEFAULTS);
         return new BlobRequests(new GetBlob(metadata, blobs, guard, settings, events),
-                new DeleteBlob(metadata, guard, metadata, events,
-                        new MaintenanceMode(new InMemoryMaintenance(), MaintenanceSettings.DEFAULTS)));
+                new DeleteBlob(metadata, guard, metadata, events, mode),
+                new PullThroughBlob(PullThroughCache.none(), metadata, blobs, events, mode));
     }
 
     @Test

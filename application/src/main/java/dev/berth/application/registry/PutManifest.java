@@ -138,7 +138,7 @@ public class PutManifest {
     }
 
     /** What the referrers API reports: the artifactType, else an image manifest's config type. */
-    private static String artifactType(ParsedManifest parsed) {
+    static String artifactType(ParsedManifest parsed) {
         if (parsed.artifactType() != null) {
             return parsed.artifactType().toString();
         }

@@ -139,6 +139,15 @@ final class TestRegistry {
                 metadata, schemaOneKey, clock, start(), complete(writer)));
     }
 
+    PullThroughBlob pullThroughBlob(PullThroughCache cache) {
+        return new PullThroughBlob(cache, metadata, blobs, events(), mode());
+    }
+
+    PullThroughManifest pullThroughManifest(PullThroughCache cache) {
+        return new PullThroughManifest(cache, pullThroughBlob(cache), metadata, metadata, metadata, metadata, metadata,
+                settings, mode(), clock);
+    }
+
     DeleteManifest deleteManifest() {
         return new DeleteManifest(metadata, metadata, guard(), metadata, events(), mode(), immutableTags());
     }

@@ -20,10 +20,11 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
                           Storage storage, Database database, int maxPageSize, Auth auth, List<String> warnings, Tls tls,
                           Notifications notifications, Observability observability, Audit audit,
                           Lifecycle lifecycle, PublicUrls publicUrls, Gc gc, Retention retention,
-                          boolean schemaOneEnabled, List<Setting> settings) {
+                          boolean schemaOneEnabled, List<Proxy> proxies, List<Setting> settings) {
 
     public BerthConfig {
         warnings = List.copyOf(warnings);
+        proxies = List.copyOf(proxies);
         settings = List.copyOf(settings);
     }
 
@@ -34,6 +35,31 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
      */
     public record Setting(String key, String value, String source) {
         public static final String DEFAULT = "default";
+    }
+
+    /**
+     * One upstream of the pull-through cache ({@link ProxiesConfig}): Distribution's {@code proxy}
+     * (prefix empty: the whole registry) or an entry of Berth's {@code proxies}. The password is never
+     * part of {@link #toString()}.
+     *
+     * @param prefix   the namespace it fills, ending in '/', or empty
+     * @param ttl      how long a tag checked upstream is served without asking again
+     * @param caBundle PEM certificates of authorities trusted for the upstream's HTTPS besides the JVM's
+     */
+    public record Proxy(String prefix, URI remoteUrl, Optional<String> username, Optional<String> password,
+                        Duration ttl, Optional<Path> caBundle) {
+
+        /** The key that configured the bundle, for messages. */
+        public String caBundleKey() {
+            return prefix.isEmpty() ? "proxy.cabundle" : "proxies (" + prefix + ").cabundle";
+        }
+
+        @Override
+        public String toString() {
+            return (prefix.isEmpty() ? "every repository" : prefix + "*") + " from " + remoteUrl
+                    + username.map(u -> " as " + u).orElse("") + caBundle.map(b -> ", trusting " + b).orElse("")
+                    + ", tags checked after " + ttl.toSeconds() + " s";
+        }
     }
 
     /**

@@ -43,7 +43,7 @@ public final class ConfigLoader {
             "http.prefix", "http.secret", "http.tls.clientcas", "http.tls.letsencrypt",
             "http.tls.ciphersuites", "http.debug.addr", "http.headers", "http.http2",
             "http.h2c", "http.net", "http.draintimeout",
-            "middleware", "reporting", "redis", "health", "proxy", "validation",
+            "middleware", "reporting", "redis", "health", "validation",
             "compatibility.schema1.signingkeyfile");
     private static final long MAX_FILE_BYTES = 1024 * 1024;
     /** Far beyond any real configuration, far short of what aliases make of a small file ("billion laughs"). */
@@ -102,6 +102,7 @@ public final class ConfigLoader {
                 Duration.ofHours(24), "a duration such as 30m, 24h", DurationText::parse, false));
         // Distribution 2.8's default is off; Berth promises Docker 1.6+ out of the box (deploy/docs/schema1.md)
         boolean schemaOneEnabled = raw.bool("compatibility.schema1.enabled", true);
+        List<BerthConfig.Proxy> proxies = ProxiesConfig.read(raw, warnings);
 
         if (!raw.problems().isEmpty()) {
             throw new ConfigException(raw.problems());
@@ -115,7 +116,7 @@ public final class ConfigLoader {
             warnings.add(name + ": environment variable matches no configuration key; ignored");
         }
         return new BerthConfig(file, logLevel, http, dataDirectory, storage, database, maxPageSize, auth, warnings, tls,
-                notifications, observability, audit, lifecycle, publicUrls, gc, retention, schemaOneEnabled,
+                notifications, observability, audit, lifecycle, publicUrls, gc, retention, schemaOneEnabled, proxies,
                 raw.settings());
     }
 
@@ -140,7 +141,7 @@ public final class ConfigLoader {
     }
 
     /** A Go duration, or zero. */
-    private static Duration delay(String text) {
+    static Duration delay(String text) {
         return text.trim().matches("0+(\\.0+)?(ns|us|µs|ms|s|m|h)?") ? Duration.ZERO : DurationText.parse(text);
     }
 
@@ -264,7 +265,7 @@ public final class ConfigLoader {
     }
 
     /** A readable file of PEM certificates, or a problem naming {@code key}. */
-    private static void pemCertificates(RawConfig raw, String key, Path file) {
+    static void pemCertificates(RawConfig raw, String key, Path file) {
         if (!Files.isReadable(file)) {
             raw.problem(key + ": file " + file + " does not exist or is not readable");
             return;

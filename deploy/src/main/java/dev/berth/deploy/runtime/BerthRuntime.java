@@ -31,6 +31,7 @@ import dev.berth.adapters.db.PostgresUploadSessionStore;
 import dev.berth.adapters.db.PostgresUserDirectory;
 import dev.berth.adapters.http.security.BcryptPasswordHasher;
 import dev.berth.adapters.http.security.JwtTokenService;
+import dev.berth.adapters.http.upstream.HttpUpstreamRegistry;
 import dev.berth.application.access.AccessSettings;
 import dev.berth.application.port.GeneratedPasswordFile;
 import dev.berth.application.access.Administration;
@@ -76,6 +77,8 @@ import dev.berth.application.port.UploadSessionStore;
 import dev.berth.application.port.UserDirectory;
 import dev.berth.application.port.RetentionStore;
 import dev.berth.application.port.StorageUsageStore;
+import dev.berth.application.registry.ProxyRoute;
+import dev.berth.application.registry.PullThroughCache;
 import dev.berth.application.registry.RegistrySettings;
 import dev.berth.application.retention.ApplyRetention;
 import dev.berth.application.retention.RunScheduledRetention;
@@ -112,8 +115,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -167,6 +172,9 @@ public class BerthRuntime {
     /** When tags were pulled, noted in memory and written with the activity counts. */
     private TagPulls tagPulls;
     private RetentionWorker retentionWorker;
+    /** The upstreams mirrored, with the tag checks and blob fetches of this JVM. */
+    private PullThroughCache pullThroughCache;
+    private final List<HttpUpstreamRegistry> upstreams = new ArrayList<>();
     /** The namespaces with a usage gauge each: the largest, so that the label set stays bounded. */
     static final int NAMESPACE_GAUGES = 50;
     static final Duration ACTIVITY_FLUSH = Duration.ofSeconds(10);
@@ -236,6 +244,14 @@ public class BerthRuntime {
                 Access.longestTokenLifetime(config.auth()), clock), clock);
         Access.prepare(config, database, passwordHasher, clock);
         configureLogs(launched);
+        List<ProxyRoute> routes = new ArrayList<>();
+        for (BerthConfig.Proxy proxy : config.proxies()) {
+            HttpUpstreamRegistry upstream = new HttpUpstreamRegistry(proxy.remoteUrl(), proxy.username(),
+                    proxy.password(), proxy.caBundle(), proxy.caBundleKey(), clock);
+            upstreams.add(upstream);
+            routes.add(new ProxyRoute(proxy.prefix(), proxy.ttl(), upstream));
+        }
+        pullThroughCache = new PullThroughCache(routes);
         registerGauges();
         eventSource = new EventSource(LocalHost.name() + ":" + config.http().port(), UUID.randomUUID().toString());
         startCountingActivity();
@@ -251,7 +267,7 @@ public class BerthRuntime {
                   database: %s %s, schema version %s, installation %s, %s
                   maintenance: %s
                   secrets:  sealed with key %s (%s)
-                  access:   %s%s%s""",
+                  access:   %s%s%s%s""",
                 instance.version(),
                 launched ? ", listening on " + config.http() + " (" + url() + ")" : "",
                 config.source(),
@@ -261,7 +277,8 @@ public class BerthRuntime {
                 settings.secrets().keyId(), config.database().secretsKey().isPresent() ? "from database.secrets.key"
                         : config.database().secretsKeyFile(),
                 Access.describe(config.auth()),
-                launched && config.tls().enabled() ? "\n  tls:      " + config.tls() : "", publicUrlsLine());
+                launched && config.tls().enabled() ? "\n  tls:      " + config.tls() : "", publicUrlsLine(),
+                proxiesLine());
         if (launched) {
             // Payara serves the application only once its boot returns: the launcher says "started"
             // then, so that whoever waits for the line may send requests at once
@@ -323,6 +340,12 @@ public class BerthRuntime {
         return "\n  urls:     " + urls.host().orElse("from each request") + (urls.relativeUrls() ? ", relative Location" : "")
                 + ", X-Forwarded-* believed from " + (urls.trustedProxies().isEmpty() ? "nobody"
                 : String.join(", ", urls.trustedProxies()));
+    }
+
+    /** Only when configured: which namespaces mirror which upstream (never a password). */
+    private String proxiesLine() {
+        return config.proxies().isEmpty() ? "" : "\n  pull-through cache: " + config.proxies().stream()
+                .map(BerthConfig.Proxy::toString).collect(Collectors.joining("; ")) + " (pushes there refused)";
     }
 
     private String url() {
@@ -437,6 +460,18 @@ public class BerthRuntime {
                 + " largest namespaces that have one", () -> namespaceGauge(usage, u -> u.quotaBytes().isPresent()
                 ? u.quotaBytes().getAsLong() : -1));
         GarbageCollectionWorker.registerGauges(fromDatabase, garbageCollectionStore(), clock);
+        metrics.gauge("berth_proxy_requests", "Pull-through cache reads of manifests and blobs by result (hit, miss, stale)",
+                () -> {
+                    PullThroughCache.Counts counts = pullThroughCache.counts();
+                    return Map.of(Metrics.Labels.of("result", "hit"), (double) counts.hits(),
+                            Metrics.Labels.of("result", "miss"), (double) counts.misses(),
+                            Metrics.Labels.of("result", "stale"), (double) counts.stale());
+                });
+        metrics.gauge("berth_proxy_upstream_errors", "Upstream registry requests of the pull-through cache that failed"
+                + " (unreachable, 5xx, refused credentials, digest mismatch)",
+                () -> Map.of(Metrics.Labels.of(), (double) pullThroughCache.counts().upstreamErrors()));
+        metrics.gauge("berth_proxy_fetched_bytes", "Blob bytes the pull-through cache fetched from upstream registries",
+                () -> Map.of(Metrics.Labels.of(), (double) pullThroughCache.counts().bytesFetched()));
         metrics.gauge("berth_process_uptime_seconds", "Seconds since the JVM started",
                 () -> Map.of(Metrics.Labels.of(), ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0));
     }
@@ -558,6 +593,8 @@ public class BerthRuntime {
             daily.shutdownNow();
             daily = null;
         }
+        upstreams.forEach(HttpUpstreamRegistry::close);
+        upstreams.clear();
         replacedFormatters.forEach(Handler::setFormatter);
         replacedFormatters.clear();
         if (tlsProbeLog != null) {
@@ -726,6 +763,12 @@ public class BerthRuntime {
     @Produces
     TagPulls tagPulls() {
         return tagPulls;
+    }
+
+    /** One per JVM: the tag checks and fetches in flight are shared by every request. */
+    @Produces
+    PullThroughCache pullThroughCache() {
+        return booted(pullThroughCache);
     }
 
     @Produces

@@ -454,6 +454,98 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void distributionsProxySectionMirrorsTheWholeRegistryAndComesFromTheEnvironmentToo() {
+        BerthConfig config = ConfigLoader.load(Optional.empty(), Map.of(
+                "REGISTRY_PROXY_REMOTEURL", "https://registry-1.docker.io/",
+                "REGISTRY_PROXY_USERNAME", "mirror",
+                "REGISTRY_PROXY_PASSWORD", "hunter2-upstream",
+                "REGISTRY_PROXY_TTL", "2s"));
+
+        assertThat(config.proxies()).singleElement().satisfies(proxy -> {
+            assertThat(proxy.prefix()).isEmpty();
+            assertThat(proxy.remoteUrl()).hasToString("https://registry-1.docker.io");
+            assertThat(proxy.username()).contains("mirror");
+            assertThat(proxy.password()).contains("hunter2-upstream");
+            assertThat(proxy.ttl()).isEqualTo(Duration.ofSeconds(2));
+        });
+        assertThat(config.toString()).doesNotContain("hunter2-upstream");
+        assertThat(config.warnings()).noneMatch(w -> w.contains("proxy"));
+    }
+
+    @Test
+    void proxiesMapNamespacePrefixesToUpstreams() throws IOException {
+        BerthConfig config = ConfigLoader.load(file("""
+                proxies:
+                  - prefix: hub
+                    remoteurl: https://registry-1.docker.io
+                    username: mirror
+                    password: secret-one
+                  - prefix: mirrors/ghcr/
+                    remoteurl: https://ghcr.io
+                    ttl: 1h
+                """), Map.of());
+
+        assertThat(config.proxies()).extracting(BerthConfig.Proxy::prefix).containsExactly("hub/", "mirrors/ghcr/");
+        assertThat(config.proxies().get(0).ttl()).as("default").isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.proxies().get(1).ttl()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.proxies().get(1).username()).isEmpty();
+        assertThat(config.toString()).doesNotContain("secret-one");
+    }
+
+    @Test
+    void anUpstreamsAuthoritiesComeFromAPemBundleOverHttpsOnly() throws IOException {
+        Path bundle = certificateBundle();
+        BerthConfig config = ConfigLoader.load(Optional.empty(), Map.of(
+                "REGISTRY_PROXY_REMOTEURL", "https://registry.internal",
+                "REGISTRY_PROXY_CABUNDLE", bundle.toString()));
+        assertThat(config.proxies().getFirst().caBundle()).contains(bundle);
+
+        Path notPem = Files.writeString(dir.resolve("not.pem"), "no certificate here");
+        assertThatThrownBy(() -> ConfigLoader.load(file("""
+                proxies:
+                  - prefix: hub
+                    remoteurl: http://mirror.internal
+                    cabundle: %s
+                  - prefix: ghcr
+                    remoteurl: https://ghcr.io
+                    cabundle: %s
+                """.formatted(bundle, notPem)), Map.of()))
+                .hasMessageContaining("proxies[0] (hub/).cabundle: only used with an https:// remoteurl")
+                .hasMessageContaining("proxies[1] (ghcr/).cabundle: " + notPem);
+    }
+
+    @Test
+    void proxiesThatOverlapOrCarryCredentialsInTheUrlAreRefusedWithoutEchoingThem() throws IOException {
+        Optional<Path> file = file("""
+                proxy:
+                  remoteurl: https://user:pa55word@registry.example
+                proxies:
+                  - prefix: hub
+                    remoteurl: https://registry-1.docker.io
+                  - prefix: hub/library
+                    remoteurl: https://mirror.example
+                    password: lonely-secret
+                  - prefix: Bad
+                    remoteurl: ftp://files.example
+                """);
+
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+                .hasMessageContaining("proxy.remoteurl: expected an http or https URL")
+                .hasMessageContaining("proxies: proxy.remoteurl already mirrors every repository")
+                .hasMessageContaining("proxies[1] (hub/library/).password: given without a username")
+                .hasMessageContaining("proxies[2].prefix: expected a namespace")
+                .hasMessageNotContaining("pa55word")
+                .hasMessageNotContaining("lonely-secret");
+        assertThatThrownBy(() -> ConfigLoader.load(file("""
+                proxies:
+                  - prefix: hub
+                    remoteurl: https://registry-1.docker.io
+                  - prefix: hub/library
+                    remoteurl: https://mirror.example
+                """), Map.of())).hasMessageContaining("proxies: prefix hub/library/ lies within hub/");
+    }
+
+    @Test
     void brokenFilesAreReportedWithTheirPath() throws IOException {
         Optional<Path> notYaml = file("http: [unclosed\n");
         assertThatThrownBy(() -> ConfigLoader.load(notYaml, Map.of()))

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static dev.berth.deploy.system.RegistryClient.header;
@@ -193,22 +192,10 @@ class ImportRegistryIT {
     /** Starts docker-registry on loopback over {@code tree}, pushes the set, reads its tag lists, stops it. */
     private void fillWithDistribution(Path work, Path tree) throws Exception {
         int port = BerthProcess.freePort();
-        Path config = work.resolve("registry2.yml");
-        Files.writeString(config, """
-                version: 0.1
-                log:
-                  level: warn
-                storage:
-                  filesystem:
-                    rootdirectory: %s
-                http:
-                  addr: 127.0.0.1:%d
-                """.formatted(tree, port));
-        Process distribution = new ProcessBuilder("docker-registry", "serve", config.toString())
-                .redirectErrorStream(true).redirectOutput(work.resolve("registry2.log").toFile()).start();
+        Path config = DistributionRegistry.writeConfig(work.resolve("registry2.yml"), tree, port, "");
+        Process distribution = DistributionRegistry.start(config, work.resolve("registry2.log"), port);
         try {
             RegistryClient registry = RegistryClient.at("http://127.0.0.1:" + port);
-            awaitReady(registry, distribution);
             pushImage(registry, "library/app", 3, DOCKER_MANIFEST, "1.0");
             pushMultiArch(registry);
             String image = pushImage(registry, "many/tags", 1, OCI_MANIFEST, null);
@@ -222,27 +209,8 @@ class ImportRegistryIT {
                 assertThat(tagsIn(list)).as("Distribution's tag list").isEqualTo(repository.getValue().keySet());
             }
         } finally {
-            distribution.destroy();
-            if (!distribution.waitFor(30, TimeUnit.SECONDS)) {
-                distribution.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+            DistributionRegistry.stop(distribution);
         }
-    }
-
-    private static void awaitReady(RegistryClient registry, Process distribution) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            assertThat(distribution.isAlive()).as("docker-registry running").isTrue();
-            try {
-                if (registry.get("/v2/").statusCode() == 200) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("docker-registry did not answer /v2/ within 30 s");
     }
 
     /** An image of a config and {@code layers} layers (one of 2 MiB); tagged when {@code tag} is given. */

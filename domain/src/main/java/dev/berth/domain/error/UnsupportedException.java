@@ -40,6 +40,12 @@ public final class UnsupportedException extends RegistryException {
                 Refused.DELETES);
     }
 
+    /** Pushes and deletes into a namespace that mirrors another registry (a pull-through cache). */
+    public static UnsupportedException pullThroughCache(String upstream) {
+        return new UnsupportedException("the operation is unsupported",
+                "this namespace is a pull-through cache of " + upstream + ": push to the upstream instead", Refused.WRITES);
+    }
+
     public Refused refused() {
         return refused;
     }

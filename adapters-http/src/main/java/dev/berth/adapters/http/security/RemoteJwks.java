@@ -1,25 +1,17 @@
 package dev.berth.adapters.http.security;
 
-import javax.net.ssl.SSLContext;
+import dev.berth.adapters.http.tls.TrustedAuthorities;
+
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -101,7 +93,7 @@ public final class RemoteJwks {
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(CONNECT_TIMEOUT)
-                .sslContext(trusting(caBundle))
+                .sslContext(TrustedAuthorities.jvmAnd(caBundle, "auth.token.jwkscabundle"))
                 .sslParameters(tls)
                 .build();
     }
@@ -215,46 +207,6 @@ public final class RemoteJwks {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
-        }
-    }
-
-    /** The JVM's certificate authorities, and the bundle's. */
-    private static SSLContext trusting(Optional<Path> caBundle) {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            if (caBundle.isEmpty()) {
-                context.init(null, null, null);
-                return context;
-            }
-            KeyStore anchors = KeyStore.getInstance("PKCS12");
-            anchors.load(null, null);
-            TrustManagerFactory jvm = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            jvm.init((KeyStore) null);
-            int n = 0;
-            for (var manager : jvm.getTrustManagers()) {
-                if (manager instanceof X509TrustManager x509) {
-                    for (X509Certificate ca : x509.getAcceptedIssuers()) {
-                        anchors.setCertificateEntry("jvm-" + n++, ca);
-                    }
-                }
-            }
-            List<? extends Certificate> bundle;
-            try (InputStream in = Files.newInputStream(caBundle.get())) {
-                bundle = List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
-            }
-            if (bundle.isEmpty()) {
-                throw new IllegalArgumentException("auth.token.jwkscabundle: " + caBundle.get() + " holds no PEM certificate");
-            }
-            for (Certificate ca : bundle) {
-                anchors.setCertificateEntry("bundle-" + n++, ca);
-            }
-            TrustManagerFactory both = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            both.init(anchors);
-            context.init(null, both.getTrustManagers(), null);
-            return context;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("auth.token.jwkscabundle: " + caBundle.orElse(null)
-                    + " cannot be read as PEM certificates: " + e.getMessage(), e);
         }
     }
 

@@ -1,0 +1,114 @@
+package dev.berth.application.registry;
+
+import dev.berth.application.port.UpstreamRegistry.UpstreamException;
+import dev.berth.domain.Digest;
+import dev.berth.domain.RepositoryName;
+import dev.berth.domain.Tag;
+import dev.berth.domain.error.UnavailableException;
+import dev.berth.domain.error.UnsupportedException;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * The configured upstreams and what the pull-through use cases share in this JVM: when each cached
+ * tag was last checked upstream, the blob fetches in flight (so that concurrent requests for one
+ * digest fetch it once) and the counters the metrics report. One instance per JVM, made by the
+ * composition root. A second node checks its tags and fetches its blobs on its own; what one node
+ * stored, every node serves.
+ */
+public class PullThroughCache {
+
+    private final List<ProxyRoute> routes;
+    private final Map<TagKey, Instant> checked = new ConcurrentHashMap<>();
+    final Map<Digest, CompletableFuture<Void>> fetching = new ConcurrentHashMap<>();
+    final LongAdder hits = new LongAdder();
+    final LongAdder misses = new LongAdder();
+    final LongAdder stale = new LongAdder();
+    final LongAdder upstreamErrors = new LongAdder();
+    final LongAdder bytesFetched = new LongAdder();
+
+    public PullThroughCache(List<ProxyRoute> routes) {
+        this.routes = List.copyOf(routes);
+    }
+
+    /** No upstream: nothing is proxied. */
+    public static PullThroughCache none() {
+        return new PullThroughCache(List.of());
+    }
+
+    public List<ProxyRoute> routes() {
+        return routes;
+    }
+
+    /** A repository of a proxied namespace, with its name upstream. */
+    public record Proxied(ProxyRoute route, RepositoryName remote) {
+    }
+
+    public Optional<Proxied> route(RepositoryName repository) {
+        for (ProxyRoute route : routes) {
+            Optional<RepositoryName> remote = route.remoteName(repository);
+            if (remote.isPresent()) {
+                return Optional.of(new Proxied(route, remote.get()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Pushes and deletes into a proxied namespace are refused, as Distribution refuses them on a
+     * pull-through cache: the upstream is the truth there, a local push would be overwritten by (or
+     * shadow) the upstream's tag.
+     *
+     * @throws UnsupportedException 405 UNSUPPORTED
+     */
+    public void requireWritable(RepositoryName repository) {
+        route(repository).ifPresent(proxied -> {
+            throw UnsupportedException.pullThroughCache(proxied.route().upstream().describe());
+        });
+    }
+
+    /**
+     * A request to the upstream: one it cannot answer counts as an upstream error and is {@code 503
+     * UNAVAILABLE} to the client, the cause (never credentials) in the detail.
+     */
+    <T> T ask(Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (UpstreamException e) {
+            upstreamErrors.increment();
+            throw new UnavailableException("the upstream registry did not answer: " + e.getMessage(), e);
+        }
+    }
+
+    /** In read-only mode the cache takes nothing new: what it holds is served, the rest is unavailable for now. */
+    static UnavailableException readOnly() {
+        return new UnavailableException("the registry is in read-only mode: the pull-through cache fetches nothing new");
+    }
+
+    boolean checkedSince(RepositoryName repository, Tag tag, Instant since) {
+        Instant last = checked.get(new TagKey(repository, tag));
+        return last != null && last.isAfter(since);
+    }
+
+    void markChecked(RepositoryName repository, Tag tag, Instant at) {
+        checked.put(new TagKey(repository, tag), at);
+    }
+
+    /** Counts for the metrics: hits, misses, stale answers, upstream errors, bytes fetched. */
+    public record Counts(long hits, long misses, long stale, long upstreamErrors, long bytesFetched) {
+    }
+
+    public Counts counts() {
+        return new Counts(hits.sum(), misses.sum(), stale.sum(), upstreamErrors.sum(), bytesFetched.sum());
+    }
+
+    private record TagKey(RepositoryName repository, Tag tag) {
+    }
+}

@@ -1,13 +1,11 @@
 package dev.berth.adapters.db;
 
 import jakarta.persistence.PersistenceException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
@@ -22,22 +20,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Transactions that PostgreSQL aborts to break a deadlock run again instead of failing their request. */
 class JpaConflictRetryTest {
 
-    @TempDir
-    static Path directory;
-    private static TestDatabase postgres;
+    @RegisterExtension
+    static final TestDatabase postgres = new TestDatabase();
     private static Jpa jpa;
 
     @BeforeAll
     static void startPostgres() {
-        postgres = TestDatabase.start(directory);
         jpa = postgres.database().jpa();
         jpa.transaction(em -> em.createNativeQuery("CREATE TABLE conflict_probe (id INTEGER PRIMARY KEY, writes INTEGER NOT NULL)")
                 .executeUpdate());
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
     }
 
     @BeforeEach

@@ -12,10 +12,9 @@ import dev.berth.domain.manifest.MediaType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -45,9 +44,8 @@ class ManifestCacheCoherenceTest {
     private static final Duration HEARD = Duration.ofSeconds(10);
     private static final AtomicInteger REPOSITORIES = new AtomicInteger();
 
-    @TempDir
-    static Path directory;
-    private static TestDatabase postgres;
+    @RegisterExtension
+    static final TestDatabase postgres = new TestDatabase();
     /** The node under test: listens, so it caches. */
     private static MetadataDatabase node;
     /** Another writer: does not listen. */
@@ -55,7 +53,6 @@ class ManifestCacheCoherenceTest {
 
     @BeforeAll
     static void start() {
-        postgres = TestDatabase.start(directory);
         other = postgres.database();
         node = postgres.openWith(other.secrets());
         node.listenForChanges();
@@ -64,7 +61,6 @@ class ManifestCacheCoherenceTest {
     @AfterAll
     static void stop() {
         node.close();
-        postgres.close();
     }
 
     @Test

@@ -1,10 +1,8 @@
 package dev.berth.adapters.db;
 
 import dev.berth.application.system.DatabaseStatus.DatabaseReport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,19 +14,8 @@ import static org.assertj.core.api.Assertions.entry;
 
 class PostgresDatabaseStatusTest {
 
-    @TempDir
-    static Path directory;
-    private static TestDatabase postgres;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = TestDatabase.start(directory);
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
-    }
+    @RegisterExtension
+    static final TestDatabase postgres = new TestDatabase();
 
     @Test
     void reportsTheLatestSchemaVersionAndTheInstallation() throws IOException {

@@ -1,12 +1,9 @@
 package dev.berth.adapters.db;
 
+import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.berth.application.contract.MaintenanceStoreContract;
 import dev.berth.application.port.MaintenanceStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -14,19 +11,8 @@ import java.sql.Statement;
 /** The PostgreSQL maintenance store passes the same contract as the in-memory fake, on a real PostgreSQL. */
 class PostgresMaintenanceStoreTest extends MaintenanceStoreContract {
 
-    @TempDir
-    static Path directory;
-    private static TestDatabase postgres;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = TestDatabase.start(directory);
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
-    }
+    @RegisterExtension
+    static final TestDatabase postgres = new TestDatabase();
 
     @Override
     protected MaintenanceStore emptyStore() {

@@ -7,14 +7,11 @@ import dev.berth.application.event.NotificationEndpoint;
 import dev.berth.application.port.NotificationStore.Claim;
 import dev.berth.application.port.NotificationStore.DeliveryRecord;
 import dev.berth.application.port.NotificationStore.QueuedEvent;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -31,22 +28,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The outbox and the delivery queues on a real PostgreSQL. */
 class PostgresNotificationStoreTest {
 
-    @TempDir
-    static Path directory;
-    private static TestDatabase postgres;
+    @RegisterExtension
+    static final TestDatabase postgres = new TestDatabase();
     private PostgresNotificationStore store;
     private PostgresEventOutbox outbox;
     private JpaTransactions transactions;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = TestDatabase.start(directory);
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
-    }
 
     @BeforeEach
     void emptyEndpoints() {

@@ -1,30 +1,16 @@
 package dev.berth.adapters.db;
 
+import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.berth.application.contract.RetentionStoreContract;
 import dev.berth.application.contract.RetentionPorts;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.sql.SQLException;
 
 /** Retention policies, tag pull times and the run claim on a real PostgreSQL. */
 class PostgresRetentionContractTest extends RetentionStoreContract {
 
-    @TempDir
-    static Path directory;
-    private static TestDatabase postgres;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = TestDatabase.start(directory);
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
-    }
+    @RegisterExtension
+    static final TestDatabase postgres = new TestDatabase();
 
     @Override
     protected RetentionPorts emptyStore() {

@@ -4,12 +4,9 @@ import dev.berth.application.contract.SecurityStoresContract;
 import dev.berth.application.port.SigningKeyStore;
 import dev.berth.application.port.UserDirectory;
 import dev.berth.domain.access.User;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -25,19 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The PostgreSQL security stores pass the same contract as the in-memory fakes, on a real PostgreSQL. */
 class PostgresSecurityStoresTest extends SecurityStoresContract {
 
-    @TempDir
-    static Path directory;
-    private static TestDatabase postgres;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = TestDatabase.start(directory);
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
-    }
+    @RegisterExtension
+    static final TestDatabase postgres = new TestDatabase();
 
     @Override
     protected Stores emptyStores() {

@@ -2,12 +2,9 @@ package dev.berth.adapters.db;
 
 import dev.berth.application.contract.StorageUsageStoreContract;
 import dev.berth.application.contract.UsagePorts;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.sql.SQLException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,20 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** V16's triggers keep the same numbers the in-memory fake computes, on a real PostgreSQL, without deadlocks. */
 class PostgresUsageContractTest extends StorageUsageStoreContract {
 
-    @TempDir
-    static Path directory;
-    private static TestDatabase postgres;
+    @RegisterExtension
+    static final TestDatabase postgres = new TestDatabase();
     private long conflictsBefore;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = TestDatabase.start(directory);
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
-    }
 
     /** Every writer keeps one lock order (V17): concurrent pushes and deletions wait, none deadlocks. */
     @AfterEach

@@ -3,15 +3,12 @@ package dev.berth.adapters.db;
 import dev.berth.application.event.EnvelopeFormat;
 import dev.berth.application.event.NotificationEndpoint;
 import dev.berth.application.port.SigningKeyStore.SigningKey;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -35,19 +32,8 @@ class SecretsAtRestTest {
 
     private static final byte[] PRIVATE_KEY = "-pkcs8-private-key-bytes-".getBytes(StandardCharsets.US_ASCII);
 
-    @TempDir
-    static Path directory;
-    private static TestDatabase postgres;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = TestDatabase.start(directory);
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
-    }
+    @RegisterExtension
+    static final TestDatabase postgres = new TestDatabase();
 
     @BeforeEach
     void empty() throws SQLException {

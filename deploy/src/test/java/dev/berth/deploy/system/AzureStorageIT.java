@@ -79,18 +79,12 @@ class AzureStorageIT {
         source.tag(image, "v1");
         String remote = "docker://127.0.0.1:" + berth.port() + "/azure/skopeo:v1";
 
-        Commands.ok(work, TIMEOUT, "skopeo", "copy", "--dest-tls-verify=false", "--preserve-digests",
-                "oci:" + source.root() + ":v1", remote);
-        OciImageLayout pulled = OciImageLayout.create(work.resolve("pulled"));
-        Commands.ok(work, TIMEOUT, "skopeo", "copy", "--src-tls-verify=false", remote, "oci:" + pulled.root() + ":v1");
+        OciImageLayout pulled = source.pushAndPullBack("v1", remote, work.resolve("pulled"), TIMEOUT);
 
         List<String> stored = container.listBlobs().stream().map(BlobItem::getName).toList();
         try (var blobs = Files.list(source.root().resolve("blobs/sha256"))) {
             for (Path blob : blobs.toList()) {
                 String hex = blob.getFileName().toString();
-                Path copy = pulled.root().resolve("blobs/sha256").resolve(hex);
-                assertThat(copy).as("blob " + hex).exists();
-                assertThat(Files.readAllBytes(copy)).isEqualTo(Files.readAllBytes(blob));
                 String key = "registry/blobs/sha256/" + hex.substring(0, 2) + "/" + hex;
                 if (image.digest().equals("sha256:" + hex)) {
                     assertThat(stored).as("manifests live in PostgreSQL").doesNotContain(key);

@@ -5,12 +5,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
+
+import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Writes real, loadable images as an OCI image layout on disk (what skopeo, podman and docker's
  * tooling read with {@code oci:DIR:TAG}): gzipped tar layers of deterministic random files, an OCI
@@ -35,6 +38,28 @@ final class OciImageLayout {
 
     Path root() {
         return root;
+    }
+
+    /**
+     * skopeo copies {@code tag} to {@code remote} (a plain-HTTP registry, digests kept) and back into a
+     * new layout at {@code into}; every blob of this layout must come back byte for byte.
+     *
+     * @return the layout pulled back
+     */
+    OciImageLayout pushAndPullBack(String tag, String remote, Path into, Duration timeout) throws Exception {
+        Path scratch = into.getParent();
+        Commands.ok(scratch, timeout, "skopeo", "copy", "--dest-tls-verify=false", "--preserve-digests",
+                "oci:" + root + ":" + tag, remote);
+        OciImageLayout pulled = create(into);
+        Commands.ok(scratch, timeout, "skopeo", "copy", "--src-tls-verify=false", remote, "oci:" + pulled.root() + ":" + tag);
+        try (var blobs = Files.list(root.resolve("blobs/sha256"))) {
+            for (Path blob : blobs.toList()) {
+                Path copy = pulled.root().resolve("blobs/sha256").resolve(blob.getFileName());
+                assertThat(copy).as("blob " + blob.getFileName()).exists();
+                assertThat(Files.readAllBytes(copy)).as("blob " + blob.getFileName()).isEqualTo(Files.readAllBytes(blob));
+            }
+        }
+        return pulled;
     }
 
     /** A descriptor as JSON plus its digest. */

@@ -9,6 +9,7 @@ import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
@@ -19,14 +20,18 @@ import com.vaadin.flow.component.tabs.TabSheet;
 import com.vaadin.flow.component.textfield.PasswordField;
 import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.component.upload.Upload;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.streams.UploadHandler;
 import dev.berth.application.tls.ActivateCertificate;
 import dev.berth.application.tls.CertificateIssuer;
+import dev.berth.application.tls.CertificatePasswordException;
 import dev.berth.application.tls.CertificateRejectedException;
 import dev.berth.application.tls.CertificateSummary;
 import dev.berth.application.tls.CreateCertificateRequest;
 import dev.berth.application.tls.DescribeTls;
+import dev.berth.application.tls.DiscardStagedCertificate;
 import dev.berth.application.tls.GenerateCertificate;
 import dev.berth.application.tls.GetCaCertificate;
 import dev.berth.application.tls.Hostname;
@@ -36,8 +41,10 @@ import dev.berth.application.tls.ShowStagedCertificate;
 import dev.berth.application.tls.TlsSettings;
 import jakarta.inject.Inject;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -50,13 +57,14 @@ import java.util.function.Supplier;
 public class CertificatesView extends VerticalLayout implements AdminOnly {
 
     static final int WARN_DAYS = 30;
+    static final int MAX_FILE_BYTES = 1024 * 1024;
     private static final String LOCAL_CA = "Berth's local CA (clients trust it once)";
     private static final String SELF_SIGNED = "Self-signed";
 
     /** The use cases this page calls, injected together. */
     private record UseCases(ShowServedCertificate served, ShowStagedCertificate staged, GenerateCertificate generate,
                             CreateCertificateRequest request, ImportCertificate importer,
-                            ActivateCertificate activate, GetCaCertificate ca) {
+                            ActivateCertificate activate, DiscardStagedCertificate discard, GetCaCertificate ca) {
     }
 
     private final AdminSession session;
@@ -69,9 +77,9 @@ public class CertificatesView extends VerticalLayout implements AdminOnly {
     public CertificatesView(AdminSession session, DescribeTls describeTls, ShowServedCertificate served,
                             ShowStagedCertificate staged, GenerateCertificate generate,
                             CreateCertificateRequest request, ImportCertificate importer,
-                            ActivateCertificate activate, GetCaCertificate ca) {
+                            ActivateCertificate activate, DiscardStagedCertificate discard, GetCaCertificate ca) {
         this.session = session;
-        this.uses = new UseCases(served, staged, generate, request, importer, activate, ca);
+        this.uses = new UseCases(served, staged, generate, request, importer, activate, discard, ca);
         setWidthFull();
         add(new H2("Certificates"));
         TlsSettings tls = describeTls.describe(session.caller());
@@ -121,7 +129,12 @@ public class CertificatesView extends VerticalLayout implements AdminOnly {
                     this::activate));
             activate.setId("activate-certificate");
             activate.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-            stagedBox.add(summary(staged.getFirst(), "staged"), activate);
+            Button discard = new Button("Discard", VaadinIcon.TRASH.create(), e -> Widgets.confirm(
+                    "Discard this certificate?", "The staged certificate and its key are deleted; the served "
+                            + "certificate stays as it is.", "Discard", "confirm-discard", this::discard));
+            discard.setId("discard-certificate");
+            discard.addThemeVariants(ButtonVariant.LUMO_ERROR);
+            stagedBox.add(summary(staged.getFirst(), "staged"), new HorizontalLayout(activate, discard));
         }
 
         caBox.removeAll();
@@ -163,6 +176,15 @@ public class CertificatesView extends VerticalLayout implements AdminOnly {
         }
     }
 
+    private void discard() {
+        CertificateSummary discarded = rejectionsAsFeedback(() -> uses.discard().discard(session.caller(),
+                session.address()));
+        if (discarded != null) {
+            Feedback.done("Discarded " + discarded.subject() + " (SHA-256 " + discarded.sha256Fingerprint() + ")");
+            refresh();
+        }
+    }
+
     /** A certificate's facts; with a prefix, each value carries an id {@code PREFIX-field}. */
     private static Component summary(CertificateSummary c, String prefix) {
         Div box = new Div(
@@ -197,6 +219,7 @@ public class CertificatesView extends VerticalLayout implements AdminOnly {
         tabs.add("Generate", generateTab()).setId("tab-generate");
         tabs.add("Request from a CA (CSR)", requestTab()).setId("tab-csr");
         tabs.add("Import", importTab()).setId("tab-import");
+        tabs.add("Import PKCS#12", pkcs12Tab()).setId("tab-pkcs12");
         Div section = new Div(new H3("A new certificate"), tabs);
         section.setWidthFull();
         return section;
@@ -281,24 +304,96 @@ public class CertificatesView extends VerticalLayout implements AdminOnly {
         key.setMinHeight("6em");
         PasswordField passphrase = new PasswordField("Passphrase (for an encrypted key)");
         passphrase.setId("import-passphrase");
+        // a file's certificates go to the chain, its key to the key: one combined file or one file each
+        Upload files = upload("import-files", "Upload PEM files…", ".pem", ".crt", ".cer", ".key");
+        files.setMaxFiles(4);
+        files.setUploadHandler(UploadHandler.inMemory((file, bytes) -> {
+            PemFiles.Parts parts = PemFiles.split(new String(bytes, StandardCharsets.UTF_8));
+            if (parts.isEmpty()) {
+                Feedback.failed(file.fileName() + " holds no PEM certificate or key");
+                return;
+            }
+            if (!parts.certificates().isEmpty()) {
+                chain.setValue(chain.getValue().isBlank() ? parts.certificates()
+                        : chain.getValue().strip() + "\n" + parts.certificates());
+            }
+            if (!parts.key().isEmpty()) {
+                key.setValue(parts.key());
+            }
+        }));
         Button importButton = new Button("Check and stage", e -> {
             char[] secret = passphrase.getValue().isEmpty() ? null : passphrase.getValue().toCharArray();
-            CertificateSummary staged = rejectionsAsFeedback(() -> uses.importer().importPem(session.caller(),
+            CertificateSummary staged = refusalsAtField(passphrase, () -> uses.importer().importPem(session.caller(),
                     session.address(), chain.getValue(), key.getValue(), secret));
             if (staged != null) {
                 key.clear();
                 passphrase.clear();
-                Feedback.done("Staged " + staged.subject() + " (SHA-256 " + staged.sha256Fingerprint()
-                        + "): activate it to serve it");
-                refresh();
-                stagedBox.scrollIntoView();
+                files.clearFileList();
+                staged(staged);
             }
         });
         importButton.setId("import-certificate");
         importButton.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         return form(new Paragraph("Berth checks that the key belongs to the certificate, that the chain is in "
-                + "order, and that the certificate is valid now and meant for TLS servers."), chain, key, passphrase,
-                importButton);
+                + "order, and that the certificate is valid now and meant for TLS servers. Paste the PEM text, or "
+                + "upload the files (up to 1 MiB each): their certificates fill the chain, their key the key."),
+                files, chain, key, passphrase, importButton);
+    }
+
+    private Component pkcs12Tab() {
+        AtomicReference<byte[]> file = new AtomicReference<>();
+        Span chosen = new Span("No file chosen");
+        chosen.setId("pkcs12-file");
+        Upload upload = upload("pkcs12-upload", "Upload a .p12 or .pfx file…", ".p12", ".pfx");
+        upload.setUploadHandler(UploadHandler.inMemory((metadata, bytes) -> {
+            file.set(bytes);
+            chosen.setText(metadata.fileName() + " (" + Format.bytes(bytes.length) + ")");
+        }));
+        upload.addFileRemovedListener(e -> {
+            file.set(null);
+            chosen.setText("No file chosen");
+        });
+        PasswordField password = new PasswordField("Password of the file");
+        password.setId("pkcs12-password");
+        Button importButton = new Button("Check and stage", e -> {
+            if (file.get() == null) {
+                Feedback.failed("Upload a PKCS#12 file first");
+                return;
+            }
+            CertificateSummary staged = refusalsAtField(password, () -> uses.importer().importPkcs12(
+                    session.caller(), session.address(), file.get(), password.getValue().toCharArray()));
+            if (staged != null) {
+                file.set(null);
+                chosen.setText("No file chosen");
+                upload.clearFileList();
+                password.clear();
+                staged(staged);
+            }
+        });
+        importButton.setId("pkcs12-import");
+        importButton.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        return form(new Paragraph("A PKCS#12 file (.p12, .pfx, up to 1 MiB) as Windows, Java keytool or "
+                + "openssl pkcs12 -export write it: one private key with its certificate chain."), upload, chosen,
+                password, importButton);
+    }
+
+    /** Shows a newly staged certificate. */
+    private void staged(CertificateSummary staged) {
+        Feedback.done("Staged " + staged.subject() + " (SHA-256 " + staged.sha256Fingerprint()
+                + "): activate it to serve it");
+        refresh();
+        stagedBox.scrollIntoView();
+    }
+
+    /** An upload kept in memory, bounded: a certificate file is a few KiB, a bigger one is not one. */
+    private static Upload upload(String id, String label, String... extensions) {
+        Upload upload = new Upload();
+        upload.setId(id);
+        upload.setMaxFileSize(MAX_FILE_BYTES);
+        upload.setAcceptedFileTypes(extensions);
+        upload.setUploadButton(new Button(label, VaadinIcon.UPLOAD.create()));
+        upload.addFileRejectedListener(e -> Feedback.failed(e.getFileName() + ": " + e.getErrorMessage()));
+        return upload;
     }
 
     private static TextField hostnamesField(String id) {
@@ -320,10 +415,24 @@ public class CertificatesView extends VerticalLayout implements AdminOnly {
         return rejectionsAsFeedback(() -> parts.stream().map(Hostname::parse).toList());
     }
 
+    /** As {@link #rejectionsAsFeedback}, but a wrong or missing password shows at its field. */
+    private static <T> T refusalsAtField(PasswordField password, Supplier<T> work) {
+        password.setInvalid(false);
+        try {
+            return rejectionsAsFeedback(work);
+        } catch (CertificatePasswordException e) {
+            password.setErrorMessage(Character.toUpperCase(e.getMessage().charAt(0)) + e.getMessage().substring(1));
+            password.setInvalid(true);
+            return null;
+        }
+    }
+
     /** The certificate use cases refuse with reasons meant for the operator: show them. */
     private static <T> T rejectionsAsFeedback(Supplier<T> work) {
         try {
             return work.get();
+        } catch (CertificatePasswordException e) {
+            throw e;
         } catch (CertificateRejectedException e) {
             Feedback.failed(e.getMessage());
             return null;

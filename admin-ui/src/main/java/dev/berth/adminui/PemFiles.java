@@ -1,0 +1,43 @@
+package dev.berth.adminui;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Sorts the PEM blocks of an uploaded file into certificates and private key, so that one combined
+ * file (as many tools write it) or one file each fills the import form's two fields. Berth's import
+ * use case checks the text; this only sorts it.
+ */
+final class PemFiles {
+
+    private static final Pattern BLOCK = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----.*?-----END \\1-----",
+            Pattern.DOTALL);
+
+    /** The certificate blocks in file order, and the key block; each empty when absent. */
+    record Parts(String certificates, String key) {
+
+        boolean isEmpty() {
+            return certificates.isEmpty() && key.isEmpty();
+        }
+    }
+
+    private PemFiles() {
+    }
+
+    static Parts split(String text) {
+        List<String> certificates = new ArrayList<>();
+        String key = "";
+        Matcher block = BLOCK.matcher(text);
+        while (block.find()) {
+            String type = block.group(1);
+            if (type.equals("CERTIFICATE")) {
+                certificates.add(block.group());
+            } else if (type.endsWith("PRIVATE KEY")) {
+                key = block.group() + "\n";
+            }
+        }
+        return new Parts(certificates.isEmpty() ? "" : String.join("\n", certificates) + "\n", key);
+    }
+}

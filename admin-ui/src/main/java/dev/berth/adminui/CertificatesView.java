@@ -449,15 +449,22 @@ public class CertificatesView extends VerticalLayout implements AdminOnly {
     private static Component tlsOff() {
         Div off = new Div();
         off.setId("tls-off");
+        // served by Berth itself (deploy/docs): the link works wherever the admin UI does
+        Anchor docs = new Anchor("/docs/tls.md", "TLS in Berth's documentation (tls.md)");
+        docs.setId("tls-docs");
+        docs.setTarget("_blank");
         off.add(new Paragraph("TLS is not enabled: Berth serves plain HTTP, and certificates cannot be managed "
                         + "here. Clients outside this machine then need Berth behind a TLS proxy, or an "
                         + "\"insecure registry\" setting."),
                 new Paragraph("To let Berth serve HTTPS with a certificate it manages, add this to the configuration "
                         + "file and restart:"),
                 Widgets.code("http:\n  tls:\n    managed: true\n    hostnames: [registry.example.com]", "tls-managed-yaml"),
-                new Paragraph("or set REGISTRY_HTTP_TLS_MANAGED=true and REGISTRY_HTTP_TLS_HOSTNAMES=registry.example.com. "
-                        + "To serve your own certificate, set http.tls.certificate and http.tls.key (PEM files). "
-                        + "See docs/tls.md."));
+                new Paragraph("or set these environment variables:"),
+                Widgets.code("REGISTRY_HTTP_TLS_MANAGED=true\nREGISTRY_HTTP_TLS_HOSTNAMES=registry.example.com",
+                        "tls-managed-env"),
+                new Paragraph("To serve your own certificate instead, set http.tls.certificate and http.tls.key "
+                        + "(PEM files)."),
+                docs);
         return off;
     }
 }

@@ -168,6 +168,16 @@ final class Browser implements AutoCloseable {
     }
 
     /**
+     * Chooses {@code file} in a Vaadin upload as the file dialog would (the upload starts at once);
+     * its file input lives in the component's shadow DOM.
+     */
+    void upload(By upload, Path file) {
+        WebElement input = (WebElement) script("return arguments[0].querySelector('input[type=file]')"
+                + " || arguments[0].shadowRoot.querySelector('input[type=file]')", waitFor(upload));
+        input.sendKeys(file.toAbsolutePath().toString());
+    }
+
+    /**
      * Waits for a notification (every action in the UI ends with one) that contains {@code expected},
      * and returns its whole text; earlier notifications may still be showing.
      */

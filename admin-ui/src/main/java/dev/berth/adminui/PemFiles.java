@@ -15,8 +15,8 @@ final class PemFiles {
     private static final Pattern BLOCK = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----.*?-----END \\1-----",
             Pattern.DOTALL);
 
-    /** The certificate blocks in file order, and the key block; each empty when absent. */
-    record Parts(String certificates, String key) {
+    /** The certificate blocks in file order, and the key block (empty when absent). */
+    record Parts(List<String> certificates, String key) {
 
         boolean isEmpty() {
             return certificates.isEmpty() && key.isEmpty();
@@ -24,6 +24,20 @@ final class PemFiles {
     }
 
     private PemFiles() {
+    }
+
+    /**
+     * {@code chain} with the certificates of {@code parts} it lacks added at its end: a file chosen
+     * twice, or a chain file next to a combined one, does not repeat a certificate.
+     */
+    static String append(String chain, Parts parts) {
+        StringBuilder text = new StringBuilder(chain.strip());
+        for (String certificate : parts.certificates()) {
+            if (text.indexOf(certificate) < 0) {
+                text.append(text.isEmpty() ? "" : "\n").append(certificate);
+            }
+        }
+        return text.isEmpty() ? "" : text + "\n";
     }
 
     static Parts split(String text) {
@@ -38,6 +52,6 @@ final class PemFiles {
                 key = block.group() + "\n";
             }
         }
-        return new Parts(certificates.isEmpty() ? "" : String.join("\n", certificates) + "\n", key);
+        return new Parts(List.copyOf(certificates), key);
     }
 }

@@ -15,8 +15,16 @@ class PemFilesTest {
     void aCombinedFileFillsBothFieldsInFileOrderAndSkipsTheRest() {
         PemFiles.Parts parts = PemFiles.split("subject=CN=x\n" + CERT_A + "\n" + LEGACY_KEY + "\nBag Attributes\n"
                 + CERT_B + "\n-----BEGIN X509 CRL-----\nCCCC\n-----END X509 CRL-----\n");
-        assertThat(parts.certificates()).isEqualTo(CERT_A + "\n" + CERT_B + "\n");
+        assertThat(parts.certificates()).containsExactly(CERT_A, CERT_B);
         assertThat(parts.key()).isEqualTo(LEGACY_KEY + "\n");
+    }
+
+    @Test
+    void aCertificateAlreadyInTheChainIsNotAddedAgain() {
+        String chain = PemFiles.append("", PemFiles.split(CERT_A));
+        assertThat(chain).isEqualTo(CERT_A + "\n");
+        assertThat(PemFiles.append(chain, PemFiles.split(CERT_A + "\n" + CERT_B)))
+                .isEqualTo(CERT_A + "\n" + CERT_B + "\n");
     }
 
     @Test

@@ -144,15 +144,14 @@ class AdminCertificatesIT {
         browser.signIn(AdminBerth.ADMIN, AdminBerth.ADMIN_PASSWORD);
         browser.go("/admin/certificates");
         AdminPages.click(browser, By.id("tab-import"));
-        browser.upload(By.id("import-files"), chainFile);
-        browser.upload(By.id("import-files"), keyFile);
+        browser.upload(By.id("import-files"), chainFile, keyFile);
         browser.until(d -> AdminPages.value(browser, By.id("import-key")).contains("BEGIN PRIVATE KEY")
                 && AdminPages.value(browser, By.id("import-chain")).contains("BEGIN CERTIFICATE"));
         browser.screenshot("certificates-upload-pem");
         AdminPages.click(browser, By.id("import-certificate"));
+        // waited for through the browser, whose time-out shows the page and its notices
+        browser.waitForText(By.id("staged-fingerprint"), CertificateSummary.fingerprint(pem.leaf()));
         AdminPages.feedback(browser, "Staged CN=pem-upload.test");
-        assertThat(AdminPages.text(browser, By.id("staged-fingerprint")))
-                .isEqualTo(CertificateSummary.fingerprint(pem.leaf()));
 
         AdminPages.click(browser, By.id("tab-pkcs12"));
         browser.upload(By.id("pkcs12-upload"), p12File);
@@ -167,6 +166,7 @@ class AdminCertificatesIT {
 
         browser.type(By.id("pkcs12-password"), "p12 secret");
         AdminPages.click(browser, By.id("pkcs12-import"));
+        browser.waitForText(By.id("staged-subject"), "CN=pkcs12-upload.test");
         AdminPages.feedback(browser, "Staged CN=pkcs12-upload.test");
         assertThat(AdminPages.text(browser, By.id("staged-subject"))).isEqualTo("CN=pkcs12-upload.test");
         assertThat(AdminPages.text(browser, By.id("staged-fingerprint")))

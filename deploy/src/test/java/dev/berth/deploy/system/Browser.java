@@ -21,8 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Debian's headless Chromium driven through Debian's chromedriver (Selenium never downloads a
@@ -168,13 +170,14 @@ final class Browser implements AutoCloseable {
     }
 
     /**
-     * Chooses {@code file} in a Vaadin upload as the file dialog would (the upload starts at once);
-     * its file input lives in the component's shadow DOM.
+     * Chooses {@code files} in a Vaadin upload as one pass through the file dialog would (the upload
+     * starts at once); its file input lives in the component's shadow DOM. One call per choice: a
+     * second call would choose the first files again.
      */
-    void upload(By upload, Path file) {
+    void upload(By upload, Path... files) {
         WebElement input = (WebElement) script("return arguments[0].querySelector('input[type=file]')"
                 + " || arguments[0].shadowRoot.querySelector('input[type=file]')", waitFor(upload));
-        input.sendKeys(file.toAbsolutePath().toString());
+        input.sendKeys(Arrays.stream(files).map(f -> f.toAbsolutePath().toString()).collect(Collectors.joining("\n")));
     }
 
     /**

@@ -171,7 +171,7 @@ class AdminCertificatesIT {
         assertThat(AdminPages.text(browser, By.id("staged-subject"))).isEqualTo("CN=pkcs12-upload.test");
         assertThat(AdminPages.text(browser, By.id("staged-fingerprint")))
                 .isEqualTo(CertificateSummary.fingerprint(p12.leaf()));
-        assertThat(browser.waitFor(By.id("pkcs12-password")).getAttribute("invalid")).isNull();
+        assertThat(browser.waitFor(By.id("pkcs12-password")).getDomAttribute("invalid")).as("error cleared").isNull();
     }
 
     @Test

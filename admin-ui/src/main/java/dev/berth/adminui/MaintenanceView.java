@@ -24,6 +24,8 @@ import dev.berth.domain.access.ImmutableTagRule;
 import dev.berth.domain.access.RepositoryPattern;
 import jakarta.inject.Inject;
 
+import java.util.Optional;
+
 /**
  * Read-only mode (writes refused on every node, reads served) and the immutable tag rules. The
  * switch cannot lift a read-only mode the configuration forces.
@@ -97,9 +99,15 @@ public class MaintenanceView extends VerticalLayout implements AdminOnly {
         tags.setId("immutable-tags");
         tags.setPlaceholder("v*");
         Button add = new Button("Add rule", VaadinIcon.PLUS.create(), e -> {
-            // a pattern with characters no name has is refused by the rule itself, with the reason
-            ImmutableTagRule rule = new ImmutableTagRule(new RepositoryPattern(repositories.getValue().strip()),
-                    tags.getValue().strip());
+            // a pattern with characters no name has is refused by the rule itself, with the reason, at its field
+            Optional<RepositoryPattern> pattern = FieldErrors.at(repositories,
+                    () -> new RepositoryPattern(repositories.getValue().strip()));
+            Optional<ImmutableTagRule> parsed = pattern.flatMap(p -> FieldErrors.at(tags,
+                    () -> new ImmutableTagRule(p, tags.getValue().strip())));
+            if (parsed.isEmpty()) {
+                return;
+            }
+            ImmutableTagRule rule = parsed.get();
             boolean added = addRule.add(session.caller(), session.address(), rule);
             Feedback.done(added ? "Tags " + rule + " are immutable" : "Tags " + rule + " were immutable already");
             repositories.clear();

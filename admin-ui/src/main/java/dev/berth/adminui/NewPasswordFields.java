@@ -34,19 +34,15 @@ final class NewPasswordFields {
 
     /** @return the password when both fields agree and the rule accepts it for {@code userName}; else empty, marked at the field */
     Optional<String> accepted(String userName) {
-        password.setInvalid(false);
-        again.setInvalid(false);
-        try {
+        FieldErrors.clear(password, again);
+        if (FieldErrors.at(password, () -> {
             PasswordRule.check(userName, password.getValue());
-        } catch (IllegalArgumentException e) {
-            String message = e.getMessage();
-            password.setErrorMessage(Character.toUpperCase(message.charAt(0)) + message.substring(1));
-            password.setInvalid(true);
+            return password.getValue();
+        }).isEmpty()) {
             return Optional.empty();
         }
         if (!password.getValue().equals(again.getValue())) {
-            again.setErrorMessage("The two passwords differ");
-            again.setInvalid(true);
+            FieldErrors.show(again, "The two passwords differ");
             return Optional.empty();
         }
         return Optional.of(password.getValue());

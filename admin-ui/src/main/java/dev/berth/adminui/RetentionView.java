@@ -124,22 +124,32 @@ public class RetentionView extends VerticalLayout implements AdminOnly {
         refresh();
     }
 
+    /** Each refusal at the field it is about: the pattern, the expression, or the rules as a whole. */
     private void addPolicy() {
-        try {
-            RetentionPolicy policy = new RetentionPolicy(0, new RepositoryPattern(pattern.getValue().trim()),
-                    keepLast.getValue() == null ? OptionalInt.empty() : OptionalInt.of(keepLast.getValue()),
-                    keepMatching.getValue().isBlank() ? Optional.empty() : Optional.of(keepMatching.getValue().trim()),
-                    keepPulledDays.getValue() == null ? OptionalInt.empty() : OptionalInt.of(keepPulledDays.getValue()));
-            add.add(session.caller(), session.address(), policy);
-            Feedback.done("Policy of " + policy.repositories().value() + " added");
-            pattern.clear();
-            keepLast.clear();
-            keepMatching.clear();
-            keepPulledDays.clear();
-            refresh();
-        } catch (IllegalArgumentException e) {
-            Feedback.failed(e.getMessage());
+        FieldErrors.clear(pattern, keepLast, keepMatching, keepPulledDays);
+        Optional<RepositoryPattern> repositories = FieldErrors.at(pattern,
+                () -> new RepositoryPattern(pattern.getValue().trim()));
+        Optional<String> expression = keepMatching.getValue().isBlank() ? Optional.empty()
+                : Optional.of(keepMatching.getValue().trim());
+        if (repositories.isEmpty() || expression.isPresent() && FieldErrors.at(keepMatching, () -> new RetentionPolicy(
+                0, repositories.get(), OptionalInt.empty(), expression, OptionalInt.empty())).isEmpty()) {
+            return;
         }
+        Optional<RetentionPolicy> policy = FieldErrors.at(keepLast, () -> new RetentionPolicy(0, repositories.get(),
+                keepLast.getValue() == null ? OptionalInt.empty() : OptionalInt.of(keepLast.getValue()), expression,
+                keepPulledDays.getValue() == null ? OptionalInt.empty() : OptionalInt.of(keepPulledDays.getValue())));
+        if (policy.isEmpty() || FieldErrors.at(pattern, () -> {
+            add.add(session.caller(), session.address(), policy.get());
+            return policy.get();
+        }).isEmpty()) {
+            return;
+        }
+        Feedback.done("Policy of " + policy.get().repositories().value() + " added");
+        pattern.clear();
+        keepLast.clear();
+        keepMatching.clear();
+        keepPulledDays.clear();
+        refresh();
     }
 
     private void runNow() {

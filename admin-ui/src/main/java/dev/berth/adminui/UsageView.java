@@ -30,11 +30,12 @@ import dev.berth.application.usage.Quota;
 import dev.berth.application.usage.RegistryUsage;
 import dev.berth.application.usage.SetNamespaceQuota;
 import dev.berth.application.usage.ShowStorageUsage;
-import dev.berth.domain.error.RegistryException;
+import dev.berth.domain.error.NameInvalidException;
 import jakarta.inject.Inject;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -148,20 +149,35 @@ public class UsageView extends VerticalLayout implements AdminOnly {
                 ? (int) Math.min(Integer.MAX_VALUE, namespace.quotaRepositories().getAsLong()) : null);
     }
 
+    /** A size that is none at its field; a namespace Berth refuses at the namespace. */
     private void save() {
         String namespace = quotaNamespace.getValue().trim();
-        try {
-            OptionalLong bytes = quotaBytes.getValue().isBlank() ? OptionalLong.empty()
-                    : OptionalLong.of(ByteSizes.parse(quotaBytes.getValue()));
-            OptionalLong repositories = quotaRepositories.getValue() == null ? OptionalLong.empty()
-                    : OptionalLong.of(quotaRepositories.getValue());
-            Quota quota = new Quota(bytes, repositories);
-            setQuota.set(session.caller(), session.address(), namespace, quota);
-            Feedback.done(quota.limits() ? "Quota of " + namespace + " saved" : namespace + " has no quota now");
-            refresh();
-        } catch (IllegalArgumentException | RegistryException e) {
-            Feedback.failed(e instanceof RegistryException r && r.detail() != null ? r.detail() : e.getMessage());
+        FieldErrors.clear(quotaNamespace, quotaBytes);
+        Optional<OptionalLong> bytes = FieldErrors.at(quotaBytes, () -> quotaBytes.getValue().isBlank()
+                ? OptionalLong.empty() : OptionalLong.of(ByteSizes.parse(quotaBytes.getValue())));
+        if (bytes.isEmpty()) {
+            return;
         }
+        OptionalLong repositories = quotaRepositories.getValue() == null ? OptionalLong.empty()
+                : OptionalLong.of(quotaRepositories.getValue());
+        Optional<Quota> limits = FieldErrors.at(quotaRepositories, () -> new Quota(bytes.get(), repositories));
+        if (limits.isEmpty()) {
+            return;
+        }
+        Quota quota = limits.get();
+        try {
+            if (FieldErrors.at(quotaNamespace, () -> {
+                setQuota.set(session.caller(), session.address(), namespace, quota);
+                return quota;
+            }).isEmpty()) {
+                return;
+            }
+        } catch (NameInvalidException e) {
+            FieldErrors.show(quotaNamespace, e.detail() != null ? e.detail() : e.getMessage());
+            return;
+        }
+        Feedback.done(quota.limits() ? "Quota of " + namespace + " saved" : namespace + " has no quota now");
+        refresh();
     }
 
     private void refresh() {

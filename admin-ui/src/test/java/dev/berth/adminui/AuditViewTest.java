@@ -41,7 +41,7 @@ class AuditViewTest {
 
     @Test
     void clientInstructionsNameTheRegistryHostAndPortAsDockerWantsThem() {
-        assertThat(CertificatesView.clientInstructions("registry.example:5000"))
+        assertThat(CertificateSections.ClientTrust.clientInstructions("registry.example:5000"))
                 .contains("sudo mkdir -p /etc/docker/certs.d/registry.example:5000 && sudo cp ca.crt "
                         + "/etc/docker/certs.d/registry.example:5000/ca.crt")
                 .contains("podman push --cert-dir ./certs registry.example:5000/")

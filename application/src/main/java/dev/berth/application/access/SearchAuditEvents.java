@@ -16,7 +16,7 @@ public class SearchAuditEvents {
             "enable-user", "disable-user", "make-admin", "remove-admin", "change-password", "grant", "revoke",
             "allow-anonymous-pull", "deny-anonymous-pull", "create-robot-token", "revoke-robot-token",
             "import-htpasswd", "certificate-generate", "certificate-request", "certificate-import",
-            "certificate-activate", "retry-deliveries");
+            "certificate-activate", "certificate-discard", "retry-deliveries");
 
     private final AuditLog audit;
 

@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -17,13 +18,15 @@ import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAKey;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Use case: stage a PEM certificate chain (leaf first, then each issuer) with its private key, after
  * checking that they belong together, that the chain is in order and that the leaf is a currently
- * valid TLS server certificate. Without a key, the key of the last certificate request is used.
+ * valid TLS server certificate. Without a key, the key of the last certificate request is used. A
+ * PKCS#12 file brings key and chain together.
  */
 @Dependent
 public class ImportCertificate {
@@ -52,10 +55,32 @@ public class ImportCertificate {
      */
     public CertificateSummary importPem(Caller actor, String address, String chainPem, String keyPem,
                                         char[] passphrase) {
+        boolean requestKey = keyPem == null || keyPem.isBlank();
+        return stage(actor, address, () -> validate(chainPem, keyPem, passphrase), requestKey);
+    }
+
+    /**
+     * A PKCS#12 file ({@code .p12}, {@code .pfx}) holding one private key with its certificate chain.
+     * Admins only; audited as {@code certificate-import}.
+     *
+     * @param password the file's password (also the key's, as openssl and keytool write them); may be empty
+     * @throws CertificatePasswordException when the password does not open the file or its key
+     */
+    public CertificateSummary importPkcs12(Caller actor, String address, byte[] pkcs12, char[] password) {
+        return stage(actor, address, () -> {
+            KeyStore.PrivateKeyEntry entry = Pkcs12.onlyKeyEntry(pkcs12, password);
+            List<X509Certificate> chain = Arrays.stream(entry.getCertificateChain())
+                    .map(X509Certificate.class::cast).toList();
+            return validate(chain, entry::getPrivateKey);
+        }, false);
+    }
+
+    private CertificateSummary stage(Caller actor, String address, Supplier<CertificateIssuer.KeyedChain> checked,
+                                     boolean usedRequestKey) {
         Administration.requireAdmin(actor);
         CertificateIssuer.KeyedChain certificate;
         try {
-            certificate = validate(chainPem, keyPem, passphrase);
+            certificate = checked.get();
         } catch (CertificateRejectedException e) {
             // the reason only, cut short: a parser's message must not carry pasted key text into the log
             String reason = String.valueOf(e.getMessage());
@@ -64,7 +89,7 @@ public class ImportCertificate {
             throw e;
         }
         store.stage(certificate);
-        if (keyPem == null || keyPem.isBlank()) {
+        if (usedRequestKey) {
             store.clearRequestKeys();
         }
         CertificateSummary summary = CertificateSummary.of(certificate.leaf(), clock);
@@ -78,20 +103,22 @@ public class ImportCertificate {
         if (chain.isEmpty()) {
             throw new CertificateRejectedException("no certificate found: expected PEM blocks '-----BEGIN CERTIFICATE-----'");
         }
+        return validate(chain, () -> {
+            if (keyPem == null || keyPem.isBlank()) {
+                return store.requestKeys().map(KeyPair::getPrivate).orElseThrow(() -> new CertificateRejectedException(
+                        "no private key given, and no certificate request is waiting for an answer"));
+            }
+            return pem.privateKey(keyPem, passphrase);
+        });
+    }
+
+    /** The chain is checked before the key is read: a chain in the wrong order is the likelier mistake. */
+    private CertificateIssuer.KeyedChain validate(List<X509Certificate> chain, Supplier<PrivateKey> keySource) {
         requireInOrder(chain);
         X509Certificate leaf = chain.getFirst();
         requireCurrentlyValid(leaf, clock);
         requireServerUse(leaf, chain.size());
-        PrivateKey key;
-        if (keyPem == null || keyPem.isBlank()) {
-            Optional<KeyPair> requested = store.requestKeys();
-            if (requested.isEmpty()) {
-                throw new CertificateRejectedException("no private key given, and no certificate request is waiting for an answer");
-            }
-            key = requested.get().getPrivate();
-        } else {
-            key = pem.privateKey(keyPem, passphrase);
-        }
+        PrivateKey key = keySource.get();
         requireStrongEnough(key);
         requireMatch(key, leaf.getPublicKey());
         return new CertificateIssuer.KeyedChain(key, chain);

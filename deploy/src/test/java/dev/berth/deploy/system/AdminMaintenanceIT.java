@@ -101,8 +101,14 @@ class AdminMaintenanceIT {
     void anImmutableTagRuleAddedOnThePageKeepsTheTagUntilRemoved() throws Exception {
         assertThat(push("one", "ui-maint/immutable:v1").exitCode()).isZero();
         openMaintenance();
-        browser.type(By.id("immutable-repositories"), "ui-maint/*");
+        // a pattern no repository name can match is refused at its field, and no rule is added
+        browser.type(By.id("immutable-repositories"), "UI-Maint/*");
         browser.type(By.id("immutable-tags"), "v*");
+        AdminPages.click(browser, By.id("immutable-add"));
+        assertThat(browser.fieldError(By.id("immutable-repositories"), "may contain only"))
+                .startsWith("Repository pattern 'UI-Maint/*' may contain only");
+        assertThat(AdminPages.rows(browser, "immutable-rules-grid")).noneMatch(row -> row.contains("UI-Maint"));
+        browser.type(By.id("immutable-repositories"), "ui-maint/*");
         AdminPages.click(browser, By.id("immutable-add"));
         AdminPages.feedback(browser, "are immutable");
         assertThat(AdminPages.rows(browser, "immutable-rules-grid")).anySatisfy(row ->

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.time.Clock;
@@ -103,6 +104,49 @@ class AdminUsersIT {
         Commands.Result elsewhere = berth.push(layout, "v1", "other-ui/app:1", "ui-dev", PASSWORD);
         assertThat(elsewhere.exitCode()).as(elsewhere.output()).isNotZero();
         assertThat(elsewhere.output()).matches(REFUSED).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void formMistakesShowAtTheirFieldAndNothingIsCreated() throws Exception {
+        browser.signIn(AdminBerth.ADMIN, AdminBerth.ADMIN_PASSWORD);
+        browser.go("/admin/users");
+        AdminPages.click(browser, By.id("create-user"));
+        browser.type(By.id("new-user-name"), "ui-forms");
+        browser.type(By.id("new-user-password"), "short");
+        browser.type(By.id("new-user-password2"), "short");
+        AdminPages.click(browser, By.id("new-user-save"));
+        assertThat(browser.fieldError(By.id("new-user-password"), "8")).contains("8 characters");
+        browser.screenshot("users-create-password-error");
+        browser.type(By.id("new-user-name"), AdminBerth.ADMIN);
+        browser.type(By.id("new-user-password"), PASSWORD);
+        browser.type(By.id("new-user-password2"), PASSWORD);
+        AdminPages.click(browser, By.id("new-user-save"));
+        assertThat(browser.fieldError(By.id("new-user-name"), "exists already"))
+                .isEqualTo("A user named " + AdminBerth.ADMIN + " exists already");
+        assertThat(browser.driver().findElements(By.cssSelector("vaadin-notification-card"))).isEmpty();
+        new Actions(browser.driver()).sendKeys(Keys.ESCAPE).perform();
+        AdminPages.waitUntilGone(browser, By.id("new-user-name"));
+        assertThat(AdminPages.cells(browser, "users-grid")).doesNotContain("ui-forms");
+
+        createUserWithGrant("ui-forms", "forms-ui/*", false);
+        browser.type(By.id("grant-pattern"), "Team A/*");
+        AdminPages.click(browser, By.id("add-grant"));
+        assertThat(browser.fieldError(By.id("grant-pattern"), "may contain only"))
+                .isEqualTo("Repository pattern 'Team A/*' may contain only a-z, 0-9, '.', '_', '-', '/' and '*'");
+        browser.screenshot("users-grant-pattern-error");
+        assertThat(AdminPages.cells(browser, "grants-grid")).doesNotContain("Team A/*");
+
+        AdminPages.click(browser, By.id("create-token"));
+        browser.type(By.id("token-description"), "broken scope");
+        browser.type(By.id("token-scope"), "forms-ui/*");
+        AdminPages.click(browser, By.id("token-create"));
+        assertThat(browser.fieldError(By.id("token-scope"), "expected pattern:actions"))
+                .isEqualTo("Grant 'forms-ui/*': expected pattern:actions, e.g. team-a/*:pull,push");
+        browser.screenshot("token-scope-error");
+        new Actions(browser.driver()).sendKeys(Keys.ESCAPE).perform();
+        AdminPages.waitUntilGone(browser, By.id("token-scope"));
+        assertThat(browser.driver().findElements(By.id("tokens-grid")).stream().noneMatch(g -> g.isDisplayed()))
+                .as("no token was made").isTrue();
     }
 
     @Test

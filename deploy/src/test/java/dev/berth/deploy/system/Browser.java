@@ -21,8 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Debian's headless Chromium driven through Debian's chromedriver (Selenium never downloads a
@@ -165,6 +167,17 @@ final class Browser implements AutoCloseable {
         WebElement input = waitFor(field).findElement(By.cssSelector("input, textarea"));
         input.clear();
         input.sendKeys(text);
+    }
+
+    /**
+     * Chooses {@code files} in a Vaadin upload as one pass through the file dialog would (the upload
+     * starts at once); its file input lives in the component's shadow DOM. One call per choice: a
+     * second call would choose the first files again.
+     */
+    void upload(By upload, Path... files) {
+        WebElement input = (WebElement) script("return arguments[0].querySelector('input[type=file]')"
+                + " || arguments[0].shadowRoot.querySelector('input[type=file]')", waitFor(upload));
+        input.sendKeys(Arrays.stream(files).map(f -> f.toAbsolutePath().toString()).collect(Collectors.joining("\n")));
     }
 
     /**

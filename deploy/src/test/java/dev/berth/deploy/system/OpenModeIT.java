@@ -44,6 +44,15 @@ class OpenModeIT {
             browser.waitForText(By.id("grants-not-enforced"), "Grants are not enforced");
             browser.waitForText(By.id("grant-not-enforced"), "Not enforced while the registry runs open");
             browser.screenshot("open-mode-users");
+
+            // plain HTTP: the certificates page says how to turn managed TLS on, and links to the docs
+            browser.go("/admin/certificates");
+            browser.waitForText(By.id("tls-managed-yaml"), "managed: true");
+            browser.waitForText(By.id("tls-managed-env"), "REGISTRY_HTTP_TLS_MANAGED=true");
+            String docs = browser.waitFor(By.id("tls-docs")).getAttribute("href");
+            assertThat(docs).isEqualTo("http://127.0.0.1:" + berth.port() + "/docs/tls.md");
+            assertThat(AdminPages.fetch(browser, docs)).contains("http.tls.managed");
+            browser.screenshot("certificates-plain-http");
         }
     }
 }

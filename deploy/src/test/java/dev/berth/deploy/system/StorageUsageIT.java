@@ -224,6 +224,11 @@ class StorageUsageIT {
         push(other, "usage-ui/app:1");
         browser.go("/admin/usage");
         browser.type(By.id("quota-namespace"), "usage-ui");
+        // a size that is none is refused at its field, and no quota is set
+        browser.type(By.id("quota-bytes"), "lots");
+        browser.click(By.id("quota-save"));
+        assertThat(browser.fieldError(By.id("quota-bytes"), "is no size")).startsWith("'lots' is no size");
+        assertThat(usage("usage-ui").quotaBytes()).isEmpty();
         browser.type(By.id("quota-bytes"), "10 MB");
         browser.type(By.id("quota-repositories"), "3");
         browser.click(By.id("quota-save"));
@@ -245,6 +250,15 @@ class StorageUsageIT {
         browser.go("/admin/retention");
         browser.type(By.id("policy-pattern"), "usage-r/*");
         browser.type(By.id("policy-keep-last"), "2");
+        // an expression that is none is refused at its field, and no policy is added
+        browser.type(By.id("policy-keep-matching"), "release-(");
+        browser.click(By.id("policy-add"));
+        assertThat(browser.fieldError(By.id("policy-keep-matching"), "regular expression"))
+                .startsWith("Not a regular expression");
+        browser.screenshot("retention-expression-error");
+        // no policy yet: the list is not even on the page (other tests' policies would be)
+        assertThat(browser.driver().findElements(By.id("retention-policies"))).allSatisfy(policies ->
+                assertThat(policies.getText()).doesNotContain("usage-r/*"));
         browser.type(By.id("policy-keep-matching"), "release-.*");
         browser.click(By.id("policy-add"));
         browser.feedback("Policy of usage-r/* added");

@@ -1,5 +1,6 @@
 package dev.berth.adapters.http.tls;
 
+import dev.berth.application.tls.CertificatePasswordException;
 import dev.berth.application.tls.CertificateRejectedException;
 import dev.berth.application.tls.PemCodec;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -91,7 +92,7 @@ public final class BouncyCastlePemCodec implements PemCodec {
             return encrypted.decryptPrivateKeyInfo(
                     new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BC).build(required(passphrase)));
         } catch (PKCSException | OperatorCreationException e) {
-            throw new CertificateRejectedException("cannot decrypt the private key: wrong passphrase?", e);
+            throw new CertificatePasswordException("cannot decrypt the private key: wrong passphrase?", e);
         }
     }
 
@@ -100,13 +101,13 @@ public final class BouncyCastlePemCodec implements PemCodec {
             return encrypted.decryptKeyPair(new JcePEMDecryptorProviderBuilder().setProvider(BC).build(required(passphrase)))
                     .getPrivateKeyInfo();
         } catch (IOException e) {
-            throw new CertificateRejectedException("cannot decrypt the private key: wrong passphrase?", e);
+            throw new CertificatePasswordException("cannot decrypt the private key: wrong passphrase?", e);
         }
     }
 
     private static char[] required(char[] passphrase) {
         if (passphrase == null || passphrase.length == 0) {
-            throw new CertificateRejectedException("the private key is encrypted: give its passphrase");
+            throw new CertificatePasswordException("the private key is encrypted: give its passphrase");
         }
         return passphrase;
     }

@@ -2,9 +2,11 @@ package dev.berth.adapters.http.tls;
 
 import dev.berth.application.tls.ActivateCertificate;
 import dev.berth.application.tls.CertificateIssuer.KeyType;
+import dev.berth.application.tls.CertificatePasswordException;
 import dev.berth.application.tls.CertificateRejectedException;
 import dev.berth.application.tls.CertificateSummary;
 import dev.berth.application.tls.CreateCertificateRequest;
+import dev.berth.application.tls.DiscardStagedCertificate;
 import dev.berth.application.tls.EnsureServedCertificate;
 import dev.berth.application.tls.GenerateCertificate;
 import dev.berth.application.tls.GetCaCertificate;
@@ -156,7 +158,7 @@ class CertificateUseCasesTest {
                 .isInstanceOf(CertificateRejectedException.class).hasMessage("the private key does not belong to the certificate");
         String encrypted = pki.keyPem(TestPki.KeyFormat.PKCS8_ENCRYPTED, "right");
         assertThatThrownBy(() -> importer.importPem(ADMIN, "test", pki.chainPem(), encrypted, "wrong".toCharArray()))
-                .isInstanceOf(CertificateRejectedException.class).hasMessageContaining("wrong passphrase");
+                .isInstanceOf(CertificatePasswordException.class).hasMessageContaining("wrong passphrase");
         assertThatThrownBy(() -> importer.importPem(ADMIN, "test", pki.chainPem(), encrypted, null))
                 .isInstanceOf(CertificateRejectedException.class).hasMessageContaining("give its passphrase");
         assertThatThrownBy(() -> importer.importPem(ADMIN, "test", pki.reversedChainPem(), pki.keyPem(TestPki.KeyFormat.PKCS8, null), null))
@@ -166,6 +168,48 @@ class CertificateUseCasesTest {
         assertThatThrownBy(() -> importer.importPem(ADMIN, "test", pki.chainPem(), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", null))
                 .isInstanceOf(CertificateRejectedException.class);
         assertThat(store().staged()).isEmpty();
+    }
+
+    @Test
+    void importsAPkcs12FileAndRefusesAWrongPasswordAsAPasswordProblem() throws Exception {
+        TestPki pki = TestPki.create(issuer, true, clock);
+        byte[] file = pki.pkcs12("p12 secret");
+        ImportCertificate importer = new ImportCertificate(store(), pem, audit, clock);
+
+        assertThatThrownBy(() -> importer.importPkcs12(ADMIN, "test", file, "wrong".toCharArray()))
+                .isInstanceOf(CertificatePasswordException.class).hasMessage("wrong password for this PKCS#12 file");
+        assertThatThrownBy(() -> importer.importPkcs12(ADMIN, "test", "not pkcs12".getBytes(), null))
+                .isInstanceOf(CertificateRejectedException.class).isNotInstanceOf(CertificatePasswordException.class)
+                .hasMessageContaining("not a readable PKCS#12 file");
+        assertThat(store().staged()).isEmpty();
+
+        CertificateSummary imported = importer.importPkcs12(ADMIN, "test", file, "p12 secret".toCharArray());
+        assertThat(imported.subject()).isEqualTo("CN=imported.example");
+        assertThat(imported.sha256Fingerprint()).isEqualTo(CertificateSummary.fingerprint(pki.server()));
+        assertThat(store().staged().orElseThrow().chain()).hasSize(2);
+        assertThat(audit.events).extracting(AuditLog.Event::action, AuditLog.Event::success).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("certificate-import", false),
+                org.assertj.core.groups.Tuple.tuple("certificate-import", false),
+                org.assertj.core.groups.Tuple.tuple("certificate-import", true));
+    }
+
+    @Test
+    void discardingTheStagedCertificateLeavesTheServedOneAndIsAudited() {
+        FileCertificateStore store = store();
+        new EnsureServedCertificate(store, issuer, clock).ensure(names("a.example"));
+        String served = store.served().orElseThrow().leaf().getSerialNumber().toString();
+        CertificateSummary staged = new GenerateCertificate(store, issuer, audit, clock).selfSigned(ADMIN, "test", names("b.example"));
+        DiscardStagedCertificate discard = new DiscardStagedCertificate(store, audit, clock);
+        assertThatThrownBy(() -> discard.discard(USER, "test")).isInstanceOf(DeniedException.class);
+
+        assertThat(discard.discard(ADMIN, "test")).isEqualTo(staged);
+        assertThat(store().staged()).isEmpty();
+        assertThat(store().served().orElseThrow().leaf().getSerialNumber().toString()).isEqualTo(served);
+        assertThatThrownBy(() -> discard.discard(ADMIN, "test"))
+                .isInstanceOf(CertificateRejectedException.class).hasMessageContaining("nothing is staged");
+        assertThat(audit.events.subList(1, 3)).extracting(AuditLog.Event::action, AuditLog.Event::success, AuditLog.Event::detail)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("certificate-discard", true, staged.auditDetail()),
+                        org.assertj.core.groups.Tuple.tuple("certificate-discard", false, "nothing staged"));
     }
 
     @Test

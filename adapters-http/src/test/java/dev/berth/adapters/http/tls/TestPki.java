@@ -76,6 +76,17 @@ record TestPki(KeyPair serverKeys, KeyedChain ca, java.security.cert.X509Certifi
         return new BouncyCastlePemCodec().encode(List.of(ca.leaf(), server));
     }
 
+    /** The key and chain as one PKCS#12 file, as {@code openssl pkcs12 -export} or keytool write it. */
+    byte[] pkcs12(String password) throws Exception {
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("server", serverKeys.getPrivate(), password.toCharArray(),
+                new java.security.cert.Certificate[]{server, ca.leaf()});
+        java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
+        store.store(file, password.toCharArray());
+        return file.toByteArray();
+    }
+
     /** As {@code openssl ec} writes it: the curve inside the SEC 1 structure. */
     private byte[] sec1WithCurve() throws java.io.IOException {
         PrivateKeyInfo info = PrivateKeyInfo.getInstance(serverKeys.getPrivate().getEncoded());

@@ -29,6 +29,9 @@ import java.util.logging.Logger;
  */
 public final class BerthLauncher {
 
+    /** GlassFish's switch between its threaded start-up and one thread (AppServerStartup). */
+    static final String STARTUP_THREAD_POLICY = "org.glassfish.startupThreadPolicy";
+
     private static final String PAYARA_MAIN = "fish.payara.micro.impl.PayaraMicroImpl";
     /** Set by the application (BerthRuntime) when it has booted: its start summary, "{took}" for the seconds. */
     static final String STARTED_PROPERTY = "berth.started";
@@ -163,6 +166,12 @@ public final class BerthLauncher {
             System.err.println("berth: not started.");
             System.exit(2);
             return;
+        }
+        // GlassFish's threaded start-up can deadlock inside hk2: a CI run caught run-level threads waiting on
+        // each other's descriptor lock until startup.timeout. One thread starts the services in order instead
+        // (as embedded GlassFish does by default); measured: 24.7 s against 24.1 s to the first 200, 3 runs each
+        if (System.getProperty(STARTUP_THREAD_POLICY) == null) {
+            System.setProperty(STARTUP_THREAD_POLICY, "USE_NO_THREADS");
         }
         startPayara(payaraArguments);
         announceStarted();

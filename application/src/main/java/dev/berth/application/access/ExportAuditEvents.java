@@ -12,11 +12,15 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Use case: the audit events a search finds, all of them, as CSV or JSON for an administrator to
- * keep or analyse elsewhere; written a page at a time, so memory stays flat however many there are.
+ * keep or analyse elsewhere; written a page at a time, so memory stays flat however many there are, and
+ * only what was recorded before the export began.
  */
 @Dependent
 public class ExportAuditEvents {
@@ -27,21 +31,27 @@ public class ExportAuditEvents {
             "detail", "occurrences");
 
     private final AuditLog audit;
+    private final Clock clock;
 
     @Inject
-    public ExportAuditEvents(AuditLog audit) {
+    public ExportAuditEvents(AuditLog audit, Clock clock) {
         this.audit = audit;
+        this.clock = clock;
     }
 
     /** @return how many events were written */
     public long export(Caller actor, AuditLog.Filter filter, Format format, OutputStream target) throws IOException {
         Administration.requireAdmin(actor);
+        // pages are fetched by offset, newest first: events recorded meanwhile would shift them and repeat rows
+        Instant cutoff = clock.instant().plusMillis(1);
+        AuditLog.Filter fixed = new AuditLog.Filter(filter.actor(), filter.action(), filter.from(),
+                Optional.of(filter.until().filter(until -> until.isBefore(cutoff)).orElse(cutoff)), filter.success());
         Writer out = new BufferedWriter(new OutputStreamWriter(target, StandardCharsets.UTF_8));
         out.write(format == Format.CSV ? String.join(",", COLUMNS) + "\r\n" : "[");
         long written = 0;
         List<AuditLog.Event> page;
         do {
-            page = audit.search(filter, (int) Math.min(written, Integer.MAX_VALUE), AuditLog.MAX_PAGE);
+            page = audit.search(fixed, (int) Math.min(written, Integer.MAX_VALUE), AuditLog.MAX_PAGE);
             for (AuditLog.Event event : page) {
                 List<String> fields = List.of(event.at().toString(), event.actor(), event.address(), event.action(),
                         event.target(), String.valueOf(event.success()), event.detail(),

@@ -235,7 +235,9 @@ class AdministrationUseCasesTest {
         }
         users.record(new AuditLog.Event(NOW.plusSeconds(9_999), "dev", "10.0.0.2", "delete", "=HYPERLINK(\"x\")", false,
                 "a, \"quoted\"\nline"));
-        ExportAuditEvents export = new ExportAuditEvents(users);
+        // recorded after the export began: not part of it
+        users.record(new AuditLog.Event(NOW.plusSeconds(20_000), "dev", "10.0.0.2", "push", "later:1", true, ""));
+        ExportAuditEvents export = new ExportAuditEvents(users, Clock.fixed(NOW.plusSeconds(10_000), ZoneOffset.UTC));
         AuditLog.Filter byDev = new AuditLog.Filter(Optional.of("dev"), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty());
 

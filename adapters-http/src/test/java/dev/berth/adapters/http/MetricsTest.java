@@ -100,6 +100,6 @@ class MetricsTest {
                 + "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
         assertThat(open.contentType()).startsWith("application/openmetrics-text; version=1.0.0");
         assertThat(new String(open.body(), StandardCharsets.UTF_8)).contains("# TYPE berth_http_requests counter\n")
-                .contains("berth_http_requests_total{route=\"base\"} 1.0\n").endsWith("# EOF\n");
+                .contains("berth_http_requests_total{route=\"base\"} 1.0\n").doesNotContain("_created").endsWith("# EOF\n");
     }
 }

@@ -5,10 +5,11 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.model.registry.Collector;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.ByteArrayOutputStream;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
@@ -38,7 +40,21 @@ public class Metrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Histogram> histograms = new ConcurrentHashMap<>();
-    private final Map<String, Collector> gauges = new ConcurrentHashMap<>();
+    /** Read in name order, as before the client: DatabaseGauges skips the rest after one read fails. */
+    private final Map<String, SuppliedGauge> gauges = new ConcurrentSkipListMap<>();
+
+    public Metrics() {
+        registry.register((MultiCollector) () -> {
+            MetricSnapshots.Builder scrape = MetricSnapshots.builder();
+            gauges.values().forEach(gauge -> {
+                MetricSnapshot snapshot = gauge.collect();
+                if (snapshot != null) {
+                    scrape.metricSnapshot(snapshot);
+                }
+            });
+            return scrape.build();
+        });
+    }
 
     /** A labelled sample's labels, in order: name1, value1, name2, value2, ... */
     public record Labels(List<String> pairs) {
@@ -76,14 +92,8 @@ public class Metrics {
     }
 
     /** Registers a gauge read at every scrape; registering the name again replaces it. */
-    public synchronized void gauge(String name, String help, Supplier<Map<Labels, Double>> values) {
-        Collector gauge = new SuppliedGauge(name, help, values);
-        Collector replaced = gauges.put(name, gauge);
-        if (replaced != null) {
-            // first out: one scrape with both would fail on the duplicate name
-            registry.unregister(replaced);
-        }
-        registry.register(gauge);
+    public void gauge(String name, String help, Supplier<Map<Labels, Double>> values) {
+        gauges.put(name, new SuppliedGauge(name, help, values));
     }
 
     /** The Prometheus text format (0.0.4). */
@@ -107,9 +117,8 @@ public class Metrics {
     }
 
     /** A gauge whose samples are read from {@code values} at each scrape. */
-    private record SuppliedGauge(String name, String help, Supplier<Map<Labels, Double>> values) implements Collector {
-        @Override
-        public MetricSnapshot collect() {
+    private record SuppliedGauge(String name, String help, Supplier<Map<Labels, Double>> values) {
+        MetricSnapshot collect() {
             Map<Labels, Double> now;
             try {
                 now = values.get();

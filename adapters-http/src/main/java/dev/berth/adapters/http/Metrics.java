@@ -1,21 +1,32 @@
 package dev.berth.adapters.http;
 
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.ArrayList;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.DoubleAdder;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 /**
- * Berth's metrics in the Prometheus text format (0.0.4): counters and histograms that the HTTP
- * layer and the composition root record into, and gauges read when scraped. Hand-written rather
- * than a library: a few classes' worth, and nothing to clash with the server's own metrics.
+ * Berth's metrics on the Prometheus Java client: counters and histograms that the HTTP layer and
+ * the composition root record into, and gauges read when scraped. A registry of its own, never the
+ * client's default one, so that nothing else in the JVM adds to (or clashes with) Berth's names.
  */
 @ApplicationScoped
 public class Metrics {
@@ -23,7 +34,27 @@ public class Metrics {
     /** Seconds: registry requests range from a cached manifest to a multi-gigabyte layer. */
     static final double[] SECONDS_BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300};
 
-    private final Map<String, Family> families = new ConcurrentSkipListMap<>();
+    private static final ExpositionFormatWriter TEXT = PrometheusTextFormatWriter.create();
+    private static final ExpositionFormatWriter OPEN_METRICS = OpenMetricsTextFormatWriter.create();
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Histogram> histograms = new ConcurrentHashMap<>();
+    /** Read in name order, as before the client: DatabaseGauges skips the rest after one read fails. */
+    private final Map<String, SuppliedGauge> gauges = new ConcurrentSkipListMap<>();
+
+    public Metrics() {
+        registry.register((MultiCollector) () -> {
+            MetricSnapshots.Builder scrape = MetricSnapshots.builder();
+            gauges.values().forEach(gauge -> {
+                MetricSnapshot snapshot = gauge.collect();
+                if (snapshot != null) {
+                    scrape.metricSnapshot(snapshot);
+                }
+            });
+            return scrape.build();
+        });
+    }
 
     /** A labelled sample's labels, in order: name1, value1, name2, value2, ... */
     public record Labels(List<String> pairs) {
@@ -32,123 +63,74 @@ public class Metrics {
             return new Labels(List.of(pairs));
         }
 
-        String render(String extraName, String extraValue) {
-            List<String> all = new ArrayList<>(pairs);
-            if (extraName != null) {
-                all.add(extraName);
-                all.add(extraValue);
-            }
-            if (all.isEmpty()) {
-                return "";
-            }
-            StringBuilder out = new StringBuilder("{");
-            for (int i = 0; i < all.size(); i += 2) {
-                out.append(i == 0 ? "" : ",").append(all.get(i)).append("=\"")
-                        .append(all.get(i + 1).replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n"))
-                        .append('"');
-            }
-            return out.append('}').toString();
+        String[] names() {
+            return IntStream.range(0, pairs.size() / 2).mapToObj(i -> pairs.get(2 * i)).toArray(String[]::new);
+        }
+
+        String[] values() {
+            return IntStream.range(0, pairs.size() / 2).mapToObj(i -> pairs.get(2 * i + 1)).toArray(String[]::new);
         }
     }
 
-    private sealed interface Family permits CounterFamily, HistogramFamily, GaugeFamily {
-        void render(String name, StringBuilder out);
-    }
-
-    private record CounterFamily(String help, Map<Labels, DoubleAdder> samples) implements Family {
-        public void render(String name, StringBuilder out) {
-            out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-            out.append("# TYPE ").append(name).append(" counter\n");
-            samples.forEach((labels, value) -> out.append(name).append(labels.render(null, null)).append(' ')
-                    .append(number(value.sum())).append('\n'));
+    /**
+     * Adds to a counter. Its name ends in {@code _total}: the client writes a counter as its base
+     * name plus {@code _total}, so any other name would reach the scraper changed.
+     */
+    public void count(String name, String help, Labels labels, double amount) {
+        if (!name.endsWith("_total")) {
+            throw new IllegalArgumentException("a counter's name ends in _total: " + name);
         }
+        counters.computeIfAbsent(name, n -> Counter.builder().name(n).help(help).labelNames(labels.names())
+                        .withoutExemplars().register(registry))
+                .labelValues(labels.values()).inc(amount);
     }
 
-    private record HistogramFamily(String help, Map<Labels, Histogram> samples) implements Family {
-        public void render(String name, StringBuilder out) {
-            out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-            out.append("# TYPE ").append(name).append(" histogram\n");
-            samples.forEach((labels, h) -> {
-                long cumulative = 0;
-                for (int i = 0; i < SECONDS_BUCKETS.length; i++) {
-                    cumulative += h.buckets[i].sum();
-                    out.append(name).append("_bucket").append(labels.render("le", number(SECONDS_BUCKETS[i])))
-                            .append(' ').append(cumulative).append('\n');
-                }
-                long count = h.count.sum();
-                out.append(name).append("_bucket").append(labels.render("le", "+Inf")).append(' ').append(count).append('\n');
-                out.append(name).append("_sum").append(labels.render(null, null)).append(' ').append(number(h.sum.sum())).append('\n');
-                out.append(name).append("_count").append(labels.render(null, null)).append(' ').append(count).append('\n');
-            });
+    public void observeSeconds(String name, String help, Labels labels, long nanos) {
+        histograms.computeIfAbsent(name, n -> Histogram.builder().name(n).help(help).labelNames(labels.names())
+                        .classicOnly().classicUpperBounds(SECONDS_BUCKETS).withoutExemplars().register(registry))
+                .labelValues(labels.values()).observe(nanos / 1e9);
+    }
+
+    /** Registers a gauge read at every scrape; registering the name again replaces it. */
+    public void gauge(String name, String help, Supplier<Map<Labels, Double>> values) {
+        gauges.put(name, new SuppliedGauge(name, help, values));
+    }
+
+    /** The Prometheus text format (0.0.4). */
+    public String render() {
+        return new String(expose(null).body(), StandardCharsets.UTF_8);
+    }
+
+    /** A scrape's answer: OpenMetrics when the Accept header asks for it, else the Prometheus text format. */
+    record Exposition(String contentType, byte[] body) {
+    }
+
+    Exposition expose(String accept) {
+        ExpositionFormatWriter writer = accept != null && OPEN_METRICS.accepts(accept) ? OPEN_METRICS : TEXT;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+        try {
+            writer.write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+        return new Exposition(writer.getContentType(), out.toByteArray());
     }
 
-    private record GaugeFamily(String help, Supplier<Map<Labels, Double>> values) implements Family {
-        public void render(String name, StringBuilder out) {
+    /** A gauge whose samples are read from {@code values} at each scrape. */
+    private record SuppliedGauge(String name, String help, Supplier<Map<Labels, Double>> values) {
+        MetricSnapshot collect() {
             Map<Labels, Double> now;
             try {
                 now = values.get();
             } catch (RuntimeException e) {
                 // a source that cannot answer now (the database away, say) leaves its gauge out of this scrape
-                return;
+                return null;
             }
-            out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-            out.append("# TYPE ").append(name).append(" gauge\n");
-            now.forEach((labels, value) -> out.append(name).append(labels.render(null, null)).append(' ')
-                    .append(number(value)).append('\n'));
+            GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name(name).help(help);
+            now.forEach((labels, value) -> gauge.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                    .labels(io.prometheus.metrics.model.snapshots.Labels.of(labels.names(), labels.values()))
+                    .value(value).build()));
+            return gauge.build();
         }
-    }
-
-    private static final class Histogram {
-        final LongAdder[] buckets = new LongAdder[SECONDS_BUCKETS.length];
-        final LongAdder count = new LongAdder();
-        final DoubleAdder sum = new DoubleAdder();
-
-        Histogram() {
-            for (int i = 0; i < buckets.length; i++) {
-                buckets[i] = new LongAdder();
-            }
-        }
-
-        void observe(double seconds) {
-            for (int i = 0; i < SECONDS_BUCKETS.length; i++) {
-                if (seconds <= SECONDS_BUCKETS[i]) {
-                    buckets[i].increment();
-                    break;
-                }
-            }
-            count.increment();
-            sum.add(seconds);
-        }
-    }
-
-    public void count(String name, String help, Labels labels, double amount) {
-        CounterFamily family = (CounterFamily) families.computeIfAbsent(name,
-                n -> new CounterFamily(help, new ConcurrentHashMap<>()));
-        family.samples().computeIfAbsent(labels, l -> new DoubleAdder()).add(amount);
-    }
-
-    public void observeSeconds(String name, String help, Labels labels, long nanos) {
-        HistogramFamily family = (HistogramFamily) families.computeIfAbsent(name,
-                n -> new HistogramFamily(help, new ConcurrentHashMap<>()));
-        family.samples().computeIfAbsent(labels, l -> new Histogram()).observe(nanos / 1e9);
-    }
-
-    /** Registers a gauge read at every scrape; registering the name again replaces it. */
-    public void gauge(String name, String help, Supplier<Map<Labels, Double>> values) {
-        families.put(name, new GaugeFamily(help, values));
-    }
-
-    public String render() {
-        StringBuilder out = new StringBuilder(16 * 1024);
-        families.forEach((name, family) -> family.render(name, out));
-        return out.toString();
-    }
-
-    private static String number(double value) {
-        if (value == Math.rint(value) && !Double.isInfinite(value) && Math.abs(value) < 1e15) {
-            return Long.toString((long) value);
-        }
-        return String.format(Locale.ROOT, "%s", value);
     }
 }

@@ -205,12 +205,13 @@ public class ObservabilityFilter extends HttpFilter {
             response.setHeader("Allow", "GET, HEAD");
             return;
         }
-        byte[] body = metrics.render().getBytes(StandardCharsets.UTF_8);
+        Metrics.Exposition exposition = metrics.expose(request.getHeader("Accept"));
         response.setStatus(200);
-        response.setContentType("text/plain; version=0.0.4; charset=utf-8");
-        response.setContentLength(body.length);
+        response.setContentType(exposition.contentType());
+        response.setHeader("Vary", "Accept");
+        response.setContentLength(exposition.body().length);
         if (request.getMethod().equals("GET")) {
-            response.getOutputStream().write(body);
+            response.getOutputStream().write(exposition.body());
         }
     }
 

@@ -5,6 +5,7 @@ import com.vaadin.flow.server.VaadinService;
 import com.vaadin.flow.server.VaadinSession;
 import dev.berth.application.access.AuthenticateCaller;
 import dev.berth.application.access.RecordSignOut;
+import dev.berth.application.system.InstanceInfo;
 import dev.berth.domain.access.Caller;
 import dev.berth.domain.error.UnauthorizedException;
 import jakarta.enterprise.context.Dependent;
@@ -28,11 +29,13 @@ public class AdminSession {
 
     private final AuthenticateCaller authenticate;
     private final RecordSignOut signOuts;
+    private final InstanceInfo instance;
 
     @Inject
-    public AdminSession(AuthenticateCaller authenticate, RecordSignOut signOuts) {
+    public AdminSession(AuthenticateCaller authenticate, RecordSignOut signOuts, InstanceInfo instance) {
         this.authenticate = authenticate;
         this.signOuts = signOuts;
+        this.instance = instance;
     }
 
     /**
@@ -76,6 +79,11 @@ public class AdminSession {
         VaadinSession session = VaadinSession.getCurrent();
         Object address = session == null ? null : session.getAttribute(ADDRESS);
         return address == null ? requestAddress() : (String) address;
+    }
+
+    /** The registry's host[:port] for the commands shown to this session (see {@link Hosts}). */
+    public String registryHost() {
+        return Hosts.registry(instance.publicUrl());
     }
 
     public void signOut() {

@@ -125,7 +125,7 @@ final class CertificateSections {
             }
             Anchor link = Widgets.download("ca-download", "Download ca.crt", "ca.crt", "application/x-pem-file",
                     () -> uses.ca().pem().orElse(""));
-            String host = Hosts.registry();
+            String host = uses.session().registryHost();
             add(new Paragraph("Clients that do not know Berth's certificate authority refuse its certificate. "
                             + "Install ca.crt once on each client:"), link,
                     Widgets.code(clientInstructions(host), "ca-instructions"));

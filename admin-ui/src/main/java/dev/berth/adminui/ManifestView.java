@@ -131,7 +131,7 @@ public class ManifestView extends VerticalLayout implements BeforeEnterObserver 
             add(listedBy);
         }
         m.subject().ifPresent(s -> add(new Span("Refers to "), link(m.repository(), s, "manifest-subject")));
-        add(new CopyableCommand("pull-command", "docker pull " + Hosts.registry() + "/" + m.repository().value() + "@"
+        add(new CopyableCommand("pull-command", "docker pull " + session.registryHost() + "/" + m.repository().value() + "@"
                 + m.digest()));
 
         m.config().ifPresent(config -> add(section("Configuration", "config-section", configuration(config))));

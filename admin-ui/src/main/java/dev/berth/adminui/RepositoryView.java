@@ -155,7 +155,7 @@ public class RepositoryView extends VerticalLayout implements BeforeEnterObserve
                         query.getFilter().orElse(""))));
         pullTag.addValueChangeListener(e -> {
             if (e.getValue() != null) {
-                pull.setCommand("docker pull " + Hosts.registry() + "/" + name.value() + ":" + e.getValue());
+                pull.setCommand("docker pull " + session.registryHost() + "/" + name.value() + ":" + e.getValue());
             }
         });
         pullRow.setAlignItems(FlexComponent.Alignment.CENTER);

@@ -49,7 +49,7 @@ final class RobotTokenDialog extends Dialog {
             close();
             Feedback.done("Created the robot token '" + description.getValue().trim() + "'");
             reload.run();
-            showSecret(user, made.get().secret());
+            showSecret(uses.session().registryHost(), user, made.get().secret());
         });
         save.setId("token-create");
         save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
@@ -58,7 +58,7 @@ final class RobotTokenDialog extends Dialog {
     }
 
     /** The secret, this once: Berth keeps only its hash. */
-    private static void showSecret(String user, String secret) {
+    private static void showSecret(String host, String user, String secret) {
         Dialog dialog = new Dialog();
         dialog.setHeaderTitle("Copy the token now");
         dialog.setCloseOnOutsideClick(false);
@@ -67,7 +67,6 @@ final class RobotTokenDialog extends Dialog {
         value.setValue(secret);
         value.setReadOnly(true);
         value.setWidthFull();
-        String host = Hosts.registry();
         String hint = "echo \"$TOKEN\" | docker login -u " + user + " --password-stdin " + host;
         dialog.add(new Paragraph("It is shown only this once; Berth keeps only its hash. Use it as the password of "
                         + user + ":"),

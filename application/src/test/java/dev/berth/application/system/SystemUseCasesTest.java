@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SystemUseCasesTest {
 
     private static final Instant STARTED = Instant.parse("2026-11-27T10:00:00Z");
-    private final InstanceInfo instance = new InstanceInfo("1.2.3", STARTED, "127.0.0.1:5000");
+    private final InstanceInfo instance = new InstanceInfo("1.2.3", STARTED, "127.0.0.1:5000", Optional.empty());
     private final Clock clock = Clock.fixed(STARTED.plusSeconds(3725), ZoneOffset.UTC);
     private static final Provider<MaintenanceMode> WRITABLE = () -> new MaintenanceMode(new InMemoryMaintenance(),
             MaintenanceSettings.DEFAULTS);

@@ -160,7 +160,7 @@ public class BerthRuntime {
         database.start(config);
         MetadataDatabase metadata = database.metadata();
         instance = new InstanceInfo(BerthVersion.get(), Instant.ofEpochMilli(jvmStart()),
-                launched ? config.http().toString() : "application server listener");
+                launched ? config.http().toString() : "application server listener", config.publicUrls().host());
         access.start(config, metadata, clock);
         observability.configureLogs(config, launched);
         proxies.start(config, clock);

@@ -79,8 +79,11 @@ final class AdminBerth {
             Path work = Path.of("target", "admin-berth").toAbsolutePath();
             WorkDirectories.deleteQuietly(work);
             int databasePort = BerthProcess.freePort();
-            BerthProcess berth = BerthProcess.start(work, BerthProcess.freePort(), Map.of(
+            int port = BerthProcess.freePort();
+            BerthProcess berth = BerthProcess.start(work, port, Map.of(
                     "REGISTRY_HTTP_TLS_MANAGED", "true",
+                    // the address the tests reach it at; a browser that comes by 127.0.0.1 still gets this in commands
+                    "REGISTRY_HTTP_HOST", "https://localhost:" + port,
                     "REGISTRY_AUTH", "htpasswd",
                     "REGISTRY_AUTH_BCRYPT_COST", "5",
                     "REGISTRY_STORAGE_DELETE_ENABLED", "true",

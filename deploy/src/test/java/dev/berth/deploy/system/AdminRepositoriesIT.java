@@ -251,6 +251,20 @@ class AdminRepositoriesIT {
     }
 
     @Test
+    void theCommandsNameTheConfiguredPublicHostWhateverAddressTheBrowserTook() throws Exception {
+        // AdminBerth runs with http.host https://localhost:PORT; this browser reaches it by its address
+        try (Browser byAddress = Browser.open("https://127.0.0.1:" + berth.port(), berth.work())) {
+            byAddress.signIn(ADMIN, PASSWORD);
+            byAddress.go("/admin/repository/ui-browse/app");
+            assertThat(byAddress.waitFor(By.id("pull-command")).getText())
+                    .startsWith("docker pull " + berth.host() + "/ui-browse/app:");
+            byAddress.go("/admin/manifest/" + amd64.digest() + "/ui-browse/app");
+            assertThat(byAddress.waitFor(By.id("pull-command")).getText())
+                    .isEqualTo("docker pull " + berth.host() + "/ui-browse/app@" + amd64.digest());
+        }
+    }
+
+    @Test
     void theGridOf100000RepositoriesFetchesOnlyTheRowsItShows() throws Exception {
         long before = rowsFetched();
         browser.go("/admin/repositories");

@@ -320,6 +320,57 @@ public final class PostgresManifestStore implements ManifestStore {
                 .toList());
     }
 
+    /** A byte search over the repository's indexes: only a pull-through cache's miss asks, rarely. */
+    @Override
+    public List<Digest> indexesNaming(RepositoryName repository, Digest child, int limit) {
+        return jpa.transaction(em -> ((List<?>) em.createNativeQuery("""
+                        SELECT m.digest FROM manifest m
+                        WHERE m.repository_id = %s AND m.media_type = ANY(:indexTypes)
+                          AND position(convert_to(:digest, 'UTF8') IN m.payload) > 0
+                          AND NOT EXISTS (SELECT 1 FROM manifest_child c WHERE c.manifest_id = m.id AND c.digest = :digest)
+                        ORDER BY m.digest LIMIT :limit""".formatted(REPOSITORY_ID))
+                .setParameter("repository", repository.value())
+                .setParameter("indexTypes", new String[] {MediaType.OCI_INDEX_V1.toString(),
+                        MediaType.DOCKER_MANIFEST_LIST_V2.toString()})
+                .setParameter("digest", child.toString())
+                .setParameter("limit", limit)
+                .getResultList()).stream()
+                .map(digest -> Digest.parse((String) digest))
+                .toList());
+    }
+
+    @Override
+    public void addChild(RepositoryName repository, Digest index, Digest child) {
+        jpa.transaction(em -> {
+            cache.changedOnCommit(jpa, repository);
+            // the index's row is locked against a concurrent addition (the next position), the child's as a
+            // push locks what it references, so that garbage collection cannot delete it meanwhile
+            List<?> rows = em.createNativeQuery("""
+                            SELECT m.id, m.repository_id, m.digest FROM manifest m
+                            WHERE m.repository_id = %s AND m.digest IN (:index, :child)
+                            ORDER BY m.digest FOR NO KEY UPDATE""".formatted(REPOSITORY_ID))
+                    .setParameter("repository", repository.value())
+                    .setParameter("index", index.toString())
+                    .setParameter("child", child.toString())
+                    .getResultList();
+            if (rows.size() < 2) {
+                return null;
+            }
+            Object[] indexRow = rows.stream().map(Object[].class::cast)
+                    .filter(row -> row[2].equals(index.toString())).findFirst().orElseThrow();
+            em.createNativeQuery("""
+                            INSERT INTO manifest_child (manifest_id, position, repository_id, digest)
+                            SELECT :manifest, COALESCE(max(c.position) + 1, 0), :repositoryId, :child
+                            FROM manifest_child c WHERE c.manifest_id = :manifest
+                            HAVING bool_or(c.digest = :child) IS NOT TRUE""")
+                    .setParameter("manifest", ((Number) indexRow[0]).longValue())
+                    .setParameter("repositoryId", ((Number) indexRow[1]).longValue())
+                    .setParameter("child", child.toString())
+                    .executeUpdate();
+            return null;
+        });
+    }
+
     @Override
     public Map<Digest, Long> pullSizes(RepositoryName repository, Collection<Digest> manifests) {
         if (manifests.isEmpty()) {

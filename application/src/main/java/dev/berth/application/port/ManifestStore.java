@@ -61,6 +61,20 @@ public interface ManifestStore {
     List<Digest> indexesListing(RepositoryName repository, Digest child, int limit);
 
     /**
+     * Indexes of the repository (OCI index, Docker manifest list) whose bytes contain the digest and
+     * that do not list it as a child yet, in digest order, at most {@code limit}: a pull-through cache
+     * stores an index before the images it lists, and records them as its children when they come.
+     * The caller parses each to tell a listed image from a mere mention.
+     */
+    List<Digest> indexesNaming(RepositoryName repository, Digest child, int limit);
+
+    /**
+     * Records {@code child} as a child of the index, after the ones it has; nothing when it is one
+     * already or either manifest is not in the repository.
+     */
+    void addChild(RepositoryName repository, Digest index, Digest child);
+
+    /**
      * What a pull of each manifest transfers at most, as {@link TagStore.TaggedManifest#compressedSize};
      * manifests the repository does not have are left out.
      */

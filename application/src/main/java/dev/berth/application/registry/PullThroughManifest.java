@@ -34,7 +34,7 @@ import java.util.logging.Logger;
  * for its digest (HEAD), and a new digest's manifest is fetched, verified against its digest and
  * stored with everything it needs before the tag moves to it: an image manifest's config and layers
  * (so a cached tag stays pullable when the upstream is down), an index as it is (its images are
- * fetched when asked for by digest). When the upstream cannot answer, a cached tag is served stale
+ * fetched when asked for by digest, and become its children then). When the upstream cannot answer, a cached tag is served stale
  * and said so. A manifest by digest that is cached never involves the upstream. In read-only mode
  * the cache serves what it holds and takes nothing new.
  */
@@ -42,6 +42,8 @@ import java.util.logging.Logger;
 public class PullThroughManifest {
 
     private static final Logger LOG = Logger.getLogger(PullThroughManifest.class.getName());
+    /** Indexes of one repository listing one image: a tag's few versions, in practice. */
+    private static final int MAX_INDEXES = 100;
 
     /** What the read that follows will serve. */
     public enum Freshness {
@@ -170,6 +172,20 @@ public class PullThroughManifest {
         transactions.run(() -> {
             catalog.ensure(repository);
             manifests.put(repository, manifest);
+            adoptByIndexes(repository, digest);
         });
+    }
+
+    /**
+     * The cached indexes that list the manifest record it as their child now that it is here, so that
+     * it lives as long as they do (garbage collection of untagged manifests spares an index's children).
+     */
+    private void adoptByIndexes(RepositoryName repository, Digest child) {
+        for (Digest index : manifests.indexesNaming(repository, child, MAX_INDEXES)) {
+            manifests.get(repository, index)
+                    .filter(stored -> ManifestParser.parse(stored.payload(), stored.mediaType()).referencedManifests()
+                            .stream().anyMatch(listed -> listed.digest().equals(child)))
+                    .ifPresent(stored -> manifests.addChild(repository, index, child));
+        }
     }
 }

@@ -1296,6 +1296,41 @@ public abstract class MetadataStoreContract {
         }
 
         @Test
+        void anIndexStoredBeforeItsImagesRecordsThemAsChildrenLater() {
+            StoredManifest amd64 = image("amd64", T0);
+            StoredManifest arm64 = image("arm64", T0);
+            // a pull-through cache stores the index with none of its images yet
+            byte[] payload = ("{\"manifests\":[{\"digest\":\"" + amd64.digest() + "\"},{\"digest\":\""
+                    + arm64.digest() + "\"}]}").getBytes(UTF_8);
+            StoredManifest index = new StoredManifest(Digest.of(DigestAlgorithm.SHA256, payload), MediaType.OCI_INDEX_V1,
+                    payload, null, null, Map.of(), List.of(), List.of(), T0);
+            manifests.put(APP, index);
+            StoredManifest mentioning = manifest("mentions " + amd64.digest(), List.of(), List.of(), T0);
+            manifests.put(APP, mentioning);
+            manifests.put(APP, amd64);
+
+            assertThat(manifests.indexesNaming(APP, amd64.digest(), 10)).as("only indexes").containsExactly(index.digest());
+            assertThat(manifests.indexesNaming(OTHER, amd64.digest(), 10)).isEmpty();
+            manifests.addChild(APP, index.digest(), amd64.digest());
+            manifests.addChild(APP, index.digest(), amd64.digest());
+            manifests.addChild(APP, index.digest(), arm64.digest());
+
+            assertThat(manifests.get(APP, index.digest()).orElseThrow().children()).as("once; not the absent one")
+                    .containsExactly(amd64.digest());
+            assertThat(manifests.isChildOfAnother(APP, amd64.digest())).isTrue();
+            assertThat(manifests.indexesNaming(APP, amd64.digest(), 10)).as("listed now").isEmpty();
+            assertThat(manifests.untagged(APP, 0, 10)).extracting(ManifestStore.UntaggedManifest::digest)
+                    .doesNotContain(amd64.digest());
+
+            manifests.put(APP, arm64);
+            manifests.addChild(APP, index.digest(), arm64.digest());
+            assertThat(manifests.get(APP, index.digest()).orElseThrow().children())
+                    .containsExactly(amd64.digest(), arm64.digest());
+            assertThatThrownBy(() -> manifests.delete(APP, arm64.digest())).as("a listed child stays while its index does")
+                    .isInstanceOf(RuntimeException.class);
+        }
+
+        @Test
         void pullSizesAreTheTagGridsSizesAndLeaveUnknownManifestsOut() {
             MultiPlatform multi = multiPlatform();
             tags.tag(APP, new Tag("multi"), multi.index().digest());

@@ -38,6 +38,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -424,6 +425,36 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
                 .sorted(Comparator.comparing(Digest::toString))
                 .limit(limit)
                 .toList();
+    }
+
+    @Override
+    public synchronized List<Digest> indexesNaming(RepositoryName repository, Digest child, int limit) {
+        String named = child.toString();
+        return state.manifests.entrySet().stream()
+                .filter(m -> m.getKey().repository().equals(repository) && !m.getValue().children().contains(child)
+                        && (m.getValue().mediaType().equals(MediaType.OCI_INDEX_V1)
+                        || m.getValue().mediaType().equals(MediaType.DOCKER_MANIFEST_LIST_V2))
+                        && new String(m.getValue().payload(), StandardCharsets.UTF_8).contains(named))
+                .map(m -> m.getKey().digest())
+                .sorted(Comparator.comparing(Digest::toString))
+                .limit(limit)
+                .toList();
+    }
+
+    @Override
+    public void addChild(RepositoryName repository, Digest index, Digest child) {
+        atomically(() -> {
+            ManifestKey key = new ManifestKey(repository, index);
+            StoredManifest m = state.manifests.get(key);
+            if (m == null || m.children().contains(child) || !state.manifests.containsKey(new ManifestKey(repository, child))) {
+                return null;
+            }
+            List<Digest> children = new ArrayList<>(m.children());
+            children.add(child);
+            state.manifests.put(key, new StoredManifest(m.digest(), m.mediaType(), m.payload(), m.artifactType(),
+                    m.subject(), m.annotations(), m.blobs(), children, m.pushedAt()));
+            return null;
+        });
     }
 
     @Override

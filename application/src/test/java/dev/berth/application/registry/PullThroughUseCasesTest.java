@@ -85,6 +85,27 @@ class PullThroughUseCasesTest {
     }
 
     @Test
+    void thePlatformImagesOfACachedIndexBecomeItsChildrenWhenPulledSoCollectingUntaggedManifestsKeepsThem() {
+        Digest amd64 = upstreamImage("amd64", "a");
+        Digest arm64 = upstreamImage("arm64", "b");
+        String json = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+                + "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + amd64
+                + "\",\"size\":1,\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}},"
+                + "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + arm64
+                + "\",\"size\":1,\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\"}}]}";
+        Digest index = upstream.putManifest(remote, "multi", MediaType.OCI_INDEX_V1, bytes(json));
+
+        assertThat(manifests.refresh(local, Tag.parse("multi"))).isEqualTo(MISS);
+        assertThat(read(Tag.parse("multi")).children()).as("no image cached yet").isEmpty();
+        assertThat(manifests.refresh(local, amd64)).isEqualTo(MISS);
+
+        assertThat(read(Tag.parse("multi")).children()).containsExactly(amd64);
+        assertThat(registry.metadata.isChildOfAnother(local, amd64)).isTrue();
+        assertThat(registry.metadata.untagged(local, 0, 10)).as("what gc.deleteuntagged collects").isEmpty();
+        assertThat(manifests.refresh(local, amd64)).isEqualTo(HIT);
+    }
+
+    @Test
     void aCachedTagIsServedStaleWhileTheUpstreamIsDownAnUncachedOneIsUnavailable() {
         Digest digest = upstreamImage("v1", "a");
         manifests.refresh(local, v1);

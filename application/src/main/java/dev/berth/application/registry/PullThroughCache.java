@@ -8,6 +8,8 @@ import dev.berth.domain.error.UnavailableException;
 import dev.berth.domain.error.UnsupportedException;
 
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,15 +20,26 @@ import java.util.function.Supplier;
 
 /**
  * The configured upstreams and what the pull-through use cases share in this JVM: when each cached
- * tag was last checked upstream, the blob fetches in flight (so that concurrent requests for one
+ * tag was last checked upstream, the upstream's tag lists, the blob fetches in flight (so that concurrent requests for one
  * digest fetch it once) and the counters the metrics report. One instance per JVM, made by the
  * composition root. A second node checks its tags and fetches its blobs on its own; what one node
  * stored, every node serves.
  */
 public class PullThroughCache {
 
+    /** Tags in the order the tag store lists them: by code points, as PostgreSQL's "C" collation. */
+    static final Comparator<Tag> TAG_ORDER = Comparator.comparing(Tag::value);
+    private static final int MAX_LISTED_REPOSITORIES = 1_000;
+
     private final List<ProxyRoute> routes;
     private final Map<TagKey, Instant> checked = new ConcurrentHashMap<>();
+    /** The upstream's tag lists, the most recently listed repositories only. */
+    private final Map<RepositoryName, ListedTags> listedTags = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<RepositoryName, ListedTags> eldest) {
+            return size() > MAX_LISTED_REPOSITORIES;
+        }
+    };
     final Map<Digest, CompletableFuture<Void>> fetching = new ConcurrentHashMap<>();
     final LongAdder hits = new LongAdder();
     final LongAdder misses = new LongAdder();
@@ -101,12 +114,28 @@ public class PullThroughCache {
         checked.put(new TagKey(repository, tag), at);
     }
 
+    Optional<List<Tag>> tagsListedSince(RepositoryName repository, Instant since) {
+        synchronized (listedTags) {
+            ListedTags listed = listedTags.get(repository);
+            return listed != null && listed.at().isAfter(since) ? Optional.of(listed.tags()) : Optional.empty();
+        }
+    }
+
+    void rememberTags(RepositoryName repository, List<Tag> tags, Instant at) {
+        synchronized (listedTags) {
+            listedTags.put(repository, new ListedTags(List.copyOf(tags), at));
+        }
+    }
+
     /** Counts for the metrics: hits, misses, stale answers, upstream errors, bytes fetched. */
     public record Counts(long hits, long misses, long stale, long upstreamErrors, long bytesFetched) {
     }
 
     public Counts counts() {
         return new Counts(hits.sum(), misses.sum(), stale.sum(), upstreamErrors.sum(), bytesFetched.sum());
+    }
+
+    private record ListedTags(List<Tag> tags, Instant at) {
     }
 
     private record TagKey(RepositoryName repository, Tag tag) {

@@ -106,6 +106,42 @@ class PullThroughUseCasesTest {
     }
 
     @Test
+    void theTagListIsTheUpstreamsKeptForTheTtlAndTheCachedOneWhileTheUpstreamIsDown() {
+        PullThroughTags tags = registry.pullThroughTags(cache);
+        upstreamImage("v1", "a");
+        upstreamImage("v2", "b");
+        upstreamImage("latest", "c");
+        manifests.refresh(local, v1);
+        PageRequest all = new PageRequest(Optional.empty(), 100);
+
+        PullThroughTags.Listed listed = tags.list(local, all).orElseThrow();
+        assertThat(listed.page().items()).as("not only the cached v1").extracting(Tag::value)
+                .containsExactly("latest", "v1", "v2");
+        assertThat(listed.freshness()).isEqualTo(MISS);
+        PullThroughTags.Listed second = tags.list(local, new PageRequest(Optional.of("latest"), 1)).orElseThrow();
+        assertThat(second.page().items()).extracting(Tag::value).containsExactly("v1");
+        assertThat(second.page().more()).isTrue();
+        assertThat(second.freshness()).as("within the TTL").isEqualTo(HIT);
+        assertThat(upstream.tagLists).hasValue(1);
+
+        upstreamImage("v3", "d");
+        registry.clock.advance(TTL.plusSeconds(1));
+        assertThat(tags.list(local, all).orElseThrow().page().items()).extracting(Tag::value).contains("v3");
+
+        upstream.down(true);
+        registry.clock.advance(TTL.plusSeconds(1));
+        PullThroughTags.Listed stale = tags.list(local, all).orElseThrow();
+        assertThat(stale.page().items()).extracting(Tag::value).containsExactly("v1");
+        assertThat(stale.freshness()).isEqualTo(STALE);
+        assertThatThrownBy(() -> tags.list(RepositoryName.parse("hub/library/never"), all))
+                .as("nothing cached to fall back on").isInstanceOf(UnavailableException.class);
+        upstream.down(false);
+        assertThatThrownBy(() -> tags.list(RepositoryName.parse("hub/library/never"), all))
+                .isInstanceOf(dev.berth.domain.error.NameUnknownException.class);
+        assertThat(tags.list(RepositoryName.parse("team/app"), all)).as("not proxied").isEmpty();
+    }
+
+    @Test
     void aCachedTagIsServedStaleWhileTheUpstreamIsDownAnUncachedOneIsUnavailable() {
         Digest digest = upstreamImage("v1", "a");
         manifests.refresh(local, v1);

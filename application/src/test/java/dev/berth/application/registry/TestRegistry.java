@@ -152,6 +152,10 @@ final class TestRegistry {
         return new DeleteManifest(metadata, metadata, guard(), metadata, events(), mode(), immutableTags());
     }
 
+    PullThroughTags pullThroughTags(PullThroughCache cache) {
+        return new PullThroughTags(cache, listTags(), metadata, clock);
+    }
+
     ListTags listTags() {
         return new ListTags(metadata, guard());
     }

@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * byte the upstream's; pushes into the mirror are refused; with the upstream stopped, cached tags
  * (stale, and said so) and digests are still served; a moved tag is followed after the TTL; ten
  * parallel GETs of an uncached blob fetch it from the upstream once (its access log counts); a
- * corrupt upstream blob is never stored.
+ * corrupt upstream blob is never stored; the tag list is the upstream's (the cached tags while it is down).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PullThroughCacheIT {
@@ -161,6 +161,12 @@ class PullThroughCacheIT {
         assertThat(berth.output()).contains("WARNING").contains("serving hub/library/app:v1 stale");
         assertThat(registry.get("/v2/hub/library/other/manifests/v1").statusCode()).as("nothing cached: unavailable")
                 .isEqualTo(503);
+
+        HttpResponse<byte[]> tags = registry.get("/v2/hub/library/app/tags/list");
+        assertThat(tags.statusCode()).isEqualTo(200);
+        assertThat(RegistryClient.header(tags, "Berth-Proxy")).as("the cached tags").isEqualTo("stale");
+        assertThat(RegistryClient.text(tags)).contains("\"tags\":[\"v1\"]");
+        assertThat(registry.get("/v2/hub/library/other/tags/list").statusCode()).isEqualTo(503);
     }
 
     @Test
@@ -172,6 +178,9 @@ class PullThroughCacheIT {
         next.tag(moved, "next");
         copyToUpstream(next, "next", "library/app:next");
 
+        String listed = Commands.ok(work, TIMEOUT, "skopeo", "list-tags", "--tls-verify=false",
+                "docker://" + host + "/hub/library/app");
+        assertThat(listed).as("the upstream's tags, not only the cached v1").contains("\"next\"").contains("\"v1\"");
         assertThat(digestOf("v1")).as("checked upstream: unchanged").isEqualTo(image.digest());
         upstreamClient.putManifest("library/app", "v1", OciImageLayout.OCI_MANIFEST, next.read(moved.digest()));
         assertThat(digestOf("v1")).as("within the TTL the cache answers").isEqualTo(image.digest());

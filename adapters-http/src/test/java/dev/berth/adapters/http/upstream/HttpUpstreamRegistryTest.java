@@ -88,6 +88,16 @@ class HttpUpstreamRegistryTest {
             if (path.equals("/v2/library/app/manifests/v1")) {
                 exchange.getResponseHeaders().add("Docker-Content-Digest", MANIFEST_DIGEST.toString());
                 send(exchange, 200, "{}".getBytes(StandardCharsets.UTF_8));
+            } else if (path.equals("/v2/library/app/tags/list")) {
+                String query = exchange.getRequestURI().getQuery();
+                if (query.contains("last=b")) {
+                    send(exchange, 200, "{\"name\":\"library/app\",\"tags\":[\"c\",\"not a tag\"]}"
+                            .getBytes(StandardCharsets.UTF_8));
+                } else {
+                    exchange.getResponseHeaders().add("Link", "</v2/library/app/tags/list?last=b&n=1000>; rel=\"next\"");
+                    send(exchange, 200, "{\"name\":\"library/app\",\"tags\":[\"a\",\"b\"]}"
+                            .getBytes(StandardCharsets.UTF_8));
+                }
             } else if (path.equals("/v2/library/app/blobs/" + BLOB_DIGEST)) {
                 exchange.getResponseHeaders().add("Location", base(cdn) + "/signed/blob?sig=1");
                 send(exchange, 307, new byte[0]);
@@ -124,6 +134,18 @@ class HttpUpstreamRegistryTest {
         assertThat(upstream.resolve(REPO, Tag.parse("v1"))).contains(MANIFEST_DIGEST);
         assertThat(upstream.resolve(REPO, Tag.parse("gone"))).isEmpty();
         assertThat(tokensIssued).as("one token for the scope, reused").hasValue(1);
+    }
+
+    @Test
+    void listsTagsPageByPageWithTheTokenUpToTheLimit() {
+        serveWithTokens();
+        HttpUpstreamRegistry upstream = upstream("mirror", "s3cret-pw");
+
+        assertThat(upstream.tags(REPO, 100).orElseThrow()).as("both pages, without the invalid name")
+                .extracting(Tag::value).containsExactly("a", "b", "c");
+        assertThat(upstream.tags(REPO, 2).orElseThrow()).extracting(Tag::value).containsExactly("a", "b");
+        assertThat(tokensIssued).as("the pull token of the repository serves its pages").hasValue(1);
+        assertThat(upstream.tags(RepositoryName.parse("library/none"), 100)).isEmpty();
     }
 
     @Test

@@ -11,7 +11,10 @@ import dev.berth.domain.manifest.MediaType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;
 
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
@@ -368,6 +371,62 @@ public final class PostgresManifestStore implements ManifestStore {
                     .setParameter("child", child.toString())
                     .executeUpdate();
             return null;
+        });
+    }
+
+    @Override
+    public long storedBytes(String prefix) {
+        return jpa.transaction(em -> ((Number) em.createNativeQuery("""
+                        WITH m AS (SELECT m.id, m.payload FROM manifest m JOIN repository r ON r.id = m.repository_id
+                                   WHERE starts_with(r.name, :prefix))
+                        SELECT COALESCE((SELECT sum(b.size) FROM blob b WHERE b.digest IN
+                                            (SELECT mb.digest FROM manifest_blob mb JOIN m ON m.id = mb.manifest_id)), 0)
+                             + COALESCE((SELECT sum(octet_length(m.payload)) FROM m), 0)""")
+                .setParameter("prefix", prefix)
+                .getSingleResult()).longValue());
+    }
+
+    @Override
+    public List<PulledManifest> leastRecentlyPulled(String prefix, int limit) {
+        return jpa.transaction(em -> Rows.of(em.createNativeQuery("""
+                        SELECT r.name, m.digest, COALESCE(m.pulled_at, m.pushed_at) AS at
+                        FROM manifest m JOIN repository r ON r.id = m.repository_id
+                        WHERE starts_with(r.name, :prefix)
+                          AND NOT EXISTS (SELECT 1 FROM manifest_child c
+                                          WHERE c.repository_id = m.repository_id AND c.digest = m.digest)
+                        ORDER BY at, r.name, m.digest LIMIT :limit""")
+                        .setParameter("prefix", prefix)
+                        .setParameter("limit", limit))
+                .map(row -> new PulledManifest(new RepositoryName((String) row[0]), Digest.parse((String) row[1]),
+                        Rows.instant(row[2])))
+                .toList());
+    }
+
+    @Override
+    public void manifestsPulled(Map<ManifestRef, Instant> pulls) {
+        if (pulls.isEmpty()) {
+            return;
+        }
+        List<String> repositories = new ArrayList<>();
+        List<String> digests = new ArrayList<>();
+        List<Timestamp> times = new ArrayList<>();
+        pulls.forEach((ref, at) -> {
+            repositories.add(ref.repository().value());
+            digests.add(ref.digest().toString());
+            times.add(Timestamp.from(at));
+        });
+        // one statement for the whole batch; a manifest deleted meanwhile matches no row
+        jpa.jdbc(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("""
+                    UPDATE manifest m SET pulled_at = GREATEST(m.pulled_at, p.at)
+                    FROM unnest(?::text[], ?::text[], ?::timestamptz[]) AS p(repository, digest, at)
+                    JOIN repository r ON r.name = p.repository
+                    WHERE m.repository_id = r.id AND m.digest = p.digest""")) {
+                update.setArray(1, connection.createArrayOf("text", repositories.toArray()));
+                update.setArray(2, connection.createArrayOf("text", digests.toArray()));
+                update.setArray(3, connection.createArrayOf("timestamptz", times.toArray()));
+                return update.executeUpdate();
+            }
         });
     }
 

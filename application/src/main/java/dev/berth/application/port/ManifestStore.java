@@ -80,6 +80,29 @@ public interface ManifestStore {
      */
     Map<Digest, Long> pullSizes(RepositoryName repository, Collection<Digest> manifests);
 
+    /**
+     * What the repositories whose names start with {@code prefix} (empty: all) store: the distinct blobs
+     * they link, each once, plus their manifests' payloads.
+     */
+    long storedBytes(String prefix);
+
+    /**
+     * Manifests of the repositories whose names start with {@code prefix} that no index lists, least
+     * recently pulled first (one never pulled counts from when it was stored), ties by repository and
+     * digest, at most {@code limit}.
+     */
+    List<PulledManifest> leastRecentlyPulled(String prefix, int limit);
+
+    /** Records when manifests were pulled, in one batch (a later time wins); manifests that are gone are skipped. */
+    void manifestsPulled(Map<ManifestRef, Instant> pulls);
+
+    record ManifestRef(RepositoryName repository, Digest digest) {
+    }
+
+    /** @param lastPulled when it was last pulled, or stored when it never was */
+    record PulledManifest(RepositoryName repository, Digest digest, Instant lastPulled) {
+    }
+
     /** @param shared whether another manifest references the blob, so deleting this one frees nothing of it */
     record BlobUse(Digest digest, long size, boolean shared) {
     }

@@ -1,5 +1,6 @@
 package dev.berth.application.registry;
 
+import dev.berth.application.port.ManifestStore;
 import dev.berth.application.port.UpstreamRegistry.UpstreamException;
 import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
@@ -9,10 +10,12 @@ import dev.berth.domain.error.UnsupportedException;
 
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -30,6 +33,8 @@ public class PullThroughCache {
     /** Tags in the order the tag store lists them: by code points, as PostgreSQL's "C" collation. */
     static final Comparator<Tag> TAG_ORDER = Comparator.comparing(Tag::value);
     private static final int MAX_LISTED_REPOSITORIES = 1_000;
+    /** At most so many manifests' pulls wait between flushes; pulls of others in that interval are not noted. */
+    static final int MAX_PENDING_PULLS = 100_000;
 
     private final List<ProxyRoute> routes;
     private final Map<TagKey, Instant> checked = new ConcurrentHashMap<>();
@@ -41,6 +46,10 @@ public class PullThroughCache {
         }
     };
     final Map<Digest, CompletableFuture<Void>> fetching = new ConcurrentHashMap<>();
+    /** Pulls of cached manifests noted since the last flush (the pull path writes nothing itself). */
+    private final Map<ManifestStore.ManifestRef, Instant> pulls = new ConcurrentHashMap<>();
+    /** Routes that stored something since their size was last checked against their limit. */
+    private final Set<ProxyRoute> grown = ConcurrentHashMap.newKeySet();
     final LongAdder hits = new LongAdder();
     final LongAdder misses = new LongAdder();
     final LongAdder stale = new LongAdder();
@@ -49,6 +58,8 @@ public class PullThroughCache {
 
     public PullThroughCache(List<ProxyRoute> routes) {
         this.routes = List.copyOf(routes);
+        // a limit lowered since the last start applies at the first eviction run
+        routes.stream().filter(route -> route.maxBytes() > 0).forEach(grown::add);
     }
 
     /** No upstream: nothing is proxied. */
@@ -125,6 +136,49 @@ public class PullThroughCache {
         synchronized (listedTags) {
             listedTags.put(repository, new ListedTags(List.copyOf(tags), at));
         }
+    }
+
+    void notePulled(RepositoryName repository, Digest digest, Instant at) {
+        ManifestStore.ManifestRef ref = new ManifestStore.ManifestRef(repository, digest);
+        if (pulls.size() < MAX_PENDING_PULLS || pulls.containsKey(ref)) {
+            pulls.put(ref, at);
+        }
+    }
+
+    /**
+     * Writes the noted pulls in one batch (every few seconds and at shutdown, by the composition root);
+     * what could not be written is noted again for the next flush, and the failure thrown.
+     */
+    public void flushPulls(ManifestStore manifests) {
+        Map<ManifestStore.ManifestRef, Instant> batch = new HashMap<>();
+        for (ManifestStore.ManifestRef ref : pulls.keySet()) {
+            Instant at = pulls.remove(ref);
+            if (at != null) {
+                batch.put(ref, at);
+            }
+        }
+        try {
+            manifests.manifestsPulled(batch);
+        } catch (RuntimeException e) {
+            batch.forEach((ref, at) -> pulls.merge(ref, at, (a, b) -> a.isAfter(b) ? a : b));
+            throw e;
+        }
+    }
+
+    void stored(ProxyRoute route) {
+        if (route.maxBytes() > 0) {
+            grown.add(route);
+        }
+    }
+
+    /** The routes with a size limit that stored something since they were last checked; checked now. */
+    List<ProxyRoute> takeGrown() {
+        return routes.stream().filter(grown::remove).toList();
+    }
+
+    /** Whether an eviction run has anything to check. */
+    public boolean evictionDue() {
+        return !grown.isEmpty();
     }
 
     /** Counts for the metrics: hits, misses, stale answers, upstream errors, bytes fetched. */

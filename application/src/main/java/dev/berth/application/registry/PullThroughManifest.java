@@ -90,7 +90,11 @@ public class PullThroughManifest {
             return Freshness.LOCAL;
         }
         Freshness freshness = switch (reference) {
-            case Digest digest -> byDigest(repository, proxied.get(), digest);
+            case Digest digest -> {
+                Freshness read = byDigest(repository, proxied.get(), digest);
+                cache.notePulled(repository, digest, clock.instant());
+                yield read;
+            }
             case Tag tag -> byTag(repository, proxied.get(), tag);
         };
         (freshness == Freshness.MISS ? cache.misses : freshness == Freshness.STALE ? cache.stale : cache.hits).increment();
@@ -110,6 +114,7 @@ public class PullThroughManifest {
 
     private Freshness byTag(RepositoryName repository, PullThroughCache.Proxied proxied, Tag tag) {
         Optional<Digest> cached = tags.resolve(repository, tag);
+        cached.ifPresent(digest -> cache.notePulled(repository, digest, clock.instant()));
         if (cached.isPresent() && cache.checkedSince(repository, tag, clock.instant().minus(proxied.route().ttl()))) {
             return Freshness.HIT;
         }
@@ -137,6 +142,7 @@ public class PullThroughManifest {
             transactions.run(() -> tags.tag(repository, tag, current));
         }
         cache.markChecked(repository, tag, clock.instant());
+        cache.notePulled(repository, current, clock.instant());
         return fetched ? Freshness.MISS : Freshness.HIT;
     }
 
@@ -174,6 +180,7 @@ public class PullThroughManifest {
             manifests.put(repository, manifest);
             adoptByIndexes(repository, digest);
         });
+        cache.stored(proxied.route());
     }
 
     /**

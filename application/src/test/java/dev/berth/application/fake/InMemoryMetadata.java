@@ -71,6 +71,8 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
 
     private final Clock clock;
     private State state = new State();
+    /** When manifests were last pulled; written outside transactions, so kept out of the state they roll back. */
+    private final Map<ManifestKey, Instant> manifestPulls = new HashMap<>();
     /** Tag times only grow, as those of successive transactions in PostgreSQL do. */
     private Instant lastTagTime = Instant.EPOCH;
     /** While a transaction is open: the state to go back to if it fails. */
@@ -343,6 +345,7 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
             if (removed == null) {
                 return false;
             }
+            manifestPulls.remove(new ManifestKey(repository, digest));
             queueDeleted(repository, removed);
             state.tags.entrySet().removeIf(tag -> tag.getKey().repository().equals(repository)
                     && tag.getValue().digest().equals(digest));
@@ -454,6 +457,37 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
             state.manifests.put(key, new StoredManifest(m.digest(), m.mediaType(), m.payload(), m.artifactType(),
                     m.subject(), m.annotations(), m.blobs(), children, m.pushedAt()));
             return null;
+        });
+    }
+
+    @Override
+    public synchronized long storedBytes(String prefix) {
+        List<StoredManifest> under = state.manifests.entrySet().stream()
+                .filter(m -> m.getKey().repository().value().startsWith(prefix)).map(Map.Entry::getValue).toList();
+        return under.stream().flatMap(m -> m.blobs().stream()).distinct().mapToLong(state.blobs::get).sum()
+                + under.stream().mapToLong(m -> m.payload().length).sum();
+    }
+
+    @Override
+    public synchronized List<PulledManifest> leastRecentlyPulled(String prefix, int limit) {
+        return state.manifests.entrySet().stream()
+                .filter(m -> m.getKey().repository().value().startsWith(prefix)
+                        && !isChildOfAnother(m.getKey().repository(), m.getKey().digest()))
+                .map(m -> new PulledManifest(m.getKey().repository(), m.getKey().digest(),
+                        manifestPulls.getOrDefault(m.getKey(), m.getValue().pushedAt())))
+                .sorted(Comparator.comparing(PulledManifest::lastPulled)
+                        .thenComparing(m -> m.repository().value()).thenComparing(m -> m.digest().toString()))
+                .limit(limit)
+                .toList();
+    }
+
+    @Override
+    public synchronized void manifestsPulled(Map<ManifestRef, Instant> pulls) {
+        pulls.forEach((ref, at) -> {
+            ManifestKey key = new ManifestKey(ref.repository(), ref.digest());
+            if (state.manifests.containsKey(key)) {
+                manifestPulls.merge(key, at, (a, b) -> a.isAfter(b) ? a : b);
+            }
         });
     }
 

@@ -1,6 +1,8 @@
 package dev.berth.application.registry;
 
 import dev.berth.application.fake.FakeUpstream;
+import dev.berth.application.fake.RecordingOutbox;
+import dev.berth.application.port.ManifestStore;
 import dev.berth.application.port.StoredManifest;
 import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
@@ -139,6 +141,36 @@ class PullThroughUseCasesTest {
         assertThatThrownBy(() -> tags.list(RepositoryName.parse("hub/library/never"), all))
                 .isInstanceOf(dev.berth.domain.error.NameUnknownException.class);
         assertThat(tags.list(RepositoryName.parse("team/app"), all)).as("not proxied").isEmpty();
+    }
+
+    @Test
+    void beyondItsSizeLimitAnUpstreamLosesItsLeastRecentlyPulledImages() {
+        Digest a = upstreamImage("a", "a");
+        Digest b = upstreamImage("b", "b");
+        manifests.refresh(local, Tag.parse("a"));
+        long one = registry.metadata.storedBytes("hub/");
+        PullThroughCache limited = new PullThroughCache(List.of(new ProxyRoute("hub/", TTL, one + one / 2, upstream)));
+        PullThroughManifest pulls = registry.pullThroughManifest(limited);
+        EvictPullThroughCache evict = registry.evictPullThroughCache(limited);
+        assertThat(evict.run()).as("within the limit").isEmpty();
+
+        registry.clock.advance(Duration.ofSeconds(1));
+        assertThat(pulls.refresh(local, Tag.parse("b"))).isEqualTo(MISS);
+        registry.clock.advance(Duration.ofSeconds(1));
+        assertThat(pulls.refresh(local, Tag.parse("a"))).as("a is pulled again, after b").isEqualTo(HIT);
+        limited.flushPulls(registry.metadata);
+        assertThat(limited.evictionDue()).isTrue();
+
+        assertThat(evict.run()).extracting(ManifestStore.PulledManifest::digest).containsExactly(b);
+        assertThat(registry.metadata.exists(local, b)).isFalse();
+        assertThat(registry.metadata.resolve(local, Tag.parse("b"))).as("its tag goes with it").isEmpty();
+        assertThat(registry.metadata.exists(local, a)).isTrue();
+        assertThat(registry.metadata.storedBytes("hub/")).isLessThanOrEqualTo(one + one / 2);
+        assertThat(registry.outbox.added).extracting(RecordingOutbox.Added::action)
+                .contains(dev.berth.application.event.EventAction.DELETE);
+        assertThat(limited.evictionDue()).as("nothing stored since").isFalse();
+
+        assertThat(pulls.refresh(local, b)).as("fetched again when asked for").isEqualTo(MISS);
     }
 
     @Test

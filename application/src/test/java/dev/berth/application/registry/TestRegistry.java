@@ -152,6 +152,10 @@ final class TestRegistry {
         return new DeleteManifest(metadata, metadata, guard(), metadata, events(), mode(), immutableTags());
     }
 
+    EvictPullThroughCache evictPullThroughCache(PullThroughCache cache) {
+        return new EvictPullThroughCache(cache, metadata, metadata, events(), mode(), metadata);
+    }
+
     PullThroughTags pullThroughTags(PullThroughCache cache) {
         return new PullThroughTags(cache, listTags(), metadata, clock);
     }

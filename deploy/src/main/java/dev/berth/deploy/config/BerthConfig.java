@@ -45,9 +45,11 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
      * @param prefix   the namespace it fills, ending in '/', or empty
      * @param ttl      how long a tag checked upstream is served without asking again
      * @param caBundle PEM certificates of authorities trusted for the upstream's HTTPS besides the JVM's
+     * @param maxBytes {@code maxsize}: what its cached images may store before the least recently pulled
+     *                 are evicted; 0: no limit
      */
     public record Proxy(String prefix, URI remoteUrl, Optional<String> username, Optional<String> password,
-                        Duration ttl, Optional<Path> caBundle) {
+                        Duration ttl, Optional<Path> caBundle, long maxBytes) {
 
         /** The key that configured the bundle, for messages. */
         public String caBundleKey() {
@@ -58,7 +60,8 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
         public String toString() {
             return (prefix.isEmpty() ? "every repository" : prefix + "*") + " from " + remoteUrl
                     + username.map(u -> " as " + u).orElse("") + caBundle.map(b -> ", trusting " + b).orElse("")
-                    + ", tags checked after " + ttl.toSeconds() + " s";
+                    + ", tags checked after " + ttl.toSeconds() + " s"
+                    + (maxBytes > 0 ? ", at most " + maxBytes + " bytes (least recently pulled evicted)" : "");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.berth.deploy.config;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -11,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The pull-through cache's upstreams: Distribution's {@code proxy} section (one upstream for the whole
@@ -22,7 +25,10 @@ final class ProxiesConfig {
 
     /** Tags checked upstream at most this often unless {@code ttl} says otherwise. */
     static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
-    private static final Set<String> KEYS = Set.of("prefix", "remoteurl", "username", "password", "ttl", "cabundle");
+    private static final Set<String> KEYS = Set.of("prefix", "remoteurl", "username", "password", "ttl", "cabundle",
+            "maxsize");
+    /** {@code 500MB}, {@code 20 GiB}, {@code 1.5TB} or bytes: decimal and binary units as the quotas take them. */
+    private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(|b|[kmgt]b|[kmgt]ib)");
     /** Repository name components (the launcher reads the configuration without the domain's classes). */
     private static final String NAMESPACE = "[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*";
 
@@ -36,9 +42,11 @@ final class ProxiesConfig {
         Optional<String> password = raw.string("proxy.password");
         Optional<String> ttl = raw.string("proxy.ttl");
         Optional<String> caBundle = raw.string("proxy.cabundle");
+        Optional<String> maxSize = raw.string("proxy.maxsize");
         if (remoteUrl.isPresent()) {
-            proxy(raw, "proxy", "", remoteUrl.get(), username, password, ttl, caBundle).ifPresent(proxies::add);
-        } else if (username.isPresent() || password.isPresent() || ttl.isPresent() || caBundle.isPresent()) {
+            proxy(raw, "proxy", "", remoteUrl.get(), username, password, ttl, caBundle, maxSize).ifPresent(proxies::add);
+        } else if (username.isPresent() || password.isPresent() || ttl.isPresent() || caBundle.isPresent()
+                || maxSize.isPresent()) {
             raw.problem("proxy: remoteurl is required (the registry to mirror)");
         }
         Object list = raw.raw("proxies");
@@ -72,7 +80,8 @@ final class ProxiesConfig {
             }
             if (prefix.isPresent() && url.isPresent()) {
                 proxy(raw, where + " (" + prefix.get() + ")", prefix.get(), url.get(), nonEmpty(e.get("username")),
-                        nonEmpty(e.get("password")), nonEmpty(e.get("ttl")), nonEmpty(e.get("cabundle")))
+                        nonEmpty(e.get("password")), nonEmpty(e.get("ttl")), nonEmpty(e.get("cabundle")),
+                        nonEmpty(e.get("maxsize")))
                         .ifPresent(proxies::add);
             }
         }
@@ -89,7 +98,8 @@ final class ProxiesConfig {
 
     private static Optional<BerthConfig.Proxy> proxy(RawConfig raw, String where, String prefix, String url,
                                                      Optional<String> username, Optional<String> password,
-                                                     Optional<String> ttlText, Optional<String> caBundleText) {
+                                                     Optional<String> ttlText, Optional<String> caBundleText,
+                                                     Optional<String> maxSizeText) {
         int before = raw.problems().size();
         URI remote = remoteUrl(url);
         if (remote == null) {
@@ -116,10 +126,18 @@ final class ProxiesConfig {
                 ConfigLoader.pemCertificates(raw, where + ".cabundle", caBundle.get());
             }
         });
+        long maxBytes = maxSizeText.map(text -> {
+            long parsed = bytes(text);
+            if (parsed <= 0) {
+                raw.problem(where + ".maxsize: expected a size such as 500MB, 20GiB or a number of bytes, found '"
+                        + text + "'");
+            }
+            return parsed;
+        }).orElse(0L);
         if (raw.problems().size() > before) {
             return Optional.empty();
         }
-        return Optional.of(new BerthConfig.Proxy(prefix, remote, username, password, ttl, caBundle));
+        return Optional.of(new BerthConfig.Proxy(prefix, remote, username, password, ttl, caBundle, maxBytes));
     }
 
     /** A registry's root: http(s), a host, no user info, no path beyond "/", no query or fragment. */
@@ -145,6 +163,22 @@ final class ProxiesConfig {
         raw.problem(where + ".prefix: expected a namespace such as 'hub' or 'mirrors/ghcr' (lowercase name"
                 + " components), found '" + (text == null ? "" : text) + "'");
         return Optional.empty();
+    }
+
+    /** The size in bytes, or -1 when the text is none (or no whole number of bytes). */
+    static long bytes(String text) {
+        Matcher m = SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            return -1;
+        }
+        String unit = m.group(2);
+        int power = unit.length() < 2 ? 0 : "kmgt".indexOf(unit.charAt(0)) + 1;
+        BigDecimal base = BigDecimal.valueOf(unit.endsWith("ib") ? 1024 : 1000);
+        try {
+            return new BigDecimal(m.group(1)).multiply(base.pow(power)).longValueExact();
+        } catch (ArithmeticException e) {
+            return -1;
+        }
     }
 
     private static Optional<String> nonEmpty(String value) {

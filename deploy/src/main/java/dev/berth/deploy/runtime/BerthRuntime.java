@@ -78,6 +78,7 @@ import dev.berth.application.port.UserDirectory;
 import dev.berth.application.port.RetentionStore;
 import dev.berth.application.port.StorageUsageStore;
 import dev.berth.application.registry.ProxyRoute;
+import dev.berth.application.registry.EvictPullThroughCache;
 import dev.berth.application.registry.PullThroughCache;
 import dev.berth.application.registry.RegistrySettings;
 import dev.berth.application.retention.ApplyRetention;
@@ -194,6 +195,11 @@ public class BerthRuntime {
     @Inject
     Instance<ApplyRetention> applyRetention;
 
+    /** Resolved at the first eviction run, as {@link #applyRetention}, and kept: a dependent bean per run would pile up. */
+    @Inject
+    Instance<EvictPullThroughCache> evictPullThroughCache;
+    private EvictPullThroughCache evictor;
+
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         try {
             boot();
@@ -249,7 +255,7 @@ public class BerthRuntime {
             HttpUpstreamRegistry upstream = new HttpUpstreamRegistry(proxy.remoteUrl(), proxy.username(),
                     proxy.password(), proxy.caBundle(), proxy.caBundleKey(), clock);
             upstreams.add(upstream);
-            routes.add(new ProxyRoute(proxy.prefix(), proxy.ttl(), upstream));
+            routes.add(new ProxyRoute(proxy.prefix(), proxy.ttl(), proxy.maxBytes(), upstream));
         }
         pullThroughCache = new PullThroughCache(routes);
         registerGauges();
@@ -558,6 +564,17 @@ public class BerthRuntime {
             tagPulls.flush();
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "Writing tag pull times failed; retrying", e);
+        }
+        try {
+            pullThroughCache.flushPulls(manifestStore());
+            if (pullThroughCache.evictionDue()) {
+                if (evictor == null) {
+                    evictor = evictPullThroughCache.get();
+                }
+                evictor.run();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Pull-through cache: recording pulls or evicting failed; retrying", e);
         }
     }
 

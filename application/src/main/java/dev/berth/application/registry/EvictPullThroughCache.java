@@ -75,6 +75,7 @@ public class EvictPullThroughCache {
                 }
                 if (evict(oldest)) {
                     evicted.add(oldest);
+                    cache.evicted.increment();
                     progress = true;
                     // exact rather than estimated: a blob another image shares frees nothing
                     stored = manifests.storedBytes(route.prefix());

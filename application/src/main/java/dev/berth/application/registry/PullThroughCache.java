@@ -55,6 +55,7 @@ public class PullThroughCache {
     final LongAdder stale = new LongAdder();
     final LongAdder upstreamErrors = new LongAdder();
     final LongAdder bytesFetched = new LongAdder();
+    final LongAdder evicted = new LongAdder();
 
     public PullThroughCache(List<ProxyRoute> routes) {
         this.routes = List.copyOf(routes);
@@ -181,12 +182,13 @@ public class PullThroughCache {
         return !grown.isEmpty();
     }
 
-    /** Counts for the metrics: hits, misses, stale answers, upstream errors, bytes fetched. */
-    public record Counts(long hits, long misses, long stale, long upstreamErrors, long bytesFetched) {
+    /** Counts for the metrics: hits, misses, stale answers, upstream errors, bytes fetched, manifests evicted. */
+    public record Counts(long hits, long misses, long stale, long upstreamErrors, long bytesFetched, long evicted) {
     }
 
     public Counts counts() {
-        return new Counts(hits.sum(), misses.sum(), stale.sum(), upstreamErrors.sum(), bytesFetched.sum());
+        return new Counts(hits.sum(), misses.sum(), stale.sum(), upstreamErrors.sum(), bytesFetched.sum(),
+                evicted.sum());
     }
 
     private record ListedTags(List<Tag> tags, Instant at) {

@@ -1,5 +1,6 @@
 package dev.berth.application.registry;
 
+import dev.berth.application.event.RegistryEvents;
 import dev.berth.application.maintenance.MaintenanceMode;
 import dev.berth.application.port.BlobLinkStore;
 import dev.berth.application.port.ManifestStore;
@@ -59,6 +60,7 @@ public class PullThroughManifest {
 
     private final PullThroughCache cache;
     private final PullThroughBlob blobs;
+    private final RegistryEvents events;
     private final ManifestStore manifests;
     private final TagStore tags;
     private final BlobLinkStore links;
@@ -71,8 +73,9 @@ public class PullThroughManifest {
     @Inject
     public PullThroughManifest(PullThroughCache cache, PullThroughBlob blobs, ManifestStore manifests, TagStore tags,
                                BlobLinkStore links, RepositoryCatalog catalog, Transactions transactions,
-                               RegistrySettings settings, MaintenanceMode mode, Clock clock) {
+                               RegistrySettings settings, MaintenanceMode mode, RegistryEvents events, Clock clock) {
         this.cache = cache;
+        this.events = events;
         this.blobs = blobs;
         this.manifests = manifests;
         this.tags = tags;
@@ -108,7 +111,7 @@ public class PullThroughManifest {
         if (mode.readOnly()) {
             throw PullThroughCache.readOnly();
         }
-        fetch(repository, proxied, digest);
+        fetch(repository, proxied, digest, null);
         return Freshness.MISS;
     }
 
@@ -136,7 +139,7 @@ public class PullThroughManifest {
         Digest current = upstream.orElseThrow(() -> new ManifestUnknownException(tag + " (not in the upstream registry)"));
         boolean fetched = !manifests.exists(repository, current);
         if (fetched) {
-            fetch(repository, proxied, current);
+            fetch(repository, proxied, current, tag);
         }
         if (!cached.equals(upstream)) {
             transactions.run(() -> tags.tag(repository, tag, current));
@@ -146,8 +149,8 @@ public class PullThroughManifest {
         return fetched ? Freshness.MISS : Freshness.HIT;
     }
 
-    /** Fetches, verifies and stores the manifest, after the blobs an image needs. */
-    private void fetch(RepositoryName repository, PullThroughCache.Proxied proxied, Digest digest) {
+    /** Fetches, verifies and stores the manifest, after the blobs an image needs; {@code tag} when fetched for one. */
+    private void fetch(RepositoryName repository, PullThroughCache.Proxied proxied, Digest digest, Tag tag) {
         UpstreamManifest fetched = cache.ask(() -> proxied.route().upstream().manifest(proxied.remote(), digest))
                 .orElseThrow(() -> new ManifestUnknownException(digest + " (not in the upstream registry)"));
         byte[] payload = fetched.payload();
@@ -179,6 +182,8 @@ public class PullThroughManifest {
             catalog.ensure(repository);
             manifests.put(repository, manifest);
             adoptByIndexes(repository, digest);
+            events.manifestFetched(repository, digest, parsed.mediaType(), payload.length, tag,
+                    PutManifest.references(parsed));
         });
         cache.stored(proxied.route());
     }

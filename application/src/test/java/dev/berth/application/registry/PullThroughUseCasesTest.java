@@ -162,6 +162,7 @@ class PullThroughUseCasesTest {
         assertThat(limited.evictionDue()).isTrue();
 
         assertThat(evict.run()).extracting(ManifestStore.PulledManifest::digest).containsExactly(b);
+        assertThat(limited.counts().evicted()).isEqualTo(1);
         assertThat(registry.metadata.exists(local, b)).isFalse();
         assertThat(registry.metadata.resolve(local, Tag.parse("b"))).as("its tag goes with it").isEmpty();
         assertThat(registry.metadata.exists(local, a)).isTrue();
@@ -171,6 +172,25 @@ class PullThroughUseCasesTest {
         assertThat(limited.evictionDue()).as("nothing stored since").isFalse();
 
         assertThat(pulls.refresh(local, b)).as("fetched again when asked for").isEqualTo(MISS);
+    }
+
+    @Test
+    void whatTheCacheFetchesIsReportedAsPushesWhatItServesAsPulls() throws Exception {
+        Digest first = upstreamImage("v1", "a");
+        assertThat(manifests.refresh(local, v1)).isEqualTo(MISS);
+
+        List<RecordingOutbox.Added> pushes = registry.outbox.added.stream()
+                .filter(event -> event.action() == dev.berth.application.event.EventAction.PUSH).toList();
+        assertThat(pushes).as("config, layer, then the manifest").hasSize(3);
+        assertThat(pushes.getLast().json()).contains(first.toString()).contains("\"tag\":\"v1\"")
+                .contains("hub/library/app");
+        Digest layer = Digest.of(dev.berth.domain.DigestAlgorithm.SHA256, bytes("layer-a"));
+        assertThat(pushes).anySatisfy(event -> assertThat(event.json()).contains(layer.toString()));
+
+        int before = registry.outbox.added.size();
+        assertThat(manifests.refresh(local, v1)).isEqualTo(HIT);
+        assertThat(registry.outbox.added).as("nothing fetched").hasSize(before);
+        assertThat(cache.counts().misses()).as("a miss per fetch, as the events").isEqualTo(pushes.size());
     }
 
     @Test

@@ -140,12 +140,12 @@ final class TestRegistry {
     }
 
     PullThroughBlob pullThroughBlob(PullThroughCache cache) {
-        return new PullThroughBlob(cache, metadata, blobs, events(), mode());
+        return new PullThroughBlob(cache, metadata, blobs, events(), mode(), metadata);
     }
 
     PullThroughManifest pullThroughManifest(PullThroughCache cache) {
         return new PullThroughManifest(cache, pullThroughBlob(cache), metadata, metadata, metadata, metadata, metadata,
-                settings, mode(), clock);
+                settings, mode(), events(), clock);
     }
 
     DeleteManifest deleteManifest() {

@@ -253,7 +253,8 @@ public class BerthRuntime {
         List<ProxyRoute> routes = new ArrayList<>();
         for (BerthConfig.Proxy proxy : config.proxies()) {
             HttpUpstreamRegistry upstream = new HttpUpstreamRegistry(proxy.remoteUrl(), proxy.username(),
-                    proxy.password(), proxy.caBundle(), proxy.caBundleKey(), clock);
+                    proxy.password(), proxy.caBundle(), proxy.client().map(c -> new HttpUpstreamRegistry.ClientCertificate(
+                            c.certificate(), c.privateKey())), proxy.tlsKey(), clock);
             upstreams.add(upstream);
             routes.add(new ProxyRoute(proxy.prefix(), proxy.ttl(), proxy.maxBytes(), upstream));
         }

@@ -520,6 +520,37 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anUpstreamsClientCertificateAndKeyComeTogetherOverHttpsOnly() throws IOException {
+        Path certificate = certificateBundle();
+        Path key = Files.writeString(dir.resolve("client.key"),
+                "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIBmSecretMaterial\n-----END PRIVATE KEY-----\n");
+        BerthConfig config = ConfigLoader.load(Optional.empty(), Map.of(
+                "REGISTRY_PROXY_REMOTEURL", "https://registry.internal",
+                "REGISTRY_PROXY_CLIENTCERT", certificate.toString(),
+                "REGISTRY_PROXY_CLIENTKEY", key.toString()));
+        assertThat(config.proxies().getFirst().client()).contains(new BerthConfig.ClientCertificate(certificate, key));
+
+        assertThatThrownBy(() -> ConfigLoader.load(file("""
+                proxies:
+                  - prefix: hub
+                    remoteurl: http://registry.internal
+                    clientcert: %s
+                    clientkey: %s
+                  - prefix: ghcr
+                    remoteurl: https://ghcr.io
+                    clientcert: %s
+                  - prefix: corp
+                    remoteurl: https://registry.corp
+                    clientcert: %s
+                    clientkey: %s
+                """.formatted(certificate, key, certificate, certificate, certificate)), Map.of()))
+                .hasMessageContaining("proxies[0] (hub/).clientcert: only used with an https:// remoteurl")
+                .hasMessageContaining("proxies[1] (ghcr/): clientcert and clientkey go together")
+                .hasMessageContaining("proxies[2] (corp/).clientkey: " + certificate + " holds no PEM private key")
+                .hasMessageNotContaining("SecretMaterial");
+    }
+
+    @Test
     void proxiesThatOverlapOrCarryCredentialsInTheUrlAreRefusedWithoutEchoingThem() throws IOException {
         Optional<Path> file = file("""
                 proxy:

@@ -75,6 +75,16 @@ public final class HttpUpstreamRegistry implements UpstreamRegistry, AutoCloseab
      */
     public HttpUpstreamRegistry(URI base, Optional<String> username, Optional<String> password,
                                 Optional<Path> caBundle, String key, Clock clock) {
+        this(base, username, password, caBundle, Optional.empty(), key, clock);
+    }
+
+    /**
+     * @param client a certificate (PEM, the client's first) and its private key (PEM) presented to an
+     *               upstream that asks for one (mutual TLS)
+     * @param key    the configuration key of the TLS files, for the message of one that cannot be read
+     */
+    public HttpUpstreamRegistry(URI base, Optional<String> username, Optional<String> password,
+                                Optional<Path> caBundle, Optional<ClientCertificate> client, String key, Clock clock) {
         String text = base.toString();
         this.base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
         this.basicCredentials = username.map(user -> "Basic " + Base64.getEncoder().encodeToString(
@@ -83,7 +93,8 @@ public final class HttpUpstreamRegistry implements UpstreamRegistry, AutoCloseab
         this.http = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(10))
-                .sslContext(TrustedAuthorities.jvmAnd(caBundle, key))
+                .sslContext(TrustedAuthorities.jvmAnd(caBundle, key, client.map(c ->
+                        TrustedAuthorities.clientIdentity(c.certificate(), c.privateKey(), key)).orElse(null)))
                 .build();
     }
 
@@ -324,6 +335,10 @@ public final class HttpUpstreamRegistry implements UpstreamRegistry, AutoCloseab
     private static boolean sameOrigin(URI a, URI b) {
         return Objects.equals(a.getScheme(), b.getScheme()) && Objects.equals(a.getHost(), b.getHost())
                 && a.getPort() == b.getPort();
+    }
+
+    /** The files of a client identity for mutual TLS; the key is never logged. */
+    public record ClientCertificate(Path certificate, Path privateKey) {
     }
 
     private record Token(String value, Instant expires) {

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -311,32 +312,32 @@ public final class PostgresManifestStore implements ManifestStore {
 
     @Override
     public List<Digest> indexesListing(RepositoryName repository, Digest child, int limit) {
-        return jpa.transaction(em -> ((List<?>) em.createNativeQuery("""
-                        SELECT DISTINCT m.digest FROM manifest_child c JOIN manifest m ON m.id = c.manifest_id
-                        WHERE c.repository_id = %s AND c.digest = :digest
-                        ORDER BY m.digest LIMIT :limit""".formatted(REPOSITORY_ID))
-                .setParameter("repository", repository.value())
-                .setParameter("digest", child.toString())
-                .setParameter("limit", limit)
-                .getResultList()).stream()
-                .map(digest -> Digest.parse((String) digest))
-                .toList());
+        return indexes("""
+                SELECT DISTINCT m.digest FROM manifest_child c JOIN manifest m ON m.id = c.manifest_id
+                WHERE c.repository_id = %s AND c.digest = :digest
+                ORDER BY m.digest LIMIT :limit""", repository, child, limit, query -> query);
     }
 
     /** A byte search over the repository's indexes: only a pull-through cache's miss asks, rarely. */
     @Override
     public List<Digest> indexesNaming(RepositoryName repository, Digest child, int limit) {
-        return jpa.transaction(em -> ((List<?>) em.createNativeQuery("""
-                        SELECT m.digest FROM manifest m
-                        WHERE m.repository_id = %s AND m.media_type = ANY(:indexTypes)
-                          AND position(convert_to(:digest, 'UTF8') IN m.payload) > 0
-                          AND NOT EXISTS (SELECT 1 FROM manifest_child c WHERE c.manifest_id = m.id AND c.digest = :digest)
-                        ORDER BY m.digest LIMIT :limit""".formatted(REPOSITORY_ID))
-                .setParameter("repository", repository.value())
-                .setParameter("indexTypes", new String[] {MediaType.OCI_INDEX_V1.toString(),
-                        MediaType.DOCKER_MANIFEST_LIST_V2.toString()})
-                .setParameter("digest", child.toString())
-                .setParameter("limit", limit)
+        return indexes("""
+                SELECT m.digest FROM manifest m
+                WHERE m.repository_id = %s AND m.media_type = ANY(:indexTypes)
+                  AND position(convert_to(:digest, 'UTF8') IN m.payload) > 0
+                  AND NOT EXISTS (SELECT 1 FROM manifest_child c WHERE c.manifest_id = m.id AND c.digest = :digest)
+                ORDER BY m.digest LIMIT :limit""", repository, child, limit,
+                query -> query.setParameter("indexTypes", new String[] {MediaType.OCI_INDEX_V1.toString(),
+                        MediaType.DOCKER_MANIFEST_LIST_V2.toString()}));
+    }
+
+    /** The digests {@code sql} (the repository's id as %s, :digest the child's, :limit) finds, in its order. */
+    private List<Digest> indexes(String sql, RepositoryName repository, Digest child, int limit,
+                                 UnaryOperator<Query> more) {
+        return jpa.transaction(em -> ((List<?>) more.apply(em.createNativeQuery(sql.formatted(REPOSITORY_ID))
+                        .setParameter("repository", repository.value())
+                        .setParameter("digest", child.toString())
+                        .setParameter("limit", limit))
                 .getResultList()).stream()
                 .map(digest -> Digest.parse((String) digest))
                 .toList());

@@ -2,6 +2,7 @@ package dev.berth.application.registry;
 
 import dev.berth.application.port.ManifestStore;
 import dev.berth.application.port.UpstreamRegistry.UpstreamException;
+import dev.berth.application.retention.PendingPulls;
 import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.Tag;
@@ -10,7 +11,6 @@ import dev.berth.domain.error.UnsupportedException;
 
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +33,6 @@ public class PullThroughCache {
     /** Tags in the order the tag store lists them: by code points, as PostgreSQL's "C" collation. */
     static final Comparator<Tag> TAG_ORDER = Comparator.comparing(Tag::value);
     private static final int MAX_LISTED_REPOSITORIES = 1_000;
-    /** At most so many manifests' pulls wait between flushes; pulls of others in that interval are not noted. */
-    static final int MAX_PENDING_PULLS = 100_000;
 
     private final List<ProxyRoute> routes;
     private final Map<TagKey, Instant> checked = new ConcurrentHashMap<>();
@@ -47,7 +45,7 @@ public class PullThroughCache {
     };
     final Map<Digest, CompletableFuture<Void>> fetching = new ConcurrentHashMap<>();
     /** Pulls of cached manifests noted since the last flush (the pull path writes nothing itself). */
-    private final Map<ManifestStore.ManifestRef, Instant> pulls = new ConcurrentHashMap<>();
+    private final PendingPulls<ManifestStore.ManifestRef> pulls = new PendingPulls<>();
     /** Routes that stored something since their size was last checked against their limit. */
     private final Set<ProxyRoute> grown = ConcurrentHashMap.newKeySet();
     final LongAdder hits = new LongAdder();
@@ -140,10 +138,7 @@ public class PullThroughCache {
     }
 
     void notePulled(RepositoryName repository, Digest digest, Instant at) {
-        ManifestStore.ManifestRef ref = new ManifestStore.ManifestRef(repository, digest);
-        if (pulls.size() < MAX_PENDING_PULLS || pulls.containsKey(ref)) {
-            pulls.put(ref, at);
-        }
+        pulls.pulled(new ManifestStore.ManifestRef(repository, digest), at);
     }
 
     /**
@@ -151,19 +146,7 @@ public class PullThroughCache {
      * what could not be written is noted again for the next flush, and the failure thrown.
      */
     public void flushPulls(ManifestStore manifests) {
-        Map<ManifestStore.ManifestRef, Instant> batch = new HashMap<>();
-        for (ManifestStore.ManifestRef ref : pulls.keySet()) {
-            Instant at = pulls.remove(ref);
-            if (at != null) {
-                batch.put(ref, at);
-            }
-        }
-        try {
-            manifests.manifestsPulled(batch);
-        } catch (RuntimeException e) {
-            batch.forEach((ref, at) -> pulls.merge(ref, at, (a, b) -> a.isAfter(b) ? a : b));
-            throw e;
-        }
+        pulls.flush(manifests::manifestsPulled);
     }
 
     void stored(ProxyRoute route) {

@@ -11,7 +11,10 @@ import dev.berth.domain.manifest.MediaType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;
 
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -308,16 +312,123 @@ public final class PostgresManifestStore implements ManifestStore {
 
     @Override
     public List<Digest> indexesListing(RepositoryName repository, Digest child, int limit) {
-        return jpa.transaction(em -> ((List<?>) em.createNativeQuery("""
-                        SELECT DISTINCT m.digest FROM manifest_child c JOIN manifest m ON m.id = c.manifest_id
-                        WHERE c.repository_id = %s AND c.digest = :digest
-                        ORDER BY m.digest LIMIT :limit""".formatted(REPOSITORY_ID))
-                .setParameter("repository", repository.value())
-                .setParameter("digest", child.toString())
-                .setParameter("limit", limit)
+        return indexes("""
+                SELECT DISTINCT m.digest FROM manifest_child c JOIN manifest m ON m.id = c.manifest_id
+                WHERE c.repository_id = %s AND c.digest = :digest
+                ORDER BY m.digest LIMIT :limit""", repository, child, limit, query -> query);
+    }
+
+    /** A byte search over the repository's indexes: only a pull-through cache's miss asks, rarely. */
+    @Override
+    public List<Digest> indexesNaming(RepositoryName repository, Digest child, int limit) {
+        return indexes("""
+                SELECT m.digest FROM manifest m
+                WHERE m.repository_id = %s AND m.media_type = ANY(:indexTypes)
+                  AND position(convert_to(:digest, 'UTF8') IN m.payload) > 0
+                  AND NOT EXISTS (SELECT 1 FROM manifest_child c WHERE c.manifest_id = m.id AND c.digest = :digest)
+                ORDER BY m.digest LIMIT :limit""", repository, child, limit,
+                query -> query.setParameter("indexTypes", new String[] {MediaType.OCI_INDEX_V1.toString(),
+                        MediaType.DOCKER_MANIFEST_LIST_V2.toString()}));
+    }
+
+    /** The digests {@code sql} (the repository's id as %s, :digest the child's, :limit) finds, in its order. */
+    private List<Digest> indexes(String sql, RepositoryName repository, Digest child, int limit,
+                                 UnaryOperator<Query> more) {
+        return jpa.transaction(em -> ((List<?>) more.apply(em.createNativeQuery(sql.formatted(REPOSITORY_ID))
+                        .setParameter("repository", repository.value())
+                        .setParameter("digest", child.toString())
+                        .setParameter("limit", limit))
                 .getResultList()).stream()
                 .map(digest -> Digest.parse((String) digest))
                 .toList());
+    }
+
+    @Override
+    public void addChild(RepositoryName repository, Digest index, Digest child) {
+        jpa.transaction(em -> {
+            cache.changedOnCommit(jpa, repository);
+            // the index's row is locked against a concurrent addition (the next position), the child's as a
+            // push locks what it references, so that garbage collection cannot delete it meanwhile
+            List<?> rows = em.createNativeQuery("""
+                            SELECT m.id, m.repository_id, m.digest FROM manifest m
+                            WHERE m.repository_id = %s AND m.digest IN (:index, :child)
+                            ORDER BY m.digest FOR NO KEY UPDATE""".formatted(REPOSITORY_ID))
+                    .setParameter("repository", repository.value())
+                    .setParameter("index", index.toString())
+                    .setParameter("child", child.toString())
+                    .getResultList();
+            if (rows.size() < 2) {
+                return null;
+            }
+            Object[] indexRow = rows.stream().map(Object[].class::cast)
+                    .filter(row -> row[2].equals(index.toString())).findFirst().orElseThrow();
+            em.createNativeQuery("""
+                            INSERT INTO manifest_child (manifest_id, position, repository_id, digest)
+                            SELECT :manifest, COALESCE(max(c.position) + 1, 0), :repositoryId, :child
+                            FROM manifest_child c WHERE c.manifest_id = :manifest
+                            HAVING bool_or(c.digest = :child) IS NOT TRUE""")
+                    .setParameter("manifest", ((Number) indexRow[0]).longValue())
+                    .setParameter("repositoryId", ((Number) indexRow[1]).longValue())
+                    .setParameter("child", child.toString())
+                    .executeUpdate();
+            return null;
+        });
+    }
+
+    @Override
+    public long storedBytes(String prefix) {
+        return jpa.transaction(em -> ((Number) em.createNativeQuery("""
+                        WITH m AS (SELECT m.id, m.payload FROM manifest m JOIN repository r ON r.id = m.repository_id
+                                   WHERE starts_with(r.name, :prefix))
+                        SELECT COALESCE((SELECT sum(b.size) FROM blob b WHERE b.digest IN
+                                            (SELECT mb.digest FROM manifest_blob mb JOIN m ON m.id = mb.manifest_id)), 0)
+                             + COALESCE((SELECT sum(octet_length(m.payload)) FROM m), 0)""")
+                .setParameter("prefix", prefix)
+                .getSingleResult()).longValue());
+    }
+
+    @Override
+    public List<PulledManifest> leastRecentlyPulled(String prefix, int limit) {
+        return jpa.transaction(em -> Rows.of(em.createNativeQuery("""
+                        SELECT r.name, m.digest, COALESCE(m.pulled_at, m.pushed_at) AS at
+                        FROM manifest m JOIN repository r ON r.id = m.repository_id
+                        WHERE starts_with(r.name, :prefix)
+                          AND NOT EXISTS (SELECT 1 FROM manifest_child c
+                                          WHERE c.repository_id = m.repository_id AND c.digest = m.digest)
+                        ORDER BY at, r.name, m.digest LIMIT :limit""")
+                        .setParameter("prefix", prefix)
+                        .setParameter("limit", limit))
+                .map(row -> new PulledManifest(new RepositoryName((String) row[0]), Digest.parse((String) row[1]),
+                        Rows.instant(row[2])))
+                .toList());
+    }
+
+    @Override
+    public void manifestsPulled(Map<ManifestRef, Instant> pulls) {
+        if (pulls.isEmpty()) {
+            return;
+        }
+        List<String> repositories = new ArrayList<>();
+        List<String> digests = new ArrayList<>();
+        List<Timestamp> times = new ArrayList<>();
+        pulls.forEach((ref, at) -> {
+            repositories.add(ref.repository().value());
+            digests.add(ref.digest().toString());
+            times.add(Timestamp.from(at));
+        });
+        // one statement for the whole batch; a manifest deleted meanwhile matches no row
+        jpa.jdbc(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("""
+                    UPDATE manifest m SET pulled_at = GREATEST(m.pulled_at, p.at)
+                    FROM unnest(?::text[], ?::text[], ?::timestamptz[]) AS p(repository, digest, at)
+                    JOIN repository r ON r.name = p.repository
+                    WHERE m.repository_id = r.id AND m.digest = p.digest""")) {
+                update.setArray(1, connection.createArrayOf("text", repositories.toArray()));
+                update.setArray(2, connection.createArrayOf("text", digests.toArray()));
+                update.setArray(3, connection.createArrayOf("timestamptz", times.toArray()));
+                return update.executeUpdate();
+            }
+        });
     }
 
     @Override

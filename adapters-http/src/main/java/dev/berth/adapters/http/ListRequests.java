@@ -6,6 +6,7 @@ import dev.berth.application.registry.ListRepositories;
 import dev.berth.application.registry.ListTags;
 import dev.berth.application.registry.Page;
 import dev.berth.application.registry.PageRequest;
+import dev.berth.application.registry.PullThroughTags;
 import dev.berth.application.registry.RegistrySettings;
 import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
@@ -22,6 +23,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Function;
@@ -33,14 +35,16 @@ class ListRequests {
     private static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 
     private final ListTags listTags;
+    private final PullThroughTags pullThroughTags;
     private final ListRepositories listRepositories;
     private final ListReferrers listReferrers;
     private final RegistrySettings settings;
 
     @Inject
-    ListRequests(ListTags listTags, ListRepositories listRepositories, ListReferrers listReferrers,
+    ListRequests(ListTags listTags, PullThroughTags pullThroughTags, ListRepositories listRepositories, ListReferrers listReferrers,
                  RegistrySettings settings) {
         this.listTags = listTags;
+        this.pullThroughTags = pullThroughTags;
         this.listRepositories = listRepositories;
         this.listReferrers = listReferrers;
         this.settings = settings;
@@ -48,7 +52,11 @@ class ListRequests {
 
     void tags(RepositoryName repository, HttpServletRequest request, HttpServletResponse response, boolean head)
             throws IOException {
-        Page<Tag> page = listTags.list(repository, pageRequest(request));
+        PageRequest pageRequest = pageRequest(request);
+        Optional<PullThroughTags.Listed> proxied = pullThroughTags.list(repository, pageRequest);
+        proxied.ifPresent(listed -> response.setHeader(ManifestRequests.PROXY_HEADER,
+                listed.freshness().name().toLowerCase(Locale.ROOT)));
+        Page<Tag> page = proxied.map(PullThroughTags.Listed::page).orElseGet(() -> listTags.list(repository, pageRequest));
         JsonArrayBuilder tags = Json.createArrayBuilder();
         page.items().forEach(tag -> tags.add(tag.toString()));
         nextLink(request, response, "/v2/" + repository + "/tags/list", page, Tag::toString, "");

@@ -67,7 +67,7 @@ class BlobRequestsTest {
         MaintenanceMode mode = new MaintenanceMode(new InMemoryMaintenance(), MaintenanceSettings.DEFAULTS);
         return new BlobRequests(new GetBlob(metadata, blobs, guard, settings, events),
                 new DeleteBlob(metadata, guard, metadata, events, mode),
-                new PullThroughBlob(PullThroughCache.none(), metadata, blobs, events, mode));
+                new PullThroughBlob(PullThroughCache.none(), metadata, blobs, events, mode, metadata));
     }
 
     @Test

@@ -46,6 +46,22 @@ public class RegistryEvents {
                                List<Descriptor> references) {
         // counted as the push's transaction records it: only a failing commit would make this one too many
         activity.count(EventAction.PUSH);
+        manifestStored(repository, digest, mediaType, size, tag, references);
+    }
+
+    /**
+     * A manifest a pull-through cache fetched from its upstream and stored. Reported as a push, as the
+     * content arriving in the registry (Distribution reports none; a scanner that scans on push then
+     * sees mirrored images too); its request is the pull that caused the fetch ({@code GET}). Not
+     * counted among the day's pushes.
+     */
+    public void manifestFetched(RepositoryName repository, Digest digest, MediaType mediaType, long size, Tag tag,
+                                List<Descriptor> references) {
+        manifestStored(repository, digest, mediaType, size, tag, references);
+    }
+
+    private void manifestStored(RepositoryName repository, Digest digest, MediaType mediaType, long size, Tag tag,
+                                List<Descriptor> references) {
         record(EventAction.PUSH, new EventTarget(mediaType.toString(), size, digest.toString(), repository.value(),
                 null, url(repository, "manifests", digest), tag == null ? null : tag.value(), references));
     }
@@ -76,6 +92,11 @@ public class RegistryEvents {
 
     public void blobPushed(RepositoryName repository, Digest digest, long size) {
         record(EventAction.PUSH, blob(repository, digest, size, null));
+    }
+
+    /** A blob a pull-through cache fetched and stored, verified: a push, as {@link #manifestFetched}. */
+    public void blobFetched(RepositoryName repository, Digest digest, long size) {
+        blobPushed(repository, digest, size);
     }
 
     public void blobPulled(RepositoryName repository, Digest digest, long size) {

@@ -61,10 +61,47 @@ public interface ManifestStore {
     List<Digest> indexesListing(RepositoryName repository, Digest child, int limit);
 
     /**
+     * Indexes of the repository (OCI index, Docker manifest list) whose bytes contain the digest and
+     * that do not list it as a child yet, in digest order, at most {@code limit}: a pull-through cache
+     * stores an index before the images it lists, and records them as its children when they come.
+     * The caller parses each to tell a listed image from a mere mention.
+     */
+    List<Digest> indexesNaming(RepositoryName repository, Digest child, int limit);
+
+    /**
+     * Records {@code child} as a child of the index, after the ones it has; nothing when it is one
+     * already or either manifest is not in the repository.
+     */
+    void addChild(RepositoryName repository, Digest index, Digest child);
+
+    /**
      * What a pull of each manifest transfers at most, as {@link TagStore.TaggedManifest#compressedSize};
      * manifests the repository does not have are left out.
      */
     Map<Digest, Long> pullSizes(RepositoryName repository, Collection<Digest> manifests);
+
+    /**
+     * What the repositories whose names start with {@code prefix} (empty: all) store: the distinct blobs
+     * they link, each once, plus their manifests' payloads.
+     */
+    long storedBytes(String prefix);
+
+    /**
+     * Manifests of the repositories whose names start with {@code prefix} that no index lists, least
+     * recently pulled first (one never pulled counts from when it was stored), ties by repository and
+     * digest, at most {@code limit}.
+     */
+    List<PulledManifest> leastRecentlyPulled(String prefix, int limit);
+
+    /** Records when manifests were pulled, in one batch (a later time wins); manifests that are gone are skipped. */
+    void manifestsPulled(Map<ManifestRef, Instant> pulls);
+
+    record ManifestRef(RepositoryName repository, Digest digest) {
+    }
+
+    /** @param lastPulled when it was last pulled, or stored when it never was */
+    record PulledManifest(RepositoryName repository, Digest digest, Instant lastPulled) {
+    }
 
     /** @param shared whether another manifest references the blob, so deleting this one frees nothing of it */
     record BlobUse(Digest digest, long size, boolean shared) {

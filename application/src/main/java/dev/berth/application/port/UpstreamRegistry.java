@@ -3,9 +3,11 @@ package dev.berth.application.port;
 import dev.berth.domain.Digest;
 import dev.berth.domain.Reference;
 import dev.berth.domain.RepositoryName;
+import dev.berth.domain.Tag;
 import dev.berth.domain.manifest.MediaType;
 
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -32,6 +34,12 @@ public interface UpstreamRegistry {
 
     /** The blob's bytes, streamed; the caller closes them and verifies the digest. */
     Optional<UpstreamBlob> blob(RepositoryName repository, Digest digest);
+
+    /**
+     * The repository's tags upstream, at most {@code limit}, following the upstream's pages; empty when
+     * it has no such repository.
+     */
+    Optional<List<Tag>> tags(RepositoryName repository, int limit);
 
     record UpstreamManifest(MediaType mediaType, byte[] payload) {
     }

@@ -12,11 +12,21 @@ import java.util.Optional;
  * with prefix {@code hub/} is {@code library/alpine} upstream. The empty prefix mirrors the whole
  * registry (Distribution's {@code proxy} section).
  *
- * @param ttl how long a tag checked against the upstream is served without asking again
+ * @param ttl      how long a tag checked against the upstream is served without asking again
+ * @param maxBytes what the cached images of the upstream may store at most before the least recently
+ *                 pulled are evicted; 0: no limit
  */
-public record ProxyRoute(String prefix, Duration ttl, UpstreamRegistry upstream) {
+public record ProxyRoute(String prefix, Duration ttl, long maxBytes, UpstreamRegistry upstream) {
+
+    /** Without a size limit. */
+    public ProxyRoute(String prefix, Duration ttl, UpstreamRegistry upstream) {
+        this(prefix, ttl, 0, upstream);
+    }
 
     public ProxyRoute {
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("negative maxBytes");
+        }
         Objects.requireNonNull(upstream);
         if (!prefix.isEmpty() && !prefix.endsWith("/")) {
             throw new IllegalArgumentException("a prefix ends with '/': " + prefix);

@@ -4,6 +4,7 @@ import dev.berth.application.event.RegistryEvents;
 import dev.berth.application.maintenance.MaintenanceMode;
 import dev.berth.application.port.BlobLinkStore;
 import dev.berth.application.port.BlobStore;
+import dev.berth.application.port.Transactions;
 import dev.berth.application.port.UpstreamRegistry.UpstreamBlob;
 import dev.berth.domain.Digest;
 import dev.berth.domain.Digester;
@@ -50,12 +51,14 @@ public class PullThroughBlob {
     private final BlobLinkStore links;
     private final BlobStore blobs;
     private final RegistryEvents events;
+    private final Transactions transactions;
     private final MaintenanceMode mode;
 
     @Inject
     public PullThroughBlob(PullThroughCache cache, BlobLinkStore links, BlobStore blobs, RegistryEvents events,
-                           MaintenanceMode mode) {
+                           MaintenanceMode mode, Transactions transactions) {
         this.mode = mode;
+        this.transactions = transactions;
         this.cache = cache;
         this.links = links;
         this.blobs = blobs;
@@ -159,7 +162,10 @@ public class PullThroughBlob {
                 throw new UnavailableException("the upstream registry's bytes do not match the digest " + digest);
             }
             blobs.commitUpload(upload, digest);
-            links.recordAndLink(repository, digest, size);
+            transactions.run(() -> {
+                links.recordAndLink(repository, digest, size);
+                events.blobFetched(repository, digest, size);
+            });
             if (!copy.finish()) {
                 return Optional.of(new LinkedBlob(repository, digest, size));
             }

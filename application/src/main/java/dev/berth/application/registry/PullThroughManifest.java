@@ -1,5 +1,6 @@
 package dev.berth.application.registry;
 
+import dev.berth.application.event.RegistryEvents;
 import dev.berth.application.maintenance.MaintenanceMode;
 import dev.berth.application.port.BlobLinkStore;
 import dev.berth.application.port.ManifestStore;
@@ -34,7 +35,7 @@ import java.util.logging.Logger;
  * for its digest (HEAD), and a new digest's manifest is fetched, verified against its digest and
  * stored with everything it needs before the tag moves to it: an image manifest's config and layers
  * (so a cached tag stays pullable when the upstream is down), an index as it is (its images are
- * fetched when asked for by digest). When the upstream cannot answer, a cached tag is served stale
+ * fetched when asked for by digest, and become its children then). When the upstream cannot answer, a cached tag is served stale
  * and said so. A manifest by digest that is cached never involves the upstream. In read-only mode
  * the cache serves what it holds and takes nothing new.
  */
@@ -42,6 +43,8 @@ import java.util.logging.Logger;
 public class PullThroughManifest {
 
     private static final Logger LOG = Logger.getLogger(PullThroughManifest.class.getName());
+    /** Indexes of one repository listing one image: a tag's few versions, in practice. */
+    private static final int MAX_INDEXES = 100;
 
     /** What the read that follows will serve. */
     public enum Freshness {
@@ -57,6 +60,7 @@ public class PullThroughManifest {
 
     private final PullThroughCache cache;
     private final PullThroughBlob blobs;
+    private final RegistryEvents events;
     private final ManifestStore manifests;
     private final TagStore tags;
     private final BlobLinkStore links;
@@ -69,8 +73,9 @@ public class PullThroughManifest {
     @Inject
     public PullThroughManifest(PullThroughCache cache, PullThroughBlob blobs, ManifestStore manifests, TagStore tags,
                                BlobLinkStore links, RepositoryCatalog catalog, Transactions transactions,
-                               RegistrySettings settings, MaintenanceMode mode, Clock clock) {
+                               RegistrySettings settings, MaintenanceMode mode, RegistryEvents events, Clock clock) {
         this.cache = cache;
+        this.events = events;
         this.blobs = blobs;
         this.manifests = manifests;
         this.tags = tags;
@@ -88,7 +93,11 @@ public class PullThroughManifest {
             return Freshness.LOCAL;
         }
         Freshness freshness = switch (reference) {
-            case Digest digest -> byDigest(repository, proxied.get(), digest);
+            case Digest digest -> {
+                Freshness read = byDigest(repository, proxied.get(), digest);
+                cache.notePulled(repository, digest, clock.instant());
+                yield read;
+            }
             case Tag tag -> byTag(repository, proxied.get(), tag);
         };
         (freshness == Freshness.MISS ? cache.misses : freshness == Freshness.STALE ? cache.stale : cache.hits).increment();
@@ -102,12 +111,13 @@ public class PullThroughManifest {
         if (mode.readOnly()) {
             throw PullThroughCache.readOnly();
         }
-        fetch(repository, proxied, digest);
+        fetch(repository, proxied, digest, null);
         return Freshness.MISS;
     }
 
     private Freshness byTag(RepositoryName repository, PullThroughCache.Proxied proxied, Tag tag) {
         Optional<Digest> cached = tags.resolve(repository, tag);
+        cached.ifPresent(digest -> cache.notePulled(repository, digest, clock.instant()));
         if (cached.isPresent() && cache.checkedSince(repository, tag, clock.instant().minus(proxied.route().ttl()))) {
             return Freshness.HIT;
         }
@@ -129,17 +139,18 @@ public class PullThroughManifest {
         Digest current = upstream.orElseThrow(() -> new ManifestUnknownException(tag + " (not in the upstream registry)"));
         boolean fetched = !manifests.exists(repository, current);
         if (fetched) {
-            fetch(repository, proxied, current);
+            fetch(repository, proxied, current, tag);
         }
         if (!cached.equals(upstream)) {
             transactions.run(() -> tags.tag(repository, tag, current));
         }
         cache.markChecked(repository, tag, clock.instant());
+        cache.notePulled(repository, current, clock.instant());
         return fetched ? Freshness.MISS : Freshness.HIT;
     }
 
-    /** Fetches, verifies and stores the manifest, after the blobs an image needs. */
-    private void fetch(RepositoryName repository, PullThroughCache.Proxied proxied, Digest digest) {
+    /** Fetches, verifies and stores the manifest, after the blobs an image needs; {@code tag} when fetched for one. */
+    private void fetch(RepositoryName repository, PullThroughCache.Proxied proxied, Digest digest, Tag tag) {
         UpstreamManifest fetched = cache.ask(() -> proxied.route().upstream().manifest(proxied.remote(), digest))
                 .orElseThrow(() -> new ManifestUnknownException(digest + " (not in the upstream registry)"));
         byte[] payload = fetched.payload();
@@ -170,6 +181,23 @@ public class PullThroughManifest {
         transactions.run(() -> {
             catalog.ensure(repository);
             manifests.put(repository, manifest);
+            adoptByIndexes(repository, digest);
+            events.manifestFetched(repository, digest, parsed.mediaType(), payload.length, tag,
+                    PutManifest.references(parsed));
         });
+        cache.stored(proxied.route());
+    }
+
+    /**
+     * The cached indexes that list the manifest record it as their child now that it is here, so that
+     * it lives as long as they do (garbage collection of untagged manifests spares an index's children).
+     */
+    private void adoptByIndexes(RepositoryName repository, Digest child) {
+        for (Digest index : manifests.indexesNaming(repository, child, MAX_INDEXES)) {
+            manifests.get(repository, index)
+                    .filter(stored -> ManifestParser.parse(stored.payload(), stored.mediaType()).referencedManifests()
+                            .stream().anyMatch(listed -> listed.digest().equals(child)))
+                    .ifPresent(stored -> manifests.addChild(repository, index, child));
+        }
     }
 }

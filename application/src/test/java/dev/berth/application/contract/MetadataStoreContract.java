@@ -1296,6 +1296,88 @@ public abstract class MetadataStoreContract {
         }
 
         @Test
+        void anIndexStoredBeforeItsImagesRecordsThemAsChildrenLater() {
+            StoredManifest amd64 = image("amd64", T0);
+            StoredManifest arm64 = image("arm64", T0);
+            // a pull-through cache stores the index with none of its images yet
+            byte[] payload = ("{\"manifests\":[{\"digest\":\"" + amd64.digest() + "\"},{\"digest\":\""
+                    + arm64.digest() + "\"}]}").getBytes(UTF_8);
+            StoredManifest index = new StoredManifest(Digest.of(DigestAlgorithm.SHA256, payload), MediaType.OCI_INDEX_V1,
+                    payload, null, null, Map.of(), List.of(), List.of(), T0);
+            manifests.put(APP, index);
+            StoredManifest mentioning = manifest("mentions " + amd64.digest(), List.of(), List.of(), T0);
+            manifests.put(APP, mentioning);
+            manifests.put(APP, amd64);
+
+            assertThat(manifests.indexesNaming(APP, amd64.digest(), 10)).as("only indexes").containsExactly(index.digest());
+            assertThat(manifests.indexesNaming(OTHER, amd64.digest(), 10)).isEmpty();
+            manifests.addChild(APP, index.digest(), amd64.digest());
+            manifests.addChild(APP, index.digest(), amd64.digest());
+            manifests.addChild(APP, index.digest(), arm64.digest());
+
+            assertThat(manifests.get(APP, index.digest()).orElseThrow().children()).as("once; not the absent one")
+                    .containsExactly(amd64.digest());
+            assertThat(manifests.isChildOfAnother(APP, amd64.digest())).isTrue();
+            assertThat(manifests.indexesNaming(APP, amd64.digest(), 10)).as("listed now").isEmpty();
+            assertThat(manifests.untagged(APP, 0, 10)).extracting(ManifestStore.UntaggedManifest::digest)
+                    .doesNotContain(amd64.digest());
+
+            manifests.put(APP, arm64);
+            manifests.addChild(APP, index.digest(), arm64.digest());
+            assertThat(manifests.get(APP, index.digest()).orElseThrow().children())
+                    .containsExactly(amd64.digest(), arm64.digest());
+            assertThatThrownBy(() -> manifests.delete(APP, arm64.digest())).as("a listed child stays while its index does")
+                    .isInstanceOf(RuntimeException.class);
+        }
+
+        @Test
+        void aPrefixsStoredBytesCountItsManifestsAndTheBlobsTheyReferenceOnce() {
+            RepositoryName hubApp = new RepositoryName("hub/app");
+            RepositoryName hubTool = new RepositoryName("hub/tool");
+            Digest shared = recordedBlob("shared", 10_000);
+            StoredManifest app = manifest("app", List.of(recordedBlob("app layer", 1_000), shared), List.of(), T0);
+            StoredManifest tool = manifest("tool", List.of(shared), List.of(), T0);
+            manifests.put(hubApp, app);
+            manifests.put(hubTool, tool);
+            manifests.put(APP, image("local", T0));
+
+            assertThat(manifests.storedBytes("hub/")).isEqualTo(11_000 + app.size() + tool.size());
+            assertThat(manifests.storedBytes("hub/t")).isEqualTo(10_000 + tool.size());
+            assertThat(manifests.storedBytes("mirror/")).isZero();
+            assertThat(manifests.storedBytes("")).isGreaterThan(manifests.storedBytes("hub/"));
+        }
+
+        @Test
+        void theLeastRecentlyPulledComeFirstAndAnIndexsImagesOnlyAfterIt() {
+            RepositoryName hub = new RepositoryName("hub/app");
+            StoredManifest old = image("old", T0);
+            StoredManifest newer = image("newer", T0.plusSeconds(10));
+            StoredManifest child = image("child", T0);
+            manifests.put(hub, old);
+            manifests.put(hub, newer);
+            manifests.put(hub, child);
+            StoredManifest index = index("multi", List.of(child.digest()));
+            manifests.put(hub, withPushedAt(index, T0.plusSeconds(5)));
+            manifests.put(APP, image("local", T0));
+
+            assertThat(manifests.leastRecentlyPulled("hub/", 10)).extracting(ManifestStore.PulledManifest::digest)
+                    .containsExactly(old.digest(), index.digest(), newer.digest());
+            manifests.manifestsPulled(Map.of(new ManifestStore.ManifestRef(hub, old.digest()), T0.plusSeconds(20),
+                    new ManifestStore.ManifestRef(hub, index.digest()), T0.plusSeconds(30),
+                    new ManifestStore.ManifestRef(hub, digestOf("gone")), T0.plusSeconds(40)));
+            manifests.manifestsPulled(Map.of(new ManifestStore.ManifestRef(hub, old.digest()), T0.plusSeconds(15)));
+
+            List<ManifestStore.PulledManifest> order = manifests.leastRecentlyPulled("hub/", 10);
+            assertThat(order).extracting(ManifestStore.PulledManifest::digest)
+                    .containsExactly(newer.digest(), old.digest(), index.digest());
+            assertThat(order.get(1).lastPulled()).as("the later pull wins").isEqualTo(T0.plusSeconds(20));
+            assertThat(manifests.leastRecentlyPulled("hub/", 1)).hasSize(1);
+            manifests.delete(hub, index.digest());
+            assertThat(manifests.leastRecentlyPulled("hub/", 10)).extracting(ManifestStore.PulledManifest::digest)
+                    .contains(child.digest());
+        }
+
+        @Test
         void pullSizesAreTheTagGridsSizesAndLeaveUnknownManifestsOut() {
             MultiPlatform multi = multiPlatform();
             tags.tag(APP, new Tag("multi"), multi.index().digest());

@@ -13,6 +13,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -30,6 +31,7 @@ public final class FakeUpstream implements UpstreamRegistry {
     public final AtomicInteger resolves = new AtomicInteger();
     public final AtomicInteger manifestGets = new AtomicInteger();
     public final AtomicInteger blobGets = new AtomicInteger();
+    public final AtomicInteger tagLists = new AtomicInteger();
     private volatile boolean down;
     /** Manifests served with a byte more than their digest covers. */
     private volatile boolean tamperManifests;
@@ -122,6 +124,17 @@ public final class FakeUpstream implements UpstreamRegistry {
             }
         };
         return Optional.of(new UpstreamBlob(content.length, stream));
+    }
+
+    @Override
+    public Optional<List<Tag>> tags(RepositoryName repository, int limit) {
+        requireUp();
+        tagLists.incrementAndGet();
+        String prefix = repository + ":";
+        List<Tag> found = tags.keySet().stream().filter(key -> key.startsWith(prefix))
+                .map(key -> Tag.parse(key.substring(prefix.length()))).sorted(java.util.Comparator.comparing(Tag::value))
+                .limit(limit).toList();
+        return found.isEmpty() ? Optional.empty() : Optional.of(found);
     }
 
     private void requireUp() {

@@ -38,6 +38,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -70,6 +71,8 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
 
     private final Clock clock;
     private State state = new State();
+    /** When manifests were last pulled; written outside transactions, so kept out of the state they roll back. */
+    private final Map<ManifestKey, Instant> manifestPulls = new HashMap<>();
     /** Tag times only grow, as those of successive transactions in PostgreSQL do. */
     private Instant lastTagTime = Instant.EPOCH;
     /** While a transaction is open: the state to go back to if it fails. */
@@ -342,6 +345,7 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
             if (removed == null) {
                 return false;
             }
+            manifestPulls.remove(new ManifestKey(repository, digest));
             queueDeleted(repository, removed);
             state.tags.entrySet().removeIf(tag -> tag.getKey().repository().equals(repository)
                     && tag.getValue().digest().equals(digest));
@@ -424,6 +428,67 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
                 .sorted(Comparator.comparing(Digest::toString))
                 .limit(limit)
                 .toList();
+    }
+
+    @Override
+    public synchronized List<Digest> indexesNaming(RepositoryName repository, Digest child, int limit) {
+        String named = child.toString();
+        return state.manifests.entrySet().stream()
+                .filter(m -> m.getKey().repository().equals(repository) && !m.getValue().children().contains(child)
+                        && (m.getValue().mediaType().equals(MediaType.OCI_INDEX_V1)
+                        || m.getValue().mediaType().equals(MediaType.DOCKER_MANIFEST_LIST_V2))
+                        && new String(m.getValue().payload(), StandardCharsets.UTF_8).contains(named))
+                .map(m -> m.getKey().digest())
+                .sorted(Comparator.comparing(Digest::toString))
+                .limit(limit)
+                .toList();
+    }
+
+    @Override
+    public void addChild(RepositoryName repository, Digest index, Digest child) {
+        atomically(() -> {
+            ManifestKey key = new ManifestKey(repository, index);
+            StoredManifest m = state.manifests.get(key);
+            if (m == null || m.children().contains(child) || !state.manifests.containsKey(new ManifestKey(repository, child))) {
+                return null;
+            }
+            List<Digest> children = new ArrayList<>(m.children());
+            children.add(child);
+            state.manifests.put(key, new StoredManifest(m.digest(), m.mediaType(), m.payload(), m.artifactType(),
+                    m.subject(), m.annotations(), m.blobs(), children, m.pushedAt()));
+            return null;
+        });
+    }
+
+    @Override
+    public synchronized long storedBytes(String prefix) {
+        List<StoredManifest> under = state.manifests.entrySet().stream()
+                .filter(m -> m.getKey().repository().value().startsWith(prefix)).map(Map.Entry::getValue).toList();
+        return under.stream().flatMap(m -> m.blobs().stream()).distinct().mapToLong(state.blobs::get).sum()
+                + under.stream().mapToLong(m -> m.payload().length).sum();
+    }
+
+    @Override
+    public synchronized List<PulledManifest> leastRecentlyPulled(String prefix, int limit) {
+        return state.manifests.entrySet().stream()
+                .filter(m -> m.getKey().repository().value().startsWith(prefix)
+                        && !isChildOfAnother(m.getKey().repository(), m.getKey().digest()))
+                .map(m -> new PulledManifest(m.getKey().repository(), m.getKey().digest(),
+                        manifestPulls.getOrDefault(m.getKey(), m.getValue().pushedAt())))
+                .sorted(Comparator.comparing(PulledManifest::lastPulled)
+                        .thenComparing(m -> m.repository().value()).thenComparing(m -> m.digest().toString()))
+                .limit(limit)
+                .toList();
+    }
+
+    @Override
+    public synchronized void manifestsPulled(Map<ManifestRef, Instant> pulls) {
+        pulls.forEach((ref, at) -> {
+            ManifestKey key = new ManifestKey(ref.repository(), ref.digest());
+            if (state.manifests.containsKey(key)) {
+                manifestPulls.merge(key, at, (a, b) -> a.isAfter(b) ? a : b);
+            }
+        });
     }
 
     @Override

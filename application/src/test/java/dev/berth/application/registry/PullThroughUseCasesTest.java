@@ -1,6 +1,8 @@
 package dev.berth.application.registry;
 
 import dev.berth.application.fake.FakeUpstream;
+import dev.berth.application.fake.RecordingOutbox;
+import dev.berth.application.port.ManifestStore;
 import dev.berth.application.port.StoredManifest;
 import dev.berth.domain.Digest;
 import dev.berth.domain.RepositoryName;
@@ -82,6 +84,113 @@ class PullThroughUseCasesTest {
         registry.clock.advance(TTL.plusSeconds(1));
         assertThat(manifests.refresh(local, v1)).as("checked again, same digest").isEqualTo(HIT);
         assertThat(upstream.manifestGets).hasValue(2);
+    }
+
+    @Test
+    void thePlatformImagesOfACachedIndexBecomeItsChildrenWhenPulledSoCollectingUntaggedManifestsKeepsThem() {
+        Digest amd64 = upstreamImage("amd64", "a");
+        Digest arm64 = upstreamImage("arm64", "b");
+        String json = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+                + "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + amd64
+                + "\",\"size\":1,\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}},"
+                + "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + arm64
+                + "\",\"size\":1,\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\"}}]}";
+        Digest index = upstream.putManifest(remote, "multi", MediaType.OCI_INDEX_V1, bytes(json));
+
+        assertThat(manifests.refresh(local, Tag.parse("multi"))).isEqualTo(MISS);
+        assertThat(read(Tag.parse("multi")).children()).as("no image cached yet").isEmpty();
+        assertThat(manifests.refresh(local, amd64)).isEqualTo(MISS);
+
+        assertThat(read(Tag.parse("multi")).children()).containsExactly(amd64);
+        assertThat(registry.metadata.isChildOfAnother(local, amd64)).isTrue();
+        assertThat(registry.metadata.untagged(local, 0, 10)).as("what gc.deleteuntagged collects").isEmpty();
+        assertThat(manifests.refresh(local, amd64)).isEqualTo(HIT);
+    }
+
+    @Test
+    void theTagListIsTheUpstreamsKeptForTheTtlAndTheCachedOneWhileTheUpstreamIsDown() {
+        PullThroughTags tags = registry.pullThroughTags(cache);
+        upstreamImage("v1", "a");
+        upstreamImage("v2", "b");
+        upstreamImage("latest", "c");
+        manifests.refresh(local, v1);
+        PageRequest all = new PageRequest(Optional.empty(), 100);
+
+        PullThroughTags.Listed listed = tags.list(local, all).orElseThrow();
+        assertThat(listed.page().items()).as("not only the cached v1").extracting(Tag::value)
+                .containsExactly("latest", "v1", "v2");
+        assertThat(listed.freshness()).isEqualTo(MISS);
+        PullThroughTags.Listed second = tags.list(local, new PageRequest(Optional.of("latest"), 1)).orElseThrow();
+        assertThat(second.page().items()).extracting(Tag::value).containsExactly("v1");
+        assertThat(second.page().more()).isTrue();
+        assertThat(second.freshness()).as("within the TTL").isEqualTo(HIT);
+        assertThat(upstream.tagLists).hasValue(1);
+
+        upstreamImage("v3", "d");
+        registry.clock.advance(TTL.plusSeconds(1));
+        assertThat(tags.list(local, all).orElseThrow().page().items()).extracting(Tag::value).contains("v3");
+
+        upstream.down(true);
+        registry.clock.advance(TTL.plusSeconds(1));
+        PullThroughTags.Listed stale = tags.list(local, all).orElseThrow();
+        assertThat(stale.page().items()).extracting(Tag::value).containsExactly("v1");
+        assertThat(stale.freshness()).isEqualTo(STALE);
+        assertThatThrownBy(() -> tags.list(RepositoryName.parse("hub/library/never"), all))
+                .as("nothing cached to fall back on").isInstanceOf(UnavailableException.class);
+        upstream.down(false);
+        assertThatThrownBy(() -> tags.list(RepositoryName.parse("hub/library/never"), all))
+                .isInstanceOf(dev.berth.domain.error.NameUnknownException.class);
+        assertThat(tags.list(RepositoryName.parse("team/app"), all)).as("not proxied").isEmpty();
+    }
+
+    @Test
+    void beyondItsSizeLimitAnUpstreamLosesItsLeastRecentlyPulledImages() {
+        Digest a = upstreamImage("a", "a");
+        Digest b = upstreamImage("b", "b");
+        manifests.refresh(local, Tag.parse("a"));
+        long one = registry.metadata.storedBytes("hub/");
+        PullThroughCache limited = new PullThroughCache(List.of(new ProxyRoute("hub/", TTL, one + one / 2, upstream)));
+        PullThroughManifest pulls = registry.pullThroughManifest(limited);
+        EvictPullThroughCache evict = registry.evictPullThroughCache(limited);
+        assertThat(evict.run()).as("within the limit").isEmpty();
+
+        registry.clock.advance(Duration.ofSeconds(1));
+        assertThat(pulls.refresh(local, Tag.parse("b"))).isEqualTo(MISS);
+        registry.clock.advance(Duration.ofSeconds(1));
+        assertThat(pulls.refresh(local, Tag.parse("a"))).as("a is pulled again, after b").isEqualTo(HIT);
+        limited.flushPulls(registry.metadata);
+        assertThat(limited.evictionDue()).isTrue();
+
+        assertThat(evict.run()).extracting(ManifestStore.PulledManifest::digest).containsExactly(b);
+        assertThat(limited.counts().evicted()).isEqualTo(1);
+        assertThat(registry.metadata.exists(local, b)).isFalse();
+        assertThat(registry.metadata.resolve(local, Tag.parse("b"))).as("its tag goes with it").isEmpty();
+        assertThat(registry.metadata.exists(local, a)).isTrue();
+        assertThat(registry.metadata.storedBytes("hub/")).isLessThanOrEqualTo(one + one / 2);
+        assertThat(registry.outbox.added).extracting(RecordingOutbox.Added::action)
+                .contains(dev.berth.application.event.EventAction.DELETE);
+        assertThat(limited.evictionDue()).as("nothing stored since").isFalse();
+
+        assertThat(pulls.refresh(local, b)).as("fetched again when asked for").isEqualTo(MISS);
+    }
+
+    @Test
+    void whatTheCacheFetchesIsReportedAsPushesWhatItServesAsPulls() throws Exception {
+        Digest first = upstreamImage("v1", "a");
+        assertThat(manifests.refresh(local, v1)).isEqualTo(MISS);
+
+        List<RecordingOutbox.Added> pushes = registry.outbox.added.stream()
+                .filter(event -> event.action() == dev.berth.application.event.EventAction.PUSH).toList();
+        assertThat(pushes).as("config, layer, then the manifest").hasSize(3);
+        assertThat(pushes.getLast().json()).contains(first.toString()).contains("\"tag\":\"v1\"")
+                .contains("hub/library/app");
+        Digest layer = Digest.of(dev.berth.domain.DigestAlgorithm.SHA256, bytes("layer-a"));
+        assertThat(pushes).anySatisfy(event -> assertThat(event.json()).contains(layer.toString()));
+
+        int before = registry.outbox.added.size();
+        assertThat(manifests.refresh(local, v1)).isEqualTo(HIT);
+        assertThat(registry.outbox.added).as("nothing fetched").hasSize(before);
+        assertThat(cache.counts().misses()).as("a miss per fetch, as the events").isEqualTo(pushes.size());
     }
 
     @Test

@@ -140,16 +140,24 @@ final class TestRegistry {
     }
 
     PullThroughBlob pullThroughBlob(PullThroughCache cache) {
-        return new PullThroughBlob(cache, metadata, blobs, events(), mode());
+        return new PullThroughBlob(cache, metadata, blobs, events(), mode(), metadata);
     }
 
     PullThroughManifest pullThroughManifest(PullThroughCache cache) {
         return new PullThroughManifest(cache, pullThroughBlob(cache), metadata, metadata, metadata, metadata, metadata,
-                settings, mode(), clock);
+                settings, mode(), events(), clock);
     }
 
     DeleteManifest deleteManifest() {
         return new DeleteManifest(metadata, metadata, guard(), metadata, events(), mode(), immutableTags());
+    }
+
+    EvictPullThroughCache evictPullThroughCache(PullThroughCache cache) {
+        return new EvictPullThroughCache(cache, metadata, metadata, events(), mode(), metadata);
+    }
+
+    PullThroughTags pullThroughTags(PullThroughCache cache) {
+        return new PullThroughTags(cache, listTags(), metadata, clock);
     }
 
     ListTags listTags() {

@@ -45,21 +45,30 @@ public record BerthConfig(Optional<Path> file, LogLevel logLevel, HttpAddress ht
      * @param prefix   the namespace it fills, ending in '/', or empty
      * @param ttl      how long a tag checked upstream is served without asking again
      * @param caBundle PEM certificates of authorities trusted for the upstream's HTTPS besides the JVM's
+     * @param maxBytes {@code maxsize}: what its cached images may store before the least recently pulled
+     *                 are evicted; 0: no limit
+     * @param client   {@code clientcert} and {@code clientkey}: presented to an upstream that asks (mutual TLS)
      */
     public record Proxy(String prefix, URI remoteUrl, Optional<String> username, Optional<String> password,
-                        Duration ttl, Optional<Path> caBundle) {
+                        Duration ttl, Optional<Path> caBundle, long maxBytes, Optional<ClientCertificate> client) {
 
-        /** The key that configured the bundle, for messages. */
-        public String caBundleKey() {
-            return prefix.isEmpty() ? "proxy.cabundle" : "proxies (" + prefix + ").cabundle";
+        /** The section of the TLS files, for messages: {@code proxy} or {@code proxies (hub/)}. */
+        public String tlsKey() {
+            return prefix.isEmpty() ? "proxy" : "proxies (" + prefix + ")";
         }
 
         @Override
         public String toString() {
             return (prefix.isEmpty() ? "every repository" : prefix + "*") + " from " + remoteUrl
                     + username.map(u -> " as " + u).orElse("") + caBundle.map(b -> ", trusting " + b).orElse("")
-                    + ", tags checked after " + ttl.toSeconds() + " s";
+                    + client.map(c -> ", presenting " + c.certificate()).orElse("")
+                    + ", tags checked after " + ttl.toSeconds() + " s"
+                    + (maxBytes > 0 ? ", at most " + maxBytes + " bytes (least recently pulled evicted)" : "");
         }
+    }
+
+    /** A client certificate (PEM, the client's first) and its private key (PEM, unencrypted). */
+    public record ClientCertificate(Path certificate, Path privateKey) {
     }
 
     /**

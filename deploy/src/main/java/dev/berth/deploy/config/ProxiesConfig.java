@@ -1,7 +1,10 @@
 package dev.berth.deploy.config;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The pull-through cache's upstreams: Distribution's {@code proxy} section (one upstream for the whole
@@ -22,7 +27,10 @@ final class ProxiesConfig {
 
     /** Tags checked upstream at most this often unless {@code ttl} says otherwise. */
     static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
-    private static final Set<String> KEYS = Set.of("prefix", "remoteurl", "username", "password", "ttl", "cabundle");
+    private static final Set<String> KEYS = Set.of("prefix", "remoteurl", "username", "password", "ttl", "cabundle",
+            "maxsize", "clientcert", "clientkey");
+    /** {@code 500MB}, {@code 20 GiB}, {@code 1.5TB} or bytes: decimal and binary units as the quotas take them. */
+    private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(|b|[kmgt]b|[kmgt]ib)");
     /** Repository name components (the launcher reads the configuration without the domain's classes). */
     private static final String NAMESPACE = "[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*";
 
@@ -36,9 +44,12 @@ final class ProxiesConfig {
         Optional<String> password = raw.string("proxy.password");
         Optional<String> ttl = raw.string("proxy.ttl");
         Optional<String> caBundle = raw.string("proxy.cabundle");
+        Optional<String> maxSize = raw.string("proxy.maxsize");
+        Tls tls = new Tls(caBundle, raw.string("proxy.clientcert"), raw.string("proxy.clientkey"));
         if (remoteUrl.isPresent()) {
-            proxy(raw, "proxy", "", remoteUrl.get(), username, password, ttl, caBundle).ifPresent(proxies::add);
-        } else if (username.isPresent() || password.isPresent() || ttl.isPresent() || caBundle.isPresent()) {
+            proxy(raw, "proxy", "", remoteUrl.get(), username, password, ttl, tls, maxSize).ifPresent(proxies::add);
+        } else if (username.isPresent() || password.isPresent() || ttl.isPresent() || maxSize.isPresent()
+                || tls.any()) {
             raw.problem("proxy: remoteurl is required (the registry to mirror)");
         }
         Object list = raw.raw("proxies");
@@ -72,7 +83,9 @@ final class ProxiesConfig {
             }
             if (prefix.isPresent() && url.isPresent()) {
                 proxy(raw, where + " (" + prefix.get() + ")", prefix.get(), url.get(), nonEmpty(e.get("username")),
-                        nonEmpty(e.get("password")), nonEmpty(e.get("ttl")), nonEmpty(e.get("cabundle")))
+                        nonEmpty(e.get("password")), nonEmpty(e.get("ttl")), new Tls(nonEmpty(e.get("cabundle")),
+                                nonEmpty(e.get("clientcert")), nonEmpty(e.get("clientkey"))),
+                        nonEmpty(e.get("maxsize")))
                         .ifPresent(proxies::add);
             }
         }
@@ -89,7 +102,8 @@ final class ProxiesConfig {
 
     private static Optional<BerthConfig.Proxy> proxy(RawConfig raw, String where, String prefix, String url,
                                                      Optional<String> username, Optional<String> password,
-                                                     Optional<String> ttlText, Optional<String> caBundleText) {
+                                                     Optional<String> ttlText, Tls tls,
+                                                     Optional<String> maxSizeText) {
         int before = raw.problems().size();
         URI remote = remoteUrl(url);
         if (remote == null) {
@@ -106,20 +120,28 @@ final class ProxiesConfig {
             }
             return parsed;
         }).orElse(DEFAULT_TTL);
-        Optional<Path> caBundle = caBundleText.map(RawConfig::absolutePath);
-        caBundleText.ifPresent(text -> {
-            if (caBundle.isEmpty()) {
-                raw.problem(where + ".cabundle: expected a file path");
-            } else if (remote != null && !remote.getScheme().equals("https")) {
-                raw.problem(where + ".cabundle: only used with an https:// remoteurl");
-            } else {
-                ConfigLoader.pemCertificates(raw, where + ".cabundle", caBundle.get());
+        Optional<Path> caBundle = tlsFile(raw, where + ".cabundle", tls.caBundle(), remote);
+        caBundle.ifPresent(file -> ConfigLoader.pemCertificates(raw, where + ".cabundle", file));
+        Optional<Path> clientCert = tlsFile(raw, where + ".clientcert", tls.clientCert(), remote);
+        Optional<Path> clientKey = tlsFile(raw, where + ".clientkey", tls.clientKey(), remote);
+        clientCert.ifPresent(file -> ConfigLoader.pemCertificates(raw, where + ".clientcert", file));
+        clientKey.ifPresent(file -> privateKey(raw, where + ".clientkey", file));
+        if (tls.clientCert().isPresent() != tls.clientKey().isPresent()) {
+            raw.problem(where + ": clientcert and clientkey go together (a certificate and its private key)");
+        }
+        long maxBytes = maxSizeText.map(text -> {
+            long parsed = bytes(text);
+            if (parsed <= 0) {
+                raw.problem(where + ".maxsize: expected a size such as 500MB, 20GiB or a number of bytes, found '"
+                        + text + "'");
             }
-        });
+            return parsed;
+        }).orElse(0L);
         if (raw.problems().size() > before) {
             return Optional.empty();
         }
-        return Optional.of(new BerthConfig.Proxy(prefix, remote, username, password, ttl, caBundle));
+        return Optional.of(new BerthConfig.Proxy(prefix, remote, username, password, ttl, caBundle, maxBytes,
+                clientCert.flatMap(cert -> clientKey.map(key -> new BerthConfig.ClientCertificate(cert, key)))));
     }
 
     /** A registry's root: http(s), a host, no user info, no path beyond "/", no query or fragment. */
@@ -145,6 +167,59 @@ final class ProxiesConfig {
         raw.problem(where + ".prefix: expected a namespace such as 'hub' or 'mirrors/ghcr' (lowercase name"
                 + " components), found '" + (text == null ? "" : text) + "'");
         return Optional.empty();
+    }
+
+    /** The TLS files of an upstream, as written. */
+    private record Tls(Optional<String> caBundle, Optional<String> clientCert, Optional<String> clientKey) {
+
+        boolean any() {
+            return caBundle.isPresent() || clientCert.isPresent() || clientKey.isPresent();
+        }
+    }
+
+    /** A file of the upstream's TLS: a path, for an https:// upstream. */
+    private static Optional<Path> tlsFile(RawConfig raw, String key, Optional<String> text, URI remote) {
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Path> file = Optional.ofNullable(RawConfig.absolutePath(text.get()));
+        if (file.isEmpty()) {
+            raw.problem(key + ": expected a file path");
+        } else if (remote != null && !remote.getScheme().equals("https")) {
+            raw.problem(key + ": only used with an https:// remoteurl");
+            return Optional.empty();
+        }
+        return file;
+    }
+
+    /** Read fully at start by the HTTP client; here only whether it is a readable PEM private key (never echoed). */
+    private static void privateKey(RawConfig raw, String key, Path file) {
+        try {
+            String text = Files.readString(file);
+            if (!text.matches("(?s).*-----BEGIN [A-Z ]*PRIVATE KEY-----.*")) {
+                raw.problem(key + ": " + file + " holds no PEM private key (-----BEGIN PRIVATE KEY-----)");
+            } else if (text.contains("ENCRYPTED")) {
+                raw.problem(key + ": " + file + " is encrypted; give the key unencrypted, readable by Berth only");
+            }
+        } catch (IOException e) {
+            raw.problem(key + ": file " + file + " does not exist or is not readable");
+        }
+    }
+
+    /** The size in bytes, or -1 when the text is none (or no whole number of bytes). */
+    static long bytes(String text) {
+        Matcher m = SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            return -1;
+        }
+        String unit = m.group(2);
+        int power = unit.length() < 2 ? 0 : "kmgt".indexOf(unit.charAt(0)) + 1;
+        BigDecimal base = BigDecimal.valueOf(unit.endsWith("ib") ? 1024 : 1000);
+        try {
+            return new BigDecimal(m.group(1)).multiply(base.pow(power)).longValueExact();
+        } catch (ArithmeticException e) {
+            return -1;
+        }
     }
 
     private static Optional<String> nonEmpty(String value) {

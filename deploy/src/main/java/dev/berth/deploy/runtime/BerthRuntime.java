@@ -55,6 +55,7 @@ import dev.berth.application.port.UploadSessionStore;
 import dev.berth.application.port.UserDirectory;
 import dev.berth.application.port.RetentionStore;
 import dev.berth.application.port.StorageUsageStore;
+import dev.berth.application.registry.EvictPullThroughCache;
 import dev.berth.application.registry.PullThroughCache;
 import dev.berth.application.registry.RegistrySettings;
 import dev.berth.application.retention.ApplyRetention;
@@ -133,6 +134,10 @@ public class BerthRuntime {
     @Inject
     Instance<ApplyRetention> applyRetention;
 
+    /** Resolved at the first eviction run (RuntimeProxies keeps it), as {@link #applyRetention}. */
+    @Inject
+    Instance<EvictPullThroughCache> evictPullThroughCache;
+
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         try {
             boot();
@@ -165,7 +170,7 @@ public class BerthRuntime {
         observability.configureLogs(config, launched);
         proxies.start(config, clock);
         observability.registerGauges(metrics, clock, config, metadata, proxies.cache(), certificateStore());
-        events.start(config, metadata, clock);
+        events.start(config, metadata, clock, () -> proxies.recordPullsAndEvict(manifestStore(), evictPullThroughCache::get));
         MaintenanceSettings maintenance = maintenanceSettings();
         background.start(new RuntimeBackgroundWork.Needs(config, maintenance, metadata, blobStore(), storage.probe(),
                 applyRetention::get, accessSettings(), auditRetention(), this::collectGarbage, metrics, clock));

@@ -43,9 +43,12 @@ final class RuntimeEvents {
     private TagPulls tagPulls;
     private ScheduledExecutorService activityFlush;
     private NotificationWorker notificationWorker;
+    /** The pull-through cache's pull times and eviction, run after each flush of the counts. */
+    private Runnable cachedPulls;
 
-    void start(BerthConfig config, MetadataDatabase database, Clock clock) {
+    void start(BerthConfig config, MetadataDatabase database, Clock clock, Runnable cachedPulls) {
         source = new EventSource(LocalHost.name() + ":" + config.http().port(), UUID.randomUUID().toString());
+        this.cachedPulls = cachedPulls;
         startCountingActivity(database, clock);
         startNotifications(config, database, clock);
     }
@@ -89,6 +92,11 @@ final class RuntimeEvents {
             tagPulls.flush();
         } catch (RuntimeException e) {
             BerthRuntime.LOG.log(Level.FINE, "Writing tag pull times failed; retrying", e);
+        }
+        try {
+            cachedPulls.run();
+        } catch (RuntimeException e) {
+            BerthRuntime.LOG.log(Level.WARNING, "Pull-through cache: recording pulls or evicting failed; retrying", e);
         }
     }
 

@@ -155,6 +155,8 @@ final class RuntimeObservability {
                 () -> Map.of(Metrics.Labels.of(), (double) proxies.counts().upstreamErrors()));
         metrics.gauge("berth_proxy_fetched_bytes", "Blob bytes the pull-through cache fetched from upstream registries",
                 () -> Map.of(Metrics.Labels.of(), (double) proxies.counts().bytesFetched()));
+        metrics.gauge("berth_proxy_evicted_manifests", "Cached manifests evicted beyond their upstream's maxsize",
+                () -> Map.of(Metrics.Labels.of(), (double) proxies.counts().evicted()));
         metrics.gauge("berth_process_uptime_seconds", "Seconds since the JVM started",
                 () -> Map.of(Metrics.Labels.of(), ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0));
     }

@@ -459,9 +459,11 @@ class ConfigLoaderTest {
                 "REGISTRY_PROXY_REMOTEURL", "https://registry-1.docker.io/",
                 "REGISTRY_PROXY_USERNAME", "mirror",
                 "REGISTRY_PROXY_PASSWORD", "hunter2-upstream",
-                "REGISTRY_PROXY_TTL", "2s"));
+                "REGISTRY_PROXY_TTL", "2s",
+                "REGISTRY_PROXY_MAXSIZE", "1.5 GiB"));
 
         assertThat(config.proxies()).singleElement().satisfies(proxy -> {
+            assertThat(proxy.maxBytes()).isEqualTo(3L << 29);
             assertThat(proxy.prefix()).isEmpty();
             assertThat(proxy.remoteUrl()).hasToString("https://registry-1.docker.io");
             assertThat(proxy.username()).contains("mirror");
@@ -480,12 +482,15 @@ class ConfigLoaderTest {
                     remoteurl: https://registry-1.docker.io
                     username: mirror
                     password: secret-one
+                    maxsize: 20GB
                   - prefix: mirrors/ghcr/
                     remoteurl: https://ghcr.io
                     ttl: 1h
                 """), Map.of());
 
         assertThat(config.proxies()).extracting(BerthConfig.Proxy::prefix).containsExactly("hub/", "mirrors/ghcr/");
+        assertThat(config.proxies()).extracting(BerthConfig.Proxy::maxBytes).as("0: no limit")
+                .containsExactly(20_000_000_000L, 0L);
         assertThat(config.proxies().get(0).ttl()).as("default").isEqualTo(Duration.ofMinutes(5));
         assertThat(config.proxies().get(1).ttl()).isEqualTo(Duration.ofHours(1));
         assertThat(config.proxies().get(1).username()).isEmpty();
@@ -515,6 +520,37 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anUpstreamsClientCertificateAndKeyComeTogetherOverHttpsOnly() throws IOException {
+        Path certificate = certificateBundle();
+        Path key = Files.writeString(dir.resolve("client.key"),
+                "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIBmSecretMaterial\n-----END PRIVATE KEY-----\n");
+        BerthConfig config = ConfigLoader.load(Optional.empty(), Map.of(
+                "REGISTRY_PROXY_REMOTEURL", "https://registry.internal",
+                "REGISTRY_PROXY_CLIENTCERT", certificate.toString(),
+                "REGISTRY_PROXY_CLIENTKEY", key.toString()));
+        assertThat(config.proxies().getFirst().client()).contains(new BerthConfig.ClientCertificate(certificate, key));
+
+        assertThatThrownBy(() -> ConfigLoader.load(file("""
+                proxies:
+                  - prefix: hub
+                    remoteurl: http://registry.internal
+                    clientcert: %s
+                    clientkey: %s
+                  - prefix: ghcr
+                    remoteurl: https://ghcr.io
+                    clientcert: %s
+                  - prefix: corp
+                    remoteurl: https://registry.corp
+                    clientcert: %s
+                    clientkey: %s
+                """.formatted(certificate, key, certificate, certificate, certificate)), Map.of()))
+                .hasMessageContaining("proxies[0] (hub/).clientcert: only used with an https:// remoteurl")
+                .hasMessageContaining("proxies[1] (ghcr/): clientcert and clientkey go together")
+                .hasMessageContaining("proxies[2] (corp/).clientkey: " + certificate + " holds no PEM private key")
+                .hasMessageNotContaining("SecretMaterial");
+    }
+
+    @Test
     void proxiesThatOverlapOrCarryCredentialsInTheUrlAreRefusedWithoutEchoingThem() throws IOException {
         Optional<Path> file = file("""
                 proxy:
@@ -522,6 +558,7 @@ class ConfigLoaderTest {
                 proxies:
                   - prefix: hub
                     remoteurl: https://registry-1.docker.io
+                    maxsize: 20 GB-ish
                   - prefix: hub/library
                     remoteurl: https://mirror.example
                     password: lonely-secret
@@ -533,6 +570,7 @@ class ConfigLoaderTest {
                 .hasMessageContaining("proxy.remoteurl: expected an http or https URL")
                 .hasMessageContaining("proxies: proxy.remoteurl already mirrors every repository")
                 .hasMessageContaining("proxies[1] (hub/library/).password: given without a username")
+                .hasMessageContaining("proxies[0] (hub/).maxsize: expected a size such as 500MB")
                 .hasMessageContaining("proxies[2].prefix: expected a namespace")
                 .hasMessageNotContaining("pa55word")
                 .hasMessageNotContaining("lonely-secret");

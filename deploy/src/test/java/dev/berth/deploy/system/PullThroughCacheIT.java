@@ -39,7 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * byte the upstream's; pushes into the mirror are refused; with the upstream stopped, cached tags
  * (stale, and said so) and digests are still served; a moved tag is followed after the TTL; ten
  * parallel GETs of an uncached blob fetch it from the upstream once (its access log counts); a
- * corrupt upstream blob is never stored.
+ * corrupt upstream blob is never stored; beyond its {@code maxsize} an upstream loses its least
+ * recently pulled image; the tag list is the upstream's (the cached tags while it is down).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PullThroughCacheIT {
@@ -83,7 +84,12 @@ class PullThroughCacheIT {
                     username: %s
                     password: %s
                     ttl: 2s
-                """.formatted(upstreamPort, USER, PASSWORD));
+                  - prefix: small
+                    remoteurl: http://127.0.0.1:%d
+                    username: %s
+                    password: %s
+                    maxsize: 2MB
+                """.formatted(upstreamPort, USER, PASSWORD, upstreamPort, USER, PASSWORD));
         berth = BerthProcess.start(work.resolve("berth"), BerthProcess.freePort(), Map.of(), "--config", config.toString());
         berth.awaitReady(BerthProcess.READY_TIMEOUT);
         registry = new RegistryClient(berth);
@@ -161,6 +167,12 @@ class PullThroughCacheIT {
         assertThat(berth.output()).contains("WARNING").contains("serving hub/library/app:v1 stale");
         assertThat(registry.get("/v2/hub/library/other/manifests/v1").statusCode()).as("nothing cached: unavailable")
                 .isEqualTo(503);
+
+        HttpResponse<byte[]> tags = registry.get("/v2/hub/library/app/tags/list");
+        assertThat(tags.statusCode()).isEqualTo(200);
+        assertThat(RegistryClient.header(tags, "Berth-Proxy")).as("the cached tags").isEqualTo("stale");
+        assertThat(RegistryClient.text(tags)).contains("\"tags\":[\"v1\"]");
+        assertThat(registry.get("/v2/hub/library/other/tags/list").statusCode()).isEqualTo(503);
     }
 
     @Test
@@ -172,6 +184,9 @@ class PullThroughCacheIT {
         next.tag(moved, "next");
         copyToUpstream(next, "next", "library/app:next");
 
+        String listed = Commands.ok(work, TIMEOUT, "skopeo", "list-tags", "--tls-verify=false",
+                "docker://" + host + "/hub/library/app");
+        assertThat(listed).as("the upstream's tags, not only the cached v1").contains("\"next\"").contains("\"v1\"");
         assertThat(digestOf("v1")).as("checked upstream: unchanged").isEqualTo(image.digest());
         upstreamClient.putManifest("library/app", "v1", OciImageLayout.OCI_MANIFEST, next.read(moved.digest()));
         assertThat(digestOf("v1")).as("within the TTL the cache answers").isEqualTo(image.digest());
@@ -242,6 +257,45 @@ class PullThroughCacheIT {
         Files.write(data, content);
         assertThat(downloadDigest(path)).isEqualTo(digest);
         assertThat(storedFiles(digest)).isNotEmpty();
+    }
+
+    @Test
+    @Order(7)
+    void beyondItsSizeLimitAnUpstreamLosesItsLeastRecentlyPulledImage() throws Exception {
+        OciImageLayout images = OciImageLayout.create(work.resolve("evict"));
+        OciImageLayout.Blob first = images.image("amd64", 51, 1_200_000);
+        OciImageLayout.Blob second = images.image("amd64", 52, 1_200_000);
+        images.tag(first, "first");
+        copyToUpstream(images, "first", "library/evict:first");
+        images.tag(second, "second"); // a layout holds one tag at a time
+        copyToUpstream(images, "second", "library/evict:second");
+
+        String path = "/v2/small/library/evict/manifests/";
+        assertThat(RegistryClient.header(registry.get(path + "first", "Accept", OciImageLayout.OCI_MANIFEST),
+                "Berth-Proxy")).isEqualTo("miss");
+        Thread.sleep(1_100);
+        assertThat(RegistryClient.header(registry.get(path + "second", "Accept", OciImageLayout.OCI_MANIFEST),
+                "Berth-Proxy")).isEqualTo("miss");
+
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (!berth.output().contains("Pull-through cache: evicted 1 least recently pulled images of")
+                && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+        assertThat(berth.output()).contains("Pull-through cache: evicted 1 least recently pulled images of");
+        assertThat(RegistryClient.header(registry.get(path + second.digest(), "Accept", OciImageLayout.OCI_MANIFEST),
+                "Berth-Proxy")).as("the more recent one stays").isEqualTo("hit");
+        HttpResponse<byte[]> again = registry.get(path + first.digest(), "Accept", OciImageLayout.OCI_MANIFEST);
+        assertThat(RegistryClient.header(again, "Berth-Proxy")).as("evicted, fetched again").isEqualTo("miss");
+        assertThat(again.body()).isEqualTo(images.read(first.digest()));
+        // database gauges are read again after a pause
+        String small = "berth_namespace_stored_bytes{namespace=\"small\"}";
+        deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!berth.get("/metrics").body().contains(small) && System.nanoTime() < deadline) {
+            Thread.sleep(1_000);
+        }
+        assertThat(berth.get("/metrics").body()).as("cached content in the usage metrics")
+                .contains("berth_namespace_stored_bytes{namespace=\"hub\"}").contains(small);
     }
 
     private static String digestOf(String tag) {

@@ -7,6 +7,8 @@ import dev.berth.domain.Digest;
 import dev.berth.domain.DigestAlgorithm;
 import dev.berth.domain.Reference;
 import dev.berth.domain.RepositoryName;
+import dev.berth.domain.Tag;
+import dev.berth.domain.error.TagInvalidException;
 import dev.berth.domain.manifest.MediaType;
 
 import java.io.IOException;
@@ -22,7 +24,9 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -50,6 +54,9 @@ public final class HttpUpstreamRegistry implements UpstreamRegistry, AutoCloseab
     private static final int MAX_REDIRECTS = 5;
     /** A token is renewed this long before the upstream says it expires. */
     private static final Duration TOKEN_MARGIN = Duration.ofSeconds(10);
+    private static final int TAGS_PER_PAGE = 1000;
+    private static final int MAX_TAG_PAGES = 100;
+    private static final Pattern LINK_NEXT = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
     private static final Pattern CHALLENGE_PARAMETER = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
     private final URI base;
@@ -68,6 +75,16 @@ public final class HttpUpstreamRegistry implements UpstreamRegistry, AutoCloseab
      */
     public HttpUpstreamRegistry(URI base, Optional<String> username, Optional<String> password,
                                 Optional<Path> caBundle, String key, Clock clock) {
+        this(base, username, password, caBundle, Optional.empty(), key, clock);
+    }
+
+    /**
+     * @param client a certificate (PEM, the client's first) and its private key (PEM) presented to an
+     *               upstream that asks for one (mutual TLS)
+     * @param key    the configuration key of the TLS files, for the message of one that cannot be read
+     */
+    public HttpUpstreamRegistry(URI base, Optional<String> username, Optional<String> password,
+                                Optional<Path> caBundle, Optional<ClientCertificate> client, String key, Clock clock) {
         String text = base.toString();
         this.base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
         this.basicCredentials = username.map(user -> "Basic " + Base64.getEncoder().encodeToString(
@@ -76,7 +93,8 @@ public final class HttpUpstreamRegistry implements UpstreamRegistry, AutoCloseab
         this.http = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(10))
-                .sslContext(TrustedAuthorities.jvmAnd(caBundle, key))
+                .sslContext(TrustedAuthorities.jvmAnd(caBundle, key, client.map(c ->
+                        TrustedAuthorities.clientIdentity(c.certificate(), c.privateKey(), key)).orElse(null)))
                 .build();
     }
 
@@ -158,6 +176,51 @@ public final class HttpUpstreamRegistry implements UpstreamRegistry, AutoCloseab
         }
         return Optional.of(new UpstreamBlob(answer.response().headers().firstValueAsLong("Content-Length").orElse(-1),
                 answer.response().body()));
+    }
+
+    /**
+     * {@code tags/list} pages of at most {@link #TAGS_PER_PAGE}, following the upstream's {@code Link}
+     * while it stays on the upstream; names that are no valid tag are left out.
+     */
+    @Override
+    public Optional<List<Tag>> tags(RepositoryName repository, int limit) {
+        List<Tag> tags = new ArrayList<>();
+        String path = "/v2/" + repository + "/tags/list?n=" + Math.min(limit, TAGS_PER_PAGE);
+        // an upstream whose pages never end (or hold nothing) is read up to a bound too
+        for (int pages = 0; path != null && tags.size() < limit && pages < MAX_TAG_PAGES; pages++) {
+            try (Answer answer = send("GET", path, repository)) {
+                if (answer.status() == 404 && tags.isEmpty()) {
+                    return Optional.empty();
+                }
+                answer.requireOk();
+                Object listed = JSONObjectUtils.parse(new String(answer.bytes(), StandardCharsets.UTF_8)).get("tags");
+                if (listed instanceof List<?> names) {
+                    names.stream().filter(String.class::isInstance).map(String.class::cast)
+                            .flatMap(name -> validTag(name).stream()).limit(limit - tags.size()).forEach(tags::add);
+                }
+                path = next(answer).orElse(null);
+            } catch (ParseException e) {
+                throw new UpstreamException(describe() + " answered no JSON to " + path);
+            }
+        }
+        return Optional.of(tags);
+    }
+
+    private static Optional<Tag> validTag(String name) {
+        try {
+            return Optional.of(Tag.parse(name));
+        } catch (TagInvalidException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The path and query of a {@code Link: <...>; rel="next"} on the upstream itself. */
+    private Optional<String> next(Answer answer) {
+        return answer.response().headers().allValues("Link").stream()
+                .map(LINK_NEXT::matcher).filter(Matcher::find).findFirst()
+                .map(link -> answer.uri().resolve(link.group(1)))
+                .filter(target -> sameOrigin(base, target))
+                .map(target -> target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery()));
     }
 
     /** A request answered after the challenge, if any, and after redirects; the caller closes it. */
@@ -272,6 +335,10 @@ public final class HttpUpstreamRegistry implements UpstreamRegistry, AutoCloseab
     private static boolean sameOrigin(URI a, URI b) {
         return Objects.equals(a.getScheme(), b.getScheme()) && Objects.equals(a.getHost(), b.getHost())
                 && a.getPort() == b.getPort();
+    }
+
+    /** The files of a client identity for mutual TLS; the key is never logged. */
+    public record ClientCertificate(Path certificate, Path privateKey) {
     }
 
     private record Token(String value, Instant expires) {

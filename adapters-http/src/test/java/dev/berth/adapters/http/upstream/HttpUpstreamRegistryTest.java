@@ -2,6 +2,13 @@ package dev.berth.adapters.http.upstream;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import dev.berth.adapters.http.tls.BouncyCastleCertificateIssuer;
+import dev.berth.adapters.http.tls.BouncyCastlePemCodec;
+import dev.berth.application.tls.CertificateIssuer;
+import dev.berth.application.tls.Hostname;
 import dev.berth.adapters.http.testserver.JwksServer;
 import dev.berth.application.port.UpstreamRegistry.UpstreamBlob;
 import dev.berth.application.port.UpstreamRegistry.UpstreamException;
@@ -13,6 +20,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -21,7 +33,14 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -88,6 +107,16 @@ class HttpUpstreamRegistryTest {
             if (path.equals("/v2/library/app/manifests/v1")) {
                 exchange.getResponseHeaders().add("Docker-Content-Digest", MANIFEST_DIGEST.toString());
                 send(exchange, 200, "{}".getBytes(StandardCharsets.UTF_8));
+            } else if (path.equals("/v2/library/app/tags/list")) {
+                String query = exchange.getRequestURI().getQuery();
+                if (query.contains("last=b")) {
+                    send(exchange, 200, "{\"name\":\"library/app\",\"tags\":[\"c\",\"not a tag\"]}"
+                            .getBytes(StandardCharsets.UTF_8));
+                } else {
+                    exchange.getResponseHeaders().add("Link", "</v2/library/app/tags/list?last=b&n=1000>; rel=\"next\"");
+                    send(exchange, 200, "{\"name\":\"library/app\",\"tags\":[\"a\",\"b\"]}"
+                            .getBytes(StandardCharsets.UTF_8));
+                }
             } else if (path.equals("/v2/library/app/blobs/" + BLOB_DIGEST)) {
                 exchange.getResponseHeaders().add("Location", base(cdn) + "/signed/blob?sig=1");
                 send(exchange, 307, new byte[0]);
@@ -124,6 +153,18 @@ class HttpUpstreamRegistryTest {
         assertThat(upstream.resolve(REPO, Tag.parse("v1"))).contains(MANIFEST_DIGEST);
         assertThat(upstream.resolve(REPO, Tag.parse("gone"))).isEmpty();
         assertThat(tokensIssued).as("one token for the scope, reused").hasValue(1);
+    }
+
+    @Test
+    void listsTagsPageByPageWithTheTokenUpToTheLimit() {
+        serveWithTokens();
+        HttpUpstreamRegistry upstream = upstream("mirror", "s3cret-pw");
+
+        assertThat(upstream.tags(REPO, 100).orElseThrow()).as("both pages, without the invalid name")
+                .extracting(Tag::value).containsExactly("a", "b", "c");
+        assertThat(upstream.tags(REPO, 2).orElseThrow()).extracting(Tag::value).containsExactly("a", "b");
+        assertThat(tokensIssued).as("the pull token of the repository serves its pages").hasValue(1);
+        assertThat(upstream.tags(RepositoryName.parse("library/none"), 100)).isEmpty();
     }
 
     @Test
@@ -169,6 +210,107 @@ class HttpUpstreamRegistryTest {
         assertThatThrownBy(() -> new HttpUpstreamRegistry(URI.create("https://127.0.0.1"), Optional.empty(),
                 Optional.empty(), Optional.of(empty), "proxies[0].cabundle", Clock.systemUTC()))
                 .hasMessageContaining("proxies[0].cabundle").hasMessageContaining("holds no PEM certificate");
+    }
+
+    @Test
+    void presentsTheConfiguredClientCertificateToAnUpstreamThatRequiresOne(@TempDir Path dir) throws Exception {
+        BouncyCastleCertificateIssuer issuer = new BouncyCastleCertificateIssuer();
+        Instant now = Instant.now();
+        KeyPair caKeys = issuer.newKeyPair(CertificateIssuer.KeyType.EC_P256);
+        X509Certificate ca = issuer.certificateAuthority(caKeys, "test mutual TLS authority", now.minusSeconds(3600),
+                now.plusSeconds(86_400));
+        CertificateIssuer.KeyedChain signer = new CertificateIssuer.KeyedChain(caKeys.getPrivate(), List.of(ca));
+        KeyPair serverKeys = issuer.newKeyPair(CertificateIssuer.KeyType.EC_P256);
+        X509Certificate server = issuer.serverCertificate(serverKeys, "127.0.0.1", List.of(Hostname.parse("127.0.0.1")),
+                now.minusSeconds(3600), now.plusSeconds(86_400), signer);
+        KeyPair clientKeys = issuer.newKeyPair(CertificateIssuer.KeyType.RSA_3072);
+        X509Certificate client = issuer.serverCertificate(clientKeys, "berth-mirror", List.of(Hostname.parse("mirror.test")),
+                now.minusSeconds(3600), now.plusSeconds(86_400), signer);
+        BouncyCastlePemCodec pem = new BouncyCastlePemCodec();
+        Path caPem = Files.writeString(dir.resolve("ca.pem"), pem.encode(List.of(ca)));
+        Path certificate = Files.writeString(dir.resolve("client.pem"), pem.encode(List.of(client, ca)));
+        Path key = Files.writeString(dir.resolve("client.key"), privateKeyPem(clientKeys.getPrivate()));
+        Path otherKey = Files.writeString(dir.resolve("other.key"),
+                privateKeyPem(issuer.newKeyPair(CertificateIssuer.KeyType.EC_P256).getPrivate()));
+
+        List<String> presented = new CopyOnWriteArrayList<>();
+        HttpsServer https = mutualTlsServer(serverKeys, server, ca, presented);
+        try {
+            URI base = URI.create("https://127.0.0.1:" + https.getAddress().getPort());
+            HttpUpstreamRegistry withCertificate = new HttpUpstreamRegistry(base, Optional.empty(), Optional.empty(),
+                    Optional.of(caPem), Optional.of(new HttpUpstreamRegistry.ClientCertificate(certificate, key)),
+                    "proxies[0]", Clock.systemUTC());
+            HttpUpstreamRegistry without = new HttpUpstreamRegistry(base, Optional.empty(), Optional.empty(),
+                    Optional.of(caPem), "proxies[0]", Clock.systemUTC());
+
+            assertThat(withCertificate.resolve(REPO, Tag.parse("v1"))).contains(MANIFEST_DIGEST);
+            assertThat(presented).containsOnly("CN=berth-mirror");
+            assertThatThrownBy(() -> without.resolve(REPO, Tag.parse("v1"))).as("the handshake fails")
+                    .isInstanceOf(UpstreamException.class).hasMessageContaining("unreachable");
+        } finally {
+            https.stop(0);
+        }
+        assertThatThrownBy(() -> new HttpUpstreamRegistry(URI.create("https://127.0.0.1"), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.of(new HttpUpstreamRegistry.ClientCertificate(certificate,
+                otherKey)), "proxies[0]", Clock.systemUTC()))
+                .hasMessageContaining("proxies[0]").hasMessageContaining("does not belong to the certificate");
+        assertThatThrownBy(() -> new HttpUpstreamRegistry(URI.create("https://127.0.0.1"), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.of(new HttpUpstreamRegistry.ClientCertificate(caPem,
+                caPem)), "proxies[0]", Clock.systemUTC()))
+                .hasMessageContaining("proxies[0]").hasMessageNotContaining("BEGIN");
+    }
+
+    private static String privateKeyPem(PrivateKey key) {
+        return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(key.getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+    }
+
+    /** An HTTPS registry on loopback that completes no handshake without a client certificate the authority signed. */
+    private static HttpsServer mutualTlsServer(KeyPair keys, X509Certificate certificate, X509Certificate authority,
+                                               List<String> presented) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("server", keys.getPrivate(), "test".toCharArray(), new X509Certificate[]{certificate, authority});
+        KeyManagerFactory managers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        managers.init(store, "test".toCharArray());
+        X509TrustManager clients = new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                try {
+                    chain[0].verify(authority.getPublicKey());
+                } catch (GeneralSecurityException e) {
+                    throw new CertificateException("not signed by the test authority", e);
+                }
+                presented.add(chain[0].getSubjectX500Principal().getName());
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                throw new CertificateException("a server only");
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[]{authority};
+            }
+        };
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(managers.getKeyManagers(), new TrustManager[]{clients}, null);
+        HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(tls) {
+            @Override
+            public void configure(HttpsParameters parameters) {
+                SSLParameters required = tls.getDefaultSSLParameters();
+                required.setNeedClientAuth(true);
+                parameters.setSSLParameters(required);
+            }
+        });
+        server.createContext("/v2/", exchange -> {
+            exchange.getResponseHeaders().add("Docker-Content-Digest", MANIFEST_DIGEST.toString());
+            send(exchange, 200, "{}".getBytes(StandardCharsets.UTF_8));
+        });
+        server.start();
+        return server;
     }
 
     @Test

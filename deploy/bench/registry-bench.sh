@@ -20,22 +20,7 @@ BENCH_NAME=bench
 require docker-registry curl wrk ab skopeo sha256sum
 
 echo "bench: starting the reference registry and Berth on loopback"
-cat > "$WORK/ref.yml" <<YML
-version: 0.1
-log:
-  level: error
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $WORK/ref-data
-  delete:
-    enabled: true
-http:
-  addr: 127.0.0.1:$REF_PORT
-YML
-docker-registry serve "$WORK/ref.yml" > "$WORK/ref.log" 2>&1 &
-PIDS+=($!)
+start_reference "$REF_PORT"
 (cd "$WORK" && REGISTRY_AUTH=none REGISTRY_HTTP_ADDR=127.0.0.1:$BERTH_PORT REGISTRY_LOG_LEVEL=warn exec "$JAVA" $BERTH_JAVA_OPTS -jar "$OLDPWD/deploy/target/berth.jar") > "$WORK/berth.log" 2>&1 &
 BERTH_PID=$!
 PIDS+=($BERTH_PID)

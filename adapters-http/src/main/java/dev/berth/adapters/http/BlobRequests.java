@@ -1,5 +1,6 @@
 package dev.berth.adapters.http;
 
+import dev.berth.application.port.FileRegion;
 import dev.berth.application.registry.DeleteBlob;
 import dev.berth.application.registry.GetBlob;
 import dev.berth.application.registry.LinkedBlob;
@@ -94,10 +95,20 @@ class BlobRequests {
         }
         response.setContentLengthLong(length);
         try (InputStream in = content) {
-            if (!head && length > 0) {
+            if (!head && length > 0 && !sendFile(request, response, in)) {
                 copy(in, response.getOutputStream());
             }
         }
+    }
+
+    /**
+     * Lets the kernel send a local file's bytes (sendfile) on plain HTTP/1.1; TLS, HTTP/2 and content
+     * from object stores take the streamed path.
+     */
+    private static boolean sendFile(HttpServletRequest request, HttpServletResponse response, InputStream in)
+            throws IOException {
+        return in instanceof FileRegion region && "HTTP/1.1".equals(request.getProtocol())
+                && GrizzlySendfile.send(response, region);
     }
 
     private static void contentHeaders(HttpServletResponse response, Digest digest) {

@@ -89,6 +89,11 @@ final class CountingStreams {
             return bytes;
         }
 
+        /** Bytes sent past the stream, straight from a file to the connection. */
+        void sent(long count) {
+            bytes += count;
+        }
+
         @Override
         public ServletOutputStream getOutputStream() throws IOException {
             if (stream == null) {

@@ -6,6 +6,8 @@ import dev.berth.application.event.RegistryEvents;
 import dev.berth.application.fake.InMemoryBlobs;
 import dev.berth.application.fake.InMemoryMaintenance;
 import dev.berth.application.maintenance.MaintenanceMode;
+import dev.berth.application.port.BlobStore;
+import dev.berth.application.port.FileRegion;
 import dev.berth.application.maintenance.MaintenanceSettings;
 import dev.berth.application.fake.InMemoryMetadata;
 import dev.berth.application.fake.RecordingOutbox;
@@ -25,13 +27,20 @@ import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Proxy;
 import java.net.URI;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -59,6 +68,10 @@ class BlobRequestsTest {
     }
 
     private BlobRequests requests(boolean redirects) {
+        return requests(redirects, blobs);
+    }
+
+    private BlobRequests requests(boolean redirects, BlobStore blobs) {
         RegistrySettings settings = new RegistrySettings(true, 1024, 100, redirects);
         RepositoryGuard guard = new RepositoryGuard(metadata, settings);
         RegistryEvents events = new RegistryEvents(new RecordingOutbox(), metadata,
@@ -107,6 +120,66 @@ class BlobRequestsTest {
         assertThat(noUrls.body.toString(StandardCharsets.UTF_8)).isEqualTo("bytes");
         assertThat(disabled.status).isEqualTo(200);
         assertThat(disabled.body.toByteArray()).isEqualTo(CONTENT);
+    }
+
+    /** Outside Payara (no Grizzly connection to hand the file to) a file-backed blob is streamed, whole. */
+    @Test
+    void aFileBackedBlobIsStreamedWhereTheContainerCannotSendFiles(@TempDir Path dir) throws IOException {
+        Path file = Files.write(dir.resolve("blob"), CONTENT);
+        BlobStore fileBacked = (BlobStore) Proxy.newProxyInstance(BlobRequestsTest.class.getClassLoader(),
+                new Class<?>[] {BlobStore.class}, (proxy, method, args) -> method.getName().equals("read")
+                        ? new FileBackedStream(FileChannel.open(file))
+                        : method.invoke(blobs, args));
+        Response response = new Response();
+
+        requests(false, fileBacked).get(REPO, DIGEST, http11Request(), response.proxy(), false);
+
+        assertThat(response.status).isEqualTo(200);
+        assertThat(response.contentLength).isEqualTo(CONTENT.length);
+        assertThat(response.headers).containsEntry("Docker-Content-Digest", DIGEST.toString());
+        assertThat(response.body.toByteArray()).isEqualTo(CONTENT);
+    }
+
+    /** As the filesystem driver's streams: readable, and a region of a file (here all of it). */
+    private static final class FileBackedStream extends FilterInputStream implements FileRegion {
+        private final FileChannel channel;
+
+        FileBackedStream(FileChannel channel) {
+            super(Channels.newInputStream(channel));
+            this.channel = channel;
+        }
+
+        @Override
+        public FileChannel channel() {
+            return channel;
+        }
+
+        @Override
+        public long position() {
+            try {
+                return channel.position();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public long remaining() {
+            try {
+                return channel.size() - channel.position();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static HttpServletRequest http11Request() {
+        return (HttpServletRequest) Proxy.newProxyInstance(BlobRequestsTest.class.getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getHeader" -> null;
+                    case "getProtocol" -> "HTTP/1.1";
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
     }
 
     @Test

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -116,6 +117,78 @@ class RegistryApiIT {
             HttpResponse<byte[]> unsatisfiable = registry.get("/v2/api/blobs/blobs/" + digest, "Range", "bytes=100000-");
             assertThat(unsatisfiable.statusCode()).isEqualTo(416);
             assertThat(header(unsatisfiable, "Content-Range")).isEqualTo("bytes */100000");
+        }
+
+        /**
+         * On plain HTTP/1.1 (docker's and containerd's way) blob bytes go out with sendfile, in 8 MiB
+         * slices: a blob of several slices, whole and in ranges across a slice boundary, byte for byte,
+         * with the same headers as the streamed path, on a connection that then serves the next request.
+         */
+        @Test
+        void aBlobOfSeveralSendSlicesComesBackByteForByteWholeAndInRanges() throws Exception {
+            byte[] content = randomBytes(20 << 20, 7);
+            String digest = registry.pushBlob("api/large", content);
+            RegistryClient http11 = RegistryClient.http11(SharedBerth.get());
+            String path = "/v2/api/large/blobs/" + digest;
+
+            HttpResponse<byte[]> get = http11.get(path);
+            assertThat(get.statusCode()).isEqualTo(200);
+            assertThat(header(get, "Content-Length")).isEqualTo(String.valueOf(content.length));
+            assertThat(header(get, "Docker-Content-Digest")).isEqualTo(digest);
+            assertThat(header(get, "ETag")).isEqualTo("\"" + digest + "\"");
+            assertThat(header(get, "Content-Type")).isEqualTo("application/octet-stream");
+            assertThat(header(get, "Cache-Control")).isEqualTo("max-age=31536000");
+            assertThat(header(get, "Content-Encoding")).isNull();
+            assertThat(sha256(get.body())).isEqualTo(digest);
+
+            HttpResponse<byte[]> across = http11.get(path, "Range", "bytes=8388000-16777300");
+            assertThat(across.statusCode()).isEqualTo(206);
+            assertThat(header(across, "Content-Range")).isEqualTo("bytes 8388000-16777300/" + content.length);
+            assertThat(header(across, "Content-Length")).isEqualTo("8389301");
+            assertThat(across.body()).isEqualTo(Arrays.copyOfRange(content, 8_388_000, 16_777_301));
+
+            HttpResponse<byte[]> suffix = http11.get(path, "Range", "bytes=-100");
+            assertThat(suffix.statusCode()).isEqualTo(206);
+            assertThat(suffix.body()).isEqualTo(Arrays.copyOfRange(content, content.length - 100, content.length));
+
+            HttpResponse<byte[]> head = http11.head(path);
+            assertThat(head.statusCode()).isEqualTo(200);
+            assertThat(header(head, "Content-Length")).isEqualTo(String.valueOf(content.length));
+            assertThat(head.body()).isEmpty();
+        }
+
+        /** A client killed mid-download: no error in the log, and the next download is whole. */
+        @Test
+        void aClientThatHangsUpMidDownloadLeavesNoErrorInTheLog() throws Exception {
+            byte[] content = randomBytes(20 << 20, 8);
+            String digest = registry.pushBlob("api/hangup", content);
+            BerthProcess berth = SharedBerth.get();
+            int logBefore = berth.output().length();
+            String path = "/v2/api/hangup/blobs/" + digest;
+            try (Socket socket = new Socket("127.0.0.1", berth.port())) {
+                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                byte[] start = socket.getInputStream().readNBytes(256 * 1024);
+                assertThat(new String(start, 0, 12, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+                // a reset, as from a killed client, not an orderly close
+                socket.setSoLinger(true, 0);
+            }
+
+            HttpResponse<byte[]> again = RegistryClient.http11(berth).get(path);
+            assertThat(again.statusCode()).isEqualTo(200);
+            assertThat(again.body()).isEqualTo(content);
+            // the abandoned request ends once the server notices, and is logged as any other
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            while (berth.output().substring(logBefore).split("GET " + path, -1).length < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            String log = berth.output().substring(logBefore);
+            assertThat(log.split("GET " + path, -1)).as(log).hasSize(3);
+            // other test classes share this Berth and its log: only this request's traces count
+            assertThat(log).doesNotContain("Broken pipe").doesNotContain("Connection reset")
+                    .doesNotContainIgnoringCase("sendfile").doesNotContainIgnoringCase("file transfer");
+            assertThat(log.lines().filter(line -> line.contains("SEVERE") || line.contains("WARNING"))
+                    .filter(line -> line.contains("api/hangup"))).isEmpty();
         }
 
         @Test

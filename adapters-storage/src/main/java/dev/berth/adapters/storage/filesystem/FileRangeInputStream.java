@@ -1,5 +1,7 @@
 package dev.berth.adapters.storage.filesystem;
 
+import dev.berth.application.port.FileRegion;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,9 +11,10 @@ import java.util.Objects;
 
 /**
  * Exactly {@code length} bytes of a file from a position, read with positional reads; owns the
- * channel and closes it with the stream.
+ * channel and closes it with the stream. As a {@link FileRegion} the HTTP adapter can send it with
+ * {@code sendfile}.
  */
-final class FileRangeInputStream extends InputStream {
+final class FileRangeInputStream extends InputStream implements FileRegion {
 
     private final FileChannel channel;
     private long position;
@@ -59,6 +62,21 @@ final class FileRangeInputStream extends InputStream {
     @Override
     public int available() {
         return (int) Math.min(remaining, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public FileChannel channel() {
+        return channel;
+    }
+
+    @Override
+    public long position() {
+        return position;
+    }
+
+    @Override
+    public long remaining() {
+        return remaining;
     }
 
     @Override

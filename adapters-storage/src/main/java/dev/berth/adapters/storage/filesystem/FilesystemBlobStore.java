@@ -109,6 +109,7 @@ public final class FilesystemBlobStore implements BlobStore {
             channel.truncate(offset);
             byte[] buffer = new byte[BUFFER_SIZE];
             long position = offset;
+            Writeback writeback = new Writeback(channel, offset);
             int filled;
             // fill the whole buffer before writing, however little each read of the request returns
             while ((filled = data.readNBytes(buffer, 0, buffer.length)) > 0) {
@@ -126,7 +127,9 @@ public final class FilesystemBlobStore implements BlobStore {
                         throw new StorageFullException(root.toString(), usable, e);
                     }
                 }
+                writeback.written(position);
             }
+            writeback.finish();
             return position;
         }
     }

@@ -4,6 +4,7 @@ import dev.berth.adapters.storage.contract.BlobStoreContract;
 import dev.berth.adapters.storage.contract.PseudoRandomBytes;
 import dev.berth.adapters.storage.contract.StoredBlobs;
 import dev.berth.application.port.BlobStore;
+import dev.berth.application.port.FileRegion;
 import dev.berth.domain.Digest;
 import dev.berth.domain.DigestAlgorithm;
 import dev.berth.domain.UploadId;
@@ -12,9 +13,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,6 +58,27 @@ class FilesystemBlobStoreTest extends BlobStoreContract {
         Path file = root.resolve(relative);
         Files.createDirectories(file.getParent());
         Files.write(file, new byte[] {1});
+    }
+
+    /** What the HTTP adapter's sendfile path relies on: the region is the requested range, still unread. */
+    @Test
+    void aReadIsARegionOfTheContentFileThatTracksWhatWasRead() throws IOException {
+        Digest digest = push(DigestAlgorithm.SHA256, CONTENT);
+        try (InputStream in = newStore().read(digest, 100, 1000)) {
+            assertThat(in).isInstanceOf(FileRegion.class);
+            FileRegion region = (FileRegion) in;
+            assertThat(region.position()).isEqualTo(100);
+            assertThat(region.remaining()).isEqualTo(1000);
+            ByteBuffer bytes = ByteBuffer.allocate(1000);
+            while (bytes.hasRemaining()) {
+                region.channel().read(bytes, region.position() + bytes.position());
+            }
+            assertThat(bytes.array()).isEqualTo(Arrays.copyOfRange(CONTENT, 100, 1100));
+
+            assertThat(in.readNBytes(10)).isEqualTo(Arrays.copyOfRange(CONTENT, 100, 110));
+            assertThat(region.position()).isEqualTo(110);
+            assertThat(region.remaining()).isEqualTo(990);
+        }
     }
 
     @Test

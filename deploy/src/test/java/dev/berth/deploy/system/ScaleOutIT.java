@@ -35,14 +35,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two packaged Berth nodes on one external PostgreSQL and one S3 bucket (S3Proxy), with Debian's
- * HAProxy round-robin in front of them, all on loopback (deploy/docs/scale-out.md). Real clients go
- * through the balancer; the tests that must pick a node send straight to its port.
+ * HAProxy round-robin in front of them, all on loopback (deploy/docs/scale-out.md), with token auth:
+ * a token one node issued must be good on the other. Real clients go through the balancer; the
+ * tests that must pick a node send straight to its port.
  */
 class ScaleOutIT {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
     private static final String BUCKET = "berth-scale-out";
     private static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+    private static final String SERVICE = "berth-scale-out";
+    private static final String ADMIN_PASSWORD = "scale-out-admin-1";
     private static EmbeddedPostgres postgres;
     private static S3ProxyServer s3;
     private static BerthProcess nodeA;
@@ -114,6 +117,11 @@ class ScaleOutIT {
     /** The same database, bucket and secrets key on every node. */
     private static Map<String, String> sharedEnvironment() {
         Map<String, String> env = new HashMap<>();
+        env.put("REGISTRY_AUTH", "token");
+        env.put("REGISTRY_AUTH_TOKEN_SERVICE", SERVICE);
+        env.put("REGISTRY_AUTH_BCRYPT_COST", "5");
+        // made by whichever node creates the first user; the other finds it there
+        env.put("BERTH_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.put("REGISTRY_DATABASE_URL", "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres");
         env.put("REGISTRY_DATABASE_USER", "postgres");
         env.put("REGISTRY_DATABASE_PASSWORD", "scale-out");
@@ -145,6 +153,10 @@ class ScaleOutIT {
 
     @Test
     void skopeoPushesAndPullsSeveralImagesInParallelThroughTheBalancerByteForByte() throws Exception {
+        // skopeo follows the Bearer challenge: its token comes from one node, its requests go to both
+        Path authFile = Files.writeString(work.resolve("auth.json"), "{\"auths\":{\"" + balancer + "\":{\"auth\":\""
+                + Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8))
+                + "\"}}}");
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> copies = new ArrayList<>();
@@ -155,7 +167,7 @@ class ScaleOutIT {
                     OciImageLayout.Blob image = source.image("amd64", 190 + n, 3_000_000 + n * 700_000, 200_000);
                     source.tag(image, "v1");
                     source.pushAndPullBack("v1", "docker://" + balancer + "/scale/parallel-" + n + ":v1",
-                            work.resolve("pulled-" + n), TIMEOUT);
+                            work.resolve("pulled-" + n), TIMEOUT, List.of("--authfile", authFile.toString()));
                     return null;
                 }));
             }
@@ -174,20 +186,25 @@ class ScaleOutIT {
     void aTagMovedThroughNodeAIsReadThroughNodeBInTheSameSecond() {
         RegistryClient a = RegistryClient.http11(nodeA);
         RegistryClient b = RegistryClient.http11(nodeB);
-        String layer = a.pushBlob("scale/moving", "one layer".getBytes(StandardCharsets.UTF_8));
+        String[] bearer = bearer(token(nodeA, "repository:scale/moving:pull,push"));
+        String layer = a.pushBlobAs("scale/moving", "one layer".getBytes(StandardCharsets.UTF_8), bearer);
         for (int i = 0; i < 3; i++) {
-            String config = a.pushBlob("scale/moving", ("{\"move\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+            String config = a.pushBlobAs("scale/moving", ("{\"move\":" + i + "}").getBytes(StandardCharsets.UTF_8),
+                    bearer);
             byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":{\"mediaType\":"
                     + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + config + "\",\"size\":"
                     + ("{\"move\":" + i + "}").length() + "},\"layers\":[{\"mediaType\":"
                     + "\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"" + layer + "\",\"size\":9}]}")
                     .getBytes(StandardCharsets.UTF_8);
-            String digest = a.putManifest("scale/moving", "latest", OCI_MANIFEST, manifest);
+            HttpResponse<byte[]> put = a.send("PUT", "/v2/scale/moving/manifests/latest", manifest,
+                    "Content-Type", OCI_MANIFEST, bearer[0], bearer[1]);
+            assertThat(put.statusCode()).as(RegistryClient.text(put)).isEqualTo(201);
+            String digest = header(put, "Docker-Content-Digest");
             long moved = System.nanoTime();
             // B has the previous target in its manifest cache (read below): PostgreSQL's notification drops it
             String served;
             do {
-                served = header(b.get("/v2/scale/moving/manifests/latest", "Accept", OCI_MANIFEST),
+                served = header(b.get("/v2/scale/moving/manifests/latest", "Accept", OCI_MANIFEST, bearer[0], bearer[1]),
                         "Docker-Content-Digest");
             } while (!digest.equals(served) && System.nanoTime() - moved < Duration.ofSeconds(1).toNanos());
             assertThat(served).as("move " + i + " read through node B").isEqualTo(digest);
@@ -200,8 +217,10 @@ class ScaleOutIT {
         RegistryClient b = RegistryClient.http11(nodeB);
         byte[] content = OciImageLayout.randomBytes(6_000_000, 211);
         String digest = RegistryClient.sha256(content);
-        HttpResponse<byte[]> started = a.send("POST", "/v2/scale/chunked/blobs/uploads/", null);
-        assertThat(started.statusCode()).isEqualTo(202);
+        // issued by B, good on A too
+        String[] bearer = bearer(token(nodeB, "repository:scale/chunked:pull,push"));
+        HttpResponse<byte[]> started = a.send("POST", "/v2/scale/chunked/blobs/uploads/", null, bearer);
+        assertThat(started.statusCode()).as(RegistryClient.text(started)).isEqualTo(202);
         String location = pathOf(header(started, "Location"));
 
         RegistryClient[] nodes = {b, a, b};
@@ -209,19 +228,21 @@ class ScaleOutIT {
         int offset = 0;
         for (int i = 0; i < ends.length; i++) {
             HttpResponse<byte[]> patch = nodes[i].send("PATCH", location, Arrays.copyOfRange(content, offset, ends[i]),
-                    "Content-Range", offset + "-" + (ends[i] - 1), "Content-Type", "application/octet-stream");
+                    "Content-Range", offset + "-" + (ends[i] - 1), "Content-Type", "application/octet-stream",
+                    bearer[0], bearer[1]);
             assertThat(patch.statusCode()).as("PATCH " + i).isEqualTo(202);
             assertThat(header(patch, "Range")).isEqualTo("0-" + (ends[i] - 1));
             location = pathOf(header(patch, "Location"));
             offset = ends[i];
         }
         HttpResponse<byte[]> put = a.send("PUT", location + (location.contains("?") ? "&" : "?") + "digest=" + digest,
-                Arrays.copyOfRange(content, offset, content.length), "Content-Type", "application/octet-stream");
+                Arrays.copyOfRange(content, offset, content.length), "Content-Type", "application/octet-stream",
+                bearer[0], bearer[1]);
         assertThat(put.statusCode()).isEqualTo(201);
 
-        assertThat(b.head("/v2/scale/chunked/blobs/" + digest).headers().firstValueAsLong("Content-Length"))
+        assertThat(b.head("/v2/scale/chunked/blobs/" + digest, bearer).headers().firstValueAsLong("Content-Length"))
                 .hasValue(content.length);
-        assertThat(blobThroughRedirect(b, "/v2/scale/chunked/blobs/" + digest)).isEqualTo(content);
+        assertThat(blobThroughRedirect(b, "/v2/scale/chunked/blobs/" + digest, bearer)).isEqualTo(content);
     }
 
     @Test
@@ -230,7 +251,9 @@ class ScaleOutIT {
         RegistryClient b = RegistryClient.http11(nodeB);
         byte[] content = OciImageLayout.randomBytes(2_000_000, 223);
         String digest = RegistryClient.sha256(content);
-        HttpResponse<byte[]> started = b.send("POST", "/v2/scale/contended/blobs/uploads/", null);
+        String[] bearer = bearer(token(nodeA, "repository:scale/contended:pull,push"));
+        HttpResponse<byte[]> started = b.send("POST", "/v2/scale/contended/blobs/uploads/", null, bearer);
+        assertThat(started.statusCode()).as(RegistryClient.text(started)).isEqualTo(202);
         String location = pathOf(header(started, "Location"));
 
         // A's chunk: its first half goes out, then it waits until B has been answered
@@ -240,12 +263,12 @@ class ScaleOutIT {
         String first = location;
         CompletableFuture<HttpResponse<byte[]>> streaming = CompletableFuture.supplyAsync(() -> a.sendStreamed(
                 "PATCH", first, () -> new SequenceOfHalves(content, half, halfSent, release),
-                "Content-Type", "application/octet-stream"));
+                "Content-Type", "application/octet-stream", bearer[0], bearer[1]));
         try {
             assertThat(halfSent.await(60, TimeUnit.SECONDS)).isTrue();
             Thread.sleep(3_000); // A has read the headers and holds the upload by now
             HttpResponse<byte[]> contended = b.send("PATCH", location, Arrays.copyOfRange(content, 0, 1000),
-                    "Content-Range", "0-999", "Content-Type", "application/octet-stream");
+                    "Content-Range", "0-999", "Content-Type", "application/octet-stream", bearer[0], bearer[1]);
             assertThat(contended.statusCode()).as(RegistryClient.text(contended)).isEqualTo(416);
         } finally {
             release.countDown();
@@ -255,19 +278,49 @@ class ScaleOutIT {
         assertThat(header(patched, "Range")).isEqualTo("0-" + (content.length - 1));
 
         String last = pathOf(header(patched, "Location"));
-        HttpResponse<byte[]> put = b.send("PUT", last + (last.contains("?") ? "&" : "?") + "digest=" + digest, null);
+        HttpResponse<byte[]> put = b.send("PUT", last + (last.contains("?") ? "&" : "?") + "digest=" + digest, null,
+                bearer);
         assertThat(put.statusCode()).as(RegistryClient.text(put)).isEqualTo(201);
-        assertThat(blobThroughRedirect(a, "/v2/scale/contended/blobs/" + digest)).isEqualTo(content);
+        assertThat(blobThroughRedirect(a, "/v2/scale/contended/blobs/" + digest, bearer)).isEqualTo(content);
     }
 
-    /** The bytes of a blob GET, following Berth's redirect to S3 as clients do. */
-    private static byte[] blobThroughRedirect(RegistryClient node, String path) {
-        HttpResponse<byte[]> get = node.get(path);
+    /** The bytes of a blob GET, following Berth's redirect to S3 (a presigned URL: no Authorization) as clients do. */
+    private static byte[] blobThroughRedirect(RegistryClient node, String path, String[] bearer) {
+        HttpResponse<byte[]> get = node.get(path, bearer);
         if (get.statusCode() == 307) {
             get = node.get(header(get, "Location"));
         }
         assertThat(get.statusCode()).isEqualTo(200);
         return get.body();
+    }
+
+    @Test
+    void aTokenIssuedByEitherNodeIsAcceptedByTheOther() {
+        String scope = "repository:scale/tokens:pull,push";
+        for (BerthProcess[] pair : new BerthProcess[][]{{nodeA, nodeB}, {nodeB, nodeA}}) {
+            String[] bearer = bearer(token(pair[0], scope));
+            RegistryClient other = RegistryClient.http11(pair[1]);
+            HttpResponse<byte[]> started = other.send("POST", "/v2/scale/tokens/blobs/uploads/", null, bearer);
+            assertThat(started.statusCode()).as(RegistryClient.text(started)).isEqualTo(202);
+        }
+        HttpResponse<byte[]> without = RegistryClient.http11(nodeB).send("POST", "/v2/scale/tokens/blobs/uploads/", null);
+        assertThat(without.statusCode()).isEqualTo(401);
+        assertThat(header(without, "WWW-Authenticate")).startsWith("Bearer ");
+    }
+
+    /** A token from {@code node}'s own /token endpoint for the administrator. */
+    private static String token(BerthProcess node, String scope) {
+        HttpResponse<byte[]> response = RegistryClient.http11(node).get("/token?service=" + SERVICE + "&scope=" + scope,
+                AuthBerth.basic("admin", ADMIN_PASSWORD));
+        assertThat(response.statusCode()).as(RegistryClient.text(response)).isEqualTo(200);
+        java.util.regex.Matcher token = java.util.regex.Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"")
+                .matcher(RegistryClient.text(response));
+        assertThat(token.find()).as(RegistryClient.text(response)).isTrue();
+        return token.group(1);
+    }
+
+    private static String[] bearer(String token) {
+        return new String[]{"Authorization", "Bearer " + token};
     }
 
     /** Path and query of a Location, absolute or not: the tests send it to the node they choose. */

@@ -1,6 +1,7 @@
 package dev.berth.adapters.db;
 
 import dev.berth.application.port.SigningKeyStore;
+import jakarta.persistence.EntityManager;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +17,9 @@ import java.util.logging.Logger;
 public final class PostgresSigningKeyStore implements SigningKeyStore {
 
     private static final Logger LOG = Logger.getLogger(PostgresSigningKeyStore.class.getName());
+
+    /** "berthkey": the advisory lock of making a new signing key; no other lock of Berth uses it. */
+    private static final long NEW_KEY_TURN = 0x62657274686b6579L;
 
     private final Jpa jpa;
     private final SecretBox secrets;
@@ -51,7 +55,30 @@ public final class PostgresSigningKeyStore implements SigningKeyStore {
 
     @Override
     public void add(SigningKey key) {
-        jpa.transaction(em -> em.createNativeQuery("""
+        jpa.transaction(em -> insert(em, key));
+    }
+
+    @Override
+    public boolean addUnlessCreatedAfter(SigningKey key, Instant after) {
+        return jpa.transaction(em -> {
+            // a turn across nodes until commit: the second node to get here sees the first one's key
+            em.createNativeQuery("SELECT pg_advisory_xact_lock(:turn)").setParameter("turn", NEW_KEY_TURN)
+                    .getSingleResult();
+            boolean fresh = !em.createNativeQuery(
+                            "SELECT 1 FROM signing_key WHERE algorithm = :algorithm AND created_at > :after")
+                    .setParameter("algorithm", key.algorithm())
+                    .setParameter("after", after)
+                    .getResultList().isEmpty();
+            if (fresh) {
+                return false;
+            }
+            insert(em, key);
+            return true;
+        });
+    }
+
+    private int insert(EntityManager em, SigningKey key) {
+        return em.createNativeQuery("""
                         INSERT INTO signing_key (kid, algorithm, private_key, public_key, created_at)
                         VALUES (:kid, :algorithm, :private, :public, :created)""")
                 .setParameter("kid", key.kid())
@@ -59,7 +86,7 @@ public final class PostgresSigningKeyStore implements SigningKeyStore {
                 .setParameter("private", secrets.seal(key.privateKey(), where(key.kid())))
                 .setParameter("public", key.publicKey())
                 .setParameter("created", key.createdAt())
-                .executeUpdate());
+                .executeUpdate();
     }
 
     /** What a private key's sealing is bound to. */

@@ -5,6 +5,7 @@ import dev.berth.application.port.UploadSessionStore;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.UploadId;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -97,5 +98,35 @@ public final class PostgresUploadSessionStore implements UploadSessionStore {
         return jpa.transaction(em -> !em.createQuery("SELECT 1 FROM UploadSessionEntity u WHERE u.id = :id")
                 .setParameter("id", id.value())
                 .getResultList().isEmpty());
+    }
+
+    @Override
+    public Lease lease(UploadId id, String holder, Instant now, Duration length) {
+        return jpa.transaction(em -> {
+            int taken = em.createNativeQuery("""
+                            UPDATE upload_session SET lease_holder = :holder, lease_until = :until
+                            WHERE id = :id AND (lease_holder IS NULL OR lease_until <= :now)""")
+                    .setParameter("holder", holder)
+                    .setParameter("until", now.plus(length))
+                    .setParameter("now", now)
+                    .setParameter("id", id.value())
+                    .executeUpdate();
+            if (taken == 1) {
+                return Lease.TAKEN;
+            }
+            return em.createNativeQuery("SELECT 1 FROM upload_session WHERE id = :id")
+                    .setParameter("id", id.value())
+                    .getResultList().isEmpty() ? Lease.UNKNOWN : Lease.HELD;
+        });
+    }
+
+    @Override
+    public void releaseLease(UploadId id, String holder) {
+        jpa.transaction(em -> em.createNativeQuery("""
+                        UPDATE upload_session SET lease_holder = NULL, lease_until = NULL
+                        WHERE id = :id AND lease_holder = :holder""")
+                .setParameter("id", id.value())
+                .setParameter("holder", holder)
+                .executeUpdate());
     }
 }

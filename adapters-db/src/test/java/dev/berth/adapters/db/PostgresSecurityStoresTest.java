@@ -76,4 +76,35 @@ class PostgresSecurityStoresTest extends SecurityStoresContract {
         assertThat(keys.since(t0.plusSeconds(1))).extracting(SigningKeyStore.SigningKey::kid).containsExactly("new");
         assertThat(keys.since(t0).getFirst().publicKey()).containsExactly(4);
     }
+
+    @Test
+    void ofNodesMakingANewSigningKeyAtOnceOneAddsIt() throws Exception {
+        emptyStores();
+        PostgresSigningKeyStore keys = new PostgresSigningKeyStore(postgres.database());
+        Instant t0 = Instant.parse("2026-11-27T10:00:00Z");
+        keys.add(new SigningKeyStore.SigningKey("schema1", "schema1-ES256", new byte[]{1}, new byte[]{2}, t0));
+        CyclicBarrier start = new CyclicBarrier(4);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Boolean>> added = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                String kid = "node-" + i;
+                added.add(pool.submit(() -> {
+                    start.await();
+                    return keys.addUnlessCreatedAfter(new SigningKeyStore.SigningKey(kid, "ES256", new byte[]{3},
+                            new byte[]{4}, t0.plusSeconds(1)), t0.minusSeconds(60));
+                }));
+            }
+            List<Boolean> results = new java.util.ArrayList<>();
+            for (Future<Boolean> f : added) {
+                results.add(f.get());
+            }
+            assertThat(results).as("another algorithm's key does not count").containsOnlyOnce(true);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(keys.since(t0)).filteredOn(k -> k.algorithm().equals("ES256")).hasSize(1);
+        assertThat(keys.addUnlessCreatedAfter(new SigningKeyStore.SigningKey("rotated", "ES256", new byte[]{5},
+                new byte[]{6}, t0.plusSeconds(120)), t0.plusSeconds(60))).as("none fresh after the rotation").isTrue();
+    }
 }

@@ -17,4 +17,13 @@ public interface SigningKeyStore {
     List<SigningKey> since(Instant since);
 
     void add(SigningKey key);
+
+    /**
+     * Adds {@code key} unless a key of its algorithm was created after {@code after}, one caller at a
+     * time across nodes: nodes rotating at once agree on one new key instead of signing with one each
+     * (a token from one would be refused by the other until it reloads its keys).
+     *
+     * @return whether it added the key
+     */
+    boolean addUnlessCreatedAfter(SigningKey key, Instant after);
 }

@@ -3,6 +3,7 @@ package dev.berth.application.port;
 import dev.berth.domain.RepositoryName;
 import dev.berth.domain.UploadId;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -36,4 +37,24 @@ public interface UploadSessionStore {
 
     /** Whether a session with this id exists, in any repository. */
     boolean exists(UploadId id);
+
+    /** What {@link #lease} found. */
+    enum Lease {
+        /** The lease is the holder's until it releases it or it expires. */
+        TAKEN,
+        /** Another holder's lease has not expired yet. */
+        HELD,
+        /** No session with this id. */
+        UNKNOWN
+    }
+
+    /**
+     * Takes the session's writer lease for {@code holder} until {@code now + length}, unless another
+     * holder's lease is still valid at {@code now}: one writer per upload across nodes. The session's
+     * offset and update time do not change.
+     */
+    Lease lease(UploadId id, String holder, Instant now, Duration length);
+
+    /** Gives the lease back if {@code holder} still has it. */
+    void releaseLease(UploadId id, String holder);
 }

@@ -25,8 +25,8 @@ import java.util.OptionalLong;
  * Use case: finish an upload (PUT with ?digest=), with an optional last chunk. The bytes become
  * content only if their digest is the one the client named; then, and only then, the blob appears
  * in the metadata, linked to the repository. The digest checked is that of the bytes the store holds
- * at commit time, not of the bytes this node sent: the upload lock is per JVM, and another node may
- * have written to the upload behind this one's back (a lease across nodes is the scale-out work).
+ * at commit time, not of the bytes this node sent: the upload's lease can expire under a slow chunk,
+ * and another node may then have written to the upload behind this one's back.
  */
 @Dependent
 public class CompleteBlobUpload {

@@ -187,7 +187,6 @@ public class UploadWriter {
 
     /** Removes the session and its bytes. */
     void discard(UploadId upload) {
-        locks.forget(upload);
         sessions.delete(upload);
         release(upload);
     }

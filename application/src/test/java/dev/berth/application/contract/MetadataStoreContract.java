@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
@@ -38,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -663,6 +665,49 @@ public abstract class MetadataStoreContract {
             assertThat(uploads.delete(session.id())).isFalse();
             assertThat(uploads.find(APP, session.id())).isEmpty();
             assertThat(uploads.advance(session.advancedTo(10, T0), 0)).isFalse();
+        }
+
+        @Test
+        void aLeaseIsExclusiveUntilReleasedOrExpiredAndMovesNothing() {
+            uploads.create(session);
+            Duration length = Duration.ofMinutes(10);
+
+            assertThat(uploads.lease(session.id(), "a", T0, length)).isEqualTo(UploadSessionStore.Lease.TAKEN);
+            assertThat(uploads.lease(session.id(), "b", T0.plusSeconds(60), length))
+                    .isEqualTo(UploadSessionStore.Lease.HELD);
+            assertThat(uploads.lease(session.id(), "a", T0.plusSeconds(60), length)).as("not even by its holder")
+                    .isEqualTo(UploadSessionStore.Lease.HELD);
+            uploads.releaseLease(session.id(), "b");
+            assertThat(uploads.lease(session.id(), "b", T0.plusSeconds(60), length)).as("only its holder releases it")
+                    .isEqualTo(UploadSessionStore.Lease.HELD);
+
+            uploads.releaseLease(session.id(), "a");
+            assertThat(uploads.lease(session.id(), "b", T0.plusSeconds(60), length)).isEqualTo(UploadSessionStore.Lease.TAKEN);
+            // b's node died: its lease expires at T0 + 11 min
+            assertThat(uploads.lease(session.id(), "c", T0.plusSeconds(60).plus(length), length))
+                    .isEqualTo(UploadSessionStore.Lease.TAKEN);
+            assertThat(uploads.find(APP, session.id())).as("offset and update time unchanged").hasValue(session);
+            assertThat(uploads.updatedBefore(T0.plusSeconds(1), Optional.empty(), 10)).containsExactly(session);
+        }
+
+        @Test
+        void anUnknownUploadHasNoLease() {
+            assertThat(uploads.lease(UploadId.random(), "a", T0, Duration.ofMinutes(10)))
+                    .isEqualTo(UploadSessionStore.Lease.UNKNOWN);
+            uploads.create(session);
+            uploads.delete(session.id());
+            assertThat(uploads.lease(session.id(), "a", T0, Duration.ofMinutes(10)))
+                    .isEqualTo(UploadSessionStore.Lease.UNKNOWN);
+        }
+
+        @Test
+        void ofConcurrentLeasesOneIsTaken() throws Exception {
+            uploads.create(session);
+
+            List<UploadSessionStore.Lease> results = concurrently(
+                    () -> uploads.lease(session.id(), UUID.randomUUID().toString(), T0, Duration.ofMinutes(10)));
+
+            assertThat(results).containsOnlyOnce(UploadSessionStore.Lease.TAKEN);
         }
 
         @Test

@@ -73,6 +73,8 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
     private State state = new State();
     /** When manifests were last pulled; written outside transactions, so kept out of the state they roll back. */
     private final Map<ManifestKey, Instant> manifestPulls = new HashMap<>();
+    /** Upload leases: holder and expiry, by upload (outside the transactional state, as a lease commits at once). */
+    private final Map<UploadId, Map.Entry<String, Instant>> uploadLeases = new HashMap<>();
     /** Tag times only grow, as those of successive transactions in PostgreSQL do. */
     private Instant lastTagTime = Instant.EPOCH;
     /** While a transaction is open: the state to go back to if it fails. */
@@ -650,6 +652,24 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
     @Override
     public synchronized boolean exists(UploadId id) {
         return state.uploads.containsKey(id);
+    }
+
+    @Override
+    public synchronized UploadSessionStore.Lease lease(UploadId id, String holder, Instant now, Duration length) {
+        if (!state.uploads.containsKey(id)) {
+            return UploadSessionStore.Lease.UNKNOWN;
+        }
+        Map.Entry<String, Instant> current = uploadLeases.get(id);
+        if (current != null && current.getValue().isAfter(now)) {
+            return UploadSessionStore.Lease.HELD;
+        }
+        uploadLeases.put(id, Map.entry(holder, now.plus(length)));
+        return UploadSessionStore.Lease.TAKEN;
+    }
+
+    @Override
+    public synchronized void releaseLease(UploadId id, String holder) {
+        uploadLeases.computeIfPresent(id, (upload, lease) -> lease.getKey().equals(holder) ? null : lease);
     }
 
     // --- ActivityStore

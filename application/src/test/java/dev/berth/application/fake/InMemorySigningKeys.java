@@ -22,4 +22,13 @@ public final class InMemorySigningKeys implements SigningKeyStore {
     public synchronized void add(SigningKey key) {
         keys.add(key);
     }
+
+    @Override
+    public synchronized boolean addUnlessCreatedAfter(SigningKey key, Instant after) {
+        if (keys.stream().anyMatch(k -> k.algorithm().equals(key.algorithm()) && k.createdAt().isAfter(after))) {
+            return false;
+        }
+        keys.add(key);
+        return true;
+    }
 }

@@ -209,10 +209,10 @@ class BlobUseCasesTest {
         UploadSession session = registry.start().start(repo, "");
         // two nodes: each its own lock and hash states, one metadata store and one blob store
         UploadWriter nodeA = new UploadWriter(registry.metadata, registry.blobs, new UploadHashStates(),
-                new UploadLocks(), registry.clock, registry.mode());
+                new UploadLocks(registry.metadata, registry.clock), registry.clock, registry.mode());
         UploadWriter nodeB = new UploadWriter(registry.metadata, registry.blobs, new UploadHashStates(),
-                new UploadLocks(), registry.clock, registry.mode());
-        // B reads the session at offset 0 and streams "xyz"; while it streams, A writes "abc" at 0 and advances
+                new UploadLocks(registry.metadata, registry.clock), registry.clock, registry.mode());
+        // B reads the session at offset 0 and streams "xyz" for longer than its lease; A then writes "abc" at 0
         InputStream slowB = new ByteArrayInputStream(bytes("xyz")) {
             private boolean first = true;
 
@@ -220,6 +220,7 @@ class BlobUseCasesTest {
             public synchronized int read(byte[] buffer, int offset, int length) {
                 if (first) {
                     first = false;
+                    registry.clock.advance(UploadLocks.LEASE.plusSeconds(1));
                     registry.append(nodeA).append(repo, session.id(), "", OptionalLong.of(0), OptionalLong.of(3),
                             in(bytes("abc")));
                 }
@@ -235,6 +236,40 @@ class BlobUseCasesTest {
         assertThat(registry.blobs.stores(hashedByA)).as("B's bytes never become A's content").isFalse();
         assertThat(registry.blobs.stores(Digest.of(DigestAlgorithm.SHA256, bytes("xyz")))).isFalse();
         assertThatThrownBy(() -> registry.getBlob().find(repo, hashedByA)).isInstanceOf(BlobUnknownException.class);
+    }
+
+    @Test
+    void aSecondWriterIsRefusedWhileTheFirstStreamsAndTheUploadGoesOn() {
+        UploadSession session = registry.start().start(repo, "");
+        UploadWriter nodeA = registry.writer(new UploadHashStates());
+        UploadWriter nodeB = new UploadWriter(registry.metadata, registry.blobs, new UploadHashStates(),
+                new UploadLocks(registry.metadata, registry.clock), registry.clock, registry.mode());
+        // while A streams "abc", B tries to write "xyz" at the same offset (a client retrying on another node)
+        java.util.concurrent.atomic.AtomicReference<Throwable> refused = new java.util.concurrent.atomic.AtomicReference<>();
+        InputStream slowA = new ByteArrayInputStream(bytes("abc")) {
+            private boolean first = true;
+
+            @Override
+            public synchronized int read(byte[] buffer, int offset, int length) {
+                if (first) {
+                    first = false;
+                    try {
+                        registry.append(nodeB).append(repo, session.id(), "", OptionalLong.of(0), OptionalLong.of(3),
+                                in(bytes("xyz")));
+                    } catch (RuntimeException e) {
+                        refused.set(e);
+                    }
+                }
+                return super.read(buffer, offset, length);
+            }
+        };
+        registry.append(nodeA).append(repo, session.id(), "", OptionalLong.of(0), OptionalLong.of(3), slowA);
+
+        assertThat(refused.get()).as("refused at once, not after A").isInstanceOf(RangeInvalidException.class);
+        Digest digest = Digest.of(DigestAlgorithm.SHA256, bytes("abcdef"));
+        registry.complete(nodeB).complete(repo, session.id(), "", digest, OptionalLong.empty(), OptionalLong.of(3),
+                in(bytes("def")));
+        assertThat(registry.getBlob().find(repo, digest).size()).as("completed on the other node").isEqualTo(6);
     }
 
     @Test

@@ -81,7 +81,7 @@ final class TestRegistry {
         return new UploadWriter(metadata, blobs, states, locks, clock, mode());
     }
 
-    final UploadLocks locks = new UploadLocks();
+    final UploadLocks locks = new UploadLocks(metadata, clock);
     final UploadHashStates states = new UploadHashStates();
     final UploadWriter writer = writer(states);
 

@@ -47,11 +47,18 @@ final class OciImageLayout {
      * @return the layout pulled back
      */
     OciImageLayout pushAndPullBack(String tag, String remote, Path into, Duration timeout) throws Exception {
+        return pushAndPullBack(tag, remote, into, timeout, List.of());
+    }
+
+    /** As {@link #pushAndPullBack(String, String, Path, Duration)}, with these options to both copies (an --authfile). */
+    OciImageLayout pushAndPullBack(String tag, String remote, Path into, Duration timeout, List<String> options)
+            throws Exception {
         Path scratch = into.getParent();
-        Commands.ok(scratch, timeout, "skopeo", "copy", "--dest-tls-verify=false", "--preserve-digests",
-                "oci:" + root + ":" + tag, remote);
+        Commands.ok(scratch, timeout, skopeoCopy(options, "--dest-tls-verify=false", "--preserve-digests",
+                "oci:" + root + ":" + tag, remote));
         OciImageLayout pulled = create(into);
-        Commands.ok(scratch, timeout, "skopeo", "copy", "--src-tls-verify=false", remote, "oci:" + pulled.root() + ":" + tag);
+        Commands.ok(scratch, timeout, skopeoCopy(options, "--src-tls-verify=false", remote,
+                "oci:" + pulled.root() + ":" + tag));
         try (var blobs = Files.list(root.resolve("blobs/sha256"))) {
             for (Path blob : blobs.toList()) {
                 Path copy = pulled.root().resolve("blobs/sha256").resolve(blob.getFileName());
@@ -60,6 +67,13 @@ final class OciImageLayout {
             }
         }
         return pulled;
+    }
+
+    private static String[] skopeoCopy(List<String> options, String... arguments) {
+        List<String> command = new ArrayList<>(List.of("skopeo", "copy"));
+        command.addAll(options);
+        command.addAll(List.of(arguments));
+        return command.toArray(String[]::new);
     }
 
     /** A descriptor as JSON plus its digest. */

@@ -211,6 +211,13 @@ public final class JwtTokenService implements TokenService {
             if (!current.isEmpty() && current.getFirst().createdAt().isAfter(freshAfter)) {
                 return current.getFirst();
             }
+            // one new key across nodes: a node rotating at the same time may have made it since the reload
+            store.addUnlessCreatedAfter(generate(now), freshAfter);
+            current = reload(now);
+            if (!current.isEmpty() && current.getFirst().createdAt().isAfter(freshAfter)) {
+                return current.getFirst();
+            }
+            // the fresh key is sealed with another secrets key (a misconfigured node): this node makes its own
             store.add(generate(now));
             return reload(now).getFirst();
         }

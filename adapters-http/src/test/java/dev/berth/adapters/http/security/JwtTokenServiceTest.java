@@ -157,6 +157,43 @@ class JwtTokenServiceTest {
     }
 
     @Test
+    void twoNodesMakingTheirFirstKeyAtOnceSignWithOneKeyAndAcceptEachOthersTokens() {
+        String[] fromA = new String[1];
+        // node B reads the empty store, then node A makes its key before B adds one
+        SigningKeyStore racing = new SigningKeyStore() {
+            private boolean raced;
+
+            @Override
+            public List<SigningKey> since(Instant since) {
+                List<SigningKey> seen = store.since(since);
+                if (!raced) {
+                    raced = true;
+                    fromA[0] = tokens.sign(claims);
+                }
+                return seen;
+            }
+
+            @Override
+            public void add(SigningKey key) {
+                store.add(key);
+            }
+
+            @Override
+            public boolean addUnlessCreatedAfter(SigningKey key, Instant after) {
+                return store.addUnlessCreatedAfter(key, after);
+            }
+        };
+        JwtTokenService nodeB = new JwtTokenService(racing, "berth", "berth-registry", Duration.ofDays(7),
+                Duration.ofDays(1), clock);
+
+        String fromB = nodeB.sign(claims);
+
+        assertThat(store.keys).as("one key for both nodes").hasSize(1);
+        assertThat(nodeB.verify(fromA[0], T0)).contains(claims);
+        assertThat(tokens.verify(fromB, T0)).contains(claims);
+    }
+
+    @Test
     void bcryptHashesVerifyAndOtherFormatsAreNotSupported() {
         BcryptPasswordHasher hasher = new BcryptPasswordHasher(4);
         String hash = hasher.hash("correct horse");

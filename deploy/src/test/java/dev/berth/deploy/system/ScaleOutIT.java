@@ -1,0 +1,368 @@
+package dev.berth.deploy.system;
+
+import dev.berth.adapters.storage.s3.S3ProxyServer;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static dev.berth.deploy.system.RegistryClient.header;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two packaged Berth nodes on one external PostgreSQL and one S3 bucket (S3Proxy), with Debian's
+ * HAProxy round-robin in front of them, all on loopback (deploy/docs/scale-out.md), with token auth:
+ * a token one node issued must be good on the other. Real clients go through the balancer; the
+ * tests that must pick a node send straight to its port.
+ */
+class ScaleOutIT {
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(5);
+    private static final String BUCKET = "berth-scale-out";
+    private static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+    private static final String SERVICE = "berth-scale-out";
+    private static final String ADMIN_PASSWORD = "scale-out-admin-1";
+    private static EmbeddedPostgres postgres;
+    private static S3ProxyServer s3;
+    private static BerthProcess nodeA;
+    private static BerthProcess nodeB;
+    private static Process haproxy;
+    private static String balancer;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path root = Path.of("target", "scale-out-it").toAbsolutePath();
+        WorkDirectories.deleteQuietly(root);
+        postgres = EmbeddedPostgres.builder()
+                .setDataDirectory(Files.createDirectories(root.resolve("postgres")))
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .start();
+        s3 = S3ProxyServer.start(root.resolve("bucket"), null);
+        s3.createBucket(BUCKET);
+        Map<String, String> env = sharedEnvironment();
+        // both at once, as an orchestrator rolls out replicas: Flyway's lock lets one of them migrate
+        nodeA = BerthProcess.start(root.resolve("node-a"), BerthProcess.freePort(), env);
+        nodeB = BerthProcess.start(root.resolve("node-b"), BerthProcess.freePort(), env);
+        nodeA.awaitReady();
+        nodeB.awaitReady();
+        int port = BerthProcess.freePort();
+        Path config = Files.writeString(root.resolve("haproxy.cfg"), """
+                defaults
+                  mode http
+                  timeout connect 5s
+                  timeout client 5m
+                  timeout server 5m
+                frontend registry
+                  bind 127.0.0.1:%d
+                  default_backend berth
+                backend berth
+                  balance roundrobin
+                  server a 127.0.0.1:%d
+                  server b 127.0.0.1:%d
+                """.formatted(port, nodeA.port(), nodeB.port()));
+        haproxy = new ProcessBuilder("haproxy", "-db", "-f", config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(root.resolve("haproxy.log").toFile())
+                .start();
+        awaitListening(port);
+        balancer = "127.0.0.1:" + port;
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (haproxy != null) {
+            haproxy.destroy();
+            haproxy.waitFor(30, TimeUnit.SECONDS);
+        }
+        for (BerthProcess node : new BerthProcess[]{nodeA, nodeB}) {
+            if (node != null) {
+                node.close();
+            }
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    /** The same database, bucket and secrets key on every node. */
+    private static Map<String, String> sharedEnvironment() {
+        Map<String, String> env = new HashMap<>();
+        env.put("REGISTRY_AUTH", "token");
+        env.put("REGISTRY_AUTH_TOKEN_SERVICE", SERVICE);
+        env.put("REGISTRY_AUTH_BCRYPT_COST", "5");
+        // made by whichever node creates the first user; the other finds it there
+        env.put("BERTH_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        env.put("REGISTRY_DATABASE_URL", "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres");
+        env.put("REGISTRY_DATABASE_USER", "postgres");
+        env.put("REGISTRY_DATABASE_PASSWORD", "scale-out");
+        env.put("REGISTRY_DATABASE_SECRETS_KEY", Base64.getEncoder().encodeToString(
+                "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII)));
+        env.put("REGISTRY_STORAGE", "s3");
+        env.put("REGISTRY_STORAGE_S3_BUCKET", BUCKET);
+        env.put("REGISTRY_STORAGE_S3_REGION", "us-east-1");
+        env.put("REGISTRY_STORAGE_S3_REGIONENDPOINT", s3.endpoint().toString());
+        env.put("REGISTRY_STORAGE_S3_FORCEPATHSTYLE", "true");
+        env.put("REGISTRY_STORAGE_S3_ACCESSKEY", S3ProxyServer.ACCESS_KEY);
+        env.put("REGISTRY_STORAGE_S3_SECRETKEY", S3ProxyServer.SECRET_KEY);
+        env.put("REGISTRY_STORAGE_S3_ROOTDIRECTORY", "registry");
+        return env;
+    }
+
+    private static void awaitListening(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Socket ignored = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException e) {
+                assertThat(haproxy.isAlive()).as("haproxy running").isTrue();
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("haproxy does not listen on " + port);
+    }
+
+    @Test
+    void skopeoPushesAndPullsSeveralImagesInParallelThroughTheBalancerByteForByte() throws Exception {
+        // skopeo follows the Bearer challenge: its token comes from one node, its requests go to both
+        Path authFile = Files.writeString(work.resolve("auth.json"), "{\"auths\":{\"" + balancer + "\":{\"auth\":\""
+                + Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8))
+                + "\"}}}");
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> copies = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                int n = i;
+                copies.add(pool.submit(() -> {
+                    OciImageLayout source = OciImageLayout.create(work.resolve("source-" + n));
+                    OciImageLayout.Blob image = source.image("amd64", 190 + n, 3_000_000 + n * 700_000, 200_000);
+                    source.tag(image, "v1");
+                    source.pushAndPullBack("v1", "docker://" + balancer + "/scale/parallel-" + n + ":v1",
+                            work.resolve("pulled-" + n), TIMEOUT, List.of("--authfile", authFile.toString()));
+                    return null;
+                }));
+            }
+            for (Future<?> copy : copies) {
+                copy.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // the balancer spread the requests: each node's access log has some of them
+        assertThat(nodeA.output()).containsPattern("(PUT|PATCH|POST) /v2/scale/parallel-\\d/");
+        assertThat(nodeB.output()).containsPattern("(PUT|PATCH|POST) /v2/scale/parallel-\\d/");
+    }
+
+    @Test
+    void aTagMovedThroughNodeAIsReadThroughNodeBInTheSameSecond() {
+        RegistryClient a = RegistryClient.http11(nodeA);
+        RegistryClient b = RegistryClient.http11(nodeB);
+        String[] bearer = bearer(token(nodeA, "repository:scale/moving:pull,push"));
+        String layer = a.pushBlobAs("scale/moving", "one layer".getBytes(StandardCharsets.UTF_8), bearer);
+        for (int i = 0; i < 3; i++) {
+            String config = a.pushBlobAs("scale/moving", ("{\"move\":" + i + "}").getBytes(StandardCharsets.UTF_8),
+                    bearer);
+            byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":{\"mediaType\":"
+                    + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + config + "\",\"size\":"
+                    + ("{\"move\":" + i + "}").length() + "},\"layers\":[{\"mediaType\":"
+                    + "\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"" + layer + "\",\"size\":9}]}")
+                    .getBytes(StandardCharsets.UTF_8);
+            HttpResponse<byte[]> put = a.send("PUT", "/v2/scale/moving/manifests/latest", manifest,
+                    "Content-Type", OCI_MANIFEST, bearer[0], bearer[1]);
+            assertThat(put.statusCode()).as(RegistryClient.text(put)).isEqualTo(201);
+            String digest = header(put, "Docker-Content-Digest");
+            long moved = System.nanoTime();
+            // B has the previous target in its manifest cache (read below): PostgreSQL's notification drops it
+            String served;
+            do {
+                served = header(b.get("/v2/scale/moving/manifests/latest", "Accept", OCI_MANIFEST, bearer[0], bearer[1]),
+                        "Docker-Content-Digest");
+            } while (!digest.equals(served) && System.nanoTime() - moved < Duration.ofSeconds(1).toNanos());
+            assertThat(served).as("move " + i + " read through node B").isEqualTo(digest);
+        }
+    }
+
+    @Test
+    void aChunkedUploadWhosePatchesAlternateNodesCompletes() {
+        RegistryClient a = RegistryClient.http11(nodeA);
+        RegistryClient b = RegistryClient.http11(nodeB);
+        byte[] content = OciImageLayout.randomBytes(6_000_000, 211);
+        String digest = RegistryClient.sha256(content);
+        // issued by B, good on A too
+        String[] bearer = bearer(token(nodeB, "repository:scale/chunked:pull,push"));
+        HttpResponse<byte[]> started = a.send("POST", "/v2/scale/chunked/blobs/uploads/", null, bearer);
+        assertThat(started.statusCode()).as(RegistryClient.text(started)).isEqualTo(202);
+        String location = pathOf(header(started, "Location"));
+
+        RegistryClient[] nodes = {b, a, b};
+        int[] ends = {1_500_000, 3_100_000, 4_000_000};
+        int offset = 0;
+        for (int i = 0; i < ends.length; i++) {
+            HttpResponse<byte[]> patch = nodes[i].send("PATCH", location, Arrays.copyOfRange(content, offset, ends[i]),
+                    "Content-Range", offset + "-" + (ends[i] - 1), "Content-Type", "application/octet-stream",
+                    bearer[0], bearer[1]);
+            assertThat(patch.statusCode()).as("PATCH " + i).isEqualTo(202);
+            assertThat(header(patch, "Range")).isEqualTo("0-" + (ends[i] - 1));
+            location = pathOf(header(patch, "Location"));
+            offset = ends[i];
+        }
+        HttpResponse<byte[]> put = a.send("PUT", location + (location.contains("?") ? "&" : "?") + "digest=" + digest,
+                Arrays.copyOfRange(content, offset, content.length), "Content-Type", "application/octet-stream",
+                bearer[0], bearer[1]);
+        assertThat(put.statusCode()).isEqualTo(201);
+
+        assertThat(b.head("/v2/scale/chunked/blobs/" + digest, bearer).headers().firstValueAsLong("Content-Length"))
+                .hasValue(content.length);
+        assertThat(blobThroughRedirect(b, "/v2/scale/chunked/blobs/" + digest, bearer)).isEqualTo(content);
+    }
+
+    @Test
+    void aPatchToNodeBWhileNodeAStreamsIntoTheSameUploadIsRefusedAndTheUploadCompletes() throws Exception {
+        RegistryClient a = RegistryClient.http11(nodeA);
+        RegistryClient b = RegistryClient.http11(nodeB);
+        byte[] content = OciImageLayout.randomBytes(2_000_000, 223);
+        String digest = RegistryClient.sha256(content);
+        String[] bearer = bearer(token(nodeA, "repository:scale/contended:pull,push"));
+        HttpResponse<byte[]> started = b.send("POST", "/v2/scale/contended/blobs/uploads/", null, bearer);
+        assertThat(started.statusCode()).as(RegistryClient.text(started)).isEqualTo(202);
+        String location = pathOf(header(started, "Location"));
+
+        // A's chunk: its first half goes out, then it waits until B has been answered
+        CountDownLatch halfSent = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        int half = content.length / 2;
+        String first = location;
+        CompletableFuture<HttpResponse<byte[]>> streaming = CompletableFuture.supplyAsync(() -> a.sendStreamed(
+                "PATCH", first, () -> new SequenceOfHalves(content, half, halfSent, release),
+                "Content-Type", "application/octet-stream", bearer[0], bearer[1]));
+        try {
+            assertThat(halfSent.await(60, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(3_000); // A has read the headers and holds the upload by now
+            HttpResponse<byte[]> contended = b.send("PATCH", location, Arrays.copyOfRange(content, 0, 1000),
+                    "Content-Range", "0-999", "Content-Type", "application/octet-stream", bearer[0], bearer[1]);
+            assertThat(contended.statusCode()).as(RegistryClient.text(contended)).isEqualTo(416);
+        } finally {
+            release.countDown();
+        }
+        HttpResponse<byte[]> patched = streaming.get(2, TimeUnit.MINUTES);
+        assertThat(patched.statusCode()).as(RegistryClient.text(patched)).isEqualTo(202);
+        assertThat(header(patched, "Range")).isEqualTo("0-" + (content.length - 1));
+
+        String last = pathOf(header(patched, "Location"));
+        HttpResponse<byte[]> put = b.send("PUT", last + (last.contains("?") ? "&" : "?") + "digest=" + digest, null,
+                bearer);
+        assertThat(put.statusCode()).as(RegistryClient.text(put)).isEqualTo(201);
+        assertThat(blobThroughRedirect(a, "/v2/scale/contended/blobs/" + digest, bearer)).isEqualTo(content);
+    }
+
+    /** The bytes of a blob GET, following Berth's redirect to S3 (a presigned URL: no Authorization) as clients do. */
+    private static byte[] blobThroughRedirect(RegistryClient node, String path, String[] bearer) {
+        HttpResponse<byte[]> get = node.get(path, bearer);
+        if (get.statusCode() == 307) {
+            get = node.get(header(get, "Location"));
+        }
+        assertThat(get.statusCode()).isEqualTo(200);
+        return get.body();
+    }
+
+    @Test
+    void aTokenIssuedByEitherNodeIsAcceptedByTheOther() {
+        String scope = "repository:scale/tokens:pull,push";
+        for (BerthProcess[] pair : new BerthProcess[][]{{nodeA, nodeB}, {nodeB, nodeA}}) {
+            String[] bearer = bearer(token(pair[0], scope));
+            RegistryClient other = RegistryClient.http11(pair[1]);
+            HttpResponse<byte[]> started = other.send("POST", "/v2/scale/tokens/blobs/uploads/", null, bearer);
+            assertThat(started.statusCode()).as(RegistryClient.text(started)).isEqualTo(202);
+        }
+        HttpResponse<byte[]> without = RegistryClient.http11(nodeB).send("POST", "/v2/scale/tokens/blobs/uploads/", null);
+        assertThat(without.statusCode()).isEqualTo(401);
+        assertThat(header(without, "WWW-Authenticate")).startsWith("Bearer ");
+    }
+
+    /** A token from {@code node}'s own /token endpoint for the administrator. */
+    private static String token(BerthProcess node, String scope) {
+        HttpResponse<byte[]> response = RegistryClient.http11(node).get("/token?service=" + SERVICE + "&scope=" + scope,
+                AuthBerth.basic("admin", ADMIN_PASSWORD));
+        assertThat(response.statusCode()).as(RegistryClient.text(response)).isEqualTo(200);
+        java.util.regex.Matcher token = java.util.regex.Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"")
+                .matcher(RegistryClient.text(response));
+        assertThat(token.find()).as(RegistryClient.text(response)).isTrue();
+        return token.group(1);
+    }
+
+    private static String[] bearer(String token) {
+        return new String[]{"Authorization", "Bearer " + token};
+    }
+
+    /** Path and query of a Location, absolute or not: the tests send it to the node they choose. */
+    private static String pathOf(String location) {
+        URI uri = URI.create(location);
+        return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    }
+
+    /** A body that sends its first {@code half} bytes, then blocks until released. */
+    private static final class SequenceOfHalves extends InputStream {
+        private final ByteArrayInputStream head;
+        private final ByteArrayInputStream tail;
+        private final CountDownLatch halfSent;
+        private final CountDownLatch release;
+
+        SequenceOfHalves(byte[] content, int half, CountDownLatch halfSent, CountDownLatch release) {
+            this.head = new ByteArrayInputStream(content, 0, half);
+            this.tail = new ByteArrayInputStream(content, half, content.length - half);
+            this.halfSent = halfSent;
+            this.release = release;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = head.read(buffer, offset, length);
+            if (n >= 0) {
+                return n;
+            }
+            halfSent.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+            return tail.read(buffer, offset, length);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.berth.deploy.system;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.openqa.selenium.ScriptTimeoutException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Benchmark, not a test (its name keeps it out of {@code verify}; run by deploy/bench/admin-page-bench.sh):
+ * how long each admin page takes to become interactive in Chromium on a Berth holding 100 000
+ * repositories and one repository with 1 000 tags. It prints the figures and asserts no time.
+ *
+ * <p>Interactive means: the page's own data is on screen (its marker element shows its first row or
+ * value) and Vaadin has no request in flight. Times come from the browser's clock
+ * ({@code performance.now()}), so WebDriver's round trips are not counted: from the start of the
+ * navigation for a full load, from the moment the route changes for a move inside the admin UI (as a
+ * click in the menu does). Every page's marker is its own, so a move cannot stop early on the page it
+ * leaves.
+ */
+@ResourceLock(AdminBerth.LOCK)
+class AdminPageBench {
+
+    private static final int REPOSITORIES = 100_000;
+    private static final int TAGS = 1_000;
+    private static final int ROUNDS = Integer.getInteger("berth.bench.rounds", 5);
+
+    /** Waits until the marker shows the text (or just shows) and Vaadin is idle; resolves with performance.now(). */
+    private static final String INTERACTIVE = """
+            const [selector, text, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
+            const idle = () => { const f = window.Vaadin && window.Vaadin.Flow;
+                return f && f.clients && Object.values(f.clients).every(c => !c.isActive || !c.isActive()); };
+            const ready = () => { const e = document.querySelector(selector);
+                return e && e.getBoundingClientRect().height > 0 && (!text || e.textContent.includes(text)) && idle(); };
+            const poll = () => ready() ? done(performance.now()) : setTimeout(poll, 2);
+            poll();
+            """;
+
+    /** Moves inside the single-page admin UI as a menu click does, then waits as INTERACTIVE does. */
+    private static final String NAVIGATE = """
+            const [path, selector, text, done] = [arguments[0], arguments[1], arguments[2], arguments[arguments.length - 1]];
+            const idle = () => { const f = window.Vaadin && window.Vaadin.Flow;
+                return f && f.clients && Object.values(f.clients).every(c => !c.isActive || !c.isActive()); };
+            const ready = () => { const e = document.querySelector(selector);
+                return e && e.getBoundingClientRect().height > 0 && (!text || e.textContent.includes(text)) && idle(); };
+            const start = performance.now();
+            history.pushState({}, '', path);
+            window.dispatchEvent(new PopStateEvent('popstate', {state: {}}));
+            const poll = () => ready() ? done(performance.now() - start) : setTimeout(poll, 2);
+            setTimeout(poll, 0);
+            """;
+
+    private record Page(String name, String path, String marker, String text) {
+    }
+
+    @Test
+    void everyAdminPage() throws Exception {
+        AdminBerth berth = AdminBerth.get();
+        berth.sql("INSERT INTO repository (name) SELECT 'bulk/repo-' || lpad(i::text, 6, '0') FROM generate_series(1, "
+                + REPOSITORIES + ") AS i ON CONFLICT DO NOTHING");
+        Path scratch = Files.createDirectories(berth.work().resolve("page-bench"));
+        OciImageLayout layout = OciImageLayout.create(scratch.resolve("layout"));
+        OciImageLayout.Blob image = layout.image("amd64", 701, 100_000);
+        layout.tag(image, "t");
+        Commands.Result pushed = berth.push(layout, "t", "bench/many-tags:v0000", AdminBerth.ADMIN, AdminBerth.ADMIN_PASSWORD);
+        assertThat(pushed.exitCode()).as(pushed.output()).isZero();
+        // 999 more tags of the same image, written as a push writes them (the tag rows), in one statement
+        berth.sql("INSERT INTO tag (repository_id, name, manifest_digest, updated_at) "
+                + "SELECT t.repository_id, 'v' || lpad(i::text, 4, '0'), t.manifest_digest, now() - make_interval(secs => i) "
+                + "FROM tag t JOIN repository r ON r.id = t.repository_id, generate_series(1, " + (TAGS - 1) + ") AS i "
+                + "WHERE r.name = 'bench/many-tags' AND t.name = 'v0000' ON CONFLICT DO NOTHING");
+
+        List<Page> pages = List.of(
+                new Page("Overview", "/admin/", "#gc-run-now", null),
+                new Page("Repositories (100 000)", "/admin/repositories", "#repositories", "bulk/repo-000001"),
+                new Page("Repository (1 000 tags)", "/admin/repository/bench/many-tags", "#tags", "v0"),
+                new Page("Manifest", "/admin/manifest/" + image.digest() + "/bench/many-tags", "#manifest-title", null),
+                new Page("Users", "/admin/users", "#tab-users", null),
+                new Page("Audit log", "/admin/audit", "#audit-grid", "login"),
+                new Page("Certificates", "/admin/certificates", "#served-section", null),
+                new Page("Notifications", "/admin/notifications", "#notifications-refresh", null),
+                new Page("Maintenance", "/admin/maintenance", "#read-only-state", null),
+                new Page("Storage usage", "/admin/usage", "#usage-totals", null),
+                new Page("Retention", "/admin/retention", "#policy-pattern", null),
+                new Page("Settings", "/admin/settings", "#settings-grid", "default"));
+
+        try (Browser browser = Browser.open(berth.base(), berth.work())) {
+            browser.driver().manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
+            browser.signIn(AdminBerth.ADMIN, AdminBerth.ADMIN_PASSWORD);
+            for (Page page : pages) { // one visit each first: caches and compiled code, as for a user who works a while
+                load(browser, page);
+            }
+            StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
+                    "| page | full load, median (max) ms | move in the admin UI, median (max) ms |%n|---|---|---|%n"));
+            for (Page page : pages) {
+                List<Double> loads = new ArrayList<>();
+                List<Double> moves = new ArrayList<>();
+                for (int round = 0; round < ROUNDS; round++) {
+                    loads.add(load(browser, page));
+                    Page away = pages.get((pages.indexOf(page) + 1) % pages.size());
+                    move(browser, away);
+                    moves.add(move(browser, page));
+                }
+                report.append(String.format(Locale.ROOT, "| %s | %.0f (%.0f) | %.0f (%.0f) |%n", page.name(),
+                        median(loads), max(loads), median(moves), max(moves)));
+            }
+            System.out.println("admin page bench (" + ROUNDS + " rounds, " + REPOSITORIES + " repositories, "
+                    + TAGS + " tags):\n" + report);
+            Files.writeString(Path.of("target", "admin-page-bench.md"), report);
+        }
+    }
+
+    /** Milliseconds, or NaN (printed as such) when the page never became interactive within the script timeout. */
+    private static double load(Browser browser, Page page) {
+        browser.go(page.path());
+        return measured(browser, INTERACTIVE, page.marker(), page.text());
+    }
+
+    private static double move(Browser browser, Page page) {
+        return measured(browser, NAVIGATE, page.path(), page.marker(), page.text());
+    }
+
+    private static double measured(Browser browser, String script, Object... arguments) {
+        try {
+            return ((Number) browser.driver().executeAsyncScript(script, arguments)).doubleValue();
+        } catch (ScriptTimeoutException e) {
+            return Double.NaN;
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static double max(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    }
+}

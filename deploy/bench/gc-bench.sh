@@ -107,23 +107,8 @@ LOAD_START=$(load)
 log "start; $N_MANIFESTS images x 5 blobs over $REPOS repositories; Berth :$BERTH_PORT (PostgreSQL :$PG_PORT), reference :$REF_PORT; work dir $WORK"
 
 # ---------------------------------------------------------------- the reference registry
-cat > "$WORK/ref.yml" <<YML
-version: 0.1
-log:
-  level: error
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $WORK/ref-data
-  delete:
-    enabled: true
-http:
-  addr: 127.0.0.1:$REF_PORT
-YML
-docker-registry serve "$WORK/ref.yml" > "$WORK/ref.log" 2>&1 &
-REF_PID=$!
-PIDS+=($REF_PID)
+. deploy/bench/reference.sh
+start_reference "$REF_PORT"
 for _ in $(seq 1 300); do [ "$(curl -s -o /dev/null -w '%{http_code}' "$REF/v2/")" = 200 ] && break; sleep 0.2; done
 
 log "reference: fill"

@@ -26,22 +26,4 @@ wait_ready() { # url: /v2/ answers 200 (the reference, Berth with REGISTRY_AUTH=
   echo "bench: $1 did not start"; exit 1
 }
 
-start_reference() { # port: Distribution on loopback, data under $WORK/ref-data, deletes on, no access log; PID in REF_PID
-  cat > "$WORK/ref.yml" <<YML
-version: 0.1
-log:
-  level: error
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $WORK/ref-data
-  delete:
-    enabled: true
-http:
-  addr: 127.0.0.1:$1
-YML
-  docker-registry serve "$WORK/ref.yml" > "$WORK/ref.log" 2>&1 &
-  REF_PID=$!
-  PIDS+=($REF_PID)
-}
+. deploy/bench/reference.sh # the scripts that source this one run from the repository root

@@ -32,28 +32,28 @@ class AdminPageBench {
     private static final int TAGS = 1_000;
     private static final int ROUNDS = Integer.getInteger("berth.bench.rounds", 5);
 
-    /** Waits until the marker shows the text (or just shows) and Vaadin is idle; resolves with performance.now(). */
-    private static final String INTERACTIVE = """
-            const [selector, text, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
+    /** The page's marker shows its text (or just shows) and Vaadin has no request in flight. */
+    private static final String READY = """
             const idle = () => { const f = window.Vaadin && window.Vaadin.Flow;
                 return f && f.clients && Object.values(f.clients).every(c => !c.isActive || !c.isActive()); };
-            const ready = () => { const e = document.querySelector(selector);
+            const ready = (selector, text) => { const e = document.querySelector(selector);
                 return e && e.getBoundingClientRect().height > 0 && (!text || e.textContent.includes(text)) && idle(); };
-            const poll = () => ready() ? done(performance.now()) : setTimeout(poll, 2);
+            """;
+
+    /** Waits until READY after a full load; resolves with performance.now(), the time since navigation start. */
+    private static final String INTERACTIVE = READY + """
+            const [selector, text, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
+            const poll = () => ready(selector, text) ? done(performance.now()) : setTimeout(poll, 2);
             poll();
             """;
 
-    /** Moves inside the single-page admin UI as a menu click does, then waits as INTERACTIVE does. */
-    private static final String NAVIGATE = """
+    /** Moves inside the single-page admin UI as a menu click does, then waits until READY; resolves with the time taken. */
+    private static final String NAVIGATE = READY + """
             const [path, selector, text, done] = [arguments[0], arguments[1], arguments[2], arguments[arguments.length - 1]];
-            const idle = () => { const f = window.Vaadin && window.Vaadin.Flow;
-                return f && f.clients && Object.values(f.clients).every(c => !c.isActive || !c.isActive()); };
-            const ready = () => { const e = document.querySelector(selector);
-                return e && e.getBoundingClientRect().height > 0 && (!text || e.textContent.includes(text)) && idle(); };
             const start = performance.now();
             history.pushState({}, '', path);
             window.dispatchEvent(new PopStateEvent('popstate', {state: {}}));
-            const poll = () => ready() ? done(performance.now() - start) : setTimeout(poll, 2);
+            const poll = () => ready(selector, text) ? done(performance.now() - start) : setTimeout(poll, 2);
             setTimeout(poll, 0);
             """;
 

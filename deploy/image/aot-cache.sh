@@ -12,6 +12,8 @@
 # For berth.jar where it is, with the JVM and options given (the system tests' boots):
 #   aot-cache.sh --here JAVA BERTH_JAR OUTPUT_DIR [JVM_OPTION ...]
 set -euo pipefail
+# a command that fails under set -e says nothing by itself: name it (a CI run once ended here with no word)
+trap 'echo "aot-cache: failed (status $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 if [ "${1:-}" = --here ]; then
   mode=here; java=${2:?java}; jar=$(realpath "${3:?berth.jar}"); out=${4:?output directory}; shift 4; options=("$@")

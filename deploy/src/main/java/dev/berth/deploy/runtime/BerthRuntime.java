@@ -75,7 +75,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 
@@ -85,6 +85,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -128,15 +129,14 @@ public class BerthRuntime {
     Metrics metrics;
 
     /**
-     * Resolved by the retention worker at its first run, not during boot: Weld warned (WELD-000018,
-     * a dozen lines at every start) about producing this class's beans for it while it was starting.
+     * The retention worker's and the evictor's use cases, resolved at their first run through a fresh
+     * CDI lookup: resolved through an Instance injected here, Weld built them in this bean's own
+     * creational context, where it still counts BerthRuntime as incomplete, and warned (WELD-000018,
+     * about fifteen lines) for every producer it called.
      */
-    @Inject
-    Instance<ApplyRetention> applyRetention;
-
-    /** Resolved at the first eviction run (RuntimeProxies keeps it), as {@link #applyRetention}. */
-    @Inject
-    Instance<EvictPullThroughCache> evictPullThroughCache;
+    private static <T> Supplier<T> resolvedLater(Class<T> type) {
+        return () -> CDI.current().select(type).get();
+    }
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         try {
@@ -170,10 +170,11 @@ public class BerthRuntime {
         observability.configureLogs(config, launched);
         proxies.start(config, clock);
         observability.registerGauges(metrics, clock, config, metadata, proxies.cache(), certificateStore());
-        events.start(config, metadata, clock, () -> proxies.recordPullsAndEvict(manifestStore(), evictPullThroughCache::get));
+        Supplier<EvictPullThroughCache> evictor = resolvedLater(EvictPullThroughCache.class);
+        events.start(config, metadata, clock, () -> proxies.recordPullsAndEvict(manifestStore(), evictor));
         MaintenanceSettings maintenance = maintenanceSettings();
         background.start(new RuntimeBackgroundWork.Needs(config, maintenance, metadata, blobStore(), storage.probe(),
-                applyRetention::get, accessSettings(), auditRetention(), this::collectGarbage, metrics, clock));
+                resolvedLater(ApplyRetention.class), accessSettings(), auditRetention(), this::collectGarbage, metrics, clock));
         announce(launched, stored, maintenance);
         access.warnDailyAboutCertificateExpiry(certificateStore(), clock);
         if (!launched) {

@@ -52,8 +52,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * HAProxy round-robin in front of them (health checks on /health/ready), all on loopback
  * (deploy/docs/scale-out.md), with token auth: a token one node issued must be good on the others,
  * and a webhook receiver behind all of them. Real clients go through the balancer; the tests that
- * must pick a node send straight to its port. The last two tests take nodes away: node C is killed
- * (SIGKILL) in the middle of parallel pushes and pulls, then node B drains on SIGTERM.
+ * must pick a node send straight to its port. The last two tests take nodes away: a node is killed
+ * (SIGKILL) in the middle of parallel pushes and pulls, then another drains on SIGTERM.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScaleOutIT {
@@ -70,6 +70,8 @@ class ScaleOutIT {
     private static BerthProcess nodeC;
     private static WebhookReceiver webhooks;
     private static Process haproxy;
+    /** HAProxy's own lines: which server went down or up, and why. */
+    private static Path haproxyLog;
     private static String balancer;
 
     @TempDir
@@ -94,7 +96,7 @@ class ScaleOutIT {
                   endpoints:
                     - name: receiver
                       url: %s
-                      timeout: 5s
+                      timeout: 60s
                       backoff: 300ms
                 """.formatted(webhooks.url()));
         String[] args = {"--config", berthConfig.toString()};
@@ -127,17 +129,20 @@ class ScaleOutIT {
                   option httpchk GET /health/ready
                   http-check expect status 200
                   http-request disable-l7-retry if { method PATCH } || { method PUT } { path_sub /blobs/uploads/ }
-                  default-server check inter 400ms fall 2 rise 2
+                  # a check waits for its answer longer than the interval: a busy node is slow, not gone
+                  timeout check 5s
+                  default-server check inter 500ms fall 2 rise 1
                   server a 127.0.0.1:%d
                   server b 127.0.0.1:%d
                   server c 127.0.0.1:%d
                 """.formatted(port, nodeA.port(), nodeB.port(), nodeC.port()));
         haproxy = new ProcessBuilder("haproxy", "-db", "-f", config.toString())
                 .redirectErrorStream(true)
-                .redirectOutput(root.resolve("haproxy.log").toFile())
+                .redirectOutput((haproxyLog = root.resolve("haproxy.log")).toFile())
                 .start();
         awaitListening(port);
         balancer = "127.0.0.1:" + port;
+        awaitBalancerServes();
     }
 
     @AfterAll
@@ -206,6 +211,17 @@ class ScaleOutIT {
         return Files.writeString(work.resolve("auth.json"), "{\"auths\":{\"" + balancer + "\":{\"auth\":\""
                 + Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8))
                 + "\"}}}");
+    }
+
+    /** Until the balancer's first health checks passed: before, it answers 503 (no node up yet). */
+    private static void awaitBalancerServes() throws InterruptedException {
+        RegistryClient through = RegistryClient.at("http://" + balancer);
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        int status;
+        while ((status = through.get("/v2/").statusCode()) != 401) {
+            assertThat(System.nanoTime() - deadline).as("the balancer answering /v2/, last " + status).isNegative();
+            Thread.sleep(100);
+        }
     }
 
     @Test
@@ -362,6 +378,10 @@ class ScaleOutIT {
         assertThat(header(without, "WWW-Authenticate")).startsWith("Bearer ");
     }
 
+    /**
+     * The node killed is the one caught delivering a webhook batch (the receiver holds it unanswered),
+     * so the test sees what Berth promises then: the batch comes again from another node, same ids.
+     */
     @Test
     @Order(Integer.MAX_VALUE - 1)
     void aNodeKilledInTheMiddleOfParallelPushesAndPullsLosesNothingPushedAndNoEvent() throws Exception {
@@ -376,6 +396,8 @@ class ScaleOutIT {
         ExecutorService pool = Executors.newFixedThreadPool(images);
         List<Future<Integer>> runs = new ArrayList<>();
         boolean killedMidRun;
+        BerthProcess victim;
+        WebhookReceiver.Hold held;
         try {
             for (int i = 0; i < images; i++) {
                 OciImageLayout source = sources.get(i);
@@ -384,10 +406,21 @@ class ScaleOutIT {
                 runs.add(pool.submit(() -> copyRetrying(authFile, "oci:" + source.root() + ":v1", remote)
                         + copyRetrying(authFile, remote, "oci:" + OciImageLayout.create(pulled).root() + ":v1")));
             }
-            // once C has answered part of this run, with the rest of it in flight on all three nodes
-            awaitLogged(nodeC, Pattern.compile("(PUT|PATCH|POST|GET|HEAD) /v2/scale/killed-\\d/"));
-            killedMidRun = runs.stream().anyMatch(run -> !run.isDone());
-            nodeC.kill();
+            // once the nodes answered part of this run, with the rest of it in flight: the next webhook
+            // delivery is held, and its sender (it holds the endpoint's row lock) is killed in the middle
+            awaitLogged(Pattern.compile("(PUT|PATCH|POST) /v2/scale/killed-\\d/"));
+            held = webhooks.holdNext();
+            try {
+                assertThat(held.arrived.await(2, TimeUnit.MINUTES)).as("a delivery during the run").isTrue();
+                victim = nodeHoldingTheEndpoint();
+                killedMidRun = runs.stream().anyMatch(run -> !run.isDone());
+                long logged = Files.size(haproxyLog);
+                victim.kill();
+                // HAProxy stops sending to it: its health check finds nobody listening
+                awaitBalancerLogged(logged, "Server berth/" + serverName(victim) + " is DOWN");
+            } finally {
+                held.release.countDown();
+            }
             int attempts = 0;
             for (Future<Integer> run : runs) {
                 attempts += run.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -397,8 +430,8 @@ class ScaleOutIT {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(killedMidRun).as("node C killed while copies ran").isTrue();
-        assertThat(nodeC.alive()).isFalse();
+        assertThat(killedMidRun).as("a node killed while copies ran").isTrue();
+        assertThat(victim.alive()).isFalse();
 
         // nothing pushed is lost: every tag pulls byte for byte through the nodes left
         for (int i = 0; i < images; i++) {
@@ -419,6 +452,13 @@ class ScaleOutIT {
         }
         assertThat(received.keySet()).containsExactlyInAnyOrderElementsOf(stored.keySet());
         received.forEach((id, copies) -> assertThat(copies).as("deliveries of event " + id).hasSize(1));
+        List<String> heldIds = held.delivery.events().stream().map(e -> WebhookReceiver.text(e, "id")).toList();
+        Map<String, Long> timesReceived = new HashMap<>();
+        webhooks.received().forEach(e -> timesReceived.merge(WebhookReceiver.text(e, "id"), 1L, Long::sum));
+        for (String id : heldIds) {
+            assertThat(timesReceived.get(id)).as("event %s of the batch cut by the kill, sent again", id)
+                    .isGreaterThanOrEqualTo(2);
+        }
         for (int i = 0; i < images; i++) {
             String repository = "scale/killed-" + i;
             assertThat(stored.values()).as("push event of " + repository + ":v1")
@@ -432,11 +472,16 @@ class ScaleOutIT {
     @Test
     @Order(Integer.MAX_VALUE)
     void aNodeDrainingOnSigtermIsNotReadyFinishesTheChunkItIsReceivingThenStops() throws Exception {
-        RegistryClient a = RegistryClient.http11(nodeA);
-        RegistryClient b = RegistryClient.http11(nodeB);
+        // two of the nodes the kill left: "drained" gets SIGTERM, "staying" finishes what it began
+        List<BerthProcess> alive = nodes().stream().filter(BerthProcess::alive).toList();
+        assertThat(alive).hasSizeGreaterThanOrEqualTo(2);
+        BerthProcess drained = alive.get(1);
+        BerthProcess staying = alive.get(0);
+        RegistryClient a = RegistryClient.http11(staying);
+        RegistryClient b = RegistryClient.http11(drained);
         byte[] content = OciImageLayout.randomBytes(2_000_000, 229);
         String digest = RegistryClient.sha256(content);
-        String[] bearer = bearer(token(nodeA, "repository:scale/drained:pull,push"));
+        String[] bearer = bearer(token(staying, "repository:scale/drained:pull,push"));
         HttpResponse<byte[]> started = b.send("POST", "/v2/scale/drained/blobs/uploads/", null, bearer);
         assertThat(started.statusCode()).as(RegistryClient.text(started)).isEqualTo(202);
         String location = pathOf(header(started, "Location"));
@@ -449,21 +494,26 @@ class ScaleOutIT {
                 "Content-Type", "application/octet-stream", bearer[0], bearer[1]));
         try {
             assertThat(halfSent.await(60, TimeUnit.SECONDS)).isTrue();
-            awaitUploadInProgress(nodeB);
-            nodeB.terminate();
-            HttpResponse<String> ready = awaitReadiness(nodeB, 503);
+            awaitUploadInProgress(drained);
+            long logged = Files.size(haproxyLog);
+            drained.terminate();
+            HttpResponse<String> ready = awaitReadiness(drained, 503);
             assertThat(ready.body()).contains("serving");
-            assertThat(nodeB.alive()).as("B waits for the chunk in flight").isTrue();
+            assertThat(drained.alive()).as("the node waits for the chunk in flight").isTrue();
+            // the balancer takes it out of rotation for its 503, while the chunk is still in flight
+            awaitBalancerLogged(logged, "Server berth/" + serverName(drained)
+                    + " is DOWN, reason: Layer7 wrong status, code: 503");
+            assertThat(drained.alive()).isTrue();
         } finally {
             release.countDown();
         }
         HttpResponse<byte[]> patched = streaming.get(2, TimeUnit.MINUTES);
         assertThat(patched.statusCode()).as(RegistryClient.text(patched)).isEqualTo(202);
         assertThat(header(patched, "Range")).isEqualTo("0-" + (content.length - 1));
-        assertThat(nodeB.awaitExit(Duration.ofSeconds(90))).isEqualTo(143);
-        assertThat(nodeB.output()).contains("SIGTERM: draining");
+        assertThat(drained.awaitExit(Duration.ofSeconds(90))).isEqualTo(143);
+        assertThat(drained.output()).contains("SIGTERM: draining");
 
-        // the upload B received completes on A; the balancer sends nothing to B (or C) any more
+        // the upload the drained node received completes on the one left, also through the balancer
         String last = pathOf(header(patched, "Location"));
         HttpResponse<byte[]> put = a.send("PUT", last + (last.contains("?") ? "&" : "?") + "digest=" + digest, null,
                 bearer);
@@ -500,10 +550,74 @@ class ScaleOutIT {
         }
     }
 
-    private static void awaitLogged(BerthProcess node, Pattern line) throws IOException, InterruptedException {
+    /** Until a node logs a line matching {@code line}. */
+    private static void awaitLogged(Pattern line) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!line.matcher(node.output()).find()) {
-            assertThat(System.nanoTime() - deadline).as("waiting for " + line + " in the log").isNegative();
+        while (true) {
+            for (BerthProcess node : nodes()) {
+                if (line.matcher(node.output()).find()) {
+                    return;
+                }
+            }
+            assertThat(System.nanoTime() - deadline).as("waiting for " + line + " in a log").isNegative();
+            Thread.sleep(50);
+        }
+    }
+
+    /** The node's server in HAProxy's configuration: a, b or c. */
+    private static String serverName(BerthProcess node) {
+        return String.valueOf("abc".charAt(nodes().indexOf(node)));
+    }
+
+    /** Until HAProxy's log, from byte {@code from} on, has {@code line}. */
+    private static void awaitBalancerLogged(long from, String line) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (true) {
+            byte[] log = Files.readAllBytes(haproxyLog);
+            if (new String(log, (int) from, log.length - (int) from, StandardCharsets.UTF_8).contains(line)) {
+                return;
+            }
+            assertThat(System.nanoTime() - deadline).as("HAProxy logging " + line).isNegative();
+            Thread.sleep(50);
+        }
+    }
+
+    private static List<BerthProcess> nodes() {
+        return List.of(nodeA, nodeB, nodeC);
+    }
+
+    /**
+     * The node whose transaction holds the webhook endpoint's row lock while it waits for the receiver
+     * ({@code FOR UPDATE}: a RowShareLock on the table, idle in transaction): PostgreSQL knows its
+     * connection's port, {@code ss} the process that owns that port.
+     */
+    private static BerthProcess nodeHoldingTheEndpoint() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (true) {
+            List<Integer> ports = new ArrayList<>();
+            try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("""
+                         SELECT a.client_port FROM pg_locks l JOIN pg_class t ON t.oid = l.relation
+                         JOIN pg_stat_activity a ON a.pid = l.pid
+                         WHERE t.relname = 'notification_endpoint' AND l.mode = 'RowShareLock'
+                         AND a.state = 'idle in transaction'""")) {
+                while (rs.next()) {
+                    ports.add(rs.getInt(1));
+                }
+            }
+            if (ports.size() == 1) {
+                String owner = Commands.ok(Path.of("."), Duration.ofSeconds(30), "ss", "-tnpH",
+                        "sport = :" + ports.getFirst());
+                Matcher pid = Pattern.compile("pid=(\\d+)").matcher(owner);
+                if (pid.find()) {
+                    for (BerthProcess node : nodes()) {
+                        if (node.pid() == Long.parseLong(pid.group(1))) {
+                            return node;
+                        }
+                    }
+                }
+            }
+            assertThat(System.nanoTime() - deadline).as("the node delivering, from " + ports).isNegative();
             Thread.sleep(50);
         }
     }

@@ -606,7 +606,7 @@ class ScaleOutIT {
                 }
             }
             if (ports.size() == 1) {
-                String owner = Commands.ok(Path.of("."), Duration.ofSeconds(30), "ss", "-tnpH",
+                String owner = Commands.ok(haproxyLog.getParent(), Duration.ofSeconds(30), "ss", "-tnpH",
                         "sport = :" + ports.getFirst());
                 Matcher pid = Pattern.compile("pid=(\\d+)").matcher(owner);
                 if (pid.find()) {

@@ -45,6 +45,11 @@ public class DebugHealthServlet extends HttpServlet {
                 failures.add(check.name(), details ? check.cause().orElse(problem) : problem);
             }
         }
+        if (RequestDrain.draining()) {
+            // as /health/ready: a balancer checking registry:2's path takes a draining node out too
+            up = false;
+            failures.add("serving", "draining");
+        }
         byte[] body = failures.build().toString().getBytes(StandardCharsets.UTF_8);
         response.setStatus(up ? 200 : 503);
         response.setContentType("application/json; charset=utf-8");

@@ -103,9 +103,11 @@ public class ObservabilityFilter extends HttpFilter {
         if (upload) {
             UPLOADS_IN_FLIGHT.incrementAndGet();
         }
+        RequestDrain.entered();
         try {
             chain.doFilter(registry ? countedRequest : request, registry ? countedResponse : response);
         } finally {
+            RequestDrain.left();
             if (upload) {
                 UPLOADS_IN_FLIGHT.decrementAndGet();
             }

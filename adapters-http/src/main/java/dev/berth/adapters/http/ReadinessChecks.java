@@ -13,7 +13,7 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Health in MicroProfile Health's format: {@code /health}, {@code /health/ready} (metadata
- * database reachable, storage writable: 503 otherwise) and {@code /health/live}.
+ * database reachable, storage writable, not draining: 503 otherwise) and {@code /health/live}.
  */
 @ApplicationScoped
 public class ReadinessChecks {
@@ -28,6 +28,13 @@ public class ReadinessChecks {
     @Readiness
     HealthCheck storage(CheckHealth checkHealth) {
         return () -> response(checkHealth.storage());
+    }
+
+    /** Not ready from the moment the node begins to drain (SIGTERM): the balancer takes it out of rotation. */
+    @Produces
+    @Readiness
+    HealthCheck serving() {
+        return () -> HealthCheckResponse.named("serving").status(!RequestDrain.draining()).build();
     }
 
     /** Alive unless what Berth runs itself (the embedded PostgreSQL) cannot come back without a restart. */

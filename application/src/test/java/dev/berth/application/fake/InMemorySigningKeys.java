@@ -11,9 +11,12 @@ import java.util.List;
 public final class InMemorySigningKeys implements SigningKeyStore {
 
     public final List<SigningKey> keys = new ArrayList<>();
+    /** How often the keys were read: a node reads them again only when it must. */
+    public int reads;
 
     @Override
     public synchronized List<SigningKey> since(Instant since) {
+        reads++;
         return keys.stream().filter(k -> !k.createdAt().isBefore(since))
                 .sorted(Comparator.comparing(SigningKey::createdAt).reversed()).toList();
     }

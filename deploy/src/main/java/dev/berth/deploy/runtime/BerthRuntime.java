@@ -177,7 +177,10 @@ public class BerthRuntime {
                 resolvedLater(ApplyRetention.class), accessSettings(), auditRetention(), this::collectGarbage, metrics, clock));
         announce(launched, stored, maintenance);
         access.warnDailyAboutCertificateExpiry(certificateStore(), clock);
-        if (!launched) {
+        if (launched) {
+            // berth.jar owns the JVM's signals; in an application server the server does
+            SigtermDrain.install(config.lifecycle().shutdownTimeout());
+        } else {
             System.setProperty(READY_PROPERTY, "true");
         }
     }

@@ -30,7 +30,7 @@ final class RuntimeAccess {
         passwordHasher = new BcryptPasswordHasher(config.auth().bcryptCost());
         tokenService = Access.tokens(config.auth(), new JwtTokenService(new PostgresSigningKeyStore(database),
                 config.auth().issuer(), config.auth().service(), Access.KEY_ROTATION,
-                Access.longestTokenLifetime(config.auth()), clock), clock);
+                Access.longestTokenLifetime(config.auth())), clock);
         Access.prepare(config, database, passwordHasher, clock);
     }
 

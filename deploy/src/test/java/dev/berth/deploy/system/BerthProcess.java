@@ -267,6 +267,11 @@ final class BerthProcess implements AutoCloseable {
         }
     }
 
+    /** SIGTERM without waiting: for a test that looks at the node while it drains. */
+    void terminate() {
+        process.destroy();
+    }
+
     /** SIGKILL: a crash, an OOM kill; nothing gets to clean up. */
     void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);

@@ -1,10 +1,15 @@
 package dev.berth.deploy.system;
 
 import dev.berth.adapters.storage.s3.S3ProxyServer;
+import dev.berth.domain.json.Json;
+import dev.berth.domain.json.JsonObject;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
@@ -16,29 +21,41 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static dev.berth.deploy.system.RegistryClient.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two packaged Berth nodes on one external PostgreSQL and one S3 bucket (S3Proxy), with Debian's
- * HAProxy round-robin in front of them, all on loopback (deploy/docs/scale-out.md), with token auth:
- * a token one node issued must be good on the other. Real clients go through the balancer; the
- * tests that must pick a node send straight to its port.
+ * Three packaged Berth nodes on one external PostgreSQL and one S3 bucket (S3Proxy), with Debian's
+ * HAProxy round-robin in front of them (health checks on /health/ready), all on loopback
+ * (deploy/docs/scale-out.md), with token auth: a token one node issued must be good on the others,
+ * and a webhook receiver behind all of them. Real clients go through the balancer; the tests that
+ * must pick a node send straight to its port. The last two tests take nodes away: a node is killed
+ * (SIGKILL) in the middle of parallel pushes and pulls, then another drains on SIGTERM.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScaleOutIT {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
@@ -50,7 +67,11 @@ class ScaleOutIT {
     private static S3ProxyServer s3;
     private static BerthProcess nodeA;
     private static BerthProcess nodeB;
+    private static BerthProcess nodeC;
+    private static WebhookReceiver webhooks;
     private static Process haproxy;
+    /** HAProxy's own lines: which server went down or up, and why. */
+    private static Path haproxyLog;
     private static String balancer;
 
     @TempDir
@@ -66,33 +87,62 @@ class ScaleOutIT {
                 .start();
         s3 = S3ProxyServer.start(root.resolve("bucket"), null);
         s3.createBucket(BUCKET);
+        webhooks = new WebhookReceiver();
         Map<String, String> env = sharedEnvironment();
-        // both at once, as an orchestrator rolls out replicas: Flyway's lock lets one of them migrate
-        nodeA = BerthProcess.start(root.resolve("node-a"), BerthProcess.freePort(), env);
-        nodeB = BerthProcess.start(root.resolve("node-b"), BerthProcess.freePort(), env);
+        // every node delivers from the one outbox (SKIP LOCKED): endpoints come from the file only
+        Path berthConfig = Files.writeString(root.resolve("berth.yml"), """
+                version: 0.1
+                notifications:
+                  endpoints:
+                    - name: receiver
+                      url: %s
+                      timeout: 60s
+                      backoff: 300ms
+                """.formatted(webhooks.url()));
+        String[] args = {"--config", berthConfig.toString()};
+        // all at once, as an orchestrator rolls out replicas: Flyway's lock lets one of them migrate
+        nodeA = BerthProcess.start(root.resolve("node-a"), BerthProcess.freePort(), env, args);
+        nodeB = BerthProcess.start(root.resolve("node-b"), BerthProcess.freePort(), env, args);
+        nodeC = BerthProcess.start(root.resolve("node-c"), BerthProcess.freePort(), env, args);
         nodeA.awaitReady();
         nodeB.awaitReady();
+        nodeC.awaitReady();
         int port = BerthProcess.freePort();
+        // as deploy/docs/scale-out.md recommends: a node failing /health/ready (dead, draining) leaves the
+        // rotation within a second; a request whose connection was refused goes to another node, and one
+        // cut by a dying node is sent again, but for the upload's PATCH and closing PUT (not repeatable:
+        // the client retries those). skopeo 1.9 gives up on a 502, which a cut POST got without this
         Path config = Files.writeString(root.resolve("haproxy.cfg"), """
                 defaults
                   mode http
-                  timeout connect 5s
+                  timeout connect 2s
                   timeout client 5m
                   timeout server 5m
+                  retries 3
+                  option redispatch 1
+                  retry-on conn-failure empty-response response-timeout 502 503 504
                 frontend registry
                   bind 127.0.0.1:%d
                   default_backend berth
                 backend berth
                   balance roundrobin
+                  option httpchk GET /health/ready
+                  http-check expect status 200
+                  http-request disable-l7-retry if { method PATCH } || { method PUT } { path_sub /blobs/uploads/ }
+                  # a check waits for its answer longer than the interval: a busy node is slow, not gone
+                  timeout check 5s
+                  default-server check inter 500ms fall 2 rise 1
                   server a 127.0.0.1:%d
                   server b 127.0.0.1:%d
-                """.formatted(port, nodeA.port(), nodeB.port()));
+                  server c 127.0.0.1:%d
+                """.formatted(port, nodeA.port(), nodeB.port(), nodeC.port()));
         haproxy = new ProcessBuilder("haproxy", "-db", "-f", config.toString())
                 .redirectErrorStream(true)
-                .redirectOutput(root.resolve("haproxy.log").toFile())
+                .redirectOutput((haproxyLog = root.resolve("haproxy.log")).toFile())
                 .start();
         awaitListening(port);
         balancer = "127.0.0.1:" + port;
+        awaitBalancerServes();
     }
 
     @AfterAll
@@ -101,10 +151,13 @@ class ScaleOutIT {
             haproxy.destroy();
             haproxy.waitFor(30, TimeUnit.SECONDS);
         }
-        for (BerthProcess node : new BerthProcess[]{nodeA, nodeB}) {
+        for (BerthProcess node : new BerthProcess[]{nodeA, nodeB, nodeC}) {
             if (node != null) {
                 node.close();
             }
+        }
+        if (webhooks != null) {
+            webhooks.close();
         }
         if (s3 != null) {
             s3.close();
@@ -117,6 +170,8 @@ class ScaleOutIT {
     /** The same database, bucket and secrets key on every node. */
     private static Map<String, String> sharedEnvironment() {
         Map<String, String> env = new HashMap<>();
+        // three boots at once on two busy cores take longer than one: the watchdog would end them
+        env.put("REGISTRY_STARTUP_TIMEOUT", BerthProcess.READY_TIMEOUT.toSeconds() + "s");
         env.put("REGISTRY_AUTH", "token");
         env.put("REGISTRY_AUTH_TOKEN_SERVICE", SERVICE);
         env.put("REGISTRY_AUTH_BCRYPT_COST", "5");
@@ -151,12 +206,27 @@ class ScaleOutIT {
         throw new AssertionError("haproxy does not listen on " + port);
     }
 
-    @Test
-    void skopeoPushesAndPullsSeveralImagesInParallelThroughTheBalancerByteForByte() throws Exception {
-        // skopeo follows the Bearer challenge: its token comes from one node, its requests go to both
-        Path authFile = Files.writeString(work.resolve("auth.json"), "{\"auths\":{\"" + balancer + "\":{\"auth\":\""
+    /** skopeo's login to the balancer: it follows the Bearer challenge, its token comes from one node, its requests go to all. */
+    private Path authFile() throws IOException {
+        return Files.writeString(work.resolve("auth.json"), "{\"auths\":{\"" + balancer + "\":{\"auth\":\""
                 + Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8))
                 + "\"}}}");
+    }
+
+    /** Until the balancer's first health checks passed: before, it answers 503 (no node up yet). */
+    private static void awaitBalancerServes() throws InterruptedException {
+        RegistryClient through = RegistryClient.at("http://" + balancer);
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        int status;
+        while ((status = through.get("/v2/").statusCode()) != 401) {
+            assertThat(System.nanoTime() - deadline).as("the balancer answering /v2/, last " + status).isNegative();
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void skopeoPushesAndPullsSeveralImagesInParallelThroughTheBalancerByteForByte() throws Exception {
+        Path authFile = authFile();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> copies = new ArrayList<>();
@@ -308,12 +378,309 @@ class ScaleOutIT {
         assertThat(header(without, "WWW-Authenticate")).startsWith("Bearer ");
     }
 
+    /**
+     * The node killed is the one caught delivering a webhook batch (the receiver holds it unanswered),
+     * so the test sees what Berth promises then: the batch comes again from another node, same ids.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE - 1)
+    void aNodeKilledInTheMiddleOfParallelPushesAndPullsLosesNothingPushedAndNoEvent() throws Exception {
+        Path authFile = authFile();
+        int images = 6;
+        List<OciImageLayout> sources = new ArrayList<>();
+        for (int i = 0; i < images; i++) {
+            OciImageLayout source = OciImageLayout.create(work.resolve("killed-source-" + i));
+            source.tag(source.image("amd64", 300 + i, 2_000_000 + i * 400_000, 150_000), "v1");
+            sources.add(source);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(images);
+        List<Future<Integer>> runs = new ArrayList<>();
+        boolean killedMidRun;
+        BerthProcess victim;
+        WebhookReceiver.Hold held;
+        try {
+            for (int i = 0; i < images; i++) {
+                OciImageLayout source = sources.get(i);
+                String remote = "docker://" + balancer + "/scale/killed-" + i + ":v1";
+                Path pulled = work.resolve("killed-pulled-" + i);
+                runs.add(pool.submit(() -> copyRetrying(authFile, "oci:" + source.root() + ":v1", remote)
+                        + copyRetrying(authFile, remote, "oci:" + OciImageLayout.create(pulled).root() + ":v1")));
+            }
+            // once the nodes answered part of this run, with the rest of it in flight: the next webhook
+            // delivery is held, and its sender (it holds the endpoint's row lock) is killed in the middle
+            awaitLogged(Pattern.compile("(PUT|PATCH|POST) /v2/scale/killed-\\d/"));
+            held = webhooks.holdNext();
+            try {
+                assertThat(held.arrived.await(2, TimeUnit.MINUTES)).as("a delivery during the run").isTrue();
+                victim = nodeHoldingTheEndpoint();
+                killedMidRun = runs.stream().anyMatch(run -> !run.isDone());
+                long logged = Files.size(haproxyLog);
+                victim.kill();
+                // HAProxy stops sending to it: its health check finds nobody listening
+                awaitBalancerLogged(logged, "Server berth/" + serverName(victim) + " is DOWN");
+            } finally {
+                held.release.countDown();
+            }
+            int attempts = 0;
+            for (Future<Integer> run : runs) {
+                attempts += run.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            System.out.printf("ScaleOutIT: %d skopeo copies took %d runs of skopeo (each with --retry-times)%n",
+                    2 * images, attempts);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(killedMidRun).as("a node killed while copies ran").isTrue();
+        assertThat(victim.alive()).isFalse();
+
+        // nothing pushed is lost: every tag pulls byte for byte through the nodes left
+        for (int i = 0; i < images; i++) {
+            OciImageLayout again = OciImageLayout.create(work.resolve("killed-again-" + i));
+            copyRetrying(authFile, "docker://" + balancer + "/scale/killed-" + i + ":v1", "oci:" + again.root() + ":v1");
+            assertSameBlobs(sources.get(i), again);
+        }
+
+        // no event lost: every event in the outbox reached the receiver; one sent again after the kill
+        // (its delivery cut before it was recorded) carries the same id and the same content
+        awaitOutboxDelivered();
+        Map<String, String> stored = storedEvents();
+        Map<String, Set<String>> received = new LinkedHashMap<>();
+        int deliveries = 0;
+        for (JsonObject event : webhooks.received()) {
+            received.computeIfAbsent(WebhookReceiver.text(event, "id"), id -> new HashSet<>()).add(event.toString());
+            deliveries++;
+        }
+        assertThat(received.keySet()).containsExactlyInAnyOrderElementsOf(stored.keySet());
+        received.forEach((id, copies) -> assertThat(copies).as("deliveries of event " + id).hasSize(1));
+        List<String> heldIds = held.delivery.events().stream().map(e -> WebhookReceiver.text(e, "id")).toList();
+        Map<String, Long> timesReceived = new HashMap<>();
+        webhooks.received().forEach(e -> timesReceived.merge(WebhookReceiver.text(e, "id"), 1L, Long::sum));
+        for (String id : heldIds) {
+            assertThat(timesReceived.get(id)).as("event %s of the batch cut by the kill, sent again", id)
+                    .isGreaterThanOrEqualTo(2);
+        }
+        for (int i = 0; i < images; i++) {
+            String repository = "scale/killed-" + i;
+            assertThat(stored.values()).as("push event of " + repository + ":v1")
+                    .anyMatch(e -> e.contains("\"action\":\"push\"") && e.contains("\"repository\":\"" + repository + "\"")
+                            && e.contains("\"tag\":\"v1\""));
+        }
+        System.out.printf("ScaleOutIT: %d events, %d deliveries of them (%d sent again)%n", stored.size(), deliveries,
+                deliveries - stored.size());
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void aNodeDrainingOnSigtermIsNotReadyFinishesTheChunkItIsReceivingThenStops() throws Exception {
+        // two of the nodes the kill left: "drained" gets SIGTERM, "staying" finishes what it began
+        List<BerthProcess> alive = nodes().stream().filter(BerthProcess::alive).toList();
+        assertThat(alive).hasSizeGreaterThanOrEqualTo(2);
+        BerthProcess drained = alive.get(1);
+        BerthProcess staying = alive.get(0);
+        RegistryClient a = RegistryClient.http11(staying);
+        RegistryClient b = RegistryClient.http11(drained);
+        byte[] content = OciImageLayout.randomBytes(2_000_000, 229);
+        String digest = RegistryClient.sha256(content);
+        String[] bearer = bearer(token(staying, "repository:scale/drained:pull,push"));
+        HttpResponse<byte[]> started = b.send("POST", "/v2/scale/drained/blobs/uploads/", null, bearer);
+        assertThat(started.statusCode()).as(RegistryClient.text(started)).isEqualTo(202);
+        String location = pathOf(header(started, "Location"));
+
+        // B receives the first half of a chunk, then SIGTERM arrives
+        CountDownLatch halfSent = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<HttpResponse<byte[]>> streaming = CompletableFuture.supplyAsync(() -> b.sendStreamed(
+                "PATCH", location, () -> new SequenceOfHalves(content, content.length / 2, halfSent, release),
+                "Content-Type", "application/octet-stream", bearer[0], bearer[1]));
+        try {
+            assertThat(halfSent.await(60, TimeUnit.SECONDS)).isTrue();
+            awaitUploadInProgress(drained);
+            long logged = Files.size(haproxyLog);
+            drained.terminate();
+            HttpResponse<String> ready = awaitReadiness(drained, 503);
+            assertThat(ready.body()).contains("serving");
+            assertThat(drained.alive()).as("the node waits for the chunk in flight").isTrue();
+            // the balancer takes it out of rotation for its 503, while the chunk is still in flight
+            awaitBalancerLogged(logged, "Server berth/" + serverName(drained)
+                    + " is DOWN, reason: Layer7 wrong status, code: 503");
+            assertThat(drained.alive()).isTrue();
+        } finally {
+            release.countDown();
+        }
+        HttpResponse<byte[]> patched = streaming.get(2, TimeUnit.MINUTES);
+        assertThat(patched.statusCode()).as(RegistryClient.text(patched)).isEqualTo(202);
+        assertThat(header(patched, "Range")).isEqualTo("0-" + (content.length - 1));
+        assertThat(drained.awaitExit(Duration.ofSeconds(90))).isEqualTo(143);
+        assertThat(drained.output()).contains("SIGTERM: draining");
+
+        // the upload the drained node received completes on the one left, also through the balancer
+        String last = pathOf(header(patched, "Location"));
+        HttpResponse<byte[]> put = a.send("PUT", last + (last.contains("?") ? "&" : "?") + "digest=" + digest, null,
+                bearer);
+        assertThat(put.statusCode()).as(RegistryClient.text(put)).isEqualTo(201);
+        RegistryClient throughBalancer = RegistryClient.at("http://" + balancer);
+        for (int i = 0; i < 6; i++) {
+            assertThat(blobThroughRedirect(throughBalancer, "/v2/scale/drained/blobs/" + digest, bearer))
+                    .isEqualTo(content);
+        }
+    }
+
+    /** skopeo copy with its own retries; run again (as a CI job would) if those were not enough. @return the runs */
+    private int copyRetrying(Path authFile, String from, String to) throws IOException, InterruptedException {
+        for (int run = 1; ; run++) {
+            Commands.Result result = Commands.run(work, TIMEOUT, Map.of(), "skopeo", "copy", "--authfile",
+                    authFile.toString(), "--retry-times", "3", "--src-tls-verify=false", "--dest-tls-verify=false",
+                    "--preserve-digests", from, to);
+            if (result.exitCode() == 0) {
+                return run;
+            }
+            System.out.println("ScaleOutIT: skopeo copy " + from + " " + to + " failed, run " + run + ":\n"
+                    + result.output());
+            assertThat(run).as("runs of skopeo copy " + from + " " + to).isLessThan(3);
+        }
+    }
+
+    private static void assertSameBlobs(OciImageLayout source, OciImageLayout pulled) throws IOException {
+        try (var blobs = Files.list(source.root().resolve("blobs/sha256"))) {
+            for (Path blob : blobs.toList()) {
+                Path copy = pulled.root().resolve("blobs/sha256").resolve(blob.getFileName());
+                assertThat(copy).as("blob " + blob.getFileName()).exists();
+                assertThat(Files.readAllBytes(copy)).as("blob " + blob.getFileName()).isEqualTo(Files.readAllBytes(blob));
+            }
+        }
+    }
+
+    /** Until a node logs a line matching {@code line}. */
+    private static void awaitLogged(Pattern line) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            for (BerthProcess node : nodes()) {
+                if (line.matcher(node.output()).find()) {
+                    return;
+                }
+            }
+            assertThat(System.nanoTime() - deadline).as("waiting for " + line + " in a log").isNegative();
+            Thread.sleep(50);
+        }
+    }
+
+    /** The node's server in HAProxy's configuration: a, b or c. */
+    private static String serverName(BerthProcess node) {
+        return String.valueOf("abc".charAt(nodes().indexOf(node)));
+    }
+
+    /** Until HAProxy's log, from byte {@code from} on, has {@code line}. */
+    private static void awaitBalancerLogged(long from, String line) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (true) {
+            byte[] log = Files.readAllBytes(haproxyLog);
+            if (new String(log, (int) from, log.length - (int) from, StandardCharsets.UTF_8).contains(line)) {
+                return;
+            }
+            assertThat(System.nanoTime() - deadline).as("HAProxy logging " + line).isNegative();
+            Thread.sleep(50);
+        }
+    }
+
+    private static List<BerthProcess> nodes() {
+        return List.of(nodeA, nodeB, nodeC);
+    }
+
+    /**
+     * The node whose transaction holds the webhook endpoint's row lock while it waits for the receiver
+     * ({@code FOR UPDATE}: a RowShareLock on the table, idle in transaction): PostgreSQL knows its
+     * connection's port, {@code ss} the process that owns that port.
+     */
+    private static BerthProcess nodeHoldingTheEndpoint() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (true) {
+            List<Integer> ports = new ArrayList<>();
+            try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("""
+                         SELECT a.client_port FROM pg_locks l JOIN pg_class t ON t.oid = l.relation
+                         JOIN pg_stat_activity a ON a.pid = l.pid
+                         WHERE t.relname = 'notification_endpoint' AND l.mode = 'RowShareLock'
+                         AND a.state = 'idle in transaction'""")) {
+                while (rs.next()) {
+                    ports.add(rs.getInt(1));
+                }
+            }
+            if (ports.size() == 1) {
+                String owner = Commands.ok(haproxyLog.getParent(), Duration.ofSeconds(30), "ss", "-tnpH",
+                        "sport = :" + ports.getFirst());
+                Matcher pid = Pattern.compile("pid=(\\d+)").matcher(owner);
+                if (pid.find()) {
+                    for (BerthProcess node : nodes()) {
+                        if (node.pid() == Long.parseLong(pid.group(1))) {
+                            return node;
+                        }
+                    }
+                }
+            }
+            assertThat(System.nanoTime() - deadline).as("the node delivering, from " + ports).isNegative();
+            Thread.sleep(50);
+        }
+    }
+
+    /** Until the outbox has nothing left to send (the nodes left deliver what the killed one had claimed). */
+    private static void awaitOutboxDelivered() throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*) FROM event_delivery WHERE delivered_at IS NULL")) {
+                rs.next();
+                if (rs.getLong(1) == 0) {
+                    return;
+                }
+                assertThat(System.nanoTime() - deadline).as(rs.getLong(1) + " events still queued").isNegative();
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Every event the nodes committed (its JSON), by its id. */
+    private static Map<String, String> storedEvents() throws SQLException {
+        Map<String, String> events = new HashMap<>();
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT payload FROM event")) {
+            while (rs.next()) {
+                String payload = rs.getString(1);
+                JsonObject event = (JsonObject) Json.parse(payload.getBytes(StandardCharsets.UTF_8));
+                events.put(WebhookReceiver.text(event, "id"), payload);
+            }
+        }
+        return events;
+    }
+
+    /** Until the node's metrics show an upload request being received (its handler holds the upload). */
+    private static void awaitUploadInProgress(BerthProcess node) throws IOException, InterruptedException {
+        Pattern one = Pattern.compile("(?m)^berth_uploads_in_progress(\\{\\})? 1(\\.0)?$");
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (!one.matcher(node.get("/metrics").body()).find()) {
+            assertThat(System.nanoTime() - deadline).as("an upload in progress on " + node.port()).isNegative();
+            Thread.sleep(50);
+        }
+    }
+
+    private static HttpResponse<String> awaitReadiness(BerthProcess node, int status)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (true) {
+            HttpResponse<String> ready = node.get("/health/ready");
+            if (ready.statusCode() == status) {
+                return ready;
+            }
+            assertThat(System.nanoTime() - deadline).as("/health/ready answering " + status).isNegative();
+            Thread.sleep(50);
+        }
+    }
+
     /** A token from {@code node}'s own /token endpoint for the administrator. */
     private static String token(BerthProcess node, String scope) {
         HttpResponse<byte[]> response = RegistryClient.http11(node).get("/token?service=" + SERVICE + "&scope=" + scope,
                 AuthBerth.basic("admin", ADMIN_PASSWORD));
         assertThat(response.statusCode()).as(RegistryClient.text(response)).isEqualTo(200);
-        java.util.regex.Matcher token = java.util.regex.Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"")
+        Matcher token = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"")
                 .matcher(RegistryClient.text(response));
         assertThat(token.find()).as(RegistryClient.text(response)).isTrue();
         return token.group(1);

@@ -16,11 +16,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 /**
  * A webhook receiver on loopback (the JDK's HTTP server): records every delivery with its headers and
- * body, answers a status the test chooses, and can go down (port closed) and come back on the same port.
+ * body, answers a status the test chooses, can go down (port closed) and come back on the same port,
+ * and can hold a delivery unanswered (its sender caught in the middle of it).
  */
 final class WebhookReceiver implements AutoCloseable {
 
@@ -37,6 +40,14 @@ final class WebhookReceiver implements AutoCloseable {
         }
     }
 
+    /** A delivery recorded and held unanswered from its arrival until {@code release}. */
+    static final class Hold {
+        final CountDownLatch arrived = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        volatile Delivery delivery;
+    }
+
+    private final AtomicReference<Hold> hold = new AtomicReference<>();
     private final int port;
     private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
     private volatile int status = 200;
@@ -62,8 +73,23 @@ final class WebhookReceiver implements AutoCloseable {
                 body = in.readAllBytes();
             }
             int answer = status;
-            deliveries.add(new Delivery(Instant.now(), Map.copyOf(exchange.getRequestHeaders()), body, answer));
-            exchange.sendResponseHeaders(answer, -1);
+            Delivery delivery = new Delivery(Instant.now(), Map.copyOf(exchange.getRequestHeaders()), body, answer);
+            deliveries.add(delivery);
+            Hold held = hold.getAndSet(null);
+            if (held != null) {
+                held.delivery = delivery;
+                held.arrived.countDown();
+                try {
+                    held.release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            try {
+                exchange.sendResponseHeaders(answer, -1);
+            } catch (IOException senderGone) {
+                // a held delivery's sender may have died meanwhile
+            }
             exchange.close();
         });
         server.start();
@@ -74,6 +100,13 @@ final class WebhookReceiver implements AutoCloseable {
             server.stop(0);
             server = null;
         }
+    }
+
+    /** The next delivery is recorded (as received) but answered only once the hold is released. */
+    Hold holdNext() {
+        Hold next = new Hold();
+        hold.set(next);
+        return next;
     }
 
     void answer(int status) {

@@ -24,7 +24,6 @@ import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.text.ParseException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,8 +52,6 @@ public final class JwtTokenService implements TokenService {
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(10);
     /** JWS compact serialization: three base64url parts without padding. */
     private static final Pattern COMPACT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
-    /** How often an unknown kid may make this node reload the keys (another node may just have rotated). */
-    private static final Duration RELOAD_AT_MOST_EVERY = Duration.ofSeconds(5);
 
     private record LoadedKey(String kid, Instant createdAt, ECPrivateKey privateKey, ECPublicKey publicKey) {
     }
@@ -64,22 +61,21 @@ public final class JwtTokenService implements TokenService {
     private final String audience;
     private final Duration rotation;
     private final Duration longestLifetime;
-    private final Clock clock;
     private volatile List<LoadedKey> keys = List.of();
-    private volatile Instant loadedAt = Instant.MIN;
+    /** Counts the reloads: a verification that saw an unknown kid reloads only if nobody did since it looked. */
+    private volatile long loads;
 
     /**
      * @param audience        the service name tokens are for (the {@code service} of the challenge)
      * @param longestLifetime the longest a token (access or refresh) lives: keys verify that long after rotation
      */
     public JwtTokenService(SigningKeyStore store, String issuer, String audience, Duration rotation,
-                           Duration longestLifetime, Clock clock) {
+                           Duration longestLifetime) {
         this.store = store;
         this.issuer = issuer;
         this.audience = audience;
         this.rotation = rotation;
         this.longestLifetime = longestLifetime;
-        this.clock = clock;
     }
 
     @Override
@@ -223,11 +219,19 @@ public final class JwtTokenService implements TokenService {
         }
     }
 
+    /**
+     * The key named {@code kid}. A kid this node has not loaded may be another node's new key (made a
+     * moment ago, at rotation): the keys are read again once before the token is refused. Verifications
+     * waiting at once share one read, so a flood of made-up kids costs at most one small query (the
+     * keys of the last rotation period plus a token's lifetime) per reload, never one per request
+     * waiting.
+     */
     private Optional<LoadedKey> verificationKey(String kid, Instant now) {
+        long seen = loads;
         Optional<LoadedKey> key = find(keys, kid, now);
-        if (key.isEmpty() && loadedAt.plus(RELOAD_AT_MOST_EVERY).isBefore(clock.instant())) {
+        if (key.isEmpty()) {
             synchronized (this) {
-                key = find(reload(now), kid, now);
+                key = find(loads == seen ? reload(now) : keys, kid, now);
             }
         }
         return key;
@@ -246,7 +250,7 @@ public final class JwtTokenService implements TokenService {
             }
         }
         keys = List.copyOf(loaded);
-        loadedAt = clock.instant();
+        loads++;
         return keys;
     }
 

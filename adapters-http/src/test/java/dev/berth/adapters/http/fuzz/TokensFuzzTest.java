@@ -25,10 +25,8 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.AlgorithmParameterSpec;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.RSAKeyGenParameterSpec;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +46,7 @@ class TokensFuzzTest {
     private static final String ISSUER = "corp-token-server";
 
     private static final JwtTokenService OWN = new JwtTokenService(new InMemorySigningKeys(), "berth", AUDIENCE,
-            Duration.ofDays(7), Duration.ofDays(1), Clock.fixed(T0, ZoneOffset.UTC));
+            Duration.ofDays(7), Duration.ofDays(1));
     private static final KeyPair EC = pair("EC", new ECGenParameterSpec("secp256r1"));
     private static final KeyPair RSA = pair("RSA", new RSAKeyGenParameterSpec(2048, RSAKeyGenParameterSpec.F4));
     private static final ExternalTokenVerifier EXTERNAL = new ExternalTokenVerifier(ISSUER, AUDIENCE, List.of(

@@ -14,13 +14,12 @@ import dev.berth.application.port.TokenService;
 import dev.berth.domain.access.Scope;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
 import java.security.interfaces.ECPrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -34,9 +33,8 @@ class JwtTokenServiceTest {
 
     private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
     private final InMemorySigningKeys store = new InMemorySigningKeys();
-    private final Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
     private final JwtTokenService tokens = new JwtTokenService(store, "berth", "berth-registry", Duration.ofDays(7),
-            Duration.ofDays(1), clock);
+            Duration.ofDays(1));
     private final TokenService.Claims claims = new TokenService.Claims("alice",
             List.of(new Scope("repository", "team-a/app", Set.of("pull", "push"))), T0, T0.plusSeconds(300), false);
 
@@ -72,9 +70,9 @@ class JwtTokenServiceTest {
     void tokensForAnotherAudienceOrFromAnotherIssuerAreRejected() {
         String token = tokens.sign(claims);
         JwtTokenService otherService = new JwtTokenService(store, "berth", "other-registry", Duration.ofDays(7),
-                Duration.ofDays(1), clock);
+                Duration.ofDays(1));
         JwtTokenService otherIssuer = new JwtTokenService(store, "someone-else", "berth-registry", Duration.ofDays(7),
-                Duration.ofDays(1), clock);
+                Duration.ofDays(1));
         assertThat(otherService.verify(token, T0)).isEmpty();
         assertThat(otherIssuer.verify(token, T0)).isEmpty();
     }
@@ -142,7 +140,7 @@ class JwtTokenServiceTest {
         tokens.sign(claims);
         Instant later = T0.plus(Duration.ofDays(8));
         JwtTokenService laterNode = new JwtTokenService(store, "berth", "berth-registry", Duration.ofDays(7),
-                Duration.ofDays(1), Clock.fixed(later, ZoneOffset.UTC));
+                Duration.ofDays(1));
         TokenService.Claims fresh = new TokenService.Claims("alice", List.of(), later, later.plusSeconds(300), false);
         String rotated = laterNode.sign(fresh);
         assertThat(store.keys).hasSize(2);
@@ -152,8 +150,8 @@ class JwtTokenServiceTest {
         assertThat(laterNode.verify(tokens.sign(longLived), later)).isPresent();
         // ... and no longer once rotation plus the longest lifetime has passed
         Instant muchLater = T0.plus(Duration.ofDays(8)).plusSeconds(1);
-        assertThat(new JwtTokenService(store, "berth", "berth-registry", Duration.ofDays(7), Duration.ofDays(1),
-                Clock.fixed(muchLater, ZoneOffset.UTC)).verify(tokens.sign(longLived), muchLater)).isEmpty();
+        assertThat(new JwtTokenService(store, "berth", "berth-registry", Duration.ofDays(7), Duration.ofDays(1))
+                .verify(tokens.sign(longLived), muchLater)).isEmpty();
     }
 
     @Test
@@ -184,13 +182,39 @@ class JwtTokenServiceTest {
             }
         };
         JwtTokenService nodeB = new JwtTokenService(racing, "berth", "berth-registry", Duration.ofDays(7),
-                Duration.ofDays(1), clock);
+                Duration.ofDays(1));
 
         String fromB = nodeB.sign(claims);
 
         assertThat(store.keys).as("one key for both nodes").hasSize(1);
         assertThat(nodeB.verify(fromA[0], T0)).contains(claims);
         assertThat(tokens.verify(fromB, T0)).contains(claims);
+    }
+
+    @Test
+    void aNodeAcceptsAKeyAnotherNodeMadeAMomentAfterItLoadedTheKeys() {
+        Instant later = T0.plus(Duration.ofDays(8));
+        JwtTokenService nodeA = new JwtTokenService(store, "berth", "berth-registry", Duration.ofDays(7),
+                Duration.ofDays(1));
+        JwtTokenService nodeB = new JwtTokenService(store, "berth", "berth-registry", Duration.ofDays(7),
+                Duration.ofDays(1));
+        TokenService.Claims fresh = new TokenService.Claims("alice", List.of(), later, later.plusSeconds(300), false);
+        // A has the keys loaded (it just verified a token) when B rotates
+        assertThat(nodeA.verify(nodeA.sign(claims), T0)).isPresent();
+        String rotated = nodeB.sign(fresh);
+        assertThat(store.keys).hasSize(2);
+        assertThat(nodeA.verify(rotated, later)).as("accepted at once, not seconds later").contains(fresh);
+        // a kid nobody made is still refused, after one more look
+        int reads = store.reads;
+        assertThat(nodeA.verify(withKid(rotated, "made-up"), later)).isEmpty();
+        assertThat(store.reads).isEqualTo(reads + 1);
+    }
+
+    /** {@code token} with its header's kid replaced (its signature no longer matches, which is beside the point). */
+    private static String withKid(String token, String kid) {
+        String header = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("{\"kid\":\"" + kid + "\",\"typ\":\"JWT\",\"alg\":\"ES256\"}").getBytes(StandardCharsets.UTF_8));
+        return header + token.substring(token.indexOf('.'));
     }
 
     @Test

@@ -9,6 +9,7 @@ import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -115,7 +116,7 @@ public class UpstreamsView extends VerticalLayout implements AdminOnly {
 
     private Component actions(Upstream upstream) {
         if (upstream.source() == Upstream.Source.CONFIGURATION) {
-            return new com.vaadin.flow.component.html.Span();
+            return new Span();
         }
         String id = idOf(upstream.prefix());
         Button edit = new Button("Edit", e -> showForm(Optional.of(upstream)));

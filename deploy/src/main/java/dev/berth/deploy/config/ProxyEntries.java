@@ -22,6 +22,7 @@ public final class ProxyEntries {
     private static final String OVERLAP = "proxies: ";
     /** A stand-in for the other upstreams' URLs: only their prefixes matter here. */
     private static final String SOME_URL = "http://other.invalid";
+    private static final String STAND_IN_PREFIX = "stand-in";
 
     private ProxyEntries() {
     }
@@ -40,6 +41,19 @@ public final class ProxyEntries {
      * @param otherPrefixes the prefixes of the other upstreams (ending in '/'), which must not overlap the entry's
      */
     public static Checked check(Map<String, String> entry, List<String> otherPrefixes) {
+        Checked checked = checkOnce(entry, otherPrefixes);
+        if (checked.problems().containsKey("prefix")) {
+            // the file's rules check the other keys only under a valid prefix: check them under a stand-in
+            Map<String, String> others = new LinkedHashMap<>(entry);
+            others.put("prefix", STAND_IN_PREFIX);
+            Map<String, String> problems = new LinkedHashMap<>(checked.problems());
+            checkOnce(others, List.of()).problems().forEach(problems::putIfAbsent);
+            return new Checked(Optional.empty(), problems);
+        }
+        return checked;
+    }
+
+    private static Checked checkOnce(Map<String, String> entry, List<String> otherPrefixes) {
         List<Object> list = new ArrayList<>();
         for (String other : otherPrefixes) {
             list.add(Map.of("prefix", other, "remoteurl", SOME_URL));

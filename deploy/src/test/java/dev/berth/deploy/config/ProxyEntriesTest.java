@@ -30,7 +30,8 @@ class ProxyEntriesTest {
     void eachProblemIsUnderItsKeyAndNoneRepeatsThePassword() {
         Map<String, String> problems = ProxyEntries.check(Map.of("prefix", "Hub!", "remoteurl", "ftp://x",
                 "password", "secret-42", "ttl", "soon", "maxsize", "lots"), List.of()).problems();
-        assertThat(problems).containsOnlyKeys("prefix");
+        assertThat(problems).as("every field at once, as a form shows them")
+                .containsOnlyKeys("prefix", "remoteurl", "password", "ttl", "maxsize");
         problems = ProxyEntries.check(Map.of("prefix", "hub", "remoteurl", "https://user:pw@x", "password", "secret-42",
                 "ttl", "soon", "maxsize", "lots"), List.of()).problems();
         assertThat(problems).containsOnlyKeys("remoteurl", "password", "ttl", "maxsize");

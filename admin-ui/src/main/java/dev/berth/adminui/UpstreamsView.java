@@ -67,7 +67,9 @@ public class UpstreamsView extends VerticalLayout implements AdminOnly {
         this.save = save;
         this.remove = remove;
         setWidthFull();
-        add(new H2("Upstreams"), new Paragraph("Berth mirrors each upstream registry under a prefix: a pull of "
+        H2 title = new H2("Upstreams");
+        title.setId("upstreams-title");
+        add(title, new Paragraph("Berth mirrors each upstream registry under a prefix: a pull of "
                 + "hub/library/alpine is library/alpine from the upstream of prefix hub, cached here (see the "
                 + "pull-through cache page of the docs). Upstreams of the configuration file are changed there, "
                 + "with a restart; those added here take effect at once, on every node."));
@@ -76,11 +78,11 @@ public class UpstreamsView extends VerticalLayout implements AdminOnly {
         upstreams.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
         upstreams.addColumn(u -> u.prefix().isEmpty() ? "(every repository)" : u.prefix()).setHeader("Prefix")
                 .setAutoWidth(true).setFlexGrow(0);
-        upstreams.addColumn(Upstream::remoteUrl).setHeader("Upstream").setFlexGrow(2)
+        upstreams.addColumn(Upstream::remoteUrl).setHeader("Upstream").setAutoWidth(true).setFlexGrow(2)
                 .setTooltipGenerator(Upstream::remoteUrl);
         upstreams.addColumn(u -> u.username().map(name -> name + (u.hasPassword() ? " (password set)" : ""))
                 .orElse("anonymous")).setHeader("Credentials").setAutoWidth(true).setFlexGrow(0);
-        upstreams.addColumn(u -> seconds(u.ttl())).setHeader("Tags checked after").setAutoWidth(true).setFlexGrow(0);
+        upstreams.addColumn(u -> seconds(u.ttl())).setHeader("TTL").setAutoWidth(true).setFlexGrow(0);
         upstreams.addColumn(u -> u.maxBytes() == 0 ? "no limit" : Format.bytes(u.maxBytes())).setHeader("Size limit")
                 .setAutoWidth(true).setFlexGrow(0);
         upstreams.addColumn(UpstreamsView::tls).setHeader("TLS").setFlexGrow(1).setTooltipGenerator(UpstreamsView::tls);
@@ -186,6 +188,8 @@ public class UpstreamsView extends VerticalLayout implements AdminOnly {
 
     private void refresh() {
         upstreams.setItems(list.list(session.caller()));
+        // auto widths are measured on the rows first shown: none when the page opened empty
+        upstreams.recalculateColumnWidths();
     }
 
     private HasValidation[] fields() {

@@ -113,6 +113,7 @@ class AdminUpstreamsIT {
         AdminPages.click(browser, By.id("upstream-save"));
         browser.feedback("Upstream mirrors/hub/ saved");
         row("mirrors/hub/");
+        AdminPages.text(browser, By.id("upstreams-title")); // scrolled back up: the page from its title
         browser.screenshot("upstreams");
         pullsByteForByte("mirrors/hub/library/app:v1", "pulled-after-edit");
         assertThat(berth.sendAsAdmin("POST", "/v2/mirrors/hub/library/app/blobs/uploads/", null).statusCode())

@@ -61,6 +61,7 @@ public class MainLayout extends AppLayout {
             nav.addItem(new SideNavItem("Maintenance", "maintenance", VaadinIcon.WRENCH.create()));
             nav.addItem(new SideNavItem("Storage usage", "usage", VaadinIcon.PIE_BAR_CHART.create()));
             nav.addItem(new SideNavItem("Retention", "retention", VaadinIcon.TRASH.create()));
+            nav.addItem(new SideNavItem("Upstreams", "upstreams", VaadinIcon.CLOUD_DOWNLOAD.create()));
             nav.addItem(new SideNavItem("Settings", "settings", VaadinIcon.COG.create()));
         }
         addToDrawer(nav);

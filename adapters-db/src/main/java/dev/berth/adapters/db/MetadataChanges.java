@@ -25,6 +25,7 @@ final class MetadataChanges implements AutoCloseable {
     static final String CHANNEL = "berth_metadata";
     private static final String REPOSITORY = "repository ";
     static final String ENDPOINTS = "endpoints";
+    static final String UPSTREAMS = "upstreams";
     /** How long one wait for notifications lasts: also how soon a lost connection is noticed. */
     private static final int POLL_MILLIS = 5_000;
     private static final Duration RETRY = Duration.ofSeconds(2);
@@ -33,22 +34,27 @@ final class MetadataChanges implements AutoCloseable {
     private final DatabaseSettings settings;
     private final ManifestCache manifests;
     private final WantedEvents wantedEvents;
+    /** Reroutes the pull-through cache by the stored upstreams (V22): a listener that fails is logged, not fatal. */
+    private final Runnable upstreamsChanged;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Connection connection;
     /** Counted down when the first attempt to listen has succeeded or failed. */
     private final CountDownLatch firstAttempt = new CountDownLatch(1);
 
-    private MetadataChanges(DatabaseSettings settings, ManifestCache manifests, WantedEvents wantedEvents) {
+    private MetadataChanges(DatabaseSettings settings, ManifestCache manifests, WantedEvents wantedEvents,
+                            Runnable upstreamsChanged) {
         this.settings = settings;
         this.manifests = manifests;
         this.wantedEvents = wantedEvents;
+        this.upstreamsChanged = upstreamsChanged;
         this.thread = Thread.ofPlatform().daemon().name("berth-metadata-changes").unstarted(this::listen);
     }
 
     /** Returns once it listens (or its first try failed and it goes on trying): the caches work from the first request. */
-    static MetadataChanges start(DatabaseSettings settings, ManifestCache manifests, WantedEvents wantedEvents) {
-        MetadataChanges changes = new MetadataChanges(settings, manifests, wantedEvents);
+    static MetadataChanges start(DatabaseSettings settings, ManifestCache manifests, WantedEvents wantedEvents,
+                                 Runnable upstreamsChanged) {
+        MetadataChanges changes = new MetadataChanges(settings, manifests, wantedEvents, upstreamsChanged);
         changes.thread.start();
         try {
             changes.firstAttempt.await(FIRST_ATTEMPT.toMillis(), TimeUnit.MILLISECONDS);
@@ -73,6 +79,7 @@ final class MetadataChanges implements AutoCloseable {
                 if (warned) {
                     LOG.info("Listening for metadata changes again: manifest cache on");
                     warned = false;
+                    rerouteUpstreams();
                 }
                 PGConnection pg = listening.unwrap(PGConnection.class);
                 while (running) {
@@ -104,6 +111,17 @@ final class MetadataChanges implements AutoCloseable {
             manifests.repositoryChanged(Long.parseLong(payload.substring(REPOSITORY.length())));
         } else if (payload.equals(ENDPOINTS)) {
             wantedEvents.changed();
+        } else if (payload.equals(UPSTREAMS)) {
+            rerouteUpstreams();
+        }
+    }
+
+    private void rerouteUpstreams() {
+        try {
+            upstreamsChanged.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Rerouting the pull-through cache after a change of its upstreams failed: "
+                    + e.getMessage(), e);
         }
     }
 

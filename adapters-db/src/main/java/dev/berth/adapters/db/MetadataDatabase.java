@@ -30,6 +30,7 @@ public final class MetadataDatabase implements AutoCloseable {
     private final ManifestCache manifestCache = new ManifestCache();
     private final WantedEvents wantedEvents = new WantedEvents();
     private MetadataChanges changes;
+    private volatile Runnable upstreamsListener = () -> { };
 
     private MetadataDatabase(DatabaseSettings settings, HikariDataSource dataSource,
                              EntityManagerFactory entityManagerFactory) {
@@ -144,8 +145,21 @@ public final class MetadataDatabase implements AutoCloseable {
      */
     public synchronized void listenForChanges() {
         if (changes == null) {
-            changes = MetadataChanges.start(settings, manifestCache, wantedEvents);
+            changes = MetadataChanges.start(settings, manifestCache, wantedEvents, this::upstreamsChanged);
         }
+    }
+
+    /**
+     * Runs {@code listener} when the admin UI's upstreams change on any node (V22's notice), and when
+     * this node listens again after a lost connection (changes meanwhile went unheard). Only while it
+     * {@link #listenForChanges listens}.
+     */
+    public void onUpstreamsChanged(Runnable listener) {
+        upstreamsListener = listener;
+    }
+
+    private void upstreamsChanged() {
+        upstreamsListener.run();
     }
 
     /** The manifest cache's hits and misses since start, for the metrics. */

@@ -34,7 +34,8 @@ public class PullThroughCache {
     static final Comparator<Tag> TAG_ORDER = Comparator.comparing(Tag::value);
     private static final int MAX_LISTED_REPOSITORIES = 1_000;
 
-    private final List<ProxyRoute> routes;
+    /** Replaced whole, never edited in place, when administrators change the upstreams. */
+    private volatile List<ProxyRoute> routes;
     private final Map<TagKey, Instant> checked = new ConcurrentHashMap<>();
     /** The upstream's tag lists, the most recently listed repositories only. */
     private final Map<RepositoryName, ListedTags> listedTags = new LinkedHashMap<>(16, 0.75f, true) {
@@ -61,6 +62,17 @@ public class PullThroughCache {
         routes.stream().filter(route -> route.maxBytes() > 0).forEach(grown::add);
     }
 
+    /**
+     * Routes by {@code replacement} from now on (upstreams added, edited or removed in the admin UI).
+     * Requests under way finish with the route they found; tag checks and fetches in flight stay shared.
+     */
+    public void replaceRoutes(List<ProxyRoute> replacement) {
+        List<ProxyRoute> next = List.copyOf(replacement);
+        next.stream().filter(route -> route.maxBytes() > 0 && !routes.contains(route)).forEach(grown::add);
+        routes = next;
+        grown.retainAll(next);
+    }
+
     /** No upstream: nothing is proxied. */
     public static PullThroughCache none() {
         return new PullThroughCache(List.of());
@@ -75,7 +87,7 @@ public class PullThroughCache {
     }
 
     public Optional<Proxied> route(RepositoryName repository) {
-        for (ProxyRoute route : routes) {
+        for (ProxyRoute route : routes()) {
             Optional<RepositoryName> remote = route.remoteName(repository);
             if (remote.isPresent()) {
                 return Optional.of(new Proxied(route, remote.get()));
@@ -157,7 +169,7 @@ public class PullThroughCache {
 
     /** The routes with a size limit that stored something since they were last checked; checked now. */
     List<ProxyRoute> takeGrown() {
-        return routes.stream().filter(grown::remove).toList();
+        return routes().stream().filter(grown::remove).toList();
     }
 
     /** Whether an eviction run has anything to check. */

@@ -334,6 +334,24 @@ class PullThroughUseCasesTest {
     }
 
     @Test
+    void replacedRoutesTakeEffectAtOnceAndADroppedLimitIsNoLongerChecked() {
+        Digest pushed = upstreamImage("v1", "r");
+        FakeUpstream other = new FakeUpstream();
+        ProxyRoute limited = new ProxyRoute("mirror/", TTL, 1, other);
+        cache.replaceRoutes(List.of(new ProxyRoute("hub/", TTL, upstream), limited));
+        assertThat(cache.route(RepositoryName.parse("mirror/library/app"))).map(PullThroughCache.Proxied::route)
+                .contains(limited);
+        assertThat(cache.evictionDue()).as("a new route with a limit is checked").isTrue();
+        assertThat(manifests.refresh(local, v1)).as("an unchanged route still serves").isEqualTo(MISS);
+        assertThat(read(v1).digest()).isEqualTo(pushed);
+
+        cache.replaceRoutes(List.of());
+        assertThat(cache.route(local)).isEmpty();
+        assertThat(cache.evictionDue()).as("a removed route is not checked").isFalse();
+        cache.requireWritable(local);
+    }
+
+    @Test
     void pushesAndDeletesIntoAProxiedNamespaceAreRefused() {
         assertThatThrownBy(() -> cache.requireWritable(local)).isInstanceOfSatisfying(UnsupportedException.class,
                 e -> assertThat(e.refused()).isEqualTo(UnsupportedException.Refused.WRITES));

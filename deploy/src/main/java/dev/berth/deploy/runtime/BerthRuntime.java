@@ -2,6 +2,7 @@ package dev.berth.deploy.runtime;
 
 import dev.berth.adapters.db.JpaTransactions;
 import dev.berth.adapters.db.MetadataDatabase;
+import dev.berth.adapters.db.PostgresUpstreamStore;
 import dev.berth.adapters.db.PostgresAuditLog;
 import dev.berth.adapters.db.PostgresGarbageCollectionStore;
 import dev.berth.adapters.db.PostgresBlobLinkStore;
@@ -57,6 +58,8 @@ import dev.berth.application.port.RetentionStore;
 import dev.berth.application.port.StorageUsageStore;
 import dev.berth.application.registry.EvictPullThroughCache;
 import dev.berth.application.registry.PullThroughCache;
+import dev.berth.application.port.UpstreamRules;
+import dev.berth.application.port.UpstreamStore;
 import dev.berth.application.registry.RegistrySettings;
 import dev.berth.application.retention.ApplyRetention;
 import dev.berth.application.retention.TagPulls;
@@ -168,7 +171,7 @@ public class BerthRuntime {
                 launched ? config.http().toString() : "application server listener", config.publicUrls().host());
         access.start(config, metadata, clock);
         observability.configureLogs(config, launched);
-        proxies.start(config, clock);
+        proxies.start(config, clock, upstreamStore());
         observability.registerGauges(metrics, clock, config, metadata, proxies.cache(), certificateStore());
         Supplier<EvictPullThroughCache> evictor = resolvedLater(EvictPullThroughCache.class);
         events.start(config, metadata, clock, () -> proxies.recordPullsAndEvict(manifestStore(), evictor));
@@ -464,6 +467,19 @@ public class BerthRuntime {
     @Produces
     PullThroughCache pullThroughCache() {
         return proxies.cache();
+    }
+
+    /** The configured upstreams and the configuration's rules for the admin UI's. */
+    @Produces
+    UpstreamRules upstreamRules() {
+        proxies.cache(); // fails before boot, as every part's producer does
+        return proxies;
+    }
+
+    @Produces
+    @ApplicationScoped
+    UpstreamStore upstreamStore() {
+        return new PostgresUpstreamStore(database());
     }
 
     // ---- Events and activity (RuntimeEvents)

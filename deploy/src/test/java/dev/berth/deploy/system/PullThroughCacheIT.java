@@ -1,6 +1,15 @@
 package dev.berth.deploy.system;
 
+import dev.berth.adapters.db.DatabaseSettings;
+import dev.berth.adapters.db.MetadataDatabase;
+import dev.berth.adapters.db.PostgresAuditLog;
+import dev.berth.adapters.db.PostgresGarbageCollectionStore;
 import dev.berth.adapters.http.security.BcryptPasswordHasher;
+import dev.berth.adapters.storage.filesystem.FilesystemBlobStore;
+import dev.berth.application.gc.CollectGarbage;
+import dev.berth.application.gc.GarbageCollectionSettings;
+import dev.berth.application.port.GarbageCollectionStore;
+import dev.berth.domain.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -18,11 +27,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,7 +51,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (stale, and said so) and digests are still served; a moved tag is followed after the TTL; ten
  * parallel GETs of an uncached blob fetch it from the upstream once (its access log counts); a
  * corrupt upstream blob is never stored; beyond its {@code maxsize} an upstream loses its least
- * recently pulled image; the tag list is the upstream's (the cached tags while it is down).
+ * recently pulled image; the tag list is the upstream's (the cached tags while it is down). A webhook
+ * hears a push per manifest and blob the cache fetched, with the pull (GET or HEAD) that caused it;
+ * an index pulled through keeps its platform images through a garbage collection that deletes
+ * untagged manifests, and they pull byte for byte after it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PullThroughCacheIT {
@@ -60,6 +74,8 @@ class PullThroughCacheIT {
     private static String host;
     private static OciImageLayout source;
     private static OciImageLayout.Blob image;
+    private static WebhookReceiver webhook;
+    private static int databasePort;
 
     @BeforeAll
     static void start() throws Exception {
@@ -77,7 +93,15 @@ class PullThroughCacheIT {
         startUpstream();
         upstreamClient = RegistryClient.at("http://127.0.0.1:" + upstreamPort).as(USER, PASSWORD);
 
+        webhook = new WebhookReceiver();
         Path config = Files.writeString(work.resolve("berth.yml"), """
+                notifications:
+                  endpoints:
+                    - name: fetches
+                      url: %s
+                      backoff: 300ms
+                      ignore:
+                        actions: [pull]
                 proxies:
                   - prefix: hub
                     remoteurl: http://127.0.0.1:%d
@@ -89,8 +113,10 @@ class PullThroughCacheIT {
                     username: %s
                     password: %s
                     maxsize: 2MB
-                """.formatted(upstreamPort, USER, PASSWORD, upstreamPort, USER, PASSWORD));
-        berth = BerthProcess.start(work.resolve("berth"), BerthProcess.freePort(), Map.of(), "--config", config.toString());
+                """.formatted(webhook.url(), upstreamPort, USER, PASSWORD, upstreamPort, USER, PASSWORD));
+        databasePort = BerthProcess.freePort();
+        berth = BerthProcess.start(work.resolve("berth"), BerthProcess.freePort(),
+                Map.of("REGISTRY_DATABASE_EMBEDDED_PORT", String.valueOf(databasePort)), "--config", config.toString());
         berth.awaitReady(BerthProcess.READY_TIMEOUT);
         registry = new RegistryClient(berth);
         host = "127.0.0.1:" + berth.port();
@@ -104,6 +130,9 @@ class PullThroughCacheIT {
     @AfterAll
     static void stop() throws Exception {
         stopUpstream();
+        if (webhook != null) {
+            webhook.close();
+        }
         if (berth != null) {
             assertThat(berth.output()).as("the upstream's password is never logged").doesNotContain(PASSWORD);
             berth.close();
@@ -296,6 +325,100 @@ class PullThroughCacheIT {
         }
         assertThat(berth.get("/metrics").body()).as("cached content in the usage metrics")
                 .contains("berth_namespace_stored_bytes{namespace=\"hub\"}").contains(small);
+    }
+
+    @Test
+    @Order(8)
+    void aWebhookHearsAPushPerManifestAndBlobTheCacheFetchedWithThePullThatCausedIt() throws Exception {
+        for (String digest : source.digests()) {
+            webhook.await(e -> isPush(e, "hub/library/app", digest), TIMEOUT);
+        }
+        for (String digest : source.digests()) {
+            List<JsonObject> pushes = webhook.received().stream().filter(e -> isPush(e, "hub/library/app", digest))
+                    .toList();
+            assertThat(pushes).as("fetched once, told once: " + digest).hasSize(1);
+            assertThat(WebhookReceiver.text(pushes.getFirst(), "request", "method")).isEqualTo("GET");
+        }
+
+        OciImageLayout headed = OciImageLayout.create(work.resolve("headed"));
+        OciImageLayout.Blob headedImage = headed.image("amd64", 71, 100_000);
+        headed.tag(headedImage, "v1");
+        copyToUpstream(headed, "v1", "library/headed:v1");
+        HttpResponse<byte[]> head = registry.head("/v2/hub/library/headed/manifests/v1", "Accept", OciImageLayout.OCI_MANIFEST);
+        assertThat(RegistryClient.header(head, "Berth-Proxy")).isEqualTo("miss");
+        JsonObject fetched = webhook.await(e -> isPush(e, "hub/library/headed", headedImage.digest()), TIMEOUT);
+        assertThat(WebhookReceiver.text(fetched, "request", "method")).isEqualTo("HEAD");
+        assertThat(WebhookReceiver.text(fetched, "target", "tag")).isEqualTo("v1");
+    }
+
+    @Test
+    @Order(9)
+    void anIndexPulledThroughKeepsItsPlatformImagesThroughGarbageCollectionOfUntaggedManifests() throws Exception {
+        OciImageLayout multi = OciImageLayout.create(work.resolve("multi"));
+        OciImageLayout.Blob amd64 = multi.image("amd64", 61, 400_000);
+        OciImageLayout.Blob arm64 = multi.image("arm64", 62, 400_000);
+        OciImageLayout.Blob index = multi.index(List.of(amd64, arm64), List.of("amd64", "arm64"));
+        multi.tag(index, "v1");
+        Commands.ok(work, TIMEOUT, "skopeo", "copy", "--all", "--dest-tls-verify=false", "--preserve-digests",
+                "--dest-creds", USER + ":" + PASSWORD, "oci:" + multi.root() + ":v1",
+                "docker://127.0.0.1:" + upstreamPort + "/library/multi:v1");
+        OciImageLayout.Blob solo = multi.image("amd64", 63, 300_000);
+        multi.tag(solo, "solo");
+        copyToUpstream(multi, "solo", "library/multi:solo");
+
+        String remote = "docker://" + host + "/hub/library/multi:v1";
+        Commands.ok(work, TIMEOUT, "skopeo", "copy", "--all", "--src-tls-verify=false", remote,
+                "oci:" + work.resolve("pulled-multi") + ":v1");
+        String path = "/v2/hub/library/multi/manifests/";
+        assertThat(RegistryClient.header(registry.get(path + solo.digest(), "Accept", OciImageLayout.OCI_MANIFEST),
+                "Berth-Proxy")).as("pulled by digest: cached untagged").isEqualTo("miss");
+
+        GarbageCollectionStore.Run run = collectGarbageOfUntaggedManifests();
+        assertThat(run.manifestsFreed()).as("the untagged manifests went").isPositive();
+        for (OciImageLayout.Blob child : List.of(amd64, arm64)) {
+            HttpResponse<byte[]> kept = registry.get(path + child.digest(), "Accept", OciImageLayout.OCI_MANIFEST);
+            assertThat(RegistryClient.header(kept, "Berth-Proxy")).as("a child of the tagged index stays cached")
+                    .isEqualTo("hit");
+            assertThat(kept.body()).isEqualTo(multi.read(child.digest()));
+        }
+        assertThat(RegistryClient.header(registry.get(path + solo.digest(), "Accept", OciImageLayout.OCI_MANIFEST),
+                "Berth-Proxy")).as("untagged and no index's: collected, fetched again").isEqualTo("miss");
+
+        OciImageLayout after = OciImageLayout.create(work.resolve("pulled-multi-after-gc"));
+        Commands.ok(work, TIMEOUT, "skopeo", "copy", "--all", "--src-tls-verify=false", remote, "oci:" + after.root() + ":v1");
+        assertThat(after.digests()).contains(index.digest(), amd64.digest(), arm64.digest());
+        for (String digest : after.digests()) {
+            assertThat(after.read(digest)).as(digest).isEqualTo(multi.read(digest));
+        }
+    }
+
+    private static boolean isPush(JsonObject event, String repository, String digest) {
+        return "push".equals(WebhookReceiver.text(event, "action"))
+                && repository.equals(WebhookReceiver.text(event, "target", "repository"))
+                && digest.equals(WebhookReceiver.text(event, "target", "digest"));
+    }
+
+    /**
+     * A run as an administrator's "run now" with {@code gc.deleteuntagged} and no review delay, on
+     * Berth's database and storage; waits while Berth's own collector holds the lease.
+     */
+    private static GarbageCollectionStore.Run collectGarbageOfUntaggedManifests() throws InterruptedException {
+        Path data = work.resolve("berth");
+        try (MetadataDatabase database = MetadataDatabase.open(new DatabaseSettings("embedded", "test",
+                "jdbc:postgresql://127.0.0.1:" + databasePort + "/postgres", "postgres",
+                BerthProcess.embeddedDatabasePassword(data), 2, BerthProcess.secrets(data)))) {
+            CollectGarbage collector = new CollectGarbage(new PostgresGarbageCollectionStore(database),
+                    new FilesystemBlobStore(berth.dataDirectory().resolve("registry")), new PostgresAuditLog(database),
+                    new GarbageCollectionSettings(true, Duration.ofMinutes(5), Duration.ZERO, true, Duration.ofHours(1)),
+                    () -> false, Clock.systemUTC(), "system-test", done -> { }, nanos -> { });
+            for (Optional<GarbageCollectionStore.Run> run = collector.collect("admin", false, true); ;
+                 run = collector.collect("admin", false, true)) {
+                if (run.isPresent()) {
+                    return run.get();
+                }
+                Thread.sleep(200);
+            }
+        }
     }
 
     private static String digestOf(String tag) {

@@ -6,7 +6,6 @@ import dev.berth.domain.access.Caller;
 import dev.berth.domain.error.RegistryException;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -36,7 +35,7 @@ public class DebugHealthServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         boolean details = mayReadCauses(request);
-        JsonObjectBuilder failures = Json.createObjectBuilder();
+        JsonObjectBuilder failures = JsonBuilders.object();
         boolean up = true;
         for (HealthReport.Check check : checkHealth.check().checks()) {
             if (!check.up()) {

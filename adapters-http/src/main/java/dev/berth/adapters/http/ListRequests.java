@@ -15,7 +15,6 @@ import dev.berth.domain.access.Caller;
 import dev.berth.domain.error.PaginationNumberInvalidException;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServletRequest;
@@ -57,20 +56,20 @@ class ListRequests {
         proxied.ifPresent(listed -> response.setHeader(ManifestRequests.PROXY_HEADER,
                 listed.freshness().name().toLowerCase(Locale.ROOT)));
         Page<Tag> page = proxied.map(PullThroughTags.Listed::page).orElseGet(() -> listTags.list(repository, pageRequest));
-        JsonArrayBuilder tags = Json.createArrayBuilder();
+        JsonArrayBuilder tags = JsonBuilders.array();
         page.items().forEach(tag -> tags.add(tag.toString()));
         nextLink(request, response, "/v2/" + repository + "/tags/list", page, Tag::toString, "");
-        write(response, "application/json", Json.createObjectBuilder().add("name", repository.toString())
+        write(response, "application/json", JsonBuilders.object().add("name", repository.toString())
                 .add("tags", tags).build().toString(), head);
     }
 
     void catalog(HttpServletRequest request, HttpServletResponse response, boolean head, Caller caller)
             throws IOException {
         Page<RepositoryName> page = listRepositories.list(pageRequest(request), caller);
-        JsonArrayBuilder names = Json.createArrayBuilder();
+        JsonArrayBuilder names = JsonBuilders.array();
         page.items().forEach(name -> names.add(name.toString()));
         nextLink(request, response, "/v2/_catalog", page, RepositoryName::toString, "");
-        write(response, "application/json", Json.createObjectBuilder().add("repositories", names).build().toString(), head);
+        write(response, "application/json", JsonBuilders.object().add("repositories", names).build().toString(), head);
     }
 
     /**
@@ -82,9 +81,9 @@ class ListRequests {
         Digest digest = Digest.parse(subject);
         Optional<String> artifactType = Query.parameter(request, "artifactType").filter(t -> !t.isBlank());
         Page<Referrer> page = listReferrers.list(repository, digest, artifactType, pageRequest(request));
-        JsonArrayBuilder manifests = Json.createArrayBuilder();
+        JsonArrayBuilder manifests = JsonBuilders.array();
         for (Referrer m : page.items()) {
-            JsonObjectBuilder descriptor = Json.createObjectBuilder()
+            JsonObjectBuilder descriptor = JsonBuilders.object()
                     .add("mediaType", m.mediaType().toString())
                     .add("digest", m.digest().toString())
                     .add("size", m.size());
@@ -92,7 +91,7 @@ class ListRequests {
                 descriptor.add("artifactType", m.artifactType());
             }
             if (!m.annotations().isEmpty()) {
-                JsonObjectBuilder annotations = Json.createObjectBuilder();
+                JsonObjectBuilder annotations = JsonBuilders.object();
                 m.annotations().forEach(annotations::add);
                 descriptor.add("annotations", annotations);
             }
@@ -102,7 +101,7 @@ class ListRequests {
         nextLink(request, response, "/v2/" + repository + "/referrers/" + digest, page,
                 referrer -> referrer.digest().toString(),
                 artifactType.map(t -> "&artifactType=" + Urls.query(t)).orElse(""));
-        write(response, OCI_INDEX, Json.createObjectBuilder().add("schemaVersion", 2).add("mediaType", OCI_INDEX)
+        write(response, OCI_INDEX, JsonBuilders.object().add("schemaVersion", 2).add("mediaType", OCI_INDEX)
                 .add("manifests", manifests).build().toString(), head);
     }
 

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -246,11 +245,26 @@ public class ObservabilityFilter extends HttpFilter {
         fields.put("durationMs", nanos / 1_000_000.0);
         fields.put("user", user == null ? "-" : user);
         fields.put("userAgent", request.getHeader("User-Agent") == null ? "-" : request.getHeader("User-Agent"));
-        LogRecord record = new LogRecord(Level.INFO, String.format(Locale.ROOT,
-                "%s %s %s %d in=%d out=%d %.1fms user=%s id=%s", request.getRemoteAddr(), request.getMethod(),
-                path.replaceAll("[\\r\\n]", "_"), status, in, out, nanos / 1e6, fields.get("user"), id));
+        String line = accessLine(request.getRemoteAddr(), request.getMethod(), path, status, in, out, nanos,
+                (String) fields.get("user"), id);
+        LogRecord record = new LogRecord(Level.INFO, line);
         record.setLoggerName(ACCESS_LOGGER);
         record.setParameters(new Object[] {fields});
         ACCESS.log(record);
+    }
+
+    /**
+     * The access log's text: {@code 127.0.0.1 GET /v2/x/tags/list 200 in=0 out=35 1.2ms user=- id=...},
+     * the path with CR and LF made harmless. Built by hand: String.format and a regex took a tenth of
+     * a cached {@code tags/list} request's CPU (issue 16).
+     */
+    static String accessLine(String remoteAddr, String method, String path, int status, long in, long out, long nanos,
+                             String user, String id) {
+        long tenthsOfMs = Math.round(nanos / 100_000.0);
+        return new StringBuilder(160).append(remoteAddr).append(' ').append(method).append(' ')
+                .append(path.replace('\r', '_').replace('\n', '_')).append(' ').append(status)
+                .append(" in=").append(in).append(" out=").append(out).append(' ')
+                .append(tenthsOfMs / 10).append('.').append(tenthsOfMs % 10).append("ms user=").append(user)
+                .append(" id=").append(id).toString();
     }
 }

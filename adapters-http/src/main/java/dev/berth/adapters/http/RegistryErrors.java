@@ -20,7 +20,6 @@ import dev.berth.domain.error.TooManyRequestsException;
 import dev.berth.domain.error.UnauthorizedException;
 import dev.berth.domain.error.UnavailableException;
 import dev.berth.domain.error.UnsupportedException;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -63,11 +62,11 @@ final class RegistryErrors {
     static void send(HttpServletResponse response, int status, String code, String message, String detail,
                      boolean head) throws IOException {
         response.setStatus(status);
-        JsonObjectBuilder error = Json.createObjectBuilder().add("code", code).add("message", message);
+        JsonObjectBuilder error = JsonBuilders.object().add("code", code).add("message", message);
         if (detail != null) {
             error.add("detail", detail);
         }
-        byte[] body = Json.createObjectBuilder().add("errors", Json.createArrayBuilder().add(error)).build()
+        byte[] body = JsonBuilders.object().add("errors", JsonBuilders.array().add(error)).build()
                 .toString().getBytes(StandardCharsets.UTF_8);
         response.setContentType("application/json");
         response.setContentLength(body.length);

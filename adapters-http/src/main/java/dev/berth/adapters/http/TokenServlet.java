@@ -9,7 +9,6 @@ import dev.berth.domain.error.RegistryException;
 import dev.berth.domain.error.TooManyRequestsException;
 import dev.berth.domain.error.UnauthorizedException;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -146,7 +145,7 @@ public class TokenServlet extends HttpServlet {
     }
 
     private static void send(HttpServletResponse response, IssueToken.Issued issued) throws IOException {
-        JsonObjectBuilder body = Json.createObjectBuilder()
+        JsonObjectBuilder body = JsonBuilders.object()
                 .add("token", issued.token())
                 .add("access_token", issued.token())
                 .add("expires_in", issued.expiresIn().toSeconds())
@@ -157,7 +156,7 @@ public class TokenServlet extends HttpServlet {
     }
 
     private static void oauthError(HttpServletResponse response, String error, String description) throws IOException {
-        write(response, 400, Json.createObjectBuilder().add("error", error).add("error_description", description)
+        write(response, 400, JsonBuilders.object().add("error", error).add("error_description", description)
                 .build().toString());
     }
 

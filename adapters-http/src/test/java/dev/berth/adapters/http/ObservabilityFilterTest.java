@@ -42,4 +42,21 @@ class ObservabilityFilterTest {
         assertThat(ObservabilityFilter.route("/v2/team/app/manifests/" + "t".repeat(100))).isEqualTo("manifest");
         assertThat(ObservabilityFilter.route("/anything-" + "z".repeat(1000))).isEqualTo("other");
     }
+
+    @Test
+    void accessLogLinesReadAsBeforeWithTheDurationInTenthsOfAMillisecond() {
+        for (long nanos : new long[] {0, 49_999, 50_000, 105_300_000, 7_916_912_345L, 123_456_789_012L}) {
+            String expected = String.format(java.util.Locale.ROOT, "%s %s %s %d in=%d out=%d %.1fms user=%s id=%s",
+                    "127.0.0.1", "PATCH", "/v2/team/app/blobs/uploads/u", 202, 1073741824L, 0L, nanos / 1e6, "-", "id-1");
+
+            assertThat(ObservabilityFilter.accessLine("127.0.0.1", "PATCH", "/v2/team/app/blobs/uploads/u", 202,
+                    1073741824L, 0, nanos, "-", "id-1")).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void aPathCannotStartAnotherAccessLogLine() {
+        assertThat(ObservabilityFilter.accessLine("10.0.0.1", "GET", "/v2/a\r\n127.0.0.1 GET /forged", 404, 0, 0,
+                1_000_000, "-", "id")).isEqualTo("10.0.0.1 GET /v2/a__127.0.0.1 GET /forged 404 in=0 out=0 1.0ms user=- id=id");
+    }
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Admin UI page timings (issue 22): every admin page in headless Chromium, on a Berth holding
 # 100 000 repositories and one repository with 1 000 tags. Prints, per page, the median and worst
-# time to interactive of ROUNDS full loads and ROUNDS moves inside the admin UI (menu-style route
-# changes). Measures, never fails on a number. Needs: chromium, chromium-driver (as .ci/run installs).
+# time to interactive of ROUNDS full loads with the script bundle in the browser's cache (a returning
+# admin), ROUNDS full loads with the cache cleared (a first visit) and ROUNDS moves inside the admin UI
+# (menu-style route changes). Berth runs on the JVM's default JIT, as shipped. Measures, never fails on
+# a number. Needs: chromium, chromium-driver (as .ci/run installs).
 #
 #   deploy/bench/admin-page-bench.sh
 #   ROUNDS=10 deploy/bench/admin-page-bench.sh

@@ -27,6 +27,10 @@ public class AdminServlet extends VaadinServlet {
     @Override
     protected void servletInitialized() throws ServletException {
         super.servletInitialized();
+        // the page's first HTML response carries the UI with its view already built (Flow's "eager server
+        // load"): the browser skips the ?v-r=init round trip, which it could only start after evaluating the
+        // 350 KB entry script, and its first request afterwards only confirms the view (issue 22)
+        getService().setBootstrapInitialPredicate(request -> true);
         getService().addUIInitListener(e -> e.getUI().addBeforeEnterListener(new AccessControl()));
         getService().addSessionInitListener(e -> e.getSession().setErrorHandler(AdminServlet::report));
     }

@@ -99,21 +99,26 @@ final class Widgets {
     /** A small coloured label. */
     static Span badge(String text, Tone tone) {
         Span badge = new Span(text);
-        badge.getStyle().set("color", "var(" + tone.text + ")").set("background", "var(" + tone.background + ")")
-                .set("border-radius", "var(--lumo-border-radius-m)").set("padding", "0.1em 0.5em")
-                .set("font-size", "var(--lumo-font-size-s)").set("font-weight", "500").set("white-space", "nowrap");
+        badge.getElement().setAttribute("style", badgeStyle(tone));
         badge.addClassName("berth-badge-" + tone.lumo);
         return badge;
     }
 
-    /** Badges in a row that wraps, however many there are (an index's platforms). */
-    static Div chips(String id, List<String> texts) {
-        Div chips = new Div();
-        chips.setId(id);
-        chips.addClassName("berth-chips");
-        chips.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("gap", "var(--lumo-space-xs)");
-        texts.forEach(text -> chips.add(badge(text, Tone.NEUTRAL)));
-        return chips;
+    private static String badgeStyle(Tone tone) {
+        return "color: var(" + tone.text + "); background: var(" + tone.background + "); "
+                + "border-radius: var(--lumo-border-radius-m); padding: 0.1em 0.5em; "
+                + "font-size: var(--lumo-font-size-s); font-weight: 500; white-space: nowrap";
+    }
+
+    /**
+     * Neutral badges in a row that wraps, however many there are (an index's platforms), as a grid cell
+     * template (LitRenderer): {@code id} is the row's element id (may use {@code ${item.…}}), {@code
+     * texts} the expression of the item's list of texts.
+     */
+    static String chipsTemplate(String id, String texts) {
+        return "<div id=\"" + id + "\" class=\"berth-chips\" style=\"display: flex; flex-wrap: wrap; "
+                + "gap: var(--lumo-space-xs)\">${" + texts + ".map(text => html`<span class=\"berth-badge-"
+                + Tone.NEUTRAL.lumo + "\" style=\"" + badgeStyle(Tone.NEUTRAL) + "\">${text}</span>`)}</div>";
     }
 
     /** A link that downloads {@code content} (read when clicked) as a file. */

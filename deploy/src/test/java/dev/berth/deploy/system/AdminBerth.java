@@ -75,12 +75,25 @@ final class AdminBerth {
     }
 
     static synchronized AdminBerth get() throws Exception {
+        return get(BerthProcess.quickBoot());
+    }
+
+    /**
+     * For the admin page benchmark: Berth on the JVM's default JIT, as {@code java -jar berth.jar} runs it,
+     * not the tests' C1-only {@link BerthProcess#QUICK_BOOT}, whose code is slower once warm. The first
+     * caller in a JVM decides: the benchmark runs on its own.
+     */
+    static synchronized AdminBerth asShipped() throws Exception {
+        return get(List.of());
+    }
+
+    private static synchronized AdminBerth get(List<String> jvmOptions) throws Exception {
         if (instance == null) {
             Path work = Path.of("target", "admin-berth").toAbsolutePath();
             WorkDirectories.deleteQuietly(work);
             int databasePort = BerthProcess.freePort();
             int port = BerthProcess.freePort();
-            BerthProcess berth = BerthProcess.start(work, port, Map.of(
+            BerthProcess berth = BerthProcess.start(jvmOptions, work, port, Map.of(
                     "REGISTRY_HTTP_TLS_MANAGED", "true",
                     // the address the tests reach it at; a browser that comes by 127.0.0.1 still gets this in commands
                     "REGISTRY_HTTP_HOST", "https://localhost:" + port,

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static dev.berth.deploy.system.AdminBerth.ADMIN;
 import static dev.berth.deploy.system.AdminBerth.ADMIN_PASSWORD;
@@ -50,6 +52,20 @@ class AdminHardeningIT {
     @BeforeEach
     void signedOut() {
         AdminPages.reset(browser);
+    }
+
+    @Test
+    void aReturningBrowserKeepsTheScriptBundleWithoutAskingAgain() throws Exception {
+        String page = berth.get("/admin/login").body();
+        Matcher script = Pattern.compile("src=\"\\./(VAADIN/build/indexhtml-[^\"]+\\.js)\"").matcher(page);
+        assertThat(script.find()).as(page).isTrue();
+        // hashed names: a new version ships new names, so the files can stay fresh for a year, unrevalidated
+        HttpResponse<String> bundle = berth.get("/admin/" + script.group(1));
+        assertThat(bundle.statusCode()).isEqualTo(200);
+        assertThat(bundle.headers().allValues("cache-control")).containsExactly("public, max-age=31536000, immutable");
+        HttpResponse<String> missing = berth.get("/admin/VAADIN/build/no-such-file.js");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.headers().allValues("cache-control")).noneMatch(value -> value.contains("max-age=31536000"));
     }
 
     @Test

@@ -122,11 +122,50 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes a first start's slow steps ahead of {@link #start}: the binaries unpacked from their xz
+     * archive and sealed, and on an empty data directory initdb (the password required), by starting
+     * the server once and stopping it again. Berth's launcher runs it while the web container boots,
+     * so that {@link #start} then only starts the postmaster. Does nothing when both are done already.
+     */
+    public static void prepare(Path dataDirectory, Path binariesDirectory) {
+        try {
+            if (Files.isRegularFile(dataDirectory.resolve("PG_VERSION"))
+                    && !PostgresBinaries.extractions(binariesDirectory).isEmpty()) {
+                return;
+            }
+            Files.createDirectories(dataDirectory);
+            Files.createDirectories(binariesDirectory);
+            PostgresBinaries.discardBroken(binariesDirectory);
+            stopOrphanedServer(dataDirectory);
+            String password = PostgresPassword.readOrCreate(dataDirectory);
+            // no shutdown hook: this server is stopped below, and the hook would keep its class loader for good
+            var server = startServer(dataDirectory, binariesDirectory, 0, password, STARTUP_WAIT, false);
+            try {
+                PostgresBinaries.seal(binariesDirectory);
+            } finally {
+                server.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Preparing the embedded PostgreSQL in " + dataDirectory + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
     private static io.zonky.test.db.postgres.embedded.EmbeddedPostgres startServer(Path dataDirectory,
                                                                                  Path binariesDirectory, int port,
                                                                                  String password, Duration startupWait)
             throws IOException {
+        return startServer(dataDirectory, binariesDirectory, port, password, startupWait, true);
+    }
+
+    private static io.zonky.test.db.postgres.embedded.EmbeddedPostgres startServer(Path dataDirectory,
+                                                                                 Path binariesDirectory, int port,
+                                                                                 String password, Duration startupWait,
+                                                                                 boolean shutdownHook)
+            throws IOException {
         var builder = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                .setRegisterShutdownHook(shutdownHook)
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false)
                 .setOverrideWorkingDirectory(binariesDirectory.toFile())

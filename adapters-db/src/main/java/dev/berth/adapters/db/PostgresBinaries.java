@@ -9,6 +9,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -44,7 +45,39 @@ final class PostgresBinaries {
                 LOG.warning(() -> "PostgreSQL binaries in " + extraction + " are not intact (" + problem
                         + "); extracting them again");
                 deleteRecursively(extraction);
+            } else {
+                trusted(extraction);
             }
+        }
+    }
+
+    /**
+     * zonky uses an extraction only while its marker is the newest file in it, and unpacks it again
+     * otherwise: the seal, written after the marker, made every other start unpack the xz archive
+     * again (seconds of CPU). A sealed, intact extraction gets its marker renewed.
+     */
+    private static void trusted(Path extraction) throws IOException {
+        Path marker = extraction.resolve(".exists");
+        if (!Files.isRegularFile(marker)) {
+            return;
+        }
+        FileTime newest;
+        try (Stream<Path> children = Files.list(extraction)) {
+            // the directory too: zonky compares the marker with it (renaming the seal into it touched it)
+            newest = Stream.concat(Stream.of(extraction), children.filter(p -> !p.equals(marker)))
+                    .map(PostgresBinaries::modified).max(Comparator.naturalOrder()).orElseThrow();
+        }
+        if (Files.getLastModifiedTime(marker).compareTo(newest) <= 0) {
+            Files.setLastModifiedTime(marker, FileTime.fromMillis(Math.max(System.currentTimeMillis(),
+                    newest.toMillis() + 1000)));
+        }
+    }
+
+    private static FileTime modified(Path path) {
+        try {
+            return Files.getLastModifiedTime(path);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
         }
     }
 
@@ -68,6 +101,7 @@ final class PostgresBinaries {
             Files.write(temporary, lines, StandardCharsets.UTF_8);
             fsync(temporary);
             Files.move(temporary, extraction.resolve(SEAL), StandardCopyOption.ATOMIC_MOVE);
+            trusted(extraction);
             fsync(extraction);
             fsync(binariesDirectory);
         }

@@ -146,6 +146,24 @@ class EmbeddedPostgresTest {
         assertThat(PostgresBinaries.problem(extraction())).isNull();
     }
 
+    @Test
+    void preparedAheadOrStartedBeforeItsBinariesAreNotUnpackedAgain() throws Exception {
+        EmbeddedPostgres.prepare(directory.resolve("data"), directory.resolve("binaries"));
+        assertThat(directory.resolve("data/PG_VERSION")).as("initdb ran").isRegularFile();
+        assertThat(PostgresBinaries.problem(extraction())).as("sealed").isNull();
+        Path postgresBinary = extraction().resolve("bin/postgres");
+        var unpacked = Files.getLastModifiedTime(postgresBinary);
+
+        for (int start = 0; start < 2; start++) {
+            try (EmbeddedPostgres postgres = start()) {
+                assertThat(refusal(postgres, "guess")).as("the password is required").isNotEmpty();
+                assertThat(count(postgres, "SELECT 1")).isEqualTo(1L);
+            }
+        }
+        assertThat(Files.getLastModifiedTime(postgresBinary)).as("unpacked once (zonky trusts its marker)")
+                .isEqualTo(unpacked);
+    }
+
     private EmbeddedPostgres start() {
         return EmbeddedPostgres.start(directory.resolve("data"), directory.resolve("binaries"), 0);
     }

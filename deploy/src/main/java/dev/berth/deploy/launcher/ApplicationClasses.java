@@ -62,6 +62,7 @@ final class ApplicationClasses {
             Path fresh = runDirectory.resolve(DIRECTORY + "-" + ProcessHandle.current().pid());
             DataDirectory.deleteRecursively(fresh);
             unpack(war, fresh);
+            UnscannedJars.mark(fresh);
             Files.writeString(fresh.resolve(STAMP), stamp, StandardCharsets.UTF_8);
             Path old = runDirectory.resolve(DIRECTORY + "-old-" + ProcessHandle.current().pid());
             if (Files.exists(directory)) {
@@ -83,7 +84,8 @@ final class ApplicationClasses {
         return loader(unpacked(runDirectory, war));
     }
 
-    private static ClassLoader loader(Path directory) throws IOException {
+    /** A class loader of the classes of an unpacked WAR. */
+    static ClassLoader loader(Path directory) throws IOException {
         List<URL> urls = new ArrayList<>();
         urls.add(directory.resolve(CLASSES).toUri().toURL());
         try (Stream<Path> jars = Files.list(directory.resolve(LIB))) {

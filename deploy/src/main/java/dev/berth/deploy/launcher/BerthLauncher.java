@@ -39,6 +39,8 @@ public final class BerthLauncher {
     private static final String RUNTIME_LOGGER = "dev.berth.deploy.runtime.BerthRuntime";
     /** Runs an operator command in the application's classes: {@code run(command, argument)} returns its exit status. */
     private static final String OPERATOR_COMMANDS = "dev.berth.deploy.runtime.OperatorCommands";
+    /** Prepares the embedded PostgreSQL while Payara boots: {@code begin()} starts its thread. */
+    private static final String DATABASE_HEAD_START = "dev.berth.deploy.runtime.DatabaseHeadStart";
 
     static final String USAGE = """
             Usage: java -jar berth.jar [--config FILE]
@@ -159,7 +161,9 @@ public final class BerthLauncher {
         LifecycleWatchdog.arm(config.lifecycle().startupTimeout(), config.lifecycle().shutdownTimeout());
         List<String> payaraArguments;
         try {
-            payaraArguments = payaraArguments(config, ApplicationClasses.unpacked(runDirectory(config)));
+            Path application = ApplicationClasses.unpacked(runDirectory(config));
+            payaraArguments = payaraArguments(config, application);
+            beginDatabaseHeadStart(config, application);
         } catch (ConfigException e) {
             // a certificate or key that cannot be served is a configuration error, found before the boot
             System.err.println("berth: " + e.getMessage());
@@ -176,6 +180,25 @@ public final class BerthLauncher {
         startPayara(payaraArguments);
         announceStarted();
         IdleHeap.trimAfterStart();
+    }
+
+    /**
+     * The embedded PostgreSQL's binaries unpacked and its initdb run while Payara boots, in the
+     * application's classes (the runtime waits for it before it starts the database). Berth's log
+     * settings first, which Payara applies again: the head start's lines look like the rest.
+     */
+    private static void beginDatabaseHeadStart(BerthConfig config, Path application) {
+        if (!config.database().embedded()) {
+            return;
+        }
+        try {
+            LogManager.getLogManager().readConfiguration(
+                    new ByteArrayInputStream(loggingProperties(config).getBytes(StandardCharsets.UTF_8)));
+            ApplicationClasses.call(ApplicationClasses.loader(application), DATABASE_HEAD_START, "begin");
+        } catch (Exception | LinkageError e) {
+            // the runtime's own start takes every step then, and reports what fails
+            Logger.getLogger(RUNTIME_LOGGER).fine(() -> "No head start for the embedded PostgreSQL: " + e);
+        }
     }
 
     /**

@@ -38,8 +38,8 @@ final class RunningDatabase implements AutoCloseable {
                     db.password(), db.maxPoolSize(), secrets);
             return new RunningDatabase(MetadataDatabase.open(settings), settings, null);
         }
-        Path binaries = config.dataDirectory().resolve("run").resolve("postgres-binaries");
-        EmbeddedPostgres embedded = EmbeddedPostgres.start(db.embeddedDirectory(), binaries, db.embeddedPort());
+        DatabaseHeadStart.await();
+        EmbeddedPostgres embedded = EmbeddedPostgres.start(db.embeddedDirectory(), binaries(config), db.embeddedPort());
         DatabaseSettings settings = new DatabaseSettings("embedded",
                 "127.0.0.1:" + embedded.port() + ", data in " + embedded.dataDirectory(),
                 embedded.jdbcUrl(), embedded.user(), embedded.password(), db.maxPoolSize(), secrets);
@@ -49,6 +49,11 @@ final class RunningDatabase implements AutoCloseable {
             embedded.close();
             throw e;
         }
+    }
+
+    /** Where the embedded PostgreSQL's binaries are unpacked: {@code data/run/postgres-binaries}. */
+    static Path binaries(BerthConfig config) {
+        return config.dataDirectory().resolve("run").resolve("postgres-binaries");
     }
 
     MetadataDatabase metadata() {

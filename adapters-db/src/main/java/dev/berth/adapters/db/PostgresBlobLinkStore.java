@@ -23,17 +23,30 @@ public final class PostgresBlobLinkStore implements BlobLinkStore {
         // same digest, same content: a second record of it has nothing to add but that the content is
         // back. Not ON CONFLICT DO UPDATE: that locks the existing row FOR UPDATE even when its WHERE
         // excludes it, and every push of a manifest listing the blob would then wait for this transaction
+        // The row found is key-share locked until this transaction ends: garbage collection, which may
+        // be condemning that very digest (an earlier, abandoned upload of it), locks it FOR UPDATE
+        // first, so it either waits and then sees the link this push makes (queued anew: not due), or
+        // has deleted it, and the row is made again. Without the lock a push's link could meet a row
+        // deleted in between (a foreign key violation, a 500 to the client).
         jpa.transaction(em -> {
-            int inserted = em.createNativeQuery("INSERT INTO blob (digest, size) VALUES (:digest, :size) ON CONFLICT DO NOTHING")
-                    .setParameter("digest", digest.toString())
-                    .setParameter("size", size)
-                    .executeUpdate();
-            if (inserted == 0) {
-                em.createNativeQuery("UPDATE blob SET missing_since = NULL WHERE digest = :digest AND missing_since IS NOT NULL")
+            while (true) {
+                int inserted = em.createNativeQuery("INSERT INTO blob (digest, size) VALUES (:digest, :size) ON CONFLICT DO NOTHING")
                         .setParameter("digest", digest.toString())
+                        .setParameter("size", size)
                         .executeUpdate();
+                if (inserted > 0) {
+                    return null;
+                }
+                boolean kept = !em.createNativeQuery("SELECT 1 FROM blob WHERE digest = :digest FOR KEY SHARE")
+                        .setParameter("digest", digest.toString())
+                        .getResultList().isEmpty();
+                if (kept) {
+                    em.createNativeQuery("UPDATE blob SET missing_since = NULL WHERE digest = :digest AND missing_since IS NOT NULL")
+                            .setParameter("digest", digest.toString())
+                            .executeUpdate();
+                    return null;
+                }
             }
-            return null;
         });
     }
 

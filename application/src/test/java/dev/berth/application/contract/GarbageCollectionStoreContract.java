@@ -205,6 +205,35 @@ public abstract class GarbageCollectionStoreContract {
         }
     }
 
+    /**
+     * An upload completing with the digest of an abandoned blob that collection is condemning: the push
+     * found the row, collection deleted it, and the push's link then broke the foreign key (a 500 in
+     * GarbageCollectionIT). Due is between the abandoned link and the push, as in production.
+     */
+    @Test
+    void anUploadRacingTheCollectionOfItsAbandonedTwinKeepsItsBlob() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            Digest blob = linked(APP, "abandoned twin " + round, 5);
+            Thread.sleep(2);
+            Instant due = Instant.now();
+            Thread.sleep(2);
+            CyclicBarrier start = new CyclicBarrier(2);
+            CompletableFuture<Verdict> review = CompletableFuture.supplyAsync(() -> {
+                await(start);
+                return gc.reviewBlob(blob, due, false).verdict();
+            });
+            CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
+                await(start);
+                ports.blobs().recordAndLink(OTHER, blob, 5);
+            });
+
+            upload.get();
+            assertThat(review.get()).isIn(Verdict.COLLECTED, Verdict.NOT_DUE);
+            assertThat(ports.blobs().blobSize(blob)).as("round %d", round).hasValue(5);
+            assertThat(ports.blobs().linkedSize(OTHER, blob)).as("round %d", round).isPresent();
+        }
+    }
+
     @Test
     void untaggedManifestsGoButTaggedOnesChildrenAndReferrersOfKeptSubjectsStay() {
         StoredManifest tagged = image(APP, "tagged");

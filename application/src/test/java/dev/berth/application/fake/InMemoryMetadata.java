@@ -240,6 +240,16 @@ public final class InMemoryMetadata implements RepositoryCatalog, BlobLinkStore,
         state.missing.remove(digest);
     }
 
+    /** One step, as PostgreSQL's row lock makes it: collection cannot delete the blob between the two. */
+    @Override
+    public void recordAndLink(RepositoryName repository, Digest digest, long size) {
+        atomically(() -> {
+            recordBlob(digest, size);
+            link(repository, digest);
+            return null;
+        });
+    }
+
     @Override
     public synchronized OptionalLong blobSize(Digest digest) {
         Long size = state.blobs.get(digest);

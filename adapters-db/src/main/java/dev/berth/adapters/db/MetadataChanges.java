@@ -15,7 +15,8 @@ import java.util.logging.Logger;
 
 /**
  * Listens on its own connection for the notifications V18's triggers send when manifests, tags or
- * notification endpoints change, and drops what the caches hold of them. The caches work only while
+ * notification endpoints change, and drops what the caches hold of them; V22's (upstreams) and V23's
+ * (TLS certificates) go to their listeners. The caches work only while
  * it listens: when the connection is lost they are disabled (changes meanwhile would go unheard)
  * and come back empty once it listens again.
  */

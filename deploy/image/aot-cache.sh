@@ -84,7 +84,7 @@ for attempt in 1 2 3; do
     sleep 0.2
   done
   get /v2/ | grep -qE ' (200|401)' && break
-  kill -9 "$launcher" 2>/dev/null; wait "$launcher" 2>/dev/null || true
+  kill -9 "$launcher" 2>/dev/null || true; wait "$launcher" 2>/dev/null || true
   if [ "$attempt" -lt 3 ] && grep -q "BindException: Address already in use" "$log"; then
     echo "aot-cache: port $port is taken; training again on another" >&2
     rm -rf "$training/data" "$training/berth.aot"

@@ -47,10 +47,12 @@ public class CertificatesView extends VerticalLayout implements AdminOnly {
             return;
         }
         add(new Paragraph(tls.managed()
-                ? "Berth manages this certificate (http.tls.managed): at start it renews a certificate from its "
-                + "local CA that nears its end. A certificate activated here stays until you activate another."
+                ? "Berth manages this certificate (http.tls.managed): at start and daily it renews a certificate "
+                + "from its local CA that nears its end. A certificate activated here stays until you activate "
+                + "another, and every node of the cluster serves it."
                 : "HTTPS serves the files in http.tls.certificate at every start: a certificate activated here "
-                + "lasts until the next restart. Replace those files to make a change permanent."));
+                + "lasts until the next restart of any node (every node serves it meanwhile). Replace those files "
+                + "to make a change permanent."));
         servedBox = new CertificateSections.Served(uses);
         stagedBox = new CertificateSections.Staged(uses, () -> {
             refresh();

@@ -15,7 +15,8 @@ import java.util.logging.Logger;
 
 /**
  * Listens on its own connection for the notifications V18's triggers send when manifests, tags or
- * notification endpoints change, and drops what the caches hold of them. The caches work only while
+ * notification endpoints change, and drops what the caches hold of them; V22's (upstreams) and V23's
+ * (TLS certificates) go to their listeners. The caches work only while
  * it listens: when the connection is lost they are disabled (changes meanwhile would go unheard)
  * and come back empty once it listens again.
  */
@@ -26,6 +27,7 @@ final class MetadataChanges implements AutoCloseable {
     private static final String REPOSITORY = "repository ";
     static final String ENDPOINTS = "endpoints";
     static final String UPSTREAMS = "upstreams";
+    static final String CERTIFICATES = "certificates";
     /** How long one wait for notifications lasts: also how soon a lost connection is noticed. */
     private static final int POLL_MILLIS = 5_000;
     private static final Duration RETRY = Duration.ofSeconds(2);
@@ -36,6 +38,8 @@ final class MetadataChanges implements AutoCloseable {
     private final WantedEvents wantedEvents;
     /** Reroutes the pull-through cache by the stored upstreams (V22): a listener that fails is logged, not fatal. */
     private final Runnable upstreamsChanged;
+    /** Copies the shared TLS certificates (V23) to this node's files: a listener that fails is logged, not fatal. */
+    private final Runnable certificatesChanged;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Connection connection;
@@ -43,18 +47,20 @@ final class MetadataChanges implements AutoCloseable {
     private final CountDownLatch firstAttempt = new CountDownLatch(1);
 
     private MetadataChanges(DatabaseSettings settings, ManifestCache manifests, WantedEvents wantedEvents,
-                            Runnable upstreamsChanged) {
+                            Runnable upstreamsChanged, Runnable certificatesChanged) {
         this.settings = settings;
         this.manifests = manifests;
         this.wantedEvents = wantedEvents;
         this.upstreamsChanged = upstreamsChanged;
+        this.certificatesChanged = certificatesChanged;
         this.thread = Thread.ofPlatform().daemon().name("berth-metadata-changes").unstarted(this::listen);
     }
 
     /** Returns once it listens (or its first try failed and it goes on trying): the caches work from the first request. */
     static MetadataChanges start(DatabaseSettings settings, ManifestCache manifests, WantedEvents wantedEvents,
-                                 Runnable upstreamsChanged) {
-        MetadataChanges changes = new MetadataChanges(settings, manifests, wantedEvents, upstreamsChanged);
+                                 Runnable upstreamsChanged, Runnable certificatesChanged) {
+        MetadataChanges changes = new MetadataChanges(settings, manifests, wantedEvents, upstreamsChanged,
+                certificatesChanged);
         changes.thread.start();
         try {
             changes.firstAttempt.await(FIRST_ATTEMPT.toMillis(), TimeUnit.MILLISECONDS);
@@ -80,6 +86,7 @@ final class MetadataChanges implements AutoCloseable {
                     LOG.info("Listening for metadata changes again: manifest cache on");
                     warned = false;
                     rerouteUpstreams();
+                    run(certificatesChanged, "Copying the shared TLS certificates after a lost connection");
                 }
                 PGConnection pg = listening.unwrap(PGConnection.class);
                 while (running) {
@@ -113,15 +120,20 @@ final class MetadataChanges implements AutoCloseable {
             wantedEvents.changed();
         } else if (payload.equals(UPSTREAMS)) {
             rerouteUpstreams();
+        } else if (payload.equals(CERTIFICATES)) {
+            run(certificatesChanged, "Copying the TLS certificates another node changed");
         }
     }
 
     private void rerouteUpstreams() {
+        run(upstreamsChanged, "Rerouting the pull-through cache after a change of its upstreams");
+    }
+
+    private static void run(Runnable listener, String what) {
         try {
-            upstreamsChanged.run();
+            listener.run();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Rerouting the pull-through cache after a change of its upstreams failed: "
-                    + e.getMessage(), e);
+            LOG.log(Level.WARNING, what + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -31,6 +31,7 @@ public final class MetadataDatabase implements AutoCloseable {
     private final WantedEvents wantedEvents = new WantedEvents();
     private MetadataChanges changes;
     private volatile Runnable upstreamsListener = () -> { };
+    private volatile Runnable certificatesListener = () -> { };
 
     private MetadataDatabase(DatabaseSettings settings, HikariDataSource dataSource,
                              EntityManagerFactory entityManagerFactory) {
@@ -145,7 +146,8 @@ public final class MetadataDatabase implements AutoCloseable {
      */
     public synchronized void listenForChanges() {
         if (changes == null) {
-            changes = MetadataChanges.start(settings, manifestCache, wantedEvents, this::upstreamsChanged);
+            changes = MetadataChanges.start(settings, manifestCache, wantedEvents, this::upstreamsChanged,
+                    () -> certificatesListener.run());
         }
     }
 
@@ -156,6 +158,14 @@ public final class MetadataDatabase implements AutoCloseable {
      */
     public void onUpstreamsChanged(Runnable listener) {
         upstreamsListener = listener;
+    }
+
+    /**
+     * Runs {@code listener} when the shared TLS certificates change on any node (V23's notice), and when
+     * this node listens again after a lost connection. Only while it {@link #listenForChanges listens}.
+     */
+    public void onCertificatesChanged(Runnable listener) {
+        certificatesListener = listener;
     }
 
     private void upstreamsChanged() {

@@ -2,6 +2,7 @@ package dev.berth.adapters.http;
 
 import dev.berth.application.system.CheckHealth;
 import dev.berth.application.system.HealthReport;
+import dev.berth.application.tls.ServedCertificateStatus;
 import dev.berth.domain.access.Caller;
 import dev.berth.domain.error.RegistryException;
 import jakarta.enterprise.inject.Instance;
@@ -30,6 +31,8 @@ public class DebugHealthServlet extends HttpServlet {
     @Inject
     AccessGate gate;
     @Inject
+    ServedCertificateStatus certificate;
+    @Inject
     Instance<HttpObservability> observability;
 
     @Override
@@ -48,6 +51,10 @@ public class DebugHealthServlet extends HttpServlet {
             // as /health/ready: a balancer checking registry:2's path takes a draining node out too
             up = false;
             failures.add("serving", "draining");
+        }
+        if (!certificate.current()) {
+            up = false;
+            failures.add("certificate", "not yet serving the cluster's certificate");
         }
         byte[] body = failures.build().toString().getBytes(StandardCharsets.UTF_8);
         response.setStatus(up ? 200 : 503);

@@ -3,6 +3,7 @@ package dev.berth.adapters.http;
 import dev.berth.application.system.CheckHealth;
 import dev.berth.application.system.CheckLiveness;
 import dev.berth.application.system.HealthReport;
+import dev.berth.application.tls.ServedCertificateStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -13,7 +14,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Health in MicroProfile Health's format: {@code /health}, {@code /health/ready} (metadata
- * database reachable, storage writable, not draining: 503 otherwise) and {@code /health/live}.
+ * database reachable, storage writable, not draining, the cluster's certificate served: 503 otherwise)
+ * and {@code /health/live}.
  */
 @ApplicationScoped
 public class ReadinessChecks {
@@ -35,6 +37,13 @@ public class ReadinessChecks {
     @Readiness
     HealthCheck serving() {
         return () -> HealthCheckResponse.named("serving").status(!RequestDrain.draining()).build();
+    }
+
+    /** With HTTPS on: not ready before the node serves its cluster's certificate (no balancer routes to another CA). */
+    @Produces
+    @Readiness
+    HealthCheck certificate(ServedCertificateStatus status) {
+        return () -> HealthCheckResponse.named("certificate").status(status.current()).build();
     }
 
     /** Alive unless what Berth runs itself (the embedded PostgreSQL) cannot come back without a restart. */

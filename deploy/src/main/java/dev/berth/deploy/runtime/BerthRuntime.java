@@ -6,6 +6,7 @@ import dev.berth.adapters.db.PostgresUpstreamStore;
 import dev.berth.adapters.db.PostgresAuditLog;
 import dev.berth.adapters.db.PostgresGarbageCollectionStore;
 import dev.berth.adapters.db.PostgresBlobLinkStore;
+import dev.berth.adapters.db.PostgresCertificateStore;
 import dev.berth.adapters.db.PostgresDatabaseStatus;
 import dev.berth.adapters.db.PostgresLoginFailures;
 import dev.berth.adapters.db.PostgresEventOutbox;
@@ -70,6 +71,8 @@ import dev.berth.application.system.LivenessStatus;
 import dev.berth.application.system.StorageStatus;
 import dev.berth.application.tls.CertificateIssuer;
 import dev.berth.application.tls.CertificateStore;
+import dev.berth.application.tls.MirroredCertificateStore;
+import dev.berth.application.tls.ServedCertificateStatus;
 import dev.berth.application.tls.PemCodec;
 import dev.berth.application.tls.TlsSettings;
 import dev.berth.deploy.config.BerthConfig;
@@ -170,16 +173,17 @@ public class BerthRuntime {
         instance = new InstanceInfo(BerthVersion.get(), Instant.ofEpochMilli(jvmStart()),
                 launched ? config.http().toString() : "application server listener", config.publicUrls().host());
         access.start(config, metadata, clock);
+        access.shareCertificates(config, tlsSettings(), metadata, clock);
         observability.configureLogs(config, launched);
         proxies.start(config, clock, upstreamStore());
-        observability.registerGauges(metrics, clock, config, metadata, proxies.cache(), certificateStore());
+        observability.registerGauges(metrics, clock, config, metadata, proxies.cache(), servedHere());
         Supplier<EvictPullThroughCache> evictor = resolvedLater(EvictPullThroughCache.class);
         events.start(config, metadata, clock, () -> proxies.recordPullsAndEvict(manifestStore(), evictor));
         MaintenanceSettings maintenance = maintenanceSettings();
         background.start(new RuntimeBackgroundWork.Needs(config, maintenance, metadata, blobStore(), storage.probe(),
                 resolvedLater(ApplyRetention.class), accessSettings(), auditRetention(), this::collectGarbage, metrics, clock));
         announce(launched, stored, maintenance);
-        access.warnDailyAboutCertificateExpiry(certificateStore(), clock);
+        access.warnDailyAboutCertificateExpiry(config, servedHere(), clock);
         if (launched) {
             // berth.jar owns the JVM's signals; in an application server the server does
             SigtermDrain.install(config.lifecycle().shutdownTimeout());
@@ -423,10 +427,22 @@ public class BerthRuntime {
         return new AuditRetention(config.audit().retention(), config.audit().maxRows());
     }
 
+    /** The cluster's certificates in the database; this node's files (which HTTPS serves) follow each change. */
     @Produces
     @ApplicationScoped
     CertificateStore certificateStore() {
-        return new FileCertificateStore(config.tls().directory());
+        return new MirroredCertificateStore(new PostgresCertificateStore(database()), servedHere());
+    }
+
+    /** This node's copy: what its HTTPS listener serves, for its metrics and expiry warnings. */
+    private CertificateStore servedHere() {
+        return new FileCertificateStore(booted(config).tls().directory());
+    }
+
+    /** DOWN in /health/ready until this node serves the cluster's certificate. */
+    @Produces
+    ServedCertificateStatus servedCertificateStatus() {
+        return access::certificatesCurrent;
     }
 
     @Produces

@@ -1,6 +1,17 @@
 package dev.berth.deploy.system;
 
+import dev.berth.adapters.db.DatabaseSettings;
+import dev.berth.adapters.db.MetadataDatabase;
+import dev.berth.adapters.db.PostgresCertificateStore;
+import dev.berth.adapters.db.SecretBox;
+import dev.berth.adapters.http.tls.BouncyCastleCertificateIssuer;
+import dev.berth.adapters.http.tls.LoggedAuditLog;
 import dev.berth.adapters.storage.s3.S3ProxyServer;
+import dev.berth.application.access.Administration;
+import dev.berth.application.tls.ActivateCertificate;
+import dev.berth.application.tls.CertificateSummary;
+import dev.berth.application.tls.GenerateCertificate;
+import dev.berth.application.tls.Hostname;
 import dev.berth.domain.json.Json;
 import dev.berth.domain.json.JsonObject;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -16,7 +27,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +39,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,6 +60,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
 import static dev.berth.deploy.system.RegistryClient.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,6 +73,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and a webhook receiver behind all of them. Real clients go through the balancer; the tests that
  * must pick a node send straight to its port. The last two tests take nodes away: a node is killed
  * (SIGKILL) in the middle of parallel pushes and pulls, then another drains on SIGTERM.
+ *
+ * <p>The nodes serve HTTPS with Berth's managed certificate, shared through PostgreSQL: the test trusts
+ * only the CA the database holds, and HAProxy re-encrypts to every node verifying it ({@code ssl verify
+ * required ca-file}), so a node serving another CA would fail its health checks and get no request.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScaleOutIT {
@@ -63,6 +86,8 @@ class ScaleOutIT {
     private static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
     private static final String SERVICE = "berth-scale-out";
     private static final String ADMIN_PASSWORD = "scale-out-admin-1";
+    private static final String SECRETS_KEY = Base64.getEncoder().encodeToString(
+            "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
     private static EmbeddedPostgres postgres;
     private static S3ProxyServer s3;
     private static BerthProcess nodeA;
@@ -73,6 +98,10 @@ class ScaleOutIT {
     /** HAProxy's own lines: which server went down or up, and why. */
     private static Path haproxyLog;
     private static String balancer;
+    /** The cluster's CA, as the database holds it: the only certificate the test and HAProxy trust. */
+    private static Path clusterCa;
+    private static SSLContext trustingClusterCa;
+    private static HttpClient https;
 
     @TempDir
     Path work;
@@ -88,7 +117,10 @@ class ScaleOutIT {
         s3 = S3ProxyServer.start(root.resolve("bucket"), null);
         s3.createBucket(BUCKET);
         webhooks = new WebhookReceiver();
+        int port = BerthProcess.freePort();
         Map<String, String> env = sharedEnvironment();
+        // the nodes speak HTTPS, the balancer's front plain HTTP: clients must be sent to the front (token realm)
+        env.put("REGISTRY_HTTP_HOST", "http://127.0.0.1:" + port);
         // every node delivers from the one outbox (SKIP LOCKED): endpoints come from the file only
         Path berthConfig = Files.writeString(root.resolve("berth.yml"), """
                 version: 0.1
@@ -104,10 +136,14 @@ class ScaleOutIT {
         nodeA = BerthProcess.start(root.resolve("node-a"), BerthProcess.freePort(), env, args);
         nodeB = BerthProcess.start(root.resolve("node-b"), BerthProcess.freePort(), env, args);
         nodeC = BerthProcess.start(root.resolve("node-c"), BerthProcess.freePort(), env, args);
-        nodeA.awaitReady();
-        nodeB.awaitReady();
-        nodeC.awaitReady();
-        int port = BerthProcess.freePort();
+        // the CA of whichever node published first; every node must then serve a certificate it issued
+        clusterCa = Files.writeString(root.resolve("cluster-ca.crt"), awaitClusterCa());
+        trustingClusterCa = RegistryClient.trusting(clusterCa);
+        https = HttpClient.newBuilder().sslContext(trustingClusterCa).version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+        for (BerthProcess node : nodes()) {
+            awaitReadyOverTls(node);
+        }
         // as deploy/docs/scale-out.md recommends: a node failing /health/ready (dead, draining) leaves the
         // rotation within a second; a request whose connection was refused goes to another node, and one
         // cut by a dying node is sent again, but for the upload's PATCH and closing PUT (not repeatable:
@@ -131,11 +167,11 @@ class ScaleOutIT {
                   http-request disable-l7-retry if { method PATCH } || { method PUT } { path_sub /blobs/uploads/ }
                   # a check waits for its answer longer than the interval: a busy node is slow, not gone
                   timeout check 5s
-                  default-server check inter 500ms fall 2 rise 1
+                  default-server check inter 500ms fall 2 rise 1 ssl verify required ca-file %s
                   server a 127.0.0.1:%d
                   server b 127.0.0.1:%d
                   server c 127.0.0.1:%d
-                """.formatted(port, nodeA.port(), nodeB.port(), nodeC.port()));
+                """.formatted(port, clusterCa, nodeA.port(), nodeB.port(), nodeC.port()));
         haproxy = new ProcessBuilder("haproxy", "-db", "-f", config.toString())
                 .redirectErrorStream(true)
                 .redirectOutput((haproxyLog = root.resolve("haproxy.log")).toFile())
@@ -180,8 +216,9 @@ class ScaleOutIT {
         env.put("REGISTRY_DATABASE_URL", "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres");
         env.put("REGISTRY_DATABASE_USER", "postgres");
         env.put("REGISTRY_DATABASE_PASSWORD", "scale-out");
-        env.put("REGISTRY_DATABASE_SECRETS_KEY", Base64.getEncoder().encodeToString(
-                "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII)));
+        env.put("REGISTRY_DATABASE_SECRETS_KEY", SECRETS_KEY);
+        // each node makes a CA of its own before it boots; the first to reach the database publishes its own
+        env.put("REGISTRY_HTTP_TLS_MANAGED", "true");
         env.put("REGISTRY_STORAGE", "s3");
         env.put("REGISTRY_STORAGE_S3_BUCKET", BUCKET);
         env.put("REGISTRY_STORAGE_S3_REGION", "us-east-1");
@@ -254,8 +291,8 @@ class ScaleOutIT {
 
     @Test
     void aTagMovedThroughNodeAIsReadThroughNodeBInTheSameSecond() {
-        RegistryClient a = RegistryClient.http11(nodeA);
-        RegistryClient b = RegistryClient.http11(nodeB);
+        RegistryClient a = direct(nodeA);
+        RegistryClient b = direct(nodeB);
         String[] bearer = bearer(token(nodeA, "repository:scale/moving:pull,push"));
         String layer = a.pushBlobAs("scale/moving", "one layer".getBytes(StandardCharsets.UTF_8), bearer);
         for (int i = 0; i < 3; i++) {
@@ -283,8 +320,8 @@ class ScaleOutIT {
 
     @Test
     void aChunkedUploadWhosePatchesAlternateNodesCompletes() {
-        RegistryClient a = RegistryClient.http11(nodeA);
-        RegistryClient b = RegistryClient.http11(nodeB);
+        RegistryClient a = direct(nodeA);
+        RegistryClient b = direct(nodeB);
         byte[] content = OciImageLayout.randomBytes(6_000_000, 211);
         String digest = RegistryClient.sha256(content);
         // issued by B, good on A too
@@ -317,8 +354,8 @@ class ScaleOutIT {
 
     @Test
     void aPatchToNodeBWhileNodeAStreamsIntoTheSameUploadIsRefusedAndTheUploadCompletes() throws Exception {
-        RegistryClient a = RegistryClient.http11(nodeA);
-        RegistryClient b = RegistryClient.http11(nodeB);
+        RegistryClient a = direct(nodeA);
+        RegistryClient b = direct(nodeB);
         byte[] content = OciImageLayout.randomBytes(2_000_000, 223);
         String digest = RegistryClient.sha256(content);
         String[] bearer = bearer(token(nodeA, "repository:scale/contended:pull,push"));
@@ -369,13 +406,70 @@ class ScaleOutIT {
         String scope = "repository:scale/tokens:pull,push";
         for (BerthProcess[] pair : new BerthProcess[][]{{nodeA, nodeB}, {nodeB, nodeA}}) {
             String[] bearer = bearer(token(pair[0], scope));
-            RegistryClient other = RegistryClient.http11(pair[1]);
+            RegistryClient other = direct(pair[1]);
             HttpResponse<byte[]> started = other.send("POST", "/v2/scale/tokens/blobs/uploads/", null, bearer);
             assertThat(started.statusCode()).as(RegistryClient.text(started)).isEqualTo(202);
         }
-        HttpResponse<byte[]> without = RegistryClient.http11(nodeB).send("POST", "/v2/scale/tokens/blobs/uploads/", null);
+        HttpResponse<byte[]> without = direct(nodeB).send("POST", "/v2/scale/tokens/blobs/uploads/", null);
         assertThat(without.statusCode()).isEqualTo(401);
         assertThat(header(without, "WWW-Authenticate")).startsWith("Bearer ");
+    }
+
+    /**
+     * Every node serves the certificate the database holds, issued by the one CA the test trusts; a
+     * certificate generated from that CA and activated in the cluster (the admin UI's use cases on the
+     * shared store, as a node runs them) is served by every node once it hears of it, without a
+     * restart, and HAProxy, verifying every node with the CA, keeps sending to them.
+     */
+    @Test
+    void everyNodeServesTheClustersCertificateAndOneActivatedInTheClusterWithoutRestart() throws Exception {
+        String published = servedInDatabase();
+        List<Long> pids = new ArrayList<>();
+        for (BerthProcess node : nodes()) {
+            assertThat(servedFingerprint(node)).as("node on " + node.port()).isEqualTo(published);
+            pids.add(node.pid());
+        }
+
+        String activated;
+        try (MetadataDatabase database = MetadataDatabase.open(new DatabaseSettings("external", "scale-out-it",
+                "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres", "postgres", "scale-out", 2,
+                SecretBox.ofBase64(SECRETS_KEY)))) {
+            PostgresCertificateStore store = new PostgresCertificateStore(database);
+            Clock clock = Clock.systemUTC();
+            new GenerateCertificate(store, new BouncyCastleCertificateIssuer(), new LoggedAuditLog(), clock)
+                    .signedByLocalAuthority(Administration.SYSTEM, Administration.LOCAL,
+                            List.of(Hostname.parse("switched.scale-out.test")));
+            activated = new ActivateCertificate(store, new LoggedAuditLog(), clock)
+                    .activate(Administration.SYSTEM, Administration.LOCAL).sha256Fingerprint();
+        }
+        assertThat(activated).isNotEqualTo(published);
+        for (BerthProcess node : nodes()) {
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            String served;
+            while (!(served = servedFingerprint(node)).equals(activated)) {
+                assertThat(System.nanoTime() - deadline).as("node on " + node.port() + " serving the activated"
+                        + " certificate, still " + served).isNegative();
+                Thread.sleep(100);
+            }
+            assertThat(node.output()).contains("TLS: serving the certificate activated in the cluster");
+        }
+        assertThat(nodes().stream().map(BerthProcess::pid).toList()).as("no node restarted").isEqualTo(pids);
+        // the balancer verifies the new certificates with the same CA: every node keeps answering through it
+        RegistryClient through = RegistryClient.at("http://" + balancer);
+        for (int i = 0; i < 6; i++) {
+            assertThat(through.get("/v2/").statusCode()).isEqualTo(401);
+        }
+    }
+
+    /** The fingerprint of the served certificate the database holds. */
+    private static String servedInDatabase() throws Exception {
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT chain FROM tls_certificate WHERE role = 'served'")) {
+            assertThat(rs.next()).as("a served certificate in the database").isTrue();
+            X509Certificate leaf = (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(rs.getString(1).getBytes(StandardCharsets.US_ASCII)));
+            return CertificateSummary.fingerprint(leaf);
+        }
     }
 
     /**
@@ -477,8 +571,8 @@ class ScaleOutIT {
         assertThat(alive).hasSizeGreaterThanOrEqualTo(2);
         BerthProcess drained = alive.get(1);
         BerthProcess staying = alive.get(0);
-        RegistryClient a = RegistryClient.http11(staying);
-        RegistryClient b = RegistryClient.http11(drained);
+        RegistryClient a = direct(staying);
+        RegistryClient b = direct(drained);
         byte[] content = OciImageLayout.randomBytes(2_000_000, 229);
         String digest = RegistryClient.sha256(content);
         String[] bearer = bearer(token(staying, "repository:scale/drained:pull,push"));
@@ -656,7 +750,7 @@ class ScaleOutIT {
     private static void awaitUploadInProgress(BerthProcess node) throws IOException, InterruptedException {
         Pattern one = Pattern.compile("(?m)^berth_uploads_in_progress(\\{\\})? 1(\\.0)?$");
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (!one.matcher(node.get("/metrics").body()).find()) {
+        while (!one.matcher(get(node, "/metrics").body()).find()) {
             assertThat(System.nanoTime() - deadline).as("an upload in progress on " + node.port()).isNegative();
             Thread.sleep(50);
         }
@@ -666,7 +760,7 @@ class ScaleOutIT {
             throws IOException, InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (true) {
-            HttpResponse<String> ready = node.get("/health/ready");
+            HttpResponse<String> ready = get(node, "/health/ready");
             if (ready.statusCode() == status) {
                 return ready;
             }
@@ -677,7 +771,7 @@ class ScaleOutIT {
 
     /** A token from {@code node}'s own /token endpoint for the administrator. */
     private static String token(BerthProcess node, String scope) {
-        HttpResponse<byte[]> response = RegistryClient.http11(node).get("/token?service=" + SERVICE + "&scope=" + scope,
+        HttpResponse<byte[]> response = direct(node).get("/token?service=" + SERVICE + "&scope=" + scope,
                 AuthBerth.basic("admin", ADMIN_PASSWORD));
         assertThat(response.statusCode()).as(RegistryClient.text(response)).isEqualTo(200);
         Matcher token = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"")
@@ -694,6 +788,66 @@ class ScaleOutIT {
     private static String pathOf(String location) {
         URI uri = URI.create(location);
         return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    }
+
+    /** Straight to a node over HTTPS, trusting the cluster's CA only, in HTTP/1.1 as registry clients speak it. */
+    private static RegistryClient direct(BerthProcess node) {
+        return RegistryClient.https("https://127.0.0.1:" + node.port(), trustingClusterCa);
+    }
+
+    private static HttpResponse<String> get(BerthProcess node, String path) throws IOException, InterruptedException {
+        return https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + node.port() + path))
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The CA certificate (PEM) in the database, once a node has published one. */
+    private static String awaitClusterCa() throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + BerthProcess.READY_TIMEOUT.toNanos();
+        while (true) {
+            try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT chain FROM tls_certificate WHERE role = 'authority'")) {
+                if (rs.next()) {
+                    return rs.getString(1);
+                }
+            } catch (SQLException notMigratedYet) {
+                // no tls_certificate table before a node has migrated
+            }
+            for (BerthProcess node : nodes()) {
+                assertThat(node.alive()).as("node on " + node.port() + " running").isTrue();
+            }
+            assertThat(System.nanoTime() - deadline).as("a CA published to the database").isNegative();
+            Thread.sleep(200);
+        }
+    }
+
+    /**
+     * Until the node answers /v2/ and is ready, over TLS trusting the cluster's CA only: a node still
+     * serving the CA it made itself fails the handshake, and must not say it is ready meanwhile.
+     */
+    private static void awaitReadyOverTls(BerthProcess node) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + BerthProcess.READY_TIMEOUT.toNanos();
+        while (true) {
+            assertThat(node.alive()).as("node on " + node.port() + " running:\n" + node.output()).isTrue();
+            try {
+                if (get(node, "/v2/").statusCode() == 401 && get(node, "/health/ready").statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notListeningOrNotAdoptedYet) {
+                // keep polling
+            }
+            assertThat(System.nanoTime() - deadline).as("node on " + node.port() + " ready over TLS").isNegative();
+            Thread.sleep(200);
+        }
+    }
+
+    /** The SHA-256 fingerprint of the certificate a node presents to a client that trusts the cluster's CA only. */
+    private static String servedFingerprint(BerthProcess node) throws IOException {
+        try (SSLSocket socket = (SSLSocket) trustingClusterCa.getSocketFactory()
+                .createSocket(InetAddress.getLoopbackAddress(), node.port())) {
+            socket.setSoTimeout(30_000);
+            socket.startHandshake();
+            return CertificateSummary.fingerprint((X509Certificate) socket.getSession().getPeerCertificates()[0]);
+        }
     }
 
     /** A body that sends its first {@code half} bytes, then blocks until released. */

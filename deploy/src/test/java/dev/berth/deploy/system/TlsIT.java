@@ -1,7 +1,9 @@
 package dev.berth.deploy.system;
 
+import dev.berth.adapters.db.DatabaseSettings;
+import dev.berth.adapters.db.MetadataDatabase;
+import dev.berth.adapters.db.PostgresCertificateStore;
 import dev.berth.adapters.http.tls.BouncyCastleCertificateIssuer;
-import dev.berth.adapters.http.tls.FileCertificateStore;
 import dev.berth.adapters.http.tls.LoggedAuditLog;
 import dev.berth.application.access.Administration;
 import dev.berth.application.tls.ActivateCertificate;
@@ -52,12 +54,15 @@ class TlsIT {
     private static BerthProcess berth;
     private static Path caFile;
     private static String host;
+    private static int databasePort;
 
     @BeforeAll
     static void startBerthWithManagedTls() throws Exception {
         work = Files.createTempDirectory("berth-tls-");
+        databasePort = BerthProcess.freePort();
         berth = BerthProcess.start(work, BerthProcess.freePort(),
-                Map.of("REGISTRY_HTTP_TLS_MANAGED", "true", "REGISTRY_HTTP_TLS_HOSTNAMES", "registry.test"));
+                Map.of("REGISTRY_HTTP_TLS_MANAGED", "true", "REGISTRY_HTTP_TLS_HOSTNAMES", "registry.test",
+                        "REGISTRY_DATABASE_EMBEDDED_PORT", String.valueOf(databasePort)));
         host = "localhost:" + berth.port();
         caFile = work.resolve("berth-data/tls/ca.crt");
         long deadline = System.nanoTime() + BOOT.toNanos();
@@ -208,16 +213,34 @@ class TlsIT {
             String before = fingerprint(open);
             assertThat(request(open)).startsWith("HTTP/1.1 200");
 
-            // what the admin UI does in-process: generate, then activate, on the same certificate files
-            FileCertificateStore store = new FileCertificateStore(work.resolve("berth-data/tls"));
-            Clock clock = Clock.systemUTC();
-            new GenerateCertificate(store, new BouncyCastleCertificateIssuer(), new LoggedAuditLog(), clock)
-                    .signedByLocalAuthority(Administration.SYSTEM, Administration.LOCAL, List.of(Hostname.parse("switched.test"), Hostname.parse("registry.test")));
-            CertificateSummary activated = new ActivateCertificate(store, new LoggedAuditLog(), clock).activate(Administration.SYSTEM, Administration.LOCAL);
+            // the admin UI's use cases, generate then activate, on the certificates in the embedded database
+            // (sealed with Berth's secrets key): Berth hears of the change and copies it to the files it serves
+            CertificateSummary activated;
+            try (MetadataDatabase database = MetadataDatabase.open(new DatabaseSettings("embedded", "test",
+                    "jdbc:postgresql://127.0.0.1:" + databasePort + "/postgres", "postgres",
+                    BerthProcess.embeddedDatabasePassword(work), 2, BerthProcess.secrets(work)))) {
+                PostgresCertificateStore store = new PostgresCertificateStore(database);
+                assertThat(store.served()).as("the first start published its certificate").isPresent();
+                Clock clock = Clock.systemUTC();
+                new GenerateCertificate(store, new BouncyCastleCertificateIssuer(), new LoggedAuditLog(), clock)
+                        .signedByLocalAuthority(Administration.SYSTEM, Administration.LOCAL,
+                                List.of(Hostname.parse("switched.test"), Hostname.parse("registry.test")));
+                activated = new ActivateCertificate(store, new LoggedAuditLog(), clock)
+                        .activate(Administration.SYSTEM, Administration.LOCAL);
+            }
 
-            try (SSLSocket fresh = connect()) {
-                assertThat(fingerprint(fresh)).isEqualTo(activated.sha256Fingerprint()).isNotEqualTo(before);
-                assertThat(request(fresh)).startsWith("HTTP/1.1 200");
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (true) {
+                try (SSLSocket fresh = connect()) {
+                    String served = fingerprint(fresh);
+                    if (served.equals(activated.sha256Fingerprint())) {
+                        assertThat(request(fresh)).startsWith("HTTP/1.1 200");
+                        break;
+                    }
+                    assertThat(served).as("still the old certificate").isEqualTo(before);
+                }
+                assertThat(System.nanoTime() - deadline).as("the activated certificate served").isNegative();
+                Thread.sleep(100);
             }
             // the connection made before the switch keeps its certificate and still works
             assertThat(fingerprint(open)).isEqualTo(before);

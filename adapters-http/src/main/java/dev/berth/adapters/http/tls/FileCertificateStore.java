@@ -21,7 +21,9 @@ import java.util.Optional;
 /**
  * Certificates and keys as files in one directory (owner-only): {@code ca.crt}/{@code ca.key} for
  * Berth's local CA, {@code served.p12} which the HTTPS listener follows, {@code staged.p12} waiting
- * for activation, {@code request.key}/{@code request.pub} for the last certificate request.
+ * for activation, {@code request.key}/{@code request.pub} for the last certificate request. Before
+ * Payara boots (no database yet) the launcher's store; once Berth runs, this node's copy of the
+ * cluster's certificates in PostgreSQL ({@code AdoptSharedCertificates}).
  */
 public final class FileCertificateStore implements CertificateStore {
 

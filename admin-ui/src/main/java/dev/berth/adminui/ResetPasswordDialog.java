@@ -23,6 +23,9 @@ final class ResetPasswordDialog extends Dialog {
             }
             boolean done = uses.changePassword().change(uses.session().caller(), uses.session().address(), user,
                     accepted.get());
+            if (done && user.equals(uses.session().caller().name())) {
+                uses.session().renew(); // the change ended the user's other sign-ins; this one goes on
+            }
             close();
             report.report(done, "Set a new password for " + user);
         });

@@ -80,11 +80,12 @@ public class AdminSession {
 
     /**
      * A new secret for this sign-in after the user changed their own password (which ends sign-ins
-     * made before it, this one included).
+     * made before it, this one included). Not through {@link #current()}: its periodic check would
+     * find the old secret ended by that very change.
      */
     public void renew() {
         VaadinSession session = VaadinSession.getCurrent();
-        Caller caller = caller();
+        Caller caller = authenticate.resume((String) session.getAttribute(USER));
         ends.end((String) session.getAttribute(SECRET));
         signedIn(session, caller.name(), address(), starts.start(caller, address()));
     }

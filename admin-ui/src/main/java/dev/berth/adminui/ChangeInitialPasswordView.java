@@ -35,6 +35,7 @@ public class ChangeInitialPasswordView extends VerticalLayout {
             Optional<String> accepted = password.accepted(caller.name());
             if (accepted.isPresent()) {
                 changePassword.change(session.caller(), session.address(), caller.name(), accepted.get());
+                session.renew(); // the change ended sign-ins made with the old password, this one too
                 Feedback.done("Password set; the file with the generated one is removed");
                 UI.getCurrent().navigate("");
             }

@@ -4,6 +4,7 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import dev.berth.domain.access.Caller;
 
 import java.util.Optional;
 
@@ -21,8 +22,11 @@ final class ResetPasswordDialog extends Dialog {
             if (accepted.isEmpty()) {
                 return;
             }
-            boolean done = uses.changePassword().change(uses.session().caller(), uses.session().address(), user,
-                    accepted.get());
+            Caller caller = uses.session().caller();
+            boolean done = uses.changePassword().change(caller, uses.session().address(), user, accepted.get());
+            if (done && user.equals(caller.name())) {
+                uses.session().renew(); // the change ended the user's other sign-ins; this one goes on
+            }
             close();
             report.report(done, "Set a new password for " + user);
         });

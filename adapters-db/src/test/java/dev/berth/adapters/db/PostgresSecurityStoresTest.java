@@ -36,7 +36,7 @@ class PostgresSecurityStoresTest extends SecurityStoresContract {
         }
         MetadataDatabase database = postgres.database();
         return new Stores(new PostgresUserDirectory(database), new PostgresRobotTokenStore(database),
-                new PostgresLoginFailures(database), new PostgresAuditLog(database));
+                new PostgresLoginFailures(database), new PostgresAuditLog(database), new PostgresAdminSessionStore(database));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.berth.application.contract;
 
+import dev.berth.application.port.AdminSessionStore;
 import dev.berth.application.port.AuditLog;
 import dev.berth.application.port.LoginFailures;
 import dev.berth.application.port.RobotTokenStore;
@@ -19,11 +20,12 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-/** What every implementation of the user, robot token, login failure and audit ports must do. */
+/** What every implementation of the user, robot token, login failure, audit and admin session ports must do. */
 public abstract class SecurityStoresContract {
 
-    /** The four ports, empty. */
-    public record Stores(UserDirectory users, RobotTokenStore robots, LoginFailures failures, AuditLog audit) {
+    /** The five ports, empty. */
+    public record Stores(UserDirectory users, RobotTokenStore robots, LoginFailures failures, AuditLog audit,
+                         AdminSessionStore sessions) {
     }
 
     protected abstract Stores emptyStores();
@@ -232,5 +234,41 @@ public abstract class SecurityStoresContract {
         assertThat(audit.search(AuditLog.Filter.ALL, 0, 10_000)).hasSize(30);
         assertThat(audit.search(new AuditLog.Filter(Optional.of("carol"), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty()), 0, 10)).isEmpty();
+    }
+
+    @Test
+    void adminSessionsAreFoundByTheirHashTouchedAndRemoved() {
+        Stores stores = emptyStores();
+        stores.users().create(new User("alice", true, true), "$2y$a");
+        AdminSessionStore sessions = stores.sessions();
+        AdminSessionStore.StoredSession session = new AdminSessionStore.StoredSession("ab12", "alice", 7, "10.0.0.1",
+                T0, T0.plusSeconds(5));
+        sessions.add(session);
+        assertThat(sessions.find("ab12")).contains(session);
+        assertThat(sessions.find("cd34")).isEmpty();
+
+        assertThat(sessions.touch("ab12", T0.plusSeconds(60))).isTrue();
+        assertThat(sessions.touch("ab12", T0.plusSeconds(30))).as("a late touch never moves it back").isTrue();
+        assertThat(sessions.find("ab12")).map(AdminSessionStore.StoredSession::seenAt).contains(T0.plusSeconds(60));
+        assertThat(sessions.touch("cd34", T0.plusSeconds(60))).isFalse();
+
+        sessions.remove("ab12");
+        assertThat(sessions.find("ab12")).isEmpty();
+        assertThat(sessions.touch("ab12", T0.plusSeconds(90))).isFalse();
+    }
+
+    @Test
+    void adminSessionsIdleOrTooOldAreRemovedAndThoseOfARemovedUserGoWithIt() {
+        Stores stores = emptyStores();
+        stores.users().create(new User("alice", true, true), "$2y$a");
+        AdminSessionStore sessions = stores.sessions();
+        sessions.add(new AdminSessionStore.StoredSession("idle", "alice", 1, "a", T0, T0));
+        sessions.add(new AdminSessionStore.StoredSession("old", "alice", 1, "a", T0.minusSeconds(3600), T0.plusSeconds(600)));
+        sessions.add(new AdminSessionStore.StoredSession("fresh", "alice", 1, "a", T0, T0.plusSeconds(600)));
+
+        assertThat(sessions.removeExpired(T0.plusSeconds(300), T0.minusSeconds(60))).isEqualTo(2);
+        assertThat(sessions.find("idle")).isEmpty();
+        assertThat(sessions.find("old")).isEmpty();
+        assertThat(sessions.find("fresh")).isPresent();
     }
 }

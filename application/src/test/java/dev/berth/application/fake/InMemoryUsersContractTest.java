@@ -7,6 +7,6 @@ class InMemoryUsersContractTest extends SecurityStoresContract {
     @Override
     protected Stores emptyStores() {
         InMemoryUsers users = new InMemoryUsers();
-        return new Stores(users, users, users, users);
+        return new Stores(users, users, users, users, new InMemoryAdminSessions());
     }
 }

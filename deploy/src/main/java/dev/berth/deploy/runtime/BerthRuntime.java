@@ -3,6 +3,7 @@ package dev.berth.deploy.runtime;
 import dev.berth.adapters.db.JpaTransactions;
 import dev.berth.adapters.db.MetadataDatabase;
 import dev.berth.adapters.db.PostgresUpstreamStore;
+import dev.berth.adapters.db.PostgresAdminSessionStore;
 import dev.berth.adapters.db.PostgresAuditLog;
 import dev.berth.adapters.db.PostgresGarbageCollectionStore;
 import dev.berth.adapters.db.PostgresBlobLinkStore;
@@ -30,6 +31,7 @@ import dev.berth.application.access.AccessSettings;
 import dev.berth.application.port.GeneratedPasswordFile;
 import dev.berth.application.access.AuditRetention;
 import dev.berth.application.gc.CollectGarbage;
+import dev.berth.application.port.AdminSessionStore;
 import dev.berth.application.port.AuditLog;
 import dev.berth.application.port.GarbageCollectionStore;
 import dev.berth.adapters.http.tls.BouncyCastleCertificateIssuer;
@@ -356,6 +358,12 @@ public class BerthRuntime {
     @ApplicationScoped
     RobotTokenStore robotTokenStore() {
         return new PostgresRobotTokenStore(database());
+    }
+
+    @Produces
+    @ApplicationScoped
+    AdminSessionStore adminSessionStore() {
+        return new PostgresAdminSessionStore(database());
     }
 
     @Produces

@@ -2,6 +2,7 @@ package dev.berth.deploy.system;
 
 import dev.berth.adapters.db.DatabaseSettings;
 import dev.berth.adapters.db.MetadataDatabase;
+import dev.berth.adapters.db.PostgresAdminSessionStore;
 import dev.berth.adapters.db.PostgresAuditLog;
 import dev.berth.adapters.db.PostgresNotificationStore;
 import dev.berth.adapters.db.PostgresRobotTokenStore;
@@ -13,6 +14,7 @@ import dev.berth.application.access.GrantAccess;
 import dev.berth.application.access.ListAuditEvents;
 import dev.berth.application.event.NotificationEndpoint;
 import dev.berth.application.event.RemoveNotificationEndpoint;
+import dev.berth.application.port.AdminSessionStore;
 import dev.berth.application.port.AuditLog;
 import dev.berth.domain.access.Caller;
 import dev.berth.domain.access.Grant;
@@ -225,6 +227,13 @@ final class AdminBerth {
             for (String grant : grants) {
                 new GrantAccess(users, audit, Clock.systemUTC()).grant(admin, "test", name, Grant.parse(grant));
             }
+        }
+    }
+
+    /** The admin UI sign-in stored under the SHA-256 of its secret, read as any node reads it. */
+    Optional<AdminSessionStore.StoredSession> adminSession(String secretSha256) {
+        try (MetadataDatabase database = openDatabase()) {
+            return new PostgresAdminSessionStore(database).find(secretSha256);
         }
     }
 

@@ -84,6 +84,8 @@ class AdminPageBench {
                 + "WHERE r.name = 'bench/many-tags' AND t.name = 'v0000' ON CONFLICT DO NOTHING");
 
         List<Page> pages = List.of(
+                // the floor: the frame every page has, with a line of text in it and no data
+                new Page("Layout only (an unknown address)", "/admin/no-such-page", "#not-found", null),
                 new Page("Overview", "/admin/", "#gc-run-now", null),
                 new Page("Repositories (100 000)", "/admin/repositories", "#repositories", "bulk/repo-000001"),
                 new Page("Repository (1 000 tags)", "/admin/repository/bench/many-tags", "#tags", "v0"),

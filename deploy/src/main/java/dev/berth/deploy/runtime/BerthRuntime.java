@@ -5,6 +5,7 @@ import dev.berth.adapters.db.MetadataDatabase;
 import dev.berth.adapters.db.PostgresUpstreamStore;
 import dev.berth.adapters.db.PostgresAuditLog;
 import dev.berth.adapters.db.PostgresGarbageCollectionStore;
+import dev.berth.adapters.db.PostgresBlobFetchTurns;
 import dev.berth.adapters.db.PostgresBlobLinkStore;
 import dev.berth.adapters.db.PostgresDatabaseStatus;
 import dev.berth.adapters.db.PostgresLoginFailures;
@@ -36,6 +37,7 @@ import dev.berth.adapters.http.tls.BouncyCastlePemCodec;
 import dev.berth.adapters.http.tls.FileCertificateStore;
 import dev.berth.application.event.ActivityCounter;
 import dev.berth.application.event.EventSource;
+import dev.berth.application.port.BlobFetchTurns;
 import dev.berth.application.port.BlobLinkStore;
 import dev.berth.application.port.EventOutbox;
 import dev.berth.application.port.NotificationStore;
@@ -474,6 +476,13 @@ public class BerthRuntime {
     UpstreamRules upstreamRules() {
         proxies.cache(); // fails before boot, as every part's producer does
         return proxies;
+    }
+
+    /** The nodes sharing the database take turns to fetch a blob: N nodes asked for one blob fetch it once. */
+    @Produces
+    @ApplicationScoped
+    BlobFetchTurns blobFetchTurns() {
+        return new PostgresBlobFetchTurns(database());
     }
 
     @Produces

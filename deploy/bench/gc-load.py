@@ -3,7 +3,7 @@
 
   fill    push N images (a unique config and LAYERS unique layers each, Docker schema 2) over REPOS
           repositories, tagged, with monolithic POST + PUT uploads; writes "repo tag digest" lines.
-          The bytes depend only on the image number, so two registries get the same data set.
+          The bytes depend only on the image number (from FIRST on), so two registries get the same data set.
   delete  delete every second image of a fill's list (the odd lines) by digest.
   load    push new images and pull the kept ones (the even lines) until a stop file appears or
           --seconds pass; prints one JSON line with counts and rates.
@@ -135,8 +135,9 @@ def fill(args):
     def work(k):
         client = Client(args.url)
         for i in range(k, args.manifests, args.clients):
-            repo, tag = f"gcbench/r{i % args.repos:03d}", f"t{i}"
-            config, layers = image_bytes(i, args.layers, args.size)
+            n = args.first + i
+            repo, tag = f"gcbench/r{n % args.repos:03d}", f"t{n}"
+            config, layers = image_bytes(n, args.layers, args.size)
             lines[i] = f"{repo} {tag} {client.push_image(repo, tag, config, layers)}"
             with lock:
                 done[0] += 1
@@ -262,6 +263,8 @@ def main():
     parser.add_argument("--url", required=True)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--manifests", type=int, default=10000)
+    parser.add_argument("--first", type=int, default=0,
+                        help="fill: the first image's number (another number, other bytes: a second fill pushes new blobs)")
     parser.add_argument("--repos", type=int, default=100)
     parser.add_argument("--layers", type=int, default=4)
     parser.add_argument("--size", type=int, default=1024, help="bytes per layer")

@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -139,21 +138,7 @@ final class MetadataChanges implements AutoCloseable {
 
     /** Its own connection, outside the pool: it stays open for the application's life. */
     private Connection connect() throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("user", settings.user());
-        if (settings.password() != null) {
-            properties.setProperty("password", settings.password());
-        }
-        properties.setProperty("ApplicationName", "berth-metadata-changes");
-        // a peer that vanished without closing is noticed by the operating system, not never
-        properties.setProperty("tcpKeepAlive", "true");
-        // named, not looked up in DriverManager: see MetadataDatabase.pool
-        Connection opened = new org.postgresql.Driver().connect(settings.jdbcUrl(), properties);
-        if (opened == null) {
-            throw new SQLException("not a PostgreSQL URL: " + settings.jdbcUrl());
-        }
-        opened.setAutoCommit(true);
-        return opened;
+        return settings.openOwnConnection("berth-metadata-changes");
     }
 
     private void pause() {

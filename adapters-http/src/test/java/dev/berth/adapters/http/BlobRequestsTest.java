@@ -6,6 +6,7 @@ import dev.berth.application.event.RegistryEvents;
 import dev.berth.application.fake.InMemoryBlobs;
 import dev.berth.application.fake.InMemoryMaintenance;
 import dev.berth.application.maintenance.MaintenanceMode;
+import dev.berth.application.port.BlobFetchTurns;
 import dev.berth.application.port.BlobStore;
 import dev.berth.application.port.FileRegion;
 import dev.berth.application.maintenance.MaintenanceSettings;
@@ -80,7 +81,8 @@ class BlobRequestsTest {
         MaintenanceMode mode = new MaintenanceMode(new InMemoryMaintenance(), MaintenanceSettings.DEFAULTS);
         return new BlobRequests(new GetBlob(metadata, blobs, guard, settings, events),
                 new DeleteBlob(metadata, guard, metadata, events, mode),
-                new PullThroughBlob(PullThroughCache.none(), metadata, blobs, events, mode, metadata));
+                new PullThroughBlob(PullThroughCache.none(), metadata, blobs, events, mode, metadata,
+                        BlobFetchTurns.singleNode()));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.berth.application.registry;
 
 import dev.berth.application.event.RegistryEvents;
 import dev.berth.application.maintenance.MaintenanceMode;
+import dev.berth.application.port.BlobFetchTurns;
 import dev.berth.application.port.BlobLinkStore;
 import dev.berth.application.port.BlobStore;
 import dev.berth.application.port.Transactions;
@@ -19,6 +20,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -28,8 +30,10 @@ import java.util.logging.Logger;
 
 /**
  * Use case: a blob of a proxied repository that the cache does not hold yet is fetched from the
- * upstream, once however many requests ask for it at the same moment (the first fetches, the others
- * wait for it and are served from storage). The bytes stream from the upstream into storage and,
+ * upstream, once however many requests ask for it at the same moment, on however many nodes: the
+ * first request of a node waits for the digest's turn across the nodes ({@link BlobFetchTurns}), the
+ * node's other requests wait for that first one, and whoever got the turn first fetches while the rest
+ * are then served from storage. The bytes stream from the upstream into storage and,
  * for the first request, on to its client at the same time, hashed on the way: never held whole in
  * memory. The blob becomes visible only once its digest is verified; until then the client is held
  * one read short of the end, so that a mismatch reaches it as a failed download, never as a
@@ -39,6 +43,12 @@ import java.util.logging.Logger;
 public class PullThroughBlob {
 
     private static final Logger LOG = Logger.getLogger(PullThroughBlob.class.getName());
+    /**
+     * How long a node waits for another node's fetch of the same blob before it fetches the blob
+     * itself: long enough for a large layer, short of a balancer's usual five-minute server timeout,
+     * so that a fetch stuck upstream costs the waiting clients a second fetch, not their pull.
+     */
+    static final Duration WAIT_FOR_ANOTHER_NODE = Duration.ofMinutes(2);
 
     /** Where the first request's bytes go; opened when the first byte is ready. */
     @FunctionalInterface
@@ -53,11 +63,13 @@ public class PullThroughBlob {
     private final RegistryEvents events;
     private final Transactions transactions;
     private final MaintenanceMode mode;
+    private final BlobFetchTurns turns;
 
     @Inject
     public PullThroughBlob(PullThroughCache cache, BlobLinkStore links, BlobStore blobs, RegistryEvents events,
-                           MaintenanceMode mode, Transactions transactions) {
+                           MaintenanceMode mode, Transactions transactions, BlobFetchTurns turns) {
         this.mode = mode;
+        this.turns = turns;
         this.transactions = transactions;
         this.cache = cache;
         this.links = links;
@@ -117,7 +129,12 @@ public class PullThroughBlob {
                 awaitFetch(running);
                 continue;
             }
-            try {
+            try (BlobFetchTurns.Turn ignored = turn(proxied, digest)) {
+                if (links.blobSize(digest).isPresent()) {
+                    // another node stored it while this one waited for the turn: linked at the loop's next round
+                    mine.complete(null);
+                    continue;
+                }
                 cache.misses.increment();
                 Optional<LinkedBlob> toServe = download(repository, proxied, digest, client);
                 mine.complete(null);
@@ -129,6 +146,19 @@ public class PullThroughBlob {
                 cache.fetching.remove(digest, mine);
             }
         }
+    }
+
+    /**
+     * The cluster's turn to fetch the digest, waited for; past {@link #WAIT_FOR_ANOTHER_NODE} this node
+     * fetches without it (as every node did before turns were shared), and says so.
+     */
+    private BlobFetchTurns.Turn turn(PullThroughCache.Proxied proxied, Digest digest) {
+        return turns.take(digest, WAIT_FOR_ANOTHER_NODE).orElseGet(() -> {
+            LOG.warning("Pull-through cache: another node has been fetching " + digest + " from "
+                    + proxied.route().upstream().describe() + " for over " + WAIT_FOR_ANOTHER_NODE.toMinutes()
+                    + " minutes; fetching it here too");
+            return () -> { };
+        });
     }
 
     /** The first request's fetch, whose failure is each waiting request's too. */

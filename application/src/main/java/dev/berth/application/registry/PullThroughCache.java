@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * The configured upstreams and what the pull-through use cases share in this JVM: when each cached
  * tag was last checked upstream, the upstream's tag lists, the blob fetches in flight (so that concurrent requests for one
  * digest fetch it once) and the counters the metrics report. One instance per JVM, made by the
- * composition root. A second node checks its tags and fetches its blobs on its own; what one node
+ * composition root. A second node checks its tags on its own; its blob fetches wait for another
+ * node's fetch of the same blob ({@link dev.berth.application.port.BlobFetchTurns}); what one node
  * stored, every node serves.
  */
 public class PullThroughCache {

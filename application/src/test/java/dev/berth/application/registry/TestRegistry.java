@@ -28,6 +28,7 @@ import dev.berth.application.fake.MutableClock;
 import dev.berth.application.fake.RecordingOutbox;
 import dev.berth.application.gc.CollectGarbage;
 import dev.berth.application.gc.GarbageCollectionSettings;
+import dev.berth.application.port.BlobFetchTurns;
 import dev.berth.domain.Digest;
 import dev.berth.domain.DigestAlgorithm;
 import dev.berth.domain.RepositoryName;
@@ -140,7 +141,12 @@ final class TestRegistry {
     }
 
     PullThroughBlob pullThroughBlob(PullThroughCache cache) {
-        return new PullThroughBlob(cache, metadata, blobs, events(), mode(), metadata);
+        return pullThroughBlob(cache, BlobFetchTurns.singleNode());
+    }
+
+    /** A node of several: its own cache (tag checks, fetches in flight), this registry's metadata and storage, the nodes' {@code turns}. */
+    PullThroughBlob pullThroughBlob(PullThroughCache cache, BlobFetchTurns turns) {
+        return new PullThroughBlob(cache, metadata, blobs, events(), mode(), metadata, turns);
     }
 
     PullThroughManifest pullThroughManifest(PullThroughCache cache) {

@@ -6,6 +6,7 @@ import dev.berth.adapters.db.PostgresUpstreamStore;
 import dev.berth.adapters.db.PostgresAdminSessionStore;
 import dev.berth.adapters.db.PostgresAuditLog;
 import dev.berth.adapters.db.PostgresGarbageCollectionStore;
+import dev.berth.adapters.db.PostgresBlobFetchTurns;
 import dev.berth.adapters.db.PostgresBlobLinkStore;
 import dev.berth.adapters.db.PostgresCertificateStore;
 import dev.berth.adapters.db.PostgresDatabaseStatus;
@@ -39,6 +40,7 @@ import dev.berth.adapters.http.tls.BouncyCastlePemCodec;
 import dev.berth.adapters.http.tls.FileCertificateStore;
 import dev.berth.application.event.ActivityCounter;
 import dev.berth.application.event.EventSource;
+import dev.berth.application.port.BlobFetchTurns;
 import dev.berth.application.port.BlobLinkStore;
 import dev.berth.application.port.EventOutbox;
 import dev.berth.application.port.NotificationStore;
@@ -498,6 +500,13 @@ public class BerthRuntime {
     UpstreamRules upstreamRules() {
         proxies.cache(); // fails before boot, as every part's producer does
         return proxies;
+    }
+
+    /** The nodes sharing the database take turns to fetch a blob: N nodes asked for one blob fetch it once. */
+    @Produces
+    @ApplicationScoped
+    BlobFetchTurns blobFetchTurns() {
+        return new PostgresBlobFetchTurns(database());
     }
 
     @Produces

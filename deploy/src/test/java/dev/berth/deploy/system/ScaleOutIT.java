@@ -102,6 +102,10 @@ class ScaleOutIT {
     private static Path clusterCa;
     private static SSLContext trustingClusterCa;
     private static HttpClient https;
+    /** Debian's docker-registry, the upstream of every node's pull-through cache under mirror/. */
+    private static Process upstream;
+    private static int upstreamPort;
+    private static Path upstreamLog;
 
     @TempDir
     Path work;
@@ -118,6 +122,10 @@ class ScaleOutIT {
         s3.createBucket(BUCKET);
         webhooks = new WebhookReceiver();
         int port = BerthProcess.freePort();
+        upstreamPort = BerthProcess.freePort();
+        upstreamLog = root.resolve("upstream.log");
+        upstream = DistributionRegistry.start(DistributionRegistry.writeConfig(root.resolve("upstream.yml"),
+                root.resolve("upstream-storage"), upstreamPort, ""), upstreamLog, upstreamPort);
         Map<String, String> env = sharedEnvironment();
         // the nodes speak HTTPS, the balancer's front plain HTTP: clients must be sent to the front (token realm)
         env.put("REGISTRY_HTTP_HOST", "http://127.0.0.1:" + port);
@@ -130,7 +138,10 @@ class ScaleOutIT {
                       url: %s
                       timeout: 60s
                       backoff: 300ms
-                """.formatted(webhooks.url()));
+                proxies:
+                  - prefix: mirror
+                    remoteurl: http://127.0.0.1:%d
+                """.formatted(webhooks.url(), upstreamPort));
         String[] args = {"--config", berthConfig.toString()};
         // all at once, as an orchestrator rolls out replicas: Flyway's lock lets one of them migrate
         nodeA = BerthProcess.start(root.resolve("node-a"), BerthProcess.freePort(), env, args);
@@ -197,6 +208,9 @@ class ScaleOutIT {
         }
         if (s3 != null) {
             s3.close();
+        }
+        if (upstream != null) {
+            DistributionRegistry.stop(upstream);
         }
         if (postgres != null) {
             postgres.close();
@@ -476,6 +490,107 @@ class ScaleOutIT {
      * The node killed is the one caught delivering a webhook batch (the receiver holds it unanswered),
      * so the test sees what Berth promises then: the batch comes again from another node, same ids.
      */
+    @Test
+    void threeNodesAskedForOneUncachedImageAtOnceFetchEachBlobFromTheUpstreamOnce() throws Exception {
+        OciImageLayout source = OciImageLayout.create(work.resolve("mirrored"));
+        OciImageLayout.Blob image = source.image("amd64", 303, 8_000_000, 6_000_000, 300_000);
+        source.tag(image, "v1");
+        Commands.ok(work, TIMEOUT, "skopeo", "copy", "--dest-tls-verify=false", "--preserve-digests",
+                "oci:" + source.root() + ":v1", "docker://127.0.0.1:" + upstreamPort + "/library/app:v1");
+        Path authFile = authFile();
+        String manifests = "/v2/mirror/library/app/manifests/v1";
+        // the upstream stopped (SIGSTOP) until every node waits on it, so that the three start their fetches together
+        Commands.ok(work, TIMEOUT, "kill", "-STOP", String.valueOf(upstream.pid()));
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<?>> pulls = new ArrayList<>();
+            for (BerthProcess node : nodes()) {
+                String[] bearer = bearer(token(node, "repository:mirror/library/app:pull"));
+                pulls.add(pool.submit(() -> {
+                    HttpResponse<byte[]> response = direct(node).get(manifests,
+                            "Accept", OCI_MANIFEST, bearer[0], bearer[1]);
+                    assertThat(response.statusCode()).as(RegistryClient.text(response)).isEqualTo(200);
+                    assertThat(response.body()).isEqualTo(source.read(image.digest()));
+                    return null;
+                }));
+            }
+            for (int i = 0; i < 3; i++) {
+                Path pulled = work.resolve("mirror-pulled-" + i);
+                pulls.add(pool.submit(() -> {
+                    Commands.ok(work, TIMEOUT, "skopeo", "copy", "--src-tls-verify=false", "--authfile",
+                            authFile.toString(), "docker://" + balancer + "/mirror/library/app:v1",
+                            "oci:" + pulled + ":v1");
+                    assertSameBlobs(source, OciImageLayout.create(pulled));
+                    return null;
+                }));
+            }
+            int waiting = awaitNodesAskingTheUpstream();
+            Commands.ok(work, TIMEOUT, "kill", "-CONT", String.valueOf(upstream.pid()));
+            assertThat(waiting).as("nodes waiting on the upstream at once").isEqualTo(3);
+            for (Future<?> pull : pulls) {
+                pull.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } finally {
+            Commands.run(work, TIMEOUT, Map.of(), "kill", "-CONT", String.valueOf(upstream.pid()));
+            pool.shutdownNow();
+        }
+        String log = Files.readString(upstreamLog);
+        for (String digest : source.digests()) {
+            if (digest.equals(image.digest())) {
+                continue;
+            }
+            assertThat(Pattern.compile(Pattern.quote("\"GET /v2/library/app/blobs/" + digest + " HTTP/1.1\" 200"))
+                    .matcher(log).results().count()).as("GETs of blob " + digest + " in the upstream's access log")
+                    .isEqualTo(1);
+        }
+        long manifestGets = Pattern.compile(Pattern.quote("\"GET /v2/library/app/manifests/" + image.digest()))
+                .matcher(log).results().count();
+        System.out.println("ScaleOutIT: the upstream served the manifest " + manifestGets
+                + " times (at most once per request that found the tag new; each blob once)");
+    }
+
+    /**
+     * Until each node has a connection open to the stopped upstream (the kernel accepts it), for at most
+     * 20 s, well within the 30 s a node waits for the upstream's answer; how many have.
+     */
+    private static int awaitNodesAskingTheUpstream() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        Set<Long> asking = new HashSet<>();
+        while (asking.size() < 3 && System.nanoTime() < deadline) {
+            Process ss = new ProcessBuilder("ss", "-Htnp", "state", "established", "( dport = :" + upstreamPort + " )")
+                    .redirectErrorStream(true).start();
+            String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            ss.waitFor();
+            for (BerthProcess node : nodes()) {
+                if (out.contains("pid=" + node.pid() + ",")) {
+                    asking.add(node.pid());
+                }
+            }
+            Thread.sleep(100);
+        }
+        return asking.size();
+    }
+
+    @Test
+    void dockerPushesAndPullsThroughTheBalancer() throws Exception {
+        String tag = balancer + "/scale/docker:v1";
+        try (DockerDaemon docker = DockerDaemon.start()) {
+            Commands.Result login = docker.login(balancer, "admin", ADMIN_PASSWORD);
+            assertThat(login.exitCode()).as(login.output()).isZero();
+            docker.loadImage(tag, 404);
+            docker.ok("push", tag);
+            String pushed = docker.ok("image", "inspect", "--format", "{{json .RepoDigests}}", tag);
+            docker.ok("rmi", tag);
+            docker.ok("pull", tag);
+            assertThat(docker.ok("image", "inspect", "--format", "{{json .RepoDigests}}", tag)).isEqualTo(pushed);
+        }
+        int nodesServing = 0;
+        for (BerthProcess node : nodes()) {
+            nodesServing += node.output().contains(" /v2/scale/docker/") ? 1 : 0;
+        }
+        assertThat(nodesServing).as("nodes that served docker's requests").isGreaterThanOrEqualTo(2);
+    }
+
     @Test
     @Order(Integer.MAX_VALUE - 1)
     void aNodeKilledInTheMiddleOfParallelPushesAndPullsLosesNothingPushedAndNoEvent() throws Exception {

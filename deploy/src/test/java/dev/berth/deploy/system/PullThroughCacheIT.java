@@ -4,7 +4,6 @@ import dev.berth.adapters.db.DatabaseSettings;
 import dev.berth.adapters.db.MetadataDatabase;
 import dev.berth.adapters.db.PostgresAuditLog;
 import dev.berth.adapters.db.PostgresGarbageCollectionStore;
-import dev.berth.adapters.http.security.BcryptPasswordHasher;
 import dev.berth.adapters.storage.filesystem.FilesystemBlobStore;
 import dev.berth.application.gc.CollectGarbage;
 import dev.berth.application.gc.GarbageCollectionSettings;
@@ -83,13 +82,7 @@ class PullThroughCacheIT {
         WorkDirectories.deleteQuietly(work);
         Files.createDirectories(work);
         upstreamPort = BerthProcess.freePort();
-        Files.writeString(work.resolve("htpasswd"), USER + ":" + new BcryptPasswordHasher(5).hash(PASSWORD) + "\n");
-        DistributionRegistry.writeConfig(work.resolve("upstream.yml"), work.resolve("upstream-storage"), upstreamPort, """
-                auth:
-                  htpasswd:
-                    realm: upstream
-                    path: %s
-                """.formatted(work.resolve("htpasswd")));
+        DistributionRegistry.writeBasicAuthConfig(work, upstreamPort, USER, PASSWORD);
         startUpstream();
         upstreamClient = RegistryClient.at("http://127.0.0.1:" + upstreamPort).as(USER, PASSWORD);
 

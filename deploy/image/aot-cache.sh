@@ -13,13 +13,16 @@
 #   aot-cache.sh --here JAVA BERTH_JAR OUTPUT_DIR [JVM_OPTION ...]
 set -euo pipefail
 # a command that fails under set -e says nothing by itself: name it (a CI run once ended here with no word)
-trap 'echo "aot-cache: failed (status $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
+# every line names the cache it is about: the build trains the image's and the tests' at the same time
+name=aot-cache
+trap 'echo "$name: failed (status $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 if [ "${1:-}" = --here ]; then
   mode=here; java=${2:?java}; jar=$(realpath "${3:?berth.jar}"); out=${4:?output directory}; shift 4; options=("$@")
 else
   mode=image; base=${1:?base image directory}; jar=${2:?berth.jar}; out=${3:?output directory}; root="$base/rootfs"
 fi
+name="aot-cache ($mode)"
 rm -rf "$out"
 mkdir -p "$out"
 out=$(realpath "$out")
@@ -28,16 +31,16 @@ log="$out/training.log"
 # JDK 25 and later (JEP 514); with an older JDK there is no cache to make, and nothing asks for one
 runtime=$([ "$mode" = image ] && echo "$root/opt/java/bin/java" || echo "$java")
 if [ -x "$runtime" ] && ! "$runtime" -XX:+PrintFlagsFinal -version 2>/dev/null | grep -q ' AOTCacheOutput '; then
-  echo "aot-cache: $("$runtime" -version 2>&1 | head -1) makes no AOT cache (JDK 25 or later does): none made"
+  echo "$name: $("$runtime" -version 2>&1 | head -1) makes no AOT cache (JDK 25 or later does): none made"
   exit 0
 fi
 
 if [ "$mode" = image ]; then
   if [ "$(id -u)" != 0 ]; then
-    echo "aot-cache: not root: the image is built without an AOT cache (training it needs chroot)"
+    echo "$name: not root: the image is built without an AOT cache (training it needs chroot)"
     exit 0
   fi
-  [ -x "$root/opt/java/bin/java" ] || { echo "aot-cache: $root has no Java runtime: run base-image.sh first" >&2; exit 1; }
+  [ -x "$root/opt/java/bin/java" ] || { echo "$name: $root has no Java runtime: run base-image.sh first" >&2; exit 1; }
   mkdir -p "$root/opt/berth" "$root/proc" "$root/dev"
   cp "$jar" "$root/opt/berth/berth.jar"
   touch -d @1 "$root/opt/berth/berth.jar" # Jib's time for every file: 1970-01-01T00:00:01Z
@@ -72,7 +75,7 @@ for attempt in 1 2 3; do
   for candidate in $(shuf -i 20000-60000 -n 50); do
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then port=$candidate; break; fi
   done
-  [ -n "$port" ] || { echo "aot-cache: no free port" >&2; exit 1; }
+  [ -n "$port" ] || { echo "$name: no free port" >&2; exit 1; }
   REGISTRY_HTTP_ADDR="127.0.0.1:$port" REGISTRY_DATA_DIRECTORY="$inside/data" HOME="$inside" \
     jvm -XX:AOTCacheOutput="$inside/berth.aot" -jar "$jar_path" > "$log" 2>&1 & # a subshell: jvm's exec replaces it
   launcher=$!
@@ -86,24 +89,24 @@ for attempt in 1 2 3; do
   get /v2/ | grep -qE ' (200|401)' && break
   kill -9 "$launcher" 2>/dev/null || true; wait "$launcher" 2>/dev/null || true
   if [ "$attempt" -lt 3 ] && grep -q "BindException: Address already in use" "$log"; then
-    echo "aot-cache: port $port is taken; training again on another" >&2
+    echo "$name: port $port is taken; training again on another" >&2
     rm -rf "$training/data" "$training/berth.aot"
     continue
   fi
-  echo "aot-cache: the training run did not serve within 900 s:" >&2; tail -20 "$log" >&2; exit 1
+  echo "$name: the training run did not serve within 900 s:" >&2; tail -20 "$log" >&2; exit 1
 done
-echo "aot-cache: berth.jar served after $(( $(date +%s) - started )) s; training"
+echo "$name: berth.jar served after $(( $(date +%s) - started )) s; training"
 for _ in 1 2 3 4 5; do get /v2/ > /dev/null; get /v2/_catalog > /dev/null; get /admin/ > /dev/null; get /health/ready > /dev/null; done
 # the JVM itself: the namespace's first process in the image, the launched process here
 if [ "$mode" = image ]; then kill -TERM "$(pgrep -P "$launcher")"; else kill -TERM "$launcher"; fi
 status=0
 wait "$launcher" || status=$?
 # 143: stopped by SIGTERM, as Berth reports it
-[ "$status" = 0 ] || [ "$status" = 143 ] || { echo "aot-cache: the training run failed ($status):" >&2; tail -20 "$log" >&2; exit 1; }
-[ -s "$training/berth.aot" ] || { echo "aot-cache: no cache written:" >&2; tail -20 "$log" >&2; exit 1; }
+[ "$status" = 0 ] || [ "$status" = 143 ] || { echo "$name: the training run failed ($status):" >&2; tail -20 "$log" >&2; exit 1; }
+[ -s "$training/berth.aot" ] || { echo "$name: no cache written:" >&2; tail -20 "$log" >&2; exit 1; }
 
 # the cache must map with this runtime and jar: -XX:AOTMode=on fails otherwise
 (jvm -XX:AOTCache="$inside/berth.aot" -XX:AOTMode=on -jar "$jar_path" --help) > "$out/check.log" 2>&1 \
-  || { echo "aot-cache: the JVM refuses the cache:" >&2; cat "$out/check.log" >&2; exit 1; }
+  || { echo "$name: the JVM refuses the cache:" >&2; cat "$out/check.log" >&2; exit 1; }
 cp "$training/berth.aot" "$out/berth.aot"
-echo "aot-cache: $out/berth.aot ($(du -h "$out/berth.aot" | cut -f1)) in $(( $(date +%s) - started )) s"
+echo "$name: $out/berth.aot ($(du -h "$out/berth.aot" | cut -f1)) in $(( $(date +%s) - started )) s"

@@ -74,7 +74,7 @@ class PostgresBrowsingTest {
 
     @BeforeAll
     void databaseMigratedFromV5WithContent() throws SQLException {
-        server = EmbeddedPostgres.start(directory.resolve("data"), directory.resolve("binaries"), 0);
+        server = EmbeddedPostgres.start(directory.resolve("data"), TestDatabase.BINARIES, 0);
         Flyway.configure(PostgresBrowsingTest.class.getClassLoader())
                 .dataSource(server.jdbcUrl(), server.user(), server.password())
                 .locations("classpath:db/migration")

@@ -10,45 +10,73 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Comparator;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
  * A real PostgreSQL, migrated, for one test class:
- * {@code @RegisterExtension static final TestDatabase postgres = new TestDatabase();} starts it before
- * the class's {@code @BeforeAll} methods and stops it, with its files under target/, after its
- * {@code @AfterAll} methods. {@link #start(Path)} is for a test that manages one itself.
+ * {@code @RegisterExtension static final TestDatabase postgres = new TestDatabase();} gives the class a
+ * database of its own before its {@code @BeforeAll} methods and drops it after its {@code @AfterAll}
+ * methods. The databases are copies ({@code CREATE DATABASE ... TEMPLATE}) of one migrated once, on one
+ * server that the first class starts, with its files under target/, and the test JVM stops at its exit:
+ * unpacking the binaries, initdb, the server's start and the migrations are paid once per test run, not
+ * per class. {@link #start(Path)} is for a test that manages a server of its own.
  */
 final class TestDatabase implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
 
+    /**
+     * The binaries every server of the test JVM runs from: zonky keeps the first extraction in a static
+     * cache as long as its directory exists, and Berth looks for them where it asked zonky to put them.
+     */
+    static final Path BINARIES = Path.of("target", "postgres-tests", "binaries").toAbsolutePath();
+    /** The database every class's is a copy of: migrated, and no connection left open to it. */
+    private static final String TEMPLATE = "berth_template";
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    /** The run's server, started by the first class that asks. */
+    private static EmbeddedPostgres shared;
+
     private Class<?> owner;
-    private Path directory;
+    /** The server of {@link #start(Path)}: this instance's own, stopped by {@link #close()}. */
     private EmbeddedPostgres server;
+    /** The class's database on the run's server. */
+    private String name;
+    private String jdbcUrl;
+    private String password;
     private MetadataDatabase database;
 
-    /** @param directory a temporary directory for the data and binaries, removed by the caller */
+    /** @param directory a temporary directory for the data, removed by the caller */
     static TestDatabase start(Path directory) {
         TestDatabase test = new TestDatabase();
-        test.open(directory);
+        test.server = EmbeddedPostgres.start(directory.resolve("data"), BINARIES, 0);
+        try {
+            test.open(test.server.jdbcUrl(), test.server.password());
+        } catch (RuntimeException e) {
+            test.server.close();
+            throw e;
+        }
         return test;
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) throws IOException {
-        // @Nested classes call back too: they share the outer class's server
+    public void beforeAll(ExtensionContext context) throws SQLException {
+        // @Nested classes call back too: they share the outer class's database
         if (owner != null) {
             return;
         }
         owner = context.getRequiredTestClass();
-        directory = Files.createTempDirectory(Files.createDirectories(Path.of("target", "postgres-tests")
-                .toAbsolutePath()), owner.getSimpleName() + "-");
-        open(directory);
+        EmbeddedPostgres run = shared();
+        name = "test_" + DATABASES.incrementAndGet() + "_" + owner.getSimpleName().toLowerCase(Locale.ROOT);
+        execute(run, "CREATE DATABASE " + name + " TEMPLATE " + TEMPLATE);
+        open(url(run, name), run.password());
     }
 
     @Override
-    public void afterAll(ExtensionContext context) throws IOException {
+    public void afterAll(ExtensionContext context) throws SQLException {
         if (context.getRequiredTestClass() != owner) {
             return;
         }
@@ -56,22 +84,53 @@ final class TestDatabase implements BeforeAllCallback, AfterAllCallback, AutoClo
         try {
             close();
         } finally {
-            try (Stream<Path> files = Files.walk(directory)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
+            execute(shared(), "DROP DATABASE " + name + " WITH (FORCE)");
         }
     }
 
-    private void open(Path directory) {
-        server = EmbeddedPostgres.start(directory.resolve("data"), directory.resolve("binaries"), 0);
-        try {
-            database = MetadataDatabase.open(new DatabaseSettings("embedded",
-                    "127.0.0.1:" + server.port(), server.jdbcUrl(), server.user(), server.password(), 10,
-                    SecretBox.ofBase64(SecretBox.newKey())));
-        } catch (RuntimeException e) {
-            server.close();
-            throw e;
+    /** The run's server, with {@value #TEMPLATE} migrated: started at the first call, stopped when the JVM exits. */
+    private static synchronized EmbeddedPostgres shared() {
+        if (shared == null) {
+            try {
+                Path directory = Files.createTempDirectory(Files.createDirectories(BINARIES.getParent()), "shared-");
+                EmbeddedPostgres server = EmbeddedPostgres.start(directory.resolve("data"), BINARIES, 0);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    server.close();
+                    delete(directory);
+                }));
+                execute(server, "CREATE DATABASE " + TEMPLATE);
+                MetadataDatabase.open(settings(url(server, TEMPLATE), server.password(), 2,
+                        SecretBox.ofBase64(SecretBox.newKey()))).close();
+                shared = server;
+            } catch (IOException | SQLException e) {
+                throw new IllegalStateException("no PostgreSQL for the tests", e);
+            }
         }
+        return shared;
+    }
+
+    private static String url(EmbeddedPostgres server, String database) {
+        return "jdbc:postgresql://127.0.0.1:" + server.port() + "/" + database;
+    }
+
+    /** One statement on the server's own database (CREATE and DROP DATABASE cannot run in a transaction). */
+    private static void execute(EmbeddedPostgres server, String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static DatabaseSettings settings(String jdbcUrl, String password, int maxPoolSize, SecretBox secrets) {
+        String address = jdbcUrl.substring("jdbc:postgresql://".length());
+        return new DatabaseSettings("embedded", address.substring(0, address.indexOf('/')), jdbcUrl, "postgres",
+                password, maxPoolSize, secrets);
+    }
+
+    private void open(String jdbcUrl, String password) {
+        this.jdbcUrl = jdbcUrl;
+        this.password = password;
+        database = MetadataDatabase.open(settings(jdbcUrl, password, 10, SecretBox.ofBase64(SecretBox.newKey())));
     }
 
     MetadataDatabase database() {
@@ -80,8 +139,7 @@ final class TestDatabase implements BeforeAllCallback, AfterAllCallback, AutoClo
 
     /** Another pool on the same database, sealing with {@code secrets}; the caller closes it. */
     MetadataDatabase openWith(SecretBox secrets) {
-        return MetadataDatabase.open(new DatabaseSettings("embedded", "127.0.0.1:" + server.port(), server.jdbcUrl(),
-                server.user(), server.password(), 2, secrets));
+        return MetadataDatabase.open(settings(jdbcUrl, password, 2, secrets));
     }
 
     /** Deletes all registry metadata; the installation row stays. */
@@ -103,16 +161,24 @@ final class TestDatabase implements BeforeAllCallback, AfterAllCallback, AutoClo
 
     @Override
     public void close() {
-        if (server == null) {
-            return;
-        }
         try {
             if (database != null) {
                 database.close();
+                database = null;
             }
         } finally {
-            server.close();
-            server = null;
+            if (server != null) {
+                server.close();
+                server = null;
+            }
+        }
+    }
+
+    private static void delete(Path directory) {
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.berth.deploy.system;
 
-import dev.berth.adapters.http.security.BcryptPasswordHasher;
 import dev.berth.application.port.AuditLog;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -49,14 +48,8 @@ class AdminUpstreamsIT {
         WorkDirectories.deleteQuietly(work);
         Files.createDirectories(work);
         upstreamPort = BerthProcess.freePort();
-        Files.writeString(work.resolve("htpasswd"), USER + ":" + new BcryptPasswordHasher(5).hash(PASSWORD) + "\n");
-        DistributionRegistry.writeConfig(work.resolve("upstream.yml"), work.resolve("upstream-storage"), upstreamPort, """
-                auth:
-                  htpasswd:
-                    realm: upstream
-                    path: %s
-                """.formatted(work.resolve("htpasswd")));
-        upstream = DistributionRegistry.start(work.resolve("upstream.yml"), work.resolve("upstream.log"), upstreamPort);
+        Path config = DistributionRegistry.writeBasicAuthConfig(work, upstreamPort, USER, PASSWORD);
+        upstream = DistributionRegistry.start(config, work.resolve("upstream.log"), upstreamPort);
         source = OciImageLayout.create(work.resolve("source"));
         OciImageLayout.Blob image = source.image("amd64", 81, 300_000, 50_000);
         source.tag(image, "v1");

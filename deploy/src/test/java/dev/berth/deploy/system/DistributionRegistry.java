@@ -1,5 +1,7 @@
 package dev.berth.deploy.system;
 
+import dev.berth.adapters.http.security.BcryptPasswordHasher;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +31,24 @@ final class DistributionRegistry {
                 http:
                   addr: 127.0.0.1:%d
                 """.formatted(storage, port) + more);
+    }
+
+    /**
+     * An upstream that asks for basic auth, as the pull-through tests mirror one: {@code directory}/htpasswd
+     * with {@code user}'s bcrypt entry, and {@code directory}/upstream.yml ({@link #writeConfig}, storage under
+     * {@code directory}/upstream-storage) with an htpasswd {@code auth} section naming it.
+     *
+     * @return the configuration file, for {@link #start}
+     */
+    static Path writeBasicAuthConfig(Path directory, int port, String user, String password) throws IOException {
+        Path htpasswd = Files.writeString(directory.resolve("htpasswd"),
+                user + ":" + new BcryptPasswordHasher(5).hash(password) + "\n");
+        return writeConfig(directory.resolve("upstream.yml"), directory.resolve("upstream-storage"), port, """
+                auth:
+                  htpasswd:
+                    realm: upstream
+                    path: %s
+                """.formatted(htpasswd));
     }
 
     /**

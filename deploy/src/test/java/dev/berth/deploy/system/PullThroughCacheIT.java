@@ -4,7 +4,6 @@ import dev.berth.adapters.db.DatabaseSettings;
 import dev.berth.adapters.db.MetadataDatabase;
 import dev.berth.adapters.db.PostgresAuditLog;
 import dev.berth.adapters.db.PostgresGarbageCollectionStore;
-import dev.berth.adapters.http.security.BcryptPasswordHasher;
 import dev.berth.adapters.storage.filesystem.FilesystemBlobStore;
 import dev.berth.application.gc.CollectGarbage;
 import dev.berth.application.gc.GarbageCollectionSettings;
@@ -54,7 +53,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * recently pulled image; the tag list is the upstream's (the cached tags while it is down). A webhook
  * hears a push per manifest and blob the cache fetched, with the pull (GET or HEAD) that caused it;
  * an index pulled through keeps its platform images through a garbage collection that deletes
- * untagged manifests, and they pull byte for byte after it.
+ * untagged manifests, and they pull byte for byte after it. On the same Berth (one boot), {@code tokenhub/}
+ * mirrors a second docker-registry with {@code auth: token}: Berth fetches its tokens from the upstream's
+ * token server with the configured credentials, for pulls only, and skopeo pulls through it byte for byte.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PullThroughCacheIT {
@@ -63,6 +64,7 @@ class PullThroughCacheIT {
     private static final String USER = "mirror";
     private static final String PASSWORD = "upstream-secret-1";
     private static final long BIG_BLOB = 64L * 1024 * 1024;
+    private static final String TOKEN_PASSWORD = "token-secret-2";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static Path work;
@@ -76,6 +78,9 @@ class PullThroughCacheIT {
     private static OciImageLayout.Blob image;
     private static WebhookReceiver webhook;
     private static int databasePort;
+    private static UpstreamTokenServer tokens;
+    private static int tokenUpstreamPort;
+    private static Process tokenUpstream;
 
     @BeforeAll
     static void start() throws Exception {
@@ -83,15 +88,10 @@ class PullThroughCacheIT {
         WorkDirectories.deleteQuietly(work);
         Files.createDirectories(work);
         upstreamPort = BerthProcess.freePort();
-        Files.writeString(work.resolve("htpasswd"), USER + ":" + new BcryptPasswordHasher(5).hash(PASSWORD) + "\n");
-        DistributionRegistry.writeConfig(work.resolve("upstream.yml"), work.resolve("upstream-storage"), upstreamPort, """
-                auth:
-                  htpasswd:
-                    realm: upstream
-                    path: %s
-                """.formatted(work.resolve("htpasswd")));
+        DistributionRegistry.writeBasicAuthConfig(work, upstreamPort, USER, PASSWORD);
         startUpstream();
         upstreamClient = RegistryClient.at("http://127.0.0.1:" + upstreamPort).as(USER, PASSWORD);
+        startTokenUpstream();
 
         webhook = new WebhookReceiver();
         Path config = Files.writeString(work.resolve("berth.yml"), """
@@ -113,7 +113,12 @@ class PullThroughCacheIT {
                     username: %s
                     password: %s
                     maxsize: 2MB
-                """.formatted(webhook.url(), upstreamPort, USER, PASSWORD, upstreamPort, USER, PASSWORD));
+                  - prefix: tokenhub
+                    remoteurl: http://127.0.0.1:%d
+                    username: %s
+                    password: %s
+                """.formatted(webhook.url(), upstreamPort, USER, PASSWORD, upstreamPort, USER, PASSWORD,
+                tokenUpstreamPort, USER, TOKEN_PASSWORD));
         databasePort = BerthProcess.freePort();
         berth = BerthProcess.start(work.resolve("berth"), BerthProcess.freePort(),
                 Map.of("REGISTRY_DATABASE_EMBEDDED_PORT", String.valueOf(databasePort)), "--config", config.toString());
@@ -127,14 +132,42 @@ class PullThroughCacheIT {
         copyToUpstream(source, "v1", "library/app:v1");
     }
 
+    /**
+     * docker-registry with {@code auth: token} under work/token-upstream, its token server granting
+     * the mirror's credentials only.
+     */
+    private static void startTokenUpstream() throws Exception {
+        Path directory = Files.createDirectories(work.resolve("token-upstream"));
+        tokens = UpstreamTokenServer.start(USER, TOKEN_PASSWORD, "upstream-registry", "test-token-server");
+        Path bundle = Files.writeString(directory.resolve("token-bundle.pem"), tokens.certificatePem());
+        tokenUpstreamPort = BerthProcess.freePort();
+        Path config = DistributionRegistry.writeConfig(directory.resolve("upstream.yml"), directory.resolve("upstream-storage"),
+                tokenUpstreamPort, """
+                        auth:
+                          token:
+                            realm: %s
+                            service: upstream-registry
+                            issuer: test-token-server
+                            rootcertbundle: %s
+                        """.formatted(tokens.realm(), bundle));
+        tokenUpstream = DistributionRegistry.start(config, directory.resolve("upstream.log"), tokenUpstreamPort);
+    }
+
     @AfterAll
     static void stop() throws Exception {
         stopUpstream();
+        if (tokenUpstream != null && tokenUpstream.isAlive()) {
+            DistributionRegistry.stop(tokenUpstream);
+        }
+        if (tokens != null) {
+            tokens.close();
+        }
         if (webhook != null) {
             webhook.close();
         }
         if (berth != null) {
-            assertThat(berth.output()).as("the upstream's password is never logged").doesNotContain(PASSWORD);
+            assertThat(berth.output()).as("the upstreams' passwords are never logged").doesNotContain(PASSWORD)
+                    .doesNotContain(TOKEN_PASSWORD);
             berth.close();
         }
     }
@@ -390,6 +423,33 @@ class PullThroughCacheIT {
         for (String digest : after.digests()) {
             assertThat(after.read(digest)).as(digest).isEqualTo(multi.read(digest));
         }
+    }
+
+    @Test
+    @Order(10)
+    void skopeoPullsThroughBerthByteForByteWhatATokenUpstreamHolds() throws Exception {
+        OciImageLayout tokenSource = OciImageLayout.create(work.resolve("token-source"));
+        OciImageLayout.Blob tokenImage = tokenSource.image("amd64", 61, 900_000, 100_000);
+        tokenSource.tag(tokenImage, "v1");
+        Commands.ok(work, TIMEOUT, "skopeo", "copy", "--dest-tls-verify=false", "--preserve-digests",
+                "--dest-creds", USER + ":" + TOKEN_PASSWORD, "oci:" + tokenSource.root() + ":v1",
+                "docker://127.0.0.1:" + tokenUpstreamPort + "/library/app:v1");
+        assertThat(RegistryClient.at("http://127.0.0.1:" + tokenUpstreamPort).get("/v2/library/app/tags/list").statusCode())
+                .as("the upstream asks for a token").isEqualTo(401);
+
+        OciImageLayout pulled = OciImageLayout.create(work.resolve("token-pulled"));
+        Commands.ok(work, TIMEOUT, "skopeo", "copy", "--src-tls-verify=false",
+                "docker://" + host + "/tokenhub/library/app:v1", "oci:" + pulled.root() + ":v1");
+        assertThat(pulled.digests()).containsExactlyElementsOf(tokenSource.digests());
+        for (String digest : tokenSource.digests()) {
+            assertThat(pulled.read(digest)).as(digest).isEqualTo(tokenSource.read(digest));
+        }
+        assertThat(tokens.issued()).as("Berth asked the token server with the mirror's credentials, for pulls only")
+                .anySatisfy(token -> assertThat(token).startsWith("Berth pull-through cache")
+                        .contains("name=library/app").contains("actions=[pull]"));
+        String listed = Commands.ok(work, TIMEOUT, "skopeo", "list-tags", "--tls-verify=false",
+                "docker://" + host + "/tokenhub/library/app");
+        assertThat(listed).contains("\"v1\"");
     }
 
     private static boolean isPush(JsonObject event, String repository, String digest) {

@@ -370,12 +370,10 @@ class ScaleOutIT {
     void aPatchToNodeBWhileNodeAStreamsIntoTheSameUploadIsRefusedAndTheUploadCompletes() throws Exception {
         RegistryClient a = direct(nodeA);
         RegistryClient b = direct(nodeB);
-        byte[] content = OciImageLayout.randomBytes(2_000_000, 223);
-        String digest = RegistryClient.sha256(content);
-        String[] bearer = bearer(token(nodeA, "repository:scale/contended:pull,push"));
-        HttpResponse<byte[]> started = b.send("POST", "/v2/scale/contended/blobs/uploads/", null, bearer);
-        assertThat(started.statusCode()).as(RegistryClient.text(started)).isEqualTo(202);
-        String location = pathOf(header(started, "Location"));
+        StartedUpload upload = startUpload(b, nodeA, "scale/contended", 223);
+        byte[] content = upload.content();
+        String[] bearer = upload.bearer();
+        String location = upload.location();
 
         // A's chunk: its first half goes out, then it waits until B has been answered
         CountDownLatch halfSent = new CountDownLatch(1);
@@ -398,11 +396,28 @@ class ScaleOutIT {
         assertThat(patched.statusCode()).as(RegistryClient.text(patched)).isEqualTo(202);
         assertThat(header(patched, "Range")).isEqualTo("0-" + (content.length - 1));
 
-        String last = pathOf(header(patched, "Location"));
-        HttpResponse<byte[]> put = b.send("PUT", last + (last.contains("?") ? "&" : "?") + "digest=" + digest, null,
-                bearer);
-        assertThat(put.statusCode()).as(RegistryClient.text(put)).isEqualTo(201);
-        assertThat(blobThroughRedirect(a, "/v2/scale/contended/blobs/" + digest, bearer)).isEqualTo(content);
+        upload.complete(b, patched);
+        assertThat(blobThroughRedirect(a, "/v2/scale/contended/blobs/" + upload.digest(), bearer)).isEqualTo(content);
+    }
+
+    /** A 2 MB blob upload begun on one node, with a push token from another, and how to complete it. */
+    private record StartedUpload(byte[] content, String digest, String[] bearer, String location) {
+
+        /** The PUT with the digest, to the Location the last PATCH answered, sent to {@code node}: 201. */
+        void complete(RegistryClient node, HttpResponse<byte[]> lastPatch) {
+            String last = pathOf(header(lastPatch, "Location"));
+            HttpResponse<byte[]> put = node.send("PUT", last + (last.contains("?") ? "&" : "?") + "digest=" + digest,
+                    null, bearer);
+            assertThat(put.statusCode()).as(RegistryClient.text(put)).isEqualTo(201);
+        }
+    }
+
+    private static StartedUpload startUpload(RegistryClient node, BerthProcess tokenFrom, String repository, int seed) {
+        byte[] content = OciImageLayout.randomBytes(2_000_000, seed);
+        String[] bearer = bearer(token(tokenFrom, "repository:" + repository + ":pull,push"));
+        HttpResponse<byte[]> started = node.send("POST", "/v2/" + repository + "/blobs/uploads/", null, bearer);
+        assertThat(started.statusCode()).as(RegistryClient.text(started)).isEqualTo(202);
+        return new StartedUpload(content, RegistryClient.sha256(content), bearer, pathOf(header(started, "Location")));
     }
 
     /** The bytes of a blob GET, following Berth's redirect to S3 (a presigned URL: no Authorization) as clients do. */
@@ -688,12 +703,10 @@ class ScaleOutIT {
         BerthProcess staying = alive.get(0);
         RegistryClient a = direct(staying);
         RegistryClient b = direct(drained);
-        byte[] content = OciImageLayout.randomBytes(2_000_000, 229);
-        String digest = RegistryClient.sha256(content);
-        String[] bearer = bearer(token(staying, "repository:scale/drained:pull,push"));
-        HttpResponse<byte[]> started = b.send("POST", "/v2/scale/drained/blobs/uploads/", null, bearer);
-        assertThat(started.statusCode()).as(RegistryClient.text(started)).isEqualTo(202);
-        String location = pathOf(header(started, "Location"));
+        StartedUpload upload = startUpload(b, staying, "scale/drained", 229);
+        byte[] content = upload.content();
+        String[] bearer = upload.bearer();
+        String location = upload.location();
 
         // B receives the first half of a chunk, then SIGTERM arrives
         CountDownLatch halfSent = new CountDownLatch(1);
@@ -723,13 +736,10 @@ class ScaleOutIT {
         assertThat(drained.output()).contains("SIGTERM: draining");
 
         // the upload the drained node received completes on the one left, also through the balancer
-        String last = pathOf(header(patched, "Location"));
-        HttpResponse<byte[]> put = a.send("PUT", last + (last.contains("?") ? "&" : "?") + "digest=" + digest, null,
-                bearer);
-        assertThat(put.statusCode()).as(RegistryClient.text(put)).isEqualTo(201);
+        upload.complete(a, patched);
         RegistryClient throughBalancer = RegistryClient.at("http://" + balancer);
         for (int i = 0; i < 6; i++) {
-            assertThat(blobThroughRedirect(throughBalancer, "/v2/scale/drained/blobs/" + digest, bearer))
+            assertThat(blobThroughRedirect(throughBalancer, "/v2/scale/drained/blobs/" + upload.digest(), bearer))
                     .isEqualTo(content);
         }
     }

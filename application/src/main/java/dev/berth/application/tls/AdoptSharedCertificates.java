@@ -76,7 +76,7 @@ public class AdoptSharedCertificates {
                 });
             }
             if (settings.managed()) {
-                new EnsureServedCertificate(new MirroredCertificateStore(shared, local), issuer, clock).ensure(hostnames);
+                ensureServed(hostnames);
             }
             return published.isEmpty() ? "adopted the cluster's certificates from the database"
                     : "published " + String.join(", ", published) + " to the database";
@@ -91,8 +91,12 @@ public class AdoptSharedCertificates {
      * across the cluster; the other nodes follow.
      */
     public void renewIfDue(List<Hostname> hostnames) {
-        shared.exclusively(() -> new EnsureServedCertificate(new MirroredCertificateStore(shared, local), issuer, clock)
-                .ensure(hostnames));
+        shared.exclusively(() -> ensureServed(hostnames));
+    }
+
+    /** Renews the served certificate when due, written to the cluster first, then to this node's files. */
+    private CertificateSummary ensureServed(List<Hostname> hostnames) {
+        return new EnsureServedCertificate(new MirroredCertificateStore(shared, local), issuer, clock).ensure(hostnames);
     }
 
     /** After a change on any node: this node's files become the cluster's set (only what differs is written). */

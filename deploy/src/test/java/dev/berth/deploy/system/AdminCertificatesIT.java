@@ -74,7 +74,7 @@ class AdminCertificatesIT {
         browser.type(By.id("import-chain"), chainPem);
         browser.type(By.id("import-key"), keyPem);
         AdminPages.click(browser, By.id("import-certificate"));
-        AdminPages.feedback(browser, "Staged CN=imported-ui.test");
+        browser.feedback("Staged CN=imported-ui.test");
         assertThat(AdminPages.text(browser, By.id("staged-fingerprint"))).isEqualTo(fingerprint);
         // 20 days left: under 30, so shown as a warning
         assertThat(browser.waitFor(By.id("staged-days-left")).getAttribute("class")).contains("berth-badge-warning");
@@ -82,7 +82,7 @@ class AdminCertificatesIT {
 
         AdminPages.click(browser, By.id("activate-certificate"));
         AdminPages.click(browser, By.id("confirm-activate"));
-        AdminPages.feedback(browser, "HTTPS now serves CN=imported-ui.test");
+        browser.feedback("HTTPS now serves CN=imported-ui.test");
         assertThat(servedFingerprint()).isEqualTo(fingerprint);
         assertThat(berth.process().pid()).isEqualTo(pid);
         assertThat(AdminPages.text(browser, By.id("served-fingerprint"))).isEqualTo(fingerprint);
@@ -100,11 +100,11 @@ class AdminCertificatesIT {
         AdminPages.click(browser, By.id("tab-generate"));
         browser.type(By.id("generate-hostnames"), "generated-ui.test");
         AdminPages.click(browser, By.id("generate-certificate"));
-        AdminPages.feedback(browser, "Staged a new certificate for DNS:generated-ui.test");
+        browser.feedback("Staged a new certificate for DNS:generated-ui.test");
         String staged = AdminPages.text(browser, By.id("staged-fingerprint"));
         AdminPages.click(browser, By.id("activate-certificate"));
         AdminPages.click(browser, By.id("confirm-activate"));
-        AdminPages.feedback(browser, "HTTPS now serves CN=generated-ui.test");
+        browser.feedback("HTTPS now serves CN=generated-ui.test");
         assertThat(servedFingerprint()).isEqualTo(staged);
 
         String instructions = AdminPages.text(browser, By.id("ca-instructions"));
@@ -129,7 +129,7 @@ class AdminCertificatesIT {
         AdminPages.click(browser, By.id("tab-import"));
         browser.type(By.id("import-chain"), "not a certificate");
         AdminPages.click(browser, By.id("import-certificate"));
-        assertThat(AdminPages.feedback(browser, "no certificate found")).contains("BEGIN CERTIFICATE");
+        assertThat(browser.feedback("no certificate found")).contains("BEGIN CERTIFICATE");
     }
 
     @Test
@@ -151,7 +151,7 @@ class AdminCertificatesIT {
         AdminPages.click(browser, By.id("import-certificate"));
         // waited for through the browser, whose time-out shows the page and its notices
         browser.waitForText(By.id("staged-fingerprint"), CertificateSummary.fingerprint(pem.leaf()));
-        AdminPages.feedback(browser, "Staged CN=pem-upload.test");
+        browser.feedback("Staged CN=pem-upload.test");
 
         AdminPages.click(browser, By.id("tab-pkcs12"));
         browser.upload(By.id("pkcs12-upload"), p12File);
@@ -167,7 +167,7 @@ class AdminCertificatesIT {
         browser.type(By.id("pkcs12-password"), "p12 secret");
         AdminPages.click(browser, By.id("pkcs12-import"));
         browser.waitForText(By.id("staged-subject"), "CN=pkcs12-upload.test");
-        AdminPages.feedback(browser, "Staged CN=pkcs12-upload.test");
+        browser.feedback("Staged CN=pkcs12-upload.test");
         assertThat(AdminPages.text(browser, By.id("staged-subject"))).isEqualTo("CN=pkcs12-upload.test");
         assertThat(AdminPages.text(browser, By.id("staged-fingerprint")))
                 .isEqualTo(CertificateSummary.fingerprint(p12.leaf()));
@@ -182,14 +182,14 @@ class AdminCertificatesIT {
         AdminPages.click(browser, By.id("tab-generate"));
         browser.type(By.id("generate-hostnames"), "discarded-ui.test");
         AdminPages.click(browser, By.id("generate-certificate"));
-        AdminPages.feedback(browser, "Staged a new certificate for DNS:discarded-ui.test");
+        browser.feedback("Staged a new certificate for DNS:discarded-ui.test");
         String staged = AdminPages.text(browser, By.id("staged-fingerprint"));
 
         AdminPages.click(browser, By.id("discard-certificate"));
         browser.waitFor(By.id("confirm-discard"));
         browser.screenshot("certificates-discard-confirmation");
         AdminPages.click(browser, By.id("confirm-discard"));
-        AdminPages.feedback(browser, "Discarded CN=discarded-ui.test (SHA-256 " + staged + ")");
+        browser.feedback("Discarded CN=discarded-ui.test (SHA-256 " + staged + ")");
         assertThat(AdminPages.text(browser, By.id("staged-none"))).startsWith("Nothing is staged");
         assertThat(browser.driver().findElements(By.id("staged-fingerprint"))).isEmpty();
         assertThat(AdminPages.text(browser, By.id("served-fingerprint"))).isEqualTo(served);

@@ -5,7 +5,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,13 +49,13 @@ class AdminGarbageCollectionIT {
 
         AdminPages.click(browser, By.id("gc-run-now"));
 
-        new WebDriverWait(browser.driver(), Browser.WAIT).until(d -> REVIEWING.matcher(
+        browser.until(d -> REVIEWING.matcher(
                 d.findElement(By.id("gc-progress")).getText()).find());
         assertThat(browser.driver().findElement(By.id("gc-run-now")).getDomAttribute("disabled"))
                 .as("no second run while one goes").isNotNull();
         browser.screenshot("garbage-collection-progress");
         browser.waitForText(By.id("gc-last-run"), "by " + AdminBerth.ADMIN + ": freed ");
-        assertThat(AdminPages.feedback(browser, "Garbage collection done")).contains("Garbage collection done");
+        assertThat(browser.feedback("Garbage collection done")).contains("Garbage collection done");
         Matcher done = Pattern.compile("^done: (\\d+) reviewed; freed \\d+ blobs").matcher(
                 AdminPages.text(browser, By.id("gc-progress")));
         assertThat(done.find()).as(AdminPages.text(browser, By.id("gc-progress"))).isTrue();

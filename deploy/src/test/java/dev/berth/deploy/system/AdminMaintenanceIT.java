@@ -78,7 +78,7 @@ class AdminMaintenanceIT {
         assertThat(AdminPages.text(browser, By.id("read-only-state"))).isEqualTo("writable");
 
         AdminPages.click(browser, By.id("read-only-toggle"));
-        AdminPages.feedback(browser, "The registry is read-only");
+        browser.feedback("The registry is read-only");
         browser.waitForText(By.id("read-only-state"), "read-only");
         browser.screenshot("maintenance-read-only");
         Commands.Result refused = push("two", "ui-maint/app:v2");
@@ -91,7 +91,7 @@ class AdminMaintenanceIT {
 
         AdminPages.click(browser, By.cssSelector("vaadin-side-nav-item[path=maintenance]"));
         AdminPages.click(browser, By.id("read-only-toggle"));
-        AdminPages.feedback(browser, "takes writes again");
+        browser.feedback("takes writes again");
         browser.waitForText(By.id("read-only-state"), "writable");
         Commands.Result pushed = push("two", "ui-maint/app:v2");
         assertThat(pushed.exitCode()).as(pushed.output()).isZero();
@@ -110,7 +110,7 @@ class AdminMaintenanceIT {
         assertThat(AdminPages.rows(browser, "immutable-rules-grid")).noneMatch(row -> row.contains("UI-Maint"));
         browser.type(By.id("immutable-repositories"), "ui-maint/*");
         AdminPages.click(browser, By.id("immutable-add"));
-        AdminPages.feedback(browser, "are immutable");
+        browser.feedback("are immutable");
         assertThat(AdminPages.rows(browser, "immutable-rules-grid")).anySatisfy(row ->
                 assertThat(row).contains("ui-maint/*", "v*"));
         browser.screenshot("maintenance-immutable");
@@ -120,7 +120,7 @@ class AdminMaintenanceIT {
         assertThat(refused.output()).contains("tag ui-maint/immutable:v1 is immutable (rule ui-maint/*:v*)");
 
         AdminPages.click(browser, By.xpath("//*[@id='immutable-remove-ui-maint_*-v*']"));
-        AdminPages.feedback(browser, "may move and be deleted again");
+        browser.feedback("may move and be deleted again");
         Commands.Result moved = push("two", "ui-maint/immutable:v1");
         assertThat(moved.exitCode()).as(moved.output()).isZero();
     }

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.net.URI;
 import java.time.Duration;
@@ -118,8 +117,8 @@ class AdminNotificationsIT {
 
         receiver.answer(200);
         AdminPages.click(browser, By.id("retry-now"));
-        AdminPages.feedback(browser, "due now");
-        new WebDriverWait(browser.driver(), Browser.WAIT).until(d -> {
+        browser.feedback("due now");
+        browser.until(d -> {
             AdminPages.click(browser, By.id("notifications-refresh"));
             List<String> rows = AdminPages.rows(browser, "deliveries-grid");
             return rows.size() == 2 && rows.stream().allMatch(row -> row.contains("delivered"));
@@ -160,7 +159,7 @@ class AdminNotificationsIT {
 
     /** The deliveries grid's rows, newest first, once there are {@code count} of them. */
     private static List<String> deliveryRows(int count) {
-        return new WebDriverWait(browser.driver(), Browser.WAIT).until(d -> {
+        return browser.until(d -> {
             List<String> rows = AdminPages.rows(browser, "deliveries-grid");
             return rows.size() == count ? rows : null;
         });

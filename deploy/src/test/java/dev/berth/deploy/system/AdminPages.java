@@ -1,10 +1,8 @@
 package dev.berth.deploy.system;
 
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.util.List;
 
@@ -14,27 +12,19 @@ final class AdminPages {
     private AdminPages() {
     }
 
-    /** Waits for a notification saying {@code text} (older ones may still show) and returns its text. */
-    static String feedback(Browser browser, String text) {
-        return new WebDriverWait(browser.driver(), Browser.WAIT).until(d -> d.findElements(
-                        By.cssSelector("vaadin-notification-card")).stream()
-                .map(WebElement::getText).filter(t -> t.contains(text)).findFirst().orElse(null));
-    }
-
     /**
      * Clicks an element after scrolling it to the middle of the window, clear of the notifications at
      * the bottom; it may be out of view at first (scrolled past), where Selenium takes it for hidden.
      */
     static void click(Browser browser, By locator) {
-        browser.script("arguments[0].scrollIntoView({block: 'center'})", new WebDriverWait(browser.driver(),
-                Browser.WAIT).until(ExpectedConditions.presenceOfElementLocated(locator)));
+        browser.script("arguments[0].scrollIntoView({block: 'center'})", browser.until(
+                ExpectedConditions.presenceOfElementLocated(locator)));
         browser.click(locator);
     }
 
     /** An element's text once it is there, scrolled into view first (out of view, Selenium reads no text). */
     static String text(Browser browser, By locator) {
-        WebElement element = new WebDriverWait(browser.driver(), Browser.WAIT)
-                .until(ExpectedConditions.presenceOfElementLocated(locator));
+        WebElement element = browser.until(ExpectedConditions.presenceOfElementLocated(locator));
         browser.script("arguments[0].scrollIntoView({block: 'center'})", element);
         return browser.waitFor(locator).getText();
     }
@@ -46,8 +36,9 @@ final class AdminPages {
 
     /** The texts of a grid's rendered cells, headers included, in document order. */
     static List<String> cells(Browser browser, String gridId) {
-        return browser.waitFor(By.id(gridId)).findElements(By.cssSelector("vaadin-grid-cell-content")).stream()
-                .map(WebElement::getText).toList();
+        // a refresh may replace cells between finding and reading them: read them again then
+        return browser.until(d -> browser.waitFor(By.id(gridId))
+                .findElements(By.cssSelector("vaadin-grid-cell-content")).stream().map(WebElement::getText).toList());
     }
 
     /**
@@ -58,8 +49,7 @@ final class AdminPages {
     @SuppressWarnings("unchecked")
     static List<String> rows(Browser browser, String gridId) {
         // a refresh may replace the grid between finding it and reading it: read the new one then
-        return new WebDriverWait(browser.driver(), Browser.WAIT).ignoring(StaleElementReferenceException.class)
-                .until(d -> (List<String>) browser.script("""
+        return browser.until(d -> (List<String>) browser.script("""
                 const grid = arguments[0];
                 return [...grid.shadowRoot.querySelectorAll('#items tr')]
                     .filter(tr => !tr.hidden && !tr.hasAttribute('loading') && tr.index < grid.size)
@@ -71,7 +61,7 @@ final class AdminPages {
     }
 
     static void waitUntilGone(Browser browser, By locator) {
-        new WebDriverWait(browser.driver(), Browser.WAIT).until(ExpectedConditions.invisibilityOfElementLocated(locator));
+        browser.until(ExpectedConditions.invisibilityOfElementLocated(locator));
     }
 
     /** Back at full width and signed out, whatever the test before left behind. */
@@ -79,7 +69,7 @@ final class AdminPages {
         browser.resize(1280, 800);
         browser.go("/admin/");
         // a word, not a Boolean: WebDriverWait takes FALSE for "not yet" and would wait out its time
-        String state = new WebDriverWait(browser.driver(), Browser.WAIT).until(d -> {
+        String state = browser.until(d -> {
             if (!d.findElements(By.id("signed-in-user")).isEmpty()) {
                 return "signed in";
             }

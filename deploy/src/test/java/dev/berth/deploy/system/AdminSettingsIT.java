@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.util.List;
 
@@ -59,7 +58,7 @@ class AdminSettingsIT {
         // emptied by keys, as a user would (a cleared value fires no input event)
         browser.waitFor(By.id("settings-filter")).findElement(By.cssSelector("input"))
                 .sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
-        new WebDriverWait(browser.driver(), Browser.WAIT).until(d -> AdminPages.rows(browser, "settings-grid").size() > 5);
+        browser.until(d -> AdminPages.rows(browser, "settings-grid").size() > 5);
         browser.screenshot("settings");
         assertThat(browser.driver().getPageSource()).doesNotContain(ADMIN_PASSWORD);
     }
@@ -76,7 +75,7 @@ class AdminSettingsIT {
     /** The grid's rows once the filter (applied lazily, after typing stops) has narrowed them to {@code text}. */
     private static List<String> filtered(String text) {
         browser.type(By.id("settings-filter"), text);
-        return new WebDriverWait(browser.driver(), Browser.WAIT).until(d -> {
+        return browser.until(d -> {
             List<String> rows = AdminPages.rows(browser, "settings-grid");
             return !rows.isEmpty() && rows.stream().allMatch(row -> row.contains(text)) ? rows : null;
         });

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,7 +114,7 @@ class AdminUpstreamsIT {
         AdminPages.click(browser, By.id("remove-upstream-mirrors-hub"));
         AdminPages.click(browser, By.id("confirm-remove-upstream"));
         browser.feedback("Upstream mirrors/hub/ removed");
-        new WebDriverWait(browser.driver(), Browser.WAIT).until(d -> AdminPages.rows(browser, "upstreams-grid").isEmpty());
+        browser.until(d -> AdminPages.rows(browser, "upstreams-grid").isEmpty());
         assertThat(berth.sendAsAdmin("GET", "/v2/mirrors/hub/library/late/manifests/v1", null,
                 "Accept", OciImageLayout.OCI_MANIFEST).statusCode()).as("no longer mirrored").isEqualTo(404);
 
@@ -145,7 +144,7 @@ class AdminUpstreamsIT {
 
     /** The grid's row of {@code prefix}, once it shows. */
     private static String row(String prefix) {
-        return new WebDriverWait(browser.driver(), Browser.WAIT).until(d -> AdminPages.rows(browser, "upstreams-grid")
+        return browser.until(d -> AdminPages.rows(browser, "upstreams-grid")
                 .stream().filter(r -> r.startsWith("| " + prefix + " |")).findFirst().orElse(null));
     }
 

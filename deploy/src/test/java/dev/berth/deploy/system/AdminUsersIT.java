@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.time.Clock;
 import java.util.List;
@@ -76,7 +75,7 @@ class AdminUsersIT {
         browser.type(By.id("new-user-password"), PASSWORD);
         browser.type(By.id("new-user-password2"), PASSWORD);
         AdminPages.click(browser, By.id("new-user-save"));
-        AdminPages.feedback(browser, "Created " + name);
+        browser.feedback("Created " + name);
         browser.waitForText(By.id("detail-name"), name);
 
         browser.type(By.id("grant-pattern"), pattern);
@@ -84,7 +83,7 @@ class AdminUsersIT {
             AdminPages.click(browser, By.id("grant-push"));
         }
         AdminPages.click(browser, By.id("add-grant"));
-        AdminPages.feedback(browser, "Granted " + pattern + ":pull" + (push ? ",push" : "") + " to " + name);
+        browser.feedback("Granted " + pattern + ":pull" + (push ? ",push" : "") + " to " + name);
     }
 
     @Test
@@ -174,21 +173,21 @@ class AdminUsersIT {
         // a disabled user's token is shown inactive and refused; enabled again, it works again
         AdminPages.click(browser, By.id("toggle-enabled"));
         AdminPages.click(browser, By.id("confirm-disable"));
-        AdminPages.feedback(browser, "ui-ci is disabled");
-        new WebDriverWait(browser.driver(), Browser.WAIT).until(d ->
+        browser.feedback("ui-ci is disabled");
+        browser.until(d ->
                 AdminPages.cells(browser, "tokens-grid").contains("inactive"));
         assertThat(AdminPages.cells(browser, "tokens-grid")).doesNotContain("active");
         Commands.Result whileDisabled = berth.push(layout, "v1", "ci-ui/app:disabled", "ui-ci", secret);
         assertThat(whileDisabled.exitCode()).as(whileDisabled.output()).isNotZero();
         assertThat(whileDisabled.output()).matches(REFUSED).doesNotContain(secret);
         AdminPages.click(browser, By.id("toggle-enabled"));
-        AdminPages.feedback(browser, "ui-ci is enabled");
-        new WebDriverWait(browser.driver(), Browser.WAIT).until(d ->
+        browser.feedback("ui-ci is enabled");
+        browser.until(d ->
                 AdminPages.cells(browser, "tokens-grid").contains("active"));
 
         AdminPages.click(browser, By.cssSelector("vaadin-button.revoke-token[data-description='ui-pipeline']"));
         AdminPages.click(browser, By.id("confirm-revoke-token"));
-        AdminPages.feedback(browser, "Revoked the token 'ui-pipeline'");
+        browser.feedback("Revoked the token 'ui-pipeline'");
         browser.script("arguments[0].scrollIntoView({block: 'center'})", browser.waitFor(By.id("tokens-grid")));
         browser.screenshot("token-revoked");
         assertThat(AdminPages.cells(browser, "tokens-grid")).contains("revoked").doesNotContain("active");
@@ -219,7 +218,7 @@ class AdminUsersIT {
         browser.type(By.id("audit-actor"), AdminBerth.ADMIN);
         browser.waitForText(By.id("audit-total"), "events");
         // newest first: this test's own two events lead the list
-        new WebDriverWait(browser.driver(), Browser.WAIT).until(d ->
+        browser.until(d ->
                 AdminPages.cells(browser, "audit-grid").contains("ui-audited"));
         List<String> cells = AdminPages.cells(browser, "audit-grid");
         assertThat(cells).contains("create-user", "grant", "ui-audited", "audit-ui/*:pull")
@@ -228,7 +227,7 @@ class AdminUsersIT {
 
         browser.type(By.id("audit-action"), "grant");
         browser.waitFor(By.id("audit-action")).findElement(By.cssSelector("input")).sendKeys(Keys.ENTER);
-        new WebDriverWait(browser.driver(), Browser.WAIT).until(d ->
+        browser.until(d ->
                 !AdminPages.cells(browser, "audit-grid").contains("create-user"));
         assertThat(AdminPages.cells(browser, "audit-grid")).contains("grant", "audit-ui/*:pull");
 

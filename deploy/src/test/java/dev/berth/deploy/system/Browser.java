@@ -3,6 +3,7 @@ package dev.berth.deploy.system;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.ElementClickInterceptedException;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TimeoutException;
@@ -115,7 +116,9 @@ final class Browser implements AutoCloseable {
      */
     <T> T until(Function<WebDriver, T> condition) {
         try {
-            return new WebDriverWait(driver, WAIT).ignoring(ElementClickInterceptedException.class)
+            // a click on a covered element, or an element Vaadin replaced while it was read: try again
+            return new WebDriverWait(driver, WAIT)
+                    .ignoring(ElementClickInterceptedException.class, StaleElementReferenceException.class)
                     .until(driver -> navigatingAway(driver, condition));
         } catch (TimeoutException e) {
             throw new AssertionError(e.getMessage().lines().findFirst().orElse("timeout") + "\n" + describePage(), e);

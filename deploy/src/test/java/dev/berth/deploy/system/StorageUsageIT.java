@@ -18,7 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -237,7 +236,7 @@ class StorageUsageIT {
         assertThat(usage("usage-ui").quotaBytes()).hasValue(10_000_000);
         assertThat(usage("usage-ui").quotaRepositories()).hasValue(3);
         // the rows as the grid renders them, wherever the page has scrolled: other tests' namespaces come first
-        new WebDriverWait(browser.driver(), Browser.WAIT).until(d -> AdminPages.rows(browser, "namespace-usage")
+        browser.until(d -> AdminPages.rows(browser, "namespace-usage")
                 .stream().anyMatch(row -> row.startsWith("| usage-ui |")
                         && row.contains("of 10.0 MB (1 %), 1 of 3 repositories")));
     }

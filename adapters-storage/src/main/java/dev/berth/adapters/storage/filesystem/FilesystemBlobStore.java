@@ -48,14 +48,13 @@ import static java.nio.file.StandardOpenOption.WRITE;
  */
 public final class FilesystemBlobStore implements BlobStore {
 
-    /** Large enough that streaming a layer costs few system calls, small enough to allocate per chunk. */
-    private static final int BUFFER_SIZE = 1 << 20;
-
     private final Path root;
     private final Path blobs;
     private final Path uploads;
     private final FileAttribute<Set<PosixFilePermission>> directoryPermissions;
     private final FileAttribute<Set<PosixFilePermission>> filePermissions;
+    /** False once this store's filesystem refused {@code O_DIRECT}: then every write goes through the page cache. */
+    private volatile boolean directIo = true;
 
     /** An owner-only store. */
     public FilesystemBlobStore(Path root) {
@@ -107,30 +106,78 @@ public final class FilesystemBlobStore implements BlobStore {
             }
             // whatever lies past offset was left by a failed attempt at this chunk
             channel.truncate(offset);
-            byte[] buffer = new byte[BUFFER_SIZE];
-            long position = offset;
-            Writeback writeback = new Writeback(channel, offset);
-            int filled;
-            // fill the whole buffer before writing, however little each read of the request returns
-            while ((filled = data.readNBytes(buffer, 0, buffer.length)) > 0) {
-                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, filled);
-                while (chunk.hasRemaining()) {
-                    try {
-                        position += channel.write(chunk, position);
-                    } catch (IOException e) {
-                        if (!outOfSpace(e)) {
-                            throw e;
-                        }
-                        long usable = usableSpace();
-                        // give the volume back what this write took, so that other pushes fit again
-                        channel.truncate(offset);
-                        throw new StorageFullException(root.toString(), usable, e);
-                    }
+            try {
+                return write(file, channel, offset, data);
+            } catch (IOException e) {
+                if (!outOfSpace(e)) {
+                    throw e;
                 }
-                writeback.written(position);
+                long usable = usableSpace();
+                // give the volume back what this write took, so that other pushes fit again
+                channel.truncate(offset);
+                throw new StorageFullException(root.toString(), usable, e);
             }
-            writeback.finish();
-            return position;
+        }
+    }
+
+    /**
+     * Whole blocks past the first block boundary go to disk with {@code O_DIRECT}, the bytes before it
+     * and the last partial block through the page cache; all of it through the page cache for chunks
+     * smaller than one buffer and where the filesystem has no {@code O_DIRECT}.
+     *
+     * @return the upload's size afterwards
+     */
+    private long write(Path file, FileChannel channel, long offset, InputStream data) throws IOException {
+        byte[] staged = new byte[DirectWriter.BUFFER];
+        int filled = data.readNBytes(staged, 0, staged.length);
+        Optional<DirectWriter> opened = filled < staged.length || !directIo ? Optional.empty() : DirectWriter.open(file, channel);
+        if (opened.isEmpty()) {
+            directIo &= filled < staged.length;
+            return writeBuffered(channel, offset, staged, filled, data);
+        }
+        DirectWriter direct = opened.get();
+        try (direct) {
+            int head = (int) (-offset & (direct.alignment() - 1));
+            writeFully(channel, staged, 0, head, offset);
+            long position = offset + head;
+            System.arraycopy(staged, head, staged, 0, filled - head);
+            filled = filled - head + data.readNBytes(staged, filled - head, head);
+            while (filled == staged.length) {
+                staged = direct.writeInBackground(staged, position);
+                position += filled;
+                filled = data.readNBytes(staged, 0, staged.length);
+            }
+            int whole = filled & -direct.alignment();
+            direct.writeNow(staged, whole, position);
+            writeFully(channel, staged, whole, filled - whole, position + whole);
+            return position + filled;
+        } finally {
+            // a filesystem that refused direct writes will refuse them again: stop asking
+            directIo &= !direct.refused();
+        }
+    }
+
+    /** Writes what was read already ({@code filled} bytes of {@code buffer}), then the rest of {@code data}. */
+    private static long writeBuffered(FileChannel channel, long offset, byte[] buffer, int filled, InputStream data)
+            throws IOException {
+        long position = offset;
+        Writeback writeback = new Writeback(channel, offset);
+        // fill the whole buffer before writing, however little each read of the request returns
+        while (filled > 0) {
+            writeFully(channel, buffer, 0, filled, position);
+            position += filled;
+            writeback.written(position);
+            filled = data.readNBytes(buffer, 0, buffer.length);
+        }
+        writeback.finish();
+        return position;
+    }
+
+    private static void writeFully(FileChannel channel, byte[] bytes, int from, int length, long position)
+            throws IOException {
+        ByteBuffer chunk = ByteBuffer.wrap(bytes, from, length);
+        while (chunk.hasRemaining()) {
+            position += channel.write(chunk, position);
         }
     }
 

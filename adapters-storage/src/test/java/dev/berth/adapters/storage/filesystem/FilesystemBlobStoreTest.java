@@ -15,8 +15,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.stream.Stream;
@@ -79,6 +81,69 @@ class FilesystemBlobStoreTest extends BlobStoreContract {
             assertThat(region.position()).isEqualTo(110);
             assertThat(region.remaining()).isEqualTo(990);
         }
+    }
+
+    /**
+     * Chunks of a megabyte and more go to disk with O_DIRECT in whole blocks, the rest through the page
+     * cache: chunks that start and end anywhere, arrive in small reads as from a socket, and a retry
+     * that cuts into what a direct write wrote must still give back exactly the bytes sent.
+     */
+    @Test
+    void largeChunksAtAnyOffsetRoundTripByteForByte() throws IOException {
+        int megabyte = 1 << 20;
+        int[] sizes = {megabyte + 4097, 2 * megabyte + 3, 7, megabyte, 3 * megabyte - 1, megabyte - 1, 4096};
+        PseudoRandomBytes random = new PseudoRandomBytes(16);
+        UploadId upload = UploadId.random();
+        long offset = 0;
+        for (int size : sizes) {
+            offset = store.writeUpload(upload, offset, trickle(random.bytes(offset, size)));
+        }
+        // a client's retry from an unaligned offset inside the direct-written middle replaces the tail
+        long retryFrom = sizes[0] + 12_345;
+        offset = store.writeUpload(upload, retryFrom, trickle(random.bytes(retryFrom, 2 * megabyte + 11)));
+        byte[] expected = random.bytes(0, (int) offset);
+
+        assertThat(offset).isEqualTo(retryFrom + 2 * megabyte + 11);
+        assertThat(store.uploadSize(upload)).isEqualTo(offset);
+        try (InputStream in = store.readUpload(upload, 0)) {
+            assertThat(in.readAllBytes()).isEqualTo(expected);
+        }
+        Digest digest = Digest.of(DigestAlgorithm.SHA256, expected);
+        store.commitUpload(upload, digest);
+        assertThat(read(digest, 0, expected.length)).isEqualTo(expected);
+    }
+
+    /**
+     * A filesystem may open a file with O_DIRECT and then refuse its writes (EINVAL: some FUSE and
+     * network filesystems, or stricter alignment than the block size, forced here with an alignment of
+     * one byte, which the JDK itself refuses): the same bytes then go through the page cache, and the file holds exactly them.
+     */
+    @Test
+    void directWritesTheFilesystemRefusesGoThroughThePageCacheInstead() throws IOException {
+        Path file = Files.createFile(root.resolve("refused"));
+        byte[] bytes = new PseudoRandomBytes(17).bytes(0, DirectWriter.BUFFER);
+        try (FileChannel buffered = FileChannel.open(file, StandardOpenOption.WRITE);
+             DirectWriter direct = DirectWriter.open(file, buffered, 1).orElseThrow()) {
+            byte[] spare = direct.writeInBackground(bytes.clone(), 1);
+            direct.writeNow(bytes, 4093, 1 + DirectWriter.BUFFER);
+            direct.await();
+            assertThat(spare).hasSize(DirectWriter.BUFFER);
+            assertThat(direct.refused()).as("an unaligned O_DIRECT write is refused").isTrue();
+        }
+        byte[] expected = new byte[1 + DirectWriter.BUFFER + 4093];
+        System.arraycopy(bytes, 0, expected, 1, DirectWriter.BUFFER);
+        System.arraycopy(bytes, 0, expected, 1 + DirectWriter.BUFFER, 4093);
+        assertThat(Files.readAllBytes(file)).isEqualTo(expected);
+    }
+
+    /** A stream that hands out at most 1000 bytes a read, as a socket does. */
+    private static InputStream trickle(byte[] bytes) {
+        return new ByteArrayInputStream(bytes) {
+            @Override
+            public synchronized int read(byte[] buffer, int offset, int length) {
+                return super.read(buffer, offset, Math.min(length, 1000));
+            }
+        };
     }
 
     @Test

@@ -82,6 +82,9 @@ for name in REF BERTH; do
   for kind in put patch get; do
     values=()
     for run in $(seq 1 "$RUNS"); do
+      # the reference's 201 does not wait for the disk: its dirty pages would be flushed during the
+      # next measurement (Berth's, after the reference's runs); every measurement starts with none
+      sync
       case $kind in
         put) t=$(put_monolithic "$url" "$run");;
         patch) t=$(patch_then_put "$url" "$run");;

@@ -140,7 +140,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
             stopOrphanedServer(dataDirectory);
             String password = PostgresPassword.readOrCreate(dataDirectory);
             // no shutdown hook: this server is stopped below, and the hook would keep its class loader for good
-            var server = startServer(dataDirectory, binariesDirectory, 0, password, STARTUP_WAIT, false);
+            // in the background, and the runtime's start waits for it anyway: a slow first start on a busy
+            // machine (initdb fsyncs every file) is better waited for than failed half-way, which leaves
+            // zonky's lock on the data directory held in this process
+            var server = startServer(dataDirectory, binariesDirectory, 0, password, STARTUP_WAIT.multipliedBy(3), false);
             try {
                 PostgresBinaries.seal(binariesDirectory);
             } finally {

@@ -5,7 +5,6 @@ import dev.berth.deploy.config.BerthConfig;
 import dev.berth.deploy.config.ConfigLoader;
 
 import java.nio.file.Path;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -41,7 +40,8 @@ public final class DatabaseHeadStart {
             try {
                 EmbeddedPostgres.prepare(data, binaries);
             } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "Preparing the embedded PostgreSQL ahead of the start failed", e);
+                // the runtime's start takes the same steps next and reports what fails there
+                LOG.warning(() -> "Preparing the embedded PostgreSQL ahead of the start failed: " + e.getMessage());
             }
         });
         return THREAD;

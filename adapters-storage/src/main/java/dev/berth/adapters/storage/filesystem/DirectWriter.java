@@ -3,7 +3,6 @@ package dev.berth.adapters.storage.filesystem;
 import com.sun.nio.file.ExtendedOpenOption;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -11,9 +10,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
 
 import static java.nio.file.StandardOpenOption.WRITE;
 
@@ -34,7 +31,6 @@ final class DirectWriter implements AutoCloseable {
 
     /** Bytes per write: a multiple of every power-of-two block size up to it. */
     static final int BUFFER = 1 << 20;
-    private static final Executor BACKGROUND = task -> Thread.ofVirtual().name("berth-direct-write").start(task);
     /**
      * Aligned buffers of finished writes, for the next ones: direct memory is freed only when the GC
      * happens to collect its buffer, and a busy registry would otherwise reserve a new megabyte per chunk.
@@ -109,13 +105,7 @@ final class DirectWriter implements AutoCloseable {
      */
     byte[] writeInBackground(byte[] bytes, long position) throws IOException {
         await();
-        running = CompletableFuture.runAsync(() -> {
-            try {
-                write(bytes, BUFFER, position);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, BACKGROUND);
+        running = BackgroundIo.start("berth-direct-write", () -> write(bytes, BUFFER, position));
         byte[] free = spare;
         spare = bytes;
         return free;
@@ -147,17 +137,9 @@ final class DirectWriter implements AutoCloseable {
         }
     }
 
-
     /** Waits for the write in flight; its failure (a full volume, an I/O error) is this call's. */
     void await() throws IOException {
-        try {
-            running.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof UncheckedIOException io) {
-                throw io.getCause();
-            }
-            throw e;
-        }
+        BackgroundIo.await(running);
     }
 
     /** Waits for the write in flight whatever became of it (the caller reports the first failure), then closes. */

@@ -1,11 +1,8 @@
 package dev.berth.adapters.storage.filesystem;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 
 /**
  * Writes an upload's bytes to disk while more arrive: every {@link #STEP} bytes a background
@@ -16,7 +13,6 @@ import java.util.concurrent.Executor;
 final class Writeback {
 
     static final long STEP = 32L << 20;
-    private static final Executor BACKGROUND = task -> Thread.ofVirtual().name("berth-writeback").start(task);
 
     private final FileChannel channel;
     private long next;
@@ -35,13 +31,7 @@ final class Writeback {
         }
         finish();
         next = position + STEP;
-        running = CompletableFuture.runAsync(() -> {
-            try {
-                channel.force(false);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, BACKGROUND);
+        running = BackgroundIo.start("berth-writeback", () -> channel.force(false));
     }
 
     /**
@@ -49,13 +39,6 @@ final class Writeback {
      * report success for the same lost pages on the next one, so the commit's fsync cannot be trusted to.
      */
     void finish() throws IOException {
-        try {
-            running.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof UncheckedIOException io) {
-                throw io.getCause();
-            }
-            throw e;
-        }
+        BackgroundIo.await(running);
     }
 }

@@ -131,10 +131,7 @@ final class DirectWriter implements AutoCloseable {
                 refused = true;
             }
         }
-        ByteBuffer chunk = ByteBuffer.wrap(bytes, 0, length);
-        for (long at = position; chunk.hasRemaining(); ) {
-            at += buffered.write(chunk, at);
-        }
+        FilesystemBlobStore.writeFully(buffered, bytes, 0, length, position);
     }
 
     /** Waits for the write in flight; its failure (a full volume, an I/O error) is this call's. */

@@ -173,7 +173,8 @@ public final class FilesystemBlobStore implements BlobStore {
         return position;
     }
 
-    private static void writeFully(FileChannel channel, byte[] bytes, int from, int length, long position)
+    /** Writes {@code length} bytes of {@code bytes} from {@code from} at {@code position}, however many calls it takes. */
+    static void writeFully(FileChannel channel, byte[] bytes, int from, int length, long position)
             throws IOException {
         ByteBuffer chunk = ByteBuffer.wrap(bytes, from, length);
         while (chunk.hasRemaining()) {

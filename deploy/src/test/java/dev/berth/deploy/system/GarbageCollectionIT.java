@@ -48,6 +48,8 @@ class GarbageCollectionIT {
     private static final int ROUNDS = 12;
     /** Tries of one image's push that the collector may win before the test gives up. */
     private static final int ATTEMPTS = 100;
+    private static final String BLOB_QUEUE_EMPTY = "berth_gc_queue_length{queue=\"blob\"} 0";
+    private static final String DELETION_QUEUE_EMPTY = "berth_gc_queue_length{queue=\"deletion\"} 0";
     private static final Pattern FREED = Pattern.compile("berth_gc_blobs_freed_total\\{kind=\"unreferenced\"} (\\d+)");
 
     @Test
@@ -109,14 +111,14 @@ class GarbageCollectionIT {
             // run that emptied the queues counted (a run adds its counters when it ends, after its last
             // queue entry is gone)
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-            while ((!metrics(registry).contains("berth_gc_queue_length{queue=\"blob\"} 0")
-                    || !metrics(registry).contains("berth_gc_queue_length{queue=\"deletion\"} 0")
-                    || freedUnreferenced(registry) == 0) && System.nanoTime() < deadline) {
+            String metrics = metrics(registry);
+            while ((!metrics.contains(BLOB_QUEUE_EMPTY) || !metrics.contains(DELETION_QUEUE_EMPTY)
+                    || freedUnreferenced(metrics) == 0) && System.nanoTime() < deadline) {
                 Thread.sleep(100);
+                metrics = metrics(registry);
             }
-            assertThat(metrics(registry)).contains("berth_gc_queue_length{queue=\"blob\"} 0",
-                    "berth_gc_queue_length{queue=\"deletion\"} 0");
-            assertThat(freedUnreferenced(registry)).as("the deleted images' own layers").isPositive();
+            assertThat(metrics).contains(BLOB_QUEUE_EMPTY, DELETION_QUEUE_EMPTY);
+            assertThat(freedUnreferenced(metrics)).as("the deleted images' own layers").isPositive();
 
             Set<String> referenced = referenced(registry, tags);
             assertThat(storedContent(contentRoot)).as("storage holds exactly what the remaining tags reference")
@@ -301,9 +303,9 @@ class GarbageCollectionIT {
         }
     }
 
-    /** Blobs the collector deleted as unreferenced so far, by its counter. */
-    private static long freedUnreferenced(RegistryClient registry) {
-        Matcher freed = FREED.matcher(metrics(registry));
+    /** Blobs the collector deleted as unreferenced so far, by its counter in {@code metrics}. */
+    private static long freedUnreferenced(String metrics) {
+        Matcher freed = FREED.matcher(metrics);
         assertThat(freed.find()).as("the freed-blobs counter").isTrue();
         return Long.parseLong(freed.group(1));
     }

@@ -9,7 +9,8 @@
 #   RUNS=5 deploy/bench/start-bench.sh
 #   BASE=/tmp/main-berth.jar ONLY="plain base" RUNS=4 deploy/bench/start-bench.sh
 #       # paired A/B: another build of berth.jar ("base") alternates with this one, as shipped;
-#       # ONLY picks the variants (plain, base, aot, cds, reference, or the path of another berth.jar),
+#       # ONLY picks the variants (plain, base, aot, cds, reference, or the path of another berth.jar;
+#       # own: as shipped with -Dberth.jvmDefaults=off, the JVM's own defaults instead of Berth's),
 #       # in the order given
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -75,6 +76,7 @@ for run in $(seq "$RUNS"); do
   for label in $ONLY; do
     case $label in
       plain|base|reference|*.jar) times[$label]+="$(start "$label") " ;;
+      own) times[own]+="$(start own -Dberth.jvmDefaults=off) " ;;
       aot) times[aot]+="$(start aot "-XX:AOTCache=$WORK/berth.aot") " ;;
       cds) times[cds]+="$(start cds -XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$WORK/berth.jsa") " ;;
       *) echo "bench: unknown variant $label"; exit 2 ;;
@@ -93,7 +95,7 @@ n = len(values) // 2
 mine = [v.split(":") for v in values[:n]]
 plain = [float(v.split(":")[0]) for v in values[n:]]
 seconds, rss, cpu = [float(v[0]) for v in mine], [v[1] for v in mine], [v[2] if len(v) > 2 else "-" for v in mine]
-names = {"plain": "Berth as shipped", "base": "Berth, the BASE build", "aot": "Berth, JDK AOT cache", "cds": "Berth, dynamic CDS archive",
+names = {"plain": "Berth as shipped", "base": "Berth, the BASE build", "own": "Berth, the JVM's own defaults", "aot": "Berth, JDK AOT cache", "cds": "Berth, dynamic CDS archive",
          "reference": "docker-registry 2.8.2"}
 mean = sum(seconds) / n
 print(f"| {names.get(label, label)} | {' / '.join(f'{v:.1f}' for v in seconds)} | {mean:.2f} | {mean / (sum(plain) / n):.2f} "

@@ -1,7 +1,9 @@
 package dev.berth.deploy.boot;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.InvocationTargetException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -22,6 +24,8 @@ import java.util.stream.Stream;
  * nothing: Payara's loader reads the runtime from inside berth.jar, which costs serving a
  * Payara boot its speed but saves a command the write.</li>
  * </ul>
+ * Before either, the server's JVM starts again with {@link JvmDefaults} when the operator chose no
+ * heap size of their own.
  * Plain JDK only: it runs before any of Berth's or Payara's libraries are on the class path.
  */
 public final class BerthJar {
@@ -38,11 +42,51 @@ public final class BerthJar {
     }
 
     public static void main(String[] args) throws Throwable {
+        if (args.length == 0 || !COMMANDS.contains(args[0])) {
+            restartWithDefaults();
+        }
         List<String> launch = arguments(args, Path.of(System.getProperty("java.io.tmpdir")), ProcessHandle.current().pid());
         try {
             Class.forName(PAYARA_BOOT).getMethod("main", String[].class).invoke(null, (Object) launch.toArray(String[]::new));
         } catch (InvocationTargetException e) {
             throw e.getCause();
+        }
+    }
+
+    /**
+     * Starts this JVM again, in this process, with {@link JvmDefaults}' options before the operator's
+     * own; returns when there are none to add, or on a JDK or system where it cannot (then the JVM
+     * keeps its own defaults, and says so).
+     */
+    static void restartWithDefaults() {
+        Path commandLine = Path.of("/proc/self/cmdline");
+        if (Runtime.version().feature() < 22 || !Files.isReadable(commandLine)
+                || !"SUN_STANDARD".equals(System.getProperty("sun.java.launcher"))) {
+            return; // the foreign function API is final in JDK 22; /proc is Linux's; jsvc and the like are not java
+        }
+        List<String> options = JvmDefaults.missing(ManagementFactory.getRuntimeMXBean().getInputArguments(),
+                ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize());
+        if (options.isEmpty()) {
+            return;
+        }
+        try {
+            List<String> argv = new ArrayList<>(List.of(new String(Files.readAllBytes(commandLine), StandardCharsets.UTF_8).split("\0")));
+            argv.addAll(1, options);
+            String executable = ProcessHandle.current().info().command().orElseThrow(() -> new IOException("no executable"));
+            System.err.println("berth: not restarted with " + String.join(" ", options) + ", the JVM keeps its own defaults: "
+                    + replaceProcess(executable, argv, JvmDefaults.environment(System.getenv())));
+        } catch (IOException e) {
+            System.err.println("berth: not restarted with " + String.join(" ", options) + ", the JVM keeps its own defaults: " + e);
+        }
+    }
+
+    /** {@code ProcessImage.replace}, compiled for JDK 22 and later, or why it is not there. */
+    static IOException replaceProcess(String executable, List<String> argv, List<String> environment) {
+        try {
+            return (IOException) Class.forName("dev.berth.deploy.boot.ProcessImage")
+                    .getMethod("replace", String.class, List.class, List.class).invoke(null, executable, argv, environment);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return new IOException("this berth.jar was built by a JDK older than 22", e);
         }
     }
 

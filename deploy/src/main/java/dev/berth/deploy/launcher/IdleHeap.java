@@ -9,12 +9,11 @@ import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * Gives back the heap the boot used and no longer needs. {@code java -jar berth.jar} runs with the
- * JVM's defaults, a maximum heap of a quarter of the machine's memory, and G1 keeps what Payara's
- * deployment touched committed: hundreds of MB that an idle registry never uses again. Once Berth
- * serves, the launcher lowers the free-heap ratios G1 shrinks to, collects once, and lets G1 run a
- * collection when idle for a minute, so resident memory follows what is live. The maximum heap stays
- * the JVM's: under load the heap grows as before. An option set on the command line wins.
+ * Gives back the heap the boot used and no longer needs: G1 keeps what Payara's deployment touched
+ * committed, up to the maximum heap (Berth's default of 256 MiB, see the boot package's JvmDefaults,
+ * or the operator's), which an idle registry never uses again. Once Berth serves, the launcher lowers
+ * the free-heap ratios G1 shrinks to, collects once, and lets G1 run a collection when idle for a
+ * minute, so resident memory follows what is live. An option set on the command line wins.
  */
 final class IdleHeap {
 

@@ -6,9 +6,13 @@ import dev.berth.application.system.InstanceInfo;
 import dev.berth.application.system.StorageStatus;
 import dev.berth.deploy.config.BerthConfig;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** The last step of boot: what started with which settings, in a few lines, logged as the runtime's. */
 final class StartSummary {
@@ -27,7 +31,7 @@ final class StartSummary {
                   database: %s %s, schema version %s, installation %s, %s
                   maintenance: %s
                   secrets:  sealed with key %s (%s)
-                  access:   %s%s%s%s""",
+                  access:   %s%s%s%s%s""",
                 instance.version(),
                 launched ? ", listening on " + config.http() + " (" + url(config) + ")" : "",
                 config.source(),
@@ -38,7 +42,27 @@ final class StartSummary {
                         : config.database().secretsKeyFile(),
                 Access.describe(config.auth()),
                 launched && config.tls().enabled() ? "\n  tls:      " + config.tls() : "", publicUrlsLine(config),
-                proxiesLine(config));
+                proxiesLine(config), launched ? "\n  jvm:      " + jvmLine() : "");
+    }
+
+    /** e.g. "max heap 256 MiB, Serial collector (Berth's defaults, deployment.md#memory)". */
+    static String jvmLine() {
+        HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        String collector = Stream.of("Serial", "G1", "Parallel", "Z", "Shenandoah", "Epsilon")
+                .filter(name -> flag(hotspot, "Use" + name + "GC")).findFirst().orElse("another");
+        long maxHeap = Long.parseLong(hotspot.getVMOption("MaxHeapSize").getValue()) >> 20;
+        // set by berth.jar's Main-Class when it started the JVM again with its defaults
+        boolean berths = "applied".equals(System.getProperty("berth.jvmDefaults"));
+        return "max heap " + maxHeap + " MiB, " + collector + " collector ("
+                + (berths ? "Berth's defaults" : "as the JVM was started") + ", deployment.md#memory)";
+    }
+
+    private static boolean flag(HotSpotDiagnosticMXBean hotspot, String name) {
+        try {
+            return Boolean.parseBoolean(hotspot.getVMOption(name).getValue());
+        } catch (IllegalArgumentException e) {
+            return false; // a collector this JVM was built without
+        }
     }
 
     /** e.g. "durable (fsync on, synchronous_commit on, full_page_writes on)"; a database that is not is a warning. */

@@ -55,8 +55,9 @@ public final class BerthJar {
 
     /**
      * Starts this JVM again, in this process, with {@link JvmDefaults}' options before the operator's
-     * own; returns when there are none to add, or on a JDK or system where it cannot (then the JVM
-     * keeps its own defaults, and says so).
+     * own. Returns when there are none to add; before JDK 22, off Linux or under another launcher than
+     * java's (the start summary then shows the JVM's own sizes); or when the restart failed, said on
+     * standard error.
      */
     static void restartWithDefaults() {
         Path commandLine = Path.of("/proc/self/cmdline");

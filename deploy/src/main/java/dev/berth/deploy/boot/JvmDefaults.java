@@ -8,7 +8,7 @@ import java.util.Map;
  * The JVM options the server runs with when the operator chose none of their own. The JVM's own
  * defaults size it for the whole machine: a maximum heap of a quarter of its memory, which G1 grows
  * into under load (775 MiB resident at peak on a 24 GiB machine), and G1's marking stack commits
- * 32 MiB before it is needed. A registry streams its blobs and needs a small heap. A JVM cannot
+ * 32 MiB before it is needed, and glibc keeps freed native memory. A registry streams its blobs and needs a small heap. A JVM cannot
  * change these once started, so the server starts the JVM again in the same process with them (see
  * ProcessImage); an option the operator gave wins, and {@code -Dberth.jvmDefaults=off} keeps the
  * JVM's own.
@@ -28,6 +28,7 @@ final class JvmDefaults {
             "-XX:MaxRAM=", "-XX:MaxRAMPercentage=", "-XX:MinRAMPercentage=", "-XX:InitialRAMPercentage=",
             "-XX:MaxRAMFraction=", "-XX:MinRAMFraction=", "-XX:InitialRAMFraction=");
     private static final String MARK_STACK = "-XX:MarkStackSize=";
+    private static final String TRIM = "-XX:TrimNativeHeapInterval=";
 
     private JvmDefaults() {
     }
@@ -49,6 +50,11 @@ final class JvmDefaults {
         if (inputArguments.stream().noneMatch(a -> a.startsWith(MARK_STACK))) {
             // G1 grows the stack when a marking needs more (up to MarkStackSizeMax)
             options.add(MARK_STACK + "512k");
+        }
+        if (inputArguments.stream().noneMatch(a -> a.startsWith(TRIM))) {
+            // glibc keeps what the boot freed (thousands of zip inflaters' windows while Payara loads
+            // classes) in its arenas; trimming every 5 s gives it back, a few milliseconds each time
+            options.add(TRIM + "5000");
         }
         if (!options.isEmpty()) {
             options.add(APPLIED);

@@ -12,11 +12,11 @@ class JvmDefaultsTest {
     private static final long GIB = 1L << 30;
 
     @Test
-    void aJvmStartedWithoutOptionsGetsASmallHeapAndMarkingStack() {
+    void aJvmStartedWithoutOptionsGetsASmallHeapAndMarkingStackAndTrimsMalloc() {
         assertThat(JvmDefaults.missing(List.of(), 24 * GIB))
-                .containsExactly("-XX:MaxRAM=1024m", "-XX:MarkStackSize=512k", "-Dberth.jvmDefaults=applied");
+                .containsExactly("-XX:MaxRAM=1024m", "-XX:MarkStackSize=512k", "-XX:TrimNativeHeapInterval=5000", "-Dberth.jvmDefaults=applied");
         assertThat(JvmDefaults.missing(List.of("-XX:TieredStopAtLevel=1", "-Dfoo=bar"), 24 * GIB))
-                .containsExactly("-XX:MaxRAM=1024m", "-XX:MarkStackSize=512k", "-Dberth.jvmDefaults=applied");
+                .containsExactly("-XX:MaxRAM=1024m", "-XX:MarkStackSize=512k", "-XX:TrimNativeHeapInterval=5000", "-Dberth.jvmDefaults=applied");
     }
 
     @Test
@@ -28,9 +28,10 @@ class JvmDefaultsTest {
     void theOperatorsChoicesWin() {
         for (String heap : List.of("-Xmx2g", "-Xms64m", "-XX:MaxRAMPercentage=50", "-XX:MaxRAM=4g", "-XX:MaxHeapSize=1g")) {
             assertThat(JvmDefaults.missing(List.of(heap), 24 * GIB)).as(heap)
-                    .containsExactly("-XX:MarkStackSize=512k", "-Dberth.jvmDefaults=applied");
+                    .containsExactly("-XX:MarkStackSize=512k", "-XX:TrimNativeHeapInterval=5000", "-Dberth.jvmDefaults=applied");
         }
-        assertThat(JvmDefaults.missing(List.of("-Xmx1g", "-XX:MarkStackSize=4m"), 24 * GIB)).isEmpty();
+        assertThat(JvmDefaults.missing(List.of("-Xmx1g", "-XX:MarkStackSize=4m", "-XX:TrimNativeHeapInterval=0"), 24 * GIB))
+                .isEmpty();
     }
 
     @Test

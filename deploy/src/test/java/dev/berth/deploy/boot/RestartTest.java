@@ -22,7 +22,8 @@ class RestartTest {
         Run run = probe(List.of(), "serve", "berth.yml");
 
         assertThat(run.line("pid")).as("execve keeps the process").isEqualTo(Long.toString(run.pid));
-        assertThat(run.line("options")).contains("-XX:MaxRAM=1024m", "-XX:MarkStackSize=512k", "-Dberth.jvmDefaults=applied");
+        assertThat(run.line("options")).contains("-XX:MaxRAM=1024m", "-XX:MarkStackSize=512k", "-XX:TrimNativeHeapInterval=5000",
+                "-Dberth.jvmDefaults=applied");
         assertThat(Long.parseLong(run.line("maxHeapMiB"))).isEqualTo(256);
         assertThat(run.line("args")).isEqualTo("serve,berth.yml");
         assertThat(run.line("env")).isEqualTo("kept");

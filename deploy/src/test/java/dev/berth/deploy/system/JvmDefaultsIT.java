@@ -23,7 +23,7 @@ class JvmDefaultsIT {
 
         String commandLine = new String(Files.readAllBytes(Path.of("/proc", Long.toString(berth.pid()), "cmdline")),
                 StandardCharsets.UTF_8).replace('\0', ' ');
-        assertThat(commandLine).contains(" -XX:MaxRAM=1024m -XX:MarkStackSize=512k -Dberth.jvmDefaults=applied -jar ");
+        assertThat(commandLine).contains(" -XX:MaxRAM=1024m -XX:MarkStackSize=512k -XX:TrimNativeHeapInterval=5000 -Dberth.jvmDefaults=applied -jar ");
         assertThat(berth.output())
                 .contains("jvm:      max heap 256 MiB, G1 collector (Berth's defaults, deployment.md#memory)")
                 .doesNotContain("not restarted with")

@@ -70,15 +70,16 @@ public final class BerthJar {
         if (options.isEmpty()) {
             return;
         }
+        IOException failure;
         try {
             List<String> argv = new ArrayList<>(List.of(new String(Files.readAllBytes(commandLine), StandardCharsets.UTF_8).split("\0")));
             argv.addAll(1, options);
             String executable = ProcessHandle.current().info().command().orElseThrow(() -> new IOException("no executable"));
-            System.err.println("berth: not restarted with " + String.join(" ", options) + ", the JVM keeps its own defaults: "
-                    + replaceProcess(executable, argv, JvmDefaults.environment(System.getenv())));
+            failure = replaceProcess(executable, argv, JvmDefaults.environment(System.getenv()));
         } catch (IOException e) {
-            System.err.println("berth: not restarted with " + String.join(" ", options) + ", the JVM keeps its own defaults: " + e);
+            failure = e;
         }
+        System.err.println("berth: not restarted with " + String.join(" ", options) + ", the JVM keeps its own defaults: " + failure);
     }
 
     /** {@code ProcessImage.replace}, compiled for JDK 22 and later, or why it is not there. */

@@ -39,19 +39,19 @@ final class JvmDefaults {
      * {@code totalMemory} bytes; empty when there is nothing to add or this JVM is Berth's restart.
      */
     static List<String> missing(List<String> inputArguments, long totalMemory) {
-        if (inputArguments.stream().anyMatch(a -> a.startsWith("-D" + PROPERTY + "="))) {
+        if (given(inputArguments, List.of("-D" + PROPERTY + "="))) {
             return List.of();
         }
         List<String> options = new ArrayList<>();
-        if (inputArguments.stream().noneMatch(a -> HEAP_CHOICES.stream().anyMatch(a::startsWith))) {
-            // a smaller container keeps its own limit: the JVM takes MaxRAM as given, not as a cap
+        if (!given(inputArguments, HEAP_CHOICES)) {
+            // a smaller container keeps its own limit (the JVM takes MaxRAM as given, not as a cap), 128 MiB at least
             options.add("-XX:MaxRAM=" + Math.max(Math.min(totalMemory, MEMORY), 1L << 27) / (1 << 20) + "m");
         }
-        if (inputArguments.stream().noneMatch(a -> a.startsWith(MARK_STACK))) {
+        if (!given(inputArguments, List.of(MARK_STACK))) {
             // G1 grows the stack when a marking needs more (up to MarkStackSizeMax)
             options.add(MARK_STACK + "512k");
         }
-        if (inputArguments.stream().noneMatch(a -> a.startsWith(TRIM))) {
+        if (!given(inputArguments, List.of(TRIM))) {
             // glibc keeps what the boot freed (thousands of zip inflaters' windows while Payara loads
             // classes) in its arenas; trimming every 5 s gives it back, a few milliseconds each time
             options.add(TRIM + "5000");
@@ -60,6 +60,11 @@ final class JvmDefaults {
             options.add(APPLIED);
         }
         return options;
+    }
+
+    /** Whether one of the JVM's options starts with one of {@code prefixes}. */
+    private static boolean given(List<String> inputArguments, List<String> prefixes) {
+        return inputArguments.stream().anyMatch(a -> prefixes.stream().anyMatch(a::startsWith));
     }
 
     /** The environment to start the JVM again with: {@code environment}, and two malloc arenas unless it sets them. */

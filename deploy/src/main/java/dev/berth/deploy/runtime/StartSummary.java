@@ -45,7 +45,7 @@ final class StartSummary {
                 proxiesLine(config), launched ? "\n  jvm:      " + jvmLine() : "");
     }
 
-    /** e.g. "max heap 256 MiB, Serial collector (Berth's defaults, deployment.md#memory)". */
+    /** e.g. "max heap 256 MiB, G1 collector (Berth's defaults, deployment.md#memory)". */
     static String jvmLine() {
         HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
         String collector = Stream.of("Serial", "G1", "Parallel", "Z", "Shenandoah", "Epsilon")

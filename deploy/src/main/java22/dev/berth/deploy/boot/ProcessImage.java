@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -52,8 +53,7 @@ public final class ProcessImage {
             MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
             int result = (int) execve.invokeExact(state, arena.allocateFrom(executable), strings(arena, argv),
                     strings(arena, environment));
-            VarHandle errno = Linker.Option.captureStateLayout().varHandle(
-                    java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+            VarHandle errno = Linker.Option.captureStateLayout().varHandle(MemoryLayout.PathElement.groupElement("errno"));
             return new IOException("execve " + executable + " failed (" + result + ", errno " + (int) errno.get(state, 0L) + ")");
         } catch (Throwable e) {
             return new IOException("execve " + executable + " failed", e);
